@@ -1,0 +1,54 @@
+#pragma once
+/// State shared by the subcommands: global options, the viewer's zone, "now", the connection.
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "client/connection.hpp"
+#include "core/time.hpp"
+#include "core/when.hpp"
+
+namespace herald::client {
+
+/// sysexits(3) codes the CLI returns.
+enum Exit : int {
+    ok = 0,
+    failure = 1,
+    usage = 64,
+    data_error = 65,
+    not_found = 66,
+    unavailable = 69,
+    software = 70,
+    temp_fail = 75,
+    no_permission = 77,
+};
+
+/// Global options and lazily opened connection.
+struct Cli {
+    std::string socket;      ///< --socket / HERALD_SOCKET / default path
+    bool json = false;       ///< --json
+    std::string view_tz;     ///< --tz on list/show: view in another zone
+    Instant now{};           ///< the moment the command started
+    const date::time_zone* viewer = nullptr;  ///< the user's zone (TZ or /etc/localtime)
+    int exit_code = Exit::ok;
+
+    /// The connection, opened on first use.
+    Connection& conn();
+    /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results.
+    WhenContext when(const std::string& event_tz = {}) const { return {now, viewer, event_tz}; }
+
+private:
+    std::unique_ptr<Connection> conn_;
+};
+
+/// Prints a JSON value for --json output (one document, newline-terminated).
+void print_json(const Json& j);
+
+/// Registers each subcommand on `app` (cmd_*.cpp).
+void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
+void register_list_command(CLI::App& app, Cli& cli);    // list
+void register_status_command(CLI::App& app, Cli& cli);  // status
+
+}  // namespace herald::client

@@ -1,0 +1,155 @@
+// herald add / show / edit / rm
+#include "client/cli.hpp"
+#include "client/render.hpp"
+#include "core/duration.hpp"
+#include "core/errors.hpp"
+#include "core/event_json.hpp"
+
+#include <cstdio>
+
+namespace herald::client {
+namespace {
+
+/// Options shared by add and edit.
+struct EventOptions {
+    std::string title, at, end, tz, location, source, description, url, uid, duration, status;
+    std::vector<std::string> categories;
+    bool tentative = false, tba = false, floating = false, is_public = false;
+    CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{}, *description_opt{}, *url_opt{},
+        *category_opt{}, *duration_opt{}, *status_opt{}, *title_opt{};
+    int64_t id = 0;
+};
+
+void add_event_options(CLI::App* cmd, EventOptions& o) {
+    o.at_opt = cmd->add_option("--at,-a", o.at, "When: 2025-06-06, \"2025-06-06 09:00\", 2023, 2022-11, ...");
+    o.end_opt = cmd->add_option("--end", o.end, "End: a date (last day, inclusive) or a date-time");
+    o.duration_opt = cmd->add_option("--duration", o.duration, "Duration of a timed event: 30m, 1h30m, PT30M");
+    o.tz_opt = cmd->add_option("--tz", o.tz, "IANA time zone of the event (default: yours)");
+    o.location_opt = cmd->add_option("--location,-l", o.location, "Where");
+    o.category_opt = cmd->add_option("--category,-c", o.categories, "Category (repeatable)");
+    o.source_opt = cmd->add_option("--source", o.source, "Where this date comes from (citation)");
+    o.description_opt = cmd->add_option("--description,-d", o.description, "Longer description");
+    o.url_opt = cmd->add_option("--url", o.url, "Link");
+    o.status_opt = cmd->add_option("--status", o.status, "confirmed, tentative or cancelled")
+                       ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
+    cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
+    cmd->add_flag("--floating", o.floating, "A timed event with no zone: happens at that wall time wherever you are");
+}
+
+/// The start/end/zone fields from --at/--end/--tz/--floating, as JSON.
+void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
+    std::string tz = o.tz;
+    if (o.tz_opt->count() > 0) find_zone(tz, "--tz");
+    if (o.floating) tz.clear();
+    else if (tz.empty()) tz = current && !current->value("tz", "").empty() ? current->value("tz", "") : std::string(cli.viewer->name());
+    auto resolve = [&](const std::string& text, const char* field) {
+        CalTime t = parse_when(text, cli.when(tz), field);
+        if (o.floating) t.tz.clear();
+        return t;
+    };
+    std::string start_text = current ? current->value("start", "") : "";
+    if (o.at_opt->count() > 0) {
+        CalTime start = resolve(o.at, "--at");
+        out["start"] = format_caltime(start);
+        out["tz"] = start.tz;
+    } else if (current && (o.tz_opt->count() > 0 || o.floating)) {
+        out["tz"] = current->value("precision", "") == "minute" ? tz : "";
+    }
+    if (o.end_opt->count() > 0) {
+        CalTime end = resolve(o.end, "--end");
+        out["end"] = format_caltime(end);
+        if (end.tz != out.value("tz", current ? current->value("tz", "") : "")) out["end_tz"] = end.tz;
+    }
+    if (o.duration_opt->count() > 0) out["duration"] = format_duration(parse_human_duration(o.duration, "--duration"));
+}
+
+void put_texts(EventOptions& o, Json& out) {
+    if (o.title_opt == nullptr || o.title_opt->count() > 0) out["title"] = o.title;
+    if (o.location_opt->count() > 0) out["location"] = o.location;
+    if (o.source_opt->count() > 0) out["source"] = o.source;
+    if (o.description_opt->count() > 0) out["description"] = o.description;
+    if (o.url_opt->count() > 0) out["url"] = o.url;
+    if (o.category_opt->count() > 0) out["categories"] = o.categories;
+    if (o.status_opt->count() > 0) out["status"] = o.status;
+    if (o.tentative) out["status"] = "tentative";
+}
+
+int run_add(Cli& cli, EventOptions& o) {
+    Json ev = Json::object();
+    put_texts(o, ev);
+    if (o.tba) {
+        if (o.at_opt->count() > 0) throw HeraldError(ErrorCode::invalid_params, "give either --at or --tba, not both", "--tba");
+        ev["start"] = nullptr;
+    } else if (o.at_opt->count() == 0) {
+        throw HeraldError(ErrorCode::invalid_params, "--at WHEN is required (or --tba for a date to be announced)", "--at");
+    }
+    if (!o.tba) put_times(cli, o, ev, nullptr);
+    if (!o.uid.empty()) ev["uid"] = o.uid;
+    if (o.is_public) ev["visibility"] = "public";
+    Json result = cli.conn().call("event.add", {{"event", ev}});
+    if (cli.json) print_json(result);
+    else std::printf("%s event #%lld: %s\n", result.value("created", false) ? "Added" : "Already had",
+                     static_cast<long long>(result["event"].value("id", 0)), result["event"].value("title", "").c_str());
+    return Exit::ok;
+}
+
+int run_show(Cli& cli, int64_t id) {
+    Json result = cli.conn().call("event.get", {{"id", id}});
+    if (cli.json) print_json(result["event"]);
+    else std::fputs(render_event(result["event"], cli.viewer).c_str(), stdout);
+    return Exit::ok;
+}
+
+int run_edit(Cli& cli, EventOptions& o) {
+    Json current = cli.conn().call("event.get", {{"id", o.id}})["event"];
+    Json changes = Json::object();
+    put_texts(o, changes);
+    put_times(cli, o, changes, &current);
+    if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
+    if (changes.empty()) throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option", "edit");
+    Json result = cli.conn().call("event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});
+    if (cli.json) print_json(result["event"]);
+    else std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
+                     static_cast<long long>(result["event"].value("revision", 0)));
+    return Exit::ok;
+}
+
+int run_rm(Cli& cli, int64_t id) {
+    Json result = cli.conn().call("event.remove", {{"id", id}});
+    if (cli.json) print_json(result);
+    else std::printf("Removed event #%lld\n", static_cast<long long>(id));
+    return Exit::ok;
+}
+
+}  // namespace
+
+void register_event_commands(CLI::App& app, Cli& cli) {
+    auto add_opts = std::make_shared<EventOptions>();
+    auto* add = app.add_subcommand("add", "Add an event");
+    add->add_option("title", add_opts->title, "Title")->required();
+    add_event_options(add, *add_opts);
+    add->add_flag("--tba", add_opts->tba, "The date is to be announced (undated)");
+    add->add_option("--uid", add_opts->uid, "Stable unique id (retries with the same uid do not duplicate)");
+    add->add_flag("--public", add_opts->is_public, "Visible to every user (system mode)");
+    add->callback([&cli, add_opts] { cli.exit_code = run_add(cli, *add_opts); });
+
+    auto show_id = std::make_shared<int64_t>(0);
+    auto* show = app.add_subcommand("show", "Show one event");
+    show->add_option("id", *show_id, "Event id")->required();
+    show->callback([&cli, show_id] { cli.exit_code = run_show(cli, *show_id); });
+
+    auto edit_opts = std::make_shared<EventOptions>();
+    auto* edit = app.add_subcommand("edit", "Change an event");
+    edit->add_option("id", edit_opts->id, "Event id")->required();
+    edit_opts->title_opt = edit->add_option("--title,-t", edit_opts->title, "New title");
+    add_event_options(edit, *edit_opts);
+    edit->add_flag("--tba", edit_opts->tba, "Make the date to be announced again");
+    edit->callback([&cli, edit_opts] { cli.exit_code = run_edit(cli, *edit_opts); });
+
+    auto rm_id = std::make_shared<int64_t>(0);
+    auto* rm = app.add_subcommand("rm", "Remove an event");
+    rm->add_option("id", *rm_id, "Event id")->required();
+    rm->callback([&cli, rm_id] { cli.exit_code = run_rm(cli, *rm_id); });
+}
+
+}  // namespace herald::client

@@ -1,0 +1,80 @@
+// herald list
+#include <cstdio>
+
+#include "client/cli.hpp"
+#include "client/render.hpp"
+#include "core/errors.hpp"
+
+namespace herald::client {
+namespace {
+
+struct ListOptions {
+    std::string from, to, category, status, text;
+    int days = 30;
+    size_t limit = 0;
+    bool past = false;
+    CLI::Option *days_opt{};
+};
+
+/// The [from, to) window from the options, as `herald list --help` describes.
+std::pair<Instant, Instant> window(Cli& cli, const ListOptions& o) {
+    const date::time_zone* view = cli.viewer;
+    Seconds span = date::days{o.days};
+    Instant from = cli.now, to = cli.now + span;
+    if (o.past) from = cli.now - span, to = cli.now;
+    if (!o.from.empty()) {
+        from = span_of(parse_when(o.from, cli.when(), "--from"), view).begin;
+        to = from + span;
+    }
+    if (!o.to.empty()) {
+        CalTime t = parse_when(o.to, cli.when(), "--to");
+        // A date given as the end means "through that day" (month, year likewise).
+        to = t.timed() ? span_of(t, view).begin : span_of(t, view).end;
+        if (o.from.empty() && !o.past) from = std::min(cli.now, to - span);
+        if (o.from.empty() && o.past) from = to - span;
+    }
+    if (to <= from) throw HeraldError(ErrorCode::invalid_time, "--to must be after --from", "--to");
+    return {from, to};
+}
+
+int run_list(Cli& cli, const ListOptions& o) {
+    auto [from, to] = window(cli, o);
+    Json params{{"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer->name()}};
+    if (!o.category.empty()) params["category"] = o.category;
+    if (!o.status.empty()) params["status"] = o.status;
+    if (!o.text.empty()) params["text"] = o.text;
+    if (o.limit > 0) params["limit"] = o.limit;
+    Json agenda = cli.conn().call("agenda", params);
+    if (!cli.json) {
+        std::fputs(render_agenda(agenda, cli.viewer).c_str(), stdout);
+        return Exit::ok;
+    }
+    Json out = Json::array();
+    for (auto& occ : agenda["occurrences"]) occ["section"] = "dated", out.push_back(occ);
+    for (auto& e : agenda["imprecise"]) e["section"] = "imprecise", out.push_back(e);
+    for (auto& e : agenda["undated"]) e["section"] = "undated", out.push_back(e);
+    print_json(out);
+    if (agenda.value("truncated", false))
+        std::fprintf(stderr, "herald: list capped at %zu of %lld occurrences (raise --limit)\n", o.limit,
+                     static_cast<long long>(agenda.value("total", 0)));
+    return Exit::ok;
+}
+
+}  // namespace
+
+void register_list_command(CLI::App& app, Cli& cli) {
+    auto o = std::make_shared<ListOptions>();
+    auto* list = app.add_subcommand("list", "List events in a window (default: the next 30 days)");
+    list->add_option("--from", o->from, "Start of the window (WHEN; default now)");
+    list->add_option("--to", o->to, "End of the window (WHEN; a date means through that day)");
+    o->days_opt = list->add_option("--days", o->days, "Length of the window in days (default 30)")->check(CLI::Range(1, 36600));
+    list->add_flag("--past", o->past, "The window ends now instead of starting now");
+    list->add_option("--category,-c", o->category, "Only events in this category");
+    list->add_option("--status", o->status, "Only confirmed, tentative or cancelled events")
+        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
+    list->add_option("--text", o->text, "Only events whose text contains this");
+    list->add_option("--limit", o->limit, "Show at most N occurrences (the list says when it is capped)");
+    list->callback([&cli, o] { cli.exit_code = run_list(cli, *o); });
+}
+
+}  // namespace herald::client

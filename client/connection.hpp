@@ -1,0 +1,63 @@
+#pragma once
+/// A blocking client connection to heraldd speaking line-delimited JSON-RPC.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace herald::client {
+
+using Json = nlohmann::json;
+
+/// The daemon is not reachable (no socket, refused, or it hung up).
+class Unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The daemon answered with a JSON-RPC error.
+class RpcError : public std::runtime_error {
+public:
+    /// Creates an error from the reply's code, message and data.field.
+    RpcError(int code, const std::string& message, std::string field)
+        : std::runtime_error(message), code_(code), field_(std::move(field)) {}
+    /// The error code (docs/protocol.md).
+    int code() const { return code_; }
+    /// The field the error is about, or empty.
+    const std::string& field() const { return field_; }
+
+private:
+    int code_;
+    std::string field_;
+};
+
+/// One connection; requests are answered in order.
+class Connection {
+public:
+    /// Connects to the socket at `path`; throws Unavailable with advice when it cannot.
+    explicit Connection(std::string path);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// Sends a request and waits for its result; server notifications in between are skipped.
+    Json call(std::string_view method, const Json& params = Json::object());
+    /// Reads the next message (a notification or reply); nullopt on timeout. -1 waits forever.
+    std::optional<Json> read_message(int timeout_ms);
+    /// Sends a request without waiting; returns its id.
+    int64_t send(std::string_view method, const Json& params);
+
+private:
+    std::optional<std::string> read_line(int timeout_ms);
+
+    std::string path_;
+    int fd_ = -1;
+    std::string buffer_;
+    int64_t next_id_ = 1;
+};
+
+}  // namespace herald::client

@@ -1,0 +1,82 @@
+// herald: the command-line client. Wires global options, the subcommands and error reporting.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "client/cli.hpp"
+#include "core/errors.hpp"
+#include "core/paths.hpp"
+
+namespace {
+
+using namespace herald;
+using namespace herald::client;
+
+/// The viewer's zone: $TZ when it names an IANA zone, else the system's, else UTC.
+const date::time_zone* viewer_zone() {
+    if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
+        std::string name = tz[0] == ':' ? tz + 1 : tz;
+        try {
+            return date::locate_zone(name);
+        } catch (const std::exception&) {
+            std::fprintf(stderr, "herald: TZ=%s is not an IANA zone name; using the system zone\n", tz);
+        }
+    }
+    try {
+        return date::current_zone();
+    } catch (const std::exception&) {
+        return date::locate_zone("UTC");
+    }
+}
+
+int exit_for_rpc(int code) {
+    switch (static_cast<ErrorCode>(code)) {
+        case ErrorCode::invalid_params:
+        case ErrorCode::invalid_time:
+        case ErrorCode::too_large: return Exit::data_error;
+        case ErrorCode::not_found: return Exit::not_found;
+        case ErrorCode::permission_denied: return Exit::no_permission;
+        case ErrorCode::revision_conflict:
+        case ErrorCode::busy: return Exit::temp_fail;
+        default: return Exit::software;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Cli cli;
+    cli.now = date::floor<Seconds>(std::chrono::system_clock::now());
+    cli.viewer = viewer_zone();
+    auto env = process_env();
+    cli.socket = env("HERALD_SOCKET").value_or(default_paths(false, env, ::getuid()).socket);
+
+    CLI::App app{"herald - event schedule and reminders (client of heraldd)"};
+    app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
+    app.add_option("--socket", cli.socket, "heraldd socket (default: $HERALD_SOCKET or the user socket)");
+    app.add_flag("--json", cli.json, "Machine-readable JSON output");
+    app.require_subcommand(1);
+    app.fallthrough();
+    register_event_commands(app, cli);
+    register_list_command(app, cli);
+    register_status_command(app, cli);
+    try {
+        app.parse(argc, argv);
+        return cli.exit_code;
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? Exit::ok : Exit::usage;
+    } catch (const Unavailable& e) {
+        std::fprintf(stderr, "herald: %s\n", e.what());
+        return Exit::unavailable;
+    } catch (const RpcError& e) {
+        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(), e.what());
+        return exit_for_rpc(e.code());
+    } catch (const HeraldError& e) {
+        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(), e.what());
+        return e.code() == ErrorCode::invalid_params ? Exit::usage : Exit::data_error;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "herald: %s\n", e.what());
+        return Exit::software;
+    }
+}

@@ -1,0 +1,34 @@
+#pragma once
+/// Human output: aligned agenda tables and event details, with times in the event's zone and the
+/// viewer's.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.hpp"
+
+namespace herald::client {
+
+using Json = nlohmann::json;
+
+/// "14:40 JST · 11:40 +06" for a timed occurrence (the viewer's time only when it differs),
+/// "all day" for dates, with a weekday/date column computed in the event's zone.
+struct WhenText {
+    std::string date;  ///< "Sat 2022-12-24"
+    std::string time;  ///< "14:40 JST · 11:40 +06" or "all day"
+};
+
+/// The date and time columns of an occurrence object from `agenda`.
+WhenText when_text(const Json& occurrence, const date::time_zone* viewer);
+
+/// The whole agenda (dated, "date not fixed", "to be announced") as an aligned table.
+std::string render_agenda(const Json& agenda, const date::time_zone* viewer);
+
+/// A multi-line description of one event.
+std::string render_event(const Json& event, const date::time_zone* viewer);
+
+/// Display width of UTF-8 text (code points; good enough for Latin, Cyrillic and dashes).
+size_t display_width(std::string_view s);
+
+}  // namespace herald::client

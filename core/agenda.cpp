@@ -1,0 +1,79 @@
+#include "core/agenda.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace herald {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool contains_text(const Event& e, const std::string& needle) {
+    auto has = [&](const std::string& field) { return lower(field).find(needle) != std::string::npos; };
+    if (has(e.title) || has(e.description) || has(e.location) || has(e.source)) return true;
+    return std::any_of(e.categories.begin(), e.categories.end(), has);
+}
+
+bool overlaps(const Span& s, Instant from, Instant to) {
+    // An instant event belongs to the window containing it; a span to every window it touches.
+    if (s.begin == s.end) return from <= s.begin && s.begin < to;
+    return s.begin < to && s.end > from;
+}
+
+}  // namespace
+
+bool matches_filters(const Event& e, const AgendaQuery& q) {
+    if (q.status && e.status != *q.status) return false;
+    if (!q.category.empty() &&
+        std::find(e.categories.begin(), e.categories.end(), q.category) == e.categories.end())
+        return false;
+    return q.text.empty() || contains_text(e, lower(q.text));
+}
+
+std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to, const date::time_zone* viewer) {
+    std::vector<Occurrence> out;
+    auto span = event_span(e, viewer);
+    if (span && overlaps(*span, from, to)) out.push_back({&e, span->begin, span->end, e.start});
+    return out;
+}
+
+Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q) {
+    Agenda agenda;
+    for (const auto& e : candidates) {
+        if (!matches_filters(e, q)) continue;
+        switch (e.start.precision) {
+            case Precision::none:
+                if (q.include_undated) agenda.undated.push_back(&e);
+                break;
+            case Precision::year:
+            case Precision::month:
+                if (overlaps(span_of(e.start, q.viewer), q.from, q.to)) agenda.imprecise.push_back(&e);
+                break;
+            default:
+                for (auto& occ : occurrences_in(e, q.from, q.to, q.viewer)) agenda.dated.push_back(occ);
+        }
+    }
+    std::sort(agenda.dated.begin(), agenda.dated.end(), [](const Occurrence& a, const Occurrence& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.event->id < b.event->id;
+    });
+    auto by_start = [](const Event* a, const Event* b) {
+        return a->start.local != b->start.local ? a->start.local < b->start.local : a->id < b->id;
+    };
+    std::sort(agenda.imprecise.begin(), agenda.imprecise.end(), by_start);
+    std::sort(agenda.undated.begin(), agenda.undated.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    agenda.total = agenda.dated.size();
+    size_t first = std::min(q.offset, agenda.dated.size());
+    agenda.dated.erase(agenda.dated.begin(), agenda.dated.begin() + static_cast<std::ptrdiff_t>(first));
+    if (q.limit > 0 && agenda.dated.size() > q.limit) {
+        agenda.dated.resize(q.limit);
+        agenda.truncated = true;
+    }
+    return agenda;
+}
+
+}  // namespace herald

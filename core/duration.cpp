@@ -1,0 +1,100 @@
+#include "core/duration.hpp"
+
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+
+#include "core/errors.hpp"
+
+namespace herald {
+
+Seconds parse_duration(std::string_view text, std::string_view field) {
+    const std::string expected = "expected an RFC 5545 duration such as -P1D, -PT15M, PT1H30M or P1W, got '" +
+                                 std::string(text) + "'";
+    std::string_view s = text;
+    int sign = 1;
+    if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+        sign = s[0] == '-' ? -1 : 1;
+        s.remove_prefix(1);
+    }
+    if (s.size() < 3 || s[0] != 'P') bad_param(std::string(field), expected);
+    s.remove_prefix(1);
+    bool in_time = false, any = false;
+    int64_t total = 0;
+    while (!s.empty()) {
+        if (s[0] == 'T') {
+            if (in_time) bad_param(std::string(field), expected);
+            in_time = true;
+            s.remove_prefix(1);
+            continue;
+        }
+        size_t n = 0;
+        int64_t value = 0;
+        while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n])) && n < 9) {
+            value = value * 10 + (s[n] - '0');
+            ++n;
+        }
+        if (n == 0 || n == s.size()) bad_param(std::string(field), expected);
+        char unit = s[n];
+        s.remove_prefix(n + 1);
+        int64_t scale = 0;
+        if (!in_time && unit == 'W') scale = 7 * 86400;
+        else if (!in_time && unit == 'D') scale = 86400;
+        else if (in_time && unit == 'H') scale = 3600;
+        else if (in_time && unit == 'M') scale = 60;
+        else if (in_time && unit == 'S') scale = 1;
+        else bad_param(std::string(field), expected);
+        total += value * scale;
+        any = true;
+    }
+    if (!any) bad_param(std::string(field), expected);
+    return Seconds{sign * total};
+}
+
+Seconds parse_human_duration(std::string_view text, std::string_view field) {
+    std::string_view s = text;
+    if (!s.empty() && (s[0] == 'P' || ((s[0] == '-' || s[0] == '+') && s.size() > 1 && s[1] == 'P')))
+        return parse_duration(text, field);
+    const std::string expected = "cannot read the duration '" + std::string(text) +
+                                 "': expected forms like 15m, 1h30m, 2d, 1w, 90s or PT15M";
+    if (s.empty()) bad_param(std::string(field), expected);
+    int64_t total = 0;
+    while (!s.empty()) {
+        size_t n = 0;
+        int64_t value = 0;
+        while (n < s.size() && n < 9 && std::isdigit(static_cast<unsigned char>(s[n]))) value = value * 10 + (s[n++] - '0');
+        if (n == 0 || n == s.size()) bad_param(std::string(field), expected);
+        int64_t scale = 0;
+        switch (s[n]) {
+            case 'w': scale = 7 * 86400; break;
+            case 'd': scale = 86400; break;
+            case 'h': scale = 3600; break;
+            case 'm': scale = 60; break;
+            case 's': scale = 1; break;
+            default: bad_param(std::string(field), expected);
+        }
+        total += value * scale;
+        s.remove_prefix(n + 1);
+    }
+    return Seconds{total};
+}
+
+std::string format_duration(Seconds d) {
+    int64_t v = d.count();
+    std::string out = v < 0 ? "-P" : "P";
+    v = std::llabs(v);
+    if (v == 0) return "PT0S";
+    if (v % (7 * 86400) == 0) return out + std::to_string(v / (7 * 86400)) + "W";
+    if (v >= 86400) {
+        out += std::to_string(v / 86400) + "D";
+        v %= 86400;
+    }
+    if (v == 0) return out;
+    out += "T";
+    if (v >= 3600) out += std::to_string(v / 3600) + "H";
+    if (v % 3600 >= 60) out += std::to_string(v % 3600 / 60) + "M";
+    if (v % 60) out += std::to_string(v % 60) + "S";
+    return out;
+}
+
+}  // namespace herald

@@ -1,0 +1,76 @@
+#pragma once
+/// The event model and its validation rules.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.hpp"
+
+namespace herald {
+
+/// RFC 5545 STATUS of an event.
+enum class Status { confirmed, tentative, cancelled };
+/// Who may see an event (system mode): its owner only, or everyone.
+enum class Visibility { private_, public_ };
+
+/// "confirmed" / "tentative" / "cancelled".
+std::string_view to_string(Status s);
+/// "private" / "public".
+std::string_view to_string(Visibility v);
+
+/// A reminder attached to an event: an offset from its start or end, or an absolute instant.
+struct Alarm {
+    enum class Related { start, end, absolute };
+    Related related = Related::start;
+    Seconds offset{0};  ///< for start/end: signed offset (-PT15M fires 15 minutes before)
+    Instant at{};       ///< for absolute alarms
+    bool operator==(const Alarm&) const = default;
+};
+
+/// One stored event. Times keep the user's local time and zone; instants are derived.
+struct Event {
+    int64_t id = 0;
+    std::string uid;
+    std::string title;
+    std::string description;
+    std::string location;
+    std::string url;
+    std::string source;  ///< citation: where this date comes from
+    std::vector<std::string> categories;
+    Status status = Status::confirmed;
+    Visibility visibility = Visibility::private_;
+    int64_t owner = -1;  ///< uid of the owning user; -1 = unset
+    int64_t revision = 0;
+    Instant created{};
+    Instant updated{};
+    CalTime start;                  ///< precision none = undated ("to be announced")
+    std::optional<CalTime> end;     ///< same kind as start; an all-day end is the last day, inclusive
+    std::optional<Seconds> duration;  ///< alternative to end for timed events
+    std::string rrule;              ///< RFC 5545 RRULE value, empty when not recurring
+    std::vector<CalTime> exdates;
+    std::vector<CalTime> rdates;
+    std::vector<Alarm> alarms;
+
+    bool operator==(const Event&) const = default;
+};
+
+/// Limits enforced by validate(); the daemon may configure them.
+struct EventLimits {
+    size_t max_title = 1024;
+    size_t max_text = 64 * 1024;  ///< description, source
+    size_t max_categories = 64;
+    size_t max_alarms = 32;
+};
+
+/// Checks every rule of the model; throws HeraldError naming the first bad field.
+void validate(const Event& e, const EventLimits& limits = {});
+
+/// The instant span an event covers, in `viewer` for zone-less times; nullopt when undated.
+/// Timed events without end or duration are instants (begin == end).
+std::optional<Span> event_span(const Event& e, const date::time_zone* viewer);
+
+}  // namespace herald

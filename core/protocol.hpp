@@ -1,0 +1,71 @@
+#pragma once
+/// JSON-RPC 2.0 over newline-delimited JSON: message types and the line codec. No I/O.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+
+namespace herald {
+
+using Json = nlohmann::json;
+
+/// Protocol version spoken by this build (docs/protocol.md).
+inline constexpr int kProtocolVersion = 1;
+/// Default maximum length of one request line, in bytes.
+inline constexpr size_t kDefaultMaxLine = 1024 * 1024;
+
+/// A decoded JSON-RPC request or notification.
+struct Request {
+    Json id;  ///< null for notifications
+    std::string method;
+    Json params;  ///< always an object (absent params become {})
+    bool notification = false;
+};
+
+/// A request that could not be decoded, with the reply to send.
+struct DecodeError {
+    Json id;  ///< the request id when it could be read, else null
+    ErrorCode code;
+    std::string message;
+};
+
+/// Decodes one line into a request, or the error to answer with.
+std::variant<Request, DecodeError> decode_request(std::string_view line);
+
+/// Encodes a successful response line (with trailing newline).
+std::string encode_result(const Json& id, const Json& result);
+/// Encodes an error response line; `field` goes into data.field when non-empty.
+std::string encode_error(const Json& id, ErrorCode code, std::string_view message, std::string_view field = {});
+/// Encodes a request line (client side).
+std::string encode_request(const Json& id, std::string_view method, const Json& params);
+/// Encodes a server notification line (no id).
+std::string encode_notification(std::string_view method, const Json& params);
+
+/// Splits a byte stream into lines without ever buffering more than the limit: an over-long line is
+/// reported once as overflow and its remaining bytes are discarded up to the next newline.
+class LineDecoder {
+public:
+    /// Creates a decoder for lines of at most `max_line` bytes (excluding the newline).
+    explicit LineDecoder(size_t max_line = kDefaultMaxLine) : max_line_(max_line) {}
+
+    /// Feeds bytes; calls on_line for each complete line and on_overflow for each over-long one.
+    void feed(std::string_view bytes, const std::function<void(std::string_view)>& on_line,
+              const std::function<void()>& on_overflow);
+    /// Bytes currently held for an incomplete line.
+    size_t buffered() const { return buffer_.size(); }
+    /// True while the rest of an over-long line is being skipped.
+    bool discarding() const { return discarding_; }
+
+private:
+    size_t max_line_;
+    std::string buffer_;
+    bool discarding_ = false;
+};
+
+}  // namespace herald

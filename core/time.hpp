@@ -1,0 +1,85 @@
+#pragma once
+/// Calendar time as users give it: local date-time with a zone, all-day dates, imprecise dates.
+/// Pure functions: no clock reads, no I/O beyond the tz database that date/tz loads.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+namespace herald {
+
+using Seconds = std::chrono::seconds;
+/// A UTC instant with second resolution.
+using Instant = date::sys_seconds;
+/// A wall-clock time with no zone attached.
+using LocalTime = date::local_seconds;
+
+/// How precisely an event's date is known.
+enum class Precision { none, year, month, day, minute };
+
+/// "none", "year", "month", "day" or "minute".
+std::string_view to_string(Precision p);
+/// Parses a precision name; nullopt when unknown.
+std::optional<Precision> precision_from_string(std::string_view s);
+
+/// A calendar position: a local date-time in a zone, a floating time, a date, a month or a year.
+struct CalTime {
+    Precision precision = Precision::none;  ///< none = undated ("to be announced")
+    LocalTime local{};  ///< wall time; midnight of the first day for day/month/year
+    std::string tz;     ///< IANA zone for minute precision; empty = floating (viewer's zone)
+
+    bool operator==(const CalTime&) const = default;
+    /// True for a timed value (minute precision).
+    bool timed() const { return precision == Precision::minute; }
+    /// True when the value has a date at all.
+    bool dated() const { return precision != Precision::none; }
+};
+
+/// Result of parsing an ISO-like input: the calendar value plus an explicit UTC offset if given.
+struct ParsedIso {
+    CalTime value;
+    std::optional<Seconds> offset;  ///< set when the text ended in Z or ±HH:MM
+};
+
+/// Parses YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DD[T ]HH:MM[:SS][Z|±HH:MM]; nullopt if not ISO-shaped.
+/// Throws HeraldError(invalid_time) for ISO-shaped text naming an impossible date or time.
+std::optional<ParsedIso> parse_iso(std::string_view text, std::string_view field = "start");
+
+/// The canonical string of a calendar value ("2022-12-24T14:40", "2025-06-06", "2022-11", "2023").
+/// Seconds are printed only when non-zero. Undated gives "".
+std::string format_caltime(const CalTime& t);
+
+/// Looks up an IANA zone; throws HeraldError(invalid_time) naming `field` when unknown.
+const date::time_zone* find_zone(std::string_view name, std::string_view field = "tz");
+
+/// Converts a wall time in `zone` to UTC by RFC 5545 §3.3.5: an ambiguous time is its first
+/// occurrence; a nonexistent time (in a DST gap) is moved forward by the length of the gap.
+Instant resolve_local(LocalTime local, const date::time_zone* zone);
+
+/// The UTC instants covering a calendar value as seen by a viewer in `viewer` zone:
+/// a timed value is one instant (begin == end), a day/month/year its whole span [begin, end).
+struct Span {
+    Instant begin;
+    Instant end;
+};
+/// Span of `t` (must be dated); zone-less values are read in `viewer`.
+Span span_of(const CalTime& t, const date::time_zone* viewer);
+
+/// The first instant after `t`'s period: next day/month/year start for coarse precisions.
+LocalTime period_end(const CalTime& t);
+
+/// Formats an instant as RFC 3339 UTC ("2025-06-06T00:00:00Z").
+std::string format_instant(Instant t);
+/// Parses an RFC 3339 instant with Z or an offset; throws HeraldError(invalid_time) naming `field`.
+Instant parse_instant(std::string_view text, std::string_view field);
+
+/// The local wall time of an instant in a zone.
+LocalTime to_local(Instant t, const date::time_zone* zone);
+/// The zone's abbreviation at an instant ("JST", "+06", "CEST").
+std::string zone_abbrev(Instant t, const date::time_zone* zone);
+
+}  // namespace herald

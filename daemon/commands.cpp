@@ -1,0 +1,92 @@
+#include "daemon/commands.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "core/protocol.hpp"
+#include "daemon/handlers.hpp"
+
+namespace herald {
+namespace {
+
+// Sorted by name: find_command does a binary search (checked by a unit test).
+constexpr std::array kCommands{
+    Command{"agenda", handlers::agenda, "from,to", "tz,text,category,status,limit,offset,undated"},
+    Command{"event.add", handlers::event_add, "event", ""},
+    Command{"event.get", handlers::event_get, "", "id,uid"},
+    Command{"event.remove", handlers::event_remove, "id", "revision"},
+    Command{"event.search", handlers::event_search, "query", "limit"},
+    Command{"event.update", handlers::event_update, "id,revision,changes", ""},
+    Command{"hello", handlers::hello, "", "client,protocol"},
+    Command{"status", handlers::status, "", ""},
+};
+
+bool listed(std::string_view list, std::string_view key) {
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        if (list.substr(0, comma) == key) return true;
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+void check_params(const Command& cmd, const Json& params) {
+    for (const auto& [key, _] : params.items())
+        if (!listed(cmd.required, key) && !listed(cmd.optional, key)) {
+            std::string all = std::string(cmd.required) + (cmd.required.empty() || cmd.optional.empty() ? "" : ",") +
+                              std::string(cmd.optional);
+            bad_param(key, "unknown param '" + key + "' for " + std::string(cmd.name) + "; expected " +
+                               (all.empty() ? std::string("no params") : all));
+        }
+    std::string_view req = cmd.required;
+    while (!req.empty()) {
+        auto comma = req.find(',');
+        std::string key(req.substr(0, comma));
+        if (!params.contains(key)) bad_param(key, "missing param '" + key + "' for " + std::string(cmd.name));
+        if (comma == std::string_view::npos) break;
+        req.remove_prefix(comma + 1);
+    }
+}
+
+}  // namespace
+
+const Command* find_command(std::string_view name) {
+    auto it = std::lower_bound(kCommands.begin(), kCommands.end(), name,
+                               [](const Command& c, std::string_view n) { return c.name < n; });
+    return it != kCommands.end() && it->name == name ? &*it : nullptr;
+}
+
+std::vector<std::string> command_names() {
+    std::vector<std::string> out;
+    for (const auto& c : kCommands) out.emplace_back(c.name);
+    return out;
+}
+
+std::string dispatch_line(Context& ctx, std::string_view line) {
+    auto decoded = decode_request(line);
+    if (auto* err = std::get_if<DecodeError>(&decoded)) return encode_error(err->id, err->code, err->message);
+    auto& req = std::get<Request>(decoded);
+    ++ctx.state.requests;
+    std::string reply;
+    const Command* cmd = find_command(req.method);
+    if (cmd == nullptr) {
+        reply = encode_error(req.id, ErrorCode::method_not_found,
+                             "unknown method '" + req.method + "'; the hello result lists the methods");
+    } else {
+        try {
+            check_params(*cmd, req.params);
+            reply = encode_result(req.id, cmd->handler(ctx, req.params));
+        } catch (const HeraldError& e) {
+            reply = encode_error(req.id, e.code(), e.what(), e.field());
+        } catch (const std::exception& e) {
+            spdlog::error("{} failed: {}", req.method, e.what());
+            reply = encode_error(req.id, ErrorCode::internal_error, std::string("internal error: ") + e.what());
+        }
+    }
+    return req.notification ? std::string() : reply;
+}
+
+}  // namespace herald

@@ -1,0 +1,37 @@
+#pragma once
+/// The command table: one sorted list of methods with their params, and the dispatcher.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/context.hpp"
+
+namespace herald {
+
+using Json = nlohmann::json;
+
+/// A handler takes validated params and returns the JSON-RPC result; it throws HeraldError.
+using Handler = Json (*)(Context&, const Json& params);
+
+/// One method: its name, handler, and its required and optional params (comma-separated).
+struct Command {
+    std::string_view name;
+    Handler handler;
+    std::string_view required;
+    std::string_view optional;
+};
+
+/// Finds a method by name in the sorted table; nullptr when unknown.
+const Command* find_command(std::string_view name);
+
+/// Names of all methods, sorted.
+std::vector<std::string> command_names();
+
+/// Decodes one request line, checks its params against the table, runs the handler and returns
+/// the response line (empty for notifications). Never throws.
+std::string dispatch_line(Context& ctx, std::string_view line);
+
+}  // namespace herald

@@ -1,0 +1,30 @@
+#pragma once
+/// Handlers of the command table, grouped by area (handlers_*.cpp).
+
+#include "daemon/commands.hpp"
+
+namespace herald::handlers {
+
+// handlers_server.cpp
+/// hello: versions, mode and who the caller is.
+Json hello(Context& ctx, const Json& p);
+/// status: counts and paths.
+Json status(Context& ctx, const Json& p);
+
+// handlers_event.cpp
+/// event.add: store a new event (idempotent on uid).
+Json event_add(Context& ctx, const Json& p);
+/// event.get: one event by id or uid.
+Json event_get(Context& ctx, const Json& p);
+/// event.update: change fields, checking the expected revision.
+Json event_update(Context& ctx, const Json& p);
+/// event.remove: delete an event.
+Json event_remove(Context& ctx, const Json& p);
+/// event.search: full-text search.
+Json event_search(Context& ctx, const Json& p);
+
+// handlers_agenda.cpp
+/// agenda: occurrences in a window, imprecise and undated events.
+Json agenda(Context& ctx, const Json& p);
+
+}  // namespace herald::handlers

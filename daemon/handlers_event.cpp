@@ -1,0 +1,82 @@
+#include <random>
+
+#include "core/event_json.hpp"
+#include "daemon/authz.hpp"
+#include "daemon/handlers.hpp"
+#include "daemon/params.hpp"
+#include "daemon/store.hpp"
+
+namespace herald::handlers {
+namespace {
+
+std::string new_uid() {
+    std::random_device rd;
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        auto v = rd();
+        for (int k = 0; k < 8; ++k) out += hex[(v >> (4 * k)) & 0xf];
+    }
+    return out + "@herald";
+}
+
+Event visible_event(Context& ctx, int64_t id) {
+    auto e = ctx.store.get(id);
+    if (!e || !can_see(ctx, *e)) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
+    return *e;
+}
+
+Json event_list(Context& ctx, const std::vector<Event>& events) {
+    Json out = Json::array();
+    for (const auto& e : events)
+        if (can_see(ctx, e)) out.push_back(to_json(e));
+    return out;
+}
+
+}  // namespace
+
+Json event_add(Context& ctx, const Json& p) {
+    Event e = event_from_json(params::object(p, "event"));
+    if (e.uid.empty()) e.uid = new_uid();
+    e.owner = ctx.peer.uid;
+    validate(e);
+    auto result = ctx.store.add(std::move(e), ctx.now);
+    if (!result.created && !can_see(ctx, result.event))
+        throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event", "uid");
+    return {{"event", to_json(result.event)}, {"created", result.created}};
+}
+
+Json event_get(Context& ctx, const Json& p) {
+    if (p.contains("id") == p.contains("uid")) bad_param("id", "give exactly one of id or uid");
+    if (p.contains("id")) return {{"event", to_json(visible_event(ctx, params::integer(p, "id")))}};
+    std::string uid = params::string(p, "uid");
+    auto e = ctx.store.get_by_uid(uid);
+    if (!e || !can_see(ctx, *e)) throw HeraldError(ErrorCode::not_found, "no event with uid " + uid, "uid");
+    return {{"event", to_json(*e)}};
+}
+
+Json event_update(Context& ctx, const Json& p) {
+    Event current = visible_event(ctx, params::integer(p, "id"));
+    require_change(ctx, current);
+    const Json& changes = params::object(p, "changes");
+    if (changes.contains("uid") && changes["uid"] != current.uid) bad_param("changes.uid", "uid cannot be changed");
+    Event next = apply_changes(current, changes);
+    validate(next);
+    Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
+    return {{"event", to_json(stored)}};
+}
+
+Json event_remove(Context& ctx, const Json& p) {
+    Event current = visible_event(ctx, params::integer(p, "id"));
+    require_change(ctx, current);
+    ctx.store.remove(current.id, params::opt_integer(p, "revision"));
+    return {{"removed", true}, {"id", current.id}};
+}
+
+Json event_search(Context& ctx, const Json& p) {
+    auto limit = params::opt_integer(p, "limit").value_or(50);
+    if (limit < 1 || limit > 10000) bad_param("limit", "limit must be between 1 and 10000");
+    return {{"events", event_list(ctx, ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit)))}};
+}
+
+}  // namespace herald::handlers

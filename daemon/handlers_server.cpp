@@ -1,0 +1,35 @@
+#include <unistd.h>
+
+#include "core/protocol.hpp"
+#include "daemon/handlers.hpp"
+#include "daemon/params.hpp"
+#include "daemon/store.hpp"
+
+namespace herald::handlers {
+
+Json hello(Context& ctx, const Json& p) {
+    if (auto proto = params::opt_integer(p, "protocol"); proto && *proto != kProtocolVersion)
+        bad_param("protocol", "this heraldd speaks protocol " + std::to_string(kProtocolVersion) + ", not " +
+                                  std::to_string(*proto));
+    return {{"server", "heraldd"},
+            {"version", HERALD_VERSION},
+            {"protocol", kProtocolVersion},
+            {"mode", ctx.settings.system_mode ? "system" : "user"},
+            {"pid", static_cast<int64_t>(::getpid())},
+            {"you", {{"uid", ctx.peer.uid}, {"gid", ctx.peer.gid}, {"pid", ctx.peer.pid}}},
+            {"methods", command_names()}};
+}
+
+Json status(Context& ctx, const Json&) {
+    return {{"version", HERALD_VERSION},
+            {"mode", ctx.settings.system_mode ? "system" : "user"},
+            {"uptime_s", (ctx.now - ctx.state.started).count()},
+            {"events", ctx.store.count()},
+            {"clients", ctx.state.clients},
+            {"requests", ctx.state.requests},
+            {"database", ctx.settings.db_path},
+            {"socket", ctx.settings.socket_path},
+            {"schema_version", ctx.store.schema_version()}};
+}
+
+}  // namespace herald::handlers

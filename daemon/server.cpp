@@ -1,0 +1,135 @@
+#include "daemon/server.hpp"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+#include "core/protocol.hpp"
+#include "daemon/commands.hpp"
+#include "daemon/session.hpp"
+#include "daemon/store.hpp"
+#include "daemon/systemd.hpp"
+
+namespace herald {
+
+using asio::local::stream_protocol;
+
+namespace {
+
+PeerCred peer_of(stream_protocol::socket& s) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    PeerCred out;
+    if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+        out.pid = cred.pid;
+        out.uid = cred.uid;
+        out.gid = cred.gid;
+    }
+    return out;
+}
+
+Instant wall_now() { return date::floor<Seconds>(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+Server::Server(asio::io_context& io, Store& store, const Settings& settings)
+    : io_(io), store_(store), settings_(settings), acceptor_(io) {
+    state_.started = wall_now();
+}
+
+Server::~Server() { stop(); }
+
+void Server::bind_socket() {
+    namespace fs = std::filesystem;
+    fs::path path(settings_.socket_path);
+    if (path.string().size() >= sizeof(sockaddr_un::sun_path))
+        throw HeraldError(ErrorCode::invalid_params, "socket path too long: " + path.string());
+    if (path.has_parent_path()) {
+        fs::create_directories(path.parent_path());
+        // Why 0700: only the owner may reach the socket in user mode; system mode relies on
+        // the unit's RuntimeDirectoryMode and the socket's own mode.
+        if (!settings_.system_mode) ::chmod(path.parent_path().c_str(), 0700);
+    }
+    if (fs::exists(fs::symlink_status(path))) {
+        stream_protocol::socket probe(io_);
+        asio::error_code ec;
+        probe.connect(stream_protocol::endpoint(path.string()), ec);
+        if (!ec) throw HeraldError(ErrorCode::busy, "another heraldd is already serving on " + path.string());
+        fs::remove(path);  // a stale socket left by a killed daemon
+    }
+    mode_t old = ::umask(settings_.system_mode ? 0111 : 0177);
+    acceptor_.open(stream_protocol());
+    acceptor_.bind(stream_protocol::endpoint(path.string()));
+    ::umask(old);
+    ::chmod(path.c_str(), settings_.system_mode ? 0666 : 0600);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    bound_path_ = true;
+}
+
+void Server::listen() {
+    if (auto fd = systemd::activated_socket()) {
+        acceptor_.assign(stream_protocol(), *fd);
+        spdlog::info("serving on the socket passed by systemd");
+    } else {
+        bind_socket();
+        spdlog::info("serving on {}", settings_.socket_path);
+    }
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+}
+
+void Server::stop() {
+    asio::error_code ec;
+    acceptor_.close(ec);
+    auto sessions = sessions_;
+    for (auto& [_, s] : sessions) s->close();
+    sessions_.clear();
+    if (bound_path_) {
+        std::filesystem::remove(settings_.socket_path, ec);
+        bound_path_ = false;
+    }
+}
+
+asio::awaitable<void> Server::accept_loop() {
+    for (;;) {
+        asio::error_code ec;
+        auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        if (ec) {
+            // EMFILE and friends: log, breathe, keep serving the clients we have.
+            spdlog::warn("accept failed: {}", ec.message());
+            asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::use_awaitable);
+            continue;
+        }
+        if (sessions_.size() >= settings_.max_clients) {
+            std::string line = encode_error(nullptr, ErrorCode::busy,
+                                            "too many clients (limit " + std::to_string(settings_.max_clients) +
+                                                "); try again later");
+            asio::write(socket, asio::buffer(line), ec);
+            socket.close(ec);
+            continue;
+        }
+        PeerCred peer = peer_of(socket);
+        auto session = std::make_shared<Session>(std::move(socket), *this, peer);
+        sessions_.emplace(session.get(), session);
+        state_.clients = sessions_.size();
+        session->start();
+    }
+}
+
+std::string Server::handle(Session& session, std::string_view line) {
+    Context ctx{store_, settings_, state_, session.peer(), wall_now()};
+    return dispatch_line(ctx, line);
+}
+
+void Server::forget(Session* session) {
+    sessions_.erase(session);
+    state_.clients = sessions_.size();
+}
+
+}  // namespace herald

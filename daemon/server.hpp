@@ -1,0 +1,51 @@
+#pragma once
+/// The listener: binds (or receives from systemd) the Unix socket, accepts clients within the
+/// connection limit, and routes their request lines to the command table.
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <asio.hpp>
+
+#include "daemon/context.hpp"
+#include "daemon/settings.hpp"
+
+namespace herald {
+
+class Session;
+class Store;
+
+/// Owns the listening socket and the set of sessions.
+class Server {
+public:
+    /// Creates a server on `io` that serves `store` under `settings`.
+    Server(asio::io_context& io, Store& store, const Settings& settings);
+    ~Server();
+    /// Takes the systemd-passed socket if there is one, else binds settings.socket_path.
+    void listen();
+    /// Stops accepting and closes every session.
+    void stop();
+    /// Handles one request line from `session`; returns the reply line (may be empty).
+    std::string handle(Session& session, std::string_view line);
+    /// Called by a session when it closes.
+    void forget(Session* session);
+    /// Settings in force.
+    const Settings& settings() const { return settings_; }
+    /// Counters for status.
+    ServerState& state() { return state_; }
+
+private:
+    asio::awaitable<void> accept_loop();
+    void bind_socket();
+
+    asio::io_context& io_;
+    Store& store_;
+    const Settings& settings_;
+    ServerState state_;
+    asio::local::stream_protocol::acceptor acceptor_;
+    std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
+    bool bound_path_ = false;
+};
+
+}  // namespace herald

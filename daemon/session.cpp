@@ -1,0 +1,110 @@
+#include "daemon/session.hpp"
+
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/server.hpp"
+
+namespace herald {
+
+using asio::use_awaitable;
+
+Session::Session(asio::local::stream_protocol::socket socket, Server& server, PeerCred peer)
+    : socket_(std::move(socket)),
+      signal_(socket_.get_executor()),
+      idle_timer_(socket_.get_executor()),
+      server_(server),
+      peer_(peer),
+      decoder_(server.settings().max_line),
+      last_activity_(std::chrono::steady_clock::now()) {
+    signal_.expires_at(std::chrono::steady_clock::time_point::max());
+}
+
+void Session::start() {
+    auto self = shared_from_this();
+    asio::co_spawn(socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
+    asio::co_spawn(socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+    asio::co_spawn(socket_.get_executor(), [self] { return self->idle_watch(); }, asio::detached);
+}
+
+void Session::send(std::string line) {
+    if (closed_ || line.empty()) return;
+    outbox_bytes_ += line.size();
+    outbox_.push_back(std::move(line));
+    if (outbox_bytes_ > server_.settings().max_queue_bytes) {
+        // Why drop: a client that stops reading must never make the daemon buffer without bound.
+        close("its outgoing queue exceeded " + std::to_string(server_.settings().max_queue_bytes) + " bytes");
+        return;
+    }
+    signal_.cancel_one();
+}
+
+void Session::close(std::string_view why) {
+    if (closed_) return;
+    closed_ = true;
+    if (!why.empty()) spdlog::info("closing client pid {} uid {}: {}", peer_.pid, peer_.uid, why);
+    asio::error_code ec;
+    socket_.shutdown(asio::socket_base::shutdown_both, ec);
+    socket_.close(ec);
+    signal_.cancel();
+    idle_timer_.cancel();
+    server_.forget(this);
+}
+
+asio::awaitable<void> Session::reader() {
+    auto self = shared_from_this();
+    std::array<char, 64 * 1024> buf;
+    try {
+        while (!closed_) {
+            size_t n = co_await socket_.async_read_some(asio::buffer(buf), use_awaitable);
+            last_activity_ = std::chrono::steady_clock::now();
+            decoder_.feed(
+                std::string_view(buf.data(), n), [&](std::string_view line) { send(server_.handle(*this, line)); },
+                [&] {
+                    send(encode_error(nullptr, ErrorCode::too_large,
+                                      "request line longer than " + std::to_string(server_.settings().max_line) +
+                                          " bytes was discarded; send one JSON object per line, under the limit"));
+                });
+        }
+    } catch (const std::system_error&) {
+        // EOF or reset: the client went away. Nothing half-written: each request commits whole.
+    }
+    close();
+}
+
+asio::awaitable<void> Session::writer() {
+    auto self = shared_from_this();
+    try {
+        while (!closed_) {
+            if (outbox_.empty()) {
+                asio::error_code ec;
+                co_await signal_.async_wait(asio::redirect_error(use_awaitable, ec));
+                continue;
+            }
+            co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_awaitable);
+            outbox_bytes_ -= outbox_.front().size();
+            outbox_.pop_front();
+        }
+    } catch (const std::system_error&) {
+    }
+    close();
+}
+
+asio::awaitable<void> Session::idle_watch() {
+    auto self = shared_from_this();
+    const auto timeout = server_.settings().idle_timeout;
+    if (timeout.count() <= 0) co_return;
+    while (!closed_) {
+        idle_timer_.expires_at(last_activity_ + timeout);
+        asio::error_code ec;
+        co_await idle_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (closed_) break;
+        auto now = std::chrono::steady_clock::now();
+        // Subscribers and clients still being written to count as active (no busy re-arming).
+        if (subscribed_ || !outbox_.empty()) last_activity_ = now;
+        else if (now >= last_activity_ + timeout) close("idle for " + std::to_string(timeout.count()) + " s");
+    }
+}
+
+}  // namespace herald

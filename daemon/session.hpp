@@ -1,0 +1,55 @@
+#pragma once
+/// One client connection: a reader and a writer coroutine on the io_context thread, a bounded
+/// outgoing queue, and an idle timeout for clients that are not subscribed.
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include <asio.hpp>
+
+#include "core/protocol.hpp"
+#include "daemon/context.hpp"
+
+namespace herald {
+
+class Server;
+
+/// A connected client.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    /// Wraps an accepted socket; `peer` comes from SO_PEERCRED.
+    Session(asio::local::stream_protocol::socket socket, Server& server, PeerCred peer);
+    /// Starts the reader, writer and idle coroutines.
+    void start();
+    /// Queues one line to send; a client whose queue exceeds the limit is dropped.
+    void send(std::string line);
+    /// Closes the connection; idempotent.
+    void close(std::string_view why = {});
+    /// The peer's credentials.
+    const PeerCred& peer() const { return peer_; }
+    /// Marks the session as subscribed (exempt from the idle timeout).
+    void set_subscribed(bool on) { subscribed_ = on; }
+    /// True once close() ran.
+    bool closed() const { return closed_; }
+
+private:
+    asio::awaitable<void> reader();
+    asio::awaitable<void> writer();
+    asio::awaitable<void> idle_watch();
+
+    asio::local::stream_protocol::socket socket_;
+    asio::steady_timer signal_;
+    asio::steady_timer idle_timer_;
+    Server& server_;
+    PeerCred peer_;
+    LineDecoder decoder_;
+    std::deque<std::string> outbox_;
+    size_t outbox_bytes_ = 0;
+    std::chrono::steady_clock::time_point last_activity_;
+    bool subscribed_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace herald

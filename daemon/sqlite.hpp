@@ -1,0 +1,83 @@
+#pragma once
+/// Thin RAII over the SQLite C API: a connection, prepared statements and transactions.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace herald::sql {
+
+/// An open database connection; throws HeraldError(storage_error) on failure.
+class Db {
+public:
+    /// Opens (creating if needed) the database file at `path`.
+    explicit Db(const std::string& path);
+    ~Db();
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
+    /// Runs one or more statements without results.
+    void exec(std::string_view sql);
+    /// Runs a query returning a single integer (e.g. a PRAGMA).
+    int64_t query_int(std::string_view sql);
+    /// The raw handle, for the statement class.
+    sqlite3* handle() const { return db_; }
+    /// Id of the last inserted row.
+    int64_t last_insert_id() const;
+    /// Rows changed by the last statement.
+    int changes() const;
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+/// A statement prepared once and reused: bind, step, read columns, reset.
+class Statement {
+public:
+    /// Prepares `sql` on `db`.
+    Statement(Db& db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    /// Binds a value to the 1-based parameter `i`.
+    Statement& bind(int i, int64_t v);
+    Statement& bind(int i, double v);
+    Statement& bind(int i, std::string_view v);
+    Statement& bind_null(int i);
+    /// Steps; true while a row is available, false when done. Throws on error.
+    bool step();
+    /// Steps a statement that returns no rows, then resets it.
+    void run();
+    /// Resets the statement and clears its bindings for reuse.
+    void reset();
+    /// Column readers for the current row (0-based).
+    int64_t column_int(int i) const;
+    std::string column_text(int i) const;
+    bool column_null(int i) const;
+
+private:
+    Db& db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+/// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
+class Transaction {
+public:
+    explicit Transaction(Db& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    /// Commits; the transaction is durable when this returns (synchronous=FULL).
+    void commit();
+
+private:
+    Db& db_;
+    bool done_ = false;
+};
+
+}  // namespace herald::sql

@@ -1,0 +1,286 @@
+#include "daemon/store.hpp"
+
+#include <sqlite3.h>
+
+#include <cmath>
+
+#include "core/errors.hpp"
+#include "core/event_json.hpp"
+
+namespace herald {
+namespace {
+
+// Why 26 h: zone-less events (all-day, floating) are indexed as if in UTC; a viewer may be up to
+// 14 h ahead or 12 h behind, so window queries widen by more than either.
+constexpr int64_t kZoneSlack = 26 * 3600;
+constexpr double kForever = 253402300799.0;  // 9999-12-31T23:59:59Z
+
+const char* kSchemaV1 = R"sql(
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    owner INTEGER NOT NULL,
+    visibility TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX events_precision ON events(precision);
+CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
+CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
+                                          tokenize = 'unicode61 remove_diacritics 2');
+)sql";
+
+std::string content_key(const Event& e) {
+    Json j = to_json(e);
+    for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
+    return j.dump();
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+    return out;
+}
+
+}  // namespace
+
+struct Store::Statements {
+    explicit Statements(sql::Db& db)
+        : insert(db, "INSERT INTO events(uid, owner, visibility, precision, revision, data) VALUES(?,?,?,?,?,?)"),
+          set_data(db, "UPDATE events SET data = ? WHERE id = ?"),
+          update(db, "UPDATE events SET owner=?, visibility=?, precision=?, revision=?, data=? WHERE id=? AND revision=?"),
+          remove(db, "DELETE FROM events WHERE id = ?"),
+          by_id(db, "SELECT data FROM events WHERE id = ?"),
+          by_uid(db, "SELECT data FROM events WHERE uid = ?"),
+          revision(db, "SELECT revision FROM events WHERE id = ?"),
+          window(db,
+                 "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? AND s.lo < ?"),
+          undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
+          count(db, "SELECT count(*) FROM events"),
+          span_insert(db, "INSERT OR REPLACE INTO event_spans(id, lo, hi) VALUES(?,?,?)"),
+          span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
+          text_insert(db,
+                      "INSERT INTO event_text(rowid, title, description, location, source, categories) "
+                      "VALUES(?,?,?,?,?,?)"),
+          text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
+          search(db,
+                 "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text MATCH ? "
+                 "ORDER BY rank LIMIT ?") {}
+    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, count, span_insert,
+        span_delete, text_insert, text_delete, search;
+};
+
+Store::Store(const std::string& path) : db_(path) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    // Why FULL: an acknowledged write must survive a power loss, not only a process crash.
+    db_.exec("PRAGMA synchronous=FULL");
+    db_.exec("PRAGMA foreign_keys=ON");
+    migrate();
+    st_ = std::make_unique<Statements>(db_);
+}
+
+Store::~Store() = default;
+
+void Store::migrate() {
+    int64_t app = db_.query_int("PRAGMA application_id");
+    int64_t version = db_.query_int("PRAGMA user_version");
+    if (app != 0 && app != kApplicationId)
+        throw HeraldError(ErrorCode::storage_error, "the database file belongs to another application (application_id " +
+                                                        std::to_string(app) + ")");
+    if (version > kSchemaVersion)
+        throw HeraldError(ErrorCode::storage_error, "the database has schema version " + std::to_string(version) +
+                                                        ", newer than this heraldd understands (" +
+                                                        std::to_string(kSchemaVersion) + "); upgrade heraldd");
+    if (version < 1) {
+        sql::Transaction tx(db_);
+        db_.exec(kSchemaV1);
+        db_.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
+        db_.exec("PRAGMA user_version=1");
+        tx.commit();
+    }
+}
+
+std::optional<Event> Store::read_one(sql::Statement& st) {
+    std::optional<Event> out;
+    if (st.step()) {
+        Json j = Json::parse(st.column_text(0));
+        Event e = event_from_json(j);
+        e.id = j.at("id").get<int64_t>();
+        e.revision = j.at("revision").get<int64_t>();
+        e.owner = j.at("owner").get<int64_t>();
+        e.created = parse_instant(j.at("created").get<std::string>(), "created");
+        e.updated = parse_instant(j.at("updated").get<std::string>(), "updated");
+        out = std::move(e);
+    }
+    return out;
+}
+
+std::vector<Event> Store::read_all(sql::Statement& st) {
+    std::vector<Event> out;
+    while (auto e = read_one(st)) out.push_back(std::move(*e));
+    st.reset();
+    return out;
+}
+
+void Store::index(const Event& e) {
+    st_->span_delete.bind(1, e.id).run();
+    if (auto span = event_span(e, date::locate_zone("UTC"))) {
+        double lo = static_cast<double>(span->begin.time_since_epoch().count());
+        double hi = e.rrule.empty() && e.rdates.empty() ? static_cast<double>(span->end.time_since_epoch().count())
+                                                        : kForever;
+        // R*Tree stores 32-bit floats, rounded outwards, so the index stays a superset.
+        st_->span_insert.bind(1, e.id).bind(2, lo).bind(3, hi).run();
+    }
+    st_->text_delete.bind(1, e.id).run();
+    st_->text_insert.bind(1, e.id)
+        .bind(2, e.title)
+        .bind(3, e.description)
+        .bind(4, e.location)
+        .bind(5, e.source)
+        .bind(6, join(e.categories))
+        .run();
+}
+
+void Store::unindex(int64_t id) {
+    st_->span_delete.bind(1, id).run();
+    st_->text_delete.bind(1, id).run();
+}
+
+Store::AddResult Store::add(Event e, Instant now) {
+    if (auto existing = get_by_uid(e.uid)) {
+        if (content_key(*existing) != content_key(e))
+            throw HeraldError(ErrorCode::revision_conflict,
+                              "an event with uid " + e.uid + " already exists (id " + std::to_string(existing->id) +
+                                  ") with different content; use event.update to change it",
+                              "uid");
+        return {std::move(*existing), false};
+    }
+    sql::Transaction tx(db_);
+    e.revision = 1;
+    e.created = e.updated = now;
+    st_->insert.bind(1, e.uid)
+        .bind(2, e.owner)
+        .bind(3, to_string(e.visibility))
+        .bind(4, to_string(e.start.precision))
+        .bind(5, e.revision)
+        .bind(6, std::string_view("{}"))
+        .run();
+    e.id = db_.last_insert_id();
+    st_->set_data.bind(1, to_json(e).dump()).bind(2, e.id).run();
+    index(e);
+    tx.commit();
+    return {std::move(e), true};
+}
+
+std::optional<Event> Store::get(int64_t id) {
+    st_->by_id.bind(1, id);
+    auto e = read_one(st_->by_id);
+    st_->by_id.reset();
+    return e;
+}
+
+std::optional<Event> Store::get_by_uid(const std::string& uid) {
+    st_->by_uid.bind(1, uid);
+    auto e = read_one(st_->by_uid);
+    st_->by_uid.reset();
+    return e;
+}
+
+Event Store::update(Event e, int64_t expected_revision, Instant now) {
+    sql::Transaction tx(db_);
+    st_->revision.bind(1, e.id);
+    bool found = st_->revision.step();
+    int64_t current = found ? st_->revision.column_int(0) : 0;
+    st_->revision.reset();
+    if (!found) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
+    if (current != expected_revision)
+        throw HeraldError(ErrorCode::revision_conflict,
+                          "event " + std::to_string(e.id) + " is at revision " + std::to_string(current) +
+                              ", not " + std::to_string(expected_revision) + "; fetch it again and retry",
+                          "revision");
+    e.revision = current + 1;
+    e.updated = now;
+    st_->update.bind(1, e.owner)
+        .bind(2, to_string(e.visibility))
+        .bind(3, to_string(e.start.precision))
+        .bind(4, e.revision)
+        .bind(5, to_json(e).dump())
+        .bind(6, e.id)
+        .bind(7, expected_revision)
+        .run();
+    index(e);
+    tx.commit();
+    return e;
+}
+
+void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
+    sql::Transaction tx(db_);
+    st_->revision.bind(1, id);
+    bool found = st_->revision.step();
+    int64_t current = found ? st_->revision.column_int(0) : 0;
+    st_->revision.reset();
+    if (!found) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
+    if (expected_revision && *expected_revision != current)
+        throw HeraldError(ErrorCode::revision_conflict,
+                          "event " + std::to_string(id) + " is at revision " + std::to_string(current) + ", not " +
+                              std::to_string(*expected_revision),
+                          "revision");
+    st_->remove.bind(1, id).run();
+    unindex(id);
+    tx.commit();
+}
+
+std::vector<Event> Store::in_window(Instant from, Instant to) {
+    st_->window.bind(1, static_cast<double>(from.time_since_epoch().count() - kZoneSlack))
+        .bind(2, static_cast<double>(to.time_since_epoch().count() + kZoneSlack));
+    return read_all(st_->window);
+}
+
+std::vector<Event> Store::undated() { return read_all(st_->undated); }
+
+std::vector<Event> Store::search(const std::string& query, size_t limit) {
+    // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax.
+    std::string fts;
+    std::string word;
+    auto flush = [&] {
+        if (word.empty()) return;
+        std::string quoted = "\"";
+        for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        fts += (fts.empty() ? "" : " ") + quoted + "\"";
+        word.clear();
+    };
+    for (char c : query) {
+        if (c == ' ' || c == '\t') flush();
+        else word += c;
+    }
+    flush();
+    if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
+    st_->search.bind(1, fts).bind(2, static_cast<int64_t>(limit));
+    return read_all(st_->search);
+}
+
+int64_t Store::count() {
+    st_->count.step();
+    int64_t n = st_->count.column_int(0);
+    st_->count.reset();
+    return n;
+}
+
+int64_t Store::schema_version() { return db_.query_int("PRAGMA user_version"); }
+
+void Store::backup(const std::string& dest) {
+    sqlite3* out = nullptr;
+    if (sqlite3_open(dest.c_str(), &out) != SQLITE_OK) {
+        sqlite3_close(out);
+        throw HeraldError(ErrorCode::storage_error, "cannot open backup file " + dest);
+    }
+    sqlite3_backup* b = sqlite3_backup_init(out, "main", db_.handle(), "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    sqlite3_backup_finish(b);
+    std::string err = sqlite3_errmsg(out);
+    sqlite3_close(out);
+    if (rc != SQLITE_DONE) throw HeraldError(ErrorCode::storage_error, "backup to " + dest + " failed: " + err);
+}
+
+}  // namespace herald

@@ -1,0 +1,72 @@
+#pragma once
+/// The event store: SQLite in WAL mode with synchronous=FULL, schema migrations, an R*Tree index of
+/// event spans for window queries and an FTS5 index for text search.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "daemon/sqlite.hpp"
+
+namespace herald {
+
+/// Durable storage of events. Every write is committed (durably) before it returns.
+class Store {
+public:
+    /// Opens or creates the database at `path` and migrates it to the current schema.
+    explicit Store(const std::string& path);
+    ~Store();
+
+    /// Result of an idempotent add.
+    struct AddResult {
+        Event event;
+        bool created = false;  ///< false when an event with the same uid already existed
+    };
+    /// Stores a new event (id, revision, created and updated are assigned). When `uid` exists
+    /// with the same content this is a retry and returns the stored event; with different
+    /// content it throws revision_conflict.
+    AddResult add(Event e, Instant now);
+    /// The event with this id, if any.
+    std::optional<Event> get(int64_t id);
+    /// The event with this uid, if any.
+    std::optional<Event> get_by_uid(const std::string& uid);
+    /// Replaces an event when its stored revision equals `expected_revision`; throws not_found or
+    /// revision_conflict otherwise. Returns the stored result with the new revision.
+    Event update(Event e, int64_t expected_revision, Instant now);
+    /// Deletes an event (checking the revision when given); throws not_found / revision_conflict.
+    void remove(int64_t id, std::optional<int64_t> expected_revision);
+    /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
+    std::vector<Event> in_window(Instant from, Instant to);
+    /// Every undated event.
+    std::vector<Event> undated();
+    /// Full-text search (FTS5 query syntax, words are ANDed); best matches first.
+    std::vector<Event> search(const std::string& query, size_t limit);
+    /// Number of stored events.
+    int64_t count();
+    /// Writes a consistent copy of the database to `dest` (SQLite backup API).
+    void backup(const std::string& dest);
+    /// The schema version in use.
+    int64_t schema_version();
+    /// The underlying connection (for modules that own their own tables).
+    sql::Db& db() { return db_; }
+
+private:
+    void migrate();
+    void index(const Event& e);
+    void unindex(int64_t id);
+    std::optional<Event> read_one(sql::Statement& st);
+    std::vector<Event> read_all(sql::Statement& st);
+
+    sql::Db db_;
+    struct Statements;
+    std::unique_ptr<Statements> st_;
+};
+
+/// Current schema version (PRAGMA user_version).
+inline constexpr int64_t kSchemaVersion = 1;
+/// PRAGMA application_id of Herald databases ("HRLD").
+inline constexpr int64_t kApplicationId = 0x48524C44;
+
+}  // namespace herald

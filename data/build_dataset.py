@@ -1,0 +1,640 @@
+#!/usr/bin/env python3
+"""Generate data/central-asia-japan.ics, the Herald "Central Asia + Japan" dataset.
+
+Standard library only. The iCalendar text (RFC 5545) is written by hand:
+CRLF line endings, TEXT escaping, and folding at 75 octets (UTF-8 bytes),
+never splitting a multi-byte character.
+
+Usage:
+    python3 data/build_dataset.py             # (re)write data/central-asia-japan.ics
+    python3 data/build_dataset.py --stdout    # print the calendar instead
+    python3 data/build_dataset.py --markdown  # print the README event table
+
+The output is deterministic: DTSTAMP is a fixed constant so that
+regenerating the file without changing the data gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import sys
+
+OUT_FILE = pathlib.Path(__file__).resolve().parent / "central-asia-japan.ics"
+
+PRODID = "-//Herald//Central Asia + Japan dataset//EN"
+DTSTAMP = "20261123T000000Z"  # fixed: the day the dataset was compiled
+UID_DOMAIN = "herald.dataset"
+
+# --------------------------------------------------------------------------
+# Sources (the five seed articles). Keys are the seed file names.
+# No source string may contain ";" because " ; " is the list separator.
+# --------------------------------------------------------------------------
+SOURCES = {
+    "000": "000_65a2efc45ac071cf.txt: The Japan Times, Kyrgyz National Day "
+           "Special, 2022 (column by Erkin Atabekov, Charge d'Affaires a.i., "
+           "Kyrgyz Republic, compiled with the embassy, exact date not "
+           "stated, written after 10 Aug and before Nov 2022)",
+    "001": "001_01bcc21cf51fd19d.txt: Ministry of Foreign Affairs of Japan "
+           "press release, 24 December 2022",
+    "002": "002_6eace4120258b034.txt: Trend, 3 February 2025 (Bishkek "
+           "dateline)",
+    "003": "003_6017495ba7d66406.txt: unnamed Uzbek official source, "
+           "17 April 2022 (written from Uzbekistan's side, apparently an "
+           "Uzbek MFA or embassy piece - outlet not named in the text)",
+    "004": "004_c4fa1fb556ffcfa1.txt: Kazinform, 25 December 2022 (Tokyo "
+           "dateline, citing the press office of the Kazakh MFA)",
+}
+
+PRECISIONS = ("minute", "day", "month", "year", "none")
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+
+D = dt.date
+
+# --------------------------------------------------------------------------
+# Events. Fields:
+#   uid         local part; "@herald.dataset" is appended
+#   summary     SUMMARY (may contain the Herald template "{ordinal}")
+#   start       datetime.date (all-day) or datetime.datetime (local time in tzid)
+#   end         datetime.date, exclusive (all-day only); default start + 1 day
+#   duration    RFC 5545 duration for timed events, e.g. "PT30M"
+#   tzid        TZID for timed events
+#   rrule       optional RRULE value
+#   precision   X-HERALD-PRECISION
+#   status      STATUS
+#   categories  list of category strings
+#   location    optional LOCATION
+#   description DESCRIPTION (plain text, "\n" for paragraph breaks)
+#   sources     list of SOURCES keys
+# --------------------------------------------------------------------------
+EVENTS = [
+    dict(
+        uid="kg-jp-relations-1992",
+        summary="{ordinal} anniversary of Kyrgyzstan–Japan diplomatic relations",
+        start=D(1992, 1, 26),
+        rrule="FREQ=YEARLY",
+        precision="day",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "anniversary"],
+        description=(
+            "Kyrgyzstan and Japan established diplomatic relations on "
+            "26 January 1992. Recurs yearly on 26 January; the n-th "
+            "anniversary falls in year 1992 + n.\n"
+            "Article 000 reports that on 26 January 2022 the Kyrgyz Republic "
+            "and Japan celebrated the 30th anniversary of the establishment "
+            "of diplomatic relations; that celebration is the 2022 occurrence "
+            "of this series (the establishment date is derived from it)."
+        ),
+        sources=["000"],
+    ),
+    dict(
+        uid="uz-jp-digital-university-2020",
+        summary="Japanese Digital University established in Tashkent",
+        start=D(2020, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["uzbekistan-japan", "education"],
+        location="Tashkent, Uzbekistan",
+        description=(
+            "Article 003 mentions the Japanese Digital University established "
+            "in Tashkent in 2020. At the 8th Central Asia + Japan foreign "
+            "ministers' meeting (15 April 2022) Uzbekistan proposed turning "
+            "it into a Central Asian Digital University to widen training "
+            "and professional development across the region. Only the year "
+            "is given."
+        ),
+        sources=["003"],
+    ),
+    dict(
+        uid="un-iysmd-resolution-2021",
+        summary="UN General Assembly declares 2022 the International Year of "
+                "Sustainable Mountain Development",
+        start=D(2021, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["un", "kyrgyzstan-japan"],
+        location="UN General Assembly, 76th session",
+        description=(
+            "In 2021 the 76th session of the UN General Assembly, on the "
+            "initiative of the Kyrgyz Republic and with support from Japan, "
+            "adopted the resolution declaring 2022 the International Year of "
+            "Sustainable Mountain Development. The article gives only the "
+            "year of adoption."
+        ),
+        sources=["000"],
+    ),
+    dict(
+        uid="un-iysmd-2022",
+        summary="International Year of Sustainable Mountain Development 2022",
+        start=D(2022, 1, 1),
+        end=D(2023, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["un"],
+        description=(
+            "UN international year addressing global issues facing mountains "
+            "and people living in mountainous areas, declared by the 76th UN "
+            "General Assembly in 2021 on the initiative of the Kyrgyz "
+            "Republic with support from Japan. Covers the whole of 2022 "
+            "(1 January to 31 December inclusive)."
+        ),
+        sources=["000"],
+    ),
+    dict(
+        uid="ca-jp-fmm-8-2022",
+        summary="8th Foreign Ministers' Meeting of the Central Asia + Japan "
+                "Dialogue",
+        start=D(2022, 4, 15),
+        precision="day",
+        status="CONFIRMED",
+        categories=["central-asia-japan", "ministerial"],
+        location="Bishkek, Kyrgyzstan (article 000) / videoconference "
+                 "(article 003)",
+        description=(
+            "Meeting of the foreign ministers and government representatives "
+            "of Japan, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and "
+            "Uzbekistan. Agenda: countering COVID-19, border control, "
+            "regional security and the Sustainable Development Goals. "
+            "Uzbekistan was represented by Deputy Prime Minister - Minister "
+            "of Investment and Foreign Trade S. Umurzakov, who proposed a "
+            "joint poverty-reduction programme based on One Village - One "
+            "Product, a regional Green Agenda for Central Asia and a Central "
+            "Asian Digital University.\n"
+            "SOURCES DISAGREE on the venue: article 000 says the eighth "
+            "meeting was held in Bishkek, article 003 says it was held by "
+            "videoconference. Both are recorded; neither article reconciles "
+            "them. Article 000 gives no year (2022 from context)."
+        ),
+        sources=["000", "003"],
+    ),
+    dict(
+        uid="kg-jp-honey-contract-2022",
+        summary="Contract signed to export 400 t of Kyrgyz honey to Japan",
+        start=D(2022, 8, 10),
+        precision="day",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "trade"],
+        location="Tokyo, Japan",
+        description=(
+            "A contract was signed in Tokyo for the export of Kyrgyz honey to "
+            "Japan in the amount of 400 tons. For comparison, 43 tons of "
+            "honey were exported to Japan in 2021. Article 000 gives no year "
+            "(2022 from context)."
+        ),
+        sources=["000"],
+    ),
+    dict(
+        uid="jp-kg-emergency-grant-aid-2022-10",
+        summary="Japanese emergency grant aid for the Kyrgyz–Tajik border "
+                "humanitarian situation",
+        start=D(2022, 10, 1),
+        precision="month",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "aid"],
+        location="Kyrgyzstan (border with Tajikistan)",
+        description=(
+            "Japan provided emergency grant aid via international "
+            "organizations in October 2022 in response to the deteriorating "
+            "humanitarian situation near Kyrgyzstan's border with "
+            "Tajikistan. Foreign Minister Kulubaev thanked Japan for it on "
+            "24 December 2022. Only the month is given."
+        ),
+        sources=["001"],
+    ),
+    dict(
+        uid="jp-kg-cooperation-program-signing-2022",
+        summary="Signing of the Japan–Kyrgyz MFA Cooperation Program for "
+                "2023–2025",
+        start=D(2022, 12, 24),
+        precision="day",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "ministerial", "agreement"],
+        location="Tokyo, Japan",
+        description=(
+            "Signing ceremony of the Cooperation Program between the Ministry "
+            "of Foreign Affairs of Japan and the Ministry of Foreign Affairs "
+            "of the Kyrgyz Republic for 2023-2025, signed by the two "
+            "ministers (Hayashi, Kulubaev) prior to their 14:40 meeting. "
+            "No time given. The release does not name the city; Tokyo is "
+            "inferred from the 9th Central Asia + Japan meeting."
+        ),
+        sources=["001"],
+    ),
+    dict(
+        uid="jp-kg-cooperation-program-2023-2025",
+        summary="Japan–Kyrgyz MFA Cooperation Program period (2023–2025)",
+        start=D(2023, 1, 1),
+        end=D(2026, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "agreement"],
+        description=(
+            "Period covered by the Cooperation Program between the Ministry "
+            "of Foreign Affairs of Japan and the Ministry of Foreign Affairs "
+            "of the Kyrgyz Republic for 2023-2025, signed on 24 December "
+            "2022. The source gives only the years, so the period is "
+            "recorded as 1 January 2023 to 31 December 2025 inclusive "
+            "(DTEND 2026-01-01 is exclusive)."
+        ),
+        sources=["001"],
+    ),
+    dict(
+        uid="ca-jp-fmm-9-2022",
+        summary="9th Foreign Ministers' Meeting of the Central Asia + Japan "
+                "Dialogue",
+        start=D(2022, 12, 24),
+        precision="day",
+        status="CONFIRMED",
+        categories=["central-asia-japan", "ministerial"],
+        location="Tokyo, Japan",
+        description=(
+            "Foreign ministers of Japan, Kazakhstan (Deputy PM - Foreign "
+            "Minister Mukhtar Tileuberdi), Kyrgyzstan (Zheenbek Kulubaev), "
+            "Tajikistan, Turkmenistan and Uzbekistan. Topics: transit and "
+            "transport links, regional security, digitalization, human "
+            "resources, tourism, climate change. Kazakhstan proposed a Joint "
+            "Action Plan and a list of joint investment projects based on "
+            "the Astana International Financial Center. A Joint Statement "
+            "was adopted. The next (10th, anniversary) meeting is to be held "
+            "in Kazakhstan, which chairs the Dialogue from 2023.\n"
+            "Date: article 001 (24 Dec 2022) has Kulubaev in Japan that day "
+            "to attend this meeting, and article 004 (Tokyo, 25 Dec 2022) "
+            "reports it as held. Neither states the day outright.\n"
+            "SOURCES DIFFER on timing: article 000 (2022) said the ninth "
+            "meeting was planned for November 2022 in Tokyo. It was held in "
+            "December."
+        ),
+        sources=["000", "001", "004"],
+    ),
+    dict(
+        uid="jp-kg-fm-meeting-2022-12-24",
+        summary="Japan–Kyrgyz Foreign Ministers' Meeting (Hayashi–Kulubaev)",
+        start=dt.datetime(2022, 12, 24, 14, 40),
+        tzid="Asia/Tokyo",
+        duration="PT30M",
+        precision="minute",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "ministerial"],
+        location="Tokyo, Japan",
+        description=(
+            "Foreign Minister HAYASHI Yoshimasa met Kyrgyz Foreign Minister "
+            "Zheenbek Kulubaev from 2:40 p.m. for about 30 minutes. They "
+            "welcomed the active role of Kyrgyz people who studied in Japan, "
+            "the One Village One Product (OVOP) project and the JDS "
+            "scholarship, and agreed to build on the 2023-2025 cooperation "
+            "program signed before the meeting. Kulubaev thanked Japan for "
+            "30 years of assistance and the October 2022 emergency grant "
+            "aid, and hoped for closer economic ties (human resources, "
+            "decarbonization). They discussed Ukraine and East Asia. The "
+            "release also spells the name Kulbayev. City not named in the "
+            "release (Tokyo inferred)."
+        ),
+        sources=["001"],
+    ),
+    dict(
+        uid="kz-jp-fm-talks-2022-12-24",
+        summary="Kazakhstan–Japan foreign ministers' talks (Tileuberdi–Hayashi)",
+        start=D(2022, 12, 24),
+        precision="day",
+        status="CONFIRMED",
+        categories=["kazakhstan-japan", "ministerial"],
+        location="Tokyo, Japan",
+        description=(
+            "Separate bilateral talks of Kazakh Deputy PM - Foreign Minister "
+            "Mukhtar Tileuberdi and Japanese Foreign Minister Yoshimasa "
+            "Hayashi on the margins of the 9th Central Asia + Japan "
+            "ministerial meeting: the expanded strategic partnership built "
+            "over 30 years of diplomatic relations and topical international "
+            "issues. Article 004 gives no date; the day is that of the 9th "
+            "meeting."
+        ),
+        sources=["004"],
+    ),
+    dict(
+        uid="ca-jp-chair-kazakhstan-2023",
+        summary="Kazakhstan takes over the chairmanship of the Central Asia + "
+                "Japan Dialogue",
+        start=D(2023, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["central-asia-japan"],
+        location="Kazakhstan",
+        description=(
+            "According to article 004 the chairmanship of the Dialogue is "
+            "transferred to Kazakhstan from 2023. Only the year is given."
+        ),
+        sources=["004"],
+    ),
+    dict(
+        uid="ca-jp-fmm-10-2023",
+        summary="10th (anniversary) Foreign Ministers' Meeting of the Central "
+                "Asia + Japan Dialogue",
+        start=D(2023, 1, 1),
+        precision="year",
+        status="TENTATIVE",
+        categories=["central-asia-japan", "ministerial", "anniversary"],
+        location="Kazakhstan",
+        description=(
+            "Article 004 says the next, 10th anniversary meeting of the "
+            "format will be held in Kazakhstan, since the chairmanship "
+            "passes to Kazakhstan from 2023. Date to be announced: no date "
+            "or city is given, and the year 2023 is inferred from the "
+            "chairmanship, not stated for the meeting."
+        ),
+        sources=["004"],
+    ),
+    dict(
+        uid="kg-jp-zhaparov-visit-2023",
+        summary="President Sadyr Zhaparov's official visit to Japan",
+        start=D(2023, 1, 1),
+        precision="year",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "visit"],
+        location="Japan",
+        description=(
+            "Official visit of Kyrgyz President Sadyr Zhaparov to Japan in "
+            "2023, which, Chairman Kasymaliev said on 3 February 2025, gave a "
+            "significant boost to bilateral relations. Only the year is "
+            "given."
+        ),
+        sources=["002"],
+    ),
+    dict(
+        uid="kg-jp-nagashima-visit-2025-02-03",
+        summary="Special Advisor Akihisa Nagashima meets Chairman Adylbek "
+                "Kasymaliev",
+        start=D(2025, 2, 3),
+        precision="day",
+        status="CONFIRMED",
+        categories=["kyrgyzstan-japan", "visit"],
+        location="Bishkek, Kyrgyzstan",
+        description=(
+            "Akihisa Nagashima, Special Advisor to the Prime Minister of "
+            "Japan, on a working trip to Kyrgyzstan (his first visit), met "
+            "Adylbek Kasymaliev, Chairman of the Cabinet of Ministers, who "
+            "invited PM Shigeru Ishiba to visit Kyrgyzstan in 2025. They "
+            "discussed political, economic, programmatic and regional "
+            "cooperation, the upcoming first Central Asia + Japan summit and "
+            "EXPO 2025 Osaka. Kasymaliev predicted 9% growth in 2024 and "
+            "invited Japanese business. Nagashima voiced interest in energy, "
+            "tourism and education. Day from the article's dateline."
+        ),
+        sources=["002"],
+    ),
+    dict(
+        uid="kg-jp-ishiba-visit-invitation-2025",
+        summary="Invited visit of Prime Minister Shigeru Ishiba to Kyrgyzstan",
+        start=D(2025, 1, 1),
+        precision="year",
+        status="TENTATIVE",
+        categories=["kyrgyzstan-japan", "visit"],
+        location="Kyrgyzstan",
+        description=(
+            "On 3 February 2025 Chairman Kasymaliev invited Japanese Prime "
+            "Minister Shigeru Ishiba to visit Kyrgyzstan in 2025. Invitation "
+            "only. Date to be announced."
+        ),
+        sources=["002"],
+    ),
+    dict(
+        uid="expo2025-kyrgyzstan-national-day-2025-06-06",
+        summary="Kyrgyzstan National Day at EXPO 2025 Osaka",
+        start=D(2025, 6, 6),
+        precision="day",
+        status="CONFIRMED",
+        categories=["expo2025", "kyrgyzstan-japan"],
+        location="EXPO 2025, Osaka, Japan",
+        description=(
+            "Kyrgyzstan's National Day at EXPO 2025 in Osaka is to be "
+            "celebrated on 6 June 2025, as mentioned by Chairman Kasymaliev "
+            "on 3 February 2025 while describing Kyrgyzstan's preparations "
+            "for the Expo."
+        ),
+        sources=["002"],
+    ),
+    dict(
+        uid="ca-jp-summit-1",
+        summary="First Central Asia + Japan Summit of Heads of State",
+        start=D(2025, 2, 3),
+        precision="none",
+        status="TENTATIVE",
+        categories=["central-asia-japan", "summit"],
+        description=(
+            "Date to be announced. The first Summit of Heads of State of the "
+            "Central Asia + Japan Dialogue was described on 3 February 2025 "
+            "as set to take place in the near future. DTSTART is the "
+            "article's date, not the summit's."
+        ),
+        sources=["002"],
+    ),
+]
+
+VTIMEZONES = {
+    "Asia/Tokyo": [
+        "BEGIN:VTIMEZONE",
+        "TZID:Asia/Tokyo",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0900",
+        "TZOFFSETTO:+0900",
+        "TZNAME:JST",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ],
+    "Asia/Bishkek": [
+        "BEGIN:VTIMEZONE",
+        "TZID:Asia/Bishkek",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0600",
+        "TZOFFSETTO:+0600",
+        "TZNAME:+06",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ],
+}
+
+
+# --------------------------------------------------------------------------
+# RFC 5545 helpers
+# --------------------------------------------------------------------------
+def escape_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 section 3.3.11)."""
+    return (value.replace("\\", "\\\\")
+                 .replace(";", "\\;")
+                 .replace(",", "\\,")
+                 .replace("\r\n", "\\n")
+                 .replace("\n", "\\n"))
+
+
+def fold(line: str, limit: int = 75) -> list[str]:
+    """Fold one content line into physical lines of at most `limit` octets.
+
+    Continuation lines begin with a single space, which counts towards the
+    limit. Multi-byte UTF-8 characters are never split. A physical line never
+    ends in a space (trailing spaces move to the next physical line), so
+    editors that trim trailing whitespace cannot corrupt the unfolded text.
+    A TEXT escape sequence ("\\,", "\\;", "\\n", "\\\\") is never split
+    either, which RFC 5545 would allow but naive readers may mishandle.
+    """
+    tokens: list[str] = []
+    i = 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line):
+            tokens.append(line[i:i + 2])
+            i += 2
+        else:
+            tokens.append(line[i])
+            i += 1
+    out: list[str] = []
+    current = ""
+    for ch in tokens:
+        if len((current + ch).encode("utf-8")) > limit:
+            head = current.rstrip(" ")
+            if head.strip(" ") == "":  # nothing but spaces: cannot avoid it
+                head = current
+            tail = current[len(head):]
+            out.append(head)
+            current = " " + tail
+        current += ch
+    out.append(current)
+    return out
+
+
+def fmt_date(d: dt.date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+def fmt_local_datetime(t: dt.datetime) -> str:
+    return t.strftime("%Y%m%dT%H%M%S")
+
+
+def validate(events: list[dict]) -> None:
+    uids = set()
+    for ev in events:
+        uid = ev["uid"]
+        assert uid not in uids, f"duplicate UID {uid}"
+        uids.add(uid)
+        assert ev["precision"] in PRECISIONS, uid
+        assert ev["status"] in STATUSES, uid
+        assert ev["sources"] and all(s in SOURCES for s in ev["sources"]), uid
+        start = ev["start"]
+        if isinstance(start, dt.datetime):
+            assert ev.get("tzid") in VTIMEZONES, uid
+            assert "end" not in ev, uid
+        else:
+            assert "tzid" not in ev and "duration" not in ev, uid
+            if ev["precision"] == "year":
+                assert (start.month, start.day) == (1, 1), uid
+            if ev["precision"] == "month":
+                assert start.day == 1, uid
+            assert ev.get("end", start + dt.timedelta(days=1)) > start, uid
+        if ev["precision"] == "none":
+            assert "Date to be announced" in ev["description"], uid
+    for key, text in SOURCES.items():
+        assert ";" not in text, key
+
+
+def sort_key(ev: dict):
+    s = ev["start"]
+    d = s.date() if isinstance(s, dt.datetime) else s
+    # all-day before timed on the same day, then by title for stability
+    return (d, isinstance(s, dt.datetime), ev["summary"])
+
+
+def source_string(ev: dict) -> str:
+    return " ; ".join(SOURCES[k] for k in ev["sources"])
+
+
+def vevent_lines(ev: dict) -> list[str]:
+    lines = ["BEGIN:VEVENT",
+             f"UID:{ev['uid']}@{UID_DOMAIN}",
+             f"DTSTAMP:{DTSTAMP}"]
+    start = ev["start"]
+    if isinstance(start, dt.datetime):
+        lines.append(f"DTSTART;TZID={ev['tzid']}:{fmt_local_datetime(start)}")
+        lines.append(f"DURATION:{ev['duration']}")
+    else:
+        end = ev.get("end", start + dt.timedelta(days=1))
+        lines.append(f"DTSTART;VALUE=DATE:{fmt_date(start)}")
+        lines.append(f"DTEND;VALUE=DATE:{fmt_date(end)}")
+    if ev.get("rrule"):
+        lines.append(f"RRULE:{ev['rrule']}")
+    lines.append(f"SUMMARY:{escape_text(ev['summary'])}")
+    lines.append(f"DESCRIPTION:{escape_text(ev['description'])}")
+    if ev.get("location"):
+        lines.append(f"LOCATION:{escape_text(ev['location'])}")
+    lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in ev["categories"]))
+    lines.append(f"STATUS:{ev['status']}")
+    lines.append("TRANSP:TRANSPARENT")
+    lines.append(f"X-HERALD-SOURCE:{escape_text(source_string(ev))}")
+    lines.append(f"X-HERALD-PRECISION:{ev['precision']}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def build_calendar(events: list[dict]) -> bytes:
+    validate(events)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Central Asia + Japan",
+        "X-WR-CALDESC:" + escape_text(
+            "Herald dataset: events from five articles (2022-2025) on "
+            "Central Asia + Japan relations, especially Kyrgyzstan-Japan. "
+            "See data/README.md."),
+    ]
+    used_tzids = sorted({ev["tzid"] for ev in events if ev.get("tzid")})
+    for tzid in used_tzids:
+        lines.extend(VTIMEZONES[tzid])
+    for ev in sorted(events, key=sort_key):
+        lines.extend(vevent_lines(ev))
+    lines.append("END:VCALENDAR")
+
+    physical: list[str] = []
+    for line in lines:
+        physical.extend(fold(line))
+    data = ("\r\n".join(physical) + "\r\n").encode("utf-8")
+    for pl in data.split(b"\r\n"):
+        assert len(pl) <= 75, pl
+    return data
+
+
+def markdown_table(events: list[dict]) -> str:
+    rows = ["| # | Date (DTSTART) | End (excl.) | Precision | Title | Status | Source file(s) | UID |",
+            "|---|---|---|---|---|---|---|---|"]
+    for i, ev in enumerate(sorted(events, key=sort_key), 1):
+        s = ev["start"]
+        if isinstance(s, dt.datetime):
+            date = s.strftime("%Y-%m-%d %H:%M") + f" {ev['tzid']}"
+            end = ev["duration"]
+        else:
+            date = s.isoformat()
+            end = ev.get("end", s + dt.timedelta(days=1)).isoformat()
+        if ev.get("rrule"):
+            date += f" ({ev['rrule']})"
+        title = ev["summary"].replace("|", "\\|")
+        files = ", ".join(SOURCES[k].split(":", 1)[0] for k in ev["sources"])
+        rows.append(f"| {i} | {date} | {end} | {ev['precision']} | {title} | "
+                    f"{ev['status']} | {files} | `{ev['uid']}@{UID_DOMAIN}` |")
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    if "--markdown" in argv:
+        sys.stdout.write(markdown_table(EVENTS))
+        return 0
+    data = build_calendar(EVENTS)
+    if "--stdout" in argv:
+        sys.stdout.buffer.write(data)
+        return 0
+    OUT_FILE.write_bytes(data)
+    print(f"wrote {OUT_FILE} ({len(EVENTS)} events, {len(data)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
