@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <iterator>
 
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
@@ -15,7 +16,10 @@ namespace {
 constexpr int64_t kZoneSlack = 26 * 3600;
 constexpr double kForever = 253402300799.0;  // 9999-12-31T23:59:59Z
 
-const char* kSchemaV1 = R"sql(
+// Schema migrations: entry i takes the database from user_version i to i + 1, in one
+// transaction. Append new steps at the end; never edit a released one.
+constexpr const char* kMigrations[] = {
+    R"sql(
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -29,7 +33,9 @@ CREATE INDEX events_precision ON events(precision);
 CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
 CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
                                           tokenize = 'unicode61 remove_diacritics 2');
-)sql";
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
 std::string content_key(const Event& e) {
     Json j = to_json(e);
@@ -92,11 +98,11 @@ void Store::migrate() {
         throw HeraldError(ErrorCode::storage_error, "the database has schema version " + std::to_string(version) +
                                                         ", newer than this heraldd understands (" +
                                                         std::to_string(kSchemaVersion) + "); upgrade heraldd");
-    if (version < 1) {
+    for (; version < kSchemaVersion; ++version) {
         sql::Transaction tx(db_);
-        db_.exec(kSchemaV1);
+        db_.exec(kMigrations[version]);
         db_.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
-        db_.exec("PRAGMA user_version=1");
+        db_.exec("PRAGMA user_version=" + std::to_string(version + 1));
         tx.commit();
     }
 }

@@ -64,7 +64,7 @@ private:
     std::unique_ptr<Statements> st_;
 };
 
-/// Current schema version (PRAGMA user_version).
+/// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
 inline constexpr int64_t kSchemaVersion = 1;
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;

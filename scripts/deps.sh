@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Herald needs to build, test and benchmark.
+# Runs apt-get as root, or through sudo otherwise; does nothing when all are present.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # libraries (docs/architecture.md says why each)
+  libasio-dev libhowardhinnant-date-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev
+  libcli11-dev libtomlplusplus-dev libsystemd-dev libical-dev tzdata
+  # tests
+  catch2 python3 python3-icalendar python3-recurring-ical-events python3-dateutil
+  clang libclang-rt-14-dev sqlite3 procps
+)
+if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
+  # shellcheck disable=SC2206
+  PACKAGES+=(${HERALD_DEPS_EXTRA})
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, and runs the whole suite with ctest: first the dev build
+# (warnings are errors), then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Set HERALD_SKIP_SANITIZERS=1 to run only the first pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+status=0
+for preset in dev asan-ubsan; do
+  if [ "$preset" = asan-ubsan ] && [ "${HERALD_SKIP_SANITIZERS:-0}" = 1 ]; then continue; fi
+  echo "=== $preset: build" >&2
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)"
+  echo "=== $preset: ctest" >&2
+  if ! ctest --preset "$preset" -j "$(nproc)"; then status=1; fi
+done
+exit $status

@@ -1,0 +1,166 @@
+"""Raw protocol over the socket: every error of docs/protocol.md, limits, and concurrent clients."""
+import json
+import os
+import socket
+import threading
+import time
+import unittest
+
+from harness import DaemonTestCase, RawClient
+
+EVENT = {"title": "9th CA+Japan foreign ministers' meeting", "start": "2022-12-24", "location": "Tokyo"}
+
+
+class Errors(DaemonTestCase):
+    def test_malformed_json_keeps_session_usable(self):
+        c = self.d.connect()
+        c.send_raw(b'{"jsonrpc": "2.0", "id": 1, "method": \n')
+        reply = c.read()
+        self.assertEqual(reply["error"]["code"], -32700)
+        self.assertIsNone(reply["id"])
+        self.assertEqual(c.result("hello")["server"], "heraldd")
+
+    def test_invalid_requests(self):
+        c = self.d.connect()
+        c.send_raw(b'[1,2]\n')
+        self.assertEqual(c.read()["error"]["code"], -32600)
+        c.send_raw(b'{"id": 5, "method": "hello"}\n')
+        reply = c.read()
+        self.assertEqual((reply["id"], reply["error"]["code"]), (5, -32600))
+        c.send_raw(b'{"jsonrpc":"2.0","id":6,"method":"hello","params":[1]}\n')
+        self.assertEqual(c.read()["error"]["code"], -32602)
+
+    def test_unknown_method(self):
+        reply = self.d.connect().call("event.frobnicate", {})
+        self.assertEqual(reply["error"]["code"], -32601)
+        self.assertIn("event.frobnicate", reply["error"]["message"])
+
+    def test_invalid_params_name_the_field(self):
+        c = self.d.connect()
+        cases = [
+            ("event.add", {}, "event"),
+            ("event.add", {"event": {"title": "x"}}, "start"),
+            ("event.add", {"event": {"title": "", "start": "2025-01-01"}}, "title"),
+            ("event.add", {"event": {"title": "x", "start": "2025-01-01", "colour": "red"}}, "colour"),
+            ("event.add", {"event": {"title": "x", "start": "2025-01-01", "status": "maybe"}}, "status"),
+            ("event.get", {"id": "seven"}, "id"),
+            ("agenda", {"from": "2025-01-01T00:00:00Z"}, "to"),
+            ("event.update", {"id": 1, "revision": 1, "changes": {}, "extra": 1}, "extra"),
+        ]
+        for method, params, field in cases:
+            with self.subTest(method=method, params=params):
+                err = c.call(method, params)["error"]
+                self.assertEqual(err["code"], -32602, err)
+                self.assertEqual(err["data"]["field"], field, err)
+
+    def test_invalid_times(self):
+        c = self.d.connect()
+        for start, tz, needle in [("2025-02-30", "", "February 2025 has 28 days"),
+                                  ("2025-13-01", "", "month 13"),
+                                  ("2025-06-06T24:00", "", "impossible time"),
+                                  ("2025-06-06T10:00", "Europe/Atlantis", "unknown time zone"),
+                                  ("tomorrow-ish", "", "expected YYYY")]:
+            with self.subTest(start=start):
+                ev = {"title": "x", "start": start}
+                if tz:
+                    ev["tz"] = tz
+                err = c.call("event.add", {"event": ev})["error"]
+                self.assertEqual(err["code"], 1004, err)
+                self.assertIn(needle, err["message"])
+        self.assertEqual(c.result("status")["events"], 0)
+
+    def test_not_found_and_revision_conflict(self):
+        c = self.d.connect()
+        self.assertEqual(c.call("event.get", {"id": 999})["error"]["code"], 1001)
+        ev = c.result("event.add", {"event": EVENT})["event"]
+        ok = c.result("event.update", {"id": ev["id"], "revision": 1, "changes": {"location": "Tokyo, Japan"}})
+        self.assertEqual(ok["event"]["revision"], 2)
+        err = c.call("event.update", {"id": ev["id"], "revision": 1, "changes": {"location": "Osaka"}})["error"]
+        self.assertEqual(err["code"], 1002)
+        self.assertEqual(c.result("event.get", {"id": ev["id"]})["event"]["location"], "Tokyo, Japan")
+        self.assertEqual(c.call("event.remove", {"id": ev["id"], "revision": 1})["error"]["code"], 1002)
+        self.assertTrue(c.result("event.remove", {"id": ev["id"], "revision": 2})["removed"])
+
+
+class Limits(DaemonTestCase):
+    daemon_args = ("--max-line", "65536", "--max-clients", "8")
+
+    def test_oversized_line_is_rejected_without_buffering_and_others_are_served(self):
+        big = self.d.connect()
+        other = self.d.connect()
+        # 4 MiB with no newline: far over the limit; the daemon must answer before we finish.
+        chunk = b"x" * 65536
+        for _ in range(64):
+            big.send_raw(chunk)
+            self.assertEqual(other.result("hello")["server"], "heraldd")
+        reply = big.read(timeout=5)
+        self.assertEqual(reply["error"]["code"], 1005)
+        big.send_raw(b"\n")
+        self.assertEqual(big.result("hello")["server"], "heraldd")
+        self.assertLess(self.d.rss_kib(), 64 * 1024, "daemon buffered the oversized line")
+
+    def test_client_limit(self):
+        clients = [self.d.connect() for _ in range(8)]
+        for c in clients:
+            c.result("hello")
+        extra = RawClient(self.d.socket)
+        self.d.clients.append(extra)
+        reply = extra.read(timeout=5)
+        self.assertEqual(reply["error"]["code"], 1006)
+        self.assertIn("too many clients", reply["error"]["message"])
+        clients[0].close()
+        time.sleep(0.2)
+        self.assertEqual(self.d.connect().result("hello")["server"], "heraldd")
+
+
+class Concurrency(DaemonTestCase):
+    def test_two_clients_at_once(self):
+        errors = []
+
+        def worker(n):
+            try:
+                c = self.d.connect()
+                for i in range(50):
+                    c.result("event.add", {"event": {"title": f"c{n}-{i}", "start": f"2031-01-{i % 28 + 1:02d}",
+                                                     "uid": f"c{n}-{i}@test"}})
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.d.connect().result("status")["events"], 100)
+
+    def test_vanishing_client_mid_request_leaves_nothing_half_written(self):
+        c = self.d.connect()
+        c.send_raw(b'{"jsonrpc":"2.0","id":1,"method":"event.add","params":{"event":{"title":"half","start":"20')
+        c.close()
+        time.sleep(0.2)
+        c2 = self.d.connect()
+        self.assertEqual(c2.result("status")["events"], 0)
+        # A complete request whose client hangs up before reading the reply is stored whole.
+        c3 = self.d.connect()
+        c3.request("event.add", {"event": {"title": "whole", "start": "2030-01-01"}})
+        c3.close()
+        time.sleep(0.3)
+        self.assertEqual(c2.result("status")["events"], 1)
+        self.d.kill()
+        self.d.start()
+        ev = self.d.connect().result("agenda", {"from": "2029-12-31T00:00:00Z", "to": "2030-01-03T00:00:00Z"})
+        self.assertEqual([o["title"] for o in ev["occurrences"]], ["whole"])
+
+    def test_search(self):
+        c = self.d.connect()
+        c.result("event.add", {"event": {"title": "Kyrgyz honey export contract", "start": "2022-08-10",
+                                         "description": "400 tons of honey"}})
+        c.result("event.add", {"event": {"title": "EXPO 2025 National Day", "start": "2025-06-06"}})
+        found = c.result("event.search", {"query": "honey"})["events"]
+        self.assertEqual([e["title"] for e in found], ["Kyrgyz honey export contract"])
+        self.assertEqual(c.result("event.search", {"query": 'AND OR "'})["events"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
