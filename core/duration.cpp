@@ -20,12 +20,14 @@ Seconds parse_duration(std::string_view text, std::string_view field) {
     if (s.size() < 3 || s[0] != 'P') bad_param(std::string(field), expected);
     s.remove_prefix(1);
     bool in_time = false, any = false;
+    int rank = -1;  // of the last unit read: W=0, D=1, H=2, M=3, S=4; units must strictly increase
     int64_t total = 0;
     while (!s.empty()) {
         if (s[0] == 'T') {
-            if (in_time) bad_param(std::string(field), expected);
+            if (in_time || rank == 0) bad_param(std::string(field), expected);
             in_time = true;
             s.remove_prefix(1);
+            if (s.empty()) bad_param(std::string(field), expected);  // "T" needs an H, M or S after it
             continue;
         }
         size_t n = 0;
@@ -37,13 +39,15 @@ Seconds parse_duration(std::string_view text, std::string_view field) {
         if (n == 0 || n == s.size()) bad_param(std::string(field), expected);
         char unit = s[n];
         s.remove_prefix(n + 1);
-        int64_t scale = 0;
-        if (!in_time && unit == 'W') scale = 7 * 86400;
-        else if (!in_time && unit == 'D') scale = 86400;
-        else if (in_time && unit == 'H') scale = 3600;
-        else if (in_time && unit == 'M') scale = 60;
-        else if (in_time && unit == 'S') scale = 1;
-        else bad_param(std::string(field), expected);
+        // RFC 5545: a week stands alone; otherwise D, then (after T) H, M, S in order, each at most once.
+        constexpr std::string_view kUnits = "WDHMS";
+        constexpr int64_t kScale[] = {7 * 86400, 86400, 3600, 60, 1};
+        const size_t found = kUnits.find(unit);
+        const int unit_rank = found == std::string_view::npos ? -1 : static_cast<int>(found);
+        if (unit_rank < 0 || (unit_rank >= 2) != in_time || rank == 0 || unit_rank <= rank)
+            bad_param(std::string(field), expected);
+        rank = unit_rank;
+        const int64_t scale = kScale[found];
         total += value * scale;
         any = true;
     }

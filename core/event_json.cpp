@@ -11,10 +11,10 @@ namespace {
 
 constexpr std::array<std::string_view, 8> kReadOnly{"id", "revision", "owner", "created", "updated",
                                                     "precision", "all_day", "end_tz_effective"};
-constexpr std::array<std::string_view, 19> kWritable{
+constexpr std::array<std::string_view, 18> kWritable{
     "uid",   "title",    "description", "location", "url",    "source",  "categories",
     "status", "visibility", "start",    "tz",       "end",    "end_tz",  "duration",
-    "rrule", "exdates",  "rdates",      "alarms",   "class"};
+    "rrule", "exdates",  "rdates",      "alarms"};
 
 const std::string& get_string(const Json& j, const char* key, std::string_view field_prefix = {}) {
     const Json& v = j.at(key);
@@ -182,6 +182,9 @@ Event apply_changes(const Event& base, const Json& changes) {
             bad_param("changes." + key, key + " cannot be changed");
         merged[key] = value;
     }
+    // Clearing start makes the event undated, and an undated event has no zone: drop the old one
+    // unless the caller sent a tz too (then event_from_json reports it).
+    if (changes.contains("start") && changes.at("start").is_null() && !changes.contains("tz")) merged["tz"] = "";
     // A zone change alone re-zones the existing local start (and end, unless its zone was given).
     if (changes.contains("tz") && !changes.contains("end_tz") && base.end) merged["end_tz"] = merged["tz"];
     else if (base.end && base.end->tz != base.start.tz && !changes.contains("end_tz")) merged["end_tz"] = base.end->tz;

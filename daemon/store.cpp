@@ -78,6 +78,12 @@ struct Store::Statements {
 };
 
 Store::Store(const std::string& path) : db_(path) {
+    // Why first: another application's database must be refused before anything (such as the
+    // switch to WAL, which persists in the file) changes it.
+    int64_t app = db_.query_int("PRAGMA application_id");
+    if (app != 0 && app != kApplicationId)
+        throw HeraldError(ErrorCode::storage_error, "the database file belongs to another application (application_id " +
+                                                        std::to_string(app) + ")");
     db_.exec("PRAGMA journal_mode=WAL");
     // Why FULL: an acknowledged write must survive a power loss, not only a process crash.
     db_.exec("PRAGMA synchronous=FULL");
@@ -89,11 +95,7 @@ Store::Store(const std::string& path) : db_(path) {
 Store::~Store() = default;
 
 void Store::migrate() {
-    int64_t app = db_.query_int("PRAGMA application_id");
     int64_t version = db_.query_int("PRAGMA user_version");
-    if (app != 0 && app != kApplicationId)
-        throw HeraldError(ErrorCode::storage_error, "the database file belongs to another application (application_id " +
-                                                        std::to_string(app) + ")");
     if (version > kSchemaVersion)
         throw HeraldError(ErrorCode::storage_error, "the database has schema version " + std::to_string(version) +
                                                         ", newer than this heraldd understands (" +

@@ -1,0 +1,275 @@
+// Unit tests of daemon/commands: the command table and dispatch_line with a real store.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "core/protocol.hpp"
+#include "daemon/commands.hpp"
+#include "daemon/store.hpp"
+
+using namespace herald;
+
+namespace {
+
+/// A store on a temporary file and a request context with a fixed "now" and caller.
+class Fixture {
+public:
+    Fixture()
+        : path_(make_path()),
+          store_(path_),
+          state_{now(), 0, 0},
+          ctx_{store_, settings_, state_, PeerCred{1, 1000, 1000}, now()} {}
+    ~Fixture() {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ec);
+    }
+    Fixture(const Fixture&) = delete;
+    Fixture& operator=(const Fixture&) = delete;
+
+    static Instant now() { return date::sys_days{date::year{2025} / 1 / 15} + std::chrono::hours{10}; }
+
+    /// Sends one request and returns the decoded response.
+    Json call(const std::string& method, const Json& params, const Json& id = 1) {
+        std::string line = encode_request(id, method, params);
+        line.pop_back();  // the session hands dispatch_line lines without their newline
+        std::string reply = dispatch_line(ctx_, line);
+        REQUIRE_FALSE(reply.empty());
+        CHECK(reply.back() == '\n');
+        Json j = Json::parse(reply);
+        CHECK(j["id"] == id);
+        return j;
+    }
+    /// The result of a call that must succeed.
+    Json result(const std::string& method, const Json& params) {
+        Json j = call(method, params);
+        INFO(j.dump());
+        REQUIRE(j.contains("result"));
+        return j["result"];
+    }
+    /// The error of a call that must fail.
+    Json error(const std::string& method, const Json& params) {
+        Json j = call(method, params);
+        INFO(j.dump());
+        REQUIRE(j.contains("error"));
+        return j["error"];
+    }
+
+    Context& ctx() { return ctx_; }
+    ServerState& state() { return state_; }
+    Store& store() { return store_; }
+
+private:
+    static std::string make_path() {
+        static int counter = 0;
+        auto p = std::filesystem::temp_directory_path() /
+                 ("herald-commands-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db");
+        std::error_code ec;
+        std::filesystem::remove(p, ec);
+        return p.string();
+    }
+
+    std::string path_;
+    Store store_;
+    Settings settings_;
+    ServerState state_;
+    Context ctx_;
+};
+
+const Json kMeeting{{"uid", "fm9@herald.test"},
+                    {"title", "9th CA+Japan foreign ministers' meeting"},
+                    {"start", "2022-12-24T14:40"},
+                    {"tz", "Asia/Tokyo"},
+                    {"duration", "PT30M"},
+                    {"categories", {"diplomacy"}}};
+
+}  // namespace
+
+TEST_CASE("the command table is sorted and every name is found", "[commands][table]") {
+    auto names = command_names();
+    REQUIRE_FALSE(names.empty());
+    CHECK(std::is_sorted(names.begin(), names.end()));
+    CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+    for (const auto& name : names) {
+        INFO(name);
+        const Command* cmd = find_command(name);
+        REQUIRE(cmd != nullptr);
+        CHECK(cmd->name == name);
+        CHECK(cmd->handler != nullptr);
+    }
+    for (const char* name : {"hello", "status", "agenda", "event.add", "event.get", "event.update", "event.remove",
+                             "event.search"})
+        CHECK(find_command(name) != nullptr);
+    for (const char* name : {"", "event", "event.", "Hello", "zzz", "aaa", "event.add.x"}) CHECK(find_command(name) == nullptr);
+}
+
+TEST_CASE("dispatch_line: hello, unknown methods and bad params", "[commands][dispatch]") {
+    Fixture f;
+    SECTION("hello says who we are and who the caller is") {
+        Json r = f.result("hello", Json{{"client", "unit-test"}, {"protocol", kProtocolVersion}});
+        CHECK(r["server"] == "heraldd");
+        CHECK(r["protocol"] == kProtocolVersion);
+        CHECK(r["mode"] == "user");
+        CHECK(r["you"] == Json{{"uid", 1000}, {"gid", 1000}, {"pid", 1}});
+        CHECK(r["methods"] == Json(command_names()));
+        CHECK(r["version"].is_string());
+        CHECK(f.error("hello", Json{{"protocol", 99}})["data"]["field"] == "protocol");
+    }
+    SECTION("an unknown method is -32601") {
+        Json e = f.error("event.frobnicate", Json::object());
+        CHECK(e["code"] == -32601);
+        CHECK(e["data"]["kind"] == "method_not_found");
+        CHECK_THAT(e["message"].get<std::string>(), Catch::Contains("event.frobnicate"));
+    }
+    SECTION("an unknown param is -32602 naming it") {
+        Json e = f.error("event.get", Json{{"id", 1}, {"colour", "red"}});
+        CHECK(e["code"] == -32602);
+        CHECK(e["data"]["field"] == "colour");
+        CHECK(f.error("status", Json{{"verbose", true}})["data"]["field"] == "verbose");
+    }
+    SECTION("a missing param is -32602 naming it") {
+        Json e = f.error("event.remove", Json::object());
+        CHECK(e["code"] == -32602);
+        CHECK(e["data"]["field"] == "id");
+        CHECK(f.error("agenda", Json{{"from", "2025-01-01T00:00:00Z"}})["data"]["field"] == "to");
+        CHECK(f.error("event.add", Json::object())["data"]["field"] == "event");
+    }
+    SECTION("a param of the wrong type is -32602 naming it") {
+        CHECK(f.error("event.get", Json{{"id", "seven"}})["data"]["field"] == "id");
+        CHECK(f.error("event.add", Json{{"event", "x"}})["data"]["field"] == "event");
+    }
+    SECTION("notifications get no reply, even when they fail") {
+        uint64_t before = f.state().requests;
+        CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"hello"})").empty());
+        CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"no.such"})").empty());
+        CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"event.add","params":{}})").empty());
+        CHECK(f.state().requests == before + 3);
+        CHECK(f.store().count() == 0);
+    }
+    SECTION("undecodable lines are answered with the decode error") {
+        Json j = Json::parse(dispatch_line(f.ctx(), "{not json"));
+        CHECK(j["error"]["code"] == -32700);
+        CHECK(j["id"].is_null());
+        j = Json::parse(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","id":4,"method":"hello","params":[]})"));
+        CHECK(j["error"]["code"] == -32602);
+        CHECK(j["id"] == 4);
+    }
+}
+
+TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[commands][flow]") {
+    Fixture f;
+    const std::string now = format_instant(Fixture::now());
+
+    Json added = f.result("event.add", Json{{"event", kMeeting}});
+    CHECK(added["created"] == true);
+    Json ev = added["event"];
+    const int64_t id = ev["id"].get<int64_t>();
+    CHECK(id > 0);
+    CHECK(ev["revision"] == 1);
+    CHECK(ev["owner"] == 1000);
+    CHECK(ev["created"] == now);
+    CHECK(ev["start"] == "2022-12-24T14:40");
+    CHECK(ev["tz"] == "Asia/Tokyo");
+
+    // A retry of the same add is not a second event.
+    Json again = f.result("event.add", Json{{"event", kMeeting}});
+    CHECK(again["created"] == false);
+    CHECK(again["event"]["id"] == id);
+
+    CHECK(f.result("event.get", Json{{"id", id}})["event"] == ev);
+    CHECK(f.result("event.get", Json{{"uid", "fm9@herald.test"}})["event"] == ev);
+    CHECK(f.error("event.get", Json{{"id", id}, {"uid", "fm9@herald.test"}})["code"] == -32602);
+    Json missing = f.error("event.get", Json{{"id", id + 100}});
+    CHECK(missing["code"] == 1001);
+    CHECK(missing["data"]["kind"] == "not_found");
+
+    Json updated = f.result("event.update", Json{{"id", id}, {"revision", 1},
+                                                 {"changes", {{"location", "Tokyo"}, {"duration", nullptr}}}})["event"];
+    CHECK(updated["revision"] == 2);
+    CHECK(updated["location"] == "Tokyo");
+    CHECK(updated["duration"].is_null());
+    CHECK(updated["created"] == now);
+
+    Json stale = f.error("event.update", Json{{"id", id}, {"revision", 1}, {"changes", {{"title", "Stale"}}}});
+    CHECK(stale["code"] == 1002);
+    CHECK(stale["data"]["field"] == "revision");
+    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"uid", "other@t"}}}})["data"]["field"] ==
+          "changes.uid");
+    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"revision", 9}}}})["data"]["field"] ==
+          "changes.revision");
+    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"title", ""}}}})["data"]["field"] ==
+          "title");
+    CHECK(f.result("event.get", Json{{"id", id}})["event"]["revision"] == 2);
+
+    f.result("event.add", Json{{"event", {{"title", "First Central Asia + Japan summit"}, {"start", nullptr}}}});
+    Json agenda = f.result("agenda", Json{{"from", "2022-12-24T00:00:00+06:00"},
+                                          {"to", "2022-12-25T00:00:00+06:00"},
+                                          {"tz", "Asia/Bishkek"}});
+    CHECK(agenda["tz"] == "Asia/Bishkek");
+    CHECK(agenda["from"] == "2022-12-23T18:00:00Z");
+    CHECK(agenda["total"] == 1);
+    CHECK(agenda["truncated"] == false);
+    REQUIRE(agenda["occurrences"].size() == 1);
+    CHECK(agenda["occurrences"][0]["id"] == id);
+    CHECK(agenda["occurrences"][0]["occurrence_start"] == "2022-12-24T05:40:00Z");
+    CHECK(agenda["occurrences"][0]["occurrence_local"] == "2022-12-24T14:40");
+    REQUIRE(agenda["undated"].size() == 1);
+    CHECK(agenda["undated"][0]["title"] == "First Central Asia + Japan summit");
+    CHECK(f.result("agenda", Json{{"from", "2022-12-24T00:00:00Z"}, {"to", "2022-12-25T00:00:00Z"},
+                                  {"undated", false}, {"category", "trade"}})["total"] == 0);
+    CHECK(f.error("agenda", Json{{"from", "2022-12-25T00:00:00Z"}, {"to", "2022-12-24T00:00:00Z"}})["data"]["field"] ==
+          "to");
+    CHECK(f.error("agenda", Json{{"from", "2022-12-24"}, {"to", "2022-12-25T00:00:00Z"}})["code"] == 1004);
+
+    Json found = f.result("event.search", Json{{"query", "ministers"}});
+    REQUIRE(found["events"].size() == 1);
+    CHECK(found["events"][0]["id"] == id);
+    CHECK(f.result("event.search", Json{{"query", "AND OR \""}})["events"].empty());
+
+    Json conflict = f.error("event.remove", Json{{"id", id}, {"revision", 1}});
+    CHECK(conflict["code"] == 1002);
+    CHECK(f.result("event.remove", Json{{"id", id}, {"revision", 2}}) == Json{{"removed", true}, {"id", id}});
+    CHECK(f.error("event.get", Json{{"id", id}})["code"] == 1001);
+    CHECK(f.error("event.remove", Json{{"id", id}})["code"] == 1001);
+    CHECK(f.result("status", Json::object())["events"] == 1);
+}
+
+TEST_CASE("dispatch_line: impossible times are invalid_time (1004)", "[commands][time]") {
+    Fixture f;
+    Json e = f.error("event.add", Json{{"event", {{"title", "Nonexistent day"}, {"start", "2025-02-30"}}}});
+    CHECK(e["code"] == 1004);
+    CHECK(e["data"]["kind"] == "invalid_time");
+    CHECK(e["data"]["field"] == "start");
+    CHECK_THAT(e["message"].get<std::string>(), Catch::Contains("February 2025 has 28 days"));
+    Json zone = f.error("event.add", Json{{"event", {{"title", "x"}, {"start", "2025-06-06T09:00"}, {"tz", "Mars/Base"}}}});
+    CHECK(zone["code"] == 1004);
+    CHECK(zone["data"]["field"] == "tz");
+    CHECK(f.store().count() == 0);
+}
+
+TEST_CASE("dispatch_line: system mode hides private events of other users", "[commands][authz]") {
+    Fixture f;
+    Settings system;
+    system.system_mode = true;
+    Context owner{f.store(), system, f.state(), PeerCred{1, 1000, 1000}, Fixture::now()};
+    Context other{f.store(), system, f.state(), PeerCred{2, 1001, 1001}, Fixture::now()};
+    auto send = [](Context& ctx, const std::string& method, const Json& params) {
+        std::string line = encode_request(1, method, params);
+        line.pop_back();
+        return Json::parse(dispatch_line(ctx, line));
+    };
+    Json priv = send(owner, "event.add", Json{{"event", {{"title", "Private note"}, {"start", "2025-06-06"}}}});
+    Json pub = send(owner, "event.add",
+                    Json{{"event", {{"title", "Public day"}, {"start", "2025-06-06"}, {"visibility", "public"}}}});
+    const int64_t priv_id = priv["result"]["event"]["id"].get<int64_t>();
+    const int64_t pub_id = pub["result"]["event"]["id"].get<int64_t>();
+    CHECK(send(other, "event.get", Json{{"id", priv_id}})["error"]["code"] == 1001);
+    CHECK(send(other, "event.get", Json{{"id", pub_id}})["result"]["event"]["title"] == "Public day");
+    CHECK(send(other, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
+    Json agenda = send(other, "agenda", Json{{"from", "2025-06-06T00:00:00Z"}, {"to", "2025-06-07T00:00:00Z"}});
+    CHECK(agenda["result"]["total"] == 1);
+    CHECK(send(owner, "event.remove", Json{{"id", pub_id}})["result"]["removed"] == true);
+}

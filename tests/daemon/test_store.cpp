@@ -1,0 +1,364 @@
+// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries, backup.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/event_json.hpp"
+#include "daemon/sqlite.hpp"
+#include "daemon/store.hpp"
+
+using namespace herald;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class F>
+HeraldError error_of(F&& f) {
+    try {
+        f();
+    } catch (const HeraldError& e) {
+        return e;
+    }
+    FAIL("expected a HeraldError");
+    throw std::logic_error("unreachable");
+}
+
+/// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
+class TempDb {
+public:
+    TempDb() {
+        static int counter = 0;
+        path_ = (std::filesystem::temp_directory_path() /
+                 ("herald-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+                    .string();
+        clean();
+    }
+    ~TempDb() { clean(); }
+    TempDb(const TempDb&) = delete;
+    TempDb& operator=(const TempDb&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    void clean() const {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+    }
+    std::string path_;
+};
+
+Instant utc(int y, int m, int d, int hh = 0, int mm = 0) {
+    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+}
+
+const Instant kNow = utc(2025, 1, 15, 10);
+
+/// A validated event owned by uid 1000, from its JSON form.
+Event event(const std::string& uid, Json j) {
+    j["uid"] = uid;
+    Event e = event_from_json(j);
+    e.owner = 1000;
+    validate(e);
+    return e;
+}
+
+Event meeting(const std::string& uid = "fm9@herald.test") {
+    return event(uid, Json{{"title", "9th foreign ministers meeting"},
+                           {"description", "Central Asia plus Japan dialogue, videoconference"},
+                           {"start", "2022-12-24T14:40"},
+                           {"tz", "Asia/Tokyo"},
+                           {"duration", "PT30M"}});
+}
+
+std::string pragma_text(sql::Db& db, const char* pragma) {
+    sql::Statement st(db, pragma);
+    REQUIRE(st.step());
+    return st.column_text(0);
+}
+
+std::vector<std::string> uids(const std::vector<Event>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.uid);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+using Uids = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("a new store has the schema, the application id and WAL", "[store][schema]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    CHECK(store.schema_version() == kSchemaVersion);
+    CHECK(store.schema_version() == 1);
+    CHECK(store.db().query_int("PRAGMA application_id") == kApplicationId);
+    CHECK(pragma_text(store.db(), "PRAGMA journal_mode") == "wal");
+    CHECK(store.db().query_int("PRAGMA synchronous") == 2);  // FULL
+    CHECK(store.count() == 0);
+}
+
+TEST_CASE("add, get and idempotent retries", "[store][add]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    auto added = store.add(meeting(), kNow);
+    CHECK(added.created);
+    CHECK(added.event.id > 0);
+    CHECK(added.event.revision == 1);
+    CHECK(added.event.created == kNow);
+    CHECK(added.event.updated == kNow);
+    CHECK(added.event.owner == 1000);
+    CHECK(store.count() == 1);
+
+    SECTION("get and get_by_uid return the stored event") {
+        auto by_id = store.get(added.event.id);
+        REQUIRE(by_id);
+        CHECK(*by_id == added.event);
+        auto by_uid = store.get_by_uid("fm9@herald.test");
+        REQUIRE(by_uid);
+        CHECK(*by_uid == added.event);
+        CHECK_FALSE(store.get(added.event.id + 100));
+        CHECK_FALSE(store.get_by_uid("nobody@herald.test"));
+    }
+    SECTION("the same uid and content is a retry: nothing new is stored") {
+        auto again = store.add(meeting(), kNow + 1h);
+        CHECK_FALSE(again.created);
+        CHECK(again.event == added.event);
+        CHECK(store.count() == 1);
+    }
+    SECTION("the same uid with other content is a revision conflict") {
+        Event other = meeting();
+        other.title = "Something else";
+        auto err = error_of([&] { store.add(other, kNow); });
+        CHECK(err.code() == ErrorCode::revision_conflict);
+        CHECK(err.field() == "uid");
+        CHECK(store.get(added.event.id)->title == "9th foreign ministers meeting");
+    }
+    SECTION("ids are distinct") {
+        auto second = store.add(meeting("fm10@herald.test"), kNow);
+        CHECK(second.event.id != added.event.id);
+        CHECK(store.count() == 2);
+    }
+}
+
+TEST_CASE("update and remove check revisions", "[store][revision]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    Event stored = store.add(meeting(), kNow).event;
+    SECTION("update bumps the revision and keeps created") {
+        Event next = stored;
+        next.title = "9th CA+Japan foreign ministers meeting";
+        Event updated = store.update(next, 1, kNow + 1h);
+        CHECK(updated.revision == 2);
+        CHECK(updated.updated == kNow + 1h);
+        CHECK(updated.created == kNow);
+        CHECK(*store.get(stored.id) == updated);
+        auto err = error_of([&] { store.update(next, 1, kNow + 2h); });
+        CHECK(err.code() == ErrorCode::revision_conflict);
+        CHECK(err.field() == "revision");
+        CHECK(store.get(stored.id)->revision == 2);
+    }
+    SECTION("update of a missing event is not_found") {
+        Event ghost = stored;
+        ghost.id = stored.id + 10;
+        auto err = error_of([&] { store.update(ghost, 1, kNow); });
+        CHECK(err.code() == ErrorCode::not_found);
+        CHECK(err.field() == "id");
+    }
+    SECTION("remove with a stale revision conflicts, with the right one deletes") {
+        CHECK(error_of([&] { store.remove(stored.id, 7); }).code() == ErrorCode::revision_conflict);
+        CHECK(store.count() == 1);
+        store.remove(stored.id, 1);
+        CHECK_FALSE(store.get(stored.id));
+        CHECK(store.count() == 0);
+        CHECK(error_of([&] { store.remove(stored.id, std::nullopt); }).code() == ErrorCode::not_found);
+    }
+    SECTION("remove without a revision") {
+        store.remove(stored.id, std::nullopt);
+        CHECK_FALSE(store.get_by_uid(stored.uid));
+        // The uid is free again.
+        CHECK(store.add(meeting(), kNow).created);
+    }
+}
+
+TEST_CASE("data persists across closing and reopening", "[store][durability]") {
+    TempDb tmp;
+    Event first;
+    {
+        Store store(tmp.path());
+        first = store.add(meeting(), kNow).event;
+        store.add(event("expo@herald.test", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
+        first.location = "Tokyo";
+        first = store.update(first, 1, kNow + 1min);
+    }
+    Store reopened(tmp.path());
+    CHECK(reopened.count() == 2);
+    CHECK(reopened.schema_version() == 1);
+    REQUIRE(reopened.get(first.id));
+    CHECK(*reopened.get(first.id) == first);
+    CHECK(reopened.get_by_uid("expo@herald.test")->title == "EXPO day");
+    CHECK(reopened.search("videoconference", 10).size() == 1);
+    CHECK(reopened.in_window(utc(2025, 6, 6), utc(2025, 6, 7)).size() == 1);
+}
+
+TEST_CASE("in_window returns every event that may overlap the window", "[store][window]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    store.add(meeting("tokyo@t"), kNow);  // 2022-12-24T05:40Z
+    store.add(event("kiritimati@t", Json{{"title", "Line Islands"}, {"start", "2025-06-06T01:00"},
+                                         {"tz", "Pacific/Kiritimati"}}),
+              kNow);  // UTC+14: 2025-06-05T11:00Z
+    store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
+    store.add(event("far@t", Json{{"title", "Far away"}, {"start", "2030-01-01T00:00"}, {"tz", "UTC"}}), kNow);
+    store.add(event("year@t", Json{{"title", "Some day in 2023"}, {"start", "2023"}}), kNow);
+    store.add(event("tba@t", Json{{"title", "Summit"}, {"start", nullptr}}), kNow);
+
+    SECTION("a timed event in a zone far from UTC, and an all-day event seen from there") {
+        // 10:00Z-12:00Z on 5 June is already 6 June in Kiritimati.
+        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) == Uids{"expo@t", "kiritimati@t"});
+    }
+    SECTION("an all-day event is still a candidate for a viewer west of UTC") {
+        // 6 June lasts until 10:00Z on 7 June in Honolulu.
+        CHECK(uids(store.in_window(utc(2025, 6, 7, 9), utc(2025, 6, 7, 10))) == Uids{"expo@t"});
+    }
+    SECTION("events far from the window are not returned") {
+        CHECK(uids(store.in_window(utc(2022, 12, 24, 5), utc(2022, 12, 24, 6))) == Uids{"tokyo@t"});
+        CHECK(store.in_window(utc(2028, 1, 1), utc(2029, 1, 1)).empty());
+        CHECK(uids(store.in_window(utc(2029, 12, 31, 23), utc(2030, 1, 1, 1))) == Uids{"far@t"});
+    }
+    SECTION("imprecise events cover their period; undated ones never appear") {
+        CHECK(uids(store.in_window(utc(2023, 6, 1), utc(2023, 7, 1))) == Uids{"year@t"});
+    }
+    SECTION("undated() lists only the undated") {
+        CHECK(uids(store.undated()) == Uids{"tba@t"});
+    }
+    SECTION("removing an event removes it from the index") {
+        store.remove(store.get_by_uid("expo@t")->id, std::nullopt);
+        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) == Uids{"kiritimati@t"});
+    }
+}
+
+TEST_CASE("recurring events are always candidates after their start", "[store][window][recurrence]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    Event anniversary =
+        store
+            .add(event("relations@t", Json{{"title", "{ordinal} anniversary of Kyrgyzstan-Japan relations"},
+                                           {"start", "1992-01-26"},
+                                           {"rrule", "FREQ=YEARLY"}}),
+                 kNow)
+            .event;
+    store.add(event("once@t", Json{{"title", "Established"}, {"start", "1992-01-26"}}), kNow);
+    CHECK(uids(store.in_window(utc(2022, 1, 26), utc(2022, 1, 27))) == Uids{"relations@t"});
+    CHECK(uids(store.in_window(utc(2091, 3, 1), utc(2091, 3, 2))) == Uids{"relations@t"});
+    CHECK(uids(store.in_window(utc(1992, 1, 26), utc(1992, 1, 27))) == Uids{"once@t", "relations@t"});
+    SECTION("dropping the rule shrinks the index entry") {
+        anniversary.rrule.clear();
+        store.update(anniversary, 1, kNow);
+        CHECK(store.in_window(utc(2022, 1, 26), utc(2022, 1, 27)).empty());
+    }
+}
+
+TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[store][search]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    store.add(meeting("fm9@t"), kNow);
+    store.add(event("honey@t", Json{{"title", "Export contract"},
+                                    {"description", "Kyrgyz honey to Japan, signed in Tokyo"},
+                                    {"start", "2022-08-10"}}),
+              kNow);
+    store.add(event("expo@t", Json{{"title", "National Day at EXPO 2025"}, {"start", "2025-06-06"},
+                                   {"location", "Osaka"}, {"categories", {"expo", "culture"}}}),
+              kNow);
+    SECTION("by word in title or description, case-insensitively") {
+        CHECK(uids(store.search("ministers", 10)) == Uids{"fm9@t"});
+        CHECK(uids(store.search("HONEY", 10)) == Uids{"honey@t"});
+        CHECK(uids(store.search("videoconference", 10)) == Uids{"fm9@t"});
+        CHECK(uids(store.search("osaka", 10)) == Uids{"expo@t"});
+        CHECK(uids(store.search("culture", 10)) == Uids{"expo@t"});
+    }
+    SECTION("words are ANDed and the limit holds") {
+        CHECK(uids(store.search("japan", 10)) == Uids{"fm9@t", "honey@t"});
+        CHECK(uids(store.search("japan honey", 10)) == Uids{"honey@t"});
+        CHECK(store.search("japan", 1).size() == 1);
+        CHECK(store.search("japan nowhere", 10).empty());
+    }
+    SECTION("FTS5 operators and quotes are plain text") {
+        for (const char* query : {"AND OR \"", "\"", "NOT", "honey OR osaka", "NEAR(honey", "honey*", "title:honey",
+                                  "-honey", "(", ")", "^honey", "honey AND", "{title}: x", "'", "\"\"\"\""}) {
+            INFO(query);
+            std::vector<Event> found;
+            REQUIRE_NOTHROW(found = store.search(query, 10));
+            if (std::string(query).find("OR") != std::string::npos) CHECK(found.empty());
+        }
+        CHECK(store.search("AND OR \"", 10).empty());
+    }
+    SECTION("an empty query names the param") {
+        auto err = error_of([&] { store.search("  ", 10); });
+        CHECK(err.code() == ErrorCode::invalid_params);
+        CHECK(err.field() == "query");
+    }
+    SECTION("updates and removals reach the text index") {
+        Event honey = *store.get_by_uid("honey@t");
+        honey.description = "Buckwheat honey";
+        store.update(honey, 1, kNow);
+        CHECK(uids(store.search("japan", 10)) == Uids{"fm9@t"});
+        store.remove(honey.id, std::nullopt);
+        CHECK(store.search("buckwheat", 10).empty());
+    }
+}
+
+TEST_CASE("backup writes a copy that opens as a store", "[store][backup]") {
+    TempDb tmp, copy;
+    Store store(tmp.path());
+    store.add(meeting(), kNow);
+    store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
+    store.backup(copy.path());
+    Store restored(copy.path());
+    CHECK(restored.count() == store.count());
+    CHECK(restored.count() == 2);
+    CHECK(*restored.get_by_uid("expo@t") == *store.get_by_uid("expo@t"));
+    CHECK(restored.search("ministers", 10).size() == 1);
+    CHECK(error_of([&] { store.backup("/nonexistent-dir/herald/backup.db"); }).code() == ErrorCode::storage_error);
+}
+
+TEST_CASE("files that are not Herald databases are refused and left alone", "[store][schema]") {
+    TempDb tmp;
+    SECTION("another application's SQLite database") {
+        {
+            sql::Db other(tmp.path());
+            other.exec("PRAGMA application_id=1234; CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('keep');");
+        }
+        auto err = error_of([&] { Store store(tmp.path()); });
+        CHECK(err.code() == ErrorCode::storage_error);
+        CHECK_THAT(err.what(), Catch::Contains("another application"));
+        sql::Db other(tmp.path());
+        CHECK(pragma_text(other, "PRAGMA journal_mode") == "delete");
+        CHECK(other.query_int("PRAGMA application_id") == 1234);
+        CHECK(other.query_int("SELECT count(*) FROM notes") == 1);
+    }
+    SECTION("a Herald database from a newer heraldd") {
+        { Store store(tmp.path()); }
+        {
+            sql::Db db(tmp.path());
+            db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion + 1));
+        }
+        auto err = error_of([&] { Store store(tmp.path()); });
+        CHECK(err.code() == ErrorCode::storage_error);
+        CHECK_THAT(err.what(), Catch::Contains("upgrade heraldd"));
+    }
+    SECTION("a file that is not SQLite at all") {
+        {
+            std::ofstream out(tmp.path());
+            out << "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n";
+        }
+        CHECK(error_of([&] { Store store(tmp.path()); }).code() == ErrorCode::storage_error);
+    }
+}
