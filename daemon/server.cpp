@@ -118,6 +118,7 @@ asio::awaitable<void> Server::accept_loop() {
             co_await pause.async_wait(asio::use_awaitable);
             continue;
         }
+        spdlog::debug("client connected ({} connected before)", sessions_.size());
         if (sessions_.size() >= settings_.max_clients) {
             std::string line = encode_error(nullptr, ErrorCode::busy,
                                             "too many clients (limit " + std::to_string(settings_.max_clients) +
