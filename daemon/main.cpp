@@ -15,6 +15,7 @@
 #include "core/paths.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/config.hpp"
+#include "daemon/desktop.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
@@ -97,7 +98,17 @@ int main(int argc, char** argv) {
         Server server(io, store, settings);
         server.listen();
         Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });
-        // Reminders hook: supervisor.set_status_hook([&] { return "next alarm " + ...; });
+        // Reminders hook (issue-remind): supervisor.set_status_hook([&] { return "next alarm " + ...; });
+        // User mode sends desktop notifications itself; system mode leaves them to each user's
+        // `herald watch --desktop`. Reminders call desktop->notify(); the callbacks are wired to
+        // alarm.snooze (action "snooze") and alarm.ack ("dismiss") when reminders merge.
+        std::optional<DesktopNotifier> desktop;
+        if (!settings.system_mode && settings.desktop) {
+            desktop.emplace(io, settings);
+            desktop->on_action([](const std::string& key, const std::string& action) {
+                spdlog::info("desktop: {} chose {}", key, action);
+            });
+        }
         std::signal(SIGPIPE, SIG_IGN);
         spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(), settings.db_path);
         supervisor.start();
