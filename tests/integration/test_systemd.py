@@ -29,6 +29,9 @@ class TempDir(unittest.TestCase):
                 c.close()
             if d.proc is not None and d.proc.poll() is None:
                 d.stop()
+            log = d.log_text()
+            for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+                self.assertNotIn(marker, log, "sanitizer report in heraldd log")
         shutil.rmtree(self.root, ignore_errors=True)
 
     def daemon(self, args=(), env=None, start=True):
@@ -141,11 +144,15 @@ class SocketActivation(TempDir):
             c.close()
             self.assertFalse(os.path.exists(own), "heraldd bound its own socket despite activation")
         finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=15)
+            proc.send_signal(signal.SIGTERM)  # systemd-socket-activate exec()s heraldd
+            code = proc.wait(timeout=15)
             log.close()
         with open(os.path.join(self.root, "activate.log")) as f:
-            self.assertIn("serving on the socket passed by systemd", f.read())
+            text = f.read()
+        self.assertIn("serving on the socket passed by systemd", text)
+        self.assertNotIn("runtime error:", text)
+        self.assertNotIn("Sanitizer", text)
+        self.assertEqual(code, 0, text)
 
 
 class Notify(TempDir):
