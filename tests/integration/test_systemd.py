@@ -285,6 +285,22 @@ class Config(TempDir):
         self.assertIn(f"{path}:2: server.max_clients", d.log_text())
         n.close()
 
+    def test_sighup_applies_idle_timeout_to_connected_clients(self):
+        path = self.write_config("[server]\nidle_timeout = 300\n")
+        n = NotifyListener(self.root)
+        d = self.daemon(["--config", path], env={"NOTIFY_SOCKET": n.path})
+        n.wait("READY=1")
+        idle = d.connect()
+        idle.result("hello")
+        self.write_config("[server]\nidle_timeout = 1\n")
+        d.proc.send_signal(signal.SIGHUP)
+        n.wait("RELOADING=1")
+        n.wait("READY=1")
+        # The client connected before the reload is now held to the new, shorter timeout.
+        self.assertIsNone(idle.read(timeout=10), "idle client was not disconnected after the reload")
+        self.assertIn("idle for 1 s", d.log_text())
+        n.close()
+
 
 if __name__ == "__main__":
     unittest.main()
