@@ -1,7 +1,9 @@
 #pragma once
 /// Who may see and change which events. Policy: in user mode the socket (0600) admits only the
-/// owner; in system mode a user sees their own and public events and changes their own events;
-/// root (and, from the config, an admin group) may change public ones.
+/// owner, who may do everything. In system mode (clients identified by SO_PEERCRED) a user sees
+/// their own events and public ones, and changes only their own private events; public events
+/// are added, changed and removed only by root and members of the admin group ([auth]
+/// admin_group). Limits per uid keep one user from exhausting the service.
 
 #include "core/errors.hpp"
 #include "core/event.hpp"
@@ -10,19 +12,20 @@
 namespace herald {
 
 /// True when the caller may read `e`.
-inline bool can_see(const Context& ctx, const Event& e) {
-    return !ctx.settings.system_mode || ctx.peer.uid == 0 || e.owner == ctx.peer.uid ||
-           e.visibility == Visibility::public_;
-}
+bool can_see(const Context& ctx, const Event& e);
+
+/// True when the caller is root or in the admin group (always true in user mode).
+bool is_admin(const Context& ctx);
 
 /// Throws not_found when the caller may not see `e` (hiding its existence), permission_denied when
 /// they may see but not change it.
-inline void require_change(const Context& ctx, const Event& e) {
-    if (!can_see(ctx, e)) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
-    if (ctx.settings.system_mode && ctx.peer.uid != 0 && e.owner != ctx.peer.uid)
-        throw HeraldError(ErrorCode::permission_denied,
-                          "event " + std::to_string(e.id) + " belongs to another user; only its owner or an admin may change it",
-                          "id");
-}
+void require_change(const Context& ctx, const Event& e);
+
+/// Throws permission_denied when the caller may not store `e` as it is (a public event by a
+/// non-admin), too_large when a new event would exceed the caller's max_events_per_user.
+void require_store(Context& ctx, const Event& e, bool is_new);
+
+/// Resolves settings.admin_group to its gid (nullopt when there is no such group).
+void resolve_admin_group(Settings& settings);
 
 }  // namespace herald

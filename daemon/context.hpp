@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
@@ -16,6 +17,7 @@ struct PeerCred {
     int64_t pid = -1;
     int64_t uid = -1;
     int64_t gid = -1;
+    std::vector<int64_t> groups;  ///< supplementary groups (SO_PEERGROUPS)
 };
 
 /// Server-wide counters shown by hello/status.

@@ -40,6 +40,8 @@ Json event_add(Context& ctx, const Json& p) {
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);
+    auto existing = ctx.store.get_by_uid(e.uid);
+    require_store(ctx, e, !existing.has_value());
     auto result = ctx.store.add(std::move(e), ctx.now);
     if (!result.created && !can_see(ctx, result.event))
         throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event", "uid");
@@ -62,6 +64,7 @@ Json event_update(Context& ctx, const Json& p) {
     if (changes.contains("uid") && changes["uid"] != current.uid) bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
+    require_store(ctx, next, false);
     Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
     return {{"event", to_json(stored)}};
 }

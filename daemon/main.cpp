@@ -1,9 +1,11 @@
-// heraldd: wires settings, store, server and signals together, then runs the io_context.
+// heraldd: wires settings, config, store, server and supervisor together, then runs the io_context.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
+#include <functional>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <asio.hpp>
@@ -11,36 +13,79 @@
 
 #include "core/errors.hpp"
 #include "core/paths.hpp"
+#include "daemon/authz.hpp"
+#include "daemon/config.hpp"
+#include "daemon/desktop.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/store.hpp"
-#include "daemon/systemd.hpp"
+#include "daemon/supervisor.hpp"
+
+namespace {
+
+constexpr int kExConfig = 78;  // sysexits(3) EX_CONFIG
+
+/// Command-line values; each overrides the config file only when given.
+struct Flags {
+    bool system_mode = false;
+    std::string socket, db, config, log_level;
+    std::optional<size_t> max_line, max_clients;
+
+    void apply(herald::Settings& s) const {
+        if (!socket.empty()) s.socket_path = socket;
+        if (!db.empty()) s.db_path = db;
+        if (!log_level.empty()) s.log_level = log_level;
+        if (max_line) s.max_line = *max_line;
+        if (max_clients) s.max_clients = *max_clients;
+    }
+};
+
+/// Defaults for the mode, then the config file, then the flags.
+herald::Settings load_settings(const Flags& flags) {
+    using namespace herald;
+    Settings base;
+    base.system_mode = flags.system_mode;
+    Paths defaults = default_paths(flags.system_mode, process_env(), ::getuid());
+    base.socket_path = defaults.socket;
+    base.db_path = defaults.database;
+    base.config_path = flags.config.empty() ? defaults.config : flags.config;
+    ConfigResult r = load_config(base.config_path, base, !flags.config.empty());
+    for (const auto& w : r.warnings) spdlog::warn("{}", w);
+    flags.apply(r.settings);
+    resolve_admin_group(r.settings);
+    return r.settings;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace herald;
-    Settings settings;
-    std::string socket, db, config;
+    Flags flags;
     CLI::App app{"heraldd - event schedule and reminder daemon"};
     app.set_version_flag("--version", std::string("heraldd ") + HERALD_VERSION);
-    app.add_flag("--system", settings.system_mode, "Run as the system-wide service");
-    app.add_option("--socket", socket, "Unix socket path to listen on");
-    app.add_option("--db", db, "SQLite database path");
-    app.add_option("--config", config, "Configuration file (TOML)");
-    app.add_option("--log-level", settings.log_level, "trace, debug, info, warn, error")
+    app.add_flag("--system", flags.system_mode, "Run as the system-wide service");
+    app.add_option("--socket", flags.socket, "Unix socket path to listen on");
+    app.add_option("--db", flags.db, "SQLite database path");
+    app.add_option("--config", flags.config, "Configuration file (TOML)");
+    app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-    app.add_option("--max-line", settings.max_line, "Maximum request line length in bytes");
-    app.add_option("--max-clients", settings.max_clients, "Maximum concurrent clients");
+    app.add_option("--max-line", flags.max_line, "Maximum request line length in bytes");
+    app.add_option("--max-clients", flags.max_clients, "Maximum concurrent clients");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 64;
     }
-    setup_logging(settings.log_level);
-    Paths defaults = default_paths(settings.system_mode, process_env(), ::getuid());
-    settings.socket_path = socket.empty() ? defaults.socket : socket;
-    settings.db_path = db.empty() ? defaults.database : db;
-    settings.config_path = config.empty() ? defaults.config : config;
+    setup_logging(flags.log_level.empty() ? "info" : flags.log_level);
+    Settings settings;
+    try {
+        settings = load_settings(flags);
+    } catch (const ConfigError& e) {
+        spdlog::critical("invalid configuration: {}", e.what());
+        return kExConfig;
+    }
+    spdlog::set_level(spdlog::level::from_str(settings.log_level));
 
     try {
         auto db_dir = std::filesystem::path(settings.db_path).parent_path();
@@ -52,17 +97,21 @@ int main(int argc, char** argv) {
         asio::io_context io(1);
         Server server(io, store, settings);
         server.listen();
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const asio::error_code& ec, int sig) {
-            if (ec) return;
-            spdlog::info("signal {}: stopping", sig);
-            systemd::notify("STOPPING=1");
-            server.stop();
-            io.stop();
-        });
+        Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });
+        // Reminders hook (issue-remind): supervisor.set_status_hook([&] { return "next alarm " + ...; });
+        // User mode sends desktop notifications itself; system mode leaves them to each user's
+        // `herald watch --desktop`. Reminders call desktop->notify(); the callbacks are wired to
+        // alarm.snooze (action "snooze") and alarm.ack ("dismiss") when reminders merge.
+        std::optional<DesktopNotifier> desktop;
+        if (!settings.system_mode && settings.desktop) {
+            desktop.emplace(io, settings);
+            desktop->on_action([](const std::string& key, const std::string& action) {
+                spdlog::info("desktop: {} chose {}", key, action);
+            });
+        }
         std::signal(SIGPIPE, SIG_IGN);
         spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(), settings.db_path);
-        systemd::notify("READY=1\nSTATUS=serving " + std::to_string(store.count()) + " events");
+        supervisor.start();
         io.run();
         spdlog::info("stopped");
         return 0;

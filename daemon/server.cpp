@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -30,6 +32,16 @@ PeerCred peer_of(stream_protocol::socket& s) {
         out.uid = cred.uid;
         out.gid = cred.gid;
     }
+    // Supplementary groups as of connect(): admin group membership for authz.
+    std::vector<gid_t> groups(64);
+    socklen_t glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+    int rc = ::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen);
+    if (rc != 0 && errno == ERANGE) {
+        groups.resize(glen / sizeof(gid_t));
+        rc = ::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen);
+    }
+    if (rc == 0)
+        for (size_t i = 0; i < glen / sizeof(gid_t); ++i) out.groups.push_back(static_cast<int64_t>(groups[i]));
     return out;
 }
 
@@ -106,6 +118,7 @@ asio::awaitable<void> Server::accept_loop() {
             co_await pause.async_wait(asio::use_awaitable);
             continue;
         }
+        spdlog::debug("client connected ({} connected before)", sessions_.size());
         if (sessions_.size() >= settings_.max_clients) {
             std::string line = encode_error(nullptr, ErrorCode::busy,
                                             "too many clients (limit " + std::to_string(settings_.max_clients) +
@@ -115,6 +128,15 @@ asio::awaitable<void> Server::accept_loop() {
             continue;
         }
         PeerCred peer = peer_of(socket);
+        if (settings_.system_mode && peer.uid != 0 && connections_of(peer.uid) >= settings_.max_clients_per_user) {
+            // Why per uid: one user's runaway script must not use up max_clients for everyone.
+            std::string line = encode_error(nullptr, ErrorCode::busy,
+                                            "too many connections from uid " + std::to_string(peer.uid) + " (limit " +
+                                                std::to_string(settings_.max_clients_per_user) + "); try again later");
+            asio::write(socket, asio::buffer(line), ec);
+            socket.close(ec);
+            continue;
+        }
         auto session = std::make_shared<Session>(std::move(socket), *this, peer);
         sessions_.emplace(session.get(), session);
         state_.clients = sessions_.size();
@@ -125,6 +147,17 @@ asio::awaitable<void> Server::accept_loop() {
 std::string Server::handle(Session& session, std::string_view line) {
     Context ctx{store_, settings_, state_, session.peer(), wall_now()};
     return dispatch_line(ctx, line);
+}
+
+void Server::settings_changed() {
+    for (auto& [s, _] : sessions_) s->settings_changed();
+}
+
+size_t Server::connections_of(int64_t uid) const {
+    size_t n = 0;
+    for (const auto& [s, _] : sessions_)
+        if (s->peer().uid == uid && !s->closed()) ++n;
+    return n;
 }
 
 void Server::forget(Session* session) {

@@ -30,6 +30,8 @@ public:
     std::string handle(Session& session, std::string_view line);
     /// Called by a session when it closes.
     void forget(Session* session);
+    /// Tells every session that the settings changed (after a reload).
+    void settings_changed();
     /// Settings in force.
     const Settings& settings() const { return settings_; }
     /// Counters for status.
@@ -38,6 +40,7 @@ public:
 private:
     asio::awaitable<void> accept_loop();
     void bind_socket();
+    size_t connections_of(int64_t uid) const;
 
     asio::io_context& io_;
     Store& store_;

@@ -93,9 +93,15 @@ asio::awaitable<void> Session::writer() {
 
 asio::awaitable<void> Session::idle_watch() {
     auto self = shared_from_this();
-    const auto timeout = server_.settings().idle_timeout;
-    if (timeout.count() <= 0) co_return;
     while (!closed_) {
+        // Read each round: a reload (SIGHUP) may change the timeout for connected clients too.
+        const auto timeout = server_.settings().idle_timeout;
+        if (timeout.count() <= 0) {
+            idle_timer_.expires_after(std::chrono::seconds(60));
+            asio::error_code ec;
+            co_await idle_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+            continue;
+        }
         idle_timer_.expires_at(last_activity_ + timeout);
         asio::error_code ec;
         co_await idle_timer_.async_wait(asio::redirect_error(use_awaitable, ec));

@@ -31,6 +31,8 @@ public:
     const PeerCred& peer() const { return peer_; }
     /// Marks the session as subscribed (exempt from the idle timeout).
     void set_subscribed(bool on) { subscribed_ = on; }
+    /// Re-evaluates timeouts after a configuration reload.
+    void settings_changed() { idle_timer_.cancel(); }
     /// True once close() ran.
     bool closed() const { return closed_; }
 

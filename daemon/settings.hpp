@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace herald {
@@ -18,6 +20,16 @@ struct Settings {
     size_t max_clients = 1024;               ///< concurrent connections
     std::chrono::seconds idle_timeout{300};  ///< for clients that are not subscribed
     size_t max_queue_bytes = 4 * 1024 * 1024;  ///< outgoing bytes queued per client
+    // [auth]: system mode only (user mode admits only its owner through the 0600 socket).
+    std::string admin_group = "herald-admin";  ///< members (and root) may change public events
+    std::optional<int64_t> admin_gid;          ///< admin_group resolved when the config is applied
+    size_t max_clients_per_user = 64;          ///< concurrent connections of one uid
+    size_t max_events_per_user = 10000;        ///< events one uid may own
+    // [notify]
+    bool desktop = true;                      ///< user mode: freedesktop notifications on the session bus
+    std::string urgency = "normal";           ///< default urgency: low, normal, critical
+    std::chrono::seconds snooze{600};         ///< how long the Snooze action postpones a reminder
+    std::chrono::milliseconds expire{-1};     ///< notification timeout; -1 = server default, 0 = never
 };
 
 }  // namespace herald

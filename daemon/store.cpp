@@ -64,6 +64,7 @@ struct Store::Statements {
                  "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? AND s.lo < ?"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
+          count_owned(db, "SELECT count(*) FROM events WHERE owner = ?"),
           span_insert(db, "INSERT OR REPLACE INTO event_spans(id, lo, hi) VALUES(?,?,?)"),
           span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
           text_insert(db,
@@ -73,7 +74,7 @@ struct Store::Statements {
           search(db,
                  "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text MATCH ? "
                  "ORDER BY rank LIMIT ?") {}
-    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, count, span_insert,
+    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, count, count_owned, span_insert,
         span_delete, text_insert, text_delete, search;
 };
 
@@ -272,6 +273,14 @@ int64_t Store::count() {
     st_->count.step();
     int64_t n = st_->count.column_int(0);
     st_->count.reset();
+    return n;
+}
+
+int64_t Store::count_owned(int64_t uid) {
+    st_->count_owned.bind(1, uid);
+    st_->count_owned.step();
+    int64_t n = st_->count_owned.column_int(0);
+    st_->count_owned.reset();
     return n;
 }
 

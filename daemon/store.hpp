@@ -45,6 +45,8 @@ public:
     std::vector<Event> search(const std::string& query, size_t limit);
     /// Number of stored events.
     int64_t count();
+    /// Number of events owned by `uid` (per-user quota).
+    int64_t count_owned(int64_t uid);
     /// Writes a consistent copy of the database to `dest` (SQLite backup API).
     void backup(const std::string& dest);
     /// The schema version in use.

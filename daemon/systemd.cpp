@@ -1,5 +1,7 @@
 #include "daemon/systemd.hpp"
 
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include <systemd/sd-daemon.h>
@@ -15,5 +17,16 @@ std::optional<int> activated_socket() {
 }
 
 void notify(std::string_view state) { sd_notify(0, std::string(state).c_str()); }
+
+bool supervised() {
+    const char* s = std::getenv("NOTIFY_SOCKET");
+    return s != nullptr && *s != '\0';
+}
+
+std::optional<std::chrono::microseconds> watchdog_interval() {
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return std::nullopt;
+    return std::chrono::microseconds(static_cast<int64_t>(usec));
+}
 
 }  // namespace herald::systemd

@@ -12,6 +12,8 @@ PACKAGES=(
   # tests
   catch2 python3 python3-icalendar python3-recurring-ical-events python3-dateutil
   clang libclang-rt-14-dev sqlite3 procps
+  # service tests (systemd-analyze, socket activation, D-Bus + a notification server) and man pages
+  systemd dbus dunst xvfb xauth libnotify-bin util-linux passwd scdoc zsh
 )
 if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206

@@ -1,0 +1,184 @@
+#include "daemon/config.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace herald {
+namespace {
+
+/// Context for one key: where it is, to name it in errors.
+struct Where {
+    std::string_view source;
+    std::string key;  ///< "section.key"
+    const toml::node& node;
+
+    [[noreturn]] void fail(const std::string& expected) const {
+        throw ConfigError(std::string(source) + ":" + std::to_string(node.source().begin.line) + ": " + key +
+                          ": expected " + expected);
+    }
+    int64_t integer(int64_t min, int64_t max) const {
+        auto v = node.value_exact<int64_t>();
+        if (!v) fail("an integer between " + std::to_string(min) + " and " + std::to_string(max));
+        if (*v < min || *v > max)
+            fail("an integer between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
+                 std::to_string(*v));
+        return *v;
+    }
+    size_t size(int64_t min, int64_t max) const { return static_cast<size_t>(integer(min, max)); }
+    std::string string() const {
+        auto v = node.value_exact<std::string>();
+        if (!v) fail("a string");
+        return *v;
+    }
+    std::string one_of(std::initializer_list<std::string_view> allowed) const {
+        std::string v = node.is_string() ? *node.value_exact<std::string>() : std::string();
+        std::string list;
+        for (auto a : allowed) {
+            if (a == v) return v;
+            list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        fail("one of " + list + (node.is_string() ? ", not \"" + v + "\"" : ""));
+    }
+    bool boolean() const {
+        auto v = node.value_exact<bool>();
+        if (!v) fail("true or false");
+        return *v;
+    }
+};
+
+using Setter = std::function<void(Settings&, const Where&)>;
+
+struct Key {
+    std::string_view section;
+    std::string_view name;
+    Setter set;
+};
+
+constexpr int64_t kMaxInt = int64_t{1} << 40;
+
+// The documented keys (config/heraldd.toml); a unit test checks that file against this table.
+const std::vector<Key>& keys() {
+    static const std::vector<Key> table{
+        {"server", "socket", [](Settings& s, const Where& w) { s.socket_path = w.string(); }},
+        {"server", "max_line", [](Settings& s, const Where& w) { s.max_line = w.size(256, kMaxInt); }},
+        {"server", "max_clients", [](Settings& s, const Where& w) { s.max_clients = w.size(1, 1000000); }},
+        {"server", "idle_timeout",
+         [](Settings& s, const Where& w) { s.idle_timeout = std::chrono::seconds(w.integer(0, 86400 * 365)); }},
+        {"server", "max_queue_bytes", [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
+        {"storage", "database", [](Settings& s, const Where& w) { s.db_path = w.string(); }},
+        {"log", "level",
+         [](Settings& s, const Where& w) {
+             s.log_level = w.one_of({"trace", "debug", "info", "warn", "error", "critical", "off"});
+         }},
+        {"auth", "admin_group", [](Settings& s, const Where& w) { s.admin_group = w.string(); }},
+        {"auth", "max_clients_per_user",
+         [](Settings& s, const Where& w) { s.max_clients_per_user = w.size(1, 1000000); }},
+        {"auth", "max_events_per_user",
+         [](Settings& s, const Where& w) { s.max_events_per_user = w.size(1, kMaxInt); }},
+        {"notify", "desktop", [](Settings& s, const Where& w) { s.desktop = w.boolean(); }},
+        {"notify", "urgency",
+         [](Settings& s, const Where& w) { s.urgency = w.one_of({"low", "normal", "critical"}); }},
+        {"notify", "snooze",
+         [](Settings& s, const Where& w) { s.snooze = std::chrono::seconds(w.integer(1, 86400 * 7)); }},
+        {"notify", "expire_timeout",
+         [](Settings& s, const Where& w) { s.expire = std::chrono::milliseconds(w.integer(-1, 86400000)); }},
+    };
+    return table;
+}
+
+const Key* find_key(std::string_view section, std::string_view name) {
+    for (const auto& k : keys())
+        if (k.section == section && k.name == name) return &k;
+    return nullptr;
+}
+
+bool known_section(std::string_view section) {
+    for (const auto& k : keys())
+        if (k.section == section) return true;
+    return false;
+}
+
+std::string line_of(std::string_view source, const toml::node& n) {
+    return std::string(source) + ":" + std::to_string(n.source().begin.line);
+}
+
+}  // namespace
+
+ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source) {
+    ConfigResult out{base, {}};
+    std::vector<std::pair<uint32_t, std::string>> unknown;  // sorted by line: tables iterate by name
+    toml::table root;
+    try {
+        root = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": syntax error: " +
+                          std::string(e.description()));
+    }
+    for (const auto& [section_key, section_node] : root) {
+        std::string section(section_key.str());
+        if (!known_section(section)) {
+            unknown.emplace_back(section_node.source().begin.line,
+                                 line_of(source, section_node) + ": unknown key '" + section + "' (ignored)");
+            continue;
+        }
+        const toml::table* table = section_node.as_table();
+        if (table == nullptr) Where{source, section, section_node}.fail("a table [" + section + "]");
+        for (const auto& [key, node] : *table) {
+            std::string name(key.str());
+            const Key* k = find_key(section, name);
+            if (k == nullptr) {
+                unknown.emplace_back(node.source().begin.line,
+                                     line_of(source, node) + ": unknown key '" + section + "." + name + "' (ignored)");
+                continue;
+            }
+            k->set(out.settings, Where{source, section + "." + name, node});
+        }
+    }
+    std::stable_sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [_, w] : unknown) out.warnings.push_back(std::move(w));
+    return out;
+}
+
+std::vector<std::string> config_keys() {
+    std::vector<std::string> out;
+    for (const auto& k : keys()) out.push_back(std::string(k.section) + "." + std::string(k.name));
+    return out;
+}
+
+ConfigResult load_config(const std::string& path, const Settings& base, bool required) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (!required) return {base, {}};
+        throw ConfigError(path + ": cannot read the configuration file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), base, path);
+}
+
+std::vector<std::string> restart_only_changes(const Settings& running, const Settings& loaded) {
+    std::vector<std::string> out;
+    if (running.socket_path != loaded.socket_path) out.emplace_back("server.socket");
+    if (running.db_path != loaded.db_path) out.emplace_back("storage.database");
+    if (running.desktop != loaded.desktop) out.emplace_back("notify.desktop");
+    return out;
+}
+
+std::vector<std::string> apply_reload(Settings& running, const Settings& loaded) {
+    auto kept = restart_only_changes(running, loaded);
+    Settings next = loaded;
+    next.system_mode = running.system_mode;
+    next.config_path = running.config_path;
+    next.socket_path = running.socket_path;
+    next.db_path = running.db_path;
+    next.desktop = running.desktop;
+    running = next;
+    return kept;
+}
+
+}  // namespace herald

@@ -1,0 +1,99 @@
+#pragma once
+/// Desktop notifications: org.freedesktop.Notifications on the session bus through sd-bus
+/// (libsystemd, no GLib), driven by the Asio loop: the bus fd is watched by a stream_descriptor
+/// and sd_bus_get_timeout by a timer; nothing blocks and no thread polls. Without a session bus
+/// or a notification server this is logged once and notify() keeps returning at once.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <asio.hpp>
+#include <systemd/sd-bus.h>
+
+#include "daemon/settings.hpp"
+
+
+namespace herald {
+
+/// One reminder as the desktop shows it.
+struct DesktopReminder {
+    std::string key;          ///< identifies the occurrence's alarm; a reminder with the same key
+                              ///< replaces its notification (a snoozed reminder re-fires in place)
+    int64_t event_id = 0;
+    std::string occurrence;   ///< the occurrence's start, as the protocol writes it
+    std::string title;        ///< the summary
+    std::string when_event;   ///< "Sat 2022-12-24 14:40 JST" (in the event's zone)
+    std::string when_local;   ///< "11:40 +06" (the viewer's zone), empty when the same
+    std::string where;        ///< location, may be empty
+    std::string alarm;        ///< "15 min before", "at start", ...
+    std::string urgency;      ///< low, normal, critical; empty = [notify] urgency
+};
+
+/// The notification body: when (event zone and local), where and which alarm, one per line.
+std::string desktop_body(const DesktopReminder& r);
+
+/// Sends reminders to the freedesktop notification server and reports the user's answers.
+class DesktopNotifier {
+public:
+    /// An action the user chose: "default" (clicked), "snooze" or "dismiss".
+    using ActionCallback = std::function<void(const std::string& key, const std::string& action)>;
+    /// The notification closed; reason per the spec: 1 expired, 2 dismissed, 3 closed by call, 4 other.
+    using ClosedCallback = std::function<void(const std::string& key, uint32_t reason)>;
+
+    /// Connects to the session bus (asynchronously); `settings` gives urgency, snooze, timeout.
+    DesktopNotifier(asio::io_context& io, const Settings& settings);
+    ~DesktopNotifier();
+    DesktopNotifier(const DesktopNotifier&) = delete;
+    DesktopNotifier& operator=(const DesktopNotifier&) = delete;
+
+    /// Shows (or replaces, for a known key) a notification; returns at once.
+    void notify(const DesktopReminder& r);
+    /// Closes the notification of `key`, if shown (e.g. the alarm was acknowledged elsewhere).
+    void close(const std::string& key);
+    /// Called for ActionInvoked on our notifications (wire to alarm.snooze / alarm.ack).
+    void on_action(ActionCallback cb) { on_action_ = std::move(cb); }
+    /// Called for NotificationClosed on our notifications.
+    void on_closed(ClosedCallback cb) { on_closed_ = std::move(cb); }
+
+    /// True while connected to a session bus.
+    bool connected() const { return bus_ != nullptr; }
+    /// The server's id for the notification of `key`, once the server answered.
+    std::optional<uint32_t> notification_id(const std::string& key) const;
+    /// Replies (success or error) received to Notify calls.
+    uint64_t replies() const { return replies_; }
+    /// Problems logged at warning level (each outage is logged once).
+    uint64_t warnings() const { return warnings_; }
+
+private:
+    bool ensure_bus();
+    void drop_bus(const std::string& why);
+    void pump();
+    void arm();
+    void warn_once(bool& flag, const std::string& message);
+    static int on_reply(sd_bus_message* m, void* self, sd_bus_error* error);
+    static int on_action_signal(sd_bus_message* m, void* self, sd_bus_error* error);
+    static int on_closed_signal(sd_bus_message* m, void* self, sd_bus_error* error);
+    std::optional<std::string> key_of(uint32_t id) const;
+
+    asio::io_context& io_;
+    const Settings& settings_;
+    sd_bus* bus_ = nullptr;
+    asio::posix::stream_descriptor fd_;
+    asio::steady_timer timer_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    std::map<uint64_t, std::string> pending_;  ///< Notify call cookie -> key
+    std::map<std::string, uint32_t> ids_;      ///< key -> server's notification id
+    ActionCallback on_action_;
+    ClosedCallback on_closed_;
+    std::chrono::steady_clock::time_point last_attempt_{};
+    bool warned_bus_ = false;
+    bool warned_server_ = false;
+    uint64_t replies_ = 0;
+    uint64_t warnings_ = 0;
+};
+
+}  // namespace herald
