@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Herald against remind and calcurse, side by side in one run.
+
+For each size N: generate the same events for every tool (gen.py), import them, then time
+listing the next 30 days as a user runs it (whole process) with the tools interleaved, and
+print medians (min-max) with ratios. The machine is shared and noisy: only ratios measured in
+the same run mean anything; no absolute time is a pass/fail threshold.
+
+  python3 bench/run.py                         # N = 1,000 / 10,000 / 100,000
+  python3 bench/run.py --sizes 10000,1000000 --peers none   # Herald's scaling alone
+"""
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+
+LIST_DAY = "2026-11-23"
+
+
+def timed(cmd, **kw):
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({p.returncode}): {p.stderr.decode(errors='replace')[:500]}")
+    return dt, p.stdout
+
+
+def fmt(samples):
+    if not samples:
+        return "-"
+    med = statistics.median(samples)
+    return f"{med * 1000:9.1f} ms ({min(samples) * 1000:.1f}-{max(samples) * 1000:.1f})"
+
+
+class Herald:
+    """A release heraldd on a private socket and database."""
+
+    def __init__(self, bindir, root):
+        self.heraldd = os.path.join(bindir, "daemon", "heraldd")
+        self.herald = os.path.join(bindir, "client", "herald")
+        self.sock = os.path.join(root, "herald.sock")
+        self.env = dict(os.environ, HERALD_SOCKET=self.sock, TZ="Asia/Bishkek")
+        self.proc = subprocess.Popen([self.heraldd, "--socket", self.sock, "--db", os.path.join(root, "herald.db"),
+                                      "--log-level", "warn"], env=self.env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(self.sock)
+                s.close()
+                return
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("heraldd did not start")
+
+    def cmd(self, *args):
+        return [self.herald, *args]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def bench_size(n, args, rows, scaling):
+    work = tempfile.mkdtemp(prefix=f"herald-bench-{n}-")
+    try:
+        gen_formats = "ics" + ("" if args.peers == "none" else ",rem,calcurse")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), str(n), work, "--formats", gen_formats],
+                       check=True)
+        ics = os.path.join(work, "events.ics")
+        h = Herald(args.bindir, work)
+        try:
+            t_import, _ = timed(h.cmd("import", ics), env=h.env)
+            row = {"n": n, "herald_import": t_import}
+            peers = [] if args.peers == "none" else args.peers.split(",")
+            cal_import_dir = os.path.join(work, "calcurse-import")
+            if "calcurse" in peers and n <= args.max_import_peer:
+                os.makedirs(cal_import_dir)
+                open(os.path.join(cal_import_dir, "apts"), "w").close()
+                open(os.path.join(cal_import_dir, "todo"), "w").close()
+                row["calcurse_import"], _ = timed(["calcurse", "-D", cal_import_dir, "-i", ics])
+            cmds = {"herald": h.cmd("list", "--from", LIST_DAY, "--days", "30")}
+            if "remind" in peers:
+                cmds["remind"] = ["remind", "-s+5", os.path.join(work, "events.rem"), LIST_DAY]
+            if "calcurse" in peers:
+                m, d, y = LIST_DAY[5:7], LIST_DAY[8:10], LIST_DAY[:4]
+                cmds["calcurse"] = ["calcurse", "-D", os.path.join(work, "calcurse"), "-Q", "--from",
+                                    f"{m}/{d}/{y}", "--days", "30"]
+            samples = {k: [] for k in cmds}
+            for k, c in cmds.items():  # warm-up: page cache, first-run costs
+                timed(c, env=h.env)
+            for _ in range(args.runs):
+                for k, c in cmds.items():
+                    samples[k].append(timed(c, env=h.env)[0])
+            row.update({f"{k}_list": v for k, v in samples.items()})
+            rows.append(row)
+            scaling[n] = statistics.median(samples["herald"])
+        finally:
+            h.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--peers", default="remind,calcurse", help="comma list, or 'none'")
+    ap.add_argument("--max-import-peer", type=int, default=100000, help="largest N for calcurse -i")
+    ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
+    args = ap.parse_args()
+    rows, scaling = [], {}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        print(f"... N = {n:,}", file=sys.stderr)
+        bench_size(n, args, rows, scaling)
+
+    print("\nList the next 30 days (whole process, median of %d, min-max)" % args.runs)
+    print(f"{'N':>9} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | remind/herald | calcurse/herald")
+    for r in rows:
+        h = statistics.median(r["herald_list"])
+        rr = f"{statistics.median(r['remind_list']) / h:11.1f}x" if "remind_list" in r else "-"
+        cr = f"{statistics.median(r['calcurse_list']) / h:13.1f}x" if "calcurse_list" in r else "-"
+        print(f"{r['n']:>9,} | {fmt(r['herald_list']):>28} | {fmt(r.get('remind_list', [])):>28} | "
+              f"{fmt(r.get('calcurse_list', [])):>28} | {rr:>13} | {cr:>15}")
+    print("\nImport an N-event .ics (one run each)")
+    print(f"{'N':>9} | {'herald import':>14} | {'calcurse -i':>14} | calcurse/herald | herald per 1k events")
+    for r in rows:
+        c = r.get("calcurse_import")
+        print(f"{r['n']:>9,} | {r['herald_import']:12.2f} s | " + (f"{c:12.2f} s" if c else f"{'-':>14}") +
+              f" | {(f'{c / r['herald_import']:14.1f}x') if c else '-':>15} | {r['herald_import'] / r['n'] * 1000:.3f} s")
+    if len(scaling) > 1:
+        ns = sorted(scaling)
+        print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time")
+
+
+if __name__ == "__main__":
+    main()
