@@ -110,6 +110,12 @@ Rule parse_rule(const std::string& text, const CalTime& start) {
     if (rule.r.interval > max_interval(rule.r.freq))
         bad_rrule("rrule '" + text + "': INTERVAL must be at most " + std::to_string(max_interval(rule.r.freq)) +
                   " for this FREQ (about a century)");
+    // RFC 5545 expands YEARLY;BYMONTHDAY to every month; libical 3.0 keeps only DTSTART's month.
+    if (rule.r.freq == ICAL_YEARLY_RECURRENCE && has_parts(rule.r.by_month_day) && !has_parts(rule.r.by_month) &&
+        !has_parts(rule.r.by_week_no) && !has_parts(rule.r.by_year_day)) {
+        for (int m = 0; m < 12; ++m) rule.r.by_month[m] = static_cast<short>(m + 1);
+        rule.r.by_month[12] = ICAL_RECURRENCE_ARRAY_MAX;
+    }
     rule.is_date = start.precision == Precision::day;
     rule.until = local_until(rule.r.until, start);
     rule.r.until = icaltime_null_time();
@@ -122,9 +128,33 @@ Iter make_iter(const Rule& rule, LocalTime dtstart) {
     return it;
 }
 
+/// WEEKLY rules: libical 3.0.16 misplaces the INTERVAL when the series' first day is not one of
+/// its BYDAY days (FREQ=WEEKLY;INTERVAL=2;BYDAY=SU from a Monday skips the first Sunday), so the
+/// series is started at its first real instance instead: the same instances, counted the same way.
+LocalTime synced_start(const icalrecurrencetype& r, LocalTime start) {
+    if (r.freq != ICAL_WEEKLY_RECURRENCE || !has_parts(r.by_day)) return start;
+    auto in_by_day = [&](date::local_days d) {
+        const int wd = static_cast<int>(date::weekday{d}.c_encoding()) + 1;  // 1 = SU, as libical
+        for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
+            if (static_cast<int>(icalrecurrencetype_day_day_of_week(r.by_day[i])) == wd) return true;
+        return false;
+    };
+    const auto day = date::floor<days>(start);
+    const auto tod = start - day;
+    const int wkst = static_cast<int>(r.week_start) - 1;  // 0 = SU
+    const int offset = (static_cast<int>(date::weekday{day}.c_encoding()) - wkst + 7) % 7;
+    const date::local_days week = day - days{offset};
+    for (int k = offset; k < 7; ++k)
+        if (in_by_day(week + days{k})) return LocalTime{week + days{k}} + tod;
+    const date::local_days next = week + days{7 * r.interval};
+    for (int k = 0; k < 7; ++k)
+        if (in_by_day(next + days{k})) return LocalTime{next + days{k}} + tod;
+    return start;
+}
+
 /// COUNT rules: libical cannot start such an iterator mid-series, so count from DTSTART.
 void run_counted(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to, std::vector<LocalTime>& out) {
-    Iter it = make_iter(rule, dtstart);
+    Iter it = make_iter(rule, synced_start(rule.r, dtstart));
     if (!it) return;
     for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
          t = icalrecur_iterator_next(it.get())) {
@@ -218,6 +248,7 @@ void run_windowed(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime
         LocalTime end_s = std::min(to - shift, kFrameEnd);
         Rule shifted = rule;
         if (periods > 0) shifted.r = explicit_r;
+        start = synced_start(shifted.r, start);
         Iter it = make_iter(shifted, start - shift);
         if (!it) return;
         for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
@@ -295,7 +326,7 @@ std::optional<LocalTime> last_local_start(const Event& e) {
     Rule rule = parse_rule(e.rrule, e.start);
     if (rule.until) return std::max(last, *rule.until);
     if (rule.r.count == 0) return std::nullopt;
-    Iter it = make_iter(rule, e.start.local);
+    Iter it = make_iter(rule, synced_start(rule.r, e.start.local));
     if (!it) return last;
     for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
          t = icalrecur_iterator_next(it.get()))
