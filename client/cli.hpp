@@ -50,5 +50,6 @@ void print_json(const Json& j);
 void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
 void register_list_command(CLI::App& app, Cli& cli);    // list
 void register_status_command(CLI::App& app, Cli& cli);  // status
+void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
 
 }  // namespace herald::client

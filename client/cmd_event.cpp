@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 namespace herald::client {
@@ -14,6 +15,10 @@ namespace {
 struct EventOptions {
     std::string title, at, end, tz, location, source, description, url, uid, duration, status;
     std::vector<std::string> categories;
+    std::string repeat, rrule;
+    std::vector<std::string> excepts;
+    bool anniversary = false;
+    CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
     bool tentative = false, tba = false, floating = false, is_public = false;
     CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{}, *description_opt{}, *url_opt{},
         *category_opt{}, *duration_opt{}, *status_opt{}, *title_opt{};
@@ -34,6 +39,35 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
                        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
     cmd->add_flag("--floating", o.floating, "A timed event with no zone: happens at that wall time wherever you are");
+    o.repeat_opt = cmd->add_option("--repeat", o.repeat, "Repeat yearly, monthly, weekly or daily")
+                       ->check(CLI::IsMember({"yearly", "monthly", "weekly", "daily"}));
+    o.rrule_opt = cmd->add_option("--rrule", o.rrule, "RFC 5545 rule, e.g. 'FREQ=MONTHLY;BYDAY=-1FR' (\"\" = no repeat)");
+    o.except_opt = cmd->add_option("--except", o.excepts, "Skip the occurrence on this date (repeatable)");
+    cmd->add_flag("--anniversary", o.anniversary,
+                  "Yearly; {n}/{ordinal} in the title count the years since the first date");
+}
+
+/// rrule/exdates from --repeat/--rrule/--anniversary/--except, as JSON.
+void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz) {
+    int given = (o.repeat_opt->count() > 0) + (o.rrule_opt->count() > 0) + (o.anniversary ? 1 : 0);
+    if (given > 1)
+        throw HeraldError(ErrorCode::invalid_params, "give only one of --repeat, --rrule and --anniversary", "--rrule");
+    if (o.anniversary) out["rrule"] = "FREQ=YEARLY";
+    if (o.repeat_opt->count() > 0) {
+        std::string freq;
+        for (char c : o.repeat) freq += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        out["rrule"] = "FREQ=" + freq;
+    }
+    if (o.rrule_opt->count() > 0) {
+        std::string rule = o.rrule;
+        if (rule.rfind("RRULE:", 0) == 0) rule.erase(0, 6);
+        out["rrule"] = rule;
+    }
+    if (o.except_opt->count() > 0) {
+        Json dates = Json::array();
+        for (const auto& text : o.excepts) dates.push_back(format_caltime(parse_when(text, cli.when(tz), "--except")));
+        out["exdates"] = dates;
+    }
 }
 
 /// The start/end/zone fields from --at/--end/--tz/--floating, as JSON.
@@ -84,6 +118,7 @@ int run_add(Cli& cli, EventOptions& o) {
         throw HeraldError(ErrorCode::invalid_params, "--at WHEN is required (or --tba for a date to be announced)", "--at");
     }
     if (!o.tba) put_times(cli, o, ev, nullptr);
+    put_recurrence(cli, o, ev, ev.value("tz", ""));
     if (!o.uid.empty()) ev["uid"] = o.uid;
     if (o.is_public) ev["visibility"] = "public";
     Json result = cli.conn().call("event.add", {{"event", ev}});
@@ -105,6 +140,7 @@ int run_edit(Cli& cli, EventOptions& o) {
     Json changes = Json::object();
     put_texts(o, changes);
     put_times(cli, o, changes, &current);
+    put_recurrence(cli, o, changes, changes.value("tz", current.value("tz", "")));
     if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
     if (changes.empty()) throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option", "edit");
     Json result = cli.conn().call("event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});

@@ -13,6 +13,8 @@ struct ListOptions {
     int days = 30;
     size_t limit = 0;
     bool past = false;
+    bool tba = false;
+    std::string tz;
     CLI::Option *days_opt{};
 };
 
@@ -38,6 +40,8 @@ std::pair<Instant, Instant> window(Cli& cli, const ListOptions& o) {
 }
 
 int run_list(Cli& cli, const ListOptions& o) {
+    // --tz views the list from another zone: the window, all-day events and the second time column.
+    if (!o.tz.empty()) cli.viewer = find_zone(o.tz, "--tz");
     auto [from, to] = window(cli, o);
     Json params{{"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer->name()}};
     if (!o.category.empty()) params["category"] = o.category;
@@ -45,6 +49,11 @@ int run_list(Cli& cli, const ListOptions& o) {
     if (!o.text.empty()) params["text"] = o.text;
     if (o.limit > 0) params["limit"] = o.limit;
     Json agenda = cli.conn().call("agenda", params);
+    if (o.tba) {  // only the undated ("to be announced") events
+        if (cli.json) print_json(agenda["undated"]);
+        else std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
+        return Exit::ok;
+    }
     if (!cli.json) {
         std::fputs(render_agenda(agenda, cli.viewer).c_str(), stdout);
         return Exit::ok;
@@ -73,6 +82,8 @@ void register_list_command(CLI::App& app, Cli& cli) {
     list->add_option("--status", o->status, "Only confirmed, tentative or cancelled events")
         ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     list->add_option("--text", o->text, "Only events whose text contains this");
+    list->add_option("--tz", o->tz, "Show the list as seen from this IANA zone (default: yours)");
+    list->add_flag("--tba", o->tba, "Only the undated events (date to be announced)");
     list->add_option("--limit", o->limit, "Show at most N occurrences (the list says when it is capped)");
     list->callback([&cli, o] { cli.exit_code = run_list(cli, *o); });
 }

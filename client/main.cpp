@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     register_event_commands(app, cli);
     register_list_command(app, cli);
     register_status_command(app, cli);
+    register_until_command(app, cli);
     try {
         app.parse(argc, argv);
         return cli.exit_code;
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
         return exit_for_rpc(e.code());
     } catch (const HeraldError& e) {
         std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(), e.what());
-        return e.code() == ErrorCode::invalid_params ? Exit::usage : Exit::data_error;
+        return e.code() == ErrorCode::invalid_params ? Exit::usage : exit_for_rpc(static_cast<int>(e.code()));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return Exit::software;

@@ -105,6 +105,15 @@ std::string render_agenda(const Json& agenda, const date::time_zone* viewer) {
     return out;
 }
 
+std::string render_tba(const Json& undated) {
+    if (undated.empty()) return "No events to be announced.\n";
+    std::string out = "To be announced:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : undated) rows.push_back({"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
+    table(out, rows);
+    return out;
+}
+
 std::string render_event(const Json& e, const date::time_zone* viewer) {
     std::string out;
     auto line = [&](const char* label, const std::string& value) {

@@ -25,6 +25,9 @@ WhenText when_text(const Json& occurrence, const date::time_zone* viewer);
 /// The whole agenda (dated, "date not fixed", "to be announced") as an aligned table.
 std::string render_agenda(const Json& agenda, const date::time_zone* viewer);
 
+/// Only the "to be announced" section (herald list --tba).
+std::string render_tba(const Json& undated);
+
 /// A multi-line description of one event.
 std::string render_event(const Json& event, const date::time_zone* viewer);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/recurrence.hpp"
+
 namespace herald {
 namespace {
 
@@ -38,7 +40,32 @@ bool matches_filters(const Event& e, const AgendaQuery& q) {
 std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to, const date::time_zone* viewer) {
     std::vector<Occurrence> out;
     auto span = event_span(e, viewer);
-    if (span && overlaps(*span, from, to)) out.push_back({&e, span->begin, span->end, e.start});
+    if (!span) return out;
+    if (!is_recurring(e)) {
+        if (overlaps(*span, from, to)) out.push_back({&e, span->begin, span->end, e.start});
+        return out;
+    }
+    // Instances are expanded in the event's local time, then each is resolved on its own, so a
+    // 09:00 meeting stays at 09:00 across DST changes. An instance whose local start falls in a
+    // DST gap takes resolve_local's RFC 5545 rule (moved forward by the gap: 02:30 → 03:30) and
+    // keeps its nominal local start as its identity (occurrence_local).
+    const date::time_zone* zone = e.start.tz.empty() ? viewer : find_zone(e.start.tz);
+    const Seconds length = span->end - span->begin;  // RFC 5545: every instance lasts as long as the first
+    const date::days slack{2};                        // covers any UTC offset and DST gap
+    LocalTime lo = to_local(from - length, zone) - slack;
+    LocalTime hi = to_local(to, zone) + slack;
+    for (LocalTime local : expand_local(e, lo, hi)) {
+        CalTime start = e.start;
+        start.local = local;
+        Span s{resolve_local(local, zone), {}};
+        if (e.start.timed()) s.end = s.begin + length;
+        else s.end = resolve_local(local + (period_end(e.start) - e.start.local) + (e.end ? e.end->local - e.start.local : Seconds{0}), zone);
+        if (!overlaps(s, from, to)) continue;
+        // A whole skipped day (Pacific/Apia 2011-12-30) shifts onto the next day's instance: the
+        // instance that really is at that wall time wins, so nothing is listed twice.
+        if (!out.empty() && out.back().begin == s.begin) out.pop_back();
+        out.push_back({&e, s.begin, s.end, start});
+    }
     return out;
 }
 

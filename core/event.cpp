@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/errors.hpp"
+#include "core/recurrence.hpp"
 
 namespace herald {
 namespace {
@@ -39,6 +40,18 @@ void check_caltime(const CalTime& t, std::string_view field) {
         if (!ymd.ok() || ymd.year() < date::year{1} || ymd.year() > date::year{9999})
             bad_time(std::string(field), std::string(field) + " is outside the years 0001-9999");
     }
+}
+
+/// An EXDATE/RDATE: a day, or a time when the event is timed; the event must have a day or a time.
+void check_instance_date(const CalTime& d, const CalTime& start, const char* field) {
+    check_caltime(d, field);
+    if (start.precision != Precision::day && start.precision != Precision::minute)
+        bad_param(field, std::string(field) + " apply only to an event whose start has a day or a time");
+    if (d.precision != Precision::day && d.precision != Precision::minute)
+        bad_time(field, std::string(field) + " must be dates (YYYY-MM-DD) or date-times, not " +
+                            std::string(to_string(d.precision)) + " values");
+    if (d.timed() && !start.timed())
+        bad_time(field, std::string(field) + " of an all-day event must be dates (YYYY-MM-DD), got " + format_caltime(d));
 }
 
 }  // namespace
@@ -93,12 +106,15 @@ void validate(const Event& e, const EventLimits& limits) {
     if (!e.rrule.empty()) {
         if (e.start.precision != Precision::day && e.start.precision != Precision::minute)
             bad_param("rrule", "a repeating event needs a start with a day or a time");
-        if (e.rrule.find("FREQ=") == std::string::npos)
-            bad_param("rrule", "rrule must contain FREQ=, e.g. FREQ=YEARLY");
         check_text("rrule", e.rrule, 1024, false);
+        validate_rrule(e.rrule, e.start);
     }
-    for (const auto& d : e.exdates) check_caltime(d, "exdates");
-    for (const auto& d : e.rdates) check_caltime(d, "rdates");
+    for (const auto& d : e.exdates) check_instance_date(d, e.start, "exdates");
+    for (const auto& d : e.rdates) {
+        check_instance_date(d, e.start, "rdates");
+        // Why: start is the first instance (it anchors anniversaries and the window index).
+        if (d.local < e.start.local) bad_time("rdates", "rdate " + format_caltime(d) + " is before start " + format_caltime(e.start));
+    }
     if (e.alarms.size() > limits.max_alarms)
         throw HeraldError(ErrorCode::too_large, "at most " + std::to_string(limits.max_alarms) + " alarms are allowed",
                           "alarms");

@@ -1,4 +1,5 @@
 #include "core/agenda.hpp"
+#include "core/anniversary.hpp"
 #include "core/event_json.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
@@ -16,6 +17,11 @@ Json occurrence_json(const Occurrence& occ) {
     j["occurrence_start"] = format_instant(occ.begin);
     j["occurrence_end"] = format_instant(occ.end);
     j["occurrence_local"] = format_caltime(occ.start);
+    // Anniversary titles: {n}/{ordinal} become the years since the first occurrence.
+    if (auto expanded = expand_title(occ.event->title, occ.event->start, occ.start); expanded.n) {
+        j["title"] = expanded.title;
+        j["n"] = *expanded.n;
+    }
     return j;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
+#include "core/recurrence.hpp"
 
 namespace herald {
 namespace {
@@ -41,6 +42,16 @@ std::string content_key(const Event& e) {
     Json j = to_json(e);
     for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
     return j.dump();
+}
+
+/// The end of an event's last instance (UTC reading for zone-less events): forever for a
+/// recurrence without UNTIL or COUNT.
+Instant recurrence_end(const Event& e, const Span& first) {
+    if (!is_recurring(e)) return first.end;
+    auto last = last_local_start(e);
+    if (!last) return Instant{Seconds{static_cast<int64_t>(kForever)}};
+    const date::time_zone* zone = find_zone(e.start.tz.empty() ? "UTC" : e.start.tz);
+    return resolve_local(*last, zone) + (first.end - first.begin) + date::days{1};  // a day covers DST shifts
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -136,8 +147,7 @@ void Store::index(const Event& e) {
     st_->span_delete.bind(1, e.id).run();
     if (auto span = event_span(e, date::locate_zone("UTC"))) {
         double lo = static_cast<double>(span->begin.time_since_epoch().count());
-        double hi = e.rrule.empty() && e.rdates.empty() ? static_cast<double>(span->end.time_since_epoch().count())
-                                                        : kForever;
+        double hi = static_cast<double>(recurrence_end(e, *span).time_since_epoch().count());
         // R*Tree stores 32-bit floats, rounded outwards, so the index stays a superset.
         st_->span_insert.bind(1, e.id).bind(2, lo).bind(3, hi).run();
     }

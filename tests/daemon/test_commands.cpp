@@ -22,7 +22,7 @@ public:
         : path_(make_path()),
           store_(path_),
           state_{now(), 0, 0},
-          ctx_{store_, settings_, state_, PeerCred{1, 1000, 1000}, now()} {}
+          ctx_{store_, settings_, state_, PeerCred{1, 1000, 1000, {}}, now()} {}
     ~Fixture() {
         std::error_code ec;
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ec);
@@ -254,8 +254,8 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
     Fixture f;
     Settings system;
     system.system_mode = true;
-    Context owner{f.store(), system, f.state(), PeerCred{1, 1000, 1000}, Fixture::now()};
-    Context other{f.store(), system, f.state(), PeerCred{2, 1001, 1001}, Fixture::now()};
+    Context owner{f.store(), system, f.state(), PeerCred{1, 1000, 1000, {}}, Fixture::now()};
+    Context other{f.store(), system, f.state(), PeerCred{2, 1001, 1001, {}}, Fixture::now()};
     auto send = [](Context& ctx, const std::string& method, const Json& params) {
         std::string line = encode_request(1, method, params);
         line.pop_back();
