@@ -256,13 +256,17 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
     system.system_mode = true;
     Context owner{f.store(), system, f.state(), PeerCred{1, 1000, 1000, {}}, Fixture::now()};
     Context other{f.store(), system, f.state(), PeerCred{2, 1001, 1001, {}}, Fixture::now()};
+    Context root{f.store(), system, f.state(), PeerCred{3, 0, 0, {}}, Fixture::now()};
     auto send = [](Context& ctx, const std::string& method, const Json& params) {
         std::string line = encode_request(1, method, params);
         line.pop_back();
         return Json::parse(dispatch_line(ctx, line));
     };
     Json priv = send(owner, "event.add", Json{{"event", {{"title", "Private note"}, {"start", "2025-06-06"}}}});
-    Json pub = send(owner, "event.add",
+    // Only root or the admin group may publish.
+    CHECK(send(owner, "event.add", Json{{"event", {{"title", "Mine public"}, {"start", "2025-06-06"}, {"visibility", "public"}}}})
+              ["error"]["code"] == 1003);
+    Json pub = send(root, "event.add",
                     Json{{"event", {{"title", "Public day"}, {"start", "2025-06-06"}, {"visibility", "public"}}}});
     const int64_t priv_id = priv["result"]["event"]["id"].get<int64_t>();
     const int64_t pub_id = pub["result"]["event"]["id"].get<int64_t>();
@@ -271,5 +275,6 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
     CHECK(send(other, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
     Json agenda = send(other, "agenda", Json{{"from", "2025-06-06T00:00:00Z"}, {"to", "2025-06-07T00:00:00Z"}});
     CHECK(agenda["result"]["total"] == 1);
-    CHECK(send(owner, "event.remove", Json{{"id", pub_id}})["result"]["removed"] == true);
+    CHECK(send(owner, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
+    CHECK(send(root, "event.remove", Json{{"id", pub_id}})["result"]["removed"] == true);
 }
