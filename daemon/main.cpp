@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--max-line", settings.max_line, "Maximum request line length in bytes");
     app.add_option("--max-clients", settings.max_clients, "Maximum concurrent clients");
+    app.add_option("--max-import", settings.max_import_bytes, "Maximum size of one calendar.import in bytes");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

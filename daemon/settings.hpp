@@ -18,6 +18,7 @@ struct Settings {
     size_t max_clients = 1024;               ///< concurrent connections
     std::chrono::seconds idle_timeout{300};  ///< for clients that are not subscribed
     size_t max_queue_bytes = 4 * 1024 * 1024;  ///< outgoing bytes queued per client
+    size_t max_import_bytes = 256 * 1024 * 1024;  ///< one calendar.import, all chunks together
 };
 
 }  // namespace herald
