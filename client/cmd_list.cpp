@@ -9,7 +9,7 @@ namespace herald::client {
 namespace {
 
 struct ListOptions {
-    std::string from, to, category, status, text;
+    std::string from, to, category, status, text, format;
     int days = 30;
     size_t limit = 0;
     bool past = false;
@@ -44,8 +44,19 @@ int run_list(Cli& cli, const ListOptions& o) {
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
     if (o.limit > 0) params["limit"] = o.limit;
+    if (o.format == "ics") {
+        // The events of the window as iCalendar (recurring ones whole, as RRULEs).
+        Json exp{{"from", params["from"]}, {"to", params["to"]}};
+        if (!o.category.empty()) exp["category"] = o.category;
+        for (Json part = cli.conn().call("calendar.export", exp);;
+             part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}})) {
+            std::fputs(part.value("ics", "").c_str(), stdout);
+            if (!part.value("more", false)) break;
+        }
+        return Exit::ok;
+    }
     Json agenda = cli.conn().call("agenda", params);
-    if (!cli.json) {
+    if (!cli.json && o.format != "json") {
         std::fputs(render_agenda(agenda, cli.viewer).c_str(), stdout);
         return Exit::ok;
     }
@@ -74,6 +85,8 @@ void register_list_command(CLI::App& app, Cli& cli) {
         ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     list->add_option("--text", o->text, "Only events whose text contains this");
     list->add_option("--limit", o->limit, "Show at most N occurrences (the list says when it is capped)");
+    list->add_option("--format", o->format, "table (default), json (same as --json) or ics")
+        ->check(CLI::IsMember({"table", "json", "ics"}));
     list->callback([&cli, o] { cli.exit_code = run_list(cli, *o); });
 }
 
