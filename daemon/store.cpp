@@ -249,7 +249,18 @@ std::vector<Event> Store::undated() { return read_all(st_->undated); }
 std::vector<Event> Store::all() { return read_all(st_->all); }
 
 Store::Upsert Store::upsert(Event e, Instant now, const std::function<void(const Event&)>& may_replace) {
-    auto existing = get_by_uid(e.uid);
+    // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
+    // unchanged re-import is the common case of a big calendar.
+    st_->by_uid.bind(1, e.uid);
+    std::optional<std::string> stored;
+    if (st_->by_uid.step()) stored = st_->by_uid.column_text(0);
+    st_->by_uid.reset();
+    if (stored) {
+        Json j = Json::parse(*stored);
+        for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
+        if (j.dump() == content_key(e)) return Upsert::unchanged;
+    }
+    auto existing = stored ? get_by_uid(e.uid) : std::nullopt;
     if (!existing) {
         e.revision = 1;
         e.created = e.updated = now;
@@ -265,7 +276,6 @@ Store::Upsert Store::upsert(Event e, Instant now, const std::function<void(const
         index(e);
         return Upsert::added;
     }
-    if (content_key(*existing) == content_key(e)) return Upsert::unchanged;
     may_replace(*existing);
     e.id = existing->id;
     e.owner = existing->owner;
