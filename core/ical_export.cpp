@@ -4,7 +4,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "core/duration.hpp"
 
@@ -87,20 +86,19 @@ std::optional<Override> as_override(const Event& e, const std::map<std::string, 
     auto m = by_uid.find(e.uid.substr(0, hash));
     if (m == by_uid.end()) return std::nullopt;
     std::string key = e.uid.substr(hash + 1);
-    std::istringstream in(key);
-    CalTime rid;
-    if (key.size() == 8) {
-        date::local_days d;
-        in >> date::parse("%Y%m%d", d);
-        if (in.fail()) return std::nullopt;
-        rid = CalTime{Precision::day, LocalTime{d}, {}};
-    } else {
-        LocalTime t;
-        in >> date::parse("%Y%m%dT%H%M%S", t);
-        if (in.fail()) return std::nullopt;
-        rid = CalTime{Precision::minute, t, m->second->start.tz};
+    if (key.size() != 8 && (key.size() != 15 || key[8] != 'T')) return std::nullopt;
+    // "YYYYMMDD[THHMMSS]" → ISO form for parse_iso.
+    std::string iso = key.substr(0, 4) + "-" + key.substr(4, 2) + "-" + key.substr(6, 2);
+    if (key.size() == 15) iso += "T" + key.substr(9, 2) + ":" + key.substr(11, 2) + ":" + key.substr(13, 2);
+    try {
+        auto parsed = parse_iso(iso, "uid");
+        if (!parsed || parsed->offset) return std::nullopt;
+        CalTime rid = parsed->value;
+        if (rid.timed()) rid.tz = m->second->start.tz;
+        return Override{m->first, rid};
+    } catch (const std::exception&) {
+        return std::nullopt;  // not a recurrence id after all: export the event as it is
     }
-    return Override{m->first, rid};
 }
 
 std::string alarm_lines(const Event& e) {

@@ -65,7 +65,7 @@ TEST_CASE("TEXT escaping", "[ical]") {
     CHECK(ical_escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne");
 }
 
-TEST_CASE("export has CRLF lines, PRODID, DTSTAMP and a VTIMEZONE per zone used", "[ical]") {
+TEST_CASE("export has CRLF lines PRODID DTSTAMP and a VTIMEZONE per zone used", "[ical]") {
     Event tokyo = base("t");
     tokyo.start = CalTime{Precision::minute, lt(2022, 12, 24, 14, 40), "Asia/Tokyo"};
     tokyo.duration = Seconds{1800};
@@ -89,7 +89,7 @@ TEST_CASE("export has CRLF lines, PRODID, DTSTAMP and a VTIMEZONE per zone used"
     CHECK(text.find("TZID:UTC") == std::string::npos);
 }
 
-TEST_CASE("round trip: import(export(events)) gives the same events", "[ical]") {
+TEST_CASE("round trip - import(export(events)) gives the same events", "[ical]") {
     Event a = base("anniv@x");
     a.title = "{ordinal} anniversary of Kyrgyzstan–Japan relations";
     a.start = CalTime{Precision::day, lt(1992, 1, 26), ""};

@@ -41,7 +41,7 @@ TEST_CASE("all-day events keep our inclusive end", "[ical]") {
     CHECK_FALSE(r.events[1].end);  // a one-day event has no separate end
 }
 
-TEST_CASE("timed values: TZID, UTC, floating and DURATION", "[ical]") {
+TEST_CASE("timed values - TZID UTC floating and DURATION", "[ical]") {
     auto e = only(import_ical(cal(vevent("a", "DTSTART;TZID=Asia/Tokyo:20221224T144000\r\nDURATION:PT30M\r\n"))));
     CHECK(e.start == CalTime{Precision::minute, lt(2022, 12, 24, 14, 40), "Asia/Tokyo"});
     CHECK(e.duration == Seconds{1800});
@@ -54,7 +54,7 @@ TEST_CASE("timed values: TZID, UTC, floating and DURATION", "[ical]") {
     CHECK(e.start.timed());
 }
 
-TEST_CASE("Windows zone names, vendor prefixes and aliases map to IANA", "[ical]") {
+TEST_CASE("Windows zone names vendor prefixes and aliases map to IANA", "[ical]") {
     CHECK(windows_zone_to_iana("Tokyo Standard Time") == "Asia/Tokyo");
     CHECK(windows_zone_to_iana("central asia standard time") == "Asia/Almaty");
     CHECK(windows_zone_to_iana("Nowhere Time").empty());
@@ -94,7 +94,7 @@ TEST_CASE("an unknown TZID is an error for that component only", "[ical]") {
     CHECK_THAT(r.problems[0].reason, Catch::Contains("Mars/Olympus"));
 }
 
-TEST_CASE("RRULE, EXDATE and RDATE are kept in the event's zone", "[ical]") {
+TEST_CASE("RRULE EXDATE and RDATE are kept in the event's zone", "[ical]") {
     auto e = only(import_ical(cal(vevent(
         "a", "DTSTART;TZID=Asia/Tokyo:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5;BYDAY=MO\r\n"
              "EXDATE:20250113T000000Z\r\nRDATE;TZID=Asia/Tokyo:20250108T090000\r\n"))));
@@ -119,7 +119,7 @@ TEST_CASE("RECURRENCE-ID overrides become an EXDATE plus their own event", "[ica
     CHECK(master.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Europe/Berlin"});
 }
 
-TEST_CASE("VALARMs: relative to start or end, absolute; EMAIL ignored; duplicates merged", "[ical]") {
+TEST_CASE("VALARMs - relative to start or end absolute - EMAIL ignored - duplicates merged", "[ical]") {
     auto e = only(import_ical(cal(vevent(
         "a", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"
              "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
@@ -134,7 +134,7 @@ TEST_CASE("VALARMs: relative to start or end, absolute; EMAIL ignored; duplicate
     CHECK(e.alarms[2].at == date::sys_days{date::year{2024} / 12 / 31} + std::chrono::hours{12});
 }
 
-TEST_CASE("text properties, CLASS and Herald's own properties", "[ical]") {
+TEST_CASE("text properties CLASS and Herald's own properties", "[ical]") {
     auto e = only(import_ical(cal(vevent(
         "a", "DTSTART;VALUE=DATE:20250606\r\nDESCRIPTION:Line one\\nLine\\, two\\; three\r\nLOCATION:Osaka\\, Japan\r\n"
              "URL:https://example.org/x\r\nCATEGORIES:expo2025,kyrgyzstan-japan\r\nCATEGORIES:un\r\n"
@@ -166,7 +166,7 @@ TEST_CASE("X-HERALD-PRECISION makes dates imprecise or undated", "[ical]") {
     CHECK_FALSE(r.events[3].start.dated());  // no DTSTART at all: undated
 }
 
-TEST_CASE("bad components are reported with line and reason; good ones import", "[ical]") {
+TEST_CASE("bad components are reported with line and reason - good ones import", "[ical]") {
     std::string text = cal(vevent("ok1", "DTSTART;VALUE=DATE:20250101\r\n") +
                            vevent("baddate", "DTSTART:20250231T100000Z\r\n") +
                            vevent("garbage", "DTSTART:tomorrow\r\n") +
@@ -187,7 +187,7 @@ TEST_CASE("bad components are reported with line and reason; good ones import", 
     CHECK(r.components == 6);
 }
 
-TEST_CASE("structure: truncated, unbalanced, deep nesting, long lines, not iCalendar", "[ical]") {
+TEST_CASE("structure - truncated unbalanced deep nesting long lines not iCalendar", "[ical]") {
     auto r = import_ical("BEGIN:VCALENDAR\r\n" + vevent("a", "DTSTART;VALUE=DATE:20250101\r\n") +
                          "BEGIN:VEVENT\r\nUID:cut\r\nDTSTART;VALU");
     CHECK(r.events.size() == 1);
