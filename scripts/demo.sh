@@ -29,7 +29,7 @@ run() { say "$*"; "$@"; }
 run herald status
 run herald import data/central-asia-japan.ics
 herald add "Herald demo: review the diplomatic calendar" --at "$(date -d '+2 days' '+%Y-%m-%d') 10:00" >/dev/null
-say "Recent and upcoming diplomatic dates (the dataset spans 2022-2025)"
+printf "\n# Recent and upcoming diplomatic dates (the dataset spans 2022-2025)\n"
 run herald list --from 2022-01-01 --to 2025-12-31
 run herald cal 2022-12
 run herald list --past --days 365
