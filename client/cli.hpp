@@ -51,5 +51,7 @@ void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
 void register_list_command(CLI::App& app, Cli& cli);    // list
 void register_status_command(CLI::App& app, Cli& cli);  // status
 void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
+void register_calendar_commands(CLI::App& app, Cli& cli);  // import, export (cmd_calendar.cpp)
+void register_cal_command(CLI::App& app, Cli& cli);        // cal (cmd_cal.cpp)
 
 }  // namespace herald::client

@@ -9,7 +9,7 @@ namespace herald::client {
 namespace {
 
 struct ListOptions {
-    std::string from, to, category, status, text;
+    std::string from, to, category, status, text, format;
     int days = 30;
     size_t limit = 0;
     bool past = false;
@@ -48,13 +48,24 @@ int run_list(Cli& cli, const ListOptions& o) {
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
     if (o.limit > 0) params["limit"] = o.limit;
+    if (o.format == "ics") {
+        // The events of the window as iCalendar (recurring ones whole, as RRULEs).
+        Json exp{{"from", params["from"]}, {"to", params["to"]}};
+        if (!o.category.empty()) exp["category"] = o.category;
+        for (Json part = cli.conn().call("calendar.export", exp);;
+             part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}})) {
+            std::fputs(part.value("ics", "").c_str(), stdout);
+            if (!part.value("more", false)) break;
+        }
+        return Exit::ok;
+    }
     Json agenda = cli.conn().call("agenda", params);
     if (o.tba) {  // only the undated ("to be announced") events
         if (cli.json) print_json(agenda["undated"]);
         else std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
         return Exit::ok;
     }
-    if (!cli.json) {
+    if (!cli.json && o.format != "json") {
         std::fputs(render_agenda(agenda, cli.viewer).c_str(), stdout);
         return Exit::ok;
     }
@@ -85,6 +96,8 @@ void register_list_command(CLI::App& app, Cli& cli) {
     list->add_option("--tz", o->tz, "Show the list as seen from this IANA zone (default: yours)");
     list->add_flag("--tba", o->tba, "Only the undated events (date to be announced)");
     list->add_option("--limit", o->limit, "Show at most N occurrences (the list says when it is capped)");
+    list->add_option("--format", o->format, "table (default), json (same as --json) or ics")
+        ->check(CLI::IsMember({"table", "json", "ics"}));
     list->callback([&cli, o] { cli.exit_code = run_list(cli, *o); });
 }
 

@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
     register_list_command(app, cli);
     register_status_command(app, cli);
     register_until_command(app, cli);
+    register_calendar_commands(app, cli);
+    register_cal_command(app, cli);
     try {
         app.parse(argc, argv);
         return cli.exit_code;

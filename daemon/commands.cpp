@@ -14,6 +14,8 @@ namespace {
 // Sorted by name: find_command does a binary search (checked by a unit test).
 constexpr std::array kCommands{
     Command{"agenda", handlers::agenda, "from,to", "tz,text,category,status,limit,offset,undated"},
+    Command{"calendar.export", handlers::calendar_export, "", "from,to,category,offset"},
+    Command{"calendar.import", handlers::calendar_import, "", "ics,chunk,final"},
     Command{"event.add", handlers::event_add, "event", ""},
     Command{"event.get", handlers::event_get, "", "id,uid"},
     Command{"event.remove", handlers::event_remove, "id", "revision"},

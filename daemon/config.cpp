@@ -70,6 +70,8 @@ const std::vector<Key>& keys() {
         {"server", "idle_timeout",
          [](Settings& s, const Where& w) { s.idle_timeout = std::chrono::seconds(w.integer(0, 86400 * 365)); }},
         {"server", "max_queue_bytes", [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
+        {"server", "max_import_bytes",
+         [](Settings& s, const Where& w) { s.max_import_bytes = w.size(1024, kMaxInt); }},
         {"storage", "database", [](Settings& s, const Where& w) { s.db_path = w.string(); }},
         {"log", "level",
          [](Settings& s, const Where& w) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <vector>
+#include <string>
 
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
@@ -27,6 +28,12 @@ struct ServerState {
     uint64_t requests = 0;
 };
 
+/// Per-connection state of requests that span several lines (chunked calendar.import/export).
+struct SessionScratch {
+    std::string import_buffer;  ///< calendar.import chunks received so far
+    std::string export_text;    ///< the calendar being sent by calendar.export in parts
+};
+
 /// Per-request context for handlers.
 struct Context {
     Store& store;
@@ -34,6 +41,7 @@ struct Context {
     ServerState& state;
     PeerCred peer;
     Instant now;
+    SessionScratch* scratch = nullptr;  ///< the connection's scratch; null outside a session
 };
 
 }  // namespace herald

@@ -23,6 +23,12 @@ Json event_remove(Context& ctx, const Json& p);
 /// event.search: full-text search.
 Json event_search(Context& ctx, const Json& p);
 
+// handlers_calendar.cpp
+/// calendar.import: iCalendar text (whole or in chunks) → events, one transaction, upsert by uid.
+Json calendar_import(Context& ctx, const Json& p);
+/// calendar.export: events (optionally in a window / category) → iCalendar text, in parts if big.
+Json calendar_export(Context& ctx, const Json& p);
+
 // handlers_agenda.cpp
 /// agenda: occurrences in a window, imprecise and undated events.
 Json agenda(Context& ctx, const Json& p);

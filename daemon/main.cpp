@@ -30,7 +30,7 @@ constexpr int kExConfig = 78;  // sysexits(3) EX_CONFIG
 struct Flags {
     bool system_mode = false;
     std::string socket, db, config, log_level;
-    std::optional<size_t> max_line, max_clients;
+    std::optional<size_t> max_line, max_clients, max_import_bytes;
 
     void apply(herald::Settings& s) const {
         if (!socket.empty()) s.socket_path = socket;
@@ -38,6 +38,7 @@ struct Flags {
         if (!log_level.empty()) s.log_level = log_level;
         if (max_line) s.max_line = *max_line;
         if (max_clients) s.max_clients = *max_clients;
+        if (max_import_bytes) s.max_import_bytes = *max_import_bytes;
     }
 };
 
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--max-line", flags.max_line, "Maximum request line length in bytes");
     app.add_option("--max-clients", flags.max_clients, "Maximum concurrent clients");
+    app.add_option("--max-import", flags.max_import_bytes, "Maximum size of one calendar.import in bytes");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

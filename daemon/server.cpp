@@ -145,7 +145,7 @@ asio::awaitable<void> Server::accept_loop() {
 }
 
 std::string Server::handle(Session& session, std::string_view line) {
-    Context ctx{store_, settings_, state_, session.peer(), wall_now()};
+    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch()};
     return dispatch_line(ctx, line);
 }
 

@@ -35,6 +35,8 @@ public:
     void settings_changed() { idle_timer_.cancel(); }
     /// True once close() ran.
     bool closed() const { return closed_; }
+    /// State kept between requests of a chunked import or export.
+    SessionScratch& scratch() { return scratch_; }
 
 private:
     asio::awaitable<void> reader();
@@ -50,6 +52,7 @@ private:
     std::deque<std::string> outbox_;
     size_t outbox_bytes_ = 0;
     std::chrono::steady_clock::time_point last_activity_;
+    SessionScratch scratch_;
     bool subscribed_ = false;
     bool closed_ = false;
 };

@@ -30,6 +30,7 @@ struct Settings {
     std::string urgency = "normal";           ///< default urgency: low, normal, critical
     std::chrono::seconds snooze{600};         ///< how long the Snooze action postpones a reminder
     std::chrono::milliseconds expire{-1};     ///< notification timeout; -1 = server default, 0 = never
+    size_t max_import_bytes = 256 * 1024 * 1024;  ///< one calendar.import, all chunks together
 };
 
 }  // namespace herald

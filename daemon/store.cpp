@@ -74,6 +74,7 @@ struct Store::Statements {
           window(db,
                  "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? AND s.lo < ?"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
+          all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
           count_owned(db, "SELECT count(*) FROM events WHERE owner = ?"),
           span_insert(db, "INSERT OR REPLACE INTO event_spans(id, lo, hi) VALUES(?,?,?)"),
@@ -85,7 +86,7 @@ struct Store::Statements {
           search(db,
                  "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text MATCH ? "
                  "ORDER BY rank LIMIT ?") {}
-    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, count, count_owned, span_insert,
+    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, all, count, count_owned, span_insert,
         span_delete, text_insert, text_delete, search;
 };
 
@@ -257,6 +258,54 @@ std::vector<Event> Store::in_window(Instant from, Instant to) {
 }
 
 std::vector<Event> Store::undated() { return read_all(st_->undated); }
+
+std::vector<Event> Store::all() { return read_all(st_->all); }
+
+Store::Upsert Store::upsert(Event e, Instant now, const std::function<void(const Event&)>& may_replace) {
+    // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
+    // unchanged re-import is the common case of a big calendar.
+    st_->by_uid.bind(1, e.uid);
+    std::optional<std::string> stored;
+    if (st_->by_uid.step()) stored = st_->by_uid.column_text(0);
+    st_->by_uid.reset();
+    if (stored) {
+        Json j = Json::parse(*stored);
+        for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
+        if (j.dump() == content_key(e)) return Upsert::unchanged;
+    }
+    auto existing = stored ? get_by_uid(e.uid) : std::nullopt;
+    if (!existing) {
+        e.revision = 1;
+        e.created = e.updated = now;
+        st_->insert.bind(1, e.uid)
+            .bind(2, e.owner)
+            .bind(3, to_string(e.visibility))
+            .bind(4, to_string(e.start.precision))
+            .bind(5, e.revision)
+            .bind(6, std::string_view("{}"))
+            .run();
+        e.id = db_.last_insert_id();
+        st_->set_data.bind(1, to_json(e).dump()).bind(2, e.id).run();
+        index(e);
+        return Upsert::added;
+    }
+    may_replace(*existing);
+    e.id = existing->id;
+    e.owner = existing->owner;
+    e.created = existing->created;
+    e.revision = existing->revision + 1;
+    e.updated = now;
+    st_->update.bind(1, e.owner)
+        .bind(2, to_string(e.visibility))
+        .bind(3, to_string(e.start.precision))
+        .bind(4, e.revision)
+        .bind(5, to_json(e).dump())
+        .bind(6, e.id)
+        .bind(7, existing->revision)
+        .run();
+    index(e);
+    return Upsert::updated;
+}
 
 std::vector<Event> Store::search(const std::string& query, size_t limit) {
     // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax.

@@ -2,6 +2,7 @@
 /// The event store: SQLite in WAL mode with synchronous=FULL, schema migrations, an R*Tree index of
 /// event spans for window queries and an FTS5 index for text search.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,14 @@ public:
     void remove(int64_t id, std::optional<int64_t> expected_revision);
     /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
     std::vector<Event> in_window(Instant from, Instant to);
+    /// What upsert() did.
+    enum class Upsert { added, updated, unchanged };
+    /// Within the caller's transaction (no commit of its own): inserts an event with a new uid,
+    /// replaces one whose content differs (keeping id, owner and created; revision + 1), or leaves
+    /// an identical one alone. `may_replace` vetoes replacing an existing event (throw from it).
+    Upsert upsert(Event e, Instant now, const std::function<void(const Event& existing)>& may_replace);
+    /// Every event, in id order.
+    std::vector<Event> all();
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (FTS5 query syntax, words are ANDed); best matches first.

@@ -128,7 +128,9 @@ EVENTS = [
         summary="International Year of Sustainable Mountain Development 2022",
         start=D(2022, 1, 1),
         end=D(2023, 1, 1),
-        precision="year",
+        # A period with known bounds (the calendar year 2022): day precision, not "sometime
+        # in 2022", so Herald lists it on every day it covers.
+        precision="day",
         status="CONFIRMED",
         categories=["un"],
         description=(
@@ -225,7 +227,8 @@ EVENTS = [
         summary="Japan–Kyrgyz MFA Cooperation Program period (2023–2025)",
         start=D(2023, 1, 1),
         end=D(2026, 1, 1),
-        precision="year",
+        # Whole years 2023-2025 = known day bounds; Herald has no multi-year imprecise span.
+        precision="day",
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "agreement"],
         description=(
@@ -526,8 +529,11 @@ def validate(events: list[dict]) -> None:
             assert "tzid" not in ev and "duration" not in ev, uid
             if ev["precision"] == "year":
                 assert (start.month, start.day) == (1, 1), uid
+                # Herald reads a year-precision date as "sometime in that year": no longer span.
+                assert ev.get("end", start + dt.timedelta(days=1)) <= dt.date(start.year + 1, 1, 1), uid
             if ev["precision"] == "month":
                 assert start.day == 1, uid
+                assert "end" not in ev, uid
             assert ev.get("end", start + dt.timedelta(days=1)) > start, uid
         if ev["precision"] == "none":
             assert "Date to be announced" in ev["description"], uid

@@ -27,20 +27,10 @@ say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { say "$*"; "$@"; }
 
 run herald status
-say "herald add ... (dates from data/central-asia-japan.ics)"
-herald add "Japan–Kyrgyz foreign ministers' meeting (Hayashi–Kulubaev)" --at "2022-12-24 14:40" \
-  --tz Asia/Tokyo --duration 30m --location Tokyo --category central-asia-japan \
-  --source "001_01bcc21cf51fd19d.txt: MOFA Japan press release, 24 December 2022"
-herald add "8th Central Asia + Japan foreign ministers' meeting" --at 2022-04-15 \
-  --location "Videoconference (Bishkek per another source)" --category central-asia-japan \
-  --source "003_6017495ba7d66406.txt; 000_65a2efc45ac071cf.txt"
-herald add "10th Central Asia + Japan foreign ministers' meeting" --at 2023 --tentative \
-  --location Kazakhstan --category central-asia-japan --source "004_c4fa1fb556ffcfa1.txt: Kazinform"
-herald add "Kyrgyzstan National Day at EXPO 2025" --at 2025-06-06 --location "Osaka, Japan" \
-  --category expo2025 --source "002_6eace4120258b034.txt: Trend, 3 February 2025"
-herald add "First Central Asia + Japan summit" --tba --tentative --category central-asia-japan \
-  --source "002_6eace4120258b034.txt: Trend, 3 February 2025"
-herald add "Herald demo: review the diplomatic calendar" --at "$(date -d '+2 days' '+%Y-%m-%d') 10:00"
-
+run herald import data/central-asia-japan.ics
+herald add "Herald demo: review the diplomatic calendar" --at "$(date -d '+2 days' '+%Y-%m-%d') 10:00" >/dev/null
+printf "\n# Recent and upcoming diplomatic dates (the dataset spans 2022-2025)\n"
 run herald list --from 2022-01-01 --to 2025-12-31
+run herald cal 2022-12
+run herald list --past --days 365
 run herald list

@@ -9,6 +9,8 @@ PACKAGES=(
   # libraries (docs/architecture.md says why each)
   libasio-dev libhowardhinnant-date-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev
   libcli11-dev libtomlplusplus-dev libsystemd-dev libical-dev tzdata
+  # scripts/gen_windows_zones.py reads CLDR windowsZones.xml
+  unicode-cldr-core
   # tests
   catch2 python3 python3-icalendar python3-recurring-ical-events python3-dateutil
   clang libclang-rt-14-dev sqlite3 procps

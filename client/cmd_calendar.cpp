@@ -1,0 +1,124 @@
+// herald import / herald export: iCalendar files through calendar.import / calendar.export.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "client/cli.hpp"
+#include "client/window.hpp"
+#include "core/errors.hpp"
+
+namespace herald::client {
+namespace {
+
+// Why 256 KiB: JSON escaping at most doubles CRLF-heavy text, keeping each request far below the
+// daemon's 1 MiB line limit, while 100,000 events still take only a few hundred requests.
+constexpr size_t kChunk = 256 * 1024;
+
+std::string read_input(const std::string& path) {
+    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw HeraldError(ErrorCode::not_found, "cannot read " + path, "FILE");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// End of the next chunk: after a newline when there is one, never inside a UTF-8 character.
+size_t chunk_end(const std::string& text, size_t pos) {
+    if (text.size() - pos <= kChunk) return text.size();
+    size_t nl = text.rfind('\n', pos + kChunk);
+    if (nl != std::string::npos && nl >= pos) return nl + 1;
+    size_t cut = pos + kChunk;
+    while (cut > pos && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return cut;
+}
+
+void progress(size_t done, size_t total) {
+    constexpr int kWidth = 30;
+    int filled = total == 0 ? kWidth : static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * kWidth);
+    std::fprintf(stderr, "\rImporting [%-*s] %3d%%  %.1f/%.1f MB", kWidth, std::string(static_cast<size_t>(filled), '#').c_str(),
+                 filled * 100 / kWidth, static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
+    std::fflush(stderr);
+}
+
+int run_import(Cli& cli, const std::string& path) {
+    std::string text = read_input(path);
+    // Why only on a terminal: a bar in a pipe or a log file is noise.
+    bool bar = !cli.json && ::isatty(STDERR_FILENO) == 1 && text.size() > kChunk;
+    Json result;
+    for (size_t pos = 0;;) {
+        size_t end = chunk_end(text, pos);
+        bool last = end == text.size();
+        result = cli.conn().call("calendar.import", {{"chunk", text.substr(pos, end - pos)}, {"final", last}});
+        pos = end;
+        if (bar) progress(pos, text.size());
+        if (last) break;
+    }
+    if (bar) std::fputs("\n", stderr);
+    if (cli.json) {
+        print_json(result);
+    } else {
+        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged", path == "-" ? "stdin" : path.c_str(),
+                    static_cast<long long>(result.value("added", 0)), static_cast<long long>(result.value("updated", 0)),
+                    static_cast<long long>(result.value("unchanged", 0)));
+        const Json& errors = result["errors"];
+        std::printf(errors.empty() ? "\n" : "; %zu not imported:\n", errors.size() + result.value("errors_not_listed", size_t{0}));
+        for (const auto& e : errors)
+            std::printf("  line %lld%s: %s\n", static_cast<long long>(e.value("line", 0)),
+                        e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "", e.value("reason", "").c_str());
+        if (result.value("errors_not_listed", 0) > 0)
+            std::printf("  … and %lld more\n", static_cast<long long>(result.value("errors_not_listed", 0)));
+    }
+    return result["errors"].empty() ? Exit::ok : Exit::data_error;
+}
+
+struct ExportOptions {
+    std::string from, to, category, file;
+};
+
+int run_export(Cli& cli, const ExportOptions& o) {
+    Json params = Json::object();
+    if (!o.from.empty()) params["from"] = format_instant(window_start(cli, o.from, "--from"));
+    if (!o.to.empty()) params["to"] = format_instant(window_end(cli, o.to, "--to"));
+    if (!o.category.empty()) params["category"] = o.category;
+    std::string text;
+    Json part = cli.conn().call("calendar.export", params);
+    size_t events = part.value("events", size_t{0});
+    text += part.value("ics", "");
+    while (part.value("more", false)) {
+        part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}});
+        text += part.value("ics", "");
+    }
+    if (o.file.empty() || o.file == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    } else {
+        std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!out.flush()) throw HeraldError(ErrorCode::internal_error, "cannot write " + o.file, "FILE");
+        if (!cli.json) std::fprintf(stderr, "Exported %zu events to %s\n", events, o.file.c_str());
+    }
+    return Exit::ok;
+}
+
+}  // namespace
+
+void register_calendar_commands(CLI::App& app, Cli& cli) {
+    auto path = std::make_shared<std::string>();
+    auto* imp = app.add_subcommand("import", "Import an iCalendar (.ics) file; '-' reads stdin. Re-importing updates");
+    imp->add_option("file", *path, "The .ics file, or - for standard input")->required();
+    imp->callback([&cli, path] { cli.exit_code = run_import(cli, *path); });
+
+    auto o = std::make_shared<ExportOptions>();
+    auto* exp = app.add_subcommand("export", "Export events as iCalendar (RFC 5545) to FILE or stdout");
+    exp->add_option("--from", o->from, "Only events from this WHEN on");
+    exp->add_option("--to", o->to, "Only events until this WHEN (a date means through that day)");
+    exp->add_option("--category,-c", o->category, "Only events in this category");
+    exp->add_option("file", o->file, "Output file (default: standard output)");
+    exp->callback([&cli, o] { cli.exit_code = run_export(cli, *o); });
+}
+
+}  // namespace herald::client

@@ -1,0 +1,241 @@
+#include "core/ical_export.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "core/duration.hpp"
+
+namespace herald {
+namespace {
+
+constexpr int kOpenEndedYear = 2037;  // how far a VTIMEZONE reaches for never-ending rules
+
+std::string stamp(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
+std::string local_stamp(LocalTime t) { return date::format("%Y%m%dT%H%M%S", t); }
+std::string day_stamp(LocalTime t) { return date::format("%Y%m%d", date::floor<date::days>(t)); }
+
+bool is_utc(const std::string& tz) { return tz == "UTC"; }
+
+/// ";VALUE=DATE:20250606", ";TZID=Asia/Tokyo:20221224T144000", ":20250606T090000Z" or floating.
+std::string value_of(const CalTime& t) {
+    if (!t.timed()) return ";VALUE=DATE:" + day_stamp(t.local);
+    if (t.tz.empty()) return ":" + local_stamp(t.local);
+    if (is_utc(t.tz)) return ":" + local_stamp(t.local) + "Z";
+    return ";TZID=" + t.tz + ":" + local_stamp(t.local);
+}
+
+std::string offset_text(Seconds off) {
+    auto v = off.count();
+    std::string sign = v < 0 ? "-" : "+";
+    v = v < 0 ? -v : v;
+    std::string out = sign + date::format("%H%M", Seconds{v});
+    if (v % 60) out += date::format("%S", Seconds{v});
+    return out;
+}
+
+int year_of(LocalTime t) { return static_cast<int>(date::year_month_day{date::floor<date::days>(t)}.year()); }
+
+/// VTIMEZONE for `zone` covering [first_year, last_year]: one observance per transition.
+std::string vtimezone(const std::string& name, int first_year, int last_year) {
+    const date::time_zone* zone = find_zone(name);
+    std::string out = ical_fold("BEGIN:VTIMEZONE") + ical_fold("TZID:" + name);
+    auto observance = [&](const date::sys_info& info, Seconds from, LocalTime start) {
+        std::string kind = info.save != std::chrono::minutes{0} ? "DAYLIGHT" : "STANDARD";
+        out += ical_fold("BEGIN:" + kind) + ical_fold("DTSTART:" + local_stamp(start)) +
+               ical_fold("TZOFFSETFROM:" + offset_text(from)) + ical_fold("TZOFFSETTO:" + offset_text(info.offset)) +
+               ical_fold("TZNAME:" + ical_escape_text(info.abbrev)) + ical_fold("END:" + kind);
+    };
+    Instant begin = date::sys_days{date::year{first_year} / 1 / 1};
+    Instant end = date::sys_days{date::year{last_year + 1} / 1 / 1};
+    date::sys_info info = zone->get_info(begin);
+    observance(info, info.offset, LocalTime{begin.time_since_epoch() + info.offset});
+    for (Instant t = info.end; t < end; t = info.end) {
+        Seconds from = info.offset;
+        info = zone->get_info(t);
+        if (info.begin != t) break;
+        // An observance's DTSTART is the wall time just before the change (RFC 5545 §3.6.5).
+        observance(info, from, LocalTime{t.time_since_epoch() + from});
+    }
+    return out + ical_fold("END:VTIMEZONE");
+}
+
+struct ZoneRange {
+    int first = 9999;
+    int last = 0;
+};
+
+void note_zone(std::map<std::string, ZoneRange>& zones, const CalTime& t, bool open_ended) {
+    if (!t.timed() || t.tz.empty() || is_utc(t.tz)) return;
+    auto& r = zones[t.tz];
+    int y = year_of(t.local);
+    r.first = std::min(r.first, y - 1);
+    r.last = std::max(r.last, open_ended ? std::max(y + 1, kOpenEndedYear) : y + 1);
+}
+
+/// Splits "<uid>#<rid>" into its parts when the master is exported too.
+struct Override {
+    std::string master;
+    CalTime rid;
+};
+
+std::optional<Override> as_override(const Event& e, const std::map<std::string, const Event*>& by_uid) {
+    auto hash = e.uid.rfind('#');
+    if (hash == std::string::npos) return std::nullopt;
+    auto m = by_uid.find(e.uid.substr(0, hash));
+    if (m == by_uid.end()) return std::nullopt;
+    std::string key = e.uid.substr(hash + 1);
+    if (key.size() != 8 && (key.size() != 15 || key[8] != 'T')) return std::nullopt;
+    // "YYYYMMDD[THHMMSS]" → ISO form for parse_iso.
+    std::string iso = key.substr(0, 4) + "-" + key.substr(4, 2) + "-" + key.substr(6, 2);
+    if (key.size() == 15) iso += "T" + key.substr(9, 2) + ":" + key.substr(11, 2) + ":" + key.substr(13, 2);
+    try {
+        auto parsed = parse_iso(iso, "uid");
+        if (!parsed || parsed->offset) return std::nullopt;
+        CalTime rid = parsed->value;
+        if (rid.timed()) rid.tz = m->second->start.tz;
+        return Override{m->first, rid};
+    } catch (const std::exception&) {
+        return std::nullopt;  // not a recurrence id after all: export the event as it is
+    }
+}
+
+std::string alarm_lines(const Event& e) {
+    std::string out;
+    for (const auto& a : e.alarms) {
+        out += ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
+               ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
+        if (a.related == Alarm::Related::absolute) out += ical_fold("TRIGGER;VALUE=DATE-TIME:" + stamp(a.at));
+        else if (a.related == Alarm::Related::end) out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
+        else out += ical_fold("TRIGGER:" + format_duration(a.offset));
+        out += ical_fold("END:VALARM");
+    }
+    return out;
+}
+
+std::string time_lines(const Event& e) {
+    std::string out;
+    if (!e.start.dated()) return out;
+    if (e.start.precision == Precision::year || e.start.precision == Precision::month) {
+        out += ical_fold("DTSTART" + value_of(CalTime{Precision::day, e.start.local, {}}));
+        return out + ical_fold("DTEND;VALUE=DATE:" + day_stamp(e.start.local + date::days{1}));
+    }
+    out += ical_fold("DTSTART" + value_of(e.start));
+    if (!e.start.timed()) {
+        LocalTime last = e.end ? e.end->local : e.start.local;
+        out += ical_fold("DTEND;VALUE=DATE:" + day_stamp(last + date::days{1}));
+    } else if (e.end) {
+        out += ical_fold("DTEND" + value_of(*e.end));
+    } else if (e.duration) {
+        out += ical_fold("DURATION:" + format_duration(*e.duration));
+    }
+    return out;
+}
+
+std::string event_lines(const Event& e, const std::optional<Override>& ov, const std::set<std::string>& skip_exdates,
+                        Instant now) {
+    std::string out = ical_fold("BEGIN:VEVENT");
+    out += ical_fold("UID:" + (ov ? ov->master : e.uid));
+    out += ical_fold("DTSTAMP:" + stamp(now));
+    if (e.created.time_since_epoch().count() > 0) out += ical_fold("CREATED:" + stamp(e.created));
+    if (e.updated.time_since_epoch().count() > 0) out += ical_fold("LAST-MODIFIED:" + stamp(e.updated));
+    if (ov) out += ical_fold("RECURRENCE-ID" + value_of(ov->rid));
+    out += time_lines(e);
+    if (!e.rrule.empty()) out += ical_fold("RRULE:" + e.rrule);
+    for (const auto& x : e.exdates)
+        if (!skip_exdates.count(format_caltime(x))) out += ical_fold("EXDATE" + value_of(x));
+    for (const auto& r : e.rdates) out += ical_fold("RDATE" + value_of(r));
+    out += ical_fold("SUMMARY:" + ical_escape_text(e.title));
+    std::string description = e.description;
+    bool imprecise = e.start.precision != Precision::day && e.start.precision != Precision::minute;
+    if (imprecise) description += (description.empty() ? "" : "\n\n") + precision_note(e.start.precision);
+    if (!description.empty()) out += ical_fold("DESCRIPTION:" + ical_escape_text(description));
+    if (!e.location.empty()) out += ical_fold("LOCATION:" + ical_escape_text(e.location));
+    if (!e.url.empty()) out += ical_fold("URL:" + e.url);
+    if (!e.categories.empty()) {
+        std::string cats;
+        for (const auto& c : e.categories) cats += (cats.empty() ? "" : ",") + ical_escape_text(c);
+        out += ical_fold("CATEGORIES:" + cats);
+    }
+    out += ical_fold(std::string("STATUS:") + (e.status == Status::tentative   ? "TENTATIVE"
+                                               : e.status == Status::cancelled ? "CANCELLED"
+                                                                               : "CONFIRMED"));
+    out += ical_fold(std::string("CLASS:") + (e.visibility == Visibility::public_ ? "PUBLIC" : "PRIVATE"));
+    if (!e.source.empty()) out += ical_fold("X-HERALD-SOURCE:" + ical_escape_text(e.source));
+    if (imprecise) out += ical_fold("X-HERALD-PRECISION:" + std::string(to_string(e.start.precision)));
+    return out + alarm_lines(e) + ical_fold("END:VEVENT");
+}
+
+}  // namespace
+
+std::string precision_note(Precision p) {
+    switch (p) {
+        case Precision::year: return "[Herald: only the year is known; the day shown is a placeholder.]";
+        case Precision::month: return "[Herald: only the month is known; the day shown is a placeholder.]";
+        case Precision::none: return "[Herald: the date is to be announced.]";
+        default: return {};
+    }
+}
+
+std::string ical_escape_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '\\': out += "\\\\"; break;
+            case ';': out += "\\;"; break;
+            case ',': out += "\\,"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string ical_fold(std::string_view line) {
+    std::string out;
+    size_t limit = 75;  // the first physical line; continuations lose one octet to the space
+    while (line.size() > limit) {
+        size_t cut = limit;
+        // Never split a UTF-8 sequence: back up to the start of the character at the cut.
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        out.append(line.substr(0, cut));
+        out += "\r\n ";
+        line.remove_prefix(cut);
+        limit = 74;
+    }
+    out.append(line);
+    out += "\r\n";
+    return out;
+}
+
+std::string export_ical(const std::vector<Event>& events, Instant now) {
+    std::map<std::string, const Event*> by_uid;
+    for (const auto& e : events) by_uid[e.uid] = &e;
+    std::map<std::string, ZoneRange> zones;
+    std::map<std::string, std::set<std::string>> overridden;  // master uid -> exdates replaced by overrides
+    std::vector<std::optional<Override>> overrides;
+    for (const auto& e : events) {
+        bool open = !e.rrule.empty() && e.rrule.find("UNTIL=") == std::string::npos &&
+                    e.rrule.find("COUNT=") == std::string::npos;
+        note_zone(zones, e.start, open);
+        if (e.end) note_zone(zones, *e.end, false);
+        for (const auto& x : e.exdates) note_zone(zones, x, false);
+        for (const auto& r : e.rdates) note_zone(zones, r, false);
+        overrides.push_back(as_override(e, by_uid));
+        if (overrides.back()) overridden[overrides.back()->master].insert(format_caltime(overrides.back()->rid));
+    }
+    std::string out = ical_fold("BEGIN:VCALENDAR") + ical_fold("VERSION:2.0") +
+                      ical_fold("PRODID:-//Herald//Herald " HERALD_VERSION "//EN") + ical_fold("CALSCALE:GREGORIAN");
+    for (const auto& [name, range] : zones) out += vtimezone(name, range.first, range.last);
+    static const std::set<std::string> none;
+    for (size_t i = 0; i < events.size(); ++i) {
+        auto it = overridden.find(events[i].uid);
+        out += event_lines(events[i], overrides[i], it == overridden.end() ? none : it->second, now);
+    }
+    return out + ical_fold("END:VCALENDAR");
+}
+
+}  // namespace herald

@@ -1,0 +1,31 @@
+#pragma once
+/// iCalendar (RFC 5545) export: events → one VCALENDAR text. Pure: "now" (DTSTAMP) is a parameter.
+///
+/// CRLF line ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT escaped,
+/// a VTIMEZONE (built from the tz database's transitions) for every zone used, recurrences kept as
+/// RRULE/EXDATE/RDATE, overrides ("<uid>#<recurrence-id>", see ical_import.hpp) as RECURRENCE-ID
+/// components, alarms as VALARMs. Imprecise dates are exported honestly: the first day as a DATE,
+/// X-HERALD-PRECISION, and precision_note() appended to DESCRIPTION; undated events have no
+/// DTSTART (allowed by RFC 5545 when the calendar has no METHOD).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace herald {
+
+/// The whole calendar for `events`, stamped with `now`.
+std::string export_ical(const std::vector<Event>& events, Instant now);
+
+/// The sentence appended to DESCRIPTION for a year/month/none precision date (import strips it).
+std::string precision_note(Precision p);
+
+/// RFC 5545 TEXT escaping: backslash, semicolon, comma and newline.
+std::string ical_escape_text(std::string_view text);
+
+/// One content line folded to physical lines of at most 75 octets, each ending in CRLF.
+std::string ical_fold(std::string_view line);
+
+}  // namespace herald

@@ -1,0 +1,43 @@
+#pragma once
+/// iCalendar (RFC 5545) import: text → events, with one problem per bad component.
+/// Pure: parses text it is given; zones come from the tz database and the file's VTIMEZONEs.
+///
+/// Mapping (docs/protocol.md "calendar.import"):
+/// - DTSTART/DTEND/DURATION: DATE → all-day (our end is the last day, inclusive: DTEND − 1 day);
+///   date-time with TZID → local time in the IANA zone the TZID resolves to (ical_zones.hpp);
+///   "Z" → zone UTC; neither → floating.
+/// - RECURRENCE-ID overrides become an EXDATE on the master plus their own event with uid
+///   "<uid>#<recurrence-id>" (recurrence id as YYYYMMDD or YYYYMMDDTHHMMSS in the master's zone);
+///   ical_export.hpp turns them back into RECURRENCE-ID components.
+/// - X-HERALD-PRECISION year/month/none makes the date imprecise (DTSTART's year / month; none =
+///   undated) and drops the placeholder DTEND and the note the exporter added to DESCRIPTION.
+
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/ical_scan.hpp"
+
+namespace herald {
+
+/// Limits and defaults of an import.
+struct IcalImportOptions {
+    IcalScanLimits scan;
+    EventLimits limits;
+};
+
+/// The events that could be read (with the line each began at) and one problem per bad component.
+struct IcalImport {
+    std::vector<Event> events;
+    std::vector<size_t> lines;  ///< lines[i] is the BEGIN line of events[i]
+    std::vector<IcalProblem> problems;
+    size_t problems_dropped = 0;  ///< problems beyond the listing limit
+    size_t components = 0;        ///< VEVENTs seen (good and bad)
+    size_t skipped = 0;           ///< other components (VTODO, VJOURNAL, ...) not imported
+};
+
+/// Reads every VEVENT of `text`. Throws HeraldError(invalid_params, field "ics") only when the
+/// text is not iCalendar at all (no BEGIN:VCALENDAR); anything else is a per-component problem.
+IcalImport import_ical(std::string_view text, const IcalImportOptions& options = {});
+
+}  // namespace herald

@@ -1,0 +1,230 @@
+// iCalendar import: times and zones, recurrences, overrides, alarms, precision, bad components.
+#include <catch2/catch.hpp>
+
+#include "core/errors.hpp"
+#include "core/ical_import.hpp"
+#include "core/ical_zones.hpp"
+
+using namespace herald;
+
+namespace {
+
+std::string cal(const std::string& body) {
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n";
+}
+
+std::string vevent(const std::string& uid, const std::string& props) {
+    return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Event " + uid + "\r\n" + props +
+           "END:VEVENT\r\n";
+}
+
+const Event& only(const IcalImport& r) {
+    INFO((r.problems.empty() ? std::string() : r.problems.front().reason));
+    REQUIRE(r.problems.empty());
+    REQUIRE(r.events.size() == 1);
+    return r.events.front();
+}
+
+LocalTime lt(int y, unsigned m, unsigned d, int hh = 0, int mm = 0) {
+    return LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+}
+
+}  // namespace
+
+TEST_CASE("all-day events keep our inclusive end", "[ical]") {
+    auto r = import_ical(cal(vevent("a", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250609\r\n") +
+                             vevent("b", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250607\r\n")));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.events[0].start == CalTime{Precision::day, lt(2025, 6, 6), ""});
+    REQUIRE(r.events[0].end);
+    CHECK(r.events[0].end->local == lt(2025, 6, 8));
+    CHECK_FALSE(r.events[1].end);  // a one-day event has no separate end
+}
+
+TEST_CASE("timed values - TZID UTC floating and DURATION", "[ical]") {
+    auto e = only(import_ical(cal(vevent("a", "DTSTART;TZID=Asia/Tokyo:20221224T144000\r\nDURATION:PT30M\r\n"))));
+    CHECK(e.start == CalTime{Precision::minute, lt(2022, 12, 24, 14, 40), "Asia/Tokyo"});
+    CHECK(e.duration == Seconds{1800});
+    e = only(import_ical(cal(vevent("b", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"))));
+    CHECK(e.start.tz == "UTC");
+    REQUIRE(e.end);
+    CHECK(e.end->local == lt(2025, 1, 1, 10));
+    e = only(import_ical(cal(vevent("c", "DTSTART:20250101T090000\r\n"))));
+    CHECK(e.start.tz.empty());
+    CHECK(e.start.timed());
+}
+
+TEST_CASE("Windows zone names vendor prefixes and aliases map to IANA", "[ical]") {
+    CHECK(windows_zone_to_iana("Tokyo Standard Time") == "Asia/Tokyo");
+    CHECK(windows_zone_to_iana("central asia standard time") == "Asia/Almaty");
+    CHECK(windows_zone_to_iana("Nowhere Time").empty());
+    auto e = only(import_ical(cal(vevent("a", "DTSTART;TZID=Tokyo Standard Time:20250110T090000\r\n"))));
+    CHECK(e.start.tz == "Asia/Tokyo");
+    e = only(import_ical(cal(vevent("b", "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20250110T090000\r\n"))));
+    CHECK(e.start.tz == "Europe/Berlin");
+    e = only(import_ical(cal(vevent("c", "DTSTART;TZID=\"W. Europe Standard Time\":20250110T090000\r\n"))));
+    CHECK(e.start.tz == "Europe/Berlin");
+}
+
+TEST_CASE("a TZID defined only by the file's VTIMEZONE maps to an IANA zone with the same rules", "[ical]") {
+    const std::string vtz =
+        "BEGIN:VTIMEZONE\r\nTZID:My Office (Berlin)\r\n"
+        "BEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n"
+        "BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+    auto e = only(import_ical(cal(vtz + vevent("a", "DTSTART;TZID=My Office (Berlin):20250710T090000\r\n"))));
+    CHECK(e.start.tz == "Europe/Berlin");  // the city in the TZID breaks the tie among CET zones
+    const std::string tokyo =
+        "BEGIN:VTIMEZONE\r\nTZID:(UTC+09:00) Osaka\\, Sapporo\\, Tokyo\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+        "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+    auto r = import_ical(cal(tokyo + vevent("b", "DTSTART;TZID=\"(UTC+09:00) Osaka, Sapporo, Tokyo\":20250710T090000\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].start.tz == "Asia/Tokyo");
+}
+
+TEST_CASE("an unknown TZID is an error for that component only", "[ical]") {
+    auto r = import_ical(cal(vevent("bad", "DTSTART;TZID=Mars/Olympus:20250110T090000\r\n") +
+                             vevent("good", "DTSTART;VALUE=DATE:20250110\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].uid == "good");
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].uid == "bad");
+    CHECK(r.problems[0].line == 4);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("Mars/Olympus"));
+}
+
+TEST_CASE("RRULE EXDATE and RDATE are kept in the event's zone", "[ical]") {
+    auto e = only(import_ical(cal(vevent(
+        "a", "DTSTART;TZID=Asia/Tokyo:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5;BYDAY=MO\r\n"
+             "EXDATE:20250113T000000Z\r\nRDATE;TZID=Asia/Tokyo:20250108T090000\r\n"))));
+    CHECK(e.rrule == "FREQ=WEEKLY;COUNT=5;BYDAY=MO");
+    REQUIRE(e.exdates.size() == 1);
+    CHECK(e.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Asia/Tokyo"});  // 00:00Z = 09:00 JST
+    REQUIRE(e.rdates.size() == 1);
+    CHECK(e.rdates[0].local == lt(2025, 1, 8, 9));
+}
+
+TEST_CASE("RECURRENCE-ID overrides become an EXDATE plus their own event", "[ical]") {
+    auto r = import_ical(cal(
+        vevent("s", "RECURRENCE-ID;TZID=Europe/Berlin:20250113T090000\r\nDTSTART;TZID=Europe/Berlin:20250113T110000\r\n") +
+        vevent("s", "DTSTART;TZID=Europe/Berlin:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n")));
+    REQUIRE(r.problems.empty());
+    REQUIRE(r.events.size() == 2);
+    const Event& master = r.events[1].uid == "s" ? r.events[1] : r.events[0];
+    const Event& over = r.events[1].uid == "s" ? r.events[0] : r.events[1];
+    CHECK(over.uid == "s#20250113T090000");
+    CHECK(over.start.local == lt(2025, 1, 13, 11));
+    REQUIRE(master.exdates.size() == 1);
+    CHECK(master.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Europe/Berlin"});
+}
+
+TEST_CASE("VALARMs - relative to start or end absolute - EMAIL ignored - duplicates merged", "[ical]") {
+    auto e = only(import_ical(cal(vevent(
+        "a", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"
+             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+             "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;RELATED=END:PT5M\r\nEND:VALARM\r\n"
+             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER;VALUE=DATE-TIME:20241231T120000Z\r\nEND:VALARM\r\n"
+             "BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-P1D\r\nEND:VALARM\r\n"))));
+    REQUIRE(e.alarms.size() == 3);
+    CHECK(e.alarms[0] == Alarm{Alarm::Related::start, Seconds{-900}, {}});
+    CHECK(e.alarms[1] == Alarm{Alarm::Related::end, Seconds{300}, {}});
+    CHECK(e.alarms[2].related == Alarm::Related::absolute);
+    CHECK(e.alarms[2].at == date::sys_days{date::year{2024} / 12 / 31} + std::chrono::hours{12});
+}
+
+TEST_CASE("text properties CLASS and Herald's own properties", "[ical]") {
+    auto e = only(import_ical(cal(vevent(
+        "a", "DTSTART;VALUE=DATE:20250606\r\nDESCRIPTION:Line one\\nLine\\, two\\; three\r\nLOCATION:Osaka\\, Japan\r\n"
+             "URL:https://example.org/x\r\nCATEGORIES:expo2025,kyrgyzstan-japan\r\nCATEGORIES:un\r\n"
+             "STATUS:TENTATIVE\r\nCLASS:PUBLIC\r\nX-HERALD-SOURCE:002.txt: Trend\\, 3 Feb 2025\r\n"))));
+    CHECK(e.description == "Line one\nLine, two; three");
+    CHECK(e.location == "Osaka, Japan");
+    CHECK(e.url == "https://example.org/x");
+    CHECK(e.categories == std::vector<std::string>{"expo2025", "kyrgyzstan-japan", "un"});
+    CHECK(e.status == Status::tentative);
+    CHECK(e.visibility == Visibility::public_);
+    CHECK(e.source == "002.txt: Trend, 3 Feb 2025");
+    e = only(import_ical(cal(vevent("b", "DTSTART;VALUE=DATE:20250606\r\nCLASS:CONFIDENTIAL\r\n"))));
+    CHECK(e.visibility == Visibility::private_);
+}
+
+TEST_CASE("X-HERALD-PRECISION makes dates imprecise or undated", "[ical]") {
+    auto r = import_ical(cal(
+        vevent("y", "DTSTART;VALUE=DATE:20230101\r\nDTEND;VALUE=DATE:20230102\r\nX-HERALD-PRECISION:year\r\n") +
+        vevent("m", "DTSTART;VALUE=DATE:20221001\r\nX-HERALD-PRECISION:month\r\n"
+                    "DESCRIPTION:Aid.\\n\\n[Herald: only the month is known; the day shown is a placeholder.]\r\n") +
+        vevent("n", "DTSTART;VALUE=DATE:20250203\r\nX-HERALD-PRECISION:none\r\n") + vevent("u", "")));
+    REQUIRE(r.problems.empty());
+    REQUIRE(r.events.size() == 4);
+    CHECK(r.events[0].start.precision == Precision::year);
+    CHECK_FALSE(r.events[0].end);
+    CHECK(r.events[1].start == CalTime{Precision::month, lt(2022, 10, 1), ""});
+    CHECK(r.events[1].description == "Aid.");
+    CHECK_FALSE(r.events[2].start.dated());
+    CHECK_FALSE(r.events[3].start.dated());  // no DTSTART at all: undated
+}
+
+TEST_CASE("bad components are reported with line and reason - good ones import", "[ical]") {
+    std::string text = cal(vevent("ok1", "DTSTART;VALUE=DATE:20250101\r\n") +
+                           vevent("baddate", "DTSTART:20250231T100000Z\r\n") +
+                           vevent("garbage", "DTSTART:tomorrow\r\n") +
+                           vevent("badrule", "DTSTART:20250101T100000Z\r\nRRULE:FREQ=SOMETIMES\r\n") +
+                           "BEGIN:VEVENT\r\nUID:noend\r\nDTSTART;VALUE=DATE:20250101\r\n" +
+                           vevent("ok2", "DTSTART;VALUE=DATE:20250102\r\n"));
+    auto r = import_ical(text);
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.events[0].uid == "ok1");
+    CHECK(r.events[1].uid == "ok2");
+    REQUIRE(r.problems.size() == 4);
+    CHECK(r.problems[0].uid == "baddate");
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("2025-02-31"));
+    CHECK(r.problems[1].uid == "garbage");
+    CHECK(r.problems[2].uid == "badrule");
+    CHECK(r.problems[3].uid == "noend");
+    CHECK_THAT(r.problems[3].reason, Catch::Contains("END:VEVENT"));
+    CHECK(r.components == 6);
+}
+
+TEST_CASE("structure - truncated unbalanced deep nesting long lines not iCalendar", "[ical]") {
+    auto r = import_ical("BEGIN:VCALENDAR\r\n" + vevent("a", "DTSTART;VALUE=DATE:20250101\r\n") +
+                         "BEGIN:VEVENT\r\nUID:cut\r\nDTSTART;VALU");
+    CHECK(r.events.size() == 1);
+    REQUIRE(r.problems.size() == 2);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("without END:VCALENDAR"));
+    CHECK(r.problems[1].uid == "cut");
+    CHECK(r.problems[1].line == 8);
+    CHECK_THAT(r.problems[1].reason, Catch::Contains("no END:VEVENT"));
+
+    std::string deep = "BEGIN:VEVENT\r\nUID:deep\r\nDTSTART;VALUE=DATE:20250101\r\n";
+    for (int i = 0; i < 10000; ++i) deep += "BEGIN:X-NEST\r\n";
+    for (int i = 0; i < 10000; ++i) deep += "END:X-NEST\r\n";
+    deep += "END:VEVENT\r\n";
+    r = import_ical(cal(deep + vevent("after", "DTSTART;VALUE=DATE:20250101\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].uid == "after");
+    REQUIRE(r.problems.size() == 1);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("nested deeper"));
+
+    r = import_ical(cal(vevent("x", "DTSTART;VALUE=DATE:20250101\r\nEND:VALARM\r\n")));
+    REQUIRE(r.problems.size() == 1);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("END:VALARM"));
+
+    std::string huge = "DESCRIPTION:" + std::string(10 * 1024 * 1024, 'x') + "\r\n";
+    r = import_ical(cal(vevent("huge", "DTSTART;VALUE=DATE:20250101\r\n" + huge) +
+                        vevent("small", "DTSTART;VALUE=DATE:20250101\r\n")));
+    REQUIRE(r.events.size() == 1);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].uid == "huge");
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("longer than"));
+
+    CHECK_THROWS_AS(import_ical("hello world"), HeraldError);
+}
+
+TEST_CASE("folded lines and LF-only files are read", "[ical]") {
+    std::string text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:f\nDTSTART;VALUE=DATE:20250101\n"
+                       "SUMMARY:A long title that was folded \n by the exporter\nEND:VEVENT\nEND:VCALENDAR\n";
+    auto e = only(import_ical(text));
+    CHECK(e.title == "A long title that was folded by the exporter");
+}
