@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
@@ -10,6 +11,9 @@
 namespace herald {
 
 class Store;
+class AlarmStore;
+class Hub;
+class Session;
 
 /// Credentials of the connected peer (SO_PEERCRED).
 struct PeerCred {
@@ -32,6 +36,10 @@ struct Context {
     ServerState& state;
     PeerCred peer;
     Instant now;
+    AlarmStore* alarms = nullptr;       ///< the alarm ledger (null when reminders are not wired)
+    Hub* hub = nullptr;                 ///< the subscriber registry (null when not wired)
+    Session* session = nullptr;         ///< the calling session (null outside a server)
+    std::function<void()> after_reply;  ///< set by a handler to run once its reply is queued
 };
 
 }  // namespace herald

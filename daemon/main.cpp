@@ -10,12 +10,32 @@
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "core/duration.hpp"
 #include "core/paths.hpp"
+#include "daemon/alarm_store.hpp"
+#include "daemon/hub.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/scheduler.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/store.hpp"
 #include "daemon/systemd.hpp"
+
+namespace {
+
+/// The zone for all-day and floating alarms: the setting, else $TZ, else the system's, else UTC.
+const date::time_zone* alarm_zone(const std::string& configured) {
+    std::string name = configured;
+    if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0') name = tz[0] == ':' ? tz + 1 : tz;
+    try {
+        return name.empty() ? date::current_zone() : date::locate_zone(name);
+    } catch (const std::exception&) {
+        spdlog::warn("unknown time zone '{}' for all-day alarms; using UTC", name);
+        return date::locate_zone("UTC");
+    }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace herald;
@@ -31,12 +51,24 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--max-line", settings.max_line, "Maximum request line length in bytes");
     app.add_option("--max-clients", settings.max_clients, "Maximum concurrent clients");
+    std::string catchup;
+    app.add_option("--catchup", catchup, "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
+    app.add_option("--default-alarm", settings.default_alarm, "Alarm for new events without alarms, before start (e.g. 15m)");
+    app.add_option("--max-queue", settings.max_queue_bytes, "Maximum bytes queued for a client that does not read");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 64;
     }
     setup_logging(settings.log_level);
+    try {
+        if (!catchup.empty()) settings.catchup_window = parse_human_duration(catchup, "--catchup");
+        if (settings.catchup_window.count() < 0) bad_param("--catchup", "the catch-up window must not be negative");
+        if (!settings.default_alarm.empty()) parse_human_duration(settings.default_alarm, "--default-alarm");
+    } catch (const HeraldError& e) {
+        spdlog::critical("{}: {}", e.field(), e.what());
+        return 78;  // EX_CONFIG
+    }
     Paths defaults = default_paths(settings.system_mode, process_env(), ::getuid());
     settings.socket_path = socket.empty() ? defaults.socket : socket;
     settings.db_path = db.empty() ? defaults.database : db;
@@ -50,13 +82,20 @@ int main(int argc, char** argv) {
         }
         Store store(settings.db_path);
         asio::io_context io(1);
+        AlarmStore alarms(store, alarm_zone(settings.zone));
+        store.set_observer(&alarms);
+        Hub hub(alarms, settings);
+        Scheduler scheduler(io, alarms, hub, settings);
         Server server(io, store, settings);
+        server.attach(alarms, hub, scheduler);
         server.listen();
+        scheduler.start();
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const asio::error_code& ec, int sig) {
             if (ec) return;
             spdlog::info("signal {}: stopping", sig);
             systemd::notify("STOPPING=1");
+            scheduler.stop();
             server.stop();
             io.stop();
         });
