@@ -50,5 +50,7 @@ void print_json(const Json& j);
 void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
 void register_list_command(CLI::App& app, Cli& cli);    // list
 void register_status_command(CLI::App& app, Cli& cli);  // status
+void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed
+void register_watch_command(CLI::App& app, Cli& cli);   // watch
 
 }  // namespace herald::client

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     register_event_commands(app, cli);
     register_list_command(app, cli);
     register_status_command(app, cli);
+    register_alarm_commands(app, cli);
+    register_watch_command(app, cli);
     try {
         app.parse(argc, argv);
         return cli.exit_code;
