@@ -1,13 +1,13 @@
 #include "daemon/hub.hpp"
 
-#include <vector>
+#include <spdlog/spdlog.h>
 
 #include "core/protocol.hpp"
 #include "daemon/session.hpp"
 
 namespace herald {
 namespace {
-// Why chunks: a long replay or a burst of 1,000 alarms is read from SQLite a piece at a time.
+// Why chunks: a long replay or a burst of alarms is read from SQLite a piece at a time.
 constexpr size_t kChunk = 1000;
 }  // namespace
 
@@ -27,39 +27,65 @@ bool Hub::wants(const Subscription& s, const Message& m) const {
 }
 
 void Hub::subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since) {
-    Subscription sub{session, topics, session->peer()};
+    Session* key = session.get();
+    subs_[key] = Subscription{session, topics, session->peer(), std::min(since.value_or(pushed_), pushed_)};
     session->set_subscribed(true);
-    // Replay (since, pushed_]; anything after pushed_ reaches every subscriber on the next flush.
-    for (int64_t from = since.value_or(pushed_); from < pushed_ && !session->closed();) {
-        auto chunk = alarms_.messages_after(from, kChunk);
-        if (chunk.empty()) break;
-        for (const auto& m : chunk) {
-            if (m.seq > pushed_) break;
-            if (wants(sub, m)) session->send(encode_message(m));
-            from = m.seq;
-        }
-        if (chunk.back().seq > pushed_) break;
-    }
-    if (!session->closed()) subs_[session.get()] = std::move(sub);
+    session->set_drain_hook([this, key] { pump(key); });
+    pump(key);
 }
 
 void Hub::remove(Session* session) { subs_.erase(session); }
 
-void Hub::flush() {
-    for (;;) {
-        auto chunk = alarms_.messages_after(pushed_, kChunk);
-        if (chunk.empty()) return;
-        // A snapshot: a send may close a session (queue overflow), which removes it from subs_.
-        std::vector<std::pair<std::shared_ptr<Session>, Subscription>> live;
-        for (const auto& [_, sub] : subs_)
-            if (auto s = sub.session.lock()) live.emplace_back(std::move(s), sub);
-        for (const auto& m : chunk) {
-            std::string line = encode_message(m);
-            for (const auto& [session, sub] : live)
-                if (!session->closed() && wants(sub, m)) session->send(line);
-            pushed_ = m.seq;
+void Hub::load(int64_t after) {
+    if (after == cache_after_) return;
+    cache_ = alarms_.messages_after(after, kChunk);
+    lines_.clear();
+    for (const auto& m : cache_) lines_.push_back(encode_message(m));
+    cache_after_ = after;
+}
+
+void Hub::pump(Session* key) {
+    auto it = subs_.find(key);
+    if (it == subs_.end()) return;
+    Subscription& sub = it->second;
+    auto session = sub.session.lock();
+    if (!session || session->closed()) return;
+    const size_t high_water = settings_.max_queue_bytes / 2;
+    while (sub.cursor < pushed_) {
+        if (session->queued_bytes() >= high_water) {
+            if (session->stalled_for() >= settings_.stall_timeout) {
+                session->close("subscriber stopped reading (" + std::to_string(pushed_ - sub.cursor) +
+                               " messages behind, nothing drained for " +
+                               std::to_string(settings_.stall_timeout.count()) + " s)");
+            }
+            return;
+        }
+        load(sub.cursor);
+        if (cache_.empty()) return;
+        for (size_t i = 0; i < cache_.size() && cache_[i].seq <= pushed_; ++i) {
+            if (wants(sub, cache_[i])) session->send(lines_[i]);
+            if (session->closed()) return;  // `sub` is gone with it
+            sub.cursor = cache_[i].seq;
+            if (session->queued_bytes() >= high_water) break;
         }
     }
+}
+
+void Hub::flush() {
+    int64_t last = alarms_.last_seq();
+    if (last == pushed_) {
+        // Nothing new, but a stalled subscriber is still checked on each pass.
+        std::vector<Session*> keys;
+        for (const auto& [key, sub] : subs_)
+            if (sub.cursor < pushed_) keys.push_back(key);
+        for (auto* key : keys) pump(key);
+        return;
+    }
+    pushed_ = last;
+    std::vector<Session*> keys;
+    keys.reserve(subs_.size());
+    for (const auto& [key, _] : subs_) keys.push_back(key);
+    for (auto* key : keys) pump(key);  // pump may close (and so remove) a session: keys, not iterators
 }
 
 }  // namespace herald

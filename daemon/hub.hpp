@@ -1,12 +1,16 @@
 #pragma once
-/// The registry of subscribed sessions: pushes each logged message (daemon/alarm_store.hpp) to the
-/// subscribers whose topics and visibility match, and replays missed ones to a reconnecting client.
+/// The registry of subscribed sessions. The message log (daemon/alarm_store.hpp) is the queue:
+/// each subscriber has a cursor (the last seq it was sent) and its session's outbox holds only a
+/// window of it, refilled as the client reads. A reconnecting client's replay is the same cursor
+/// starting at `since`. A subscriber whose outbox does not drain for the stall timeout is dropped
+/// with a log line; no subscriber ever delays another.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/alarm_store.hpp"
 #include "daemon/context.hpp"
@@ -22,22 +26,21 @@ struct Topics {
     bool changes = false;
 };
 
-/// Fans messages out to subscribers. Each session has its own bounded queue (Session::send), so a
-/// subscriber that stops reading is dropped without delaying the others.
+/// Fans logged messages out to subscribers whose topics and visibility match.
 class Hub {
 public:
     /// Pushes messages logged in `alarms` under `settings` (system mode decides visibility).
     Hub(AlarmStore& alarms, const Settings& settings);
-    /// Replays logged messages after `since` (when given) to `session`, then adds it to the live
-    /// subscribers: it sees every message after `since` exactly once, in sequence order.
+    /// Makes `session` a subscriber whose cursor starts at `since` (default: the last message), so
+    /// it is sent every later message exactly once, in sequence order.
     void subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since);
     /// Forgets a session (it closed).
     void remove(Session* session);
-    /// Pushes every logged message not pushed yet (call after each committed write).
+    /// Takes in every newly committed message and feeds the subscribers (call after each write).
     void flush();
     /// Number of live subscribers.
     size_t size() const { return subs_.size(); }
-    /// Sequence number of the last message pushed.
+    /// Sequence number of the last committed message known to the hub.
     int64_t pushed() const { return pushed_; }
 
 private:
@@ -45,13 +48,21 @@ private:
         std::weak_ptr<Session> session;
         Topics topics;
         PeerCred peer;
+        int64_t cursor = 0;
     };
     bool wants(const Subscription& s, const Message& m) const;
+    void pump(Session* key);
+    void load(int64_t after);
 
     AlarmStore& alarms_;
     const Settings& settings_;
     std::unordered_map<Session*, Subscription> subs_;
     int64_t pushed_ = 0;
+    // One chunk of the log with its encoded lines, shared by every subscriber at the same cursor
+    // (at a fan-out they all are), so a message is read and encoded once.
+    int64_t cache_after_ = -1;
+    std::vector<Message> cache_;
+    std::vector<std::string> lines_;
 };
 
 /// The notification line of a logged message (its params plus `seq`).

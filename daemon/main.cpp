@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
     std::string catchup;
     app.add_option("--catchup", catchup, "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
     app.add_option("--default-alarm", settings.default_alarm, "Alarm for new events without alarms, before start (e.g. 15m)");
+    int64_t stall = settings.stall_timeout.count();
+    app.add_option("--stall-timeout", stall, "Seconds a subscriber may leave its queue undrained before it is dropped");
     app.add_option("--max-queue", settings.max_queue_bytes, "Maximum bytes queued for a client that does not read");
     try {
         app.parse(argc, argv);
@@ -64,6 +66,8 @@ int main(int argc, char** argv) {
     try {
         if (!catchup.empty()) settings.catchup_window = parse_human_duration(catchup, "--catchup");
         if (settings.catchup_window.count() < 0) bad_param("--catchup", "the catch-up window must not be negative");
+        if (stall < 1) bad_param("--stall-timeout", "the stall timeout must be at least 1 second");
+        settings.stall_timeout = std::chrono::seconds(stall);
         if (!settings.default_alarm.empty()) parse_human_duration(settings.default_alarm, "--default-alarm");
     } catch (const HeraldError& e) {
         spdlog::critical("{}: {}", e.field(), e.what());

@@ -20,6 +20,7 @@ struct Settings {
     size_t max_queue_bytes = 4 * 1024 * 1024;  ///< outgoing bytes queued per client
     std::chrono::seconds catchup_window{24 * 3600};  ///< late alarms younger than this are delivered, older missed
     std::string default_alarm;  ///< alarm for new events without alarms: a duration before start ("15m"); empty = none
+    std::chrono::seconds stall_timeout{30};  ///< a subscriber whose queue does not drain this long is dropped
     std::string zone;           ///< zone for all-day and floating alarms; empty = $TZ or the system's
 };
 
