@@ -69,7 +69,7 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, 
             if (late) not_before = std::max(not_before, now - window);
             std::optional<AlarmOccurrence> next;
             if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
-                next = next_alarm_occurrence(*event, r.alarm, not_before, zone_);
+                next = next_alarm_occurrence(*event, r.alarm, not_before, zone());
             auto& put = st_->put_schedule.bind(1, r.event_id).bind(2, static_cast<int64_t>(r.alarm));
             if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
             else put.bind_null(3).bind_null(4);

@@ -21,8 +21,13 @@ Json to_json(const LedgerEntry& e) {
     return j;
 }
 
-AlarmStore::AlarmStore(Store& store, const date::time_zone* zone)
-    : store_(store), db_(store.db()), zone_(zone), st_(std::make_unique<Statements>(store.db())) {}
+AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone)
+    : store_(store), db_(store.db()), zone_source_(std::move(zone)), st_(std::make_unique<Statements>(store.db())) {}
+
+const date::time_zone* AlarmStore::zone() {
+    if (zone_ == nullptr) zone_ = zone_source_();
+    return zone_;
+}
 
 AlarmStore::~AlarmStore() = default;
 
@@ -33,7 +38,7 @@ void AlarmStore::schedule(const Event& e, Instant not_before) {
     // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
     if (!alarms_can_fire(e) || e.status == Status::cancelled) return;
     for (size_t i = 0; i < e.alarms.size(); ++i) {
-        auto next = next_alarm_occurrence(e, i, not_before, zone_);
+        auto next = next_alarm_occurrence(e, i, not_before, zone());
         auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
         if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
         else put.bind_null(3).bind_null(4);

@@ -12,6 +12,7 @@
 ///   reconnecting subscriber can be replayed exactly what it missed.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,8 +103,10 @@ struct FireReport {
 /// Owns the alarm tables; every method runs on the daemon's one thread.
 class AlarmStore : public StoreObserver {
 public:
-    /// Uses `store`'s database; all-day and floating events are placed in `zone`.
-    AlarmStore(Store& store, const date::time_zone* zone);
+    /// Uses `store`'s database; all-day and floating events are placed in the zone `zone` returns,
+    /// asked on first need (why lazily: loading the tz database costs memory a daemon without
+    /// alarms never needs).
+    AlarmStore(Store& store, std::function<const date::time_zone*()> zone);
     ~AlarmStore() override;
 
     // StoreObserver: reschedule the event's alarms and log a change message, in its transaction.
@@ -149,10 +152,12 @@ private:
                    std::optional<Instant> fired_at);
     size_t fire_schedule(Instant now, Seconds window, bool catching_up, FireReport& report);
     void fire_snoozes(Instant now, FireReport& report);
+    const date::time_zone* zone();
 
     Store& store_;
     sql::Db& db_;
-    const date::time_zone* zone_;
+    std::function<const date::time_zone*()> zone_source_;
+    const date::time_zone* zone_ = nullptr;
     bool schedule_changed_ = true;
     struct Statements;
     std::unique_ptr<Statements> st_;

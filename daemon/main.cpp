@@ -86,14 +86,13 @@ int main(int argc, char** argv) {
         }
         Store store(settings.db_path);
         asio::io_context io(1);
-        AlarmStore alarms(store, alarm_zone(settings.zone));
+        AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
         store.set_observer(&alarms);
         Hub hub(alarms, settings);
         Scheduler scheduler(io, alarms, hub, settings);
         Server server(io, store, settings);
         server.attach(alarms, hub, scheduler);
-        server.listen();
-        scheduler.start();
+        // Signals first: a SIGTERM that arrives as soon as the socket accepts must stop us cleanly.
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const asio::error_code& ec, int sig) {
             if (ec) return;
@@ -103,6 +102,8 @@ int main(int argc, char** argv) {
             server.stop();
             io.stop();
         });
+        server.listen();
+        scheduler.start();
         std::signal(SIGPIPE, SIG_IGN);
         spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(), settings.db_path);
         systemd::notify("READY=1\nSTATUS=serving " + std::to_string(store.count()) + " events");

@@ -40,7 +40,7 @@ TEST_CASE("alarms relative to start and end of a timed event") {
     CHECK(end->due == at("2022-12-24T06:10:00Z"));
 }
 
-TEST_CASE("next alarm orders by due instant; ties go to the lowest alarm index") {
+TEST_CASE("next alarm orders by due instant, ties go to the lowest alarm index") {
     Event e = timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(1440min), before(24h)});
     auto next = next_alarm(e, at("2025-01-01T00:00:00Z"), zone("UTC"));
     REQUIRE(next);
