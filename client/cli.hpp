@@ -53,5 +53,7 @@ void register_status_command(CLI::App& app, Cli& cli);  // status
 void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
 void register_calendar_commands(CLI::App& app, Cli& cli);  // import, export (cmd_calendar.cpp)
 void register_cal_command(CLI::App& app, Cli& cli);        // cal (cmd_cal.cpp)
+void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed
+void register_watch_command(CLI::App& app, Cli& cli);   // watch
 
 }  // namespace herald::client

@@ -19,6 +19,8 @@ struct EventOptions {
     std::vector<std::string> excepts;
     bool anniversary = false;
     CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
+    std::vector<std::string> remind, remind_at;
+    bool no_remind = false;
     bool tentative = false, tba = false, floating = false, is_public = false;
     CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{}, *description_opt{}, *url_opt{},
         *category_opt{}, *duration_opt{}, *status_opt{}, *title_opt{};
@@ -38,6 +40,9 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
     o.status_opt = cmd->add_option("--status", o.status, "confirmed, tentative or cancelled")
                        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
+    cmd->add_option("--remind", o.remind, "Reminder before start: 1d, 15m, 1h30m (repeatable; replaces the alarms)");
+    cmd->add_option("--remind-at", o.remind_at, "Reminder at an absolute WHEN (repeatable)");
+    cmd->add_flag("--no-remind", o.no_remind, "No reminders (also skips the daemon's default alarm)");
     cmd->add_flag("--floating", o.floating, "A timed event with no zone: happens at that wall time wherever you are");
     o.repeat_opt = cmd->add_option("--repeat", o.repeat, "Repeat yearly, monthly, weekly or daily")
                        ->check(CLI::IsMember({"yearly", "monthly", "weekly", "daily"}));
@@ -97,6 +102,27 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     if (o.duration_opt->count() > 0) out["duration"] = format_duration(parse_human_duration(o.duration, "--duration"));
 }
 
+/// The alarms from --remind / --remind-at / --no-remind, when any was given.
+void put_alarms(Cli& cli, EventOptions& o, Json& out) {
+    if (o.remind.empty() && o.remind_at.empty() && !o.no_remind) return;
+    if (o.no_remind && !(o.remind.empty() && o.remind_at.empty()))
+        throw HeraldError(ErrorCode::invalid_params, "give --no-remind or --remind, not both", "--no-remind");
+    Json alarms = Json::array();
+    for (const auto& r : o.remind) {
+        // "1d" and "-P1D" both mean a day before the start.
+        Seconds d = parse_human_duration(r, "--remind");
+        alarms.push_back({{"trigger", format_duration(d.count() > 0 ? -d : d)}, {"related", "start"}});
+    }
+    for (const auto& w : o.remind_at) {
+        CalTime t = parse_when(w, cli.when(), "--remind-at");
+        if (!t.dated() || t.precision == Precision::year || t.precision == Precision::month)
+            throw HeraldError(ErrorCode::invalid_time, "--remind-at needs a day or a time, such as \"2025-06-05 09:00\"",
+                              "--remind-at");
+        alarms.push_back({{"at", format_instant(span_of(t, cli.viewer).begin)}});
+    }
+    out["alarms"] = alarms;
+}
+
 void put_texts(EventOptions& o, Json& out) {
     if (o.title_opt == nullptr || o.title_opt->count() > 0) out["title"] = o.title;
     if (o.location_opt->count() > 0) out["location"] = o.location;
@@ -119,6 +145,7 @@ int run_add(Cli& cli, EventOptions& o) {
     }
     if (!o.tba) put_times(cli, o, ev, nullptr);
     put_recurrence(cli, o, ev, ev.value("tz", ""));
+    put_alarms(cli, o, ev);
     if (!o.uid.empty()) ev["uid"] = o.uid;
     if (o.is_public) ev["visibility"] = "public";
     Json result = cli.conn().call("event.add", {{"event", ev}});
@@ -141,6 +168,7 @@ int run_edit(Cli& cli, EventOptions& o) {
     put_texts(o, changes);
     put_times(cli, o, changes, &current);
     put_recurrence(cli, o, changes, changes.value("tz", current.value("tz", "")));
+    put_alarms(cli, o, changes);
     if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
     if (changes.empty()) throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option", "edit");
     Json result = cli.conn().call("event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});

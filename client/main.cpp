@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
     register_until_command(app, cli);
     register_calendar_commands(app, cli);
     register_cal_command(app, cli);
+    register_alarm_commands(app, cli);
+    register_watch_command(app, cli);
     try {
         app.parse(argc, argv);
         return cli.exit_code;

@@ -14,6 +14,10 @@ namespace {
 // Sorted by name: find_command does a binary search (checked by a unit test).
 constexpr std::array kCommands{
     Command{"agenda", handlers::agenda, "from,to", "tz,text,category,status,limit,offset,undated"},
+    Command{"alarm.ack", handlers::alarm_ack, "", "id,event_id,occurrence,alarm"},
+    Command{"alarm.missed", handlers::alarm_missed, "", "since,limit"},
+    Command{"alarm.next", handlers::alarm_next, "", "event_id,limit"},
+    Command{"alarm.snooze", handlers::alarm_snooze, "", "id,event_id,occurrence,alarm,for,until"},
     Command{"calendar.export", handlers::calendar_export, "", "from,to,category,offset"},
     Command{"calendar.import", handlers::calendar_import, "", "ics,chunk,final"},
     Command{"event.add", handlers::event_add, "event", ""},
@@ -23,6 +27,7 @@ constexpr std::array kCommands{
     Command{"event.update", handlers::event_update, "id,revision,changes", ""},
     Command{"hello", handlers::hello, "", "client,protocol"},
     Command{"status", handlers::status, "", ""},
+    Command{"subscribe", handlers::subscribe, "", "topics,since"},
 };
 
 bool listed(std::string_view list, std::string_view key) {

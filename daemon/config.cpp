@@ -1,5 +1,9 @@
 #include "daemon/config.hpp"
 
+#include "core/duration.hpp"
+#include "core/errors.hpp"
+#include "core/time.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -44,6 +48,17 @@ struct Where {
         }
         fail("one of " + list + (node.is_string() ? ", not \"" + v + "\"" : ""));
     }
+    /// A human duration ("24h", "15m", "0s"); empty allowed when `allow_empty`.
+    std::string duration(bool allow_empty) const {
+        std::string v = string();
+        if (v.empty() && allow_empty) return v;
+        try {
+            if (parse_human_duration(v, key).count() < 0) fail("a duration that is not negative");
+        } catch (const HeraldError&) {
+            fail("a duration such as 24h, 30m or 0s, not \"" + v + "\"");
+        }
+        return v;
+    }
     bool boolean() const {
         auto v = node.value_exact<bool>();
         if (!v) fail("true or false");
@@ -72,6 +87,21 @@ const std::vector<Key>& keys() {
         {"server", "max_queue_bytes", [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
         {"server", "max_import_bytes",
          [](Settings& s, const Where& w) { s.max_import_bytes = w.size(1024, kMaxInt); }},
+        {"server", "stall_timeout",
+         [](Settings& s, const Where& w) { s.stall_timeout = std::chrono::seconds(w.integer(1, 86400)); }},
+        {"reminders", "catchup_window",
+         [](Settings& s, const Where& w) { s.catchup_window = parse_human_duration(w.duration(false), w.key); }},
+        {"reminders", "default_alarm", [](Settings& s, const Where& w) { s.default_alarm = w.duration(true); }},
+        {"reminders", "zone",
+         [](Settings& s, const Where& w) {
+             s.zone = w.string();
+             if (s.zone.empty()) return;
+             try {
+                 date::locate_zone(s.zone);
+             } catch (const std::exception&) {
+                 w.fail("an IANA zone name such as Asia/Bishkek, not \"" + s.zone + "\"");
+             }
+         }},
         {"storage", "database", [](Settings& s, const Where& w) { s.db_path = w.string(); }},
         {"log", "level",
          [](Settings& s, const Where& w) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 #include <string>
+#include <functional>
 
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
@@ -12,6 +13,9 @@
 namespace herald {
 
 class Store;
+class AlarmStore;
+class Hub;
+class Session;
 
 /// Credentials of the connected peer (SO_PEERCRED).
 struct PeerCred {
@@ -42,6 +46,10 @@ struct Context {
     PeerCred peer;
     Instant now;
     SessionScratch* scratch = nullptr;  ///< the connection's scratch; null outside a session
+    AlarmStore* alarms = nullptr;       ///< the alarm ledger (null when reminders are not wired)
+    Hub* hub = nullptr;                 ///< the subscriber registry (null when not wired)
+    Session* session = nullptr;         ///< the calling session (null outside a server)
+    std::function<void()> after_reply;  ///< set by a handler to run once its reply is queued
 };
 
 }  // namespace herald

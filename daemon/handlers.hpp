@@ -33,4 +33,18 @@ Json calendar_export(Context& ctx, const Json& p);
 /// agenda: occurrences in a window, imprecise and undated events.
 Json agenda(Context& ctx, const Json& p);
 
+// handlers_alarm.cpp
+/// alarm.ack: acknowledge an alarm occurrence (it never fires again).
+Json alarm_ack(Context& ctx, const Json& p);
+/// alarm.snooze: fire an alarm occurrence again later.
+Json alarm_snooze(Context& ctx, const Json& p);
+/// alarm.next: the next alarms due (overall or of one event).
+Json alarm_next(Context& ctx, const Json& p);
+/// alarm.missed: alarms that came due beyond the catch-up window.
+Json alarm_missed(Context& ctx, const Json& p);
+
+// handlers_subscribe.cpp
+/// subscribe: receive reminder/digest/change notifications, replaying those after `since`.
+Json subscribe(Context& ctx, const Json& p);
+
 }  // namespace herald::handlers

@@ -1,5 +1,6 @@
 #include <random>
 
+#include "core/duration.hpp"
 #include "core/event_json.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
@@ -36,7 +37,12 @@ Json event_list(Context& ctx, const std::vector<Event>& events) {
 }  // namespace
 
 Json event_add(Context& ctx, const Json& p) {
-    Event e = event_from_json(params::object(p, "event"));
+    const Json& ev = params::object(p, "event");
+    Event e = event_from_json(ev);
+    // The configured default alarm applies only when the client did not mention alarms at all:
+    // an explicit [] means "no alarms".
+    if (!ctx.settings.default_alarm.empty() && !ev.contains("alarms"))
+        e.alarms.push_back({Alarm::Related::start, -parse_human_duration(ctx.settings.default_alarm, "default_alarm"), {}});
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);

@@ -12,11 +12,16 @@
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "core/duration.hpp"
 #include "core/paths.hpp"
+#include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/config.hpp"
 #include "daemon/desktop.hpp"
+#include "daemon/desktop_sink.hpp"
+#include "daemon/hub.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/scheduler.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/store.hpp"
@@ -30,7 +35,9 @@ constexpr int kExConfig = 78;  // sysexits(3) EX_CONFIG
 struct Flags {
     bool system_mode = false;
     std::string socket, db, config, log_level;
-    std::optional<size_t> max_line, max_clients, max_import_bytes;
+    std::optional<size_t> max_line, max_clients, max_import_bytes, max_queue_bytes;
+    std::optional<int64_t> stall_timeout;
+    std::optional<std::string> catchup, default_alarm;
 
     void apply(herald::Settings& s) const {
         if (!socket.empty()) s.socket_path = socket;
@@ -39,6 +46,19 @@ struct Flags {
         if (max_line) s.max_line = *max_line;
         if (max_clients) s.max_clients = *max_clients;
         if (max_import_bytes) s.max_import_bytes = *max_import_bytes;
+        if (max_queue_bytes) s.max_queue_bytes = *max_queue_bytes;
+        if (catchup) {
+            s.catchup_window = herald::parse_human_duration(*catchup, "--catchup");
+            if (s.catchup_window.count() < 0) herald::bad_param("--catchup", "the catch-up window must not be negative");
+        }
+        if (stall_timeout) {
+            if (*stall_timeout < 1) herald::bad_param("--stall-timeout", "the stall timeout must be at least 1 second");
+            s.stall_timeout = std::chrono::seconds(*stall_timeout);
+        }
+        if (default_alarm) {
+            if (!default_alarm->empty()) herald::parse_human_duration(*default_alarm, "--default-alarm");
+            s.default_alarm = *default_alarm;
+        }
     }
 };
 
@@ -60,6 +80,22 @@ herald::Settings load_settings(const Flags& flags) {
 
 }  // namespace
 
+namespace {
+
+/// The zone for all-day and floating alarms: the setting, else $TZ, else the system's, else UTC.
+const date::time_zone* alarm_zone(const std::string& configured) {
+    std::string name = configured;
+    if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0') name = tz[0] == ':' ? tz + 1 : tz;
+    try {
+        return name.empty() ? date::current_zone() : date::locate_zone(name);
+    } catch (const std::exception&) {
+        spdlog::warn("unknown time zone '{}' for all-day alarms; using UTC", name);
+        return date::locate_zone("UTC");
+    }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     using namespace herald;
     Flags flags;
@@ -74,6 +110,11 @@ int main(int argc, char** argv) {
     app.add_option("--max-line", flags.max_line, "Maximum request line length in bytes");
     app.add_option("--max-clients", flags.max_clients, "Maximum concurrent clients");
     app.add_option("--max-import", flags.max_import_bytes, "Maximum size of one calendar.import in bytes");
+    app.add_option("--catchup", flags.catchup, "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
+    app.add_option("--default-alarm", flags.default_alarm, "Alarm for new events without alarms, before start (e.g. 15m)");
+    app.add_option("--stall-timeout", flags.stall_timeout,
+                   "Seconds a subscriber may leave its queue undrained before it is dropped");
+    app.add_option("--max-queue", flags.max_queue_bytes, "Maximum bytes queued for a client that does not read");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -86,6 +127,9 @@ int main(int argc, char** argv) {
     } catch (const ConfigError& e) {
         spdlog::critical("invalid configuration: {}", e.what());
         return kExConfig;
+    } catch (const HeraldError& e) {
+        spdlog::critical("{}: {}", e.field(), e.what());
+        return kExConfig;
     }
     spdlog::set_level(spdlog::level::from_str(settings.log_level));
 
@@ -97,20 +141,23 @@ int main(int argc, char** argv) {
         }
         Store store(settings.db_path);
         asio::io_context io(1);
+        AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
+        store.set_observer(&alarms);
+        Hub hub(alarms, settings);
+        Scheduler scheduler(io, alarms, hub, settings);
         Server server(io, store, settings);
-        server.listen();
+        server.attach(alarms, hub, scheduler);
+        // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
+        // the socket accepts.
         Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });
-        // Reminders hook (issue-remind): supervisor.set_status_hook([&] { return "next alarm " + ...; });
-        // User mode sends desktop notifications itself; system mode leaves them to each user's
-        // `herald watch --desktop`. Reminders call desktop->notify(); the callbacks are wired to
-        // alarm.snooze (action "snooze") and alarm.ack ("dismiss") when reminders merge.
+        supervisor.set_status_hook([&scheduler] { return scheduler.status_text(); });
         std::optional<DesktopNotifier> desktop;
         if (!settings.system_mode && settings.desktop) {
             desktop.emplace(io, settings);
-            desktop->on_action([](const std::string& key, const std::string& action) {
-                spdlog::info("desktop: {} chose {}", key, action);
-            });
+            wire_desktop(*desktop, hub, alarms, scheduler, settings);
         }
+        server.listen();
+        scheduler.start();
         std::signal(SIGPIPE, SIG_IGN);
         spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(), settings.db_path);
         supervisor.start();

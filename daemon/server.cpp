@@ -13,6 +13,8 @@
 #include "core/errors.hpp"
 #include "core/protocol.hpp"
 #include "daemon/commands.hpp"
+#include "daemon/hub.hpp"
+#include "daemon/scheduler.hpp"
 #include "daemon/session.hpp"
 #include "daemon/store.hpp"
 #include "daemon/systemd.hpp"
@@ -144,9 +146,22 @@ asio::awaitable<void> Server::accept_loop() {
     }
 }
 
+void Server::attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler) {
+    alarms_ = &alarms;
+    hub_ = &hub;
+    scheduler_ = &scheduler;
+}
+
 std::string Server::handle(Session& session, std::string_view line) {
-    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch()};
-    return dispatch_line(ctx, line);
+    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_, hub_, &session, {}};
+    std::string reply = dispatch_line(ctx, line);
+    if (hub_ == nullptr) return reply;
+    // The reply goes first, then what the request caused: a subscribe's replay, change messages.
+    session.send(std::move(reply));
+    if (ctx.after_reply) ctx.after_reply();
+    hub_->flush();
+    scheduler_->rearm_if_changed();
+    return {};
 }
 
 void Server::settings_changed() {
@@ -161,6 +176,7 @@ size_t Server::connections_of(int64_t uid) const {
 }
 
 void Server::forget(Session* session) {
+    if (hub_) hub_->remove(session);
     sessions_.erase(session);
     state_.clients = sessions_.size();
 }

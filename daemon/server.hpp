@@ -15,6 +15,9 @@ namespace herald {
 
 class Session;
 class Store;
+class AlarmStore;
+class Hub;
+class Scheduler;
 
 /// Owns the listening socket and the set of sessions.
 class Server {
@@ -34,6 +37,9 @@ public:
     void settings_changed();
     /// Settings in force.
     const Settings& settings() const { return settings_; }
+    /// Wires reminders in: handlers get the ledger and the subscriber registry; after each request
+    /// new messages are pushed and the timer re-armed if the schedule changed.
+    void attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler);
     /// Counters for status.
     ServerState& state() { return state_; }
 
@@ -49,6 +55,9 @@ private:
     asio::local::stream_protocol::acceptor acceptor_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     bool bound_path_ = false;
+    AlarmStore* alarms_ = nullptr;
+    Hub* hub_ = nullptr;
+    Scheduler* scheduler_ = nullptr;
 };
 
 }  // namespace herald

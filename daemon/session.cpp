@@ -30,6 +30,7 @@ void Session::start() {
 
 void Session::send(std::string line) {
     if (closed_ || line.empty()) return;
+    if (outbox_.empty()) last_progress_ = std::chrono::steady_clock::now();
     outbox_bytes_ += line.size();
     outbox_.push_back(std::move(line));
     if (outbox_bytes_ > server_.settings().max_queue_bytes) {
@@ -49,6 +50,7 @@ void Session::close(std::string_view why) {
     socket_.close(ec);
     signal_.cancel();
     idle_timer_.cancel();
+    drain_hook_ = nullptr;
     server_.forget(this);
 }
 
@@ -85,10 +87,17 @@ asio::awaitable<void> Session::writer() {
             co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_awaitable);
             outbox_bytes_ -= outbox_.front().size();
             outbox_.pop_front();
+            last_progress_ = std::chrono::steady_clock::now();
+            if (drain_hook_ && outbox_bytes_ <= server_.settings().max_queue_bytes / 4) drain_hook_();
         }
     } catch (const std::system_error&) {
     }
     close();
+}
+
+std::chrono::steady_clock::duration Session::stalled_for() const {
+    if (outbox_.empty()) return {};
+    return std::chrono::steady_clock::now() - last_progress_;
 }
 
 asio::awaitable<void> Session::idle_watch() {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,13 @@ public:
     bool closed() const { return closed_; }
     /// State kept between requests of a chunked import or export.
     SessionScratch& scratch() { return scratch_; }
+    /// Bytes queued and not yet written.
+    size_t queued_bytes() const { return outbox_bytes_; }
+    /// How long queued bytes have waited without any write completing (zero when nothing is queued).
+    std::chrono::steady_clock::duration stalled_for() const;
+    /// Called by the writer whenever its queue has drained below a quarter of the limit (subscribers
+    /// refill from the message log).
+    void set_drain_hook(std::function<void()> hook) { drain_hook_ = std::move(hook); }
 
 private:
     asio::awaitable<void> reader();
@@ -53,6 +61,8 @@ private:
     size_t outbox_bytes_ = 0;
     std::chrono::steady_clock::time_point last_activity_;
     SessionScratch scratch_;
+    std::chrono::steady_clock::time_point last_progress_;
+    std::function<void()> drain_hook_;
     bool subscribed_ = false;
     bool closed_ = false;
 };

@@ -31,6 +31,10 @@ struct Settings {
     std::chrono::seconds snooze{600};         ///< how long the Snooze action postpones a reminder
     std::chrono::milliseconds expire{-1};     ///< notification timeout; -1 = server default, 0 = never
     size_t max_import_bytes = 256 * 1024 * 1024;  ///< one calendar.import, all chunks together
+    std::chrono::seconds catchup_window{24 * 3600};  ///< late alarms younger than this are delivered, older missed
+    std::string default_alarm;  ///< alarm for new events without alarms: a duration before start ("15m"); empty = none
+    std::chrono::seconds stall_timeout{30};  ///< a subscriber whose queue does not drain this long is dropped
+    std::string zone;           ///< zone for all-day and floating alarms; empty = $TZ or the system's
 };
 
 }  // namespace herald

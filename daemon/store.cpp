@@ -8,6 +8,7 @@
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 #include "core/recurrence.hpp"
+#include "daemon/alarm_store.hpp"
 
 namespace herald {
 namespace {
@@ -35,6 +36,7 @@ CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
 CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql",
+    kAlarmSchema,  // alarm schedules, delivery ledger, pushed messages (daemon/alarm_store.hpp)
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
@@ -189,6 +191,7 @@ Store::AddResult Store::add(Event e, Instant now) {
     e.id = db_.last_insert_id();
     st_->set_data.bind(1, to_json(e).dump()).bind(2, e.id).run();
     index(e);
+    if (observer_) observer_->saved(std::nullopt, e);
     tx.commit();
     return {std::move(e), true};
 }
@@ -219,6 +222,7 @@ Event Store::update(Event e, int64_t expected_revision, Instant now) {
                           "event " + std::to_string(e.id) + " is at revision " + std::to_string(current) +
                               ", not " + std::to_string(expected_revision) + "; fetch it again and retry",
                           "revision");
+    std::optional<Event> before = observer_ ? get(e.id) : std::nullopt;
     e.revision = current + 1;
     e.updated = now;
     st_->update.bind(1, e.owner)
@@ -230,6 +234,7 @@ Event Store::update(Event e, int64_t expected_revision, Instant now) {
         .bind(7, expected_revision)
         .run();
     index(e);
+    if (observer_) observer_->saved(before, e);
     tx.commit();
     return e;
 }
@@ -246,6 +251,8 @@ void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
                           "event " + std::to_string(id) + " is at revision " + std::to_string(current) + ", not " +
                               std::to_string(*expected_revision),
                           "revision");
+    if (observer_)
+        if (auto before = get(id)) observer_->removed(*before);
     st_->remove.bind(1, id).run();
     unindex(id);
     tx.commit();

@@ -13,6 +13,17 @@
 
 namespace herald {
 
+/// Told of every event write inside its transaction, so tables that depend on events (alarm
+/// schedules, the change feed) change atomically with them.
+class StoreObserver {
+public:
+    virtual ~StoreObserver() = default;
+    /// An event was added (`before` empty) or updated.
+    virtual void saved(const std::optional<Event>& before, const Event& after) = 0;
+    /// An event was removed.
+    virtual void removed(const Event& before) = 0;
+};
+
 /// Durable storage of events. Every write is committed (durably) before it returns.
 class Store {
 public:
@@ -62,6 +73,8 @@ public:
     int64_t schema_version();
     /// The underlying connection (for modules that own their own tables).
     sql::Db& db() { return db_; }
+    /// Installs the observer told of each write (nullptr: none).
+    void set_observer(StoreObserver* observer) { observer_ = observer; }
 
 private:
     void migrate();
@@ -73,10 +86,11 @@ private:
     sql::Db db_;
     struct Statements;
     std::unique_ptr<Statements> st_;
+    StoreObserver* observer_ = nullptr;
 };
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 1;
+inline constexpr int64_t kSchemaVersion = 2;
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

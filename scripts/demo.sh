@@ -13,6 +13,7 @@ export XDG_RUNTIME_DIR="$demo_root/run" XDG_DATA_HOME="$demo_root/data" XDG_CONF
 mkdir -m 0700 -p "$XDG_RUNTIME_DIR"
 export TZ="${TZ:-Asia/Bishkek}"
 cleanup() {
+  [ -n "${watch_pid:-}" ] && kill "$watch_pid" 2>/dev/null
   [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   rm -rf "$demo_root"
 }
@@ -34,3 +35,13 @@ run herald list --from 2022-01-01 --to 2025-12-31
 run herald cal 2022-12
 run herald list --past --days 365
 run herald list
+
+say "herald watch &   # then: herald add ... --remind-at <in 3 s>"
+"$HERALD" watch --count 1 &
+watch_pid=$!
+sleep 0.3
+herald add "Herald demo: a reminder 3 seconds from now" --at "$(date -d '+1 hour' '+%Y-%m-%d %H:%M')" \
+  --remind-at "$(date -d '+3 seconds' '+%Y-%m-%d %H:%M:%S')"
+wait "$watch_pid"
+watch_pid=
+run herald next

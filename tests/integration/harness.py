@@ -164,6 +164,11 @@ class Daemon:
         with open(f"/proc/{self.proc.pid}/status") as f:
             return int(next(l for l in f if l.startswith("VmRSS")).split()[1])
 
+    def rss_anon_kib(self):
+        """Resident anonymous memory (heap, stacks): what buffering grows, unlike code pages."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(next(l for l in f if l.startswith("RssAnon")).split()[1])
+
     def cli(self, *args, check=True, input=None, env=None, timeout=60):
         """Runs herald against this daemon; returns the CompletedProcess (text mode)."""
         e = dict(self.env)

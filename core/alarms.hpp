@@ -1,0 +1,78 @@
+#pragma once
+/// When alarms come due: the due instant of each alarm occurrence, the next one at or after an
+/// instant, the delivery states of the ledger and the catch-up policy after downtime. Pure: "now"
+/// is always a parameter.
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/agenda.hpp"
+#include "core/event.hpp"
+
+namespace herald {
+
+/// One alarm of one occurrence of an event, with the instant it comes due.
+struct AlarmOccurrence {
+    size_t alarm_index = 0;  ///< position in Event::alarms
+    Instant occurrence{};    ///< first instant of the event occurrence the alarm belongs to
+    Instant due{};           ///< when the alarm fires
+    bool operator==(const AlarmOccurrence&) const = default;
+};
+
+/// True when the event's date is precise enough for alarms to fire (a day or a time).
+bool alarms_can_fire(const Event& e);
+
+/// Throws HeraldError(invalid_time) naming `field` when the event's date is not fixed (undated,
+/// year or month precision): such alarms wait until a precise date is set.
+void require_fixed_date(const Event& e, std::string_view field = "event_id");
+
+/// The due instant of alarm `a` for occurrence `occ`: anchor (start or end) plus the offset, or
+/// the absolute instant. All-day occurrences begin at the start of their day in the viewer's zone.
+Instant alarm_due(const Alarm& a, const Occurrence& occ);
+
+/// The first occurrence of alarm `index` of `e` due at or after `not_before`, expanding the
+/// event's occurrences through occurrences_in (so recurring events repeat their alarms); nullopt
+/// when there is none. Throws invalid_time when the event's date is not fixed.
+std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index, Instant not_before,
+                                                     const date::time_zone* viewer);
+
+/// The earliest alarm occurrence of any alarm of `e` due at or after `not_before` (ties: lowest
+/// alarm index); nullopt when none, including for events whose date is not fixed.
+std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before, const date::time_zone* viewer);
+
+/// Delivery state of an alarm occurrence in the ledger.
+enum class AlarmState { pending, fired, acknowledged, snoozed, missed };
+/// "pending", "fired", "acknowledged", "snoozed", "missed".
+std::string_view to_string(AlarmState s);
+/// Parses a state name; nullopt when unknown.
+std::optional<AlarmState> alarm_state_from_string(std::string_view s);
+
+/// The state after an acknowledgement: always acknowledged (idempotent; acknowledging a pending
+/// alarm dismisses it before it fires).
+AlarmState acknowledge(AlarmState s);
+/// Checks a snooze of an alarm in state `s` until `until` at `now` and returns `until`; throws
+/// invalid_params (field `id`) when the alarm has not fired yet or was acknowledged, and
+/// invalid_time (field `until`) when `until` is not after `now`.
+Instant check_snooze(AlarmState s, Instant until, Instant now);
+/// When an entry fires again: the snooze instant for a snoozed one, never for the others.
+std::optional<Instant> refire_at(AlarmState s, std::optional<Instant> snooze_until);
+
+/// The fate of an alarm found due late (after downtime or a clock jump).
+enum class CatchUp { deliver, missed };
+/// deliver when `due` is at most `window` before `now` (or not yet past), else missed.
+CatchUp catch_up(Instant due, Instant now, Seconds window);
+
+/// How a batch of late alarms is delivered.
+struct CatchUpPlan {
+    std::vector<size_t> deliver;  ///< indexes into the input, in input order
+    std::vector<size_t> missed;
+    bool digest = false;  ///< true when deliver has more than the threshold: send one digest
+};
+/// Splits late alarms (their due instants) into delivered and missed; many deliveries become
+/// one digest so a returning user is not flooded.
+CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds window,
+                          size_t digest_threshold = 5);
+
+}  // namespace herald

@@ -1,0 +1,140 @@
+// AlarmStore::fire_due: turning due schedule rows and expired snoozes into ledger states and
+// logged messages, in one transaction.
+#include <map>
+
+#include "core/event_json.hpp"
+#include "daemon/alarm_store_sql.hpp"
+
+namespace herald {
+namespace {
+
+constexpr int64_t kBatch = 512;
+// Why five: more late reminders than this at once would flood a returning user (one digest instead).
+constexpr size_t kDigestThreshold = 5;
+
+/// An alarm found due, with what the message needs.
+struct Due {
+    LedgerEntry entry;
+    std::string location;
+    std::string start;
+    std::string tz;
+};
+
+Json reminder_json(const Due& d, Instant now, bool snoozed) {
+    Json j = to_json(d.entry);
+    j["state"] = "fired";
+    j["fired_at"] = format_instant(now);
+    j["location"] = d.location;
+    j["start"] = d.start;
+    j["tz"] = d.tz;
+    j["snoozed"] = snoozed;
+    j.erase("seq");
+    j.erase("snooze_until");
+    return j;
+}
+
+}  // namespace
+
+size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, FireReport& report) {
+    std::vector<Due> found;
+    for (;;) {
+        struct Row {
+            int64_t event_id;
+            size_t alarm;
+            Instant occurrence, due;
+        };
+        std::vector<Row> rows;
+        st_->due_rows.bind(1, secs(now)).bind(2, kBatch);
+        while (st_->due_rows.step())
+            rows.push_back({st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
+                            instant(st_->due_rows.column_int(2)), instant(st_->due_rows.column_int(3))});
+        st_->due_rows.reset();
+        if (rows.empty()) break;
+        for (const auto& r : rows) {
+            auto key = read_entries(
+                st_->by_key.bind(1, r.event_id).bind(2, secs(r.occurrence)).bind(3, static_cast<int64_t>(r.alarm)));
+            bool late = catch_up(r.due, now, window) == CatchUp::missed;
+            std::optional<Event> event = store_.get(r.event_id);
+            if (!key.empty() && key.front().state == AlarmState::pending) {
+                if (late) {
+                    set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
+                    ++report.missed;
+                } else if (event) {
+                    found.push_back({key.front(), event->location, format_caltime(event->start), event->start.tz});
+                }
+            }
+            // Advance this alarm. Why skip to the window: a recurring alarm down for months records
+            // its first missed occurrence, not every one of them.
+            Instant not_before = r.due + Seconds{1};
+            if (late) not_before = std::max(not_before, now - window);
+            std::optional<AlarmOccurrence> next;
+            if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
+                next = next_alarm_occurrence(*event, r.alarm, not_before, zone());
+            auto& put = st_->put_schedule.bind(1, r.event_id).bind(2, static_cast<int64_t>(r.alarm));
+            if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+            else put.bind_null(3).bind_null(4);
+            put.run();
+            if (next)
+                st_->put_pending.bind(1, r.event_id)
+                    .bind(2, secs(next->occurrence))
+                    .bind(3, static_cast<int64_t>(r.alarm))
+                    .bind(4, secs(next->due))
+                    .bind(5, event->owner)
+                    .bind(6, static_cast<int64_t>(event->visibility == Visibility::public_))
+                    .bind(7, event->title)
+                    .run();
+        }
+    }
+    std::vector<Instant> dues;
+    for (const auto& d : found) dues.push_back(d.entry.due);
+    // Everything in `found` is within the window; the plan decides digest or one message each.
+    CatchUpPlan plan = plan_catch_up(dues, now, window, kDigestThreshold);
+    if (catching_up && plan.digest) {
+        // One digest per audience: an owner's private alarms, or the public ones.
+        std::map<std::pair<int64_t, bool>, std::vector<const Due*>> groups;
+        for (const auto& d : found) groups[{d.entry.is_public ? -1 : d.entry.owner, d.entry.is_public}].push_back(&d);
+        for (const auto& [audience, items] : groups) {
+            Json list = Json::array();
+            for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
+            int64_t seq = append("reminders", "digest", items.front()->entry.owner, audience.second,
+                                 {{"count", items.size()}, {"reminders", list}});
+            for (const auto* d : items) set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
+            ++report.digests;
+        }
+    } else {
+        for (const auto& d : found) {
+            int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public, reminder_json(d, now, false));
+            set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
+        }
+    }
+    report.delivered += found.size();
+    return found.size();
+}
+
+void AlarmStore::fire_snoozes(Instant now, FireReport& report) {
+    for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(now)))) {
+        Due d{e, {}, {}, {}};
+        if (auto event = store_.get(e.event_id)) {
+            d.location = event->location;
+            d.start = format_caltime(event->start);
+            d.tz = event->start.tz;
+        }
+        int64_t seq = append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, now, true));
+        set_state(e.id, AlarmState::fired, std::nullopt, seq, now);
+        ++report.delivered;
+    }
+}
+
+FireReport AlarmStore::fire_due(Instant now, Seconds window, bool catching_up) {
+    FireReport report;
+    sql::Transaction tx(db_);
+    fire_schedule(now, window, catching_up, report);
+    fire_snoozes(now, report);
+    // Why commit before anything is pushed: a crash after this point re-delivers nothing (the
+    // ledger says fired), and a crash before it delivers on restart (still pending).
+    tx.commit();
+    schedule_changed_ = true;
+    return report;
+}
+
+}  // namespace herald

@@ -1,0 +1,214 @@
+#include "daemon/alarm_store_sql.hpp"
+
+#include <algorithm>
+
+#include "core/errors.hpp"
+#include "core/event_json.hpp"
+
+namespace herald {
+
+Json to_json(const LedgerEntry& e) {
+    Json j{{"id", e.id},
+           {"event_id", e.event_id},
+           {"title", e.title},
+           {"occurrence", format_instant(e.occurrence)},
+           {"alarm", e.alarm_index},
+           {"due", format_instant(e.due)},
+           {"state", to_string(e.state)},
+           {"seq", e.seq}};
+    if (e.snooze_until) j["snooze_until"] = format_instant(*e.snooze_until);
+    if (e.fired_at) j["fired_at"] = format_instant(*e.fired_at);
+    return j;
+}
+
+AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone)
+    : store_(store), db_(store.db()), zone_source_(std::move(zone)), st_(std::make_unique<Statements>(store.db())) {}
+
+const date::time_zone* AlarmStore::zone() {
+    if (zone_ == nullptr) zone_ = zone_source_();
+    return zone_;
+}
+
+AlarmStore::~AlarmStore() = default;
+
+void AlarmStore::schedule(const Event& e, Instant not_before) {
+    st_->clear_schedule.bind(1, e.id).run();
+    st_->clear_pending.bind(1, e.id).run();
+    schedule_changed_ = true;
+    // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
+    if (!alarms_can_fire(e) || e.status == Status::cancelled) return;
+    for (size_t i = 0; i < e.alarms.size(); ++i) {
+        auto next = next_alarm_occurrence(e, i, not_before, zone());
+        auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
+        if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+        else put.bind_null(3).bind_null(4);
+        put.run();
+        if (!next) continue;
+        st_->put_pending.bind(1, e.id)
+            .bind(2, secs(next->occurrence))
+            .bind(3, static_cast<int64_t>(i))
+            .bind(4, secs(next->due))
+            .bind(5, e.owner)
+            .bind(6, static_cast<int64_t>(e.visibility == Visibility::public_))
+            .bind(7, e.title)
+            .run();
+    }
+}
+
+void AlarmStore::unschedule(int64_t event_id) {
+    st_->clear_schedule.bind(1, event_id).run();
+    st_->clear_pending.bind(1, event_id).run();
+    schedule_changed_ = true;
+}
+
+void AlarmStore::saved(const std::optional<Event>& before, const Event& after) {
+    schedule(after, after.updated);
+    bool firmed = before && !alarms_can_fire(*before) && alarms_can_fire(after);
+    std::string kind = !before ? "added" : firmed ? "firmed" : "updated";
+    append("changes", "change", after.owner, after.visibility == Visibility::public_,
+           {{"kind", kind}, {"event_id", after.id}, {"event", to_json(after)}});
+}
+
+void AlarmStore::removed(const Event& before) {
+    unschedule(before.id);
+    append("changes", "change", before.owner, before.visibility == Visibility::public_,
+           {{"kind", "removed"}, {"event_id", before.id}, {"event", nullptr}, {"title", before.title}});
+}
+
+bool AlarmStore::take_schedule_changed() { return std::exchange(schedule_changed_, false); }
+
+std::optional<Instant> AlarmStore::next_wake() {
+    std::optional<Instant> out;
+    for (auto* st : {&st_->min_due, &st_->min_snooze}) {
+        if (st->step() && !st->column_null(0)) {
+            Instant t = instant(st->column_int(0));
+            if (!out || t < *out) out = t;
+        }
+        st->reset();
+    }
+    return out;
+}
+
+int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner, bool is_public,
+                           const Json& params) {
+    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+    st_->append.bind(1, topic)
+        .bind(2, method)
+        .bind(3, owner)
+        .bind(4, static_cast<int64_t>(is_public))
+        .bind(5, params.dump())
+        .bind(6, secs(now))
+        .run();
+    return db_.last_insert_id();
+}
+
+std::vector<LedgerEntry> AlarmStore::read_entries(sql::Statement& st) {
+    std::vector<LedgerEntry> out;
+    while (st.step()) {
+        LedgerEntry e;
+        e.id = st.column_int(0);
+        e.event_id = st.column_int(1);
+        e.occurrence = instant(st.column_int(2));
+        e.alarm_index = static_cast<size_t>(st.column_int(3));
+        e.due = instant(st.column_int(4));
+        e.state = alarm_state_from_string(st.column_text(5)).value_or(AlarmState::pending);
+        if (!st.column_null(6)) e.snooze_until = instant(st.column_int(6));
+        e.seq = st.column_int(7);
+        if (!st.column_null(8)) e.fired_at = instant(st.column_int(8));
+        e.owner = st.column_int(9);
+        e.is_public = st.column_int(10) != 0;
+        e.title = st.column_text(11);
+        out.push_back(std::move(e));
+    }
+    st.reset();
+    return out;
+}
+
+void AlarmStore::set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
+                           std::optional<Instant> fired_at) {
+    auto& st = st_->set_state.bind(1, to_string(s));
+    if (snooze_until) st.bind(2, secs(*snooze_until));
+    else st.bind_null(2);
+    if (seq > 0) st.bind(3, seq);
+    else st.bind_null(3);
+    if (fired_at) st.bind(4, secs(*fired_at));
+    else st.bind_null(4);
+    st.bind(5, id).run();
+}
+
+std::optional<LedgerEntry> AlarmStore::entry(int64_t id) {
+    auto v = read_entries(st_->by_id.bind(1, id));
+    if (v.empty()) return std::nullopt;
+    return v.front();
+}
+
+std::vector<LedgerEntry> AlarmStore::entries(int64_t event_id, Instant occurrence, std::optional<size_t> alarm) {
+    auto all = read_entries(st_->by_occurrence.bind(1, event_id).bind(2, secs(occurrence)));
+    if (alarm) std::erase_if(all, [&](const LedgerEntry& e) { return e.alarm_index != *alarm; });
+    return all;
+}
+
+LedgerEntry AlarmStore::acknowledge(const LedgerEntry& e) {
+    sql::Transaction tx(db_);
+    LedgerEntry out = e;
+    out.state = herald::acknowledge(e.state);
+    out.snooze_until.reset();
+    set_state(out.id, out.state, std::nullopt, out.seq, out.fired_at);
+    tx.commit();
+    schedule_changed_ = true;
+    return out;
+}
+
+LedgerEntry AlarmStore::snooze(const LedgerEntry& e, Instant until) {
+    sql::Transaction tx(db_);
+    LedgerEntry out = e;
+    out.state = AlarmState::snoozed;
+    out.snooze_until = until;
+    set_state(out.id, out.state, until, out.seq, out.fired_at);
+    tx.commit();
+    schedule_changed_ = true;
+    return out;
+}
+
+std::vector<LedgerEntry> AlarmStore::missed(Instant since, size_t limit) {
+    return read_entries(st_->missed.bind(1, secs(since)).bind(2, static_cast<int64_t>(limit)));
+}
+
+std::vector<LedgerEntry> AlarmStore::upcoming(size_t limit) {
+    auto out = read_entries(st_->upcoming.bind(1, static_cast<int64_t>(limit)));
+    for (auto& e : read_entries(st_->upcoming_snoozes.bind(1, static_cast<int64_t>(limit)))) out.push_back(std::move(e));
+    auto when = [](const LedgerEntry& e) { return e.snooze_until.value_or(e.due); };
+    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return when(a) < when(b); });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+std::vector<LedgerEntry> AlarmStore::pending_of(int64_t event_id) {
+    return read_entries(st_->pending_of.bind(1, event_id));
+}
+
+std::vector<Message> AlarmStore::messages_after(int64_t after, size_t limit) {
+    st_->after.bind(1, after).bind(2, static_cast<int64_t>(limit));
+    std::vector<Message> out;
+    while (st_->after.step()) {
+        Message m;
+        m.seq = st_->after.column_int(0);
+        m.topic = st_->after.column_text(1);
+        m.method = st_->after.column_text(2);
+        m.owner = st_->after.column_int(3);
+        m.is_public = st_->after.column_int(4) != 0;
+        m.params = Json::parse(st_->after.column_text(5));
+        out.push_back(std::move(m));
+    }
+    st_->after.reset();
+    return out;
+}
+
+int64_t AlarmStore::last_seq() {
+    st_->last_seq.step();
+    int64_t v = st_->last_seq.column_int(0);
+    st_->last_seq.reset();
+    return v;
+}
+
+}  // namespace herald

@@ -1,0 +1,166 @@
+#pragma once
+/// Alarm schedules, the delivery ledger and the pushed-message log, in the Store's database.
+///
+/// - `alarm_schedule`: the next due instant of each (event, alarm), in an indexed column, so the
+///   next alarm anywhere is an index lookup. Recomputed whenever an event is written or an alarm
+///   fires.
+/// - `alarm_ledger`: one row per alarm occurrence (event, occurrence instant, alarm index) with
+///   state pending → fired → acknowledged / snoozed(until) / missed. The unique key makes a
+///   second delivery of the same occurrence impossible.
+/// - `messages`: every pushed notification with its sequence number (AUTOINCREMENT: strictly
+///   increasing, never reused), written in the same transaction as the state it reports, so a
+///   reconnecting subscriber can be replayed exactly what it missed.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/alarms.hpp"
+#include "daemon/store.hpp"
+
+namespace herald {
+
+using Json = nlohmann::json;
+
+/// Schema migration creating the tables this module owns (listed in store.cpp's kMigrations).
+inline constexpr const char* kAlarmSchema = R"sql(
+CREATE TABLE alarm_schedule (
+    event_id INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    occurrence INTEGER,
+    due INTEGER,
+    PRIMARY KEY (event_id, alarm_index)
+);
+CREATE INDEX alarm_schedule_due ON alarm_schedule(due);
+CREATE TABLE alarm_ledger (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL,
+    occurrence INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    due INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    snooze_until INTEGER,
+    seq INTEGER,
+    fired_at INTEGER,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    UNIQUE (event_id, occurrence, alarm_index)
+);
+CREATE INDEX alarm_ledger_snoozed ON alarm_ledger(snooze_until) WHERE state = 'snoozed';
+CREATE INDEX alarm_ledger_missed ON alarm_ledger(due) WHERE state = 'missed';
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    method TEXT NOT NULL,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+)sql";
+
+/// One row of the delivery ledger.
+struct LedgerEntry {
+    int64_t id = 0;
+    int64_t event_id = 0;
+    Instant occurrence{};
+    size_t alarm_index = 0;
+    Instant due{};
+    AlarmState state = AlarmState::pending;
+    std::optional<Instant> snooze_until;
+    int64_t seq = 0;  ///< the message that last delivered it (0: none)
+    std::optional<Instant> fired_at;
+    int64_t owner = -1;
+    bool is_public = false;
+    std::string title;
+};
+
+/// One pushed notification as logged.
+struct Message {
+    int64_t seq = 0;
+    std::string topic;   ///< "reminders" or "changes"
+    std::string method;  ///< "reminder", "digest" or "change"
+    int64_t owner = -1;
+    bool is_public = false;
+    Json params;  ///< without seq (added when encoded)
+};
+
+/// The JSON of a ledger entry as the protocol shows it.
+Json to_json(const LedgerEntry& e);
+
+/// What one pass over due alarms did.
+struct FireReport {
+    size_t delivered = 0;  ///< alarm occurrences delivered (individually or in a digest)
+    size_t missed = 0;     ///< recorded as missed (beyond the catch-up window)
+    size_t digests = 0;
+};
+
+/// Owns the alarm tables; every method runs on the daemon's one thread.
+class AlarmStore : public StoreObserver {
+public:
+    /// Uses `store`'s database; all-day and floating events are placed in the zone `zone` returns,
+    /// asked on first need (why lazily: loading the tz database costs memory a daemon without
+    /// alarms never needs).
+    AlarmStore(Store& store, std::function<const date::time_zone*()> zone);
+    ~AlarmStore() override;
+
+    // StoreObserver: reschedule the event's alarms and log a change message, in its transaction.
+    void saved(const std::optional<Event>& before, const Event& after) override;
+    void removed(const Event& before) override;
+
+    /// The earliest instant anything is due (scheduled alarm or snooze); nullopt when nothing.
+    std::optional<Instant> next_wake();
+    /// Fires everything due at `now` in one transaction: pending alarms within `window` become
+    /// fired (with a message each, or one digest per audience when `catching_up` and there are more
+    /// than five), older ones missed; expired snoozes fire again. Committed before it returns.
+    FireReport fire_due(Instant now, Seconds window, bool catching_up);
+    /// True (once) when the schedule changed since the last call: the timer must be re-armed.
+    bool take_schedule_changed();
+
+    /// The ledger entry with this id.
+    std::optional<LedgerEntry> entry(int64_t id);
+    /// Entries of one occurrence of an event (all alarms, or one).
+    std::vector<LedgerEntry> entries(int64_t event_id, Instant occurrence, std::optional<size_t> alarm);
+    /// Acknowledges an entry (no further firing).
+    LedgerEntry acknowledge(const LedgerEntry& e);
+    /// Snoozes an entry until `until` (already checked).
+    LedgerEntry snooze(const LedgerEntry& e, Instant until);
+    /// Missed entries due at or after `since`, oldest first.
+    std::vector<LedgerEntry> missed(Instant since, size_t limit);
+    /// Upcoming alarms: pending ones by due instant and snoozed ones by snooze instant, merged.
+    std::vector<LedgerEntry> upcoming(size_t limit);
+    /// Pending entries of one event (its next alarm occurrences), by due instant.
+    std::vector<LedgerEntry> pending_of(int64_t event_id);
+
+    /// Logged messages with seq > `after`, oldest first, at most `limit`.
+    std::vector<Message> messages_after(int64_t after, size_t limit);
+    /// The last sequence number used (0 when none).
+    int64_t last_seq();
+
+private:
+    void schedule(const Event& e, Instant not_before);
+    void unschedule(int64_t event_id);
+    int64_t append(const std::string& topic, const std::string& method, int64_t owner, bool is_public,
+                   const Json& params);
+    std::vector<LedgerEntry> read_entries(sql::Statement& st);
+    void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
+                   std::optional<Instant> fired_at);
+    size_t fire_schedule(Instant now, Seconds window, bool catching_up, FireReport& report);
+    void fire_snoozes(Instant now, FireReport& report);
+    const date::time_zone* zone();
+
+    Store& store_;
+    sql::Db& db_;
+    std::function<const date::time_zone*()> zone_source_;
+    const date::time_zone* zone_ = nullptr;
+    bool schedule_changed_ = true;
+    struct Statements;
+    std::unique_ptr<Statements> st_;
+};
+
+}  // namespace herald

@@ -1,0 +1,98 @@
+#include "daemon/hub.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/protocol.hpp"
+#include "daemon/session.hpp"
+
+namespace herald {
+namespace {
+// Why chunks: a long replay or a burst of alarms is read from SQLite a piece at a time.
+constexpr size_t kChunk = 1000;
+}  // namespace
+
+std::string encode_message(const Message& m) {
+    Json params = m.params;
+    params["seq"] = m.seq;
+    return encode_notification(m.method, params);
+}
+
+Hub::Hub(AlarmStore& alarms, const Settings& settings) : alarms_(alarms), settings_(settings), pushed_(alarms.last_seq()) {}
+
+bool Hub::wants(const Subscription& s, const Message& m) const {
+    bool topic = m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
+    if (!topic) return false;
+    // Same policy as authz.hpp's can_see: in system mode a user hears of their own and public events.
+    return !settings_.system_mode || s.peer.uid == 0 || m.owner == s.peer.uid || m.is_public;
+}
+
+void Hub::subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since) {
+    Session* key = session.get();
+    subs_[key] = Subscription{session, topics, session->peer(), std::min(since.value_or(pushed_), pushed_)};
+    session->set_subscribed(true);
+    session->set_drain_hook([this, key] { pump(key); });
+    pump(key);
+}
+
+void Hub::remove(Session* session) { subs_.erase(session); }
+
+void Hub::load(int64_t after) {
+    if (after == cache_after_) return;
+    cache_ = alarms_.messages_after(after, kChunk);
+    lines_.clear();
+    for (const auto& m : cache_) lines_.push_back(encode_message(m));
+    cache_after_ = after;
+}
+
+void Hub::pump(Session* key) {
+    auto it = subs_.find(key);
+    if (it == subs_.end()) return;
+    Subscription& sub = it->second;
+    auto session = sub.session.lock();
+    if (!session || session->closed()) return;
+    const size_t high_water = settings_.max_queue_bytes / 2;
+    while (sub.cursor < pushed_) {
+        if (session->queued_bytes() >= high_water) {
+            if (session->stalled_for() >= settings_.stall_timeout) {
+                session->close("subscriber stopped reading (" + std::to_string(pushed_ - sub.cursor) +
+                               " messages behind, nothing drained for " +
+                               std::to_string(settings_.stall_timeout.count()) + " s)");
+            }
+            return;
+        }
+        load(sub.cursor);
+        if (cache_.empty()) return;
+        for (size_t i = 0; i < cache_.size() && cache_[i].seq <= pushed_; ++i) {
+            if (wants(sub, cache_[i])) session->send(lines_[i]);
+            if (session->closed()) return;  // `sub` is gone with it
+            sub.cursor = cache_[i].seq;
+            if (session->queued_bytes() >= high_water) break;
+        }
+    }
+}
+
+void Hub::flush() {
+    int64_t last = alarms_.last_seq();
+    if (last == pushed_) {
+        // Nothing new, but a stalled subscriber is still checked on each pass.
+        std::vector<Session*> keys;
+        for (const auto& [key, sub] : subs_)
+            if (sub.cursor < pushed_) keys.push_back(key);
+        for (auto* key : keys) pump(key);
+        return;
+    }
+    if (listener_)
+        for (int64_t after = pushed_; after < last;) {
+            auto batch = alarms_.messages_after(after, 1000);
+            if (batch.empty()) break;
+            for (const auto& m : batch) listener_(m);
+            after = batch.back().seq;
+        }
+    pushed_ = last;
+    std::vector<Session*> keys;
+    keys.reserve(subs_.size());
+    for (const auto& [key, _] : subs_) keys.push_back(key);
+    for (auto* key : keys) pump(key);  // pump may close (and so remove) a session: keys, not iterators
+}
+
+}  // namespace herald

@@ -1,0 +1,75 @@
+#pragma once
+/// The registry of subscribed sessions. The message log (daemon/alarm_store.hpp) is the queue:
+/// each subscriber has a cursor (the last seq it was sent) and its session's outbox holds only a
+/// window of it, refilled as the client reads. A reconnecting client's replay is the same cursor
+/// starting at `since`. A subscriber whose outbox does not drain for the stall timeout is dropped
+/// with a log line; no subscriber ever delays another.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "daemon/alarm_store.hpp"
+#include "daemon/context.hpp"
+#include "daemon/settings.hpp"
+
+namespace herald {
+
+class Session;
+
+/// Topics a subscriber asked for.
+struct Topics {
+    bool reminders = false;
+    bool changes = false;
+};
+
+/// Fans logged messages out to subscribers whose topics and visibility match.
+class Hub {
+public:
+    /// Pushes messages logged in `alarms` under `settings` (system mode decides visibility).
+    Hub(AlarmStore& alarms, const Settings& settings);
+    /// Makes `session` a subscriber whose cursor starts at `since` (default: the last message), so
+    /// it is sent every later message exactly once, in sequence order.
+    void subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since);
+    /// Forgets a session (it closed).
+    void remove(Session* session);
+    /// Takes in every newly committed message and feeds the subscribers (call after each write).
+    void flush();
+    /// Also hands every new message to `listener` (in-process sinks such as the desktop).
+    void set_listener(std::function<void(const Message&)> listener) { listener_ = std::move(listener); }
+    /// Number of live subscribers.
+    size_t size() const { return subs_.size(); }
+    /// Sequence number of the last committed message known to the hub.
+    int64_t pushed() const { return pushed_; }
+
+private:
+    struct Subscription {
+        std::weak_ptr<Session> session;
+        Topics topics;
+        PeerCred peer;
+        int64_t cursor = 0;
+    };
+    bool wants(const Subscription& s, const Message& m) const;
+    void pump(Session* key);
+    void load(int64_t after);
+
+    AlarmStore& alarms_;
+    const Settings& settings_;
+    std::unordered_map<Session*, Subscription> subs_;
+    int64_t pushed_ = 0;
+    std::function<void(const Message&)> listener_;
+    // One chunk of the log with its encoded lines, shared by every subscriber at the same cursor
+    // (at a fan-out they all are), so a message is read and encoded once.
+    int64_t cache_after_ = -1;
+    std::vector<Message> cache_;
+    std::vector<std::string> lines_;
+};
+
+/// The notification line of a logged message (its params plus `seq`).
+std::string encode_message(const Message& m);
+
+}  // namespace herald

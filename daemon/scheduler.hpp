@@ -1,0 +1,53 @@
+#pragma once
+/// The reminder timer: ONE timerfd on CLOCK_REALTIME armed (absolute) for the earliest due alarm.
+/// Nothing polls: with nothing due the timer is disarmed. TFD_TIMER_CANCEL_ON_SET makes a clock
+/// change (settime, resume from suspend) wake it with ECANCELED, after which it catches up and
+/// re-arms.
+
+#include <optional>
+#include <string>
+
+#include <asio.hpp>
+
+#include "core/time.hpp"
+#include "daemon/settings.hpp"
+
+namespace herald {
+
+class AlarmStore;
+class Hub;
+
+/// Fires due alarms through the AlarmStore and pushes the results through the Hub.
+class Scheduler {
+public:
+    /// Creates the timerfd on `io`; throws std::system_error when the kernel refuses.
+    Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings);
+    ~Scheduler();
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+    /// Catches up with alarms that came due while the daemon was not running, then arms the timer.
+    void start();
+    /// Re-arms the timer if the schedule changed (after add/edit/remove/ack/snooze).
+    void rearm_if_changed();
+    /// Stops waiting; the timer never fires again.
+    void stop();
+    /// "next alarm 2025-06-05T09:00:00Z" for STATUS=, or "no alarm due".
+    std::string status_text() const;
+    /// The instant the timer is armed for, if any.
+    std::optional<Instant> armed_for() const { return armed_for_; }
+
+private:
+    void arm();
+    void wait();
+    void fire(bool catching_up);
+
+    asio::posix::stream_descriptor timer_;
+    AlarmStore& alarms_;
+    Hub& hub_;
+    const Settings& settings_;
+    std::optional<Instant> armed_for_;
+    uint64_t expirations_ = 0;
+    bool stopping_ = false;
+};
+
+}  // namespace herald

@@ -1,0 +1,161 @@
+// Alarm scheduling rules with fixed instants and named zones.
+#include <catch2/catch.hpp>
+
+#include "core/alarms.hpp"
+#include "core/errors.hpp"
+
+using namespace herald;
+using namespace std::chrono_literals;
+
+namespace {
+
+Instant at(const char* text) { return parse_instant(text, "t"); }
+
+Event timed(const char* local, const char* tz, std::vector<Alarm> alarms) {
+    Event e;
+    e.id = 7;
+    e.uid = "e7@test";
+    e.title = "Meeting";
+    e.start = parse_iso(local)->value;
+    e.start.tz = tz;
+    e.alarms = std::move(alarms);
+    return e;
+}
+
+Alarm before(Seconds s) { return {Alarm::Related::start, -s, {}}; }
+
+const date::time_zone* zone(const char* name) { return date::locate_zone(name); }
+
+}  // namespace
+
+TEST_CASE("alarms relative to start and end of a timed event") {
+    Event e = timed("2022-12-24T14:40", "Asia/Tokyo", {before(15min), {Alarm::Related::end, 0s, {}}});
+    e.duration = 30min;
+    auto first = next_alarm_occurrence(e, 0, at("2022-12-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(first);
+    CHECK(first->due == at("2022-12-24T05:25:00Z"));
+    CHECK(first->occurrence == at("2022-12-24T05:40:00Z"));
+    auto end = next_alarm_occurrence(e, 1, at("2022-12-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(end);
+    CHECK(end->due == at("2022-12-24T06:10:00Z"));
+}
+
+TEST_CASE("next alarm orders by due instant, ties go to the lowest alarm index") {
+    Event e = timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(1440min), before(24h)});
+    auto next = next_alarm(e, at("2025-01-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(next);
+    CHECK(next->alarm_index == 1);  // 1440 min == 24 h: the tie goes to index 1
+    CHECK(next->due == at("2025-06-05T07:00:00Z"));
+    // Once the day-before alarms are past, the hour-before one is next.
+    next = next_alarm(e, at("2025-06-05T07:00:01Z"), zone("UTC"));
+    REQUIRE(next);
+    CHECK(next->alarm_index == 0);
+    CHECK(next->due == at("2025-06-06T06:00:00Z"));
+    // due == not_before counts (at or after); afterwards nothing is left.
+    CHECK(next_alarm(e, at("2025-06-06T06:00:00Z"), zone("UTC"))->alarm_index == 0);
+    CHECK_FALSE(next_alarm(e, at("2025-06-06T06:00:01Z"), zone("UTC")));
+}
+
+TEST_CASE("all-day events take alarms from the start of their day in the viewer's zone") {
+    Event e;
+    e.id = 3;
+    e.start = parse_iso("2025-06-06")->value;
+    e.alarms = {before(24h), {Alarm::Related::start, 9h, {}}};
+    auto bishkek = next_alarm_occurrence(e, 0, at("2025-01-01T00:00:00Z"), zone("Asia/Bishkek"));
+    REQUIRE(bishkek);
+    CHECK(bishkek->due == at("2025-06-04T18:00:00Z"));  // 2025-06-05 00:00 +06
+    auto tokyo = next_alarm_occurrence(e, 1, at("2025-01-01T00:00:00Z"), zone("Asia/Tokyo"));
+    REQUIRE(tokyo);
+    CHECK(tokyo->due == at("2025-06-06T00:00:00Z"));  // 09:00 JST on the day
+}
+
+TEST_CASE("absolute alarms fire once at their instant") {
+    Event e = timed("2025-06-06T09:00", "UTC", {{Alarm::Related::absolute, 0s, at("2025-06-01T12:00:00Z")}});
+    auto a = next_alarm(e, at("2025-05-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(a);
+    CHECK(a->due == at("2025-06-01T12:00:00Z"));
+    CHECK(a->occurrence == at("2025-06-06T09:00:00Z"));
+    CHECK_FALSE(next_alarm(e, at("2025-06-01T12:00:01Z"), zone("UTC")));
+}
+
+TEST_CASE("imprecise and undated events never fire, and asking directly says why") {
+    Event e;
+    e.id = 9;
+    e.start = parse_iso("2022-11")->value;
+    e.alarms = {before(1h)};
+    CHECK_FALSE(alarms_can_fire(e));
+    CHECK_FALSE(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC")));
+    try {
+        next_alarm_occurrence(e, 0, at("2022-01-01T00:00:00Z"), zone("UTC"));
+        FAIL("expected an error");
+    } catch (const HeraldError& err) {
+        CHECK(err.code() == ErrorCode::invalid_time);
+        CHECK(std::string(err.what()).find("not fixed") != std::string::npos);
+        CHECK(std::string(err.what()).find("2022-11") != std::string::npos);
+    }
+    e.start = CalTime{};
+    CHECK_THROWS_WITH(require_fixed_date(e), Catch::Contains("to be announced"));
+    // Firming the date up makes the alarm fire.
+    e.start = parse_iso("2022-11-20T10:00")->value;
+    e.start.tz = "UTC";
+    CHECK(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"))->due == at("2022-11-20T09:00:00Z"));
+}
+
+TEST_CASE("recurring events repeat their alarms once recurrence expansion is in occurrences_in") {
+    // Written against occurrences_in: with expansion merged, every yearly occurrence has its alarm;
+    // without it, the first occurrence still does and later searches find none.
+    Event e = timed("2022-01-26T10:00", "Asia/Bishkek", {before(1h)});
+    e.rrule = "FREQ=YEARLY";
+    auto first = next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(first);
+    CHECK(first->due == at("2022-01-26T03:00:00Z"));
+    auto later = next_alarm(e, first->due + 1s, zone("UTC"));
+    auto expanded = occurrences_in(e, at("2023-01-01T00:00:00Z"), at("2024-01-01T00:00:00Z"), zone("UTC"));
+    if (expanded.empty()) {
+        CHECK_FALSE(later);
+    } else {
+        REQUIRE(later);
+        CHECK(later->due == at("2023-01-26T03:00:00Z"));
+        CHECK(later->occurrence == at("2023-01-26T04:00:00Z"));
+    }
+}
+
+TEST_CASE("ledger states: acknowledge and snooze") {
+    for (auto s : {AlarmState::pending, AlarmState::fired, AlarmState::snoozed, AlarmState::missed,
+                   AlarmState::acknowledged})
+        CHECK(acknowledge(s) == AlarmState::acknowledged);
+    Instant now = at("2025-06-06T09:00:00Z");
+    CHECK(check_snooze(AlarmState::fired, now + 10min, now) == now + 10min);
+    CHECK(check_snooze(AlarmState::missed, now + 1s, now) == now + 1s);
+    CHECK(check_snooze(AlarmState::snoozed, now + 5min, now) == now + 5min);
+    CHECK_THROWS_WITH(check_snooze(AlarmState::pending, now + 10min, now), Catch::Contains("not fired yet"));
+    CHECK_THROWS_WITH(check_snooze(AlarmState::acknowledged, now + 10min, now), Catch::Contains("acknowledged"));
+    CHECK_THROWS_WITH(check_snooze(AlarmState::fired, now, now), Catch::Contains("not in the future"));
+    CHECK(refire_at(AlarmState::snoozed, now + 10min) == now + 10min);
+    CHECK_FALSE(refire_at(AlarmState::acknowledged, now + 10min));
+    CHECK_FALSE(refire_at(AlarmState::fired, std::nullopt));
+    for (auto s : {AlarmState::pending, AlarmState::fired, AlarmState::acknowledged, AlarmState::snoozed,
+                   AlarmState::missed})
+        CHECK(alarm_state_from_string(to_string(s)) == s);
+    CHECK_FALSE(alarm_state_from_string("done"));
+}
+
+TEST_CASE("catch-up window: deliver recent alarms, mark older ones missed, digest when many") {
+    Instant now = at("2025-06-06T12:00:00Z");
+    CHECK(catch_up(now - 24h, now, 24h) == CatchUp::deliver);
+    CHECK(catch_up(now - 24h - 1s, now, 24h) == CatchUp::missed);
+    CHECK(catch_up(now + 5s, now, 24h) == CatchUp::deliver);
+    CHECK(catch_up(now - 1h, now, 0s) == CatchUp::missed);
+
+    auto few = plan_catch_up({now - 1h, now - 48h, now - 2h}, now, 24h);
+    CHECK(few.deliver == std::vector<size_t>{0, 2});
+    CHECK(few.missed == std::vector<size_t>{1});
+    CHECK_FALSE(few.digest);
+
+    std::vector<Instant> many;
+    for (int i = 0; i < 6; ++i) many.push_back(now - std::chrono::minutes(i));
+    auto plan = plan_catch_up(many, now, 24h);
+    CHECK(plan.deliver.size() == 6);
+    CHECK(plan.digest);
+    CHECK_FALSE(plan_catch_up({many.begin(), many.begin() + 5}, now, 24h).digest);
+}
