@@ -49,7 +49,7 @@ struct Context {
     AlarmStore* alarms = nullptr;       ///< the alarm ledger (null when reminders are not wired)
     Hub* hub = nullptr;                 ///< the subscriber registry (null when not wired)
     Session* session = nullptr;         ///< the calling session (null outside a server)
-    std::function<void()> after_reply;  ///< set by a handler to run once its reply is queued
+    std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
 };
 
 }  // namespace herald

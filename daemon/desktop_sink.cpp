@@ -73,9 +73,13 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
     });
     // Why "default" acknowledges: clicking a reminder is how a desktop user says "seen".
     desktop.on_action([&alarms, &hub, &scheduler, &settings](const std::string& key, const std::string& action) {
+        spdlog::debug("desktop: action {} on {}", action, key);
         if (key.rfind("alarm-", 0) != 0) return;
         auto entry = alarms.entry(std::stoll(key.substr(6)));
-        if (!entry) return;
+        if (!entry) {
+            spdlog::warn("desktop: {} on {}, which is no longer in the ledger", action, key);
+            return;
+        }
         try {
             Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
             if (action == "snooze") alarms.snooze(*entry, now + settings.snooze);

@@ -98,7 +98,6 @@ TEST_CASE("a new store has the schema, the application id and WAL", "[store][sch
     TempDb tmp;
     Store store(tmp.path());
     CHECK(store.schema_version() == kSchemaVersion);
-    CHECK(store.schema_version() == 1);
     CHECK(store.db().query_int("PRAGMA application_id") == kApplicationId);
     CHECK(pragma_text(store.db(), "PRAGMA journal_mode") == "wal");
     CHECK(store.db().query_int("PRAGMA synchronous") == 2);  // FULL
@@ -200,7 +199,7 @@ TEST_CASE("data persists across closing and reopening", "[store][durability]") {
     }
     Store reopened(tmp.path());
     CHECK(reopened.count() == 2);
-    CHECK(reopened.schema_version() == 1);
+    CHECK(reopened.schema_version() == kSchemaVersion);
     REQUIRE(reopened.get(first.id));
     CHECK(*reopened.get(first.id) == first);
     CHECK(reopened.get_by_uid("expo@herald.test")->title == "EXPO day");

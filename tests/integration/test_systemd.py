@@ -165,7 +165,7 @@ class Notify(TempDir):
         c = RawClient(d.socket, timeout=5)
         self.assertEqual(c.result("hello")["server"], "heraldd")
         c.close()
-        self.assertIn("STATUS=serving 0 events", msg.split("\n"))
+        self.assertIn("STATUS=serving 0 events; no alarm due", msg.split("\n"))
         self.assertNotIn("WATCHDOG=1", n.messages[0])
         d.stop()
         n.wait("STOPPING=1")
