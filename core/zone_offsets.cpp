@@ -58,7 +58,7 @@ Seconds utc_offset_at(const date::time_zone* zone, Instant t) { return zone_offs
 LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
     auto li = zone->get_info(local);
     const bool touches_tail = open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
-    if (!touches_tail) {
+    if (!touches_tail || footer_rule(zone) == nullptr) {
         auto kind = li.result == date::local_info::unique      ? LocalInfo::Kind::unique
                     : li.result == date::local_info::ambiguous ? LocalInfo::Kind::ambiguous
                                                                : LocalInfo::Kind::nonexistent;
