@@ -71,6 +71,7 @@ Seconds utc_offset_at(const date::time_zone* zone, Instant t);
 
 /// How a wall time maps to UTC in a zone.
 struct LocalInfo {
+    /// unique: one instant; nonexistent: in a gap; ambiguous: in an overlap.
     enum class Kind { unique, nonexistent, ambiguous };
     Kind kind = Kind::unique;
     Seconds first{0};   ///< unique: the offset; otherwise the offset before the transition
