@@ -57,12 +57,12 @@ WhenText when_text(const Json& occ, const date::time_zone* viewer) {
     Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
     if (!occ.value("all_day", false) && occ.value("precision", "") == "minute") {
         std::string tz = occ.value("tz", "");
-        const date::time_zone* zone = tz.empty() ? viewer : date::locate_zone(tz);
+        const date::time_zone* zone = tz.empty() ? viewer : find_zone(tz);
         LocalTime local = to_local(begin, zone);
         WhenText w{weekday_date(local), hhmm(local)};
         if (tz.empty()) return w;  // floating: already the viewer's time
         w.time += " " + zone_abbrev(begin, zone);
-        if (zone->name() != viewer->name() && zone->get_info(begin).offset != viewer->get_info(begin).offset) {
+        if (zone->name() != viewer->name() && utc_offset_at(zone, begin) != utc_offset_at(viewer, begin)) {
             LocalTime mine = to_local(begin, viewer);
             w.time += " · " + hhmm(mine) + " " + zone_abbrev(begin, viewer);
             if (date::floor<date::days>(mine) != date::floor<date::days>(local))
@@ -128,7 +128,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
         Json occ = e;
         std::string tz = e.value("tz", "");
         auto start = caltime_from_string(e.value("start", ""), tz, "start");
-        occ["occurrence_start"] = format_instant(resolve_local(start.local, tz.empty() ? viewer : date::locate_zone(tz)));
+        occ["occurrence_start"] = format_instant(resolve_local(start.local, tz.empty() ? viewer : find_zone(tz)));
         WhenText w = when_text(occ, viewer);
         when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + tz);
     } else if (e.value("precision", "") == "day") {

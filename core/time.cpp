@@ -148,11 +148,11 @@ const date::time_zone* find_zone(std::string_view name, std::string_view field) 
 }
 
 Instant resolve_local(LocalTime local, const date::time_zone* zone) {
-    auto info = zone->get_info(local);
+    auto info = local_info(zone, local);
     // unique: the only offset. ambiguous: first occurrence = the earlier (pre-transition) offset.
     // nonexistent: RFC 5545 moves the time forward by the gap, which is the same as reading it
     // with the offset in force before the transition.
-    return Instant{local.time_since_epoch() - info.first.offset};
+    return Instant{local.time_since_epoch() - info.first};
 }
 
 LocalTime period_end(const CalTime& t) {
@@ -183,8 +183,10 @@ Instant parse_instant(std::string_view text, std::string_view field) {
     return Instant{parsed->value.local.time_since_epoch() - *parsed->offset};
 }
 
-LocalTime to_local(Instant t, const date::time_zone* zone) { return zone->to_local(t); }
+LocalTime to_local(Instant t, const date::time_zone* zone) {
+    return LocalTime{(t + utc_offset_at(zone, t)).time_since_epoch()};
+}
 
-std::string zone_abbrev(Instant t, const date::time_zone* zone) { return zone->get_info(t).abbrev; }
+std::string zone_abbrev(Instant t, const date::time_zone* zone) { return zone_offset_at(zone, t).abbrev; }
 
 }  // namespace herald

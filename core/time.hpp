@@ -56,6 +56,30 @@ std::string format_caltime(const CalTime& t);
 /// Looks up an IANA zone; throws HeraldError(invalid_time) naming `field` when unknown.
 const date::time_zone* find_zone(std::string_view name, std::string_view field = "tz");
 
+/// The local time type in force in a zone at an instant.
+struct ZoneOffset {
+    Seconds offset{0};   ///< UTC offset, east positive
+    std::string abbrev;  ///< "CEST", "+0545"
+    bool dst = false;    ///< true in daylight saving time
+};
+/// The zone's offset and abbreviation at `t`. Every offset question in Herald goes through this
+/// or local_info: date/tz answers up to the zone's last explicit transition (2037 in Debian's
+/// TZif files), the zone's POSIX TZ footer rule after it, so dates up to 9999 get DST right.
+ZoneOffset zone_offset_at(const date::time_zone* zone, Instant t);
+/// The zone's UTC offset at `t` (zone_offset_at(...).offset).
+Seconds utc_offset_at(const date::time_zone* zone, Instant t);
+
+/// How a wall time maps to UTC in a zone.
+struct LocalInfo {
+    /// unique: one instant; nonexistent: in a gap; ambiguous: in an overlap.
+    enum class Kind { unique, nonexistent, ambiguous };
+    Kind kind = Kind::unique;
+    Seconds first{0};   ///< unique: the offset; otherwise the offset before the transition
+    Seconds second{0};  ///< nonexistent/ambiguous: the offset after the transition
+};
+/// Classifies a wall time in `zone` (date/tz's local_info, footer-aware past the last transition).
+LocalInfo local_info(const date::time_zone* zone, LocalTime local);
+
 /// Converts a wall time in `zone` to UTC by RFC 5545 §3.3.5: an ambiguous time is its first
 /// occurrence; a nonexistent time (in a DST gap) is moved forward by the length of the gap.
 Instant resolve_local(LocalTime local, const date::time_zone* zone);

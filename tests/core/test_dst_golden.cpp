@@ -32,6 +32,53 @@ constexpr Golden kTable[] = {
     {"Asia/Kathmandu", "2025-06-06T12:00", "2025-06-06T06:15:00Z", "+0545"},
     {"Pacific/Apia", "2011-12-29T23:59", "2011-12-30T09:59:00Z", "last minute before the skipped day"},
     {"Pacific/Apia", "2011-12-30T09:00", "2011-12-30T19:00:00Z", "skipped day: moved forward 24 h"},
+    // Past the TZif files' last explicit transition (2037): the zone's POSIX footer rule.
+    {"Europe/Berlin", "2100-07-01T12:00", "2100-07-01T10:00:00Z", "summer 2100: CEST from the footer rule"},
+    {"Europe/Berlin", "2037-10-25T02:30", "2037-10-25T00:30:00Z", "overlap at the last explicit transition: first (CEST)"},
+    {"Europe/Berlin", "2038-03-28T02:30", "2038-03-28T01:30:00Z", "first gap computed from the footer: 03:30 CEST"},
+    {"Europe/Berlin", "2050-03-27T02:30", "2050-03-27T01:30:00Z", "gap in 2050: moved forward to 03:30 CEST"},
+    {"Europe/Berlin", "2050-10-30T02:30", "2050-10-30T00:30:00Z", "overlap in 2050: first occurrence (CEST)"},
+    {"Europe/Berlin", "9999-12-31T12:00", "9999-12-31T11:00:00Z", "last representable day: CET"},
+    {"America/New_York", "2040-03-11T02:30", "2040-03-11T07:30:00Z", "gap in 2040: 03:30 EDT"},
+    {"America/New_York", "2040-07-04T12:00", "2040-07-04T16:00:00Z", "EDT in 2040"},
+    {"America/New_York", "2040-11-04T01:30", "2040-11-04T05:30:00Z", "overlap in 2040: first occurrence (EDT)"},
+    {"Australia/Lord_Howe", "2050-10-02T02:15", "2050-10-01T15:45:00Z", "30-minute gap in 2050: 02:45 +11"},
+    {"Australia/Lord_Howe", "2050-04-03T01:45", "2050-04-02T14:45:00Z", "30-minute overlap in 2050: first (+11)"},
+    {"Australia/Lord_Howe", "2050-07-15T12:00", "2050-07-15T01:30:00Z", "winter 2050: +1030"},
+    {"Australia/Lord_Howe", "9999-12-31T12:00", "9999-12-31T01:00:00Z", "southern summer in 9999: +11"},
+    {"Pacific/Chatham", "2060-09-26T03:00", "2060-09-25T14:15:00Z", "gap at 02:45 +1245 in 2060: 04:00 +1345"},
+    {"Pacific/Chatham", "2060-04-04T03:00", "2060-04-03T13:15:00Z", "overlap in 2060: first (+1345)"},
+    {"Pacific/Chatham", "9999-12-31T12:00", "9999-12-30T22:15:00Z", "southern summer in 9999: +1345"},
+    {"America/Santiago", "2070-09-07T00:30", "2070-09-07T04:30:00Z", "gap at 24:00 on Saturday (M9.1.6/24)"},
+    {"America/Santiago", "9999-12-31T12:00", "9999-12-31T15:00:00Z", "southern summer in 9999: -03"},
+    {"Asia/Jerusalem", "2045-03-24T02:30", "2045-03-24T00:30:00Z", "gap at 26:00 on Thursday (M3.4.4/26)"},
+    {"America/Nuuk", "2060-03-27T23:30", "2060-03-28T01:30:00Z", "gap at -1:00 (M3.5.0/-1): the evening before"},
+    {"America/Nuuk", "2060-10-30T23:30", "2060-10-31T00:30:00Z", "overlap at 00:00 (M10.5.0/0): first (-01)"},
+    {"Europe/Dublin", "2080-07-01T12:00", "2080-07-01T11:00:00Z", "negative DST: summer is standard time (IST)"},
+    {"Europe/Dublin", "9999-12-31T12:00", "9999-12-31T12:00:00Z", "negative DST: winter is GMT"},
+    {"Asia/Kathmandu", "2200-06-06T12:00", "2200-06-06T06:15:00Z", "no DST: +0545"},
+};
+
+/// An instant seen in a zone: local wall time and abbreviation (zoneinfo's values).
+struct View {
+    const char* zone;
+    const char* utc;
+    const char* local;
+    const char* abbrev;
+};
+
+constexpr View kViews[] = {
+    {"Europe/Berlin", "2100-07-01T10:00:00Z", "2100-07-01T12:00", "CEST"},
+    {"Europe/Berlin", "2050-03-27T01:30:00Z", "2050-03-27T03:30", "CEST"},
+    {"Europe/Berlin", "9999-12-31T12:00:00Z", "9999-12-31T13:00", "CET"},
+    {"America/New_York", "2040-11-04T06:30:00Z", "2040-11-04T01:30", "EST"},
+    {"Australia/Lord_Howe", "2050-10-01T15:45:00Z", "2050-10-02T02:45", "+11"},
+    {"Pacific/Chatham", "2060-09-25T14:15:00Z", "2060-09-26T04:00", "+1345"},
+    {"Europe/Dublin", "2080-07-01T11:00:00Z", "2080-07-01T12:00", "IST"},
+    {"Asia/Kathmandu", "9999-12-31T12:00:00Z", "9999-12-31T17:45", "+0545"},
+    {"America/Santiago", "2070-09-07T04:30:00Z", "2070-09-07T01:30", "-03"},
+    {"Pacific/Auckland", "9999-12-31T06:00:00Z", "9999-12-31T19:00", "NZDT"},
+    {"Asia/Tokyo", "9999-12-31T12:00:00Z", "9999-12-31T21:00", "JST"},
 };
 
 Event daily(const std::string& start, const std::string& tz, const std::string& rrule = "FREQ=DAILY") {
@@ -54,6 +101,37 @@ TEST_CASE("golden gap and overlap table (RFC 5545 §3.3.5)") {
         CalTime t = caltime_from_string(g.local, g.zone, "start");
         CHECK(format_instant(resolve_local(t.local, find_zone(g.zone))) == g.utc);
     }
+}
+
+TEST_CASE("instants after 2037 seen in a zone: wall time and abbreviation") {
+    for (const auto& v : kViews) {
+        INFO(v.zone << " " << v.utc);
+        const auto* zone = find_zone(v.zone);
+        CHECK(date::format("%Y-%m-%dT%H:%M", to_local(utc(v.utc), zone)) == v.local);
+        CHECK(zone_abbrev(utc(v.utc), zone) == v.abbrev);
+    }
+}
+
+TEST_CASE("a daily 09:00 Europe/Berlin event stays at 09:00 across 2037-2039") {
+    Event e = daily("2036-06-01T09:00", "Europe/Berlin");
+    auto occ = occurrences_in(e, utc("2037-01-01T00:00:00Z"), utc("2040-01-01T00:00:00Z"), find_zone("UTC"));
+    REQUIRE(occ.size() == 365 * 3);
+    const auto* berlin = find_zone("Europe/Berlin");
+    for (const auto& o : occ) {
+        LocalTime local = to_local(o.begin, berlin);
+        REQUIRE(date::format("%H:%M", local) == "09:00");
+        REQUIRE(local == o.start.local);
+    }
+    auto at = [&](const char* day) {
+        for (const auto& o : occ)
+            if (format_caltime(o.start).substr(0, 10) == day) return format_instant(o.begin);
+        return std::string("missing");
+    };
+    CHECK(at("2037-07-01") == "2037-07-01T07:00:00Z");  // explicit transitions
+    CHECK(at("2038-03-27") == "2038-03-27T08:00:00Z");  // the footer rule: CET until 28 March
+    CHECK(at("2038-03-28") == "2038-03-28T07:00:00Z");  // CEST
+    CHECK(at("2039-07-01") == "2039-07-01T07:00:00Z");
+    CHECK(at("2039-10-30") == "2039-10-30T08:00:00Z");  // CET again after 30 October
 }
 
 TEST_CASE("a daily 09:00 event stays at local 09:00 across two years of transitions") {

@@ -9,8 +9,8 @@ Deliberate differences, handled here rather than hidden:
   not match the rule, so the oracle adds it.
 - A local time in a DST gap: Herald moves it forward by the gap (RFC 5545 §3.3.5); zoneinfo with
   fold=0 gives the same instant, so no adjustment is needed.
-- Windows stay before 2037: beyond the last explicit transition in the system's TZif files,
-  date/tz (USE_OS_TZDB) does not apply the zone's POSIX rule, while zoneinfo does.
+- Windows run past 2037, where the system's TZif files have no explicit transitions left and
+  both Herald (core/tz_rule) and zoneinfo follow the zone's POSIX TZ footer rule.
 """
 import datetime
 import random
@@ -78,11 +78,15 @@ class RecurrenceOracle(DaemonTestCase):
     def test_random_rules_match_dateutil(self):
         rng = random.Random(20250606)
         c = self.d.connect()
-        checked = rejected = compared = 0
+        checked = rejected = compared = late = 0
         for i in range(N_RULES):
             zone = rng.choice(ZONES)
             all_day = zone == ""
-            day = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randint(0, 11000))
+            # Half the series start 1995-2025, half 2030-2098 (past the TZif files' explicit data).
+            if rng.random() < 0.5:
+                day = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randint(0, 11000))
+            else:
+                day = datetime.date(2030, 1, 1) + datetime.timedelta(days=rng.randint(0, 25000))
             if all_day:
                 dtstart = datetime.datetime.combine(day, datetime.time())
             else:
@@ -113,9 +117,7 @@ class RecurrenceOracle(DaemonTestCase):
             event_id = reply["result"]["event"]["id"]
             win_from = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(
                 days=rng.randint(-30, 3000))
-            win_to = min(win_from + datetime.timedelta(days=rng.randint(20, 500)), datetime.datetime(2036, 12, 31))
-            if win_to <= win_from:
-                continue
+            win_to = win_from + datetime.timedelta(days=rng.randint(20, 500))
             agenda = c.result("agenda", {"from": win_from.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                          "to": win_to.strftime("%Y-%m-%dT%H:%M:%SZ"), "tz": "UTC",
                                          "text": f"rule {i}", "undated": False})
@@ -141,8 +143,10 @@ class RecurrenceOracle(DaemonTestCase):
                              f"rule {i}: {herald_rule} from {event['start']} {zone} window {win_from}..{win_to}")
             checked += 1
             compared += len(got)
+            late += sum(1 for t in got if t >= "2038")
         self.assertGreaterEqual(checked, N_RULES * 8 // 10, f"only {checked} rules checked ({rejected} rejected)")
         self.assertGreater(compared, 1000, "the windows should hold many occurrences")
+        self.assertGreater(late, 500, "many occurrences should lie past 2037, where the TZ footer rules apply")
 
 
 if __name__ == "__main__":

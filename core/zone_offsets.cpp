@@ -1,0 +1,81 @@
+// Zone offsets for every date Herald accepts: date/tz's explicit transitions, then the zone's
+// POSIX TZ footer rule. date/tz built with USE_OS_TZDB (Debian's) reads only the explicit
+// transitions of the TZif files, which stop in 2037, and keeps the last offset forever after.
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/errors.hpp"
+#include "core/time.hpp"
+#include "core/tz_rule.hpp"
+
+namespace herald {
+namespace {
+
+/// date/tz marks "no later transition" with an end at year::max() (or sys_seconds::max()); no
+/// real transition lies anywhere near it, so anything past it is the open-ended last period.
+const Instant kNoLaterTransition{date::sys_days{date::year::max() / date::December / 31}};
+
+bool open_ended(const date::sys_info& info) { return info.end >= kNoLaterTransition; }
+
+/// The zone's footer rule when it has DST (a DST-less footer always agrees with the last explicit
+/// period, so date/tz's answer stands); nullptr otherwise. Read and parsed once per zone, only when
+/// an instant past the zone's last explicit transition is asked about.
+const TzRule* footer_rule(const date::time_zone* zone) {
+    static std::mutex mutex;
+    static std::unordered_map<const date::time_zone*, std::unique_ptr<const TzRule>> cache;
+    std::lock_guard lock(mutex);
+    auto it = cache.find(zone);
+    if (it != cache.end()) return it->second.get();
+    std::unique_ptr<const TzRule> rule;
+    if (auto footer = read_zone_footer(zone->name()); footer && !footer->empty()) {
+        try {
+            auto parsed = parse_tz_rule(*footer);
+            if (parsed.has_dst()) rule = std::make_unique<const TzRule>(std::move(parsed));
+        } catch (const HeraldError&) {
+            // A footer we cannot read leaves date/tz's answer (the last explicit offset): better a
+            // stale offset than no answer. tests/core/test_tz_rule.cpp parses every system footer.
+        }
+    }
+    return cache.emplace(zone, std::move(rule)).first->second.get();
+}
+
+}  // namespace
+
+ZoneOffset zone_offset_at(const date::time_zone* zone, Instant t) {
+    auto info = zone->get_info(t);
+    if (open_ended(info)) {
+        if (const TzRule* rule = footer_rule(zone)) {
+            TzState s = tz_state_at(*rule, t);
+            return {s.offset, std::move(s.abbrev), s.dst};
+        }
+    }
+    return {info.offset, info.abbrev, info.save != std::chrono::minutes{0}};
+}
+
+Seconds utc_offset_at(const date::time_zone* zone, Instant t) { return zone_offset_at(zone, t).offset; }
+
+LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
+    auto li = zone->get_info(local);
+    const bool touches_tail = open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
+    if (!touches_tail || footer_rule(zone) == nullptr) {
+        auto kind = li.result == date::local_info::unique      ? LocalInfo::Kind::unique
+                    : li.result == date::local_info::ambiguous ? LocalInfo::Kind::ambiguous
+                                                               : LocalInfo::Kind::nonexistent;
+        return {kind, li.first.offset, li.result == date::local_info::unique ? li.first.offset : li.second.offset};
+    }
+    // Near or past the last explicit transition: compare the offsets a day either side (rule
+    // transitions are months apart) and check which of them reproduce this wall time.
+    const Instant naive{local.time_since_epoch()};
+    const Seconds before = utc_offset_at(zone, naive - date::days{1});
+    const Seconds after = utc_offset_at(zone, naive + date::days{1});
+    auto fits = [&](Seconds offset) { return utc_offset_at(zone, naive - offset) == offset; };
+    if (before == after) return {LocalInfo::Kind::unique, before, before};
+    const bool fits_before = fits(before), fits_after = fits(after);
+    if (fits_before && fits_after) return {LocalInfo::Kind::ambiguous, before, after};
+    if (fits_before) return {LocalInfo::Kind::unique, before, before};
+    if (fits_after) return {LocalInfo::Kind::unique, after, after};
+    return {LocalInfo::Kind::nonexistent, before, after};
+}
+
+}  // namespace herald
