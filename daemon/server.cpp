@@ -38,7 +38,7 @@ Instant wall_now() { return date::floor<Seconds>(std::chrono::system_clock::now(
 }  // namespace
 
 Server::Server(asio::io_context& io, Store& store, const Settings& settings)
-    : io_(io), store_(store), settings_(settings), acceptor_(io) {
+    : io_(io), store_(store), settings_(settings), group_(io.get_executor(), store.db()), acceptor_(io) {
     state_.started = wall_now();
 }
 
@@ -83,6 +83,7 @@ void Server::listen() {
 }
 
 void Server::stop() {
+    group_.flush();  // requests already run are committed before their sessions go
     asio::error_code ec;
     acceptor_.close(ec);
     auto sessions = sessions_;
@@ -123,8 +124,12 @@ asio::awaitable<void> Server::accept_loop() {
 }
 
 std::string Server::handle(Session& session, std::string_view line) {
+    state_.commits = group_.commits();
+    state_.committed_requests = group_.committed_requests();
     Context ctx{store_, settings_, state_, session.peer(), wall_now()};
-    return dispatch_line(ctx, line);
+    auto self = session.shared_from_this();
+    return group_.run([&] { return dispatch(ctx, line); },
+                      [self](std::string held) { self->send(std::move(held)); });
 }
 
 void Server::forget(Session* session) {
