@@ -11,6 +11,7 @@
 
 #include "core/errors.hpp"
 #include "core/paths.hpp"
+#include "daemon/limits.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
     settings.db_path = db.empty() ? defaults.database : db;
     settings.config_path = config.empty() ? defaults.config : config;
 
+    if (uint64_t fds = raise_fd_limit(); fds < settings.max_clients + 16)
+        spdlog::warn("open file limit {} is below --max-clients {}: clients beyond it are refused late", fds,
+                     settings.max_clients);
     try {
         auto db_dir = std::filesystem::path(settings.db_path).parent_path();
         if (!db_dir.empty() && !std::filesystem::exists(db_dir)) {
