@@ -72,28 +72,33 @@ std::vector<std::string> command_names() {
     return out;
 }
 
-std::string dispatch_line(Context& ctx, std::string_view line) {
+Dispatched dispatch(Context& ctx, std::string_view line) {
     auto decoded = decode_request(line);
-    if (auto* err = std::get_if<DecodeError>(&decoded)) return encode_error(err->id, err->code, err->message);
+    if (auto* err = std::get_if<DecodeError>(&decoded))
+        return {encode_error(err->id, err->code, err->message), err->id, false};
     auto& req = std::get<Request>(decoded);
     ++ctx.state.requests;
-    std::string reply;
+    Dispatched out{{}, req.id, false};
     const Command* cmd = find_command(req.method);
     if (cmd == nullptr) {
-        reply = encode_error(req.id, ErrorCode::method_not_found,
-                             "unknown method '" + req.method + "'; the hello result lists the methods");
+        out.reply = encode_error(req.id, ErrorCode::method_not_found,
+                                 "unknown method '" + req.method + "'; the hello result lists the methods");
     } else {
         try {
             check_params(*cmd, req.params);
-            reply = encode_result(req.id, cmd->handler(ctx, req.params));
+            out.reply = encode_result(req.id, cmd->handler(ctx, req.params));
+            out.ok = true;
         } catch (const HeraldError& e) {
-            reply = encode_error(req.id, e.code(), e.what(), e.field());
+            out.reply = encode_error(req.id, e.code(), e.what(), e.field());
         } catch (const std::exception& e) {
             spdlog::error("{} failed: {}", req.method, e.what());
-            reply = encode_error(req.id, ErrorCode::internal_error, std::string("internal error: ") + e.what());
+            out.reply = encode_error(req.id, ErrorCode::internal_error, std::string("internal error: ") + e.what());
         }
     }
-    return req.notification ? std::string() : reply;
+    if (req.notification) out.reply.clear();
+    return out;
 }
+
+std::string dispatch_line(Context& ctx, std::string_view line) { return dispatch(ctx, line).reply; }
 
 }  // namespace herald

@@ -30,8 +30,18 @@ const Command* find_command(std::string_view name);
 /// Names of all methods, sorted.
 std::vector<std::string> command_names();
 
+/// What dispatch did with one line.
+struct Dispatched {
+    std::string reply;  ///< the response line; empty for notifications
+    Json id;            ///< the request id (null when absent or undecodable)
+    bool ok = false;    ///< true when a handler ran and returned a result
+};
+
 /// Decodes one request line, checks its params against the table, runs the handler and returns
-/// the response line (empty for notifications). Never throws.
+/// the response and whether it succeeded. Never throws.
+Dispatched dispatch(Context& ctx, std::string_view line);
+
+/// dispatch() reduced to the response line (empty for notifications). Never throws.
 std::string dispatch_line(Context& ctx, std::string_view line);
 
 }  // namespace herald

@@ -30,6 +30,8 @@ struct ServerState {
     Instant started{};
     size_t clients = 0;
     uint64_t requests = 0;
+    uint64_t commits = 0;             ///< group-commit batches committed
+    uint64_t committed_requests = 0;  ///< replies released by those batches
 };
 
 /// Per-connection state of requests that span several lines (chunked calendar.import/export).

@@ -27,6 +27,8 @@ Json status(Context& ctx, const Json&) {
             {"events", ctx.store.count()},
             {"clients", ctx.state.clients},
             {"requests", ctx.state.requests},
+            {"commits", ctx.state.commits},
+            {"committed_requests", ctx.state.committed_requests},
             {"database", ctx.settings.db_path},
             {"socket", ctx.settings.socket_path},
             {"schema_version", ctx.store.schema_version()}};

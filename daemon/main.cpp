@@ -20,6 +20,7 @@
 #include "daemon/desktop.hpp"
 #include "daemon/desktop_sink.hpp"
 #include "daemon/hub.hpp"
+#include "daemon/limits.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/server.hpp"
@@ -133,6 +134,9 @@ int main(int argc, char** argv) {
     }
     spdlog::set_level(spdlog::level::from_str(settings.log_level));
 
+    if (uint64_t fds = raise_fd_limit(); fds < settings.max_clients + 16)
+        spdlog::warn("open file limit {} is below --max-clients {}: clients beyond it are refused late", fds,
+                     settings.max_clients);
     try {
         auto db_dir = std::filesystem::path(settings.db_path).parent_path();
         if (!db_dir.empty() && !std::filesystem::exists(db_dir)) {

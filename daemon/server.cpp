@@ -52,7 +52,7 @@ Instant wall_now() { return date::floor<Seconds>(std::chrono::system_clock::now(
 }  // namespace
 
 Server::Server(asio::io_context& io, Store& store, const Settings& settings)
-    : io_(io), store_(store), settings_(settings), acceptor_(io) {
+    : io_(io), store_(store), settings_(settings), group_(io.get_executor(), store.db()), acceptor_(io) {
     state_.started = wall_now();
 }
 
@@ -97,6 +97,7 @@ void Server::listen() {
 }
 
 void Server::stop() {
+    group_.flush();  // requests already run are committed before their sessions go
     asio::error_code ec;
     acceptor_.close(ec);
     auto sessions = sessions_;
@@ -153,14 +154,28 @@ void Server::attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler) {
 }
 
 std::string Server::handle(Session& session, std::string_view line) {
+    state_.commits = group_.commits();
+    state_.committed_requests = group_.committed_requests();
     Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_, hub_, &session, {}};
-    std::string reply = dispatch_line(ctx, line);
-    if (hub_ == nullptr) return reply;
-    // The reply goes first, then what the request caused: a subscribe's replay, change messages.
-    session.send(std::move(reply));
-    if (ctx.after_reply) ctx.after_reply();
-    hub_->flush();
-    scheduler_->rearm_if_changed();
+    auto self = session.shared_from_this();
+    // What a request caused (a subscribe's replay, change messages, a new alarm to arm for) is
+    // pushed after its reply, and only once its batch is durable.
+    auto after = std::make_shared<std::function<void()>>();
+    auto deliver = [this, self, after](std::string reply) {
+        self->send(std::move(reply));
+        if (*after) (*after)();
+        if (hub_ == nullptr) return;
+        hub_->flush();
+        scheduler_->rearm_if_changed();
+    };
+    std::string now = group_.run(
+        [&] {
+            auto d = dispatch(ctx, line);
+            *after = ctx.after_reply;
+            return d;
+        },
+        deliver);
+    if (!now.empty()) deliver(std::move(now));
     return {};
 }
 

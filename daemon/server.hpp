@@ -9,6 +9,7 @@
 #include <asio.hpp>
 
 #include "daemon/context.hpp"
+#include "daemon/group_commit.hpp"
 #include "daemon/settings.hpp"
 
 namespace herald {
@@ -29,7 +30,8 @@ public:
     void listen();
     /// Stops accepting and closes every session.
     void stop();
-    /// Handles one request line from `session`; returns the reply line (may be empty).
+    /// Handles one request line from `session`; returns the reply line, or an empty string when
+    /// there is none yet (a write's reply is sent by the group commit once it is durable).
     std::string handle(Session& session, std::string_view line);
     /// Called by a session when it closes.
     void forget(Session* session);
@@ -52,6 +54,7 @@ private:
     Store& store_;
     const Settings& settings_;
     ServerState state_;
+    GroupCommit group_;
     asio::local::stream_protocol::acceptor acceptor_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     bool bound_path_ = false;

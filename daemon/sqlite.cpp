@@ -40,6 +40,60 @@ int64_t Db::query_int(std::string_view sql) {
 
 int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 int Db::changes() const { return sqlite3_changes(db_); }
+bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Db::set_batching(bool on) {
+    if (!on && batch_open_) throw HeraldError(ErrorCode::internal_error, "batching turned off with a batch open");
+    batching_ = on;
+}
+
+void Db::begin_request() {
+    in_request_ = true;
+    request_open_ = false;
+}
+
+void Db::end_request(bool ok) {
+    in_request_ = false;
+    if (!request_open_) return;
+    request_open_ = false;
+    // Why by hand: a failing request must leave no trace in the batch the others will commit.
+    if (!in_transaction()) return;  // SQLite already rolled the whole batch back; commit_batch reports it
+    if (!ok) sqlite3_exec(db_, "ROLLBACK TO request", nullptr, nullptr, nullptr);
+    if (sqlite3_exec(db_, "RELEASE request", nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, "releasing a request");
+}
+
+void Db::commit_batch() {
+    if (!batch_open_) return;
+    batch_open_ = false;
+    if (!in_transaction())
+        throw HeraldError(ErrorCode::storage_error, "the batch transaction was rolled back by SQLite; nothing was stored");
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        std::string msg = std::string("database error while committing: ") + sqlite3_errmsg(db_);
+        if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw HeraldError(ErrorCode::storage_error, msg);
+    }
+}
+
+bool Db::open_scope() {
+    if (batching_) {
+        if (!batch_open_) {
+            exec("BEGIN IMMEDIATE");
+            batch_open_ = true;
+        } else if (!in_transaction()) {
+            throw HeraldError(ErrorCode::storage_error, "the batch transaction was rolled back by SQLite");
+        }
+        if (in_request_ && !request_open_) {
+            exec("SAVEPOINT request");
+            request_open_ = true;
+        }
+    }
+    if (in_transaction()) {
+        exec("SAVEPOINT tx");
+        return true;
+    }
+    exec("BEGIN IMMEDIATE");
+    return false;
+}
 
 Statement::Statement(Db& db, std::string_view sql) : db_(db) {
     if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
@@ -94,12 +148,15 @@ std::string Statement::column_text(int i) const {
 }
 bool Statement::column_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db) { nested_ = db_.open_scope(); }
 Transaction::~Transaction() {
-    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_ || !db_.in_transaction()) return;
+    // Savepoints have fixed names: RAII keeps them strictly nested, so the innermost one matches.
+    if (nested_) sqlite3_exec(db_.handle(), "ROLLBACK TO tx; RELEASE tx", nullptr, nullptr, nullptr);
+    else sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
     done_ = true;
 }
 

@@ -30,9 +30,32 @@ public:
     int64_t last_insert_id() const;
     /// Rows changed by the last statement.
     int changes() const;
+    /// True while a transaction is open on this connection.
+    bool in_transaction() const;
+
+    // Group commit (daemon/group_commit.hpp). While batching is on, the first Transaction opens
+    // one batch transaction (BEGIN IMMEDIATE) that stays open until commit_batch(); inside a
+    // request (begin_request .. end_request) the request's writes sit in their own savepoint.
+    /// Turns batching on or off; off is only allowed while no batch is open.
+    void set_batching(bool on);
+    /// True while a batch transaction is open (some request wrote, or tried to, since the last commit).
+    bool batch_open() const { return batch_open_; }
+    /// Marks the start of one request; its savepoint opens lazily with its first Transaction.
+    void begin_request();
+    /// Ends the request: releases its savepoint when `ok`, else rolls its writes back.
+    void end_request(bool ok);
+    /// Commits the batch; every released request is durable when this returns. Throws on failure,
+    /// after which the batch is rolled back and closed.
+    void commit_batch();
+    /// Opens the savepoint (or top-level transaction) of a Transaction; true when nested.
+    bool open_scope();
 
 private:
     sqlite3* db_ = nullptr;
+    bool batching_ = false;
+    bool batch_open_ = false;
+    bool in_request_ = false;
+    bool request_open_ = false;
 };
 
 /// A statement prepared once and reused: bind, step, read columns, reset.
@@ -65,18 +88,21 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
+/// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called. When a
+/// transaction (such as a group-commit batch) is already open it nests as a SAVEPOINT instead.
 class Transaction {
 public:
     explicit Transaction(Db& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
-    /// Commits; the transaction is durable when this returns (synchronous=FULL).
+    /// Commits; a top-level transaction is durable when this returns (synchronous=FULL), a nested
+    /// one is released into the enclosing transaction and durable when that commits.
     void commit();
 
 private:
     Db& db_;
+    bool nested_ = false;
     bool done_ = false;
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds, and runs the whole suite with ctest: first the dev build
 # (warnings are errors), then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set HERALD_SKIP_SANITIZERS=1 to run only the first pass.
+# Then a short libFuzzer run of every harness (scripts/fuzz.sh, HERALD_FUZZ_SECONDS each, default 20).
+# Set HERALD_SKIP_SANITIZERS=1 to run only the first pass, HERALD_SKIP_FUZZ=1 to skip fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -14,4 +15,8 @@ for preset in dev asan-ubsan; do
   echo "=== $preset: ctest" >&2
   if ! ctest --preset "$preset" -j "$(nproc)"; then status=1; fi
 done
+if [ "${HERALD_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "=== fuzz: ${HERALD_FUZZ_SECONDS:-20}s per harness" >&2
+  if ! bash scripts/fuzz.sh "${HERALD_FUZZ_SECONDS:-20}"; then status=1; fi
+fi
 exit $status

@@ -1,0 +1,60 @@
+#include "daemon/group_commit.hpp"
+
+#include <asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/protocol.hpp"
+
+namespace herald {
+
+GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db) : executor_(std::move(executor)), db_(db) {
+    db_.set_batching(true);
+}
+
+GroupCommit::~GroupCommit() {
+    flush();
+    db_.set_batching(false);
+}
+
+std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver deliver) {
+    db_.begin_request();
+    Dispatched d = request();
+    try {
+        db_.end_request(d.ok);
+    } catch (const HeraldError& e) {
+        d.reply = d.reply.empty() ? d.reply : encode_error(d.id, ErrorCode::storage_error, e.what());
+    }
+    // Why hold replies of reads too: once a batch is open a read may see its uncommitted writes,
+    // and no client may learn of a write before it is durable.
+    if (!db_.batch_open()) return d.reply;
+    if (!d.reply.empty()) held_.push_back({std::move(deliver), std::move(d.id), std::move(d.reply)});
+    if (!commit_posted_) {
+        commit_posted_ = true;
+        // Why post: every request already read in this loop turn runs before the commit and
+        // joins the batch, so one fsync covers all of them.
+        asio::post(executor_, [this] {
+            if (commit_posted_) flush();
+        });
+    }
+    return {};
+}
+
+void GroupCommit::flush() {
+    commit_posted_ = false;
+    std::vector<Held> held;
+    held.swap(held_);
+    try {
+        db_.commit_batch();
+        ++commits_;
+        committed_requests_ += held.size();
+    } catch (const HeraldError& e) {
+        // Nothing of this batch is stored: every request in it is told so, none is acknowledged.
+        spdlog::error("group commit of {} requests failed: {}", held.size(), e.what());
+        for (auto& h : held)
+            h.reply = encode_error(h.id, ErrorCode::storage_error,
+                                   std::string("not stored, the commit failed: ") + e.what());
+    }
+    for (auto& h : held) h.deliver(std::move(h.reply));
+}
+
+}  // namespace herald

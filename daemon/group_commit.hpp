@@ -1,0 +1,56 @@
+#pragma once
+/// Group commit: the writes of every request read in one turn of the event loop share one durable
+/// transaction, and each write is acknowledged only after that transaction has committed.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/commands.hpp"
+#include "daemon/sqlite.hpp"
+
+namespace herald {
+
+/// Runs requests inside a lazily opened batch transaction and holds their replies until it commits.
+class GroupCommit {
+public:
+    /// Receives a held reply line once its batch is durable (or has failed).
+    using Deliver = std::function<void(std::string)>;
+
+    /// Turns batching on for `db`; commits are posted to `executor`.
+    GroupCommit(asio::any_io_executor executor, sql::Db& db);
+    /// Commits any open batch (delivering its replies) and turns batching off.
+    ~GroupCommit();
+    GroupCommit(const GroupCommit&) = delete;
+    GroupCommit& operator=(const GroupCommit&) = delete;
+
+    /// Runs one request in its own savepoint. Returns the reply to send now, or an empty string
+    /// when the reply is held until the batch commits; then `deliver` gets it.
+    std::string run(const std::function<Dispatched()>& request, Deliver deliver);
+    /// Commits the open batch now and delivers every held reply, in arrival order.
+    void flush();
+    /// Number of batches committed.
+    uint64_t commits() const { return commits_; }
+    /// Number of replies released by committed batches.
+    uint64_t committed_requests() const { return committed_requests_; }
+
+private:
+    struct Held {
+        Deliver deliver;
+        Json id;
+        std::string reply;
+    };
+
+    asio::any_io_executor executor_;
+    sql::Db& db_;
+    std::vector<Held> held_;
+    bool commit_posted_ = false;
+    uint64_t commits_ = 0;
+    uint64_t committed_requests_ = 0;
+};
+
+}  // namespace herald

@@ -1,0 +1,165 @@
+// Unit tests of daemon/group_commit and the savepoint nesting of sql::Transaction it relies on.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <asio/io_context.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/event_json.hpp"
+#include "core/protocol.hpp"
+#include "daemon/group_commit.hpp"
+#include "daemon/store.hpp"
+
+using namespace herald;
+
+namespace {
+
+/// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
+class TempPath {
+public:
+    TempPath() {
+        static int counter = 0;
+        path_ = (std::filesystem::temp_directory_path() /
+                 ("herald-group-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+                    .string();
+        clean();
+    }
+    ~TempPath() { clean(); }
+    TempPath(const TempPath&) = delete;
+    TempPath& operator=(const TempPath&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    void clean() const {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+    }
+    std::string path_;
+};
+
+const Instant kNow = date::sys_days{date::year{2025} / 1 / 15};
+
+Event event(const std::string& uid) {
+    Event e = event_from_json(Json{{"uid", uid}, {"title", "meeting " + uid}, {"start", "2025-06-06"}});
+    e.owner = 1000;
+    validate(e);
+    return e;
+}
+
+/// A request that adds `uid` and then succeeds or fails as told.
+std::function<Dispatched()> add_request(Store& store, const std::string& uid, bool ok, int id) {
+    return [&store, uid, ok, id] {
+        store.add(event(uid), kNow);
+        return Dispatched{encode_result(id, Json{{"uid", uid}}), id, ok};
+    };
+}
+
+/// Collects delivered replies in order.
+struct Inbox {
+    std::vector<std::string> lines;
+    GroupCommit::Deliver deliver() {
+        return [this](std::string line) { lines.push_back(std::move(line)); };
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a Transaction nests as a savepoint inside an open transaction", "[group][sqlite]") {
+    TempPath tmp;
+    Store store(tmp.path());
+    sql::Transaction outer(store.db());
+    {
+        sql::Transaction inner(store.db());
+        store.db().exec("PRAGMA user_version = 1");  // harmless statement inside the savepoint
+        store.add(event("kept@test"), kNow);          // itself nested one level deeper
+        inner.commit();
+    }
+    {
+        sql::Transaction inner(store.db());
+        store.add(event("dropped@test"), kNow);
+    }  // rolled back: only this savepoint
+    outer.commit();
+    CHECK(store.get_by_uid("kept@test"));
+    CHECK_FALSE(store.get_by_uid("dropped@test"));
+    CHECK_FALSE(store.db().in_transaction());
+}
+
+TEST_CASE("group commit holds write replies until the batch commits", "[group]") {
+    TempPath tmp;
+    Store store(tmp.path());
+    asio::io_context io;
+    GroupCommit group(io.get_executor(), store.db());
+    Inbox inbox;
+
+    // A read with no batch open is answered at once.
+    std::string read_reply = group.run([] { return Dispatched{"read\n", 1, true}; }, inbox.deliver());
+    CHECK(read_reply == "read\n");
+    CHECK_FALSE(store.db().batch_open());
+
+    CHECK(group.run(add_request(store, "a@test", true, 2), inbox.deliver()).empty());
+    CHECK(group.run(add_request(store, "b@test", false, 3), inbox.deliver()).empty());
+    CHECK(group.run(add_request(store, "c@test", true, 4), inbox.deliver()).empty());
+    // A read after a write in the same batch is held too: it may see uncommitted writes.
+    CHECK(group.run([] { return Dispatched{"late read\n", 5, true}; }, inbox.deliver()).empty());
+    CHECK(store.db().batch_open());
+    CHECK(inbox.lines.empty());
+
+    // Nothing is visible to another connection before the commit.
+    Store other(tmp.path());
+    CHECK(other.count() == 0);
+
+    io.run();  // the posted commit
+    CHECK_FALSE(store.db().batch_open());
+    CHECK(group.commits() == 1);
+    REQUIRE(inbox.lines.size() == 4);
+    CHECK(Json::parse(inbox.lines[0])["id"] == 2);
+    CHECK(Json::parse(inbox.lines[1])["id"] == 3);
+    CHECK(Json::parse(inbox.lines[2])["id"] == 4);
+    CHECK(inbox.lines[3] == "late read\n");
+
+    // The failed request's writes were rolled back; the others are durable and visible.
+    CHECK(other.get_by_uid("a@test"));
+    CHECK_FALSE(other.get_by_uid("b@test"));
+    CHECK(other.get_by_uid("c@test"));
+    CHECK(other.count() == 2);
+}
+
+TEST_CASE("a failed commit answers every held request with storage_error", "[group]") {
+    TempPath tmp;
+    Store store(tmp.path());
+    // A deferred foreign key makes COMMIT itself fail, the way a full disk would.
+    store.db().exec(
+        "CREATE TABLE parent(id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+    asio::io_context io;
+    GroupCommit group(io.get_executor(), store.db());
+    Inbox inbox;
+    CHECK(group.run(add_request(store, "a@test", true, 1), inbox.deliver()).empty());
+    CHECK(group.run(
+                   [&] {
+                       sql::Transaction tx(store.db());
+                       store.db().exec("INSERT INTO child(pid) VALUES (42)");
+                       tx.commit();
+                       return Dispatched{encode_result(2, true), 2, true};
+                   },
+                   inbox.deliver())
+              .empty());
+    group.flush();
+    REQUIRE(inbox.lines.size() == 2);
+    for (const auto& line : inbox.lines) {
+        Json j = Json::parse(line);
+        CHECK(j["error"]["code"] == static_cast<int>(ErrorCode::storage_error));
+    }
+    CHECK(group.commits() == 0);
+    CHECK_FALSE(store.db().in_transaction());
+    CHECK(store.count() == 0);
+
+    // The next batch works normally.
+    CHECK(group.run(add_request(store, "b@test", true, 3), inbox.deliver()).empty());
+    group.flush();
+    CHECK(store.count() == 1);
+    CHECK(group.commits() == 1);
+}
