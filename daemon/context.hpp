@@ -22,7 +22,7 @@ struct PeerCred {
     int64_t pid = -1;
     int64_t uid = -1;
     int64_t gid = -1;
-    std::vector<int64_t> groups;  ///< supplementary groups (SO_PEERGROUPS)
+    std::vector<int64_t> groups{};  ///< supplementary groups (SO_PEERGROUPS)
 };
 
 /// Server-wide counters shown by hello/status.
