@@ -59,7 +59,7 @@ std::string desktop_body(const DesktopReminder& r) {
 }
 
 DesktopNotifier::DesktopNotifier(asio::io_context& io, const Settings& settings)
-    : io_(io), settings_(settings), fd_(io), timer_(io) {
+    : settings_(settings), fd_(io), timer_(io) {
     ensure_bus();
 }
 

@@ -79,7 +79,6 @@ private:
     static int on_closed_signal(sd_bus_message* m, void* self, sd_bus_error* error);
     std::optional<std::string> key_of(uint32_t id) const;
 
-    asio::io_context& io_;
     const Settings& settings_;
     sd_bus* bus_ = nullptr;
     asio::posix::stream_descriptor fd_;
