@@ -137,8 +137,10 @@ def main():
     print(f"{'N':>9} | {'herald import':>14} | {'calcurse -i':>14} | calcurse/herald | herald per 1k events")
     for r in rows:
         c = r.get("calcurse_import")
-        print(f"{r['n']:>9,} | {r['herald_import']:12.2f} s | " + (f"{c:12.2f} s" if c else f"{'-':>14}") +
-              f" | {(f'{c / r['herald_import']:14.1f}x') if c else '-':>15} | {r['herald_import'] / r['n'] * 1000:.3f} s")
+        hi = r["herald_import"]
+        ratio = f"{c / hi:14.1f}x" if c else "-"
+        cal = f"{c:12.2f} s" if c else f"{'-':>14}"
+        print(f"{r['n']:>9,} | {hi:12.2f} s | {cal} | {ratio:>15} | {hi / r['n'] * 1000:.3f} s")
     if len(scaling) > 1:
         ns = sorted(scaling)
         print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time")
