@@ -9,6 +9,8 @@ Connection& Cli::conn() {
     return *conn_;
 }
 
-void print_json(const Json& j) { std::puts(j.dump(2, ' ', false, Json::error_handler_t::replace).c_str()); }
+void print_json(const Json& j) {
+    std::puts(j.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
+}
 
 }  // namespace herald::client

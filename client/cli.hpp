@@ -27,10 +27,10 @@ enum Exit : int {
 
 /// Global options and lazily opened connection.
 struct Cli {
-    std::string socket;      ///< --socket / HERALD_SOCKET / default path
-    bool json = false;       ///< --json
-    std::string view_tz;     ///< --tz on list/show: view in another zone
-    Instant now{};           ///< the moment the command started
+    std::string socket;                       ///< --socket / HERALD_SOCKET / default path
+    bool json = false;                        ///< --json
+    std::string view_tz;                      ///< --tz on list/show: view in another zone
+    Instant now{};                            ///< the moment the command started
     const date::time_zone* viewer = nullptr;  ///< the user's zone (TZ or /etc/localtime)
     int exit_code = Exit::ok;
 
@@ -39,7 +39,7 @@ struct Cli {
     /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results.
     WhenContext when(const std::string& event_tz = {}) const { return {now, viewer, event_tz}; }
 
-private:
+  private:
     std::unique_ptr<Connection> conn_;
 };
 
@@ -47,13 +47,13 @@ private:
 void print_json(const Json& j);
 
 /// Registers each subcommand on `app` (cmd_*.cpp).
-void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
-void register_list_command(CLI::App& app, Cli& cli);    // list
-void register_status_command(CLI::App& app, Cli& cli);  // status
-void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
+void register_event_commands(CLI::App& app, Cli& cli);     // add, show, edit, rm
+void register_list_command(CLI::App& app, Cli& cli);       // list
+void register_status_command(CLI::App& app, Cli& cli);     // status
+void register_until_command(CLI::App& app, Cli& cli);      // until (cmd_until.cpp)
 void register_calendar_commands(CLI::App& app, Cli& cli);  // import, export (cmd_calendar.cpp)
 void register_cal_command(CLI::App& app, Cli& cli);        // cal (cmd_cal.cpp)
-void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed
-void register_watch_command(CLI::App& app, Cli& cli);   // watch
+void register_alarm_commands(CLI::App& app, Cli& cli);     // ack, snooze, next, missed
+void register_watch_command(CLI::App& app, Cli& cli);      // watch
 
 }  // namespace herald::client

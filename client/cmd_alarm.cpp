@@ -15,7 +15,8 @@ std::string local_time_text(const std::string& instant_text, const date::time_zo
 Instant when_instant(Cli& cli, const std::string& text, const char* field) {
     CalTime t = parse_when(text, cli.when(), field);
     if (!t.dated() || t.precision == Precision::year || t.precision == Precision::month)
-        bad_time(field, std::string(field) + " must be a day or a time, such as \"2025-06-06 09:00\" or \"+2h\"");
+        bad_time(field, std::string(field) +
+                            " must be a day or a time, such as \"2025-06-06 09:00\" or \"+2h\"");
     return span_of(t, cli.viewer).begin;
 }
 
@@ -31,28 +32,37 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
     for (const auto& a : list) {
         std::string when = local_time_text(a.value(time_key, a.value("due", "")), cli.viewer);
         std::string occ = local_time_text(a.value("occurrence", ""), cli.viewer);
-        std::printf("#%-5lld %s  %s  (event #%lld at %s, %s)\n", static_cast<long long>(a.value("id", 0)), when.c_str(),
-                    a.value("title", "").c_str(), static_cast<long long>(a.value("event_id", 0)), occ.c_str(),
-                    a.value("state", "").c_str());
+        std::printf("#%-5lld %s  %s  (event #%lld at %s, %s)\n",
+                    static_cast<long long>(a.value("id", 0)), when.c_str(),
+                    a.value("title", "").c_str(), static_cast<long long>(a.value("event_id", 0)),
+                    occ.c_str(), a.value("state", "").c_str());
     }
 }
 
 int run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
     Json params{{"id", id}};
-    if (rest.empty()) throw HeraldError(ErrorCode::invalid_params, "expected a duration (10m) or until WHEN", "snooze");
+    if (rest.empty())
+        throw HeraldError(ErrorCode::invalid_params, "expected a duration (10m) or until WHEN",
+                          "snooze");
     if (rest[0] == "until") {
         std::string when;
         for (size_t i = 1; i < rest.size(); ++i) when += (i > 1 ? " " : "") + rest[i];
-        if (when.empty()) throw HeraldError(ErrorCode::invalid_params, "until needs a WHEN, e.g. until 15:30", "until");
+        if (when.empty())
+            throw HeraldError(ErrorCode::invalid_params, "until needs a WHEN, e.g. until 15:30",
+                              "until");
         params["until"] = format_instant(when_instant(cli, when, "until"));
     } else {
-        if (rest.size() > 1) throw HeraldError(ErrorCode::invalid_params, "expected one duration such as 10m, or until WHEN", "snooze");
+        if (rest.size() > 1)
+            throw HeraldError(ErrorCode::invalid_params,
+                              "expected one duration such as 10m, or until WHEN", "snooze");
         params["for"] = format_duration(parse_human_duration(rest[0], "snooze"));
     }
     Json result = cli.conn().call("alarm.snooze", params);
-    if (cli.json) print_json(result);
-    else std::printf("Snoozed alarm #%lld until %s\n", static_cast<long long>(id),
-                     local_time_text(result.value("until", ""), cli.viewer).c_str());
+    if (cli.json)
+        print_json(result);
+    else
+        std::printf("Snoozed alarm #%lld until %s\n", static_cast<long long>(id),
+                    local_time_text(result.value("until", ""), cli.viewer).c_str());
     return Exit::ok;
 }
 
@@ -64,16 +74,21 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     ack->add_option("id", *ack_id, "Alarm id (shown by herald watch, next and missed)")->required();
     ack->callback([&cli, ack_id] {
         Json result = cli.conn().call("alarm.ack", {{"id", *ack_id}});
-        if (cli.json) print_json(result);
-        else std::printf("Acknowledged alarm #%lld\n", static_cast<long long>(*ack_id));
+        if (cli.json)
+            print_json(result);
+        else
+            std::printf("Acknowledged alarm #%lld\n", static_cast<long long>(*ack_id));
     });
 
     auto snooze_id = std::make_shared<int64_t>(0);
     auto snooze_rest = std::make_shared<std::vector<std::string>>();
-    auto* snooze = app.add_subcommand("snooze", "Fire a reminder again later: snooze ID 10m | snooze ID until WHEN");
+    auto* snooze = app.add_subcommand(
+        "snooze", "Fire a reminder again later: snooze ID 10m | snooze ID until WHEN");
     snooze->add_option("id", *snooze_id, "Alarm id")->required();
     snooze->add_option("when", *snooze_rest, "A duration (10m, 1h) or: until WHEN")->required();
-    snooze->callback([&cli, snooze_id, snooze_rest] { cli.exit_code = run_snooze(cli, *snooze_id, *snooze_rest); });
+    snooze->callback([&cli, snooze_id, snooze_rest] {
+        cli.exit_code = run_snooze(cli, *snooze_id, *snooze_rest);
+    });
 
     auto next_limit = std::make_shared<int64_t>(1);
     auto next_event = std::make_shared<int64_t>(0);
@@ -83,15 +98,18 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     next->callback([&cli, next_limit, next_event, event_opt] {
         Json params{{"limit", *next_limit}};
         if (event_opt->count() > 0) params["event_id"] = *next_event;
-        print_entries(cli, cli.conn().call("alarm.next", params), "No reminder is due.", "fires_at");
+        print_entries(cli, cli.conn().call("alarm.next", params), "No reminder is due.",
+                      "fires_at");
     });
 
     auto since = std::make_shared<std::string>();
-    auto* missed = app.add_subcommand("missed", "Reminders that came due beyond the catch-up window");
+    auto* missed =
+        app.add_subcommand("missed", "Reminders that came due beyond the catch-up window");
     auto* since_opt = missed->add_option("--since", *since, "Only those due since WHEN");
     missed->callback([&cli, since, since_opt] {
         Json params = Json::object();
-        if (since_opt->count() > 0) params["since"] = format_instant(when_instant(cli, *since, "--since"));
+        if (since_opt->count() > 0)
+            params["since"] = format_instant(when_instant(cli, *since, "--since"));
         print_entries(cli, cli.conn().call("alarm.missed", params), "No missed reminders.", "due");
     });
 }

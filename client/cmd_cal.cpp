@@ -18,7 +18,8 @@ date::year_month month_of(Cli& cli, const std::string& text) {
     }
     auto parsed = parse_iso(text, "MONTH");
     if (!parsed || parsed->value.precision != Precision::month)
-        throw HeraldError(ErrorCode::invalid_params, "expected a month as YYYY-MM, such as 2025-06, got '" + text + "'",
+        throw HeraldError(ErrorCode::invalid_params,
+                          "expected a month as YYYY-MM, such as 2025-06, got '" + text + "'",
                           "MONTH");
     date::year_month_day ymd{date::floor<date::days>(parsed->value.local)};
     return ymd.year() / ymd.month();
@@ -30,21 +31,24 @@ struct Entry {
     std::string title;
 };
 
-void mark_days(const Json& occ, const date::time_zone* viewer, date::local_days first, date::local_days last,
-               std::set<unsigned>& days, std::vector<Entry>& entries) {
+void mark_days(const Json& occ, const date::time_zone* viewer, date::local_days first,
+               date::local_days last, std::set<unsigned>& days, std::vector<Entry>& entries) {
     Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
     Instant end = parse_instant(occ.value("occurrence_end", ""), "occurrence_end");
     date::local_days d0, d1;
     if (occ.value("precision", "") == "day") {
         // All-day: its own dates, whatever the viewer's zone.
-        auto start = caltime_from_string(occ.value("occurrence_local", occ.value("start", "")), "", "start");
+        auto start =
+            caltime_from_string(occ.value("occurrence_local", occ.value("start", "")), "", "start");
         d0 = date::floor<date::days>(start.local);
         d1 = d0 + date::floor<date::days>(end - begin) - date::days{end > begin ? 1 : 0};
     } else {
         d0 = date::floor<date::days>(to_local(begin, viewer));
         d1 = date::floor<date::days>(to_local(end, viewer));
     }
-    auto day_of = [](date::local_days d) { return static_cast<unsigned>(date::year_month_day{d}.day()); };
+    auto day_of = [](date::local_days d) {
+        return static_cast<unsigned>(date::year_month_day{d}.day());
+    };
     d0 = std::max(d0, first);
     d1 = std::min(d1, last);
     if (d1 < d0) return;
@@ -58,15 +62,18 @@ int run_cal(Cli& cli, const std::string& month_text) {
     date::local_days last{ym / date::last};
     Instant from = resolve_local(LocalTime{first}, cli.viewer);
     Instant to = resolve_local(LocalTime{last + date::days{1}}, cli.viewer);
-    Json agenda = cli.conn().call("agenda", {{"from", format_instant(from)}, {"to", format_instant(to)},
-                                             {"tz", cli.viewer->name()}, {"undated", false}});
+    Json agenda = cli.conn().call("agenda", {{"from", format_instant(from)},
+                                             {"to", format_instant(to)},
+                                             {"tz", cli.viewer->name()},
+                                             {"undated", false}});
     if (cli.json) {
         print_json(agenda);
         return Exit::ok;
     }
     std::set<unsigned> days;
     std::vector<Entry> entries;
-    for (const auto& occ : agenda["occurrences"]) mark_days(occ, cli.viewer, first, last, days, entries);
+    for (const auto& occ : agenda["occurrences"])
+        mark_days(occ, cli.viewer, first, last, days, entries);
     std::string title = date::format("%B %Y", ym);
     std::printf("%*s\n", static_cast<int>((27 + title.size()) / 2), title.c_str());
     std::puts("Mon Tue Wed Thu Fri Sat Sun");
@@ -86,8 +93,10 @@ int run_cal(Cli& cli, const std::string& month_text) {
     }
     if (!entries.empty()) std::puts("");
     for (const auto& e : entries) {
-        std::string when = std::to_string(e.first) + (e.last != e.first ? "–" + std::to_string(e.last) : "");
-        std::printf("%*s  %s\n", static_cast<int>(6 + when.size() - display_width(when)), when.c_str(), e.title.c_str());
+        std::string when =
+            std::to_string(e.first) + (e.last != e.first ? "–" + std::to_string(e.last) : "");
+        std::printf("%*s  %s\n", static_cast<int>(6 + when.size() - display_width(when)),
+                    when.c_str(), e.title.c_str());
     }
     if (!agenda["imprecise"].empty()) {
         std::puts("\nSometime this month or year (date not fixed):");
@@ -101,7 +110,8 @@ int run_cal(Cli& cli, const std::string& month_text) {
 
 void register_cal_command(CLI::App& app, Cli& cli) {
     auto month = std::make_shared<std::string>();
-    auto* cal = app.add_subcommand("cal", "Month calendar with event markers (default: this month)");
+    auto* cal =
+        app.add_subcommand("cal", "Month calendar with event markers (default: this month)");
     cal->add_option("month", *month, "The month as YYYY-MM");
     cal->callback([&cli, month] { cli.exit_code = run_cal(cli, *month); });
 }

@@ -39,9 +39,13 @@ size_t chunk_end(const std::string& text, size_t pos) {
 
 void progress(size_t done, size_t total) {
     constexpr int kWidth = 30;
-    int filled = total == 0 ? kWidth : static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * kWidth);
-    std::fprintf(stderr, "\rImporting [%-*s] %3d%%  %.1f/%.1f MB", kWidth, std::string(static_cast<size_t>(filled), '#').c_str(),
-                 filled * 100 / kWidth, static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
+    int filled =
+        total == 0
+            ? kWidth
+            : static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * kWidth);
+    std::fprintf(stderr, "\rImporting [%-*s] %3d%%  %.1f/%.1f MB", kWidth,
+                 std::string(static_cast<size_t>(filled), '#').c_str(), filled * 100 / kWidth,
+                 static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
     std::fflush(stderr);
 }
 
@@ -53,7 +57,8 @@ int run_import(Cli& cli, const std::string& path) {
     for (size_t pos = 0;;) {
         size_t end = chunk_end(text, pos);
         bool last = end == text.size();
-        result = cli.conn().call("calendar.import", {{"chunk", text.substr(pos, end - pos)}, {"final", last}});
+        result = cli.conn().call("calendar.import",
+                                 {{"chunk", text.substr(pos, end - pos)}, {"final", last}});
         pos = end;
         if (bar) progress(pos, text.size());
         if (last) break;
@@ -62,16 +67,21 @@ int run_import(Cli& cli, const std::string& path) {
     if (cli.json) {
         print_json(result);
     } else {
-        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged", path == "-" ? "stdin" : path.c_str(),
-                    static_cast<long long>(result.value("added", 0)), static_cast<long long>(result.value("updated", 0)),
+        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged",
+                    path == "-" ? "stdin" : path.c_str(),
+                    static_cast<long long>(result.value("added", 0)),
+                    static_cast<long long>(result.value("updated", 0)),
                     static_cast<long long>(result.value("unchanged", 0)));
         const Json& errors = result["errors"];
-        std::printf(errors.empty() ? "\n" : "; %zu not imported:\n", errors.size() + result.value("errors_not_listed", size_t{0}));
+        std::printf(errors.empty() ? "\n" : "; %zu not imported:\n",
+                    errors.size() + result.value("errors_not_listed", size_t{0}));
         for (const auto& e : errors)
             std::printf("  line %lld%s: %s\n", static_cast<long long>(e.value("line", 0)),
-                        e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "", e.value("reason", "").c_str());
+                        e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "",
+                        e.value("reason", "").c_str());
         if (result.value("errors_not_listed", 0) > 0)
-            std::printf("  … and %lld more\n", static_cast<long long>(result.value("errors_not_listed", 0)));
+            std::printf("  … and %lld more\n",
+                        static_cast<long long>(result.value("errors_not_listed", 0)));
     }
     return result["errors"].empty() ? Exit::ok : Exit::data_error;
 }
@@ -98,7 +108,8 @@ int run_export(Cli& cli, const ExportOptions& o) {
     } else {
         std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        if (!out.flush()) throw HeraldError(ErrorCode::internal_error, "cannot write " + o.file, "FILE");
+        if (!out.flush())
+            throw HeraldError(ErrorCode::internal_error, "cannot write " + o.file, "FILE");
         if (!cli.json) std::fprintf(stderr, "Exported %zu events to %s\n", events, o.file.c_str());
     }
     return Exit::ok;
@@ -108,12 +119,14 @@ int run_export(Cli& cli, const ExportOptions& o) {
 
 void register_calendar_commands(CLI::App& app, Cli& cli) {
     auto path = std::make_shared<std::string>();
-    auto* imp = app.add_subcommand("import", "Import an iCalendar (.ics) file; '-' reads stdin. Re-importing updates");
+    auto* imp = app.add_subcommand(
+        "import", "Import an iCalendar (.ics) file; '-' reads stdin. Re-importing updates");
     imp->add_option("file", *path, "The .ics file, or - for standard input")->required();
     imp->callback([&cli, path] { cli.exit_code = run_import(cli, *path); });
 
     auto o = std::make_shared<ExportOptions>();
-    auto* exp = app.add_subcommand("export", "Export events as iCalendar (RFC 5545) to FILE or stdout");
+    auto* exp =
+        app.add_subcommand("export", "Export events as iCalendar (RFC 5545) to FILE or stdout");
     exp->add_option("--from", o->from, "Only events from this WHEN on");
     exp->add_option("--to", o->to, "Only events until this WHEN (a date means through that day)");
     exp->add_option("--category,-c", o->category, "Only events in this category");

@@ -22,15 +22,18 @@ struct EventOptions {
     std::vector<std::string> remind, remind_at;
     bool no_remind = false;
     bool tentative = false, tba = false, floating = false, is_public = false;
-    CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{}, *description_opt{}, *url_opt{},
-        *category_opt{}, *duration_opt{}, *status_opt{}, *title_opt{};
+    CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{},
+        *description_opt{}, *url_opt{}, *category_opt{}, *duration_opt{}, *status_opt{},
+        *title_opt{};
     int64_t id = 0;
 };
 
 void add_event_options(CLI::App* cmd, EventOptions& o) {
-    o.at_opt = cmd->add_option("--at,-a", o.at, "When: 2025-06-06, \"2025-06-06 09:00\", 2023, 2022-11, ...");
+    o.at_opt = cmd->add_option("--at,-a", o.at,
+                               "When: 2025-06-06, \"2025-06-06 09:00\", 2023, 2022-11, ...");
     o.end_opt = cmd->add_option("--end", o.end, "End: a date (last day, inclusive) or a date-time");
-    o.duration_opt = cmd->add_option("--duration", o.duration, "Duration of a timed event: 30m, 1h30m, PT30M");
+    o.duration_opt =
+        cmd->add_option("--duration", o.duration, "Duration of a timed event: 30m, 1h30m, PT30M");
     o.tz_opt = cmd->add_option("--tz", o.tz, "IANA time zone of the event (default: yours)");
     o.location_opt = cmd->add_option("--location,-l", o.location, "Where");
     o.category_opt = cmd->add_option("--category,-c", o.categories, "Category (repeatable)");
@@ -40,14 +43,19 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
     o.status_opt = cmd->add_option("--status", o.status, "confirmed, tentative or cancelled")
                        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
-    cmd->add_option("--remind", o.remind, "Reminder before start: 1d, 15m, 1h30m (repeatable; replaces the alarms)");
+    cmd->add_option("--remind", o.remind,
+                    "Reminder before start: 1d, 15m, 1h30m (repeatable; replaces the alarms)");
     cmd->add_option("--remind-at", o.remind_at, "Reminder at an absolute WHEN (repeatable)");
-    cmd->add_flag("--no-remind", o.no_remind, "No reminders (also skips the daemon's default alarm)");
-    cmd->add_flag("--floating", o.floating, "A timed event with no zone: happens at that wall time wherever you are");
+    cmd->add_flag("--no-remind", o.no_remind,
+                  "No reminders (also skips the daemon's default alarm)");
+    cmd->add_flag("--floating", o.floating,
+                  "A timed event with no zone: happens at that wall time wherever you are");
     o.repeat_opt = cmd->add_option("--repeat", o.repeat, "Repeat yearly, monthly, weekly or daily")
                        ->check(CLI::IsMember({"yearly", "monthly", "weekly", "daily"}));
-    o.rrule_opt = cmd->add_option("--rrule", o.rrule, "RFC 5545 rule, e.g. 'FREQ=MONTHLY;BYDAY=-1FR' (\"\" = no repeat)");
-    o.except_opt = cmd->add_option("--except", o.excepts, "Skip the occurrence on this date (repeatable)");
+    o.rrule_opt = cmd->add_option(
+        "--rrule", o.rrule, "RFC 5545 rule, e.g. 'FREQ=MONTHLY;BYDAY=-1FR' (\"\" = no repeat)");
+    o.except_opt =
+        cmd->add_option("--except", o.excepts, "Skip the occurrence on this date (repeatable)");
     cmd->add_flag("--anniversary", o.anniversary,
                   "Yearly; {n}/{ordinal} in the title count the years since the first date");
 }
@@ -56,11 +64,13 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
 void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz) {
     int given = (o.repeat_opt->count() > 0) + (o.rrule_opt->count() > 0) + (o.anniversary ? 1 : 0);
     if (given > 1)
-        throw HeraldError(ErrorCode::invalid_params, "give only one of --repeat, --rrule and --anniversary", "--rrule");
+        throw HeraldError(ErrorCode::invalid_params,
+                          "give only one of --repeat, --rrule and --anniversary", "--rrule");
     if (o.anniversary) out["rrule"] = "FREQ=YEARLY";
     if (o.repeat_opt->count() > 0) {
         std::string freq;
-        for (char c : o.repeat) freq += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (char c : o.repeat)
+            freq += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         out["rrule"] = "FREQ=" + freq;
     }
     if (o.rrule_opt->count() > 0) {
@@ -70,7 +80,8 @@ void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz)
     }
     if (o.except_opt->count() > 0) {
         Json dates = Json::array();
-        for (const auto& text : o.excepts) dates.push_back(format_caltime(parse_when(text, cli.when(tz), "--except")));
+        for (const auto& text : o.excepts)
+            dates.push_back(format_caltime(parse_when(text, cli.when(tz), "--except")));
         out["exdates"] = dates;
     }
 }
@@ -79,8 +90,11 @@ void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz)
 void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     std::string tz = o.tz;
     if (o.tz_opt->count() > 0) find_zone(tz, "--tz");
-    if (o.floating) tz.clear();
-    else if (tz.empty()) tz = current && !current->value("tz", "").empty() ? current->value("tz", "") : std::string(cli.viewer->name());
+    if (o.floating)
+        tz.clear();
+    else if (tz.empty())
+        tz = current && !current->value("tz", "").empty() ? current->value("tz", "")
+                                                          : std::string(cli.viewer->name());
     auto resolve = [&](const std::string& text, const char* field) {
         CalTime t = parse_when(text, cli.when(tz), field);
         if (o.floating) t.tz.clear();
@@ -97,26 +111,31 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     if (o.end_opt->count() > 0) {
         CalTime end = resolve(o.end, "--end");
         out["end"] = format_caltime(end);
-        if (end.tz != out.value("tz", current ? current->value("tz", "") : "")) out["end_tz"] = end.tz;
+        if (end.tz != out.value("tz", current ? current->value("tz", "") : ""))
+            out["end_tz"] = end.tz;
     }
-    if (o.duration_opt->count() > 0) out["duration"] = format_duration(parse_human_duration(o.duration, "--duration"));
+    if (o.duration_opt->count() > 0)
+        out["duration"] = format_duration(parse_human_duration(o.duration, "--duration"));
 }
 
 /// The alarms from --remind / --remind-at / --no-remind, when any was given.
 void put_alarms(Cli& cli, EventOptions& o, Json& out) {
     if (o.remind.empty() && o.remind_at.empty() && !o.no_remind) return;
     if (o.no_remind && !(o.remind.empty() && o.remind_at.empty()))
-        throw HeraldError(ErrorCode::invalid_params, "give --no-remind or --remind, not both", "--no-remind");
+        throw HeraldError(ErrorCode::invalid_params, "give --no-remind or --remind, not both",
+                          "--no-remind");
     Json alarms = Json::array();
     for (const auto& r : o.remind) {
         // "1d" and "-P1D" both mean a day before the start.
         Seconds d = parse_human_duration(r, "--remind");
-        alarms.push_back({{"trigger", format_duration(d.count() > 0 ? -d : d)}, {"related", "start"}});
+        alarms.push_back(
+            {{"trigger", format_duration(d.count() > 0 ? -d : d)}, {"related", "start"}});
     }
     for (const auto& w : o.remind_at) {
         CalTime t = parse_when(w, cli.when(), "--remind-at");
         if (!t.dated() || t.precision == Precision::year || t.precision == Precision::month)
-            throw HeraldError(ErrorCode::invalid_time, "--remind-at needs a day or a time, such as \"2025-06-05 09:00\"",
+            throw HeraldError(ErrorCode::invalid_time,
+                              "--remind-at needs a day or a time, such as \"2025-06-05 09:00\"",
                               "--remind-at");
         alarms.push_back({{"at", format_instant(span_of(t, cli.viewer).begin)}});
     }
@@ -138,10 +157,13 @@ int run_add(Cli& cli, EventOptions& o) {
     Json ev = Json::object();
     put_texts(o, ev);
     if (o.tba) {
-        if (o.at_opt->count() > 0) throw HeraldError(ErrorCode::invalid_params, "give either --at or --tba, not both", "--tba");
+        if (o.at_opt->count() > 0)
+            throw HeraldError(ErrorCode::invalid_params, "give either --at or --tba, not both",
+                              "--tba");
         ev["start"] = nullptr;
     } else if (o.at_opt->count() == 0) {
-        throw HeraldError(ErrorCode::invalid_params, "--at WHEN is required (or --tba for a date to be announced)", "--at");
+        throw HeraldError(ErrorCode::invalid_params,
+                          "--at WHEN is required (or --tba for a date to be announced)", "--at");
     }
     if (!o.tba) put_times(cli, o, ev, nullptr);
     put_recurrence(cli, o, ev, ev.value("tz", ""));
@@ -149,16 +171,22 @@ int run_add(Cli& cli, EventOptions& o) {
     if (!o.uid.empty()) ev["uid"] = o.uid;
     if (o.is_public) ev["visibility"] = "public";
     Json result = cli.conn().call("event.add", {{"event", ev}});
-    if (cli.json) print_json(result);
-    else std::printf("%s event #%lld: %s\n", result.value("created", false) ? "Added" : "Already had",
-                     static_cast<long long>(result["event"].value("id", 0)), result["event"].value("title", "").c_str());
+    if (cli.json)
+        print_json(result);
+    else
+        std::printf("%s event #%lld: %s\n",
+                    result.value("created", false) ? "Added" : "Already had",
+                    static_cast<long long>(result["event"].value("id", 0)),
+                    result["event"].value("title", "").c_str());
     return Exit::ok;
 }
 
 int run_show(Cli& cli, int64_t id) {
     Json result = cli.conn().call("event.get", {{"id", id}});
-    if (cli.json) print_json(result["event"]);
-    else std::fputs(render_event(result["event"], cli.viewer).c_str(), stdout);
+    if (cli.json)
+        print_json(result["event"]);
+    else
+        std::fputs(render_event(result["event"], cli.viewer).c_str(), stdout);
     return Exit::ok;
 }
 
@@ -170,18 +198,25 @@ int run_edit(Cli& cli, EventOptions& o) {
     put_recurrence(cli, o, changes, changes.value("tz", current.value("tz", "")));
     put_alarms(cli, o, changes);
     if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
-    if (changes.empty()) throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option", "edit");
-    Json result = cli.conn().call("event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});
-    if (cli.json) print_json(result["event"]);
-    else std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
-                     static_cast<long long>(result["event"].value("revision", 0)));
+    if (changes.empty())
+        throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option",
+                          "edit");
+    Json result = cli.conn().call(
+        "event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});
+    if (cli.json)
+        print_json(result["event"]);
+    else
+        std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
+                    static_cast<long long>(result["event"].value("revision", 0)));
     return Exit::ok;
 }
 
 int run_rm(Cli& cli, int64_t id) {
     Json result = cli.conn().call("event.remove", {{"id", id}});
-    if (cli.json) print_json(result);
-    else std::printf("Removed event #%lld\n", static_cast<long long>(id));
+    if (cli.json)
+        print_json(result);
+    else
+        std::printf("Removed event #%lld\n", static_cast<long long>(id));
     return Exit::ok;
 }
 
@@ -193,7 +228,8 @@ void register_event_commands(CLI::App& app, Cli& cli) {
     add->add_option("title", add_opts->title, "Title")->required();
     add_event_options(add, *add_opts);
     add->add_flag("--tba", add_opts->tba, "The date is to be announced (undated)");
-    add->add_option("--uid", add_opts->uid, "Stable unique id (retries with the same uid do not duplicate)");
+    add->add_option("--uid", add_opts->uid,
+                    "Stable unique id (retries with the same uid do not duplicate)");
     add->add_flag("--public", add_opts->is_public, "Visible to every user (system mode)");
     add->callback([&cli, add_opts] { cli.exit_code = run_add(cli, *add_opts); });
 

@@ -15,7 +15,7 @@ struct ListOptions {
     bool past = false;
     bool tba = false;
     std::string tz;
-    CLI::Option *days_opt{};
+    CLI::Option* days_opt{};
 };
 
 /// The [from, to) window from the options, as `herald list --help` describes.
@@ -43,7 +43,8 @@ int run_list(Cli& cli, const ListOptions& o) {
     // --tz views the list from another zone: the window, all-day events and the second time column.
     if (!o.tz.empty()) cli.viewer = find_zone(o.tz, "--tz");
     auto [from, to] = window(cli, o);
-    Json params{{"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer->name()}};
+    Json params{
+        {"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer->name()}};
     if (!o.category.empty()) params["category"] = o.category;
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
@@ -61,8 +62,10 @@ int run_list(Cli& cli, const ListOptions& o) {
     }
     Json agenda = cli.conn().call("agenda", params);
     if (o.tba) {  // only the undated ("to be announced") events
-        if (cli.json) print_json(agenda["undated"]);
-        else std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
+        if (cli.json)
+            print_json(agenda["undated"]);
+        else
+            std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
         return Exit::ok;
     }
     if (!cli.json && o.format != "json") {
@@ -75,8 +78,8 @@ int run_list(Cli& cli, const ListOptions& o) {
     for (auto& e : agenda["undated"]) e["section"] = "undated", out.push_back(e);
     print_json(out);
     if (agenda.value("truncated", false))
-        std::fprintf(stderr, "herald: list capped at %zu of %lld occurrences (raise --limit)\n", o.limit,
-                     static_cast<long long>(agenda.value("total", 0)));
+        std::fprintf(stderr, "herald: list capped at %zu of %lld occurrences (raise --limit)\n",
+                     o.limit, static_cast<long long>(agenda.value("total", 0)));
     return Exit::ok;
 }
 
@@ -87,7 +90,8 @@ void register_list_command(CLI::App& app, Cli& cli) {
     auto* list = app.add_subcommand("list", "List events in a window (default: the next 30 days)");
     list->add_option("--from", o->from, "Start of the window (WHEN; default now)");
     list->add_option("--to", o->to, "End of the window (WHEN; a date means through that day)");
-    o->days_opt = list->add_option("--days", o->days, "Length of the window in days (default 30)")->check(CLI::Range(1, 36600));
+    o->days_opt = list->add_option("--days", o->days, "Length of the window in days (default 30)")
+                      ->check(CLI::Range(1, 36600));
     list->add_flag("--past", o->past, "The window ends now instead of starting now");
     list->add_option("--category,-c", o->category, "Only events in this category");
     list->add_option("--status", o->status, "Only confirmed, tentative or cancelled events")
@@ -95,7 +99,8 @@ void register_list_command(CLI::App& app, Cli& cli) {
     list->add_option("--text", o->text, "Only events whose text contains this");
     list->add_option("--tz", o->tz, "Show the list as seen from this IANA zone (default: yours)");
     list->add_flag("--tba", o->tba, "Only the undated events (date to be announced)");
-    list->add_option("--limit", o->limit, "Show at most N occurrences (the list says when it is capped)");
+    list->add_option("--limit", o->limit,
+                     "Show at most N occurrences (the list says when it is capped)");
     list->add_option("--format", o->format, "table (default), json (same as --json) or ics")
         ->check(CLI::IsMember({"table", "json", "ics"}));
     list->callback([&cli, o] { cli.exit_code = run_list(cli, *o); });

@@ -26,10 +26,11 @@ int run_until(Cli& cli, const std::vector<std::string>& words) {
         if (occ && (!best || occ->begin < best->begin)) best = occ;
     }
     if (!best)
-        throw HeraldError(ErrorCode::not_found,
-                          events.empty() ? "no event matches '" + query + "'"
-                                         : "no upcoming dated occurrence of the events matching '" + query + "'",
-                          "query");
+        throw HeraldError(
+            ErrorCode::not_found,
+            events.empty() ? "no event matches '" + query + "'"
+                           : "no upcoming dated occurrence of the events matching '" + query + "'",
+            "query");
     if (cli.json) {
         print_json({{"id", best->event->id},
                     {"title", best->event->title},
@@ -47,7 +48,8 @@ int run_until(Cli& cli, const std::vector<std::string>& words) {
 
 void register_until_command(CLI::App& app, Cli& cli) {
     auto words = std::make_shared<std::vector<std::string>>();
-    auto* until = app.add_subcommand("until", "How long until the next occurrence of the matching event");
+    auto* until =
+        app.add_subcommand("until", "How long until the next occurrence of the matching event");
     until->add_option("query", *words, "Words to search for (all must match)")->required();
     until->callback([&cli, words] { cli.exit_code = run_until(cli, *words); });
 }

@@ -24,7 +24,8 @@ struct WatchOptions {
 
 std::string reminder_line(const Json& r, const date::time_zone* viewer) {
     std::string line = "#" + std::to_string(r.value("id", 0)) + "  " +
-                       local_time_text(r.value("occurrence", ""), viewer) + "  " + r.value("title", "");
+                       local_time_text(r.value("occurrence", ""), viewer) + "  " +
+                       r.value("title", "");
     if (!r.value("location", "").empty()) line += " @ " + r.value("location", "");
     if (r.value("snoozed", false)) line += "  (snoozed)";
     return line;
@@ -38,8 +39,10 @@ void print_message(const Cli& cli, const std::string& method, const Json& p) {
     } else if (method == "reminder") {
         std::printf("Reminder %s\n", reminder_line(p, cli.viewer).c_str());
     } else if (method == "digest") {
-        std::printf("While heraldd was away, %lld reminders came due:\n", static_cast<long long>(p.value("count", 0)));
-        for (const auto& r : p["reminders"]) std::printf("  %s\n", reminder_line(r, cli.viewer).c_str());
+        std::printf("While heraldd was away, %lld reminders came due:\n",
+                    static_cast<long long>(p.value("count", 0)));
+        for (const auto& r : p["reminders"])
+            std::printf("  %s\n", reminder_line(r, cli.viewer).c_str());
     } else if (method == "change") {
         const Json& e = p["event"];
         std::string title = e.is_object() ? e.value("title", "") : p.value("title", "");
@@ -84,7 +87,8 @@ int run_watch(Cli& cli, WatchOptions& o) {
 
 void register_watch_command(CLI::App& app, Cli& cli) {
     auto o = std::make_shared<WatchOptions>();
-    auto* watch = app.add_subcommand("watch", "Print reminders as they fire (reconnects if heraldd restarts)");
+    auto* watch = app.add_subcommand(
+        "watch", "Print reminders as they fire (reconnects if heraldd restarts)");
     watch->add_flag("--changes", o->changes, "Also print added, changed and removed events");
     watch->add_option("--since", o->since, "Replay messages after this sequence number first");
     watch->add_option("--count", o->count, "Exit after this many messages");

@@ -80,9 +80,12 @@ Json Connection::call(std::string_view method, const Json& params) {
         if (!msg.contains("id")) continue;  // a notification for a subscriber
         if (msg.contains("error")) {
             const Json& err = msg["error"];
-            std::string field = err.contains("data") && err["data"].contains("field") ? err["data"]["field"].get<std::string>() : "";
+            std::string field = err.contains("data") && err["data"].contains("field")
+                                    ? err["data"]["field"].get<std::string>()
+                                    : "";
             if (msg["id"].is_null() || msg["id"] == id)
-                throw RpcError(err.value("code", -32603), err.value("message", "unknown error"), field);
+                throw RpcError(err.value("code", -32603), err.value("message", "unknown error"),
+                               field);
         }
         if (msg["id"] == id) return msg["result"];
     }

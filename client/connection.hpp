@@ -15,13 +15,13 @@ using Json = nlohmann::json;
 
 /// The daemon is not reachable (no socket, refused, or it hung up).
 class Unavailable : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// The daemon answered with a JSON-RPC error.
 class RpcError : public std::runtime_error {
-public:
+  public:
     /// Creates an error from the reply's code, message and data.field.
     RpcError(int code, const std::string& message, std::string field)
         : std::runtime_error(message), code_(code), field_(std::move(field)) {}
@@ -30,14 +30,14 @@ public:
     /// The field the error is about, or empty.
     const std::string& field() const { return field_; }
 
-private:
+  private:
     int code_;
     std::string field_;
 };
 
 /// One connection; requests are answered in order.
 class Connection {
-public:
+  public:
     /// Connects to the socket at `path`; throws Unavailable with advice when it cannot.
     explicit Connection(std::string path);
     ~Connection();
@@ -51,7 +51,7 @@ public:
     /// Sends a request without waiting; returns its id.
     int64_t send(std::string_view method, const Json& params);
 
-private:
+  private:
     std::optional<std::string> read_line(int timeout_ms);
 
     std::string path_;

@@ -20,7 +20,8 @@ const date::time_zone* viewer_zone() {
         try {
             return date::locate_zone(name);
         } catch (const std::exception&) {
-            std::fprintf(stderr, "herald: TZ=%s is not an IANA zone name; using the system zone\n", tz);
+            std::fprintf(stderr, "herald: TZ=%s is not an IANA zone name; using the system zone\n",
+                         tz);
         }
     }
     try {
@@ -34,12 +35,17 @@ int exit_for_rpc(int code) {
     switch (static_cast<ErrorCode>(code)) {
         case ErrorCode::invalid_params:
         case ErrorCode::invalid_time:
-        case ErrorCode::too_large: return Exit::data_error;
-        case ErrorCode::not_found: return Exit::not_found;
-        case ErrorCode::permission_denied: return Exit::no_permission;
+        case ErrorCode::too_large:
+            return Exit::data_error;
+        case ErrorCode::not_found:
+            return Exit::not_found;
+        case ErrorCode::permission_denied:
+            return Exit::no_permission;
         case ErrorCode::revision_conflict:
-        case ErrorCode::busy: return Exit::temp_fail;
-        default: return Exit::software;
+        case ErrorCode::busy:
+            return Exit::temp_fail;
+        default:
+            return Exit::software;
     }
 }
 
@@ -54,7 +60,8 @@ int main(int argc, char** argv) {
 
     CLI::App app{"herald - event schedule and reminders (client of heraldd)"};
     app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
-    app.add_option("--socket", cli.socket, "heraldd socket (default: $HERALD_SOCKET or the user socket)");
+    app.add_option("--socket", cli.socket,
+                   "heraldd socket (default: $HERALD_SOCKET or the user socket)");
     app.add_flag("--json", cli.json, "Machine-readable JSON output");
     app.require_subcommand(1);
     app.fallthrough();
@@ -75,11 +82,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return Exit::unavailable;
     } catch (const RpcError& e) {
-        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(), e.what());
+        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
+                     e.what());
         return exit_for_rpc(e.code());
     } catch (const HeraldError& e) {
-        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(), e.what());
-        return e.code() == ErrorCode::invalid_params ? Exit::usage : exit_for_rpc(static_cast<int>(e.code()));
+        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
+                     e.what());
+        return e.code() == ErrorCode::invalid_params ? Exit::usage
+                                                     : exit_for_rpc(static_cast<int>(e.code()));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return Exit::software;

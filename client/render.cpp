@@ -13,9 +13,13 @@ std::string pad(const std::string& s, size_t width) {
     return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-std::string hhmm(LocalTime t) { return date::format("%H:%M", date::floor<std::chrono::minutes>(t)); }
+std::string hhmm(LocalTime t) {
+    return date::format("%H:%M", date::floor<std::chrono::minutes>(t));
+}
 
-std::string weekday_date(LocalTime t) { return date::format("%a %Y-%m-%d", date::floor<date::days>(t)); }
+std::string weekday_date(LocalTime t) {
+    return date::format("%a %Y-%m-%d", date::floor<date::days>(t));
+}
 
 std::string title_of(const Json& e) {
     std::string title = e.value("title", "");
@@ -28,8 +32,10 @@ std::string imprecise_label(const Json& e) {
     std::string start = e.value("start", "");
     if (e.value("precision", "") == "month") {
         auto t = caltime_from_string(start, "", "start");
-        return date::format("%B %Y", date::year_month{date::year_month_day{date::floor<date::days>(t.local)}.year(),
-                                                      date::year_month_day{date::floor<date::days>(t.local)}.month()});
+        return date::format(
+            "%B %Y",
+            date::year_month{date::year_month_day{date::floor<date::days>(t.local)}.year(),
+                             date::year_month_day{date::floor<date::days>(t.local)}.month()});
     }
     return start;
 }
@@ -41,7 +47,8 @@ void table(std::string& out, const std::vector<std::vector<std::string>>& rows) 
         for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], display_width(r[i]));
     for (const auto& r : rows) {
         std::string line;
-        for (size_t i = 0; i < r.size(); ++i) line += i + 1 == r.size() ? r[i] : pad(r[i], widths[i]) + "  ";
+        for (size_t i = 0; i < r.size(); ++i)
+            line += i + 1 == r.size() ? r[i] : pad(r[i], widths[i]) + "  ";
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + "\n";
     }
@@ -50,7 +57,8 @@ void table(std::string& out, const std::vector<std::vector<std::string>>& rows) 
 }  // namespace
 
 size_t display_width(std::string_view s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 WhenText when_text(const Json& occ, const date::time_zone* viewer) {
@@ -62,7 +70,8 @@ WhenText when_text(const Json& occ, const date::time_zone* viewer) {
         WhenText w{weekday_date(local), hhmm(local)};
         if (tz.empty()) return w;  // floating: already the viewer's time
         w.time += " " + zone_abbrev(begin, zone);
-        if (zone->name() != viewer->name() && utc_offset_at(zone, begin) != utc_offset_at(viewer, begin)) {
+        if (zone->name() != viewer->name() &&
+            utc_offset_at(zone, begin) != utc_offset_at(viewer, begin)) {
             LocalTime mine = to_local(begin, viewer);
             w.time += " · " + hhmm(mine) + " " + zone_abbrev(begin, viewer);
             if (date::floor<date::days>(mine) != date::floor<date::days>(local))
@@ -70,9 +79,11 @@ WhenText when_text(const Json& occ, const date::time_zone* viewer) {
         }
         return w;
     }
-    auto start = caltime_from_string(occ.value("occurrence_local", occ.value("start", "")), "", "start");
+    auto start =
+        caltime_from_string(occ.value("occurrence_local", occ.value("start", "")), "", "start");
     WhenText w{weekday_date(start.local), "all day"};
-    if (!occ["end"].is_null() && occ.value("end", "") != occ.value("start", "")) w.time = "until " + occ.value("end", "");
+    if (!occ["end"].is_null() && occ.value("end", "") != occ.value("start", ""))
+        w.time = "until " + occ.value("end", "");
     return w;
 }
 
@@ -81,25 +92,31 @@ std::string render_agenda(const Json& agenda, const date::time_zone* viewer) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& occ : agenda["occurrences"]) {
         WhenText w = when_text(occ, viewer);
-        rows.push_back({"#" + std::to_string(occ.value("id", 0)), w.date, w.time, title_of(occ), occ.value("location", "")});
+        rows.push_back({"#" + std::to_string(occ.value("id", 0)), w.date, w.time, title_of(occ),
+                        occ.value("location", "")});
     }
-    if (rows.empty()) out += "No events from " + agenda.value("from", "") + " to " + agenda.value("to", "") + ".\n";
+    if (rows.empty())
+        out +=
+            "No events from " + agenda.value("from", "") + " to " + agenda.value("to", "") + ".\n";
     table(out, rows);
     if (agenda.value("truncated", false))
-        out += "… " + std::to_string(agenda.value("total", size_t{0}) - agenda["occurrences"].size()) +
+        out += "… " +
+               std::to_string(agenda.value("total", size_t{0}) - agenda["occurrences"].size()) +
                " more not shown (raise --limit)\n";
     if (!agenda["imprecise"].empty()) {
         out += "\nDate not fixed:\n";
         rows.clear();
         for (const auto& e : agenda["imprecise"])
-            rows.push_back({"#" + std::to_string(e.value("id", 0)), imprecise_label(e), title_of(e), e.value("location", "")});
+            rows.push_back({"#" + std::to_string(e.value("id", 0)), imprecise_label(e), title_of(e),
+                            e.value("location", "")});
         table(out, rows);
     }
     if (!agenda["undated"].empty()) {
         out += "\nTo be announced:\n";
         rows.clear();
         for (const auto& e : agenda["undated"])
-            rows.push_back({"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
+            rows.push_back(
+                {"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
         table(out, rows);
     }
     return out;
@@ -109,7 +126,9 @@ std::string render_tba(const Json& undated) {
     if (undated.empty()) return "No events to be announced.\n";
     std::string out = "To be announced:\n";
     std::vector<std::vector<std::string>> rows;
-    for (const auto& e : undated) rows.push_back({"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
+    for (const auto& e : undated)
+        rows.push_back(
+            {"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
     table(out, rows);
     return out;
 }
@@ -119,7 +138,8 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     auto line = [&](const char* label, const std::string& value) {
         if (!value.empty()) out += pad(label, 12) + value + "\n";
     };
-    line("id", std::to_string(e.value("id", 0)) + " (revision " + std::to_string(e.value("revision", 0)) + ")");
+    line("id", std::to_string(e.value("id", 0)) + " (revision " +
+                   std::to_string(e.value("revision", 0)) + ")");
     line("title", e.value("title", ""));
     std::string when;
     if (e["start"].is_null()) {
@@ -128,16 +148,19 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
         Json occ = e;
         std::string tz = e.value("tz", "");
         auto start = caltime_from_string(e.value("start", ""), tz, "start");
-        occ["occurrence_start"] = format_instant(resolve_local(start.local, tz.empty() ? viewer : find_zone(tz)));
+        occ["occurrence_start"] =
+            format_instant(resolve_local(start.local, tz.empty() ? viewer : find_zone(tz)));
         WhenText w = when_text(occ, viewer);
         when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + tz);
     } else if (e.value("precision", "") == "day") {
-        when = weekday_date(caltime_from_string(e.value("start", ""), "", "start").local) + ", all day";
+        when = weekday_date(caltime_from_string(e.value("start", ""), "", "start").local) +
+               ", all day";
     } else {
         when = imprecise_label(e) + " (" + e.value("precision", "") + " precision, date not fixed)";
     }
     line("when", when);
-    if (!e["end"].is_null()) line("end", e.value("end", "") + (e.contains("end_tz") ? " " + e.value("end_tz", "") : ""));
+    if (!e["end"].is_null())
+        line("end", e.value("end", "") + (e.contains("end_tz") ? " " + e.value("end_tz", "") : ""));
     if (!e["duration"].is_null()) line("duration", e.value("duration", ""));
     if (!e.value("rrule", "").empty()) line("repeats", e.value("rrule", ""));
     line("location", e.value("location", ""));
@@ -148,7 +171,11 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     line("source", e.value("source", ""));
     line("url", e.value("url", ""));
     std::string alarms;
-    for (const auto& a : e["alarms"]) alarms += (alarms.empty() ? "" : ", ") + (a.contains("at") ? a.value("at", "") : a.value("trigger", "") + " from " + a.value("related", "start"));
+    for (const auto& a : e["alarms"])
+        alarms +=
+            (alarms.empty() ? "" : ", ") +
+            (a.contains("at") ? a.value("at", "")
+                              : a.value("trigger", "") + " from " + a.value("related", "start"));
     line("alarms", alarms);
     line("uid", e.value("uid", ""));
     if (!e.value("description", "").empty()) out += "\n" + e.value("description", "") + "\n";

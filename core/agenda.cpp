@@ -16,7 +16,9 @@ std::string lower(std::string_view s) {
 }
 
 bool contains_text(const Event& e, const std::string& needle) {
-    auto has = [&](const std::string& field) { return lower(field).find(needle) != std::string::npos; };
+    auto has = [&](const std::string& field) {
+        return lower(field).find(needle) != std::string::npos;
+    };
     if (has(e.title) || has(e.description) || has(e.location) || has(e.source)) return true;
     return std::any_of(e.categories.begin(), e.categories.end(), has);
 }
@@ -37,7 +39,8 @@ bool matches_filters(const Event& e, const AgendaQuery& q) {
     return q.text.empty() || contains_text(e, lower(q.text));
 }
 
-std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to, const date::time_zone* viewer) {
+std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
+                                       const date::time_zone* viewer) {
     std::vector<Occurrence> out;
     auto span = event_span(e, viewer);
     if (!span) return out;
@@ -50,16 +53,21 @@ std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
     // DST gap takes resolve_local's RFC 5545 rule (moved forward by the gap: 02:30 → 03:30) and
     // keeps its nominal local start as its identity (occurrence_local).
     const date::time_zone* zone = e.start.tz.empty() ? viewer : find_zone(e.start.tz);
-    const Seconds length = span->end - span->begin;  // RFC 5545: every instance lasts as long as the first
-    const date::days slack{2};                        // covers any UTC offset and DST gap
+    const Seconds length =
+        span->end - span->begin;  // RFC 5545: every instance lasts as long as the first
+    const date::days slack{2};    // covers any UTC offset and DST gap
     LocalTime lo = to_local(from - length, zone) - slack;
     LocalTime hi = to_local(to, zone) + slack;
     for (LocalTime local : expand_local(e, lo, hi)) {
         CalTime start = e.start;
         start.local = local;
         Span s{resolve_local(local, zone), {}};
-        if (e.start.timed()) s.end = s.begin + length;
-        else s.end = resolve_local(local + (period_end(e.start) - e.start.local) + (e.end ? e.end->local - e.start.local : Seconds{0}), zone);
+        if (e.start.timed())
+            s.end = s.begin + length;
+        else
+            s.end = resolve_local(local + (period_end(e.start) - e.start.local) +
+                                      (e.end ? e.end->local - e.start.local : Seconds{0}),
+                                  zone);
         if (!overlaps(s, from, to)) continue;
         // A whole skipped day (Pacific/Apia 2011-12-30) shifts onto the next day's instance: the
         // instance that really is at that wall time wins, so nothing is listed twice.
@@ -79,23 +87,28 @@ Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q) 
                 break;
             case Precision::year:
             case Precision::month:
-                if (overlaps(span_of(e.start, q.viewer), q.from, q.to)) agenda.imprecise.push_back(&e);
+                if (overlaps(span_of(e.start, q.viewer), q.from, q.to))
+                    agenda.imprecise.push_back(&e);
                 break;
             default:
-                for (auto& occ : occurrences_in(e, q.from, q.to, q.viewer)) agenda.dated.push_back(occ);
+                for (auto& occ : occurrences_in(e, q.from, q.to, q.viewer))
+                    agenda.dated.push_back(occ);
         }
     }
-    std::sort(agenda.dated.begin(), agenda.dated.end(), [](const Occurrence& a, const Occurrence& b) {
-        return a.begin != b.begin ? a.begin < b.begin : a.event->id < b.event->id;
-    });
+    std::sort(agenda.dated.begin(), agenda.dated.end(),
+              [](const Occurrence& a, const Occurrence& b) {
+                  return a.begin != b.begin ? a.begin < b.begin : a.event->id < b.event->id;
+              });
     auto by_start = [](const Event* a, const Event* b) {
         return a->start.local != b->start.local ? a->start.local < b->start.local : a->id < b->id;
     };
     std::sort(agenda.imprecise.begin(), agenda.imprecise.end(), by_start);
-    std::sort(agenda.undated.begin(), agenda.undated.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    std::sort(agenda.undated.begin(), agenda.undated.end(),
+              [](auto* a, auto* b) { return a->id < b->id; });
     agenda.total = agenda.dated.size();
     size_t first = std::min(q.offset, agenda.dated.size());
-    agenda.dated.erase(agenda.dated.begin(), agenda.dated.begin() + static_cast<std::ptrdiff_t>(first));
+    agenda.dated.erase(agenda.dated.begin(),
+                       agenda.dated.begin() + static_cast<std::ptrdiff_t>(first));
     if (q.limit > 0 && agenda.dated.size() > q.limit) {
         agenda.dated.resize(q.limit);
         agenda.truncated = true;

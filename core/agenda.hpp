@@ -25,12 +25,13 @@ struct AgendaQuery {
 /// One instance of an event in the window.
 struct Occurrence {
     const Event* event = nullptr;
-    Instant begin{};   ///< first instant of the occurrence
-    Instant end{};     ///< end instant (== begin for an instant event)
-    CalTime start;     ///< the occurrence's start as a calendar value in the event's zone
+    Instant begin{};  ///< first instant of the occurrence
+    Instant end{};    ///< end instant (== begin for an instant event)
+    CalTime start;    ///< the occurrence's start as a calendar value in the event's zone
 };
 
-/// The answer: dated occurrences sorted by start, imprecise events overlapping the window, undated ones.
+/// The answer: dated occurrences sorted by start, imprecise events overlapping the window, undated
+/// ones.
 struct Agenda {
     std::vector<Occurrence> dated;
     std::vector<const Event*> imprecise;  ///< year/month precision overlapping the window
@@ -43,7 +44,8 @@ struct Agenda {
 bool matches_filters(const Event& e, const AgendaQuery& q);
 
 /// The occurrences of one event that overlap [from, to).
-std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to, const date::time_zone* viewer);
+std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
+                                       const date::time_zone* viewer);
 
 /// Builds the agenda from candidate events (any superset of those in the window).
 Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q);

@@ -8,14 +8,15 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::string_view, 5> kStateNames{"pending", "fired", "acknowledged", "snoozed", "missed"};
+constexpr std::array<std::string_view, 5> kStateNames{"pending", "fired", "acknowledged", "snoozed",
+                                                      "missed"};
 // Why 400 years: far enough for any yearly anniversary, bounded so a search always ends.
 constexpr Seconds kHorizon{400LL * 366 * 86400};
 constexpr Seconds kFirstWindow{86400};
 
 /// The smallest due >= not_before among the occurrences of [lo, hi).
-std::optional<AlarmOccurrence> best_in(const Event& e, size_t index, Instant lo, Instant hi, Instant not_before,
-                                       const date::time_zone* viewer) {
+std::optional<AlarmOccurrence> best_in(const Event& e, size_t index, Instant lo, Instant hi,
+                                       Instant not_before, const date::time_zone* viewer) {
     std::optional<AlarmOccurrence> best;
     for (const auto& occ : occurrences_in(e, lo, hi, viewer)) {
         Instant due = alarm_due(e.alarms[index], occ);
@@ -34,26 +35,34 @@ bool alarms_can_fire(const Event& e) {
 
 void require_fixed_date(const Event& e, std::string_view field) {
     if (alarms_can_fire(e)) return;
-    std::string when = e.start.dated() ? "is only known as " + format_caltime(e.start) + " (" +
-                                             std::string(to_string(e.start.precision)) + " precision)"
-                                       : "is to be announced";
-    bad_time(std::string(field), "the date of event " + std::to_string(e.id) + " is not fixed: it " + when +
+    std::string when = e.start.dated()
+                           ? "is only known as " + format_caltime(e.start) + " (" +
+                                 std::string(to_string(e.start.precision)) + " precision)"
+                           : "is to be announced";
+    bad_time(std::string(field), "the date of event " + std::to_string(e.id) +
+                                     " is not fixed: it " + when +
                                      "; its alarms wait until a precise date or time is set");
 }
 
 Instant alarm_due(const Alarm& a, const Occurrence& occ) {
     switch (a.related) {
-        case Alarm::Related::absolute: return a.at;
-        case Alarm::Related::end: return occ.end + a.offset;
-        case Alarm::Related::start: break;
+        case Alarm::Related::absolute:
+            return a.at;
+        case Alarm::Related::end:
+            return occ.end + a.offset;
+        case Alarm::Related::start:
+            break;
     }
     return occ.begin + a.offset;
 }
 
-std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index, Instant not_before,
+std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index,
+                                                     Instant not_before,
                                                      const date::time_zone* viewer) {
     require_fixed_date(e);
-    if (index >= e.alarms.size()) bad_param("alarm", "event " + std::to_string(e.id) + " has no alarm " + std::to_string(index));
+    if (index >= e.alarms.size())
+        bad_param("alarm",
+                  "event " + std::to_string(e.id) + " has no alarm " + std::to_string(index));
     const Alarm& a = e.alarms[index];
     auto span = event_span(e, viewer);
     if (!span) return std::nullopt;
@@ -66,9 +75,11 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
     // end is exactly there still overlaps the window.
     Instant lo = not_before - a.offset - Seconds{1};
     Instant limit = lo + kHorizon;
-    if (e.rrule.empty() && e.rdates.empty()) return best_in(e, index, lo, limit, not_before, viewer);
-    // Recurring: widen the window until an occurrence qualifies, then look once more over everything
-    // up to that candidate's anchor, so an overlapping longer occurrence cannot be skipped.
+    if (e.rrule.empty() && e.rdates.empty())
+        return best_in(e, index, lo, limit, not_before, viewer);
+    // Recurring: widen the window until an occurrence qualifies, then look once more over
+    // everything up to that candidate's anchor, so an overlapping longer occurrence cannot be
+    // skipped.
     for (Seconds width = kFirstWindow; lo + width <= limit + kFirstWindow; width *= 2) {
         auto found = best_in(e, index, lo, lo + width, not_before, viewer);
         if (found) {
@@ -80,7 +91,8 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
     return std::nullopt;
 }
 
-std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before, const date::time_zone* viewer) {
+std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before,
+                                          const date::time_zone* viewer) {
     if (!alarms_can_fire(e)) return std::nullopt;
     std::optional<AlarmOccurrence> best;
     for (size_t i = 0; i < e.alarms.size(); ++i) {
@@ -90,7 +102,9 @@ std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before, co
     return best;
 }
 
-std::string_view to_string(AlarmState s) { return kStateNames[static_cast<size_t>(s)]; }
+std::string_view to_string(AlarmState s) {
+    return kStateNames[static_cast<size_t>(s)];
+}
 
 std::optional<AlarmState> alarm_state_from_string(std::string_view s) {
     auto it = std::find(kStateNames.begin(), kStateNames.end(), s);
@@ -98,13 +112,18 @@ std::optional<AlarmState> alarm_state_from_string(std::string_view s) {
     return static_cast<AlarmState>(it - kStateNames.begin());
 }
 
-AlarmState acknowledge(AlarmState) { return AlarmState::acknowledged; }
+AlarmState acknowledge(AlarmState) {
+    return AlarmState::acknowledged;
+}
 
 Instant check_snooze(AlarmState s, Instant until, Instant now) {
-    if (s == AlarmState::pending) bad_param("id", "this alarm has not fired yet; only a fired alarm can be snoozed");
-    if (s == AlarmState::acknowledged) bad_param("id", "this alarm was acknowledged; it cannot be snoozed any more");
+    if (s == AlarmState::pending)
+        bad_param("id", "this alarm has not fired yet; only a fired alarm can be snoozed");
+    if (s == AlarmState::acknowledged)
+        bad_param("id", "this alarm was acknowledged; it cannot be snoozed any more");
     if (until <= now)
-        bad_time("until", "snooze until " + format_instant(until) + " is not in the future (now " + format_instant(now) + ")");
+        bad_time("until", "snooze until " + format_instant(until) + " is not in the future (now " +
+                              format_instant(now) + ")");
     return until;
 }
 
@@ -117,10 +136,12 @@ CatchUp catch_up(Instant due, Instant now, Seconds window) {
     return now - due <= window ? CatchUp::deliver : CatchUp::missed;
 }
 
-CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds window, size_t digest_threshold) {
+CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds window,
+                          size_t digest_threshold) {
     CatchUpPlan plan;
     for (size_t i = 0; i < due.size(); ++i)
-        (catch_up(due[i], now, window) == CatchUp::deliver ? plan.deliver : plan.missed).push_back(i);
+        (catch_up(due[i], now, window) == CatchUp::deliver ? plan.deliver : plan.missed)
+            .push_back(i);
     plan.digest = plan.deliver.size() > digest_threshold;
     return plan;
 }

@@ -35,12 +35,14 @@ Instant alarm_due(const Alarm& a, const Occurrence& occ);
 /// The first occurrence of alarm `index` of `e` due at or after `not_before`, expanding the
 /// event's occurrences through occurrences_in (so recurring events repeat their alarms); nullopt
 /// when there is none. Throws invalid_time when the event's date is not fixed.
-std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index, Instant not_before,
+std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index,
+                                                     Instant not_before,
                                                      const date::time_zone* viewer);
 
 /// The earliest alarm occurrence of any alarm of `e` due at or after `not_before` (ties: lowest
 /// alarm index); nullopt when none, including for events whose date is not fixed.
-std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before, const date::time_zone* viewer);
+std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before,
+                                          const date::time_zone* viewer);
 
 /// Delivery state of an alarm occurrence in the ledger.
 enum class AlarmState { pending, fired, acknowledged, snoozed, missed };

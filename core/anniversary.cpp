@@ -15,7 +15,8 @@ bool has_anniversary_placeholder(const std::string& title) {
 }
 
 int years_between(const CalTime& first, const CalTime& occurrence) {
-    date::year_month_day a{date::floor<date::days>(first.local)}, b{date::floor<date::days>(occurrence.local)};
+    date::year_month_day a{date::floor<date::days>(first.local)},
+        b{date::floor<date::days>(occurrence.local)};
     int years = static_cast<int>(b.year()) - static_cast<int>(a.year());
     if (date::month_day{b.month(), b.day()} < date::month_day{a.month(), a.day()}) --years;
     return years;
@@ -26,14 +27,18 @@ std::string ordinal(int n) {
     const int last = last_two % 10;
     const char* suffix = "th";
     if (last_two < 11 || last_two > 13) {
-        if (last == 1) suffix = "st";
-        else if (last == 2) suffix = "nd";
-        else if (last == 3) suffix = "rd";
+        if (last == 1)
+            suffix = "st";
+        else if (last == 2)
+            suffix = "nd";
+        else if (last == 3)
+            suffix = "rd";
     }
     return std::to_string(n) + suffix;
 }
 
-ExpandedTitle expand_title(const std::string& title, const CalTime& first, const CalTime& occurrence) {
+ExpandedTitle expand_title(const std::string& title, const CalTime& first,
+                           const CalTime& occurrence) {
     ExpandedTitle out{title, std::nullopt};
     if (!has_anniversary_placeholder(title)) return out;
     int n = years_between(first, occurrence);

@@ -1,6 +1,7 @@
 #pragma once
 /// Anniversary titles: `{n}` and `{ordinal}` in a title count the whole years since the event's
-/// first occurrence ("{ordinal} anniversary" on 2022-01-26 of a 1992-01-26 event → "30th anniversary").
+/// first occurrence ("{ordinal} anniversary" on 2022-01-26 of a 1992-01-26 event → "30th
+/// anniversary").
 
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ std::string ordinal(int n);
 /// Fills `{n}` and `{ordinal}` in `title` for the occurrence starting at `occurrence`.
 /// Policy: the first occurrence itself is year 0 and shows "0"/"0th", so the count is never
 /// shifted and `n` in JSON always equals the years elapsed.
-ExpandedTitle expand_title(const std::string& title, const CalTime& first, const CalTime& occurrence);
+ExpandedTitle expand_title(const std::string& title, const CalTime& first,
+                           const CalTime& occurrence);
 
 }  // namespace herald

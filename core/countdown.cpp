@@ -6,7 +6,8 @@
 namespace herald {
 namespace {
 
-const Instant kEnd = Instant{date::sys_days{date::year{9999} / 12 / 31}} + date::days{1} - Seconds{1};
+const Instant kEnd =
+    Instant{date::sys_days{date::year{9999} / 12 / 31}} + date::days{1} - Seconds{1};
 
 /// The zone an occurrence's date is read in: the event's own zone, or the viewer's for
 /// all-day and floating events.
@@ -16,8 +17,10 @@ const date::time_zone* zone_of(const Occurrence& occ, const date::time_zone* vie
 
 }  // namespace
 
-std::optional<Occurrence> next_occurrence(const Event& e, Instant now, const date::time_zone* viewer) {
-    if (e.start.precision != Precision::day && e.start.precision != Precision::minute) return std::nullopt;
+std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
+                                          const date::time_zone* viewer) {
+    if (e.start.precision != Precision::day && e.start.precision != Precision::minute)
+        return std::nullopt;
     // Growing windows: the work stays proportional to the occurrences near `now`.
     Seconds span = date::days{32};
     for (Instant from = now; from < kEnd; from += span, span *= 8) {
@@ -41,14 +44,17 @@ int64_t days_until(const Occurrence& occ, Instant now, const date::time_zone* vi
 std::string countdown_text(const Occurrence& occ, Instant now, const date::time_zone* viewer) {
     std::string title = expand_title(occ.event->title, occ.event->start, occ.start).title;
     const int64_t days = days_until(occ, now, viewer);
-    std::string when = days == 0 ? "today" : days == 1 ? "tomorrow" : std::to_string(days) + " days";
+    std::string when = days == 0   ? "today"
+                       : days == 1 ? "tomorrow"
+                                   : std::to_string(days) + " days";
     if (occ.begin <= now && occ.end > now) when = "now";
     auto day = date::floor<date::days>(occ.start.local);
     std::string text = title + ": " + when + ", " + date::format("%A %Y-%m-%d", day);
     if (occ.event->start.timed()) {
         const auto* zone = zone_of(occ, viewer);
-        text += date::format(" %H:%M ", date::floor<std::chrono::minutes>(to_local(occ.begin, zone))) +
-                zone_abbrev(occ.begin, zone);
+        text +=
+            date::format(" %H:%M ", date::floor<std::chrono::minutes>(to_local(occ.begin, zone))) +
+            zone_abbrev(occ.begin, zone);
     }
     return text;
 }

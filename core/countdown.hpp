@@ -10,7 +10,8 @@ namespace herald {
 
 /// The first occurrence of `e` that has not ended at `now` (an instant event: not before `now`);
 /// nullopt when there is none up to 9999-12-31 or the event has no exact date.
-std::optional<Occurrence> next_occurrence(const Event& e, Instant now, const date::time_zone* viewer);
+std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
+                                          const date::time_zone* viewer);
 
 /// Whole calendar days from `now`'s date to the occurrence's date, both in `viewer`.
 int64_t days_until(const Occurrence& occ, Instant now, const date::time_zone* viewer);

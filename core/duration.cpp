@@ -9,8 +9,9 @@
 namespace herald {
 
 Seconds parse_duration(std::string_view text, std::string_view field) {
-    const std::string expected = "expected an RFC 5545 duration such as -P1D, -PT15M, PT1H30M or P1W, got '" +
-                                 std::string(text) + "'";
+    const std::string expected =
+        "expected an RFC 5545 duration such as -P1D, -PT15M, PT1H30M or P1W, got '" +
+        std::string(text) + "'";
     std::string_view s = text;
     int sign = 1;
     if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
@@ -27,7 +28,8 @@ Seconds parse_duration(std::string_view text, std::string_view field) {
             if (in_time || rank == 0) bad_param(std::string(field), expected);
             in_time = true;
             s.remove_prefix(1);
-            if (s.empty()) bad_param(std::string(field), expected);  // "T" needs an H, M or S after it
+            if (s.empty())
+                bad_param(std::string(field), expected);  // "T" needs an H, M or S after it
             continue;
         }
         size_t n = 0;
@@ -39,7 +41,8 @@ Seconds parse_duration(std::string_view text, std::string_view field) {
         if (n == 0 || n == s.size()) bad_param(std::string(field), expected);
         char unit = s[n];
         s.remove_prefix(n + 1);
-        // RFC 5545: a week stands alone; otherwise D, then (after T) H, M, S in order, each at most once.
+        // RFC 5545: a week stands alone; otherwise D, then (after T) H, M, S in order, each at most
+        // once.
         constexpr std::string_view kUnits = "WDHMS";
         constexpr int64_t kScale[] = {7 * 86400, 86400, 3600, 60, 1};
         const size_t found = kUnits.find(unit);
@@ -57,7 +60,8 @@ Seconds parse_duration(std::string_view text, std::string_view field) {
 
 Seconds parse_human_duration(std::string_view text, std::string_view field) {
     std::string_view s = text;
-    if (!s.empty() && (s[0] == 'P' || ((s[0] == '-' || s[0] == '+') && s.size() > 1 && s[1] == 'P')))
+    if (!s.empty() &&
+        (s[0] == 'P' || ((s[0] == '-' || s[0] == '+') && s.size() > 1 && s[1] == 'P')))
         return parse_duration(text, field);
     const std::string expected = "cannot read the duration '" + std::string(text) +
                                  "': expected forms like 15m, 1h30m, 2d, 1w, 90s or PT15M";
@@ -66,16 +70,28 @@ Seconds parse_human_duration(std::string_view text, std::string_view field) {
     while (!s.empty()) {
         size_t n = 0;
         int64_t value = 0;
-        while (n < s.size() && n < 9 && std::isdigit(static_cast<unsigned char>(s[n]))) value = value * 10 + (s[n++] - '0');
+        while (n < s.size() && n < 9 && std::isdigit(static_cast<unsigned char>(s[n])))
+            value = value * 10 + (s[n++] - '0');
         if (n == 0 || n == s.size()) bad_param(std::string(field), expected);
         int64_t scale = 0;
         switch (s[n]) {
-            case 'w': scale = 7 * 86400; break;
-            case 'd': scale = 86400; break;
-            case 'h': scale = 3600; break;
-            case 'm': scale = 60; break;
-            case 's': scale = 1; break;
-            default: bad_param(std::string(field), expected);
+            case 'w':
+                scale = 7 * 86400;
+                break;
+            case 'd':
+                scale = 86400;
+                break;
+            case 'h':
+                scale = 3600;
+                break;
+            case 'm':
+                scale = 60;
+                break;
+            case 's':
+                scale = 1;
+                break;
+            default:
+                bad_param(std::string(field), expected);
         }
         total += value * scale;
         s.remove_prefix(n + 1);

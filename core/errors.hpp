@@ -28,7 +28,7 @@ std::string_view error_kind(ErrorCode code);
 
 /// An error a person can act on: which field was wrong and what was expected.
 class HeraldError : public std::runtime_error {
-public:
+  public:
     /// Creates an error with a code, a message and optionally the offending field.
     HeraldError(ErrorCode code, std::string message, std::string field = {})
         : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
@@ -37,7 +37,7 @@ public:
     /// The request field the error is about, or empty.
     const std::string& field() const noexcept { return field_; }
 
-private:
+  private:
     ErrorCode code_;
     std::string field_;
 };

@@ -47,10 +47,10 @@ struct Event {
     int64_t revision = 0;
     Instant created{};
     Instant updated{};
-    CalTime start;                  ///< precision none = undated ("to be announced")
-    std::optional<CalTime> end;     ///< same kind as start; an all-day end is the last day, inclusive
+    CalTime start;               ///< precision none = undated ("to be announced")
+    std::optional<CalTime> end;  ///< same kind as start; an all-day end is the last day, inclusive
     std::optional<Seconds> duration;  ///< alternative to end for timed events
-    std::string rrule;              ///< RFC 5545 RRULE value, empty when not recurring
+    std::string rrule;                ///< RFC 5545 RRULE value, empty when not recurring
     std::vector<CalTime> exdates;
     std::vector<CalTime> rdates;
     std::vector<Alarm> alarms;

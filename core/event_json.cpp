@@ -9,16 +9,17 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::string_view, 8> kReadOnly{"id", "revision", "owner", "created", "updated",
-                                                    "precision", "all_day", "end_tz_effective"};
+constexpr std::array<std::string_view, 8> kReadOnly{
+    "id", "revision", "owner", "created", "updated", "precision", "all_day", "end_tz_effective"};
 constexpr std::array<std::string_view, 18> kWritable{
-    "uid",   "title",    "description", "location", "url",    "source",  "categories",
-    "status", "visibility", "start",    "tz",       "end",    "end_tz",  "duration",
-    "rrule", "exdates",  "rdates",      "alarms"};
+    "uid",        "title",    "description", "location", "url",    "source",
+    "categories", "status",   "visibility",  "start",    "tz",     "end",
+    "end_tz",     "duration", "rrule",       "exdates",  "rdates", "alarms"};
 
 const std::string& get_string(const Json& j, const char* key, std::string_view field_prefix = {}) {
     const Json& v = j.at(key);
-    if (!v.is_string()) bad_param(std::string(field_prefix) + key, std::string(key) + " must be a string");
+    if (!v.is_string())
+        bad_param(std::string(field_prefix) + key, std::string(key) + " must be a string");
     return v.get_ref<const std::string&>();
 }
 
@@ -56,8 +57,9 @@ Json caltime_list_json(const std::vector<CalTime>& list) {
 CalTime caltime_from_string(std::string_view text, std::string_view tz, std::string_view field) {
     auto parsed = parse_iso(text, field);
     if (!parsed)
-        bad_time(std::string(field), "cannot read '" + std::string(text) +
-                                         "': expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
+        bad_time(std::string(field),
+                 "cannot read '" + std::string(text) +
+                     "': expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
     CalTime t = parsed->value;
     if (parsed->offset) {
         // An explicit offset pins the instant; keep it as UTC unless a zone was named.
@@ -72,10 +74,13 @@ CalTime caltime_from_string(std::string_view text, std::string_view tz, std::str
 
 Alarm alarm_from_json(const Json& j, std::string_view field) {
     const std::string f(field);
-    if (!j.is_object()) bad_param(f, "an alarm must be an object such as {\"trigger\":\"-PT15M\"} or {\"at\":\"...Z\"}");
+    if (!j.is_object())
+        bad_param(
+            f, "an alarm must be an object such as {\"trigger\":\"-PT15M\"} or {\"at\":\"...Z\"}");
     for (const auto& [key, _] : j.items())
         if (key != "trigger" && key != "related" && key != "at")
-            bad_param(f + "." + key, "unknown alarm field '" + key + "': expected trigger, related or at");
+            bad_param(f + "." + key,
+                      "unknown alarm field '" + key + "': expected trigger, related or at");
     Alarm a;
     if (j.contains("at")) {
         if (j.contains("trigger")) bad_param(f, "an alarm has either trigger or at, not both");
@@ -83,18 +88,23 @@ Alarm alarm_from_json(const Json& j, std::string_view field) {
         a.at = parse_instant(get_string(j, "at", f + "."), f + ".at");
         return a;
     }
-    if (!j.contains("trigger")) bad_param(f, "an alarm needs trigger (e.g. -PT15M) or at (an instant)");
+    if (!j.contains("trigger"))
+        bad_param(f, "an alarm needs trigger (e.g. -PT15M) or at (an instant)");
     a.offset = parse_duration(get_string(j, "trigger", f + "."), f + ".trigger");
     std::string related = opt_string(j, "related");
-    if (related.empty() || related == "start") a.related = Alarm::Related::start;
-    else if (related == "end") a.related = Alarm::Related::end;
-    else bad_param(f + ".related", "related must be \"start\" or \"end\"");
+    if (related.empty() || related == "start")
+        a.related = Alarm::Related::start;
+    else if (related == "end")
+        a.related = Alarm::Related::end;
+    else
+        bad_param(f + ".related", "related must be \"start\" or \"end\"");
     return a;
 }
 
 Json to_json(const Alarm& a) {
     if (a.related == Alarm::Related::absolute) return {{"at", format_instant(a.at)}};
-    return {{"trigger", format_duration(a.offset)}, {"related", a.related == Alarm::Related::end ? "end" : "start"}};
+    return {{"trigger", format_duration(a.offset)},
+            {"related", a.related == Alarm::Related::end ? "end" : "start"}};
 }
 
 Json to_json(const Event& e) {
@@ -132,7 +142,9 @@ Event event_from_json(const Json& j) {
     for (const auto& [key, _] : j.items()) {
         bool known = std::find(kWritable.begin(), kWritable.end(), key) != kWritable.end() ||
                      std::find(kReadOnly.begin(), kReadOnly.end(), key) != kReadOnly.end();
-        if (!known) bad_param(key, "unknown event field '" + key + "'; see docs/protocol.md for the event fields");
+        if (!known)
+            bad_param(key, "unknown event field '" + key +
+                               "'; see docs/protocol.md for the event fields");
     }
     Event e;
     e.uid = opt_string(j, "uid");
@@ -143,24 +155,37 @@ Event event_from_json(const Json& j) {
     e.source = opt_string(j, "source");
     e.categories = string_list(j, "categories");
     std::string status = opt_string(j, "status");
-    if (status.empty() || status == "confirmed") e.status = Status::confirmed;
-    else if (status == "tentative") e.status = Status::tentative;
-    else if (status == "cancelled") e.status = Status::cancelled;
-    else bad_param("status", "status must be confirmed, tentative or cancelled");
+    if (status.empty() || status == "confirmed")
+        e.status = Status::confirmed;
+    else if (status == "tentative")
+        e.status = Status::tentative;
+    else if (status == "cancelled")
+        e.status = Status::cancelled;
+    else
+        bad_param("status", "status must be confirmed, tentative or cancelled");
     std::string visibility = opt_string(j, "visibility");
-    if (visibility.empty() || visibility == "private") e.visibility = Visibility::private_;
-    else if (visibility == "public") e.visibility = Visibility::public_;
-    else bad_param("visibility", "visibility must be private or public");
+    if (visibility.empty() || visibility == "private")
+        e.visibility = Visibility::private_;
+    else if (visibility == "public")
+        e.visibility = Visibility::public_;
+    else
+        bad_param("visibility", "visibility must be private or public");
     std::string tz = opt_string(j, "tz");
     if (!tz.empty()) find_zone(tz, "tz");
-    if (!j.contains("start")) bad_param("start", "start is required: a date, a date-time, YYYY, YYYY-MM, or null for undated");
-    if (!j.at("start").is_null()) e.start = caltime_from_string(get_string(j, "start"), tz, "start");
-    else if (!tz.empty()) bad_time("tz", "an undated event (start null) cannot have a time zone");
+    if (!j.contains("start"))
+        bad_param("start",
+                  "start is required: a date, a date-time, YYYY, YYYY-MM, or null for undated");
+    if (!j.at("start").is_null())
+        e.start = caltime_from_string(get_string(j, "start"), tz, "start");
+    else if (!tz.empty())
+        bad_time("tz", "an undated event (start null) cannot have a time zone");
     if (!opt_string(j, "end").empty()) {
         std::string end_tz = j.contains("end_tz") ? opt_string(j, "end_tz") : e.start.tz;
-        e.end = caltime_from_string(get_string(j, "end"), end_tz.empty() ? e.start.tz : end_tz, "end");
+        e.end =
+            caltime_from_string(get_string(j, "end"), end_tz.empty() ? e.start.tz : end_tz, "end");
     }
-    if (std::string d = opt_string(j, "duration"); !d.empty()) e.duration = parse_duration(d, "duration");
+    if (std::string d = opt_string(j, "duration"); !d.empty())
+        e.duration = parse_duration(d, "duration");
     e.rrule = opt_string(j, "rrule");
     e.exdates = caltime_list(j, "exdates", e.start.tz);
     e.rdates = caltime_list(j, "rdates", e.start.tz);
@@ -184,10 +209,13 @@ Event apply_changes(const Event& base, const Json& changes) {
     }
     // Clearing start makes the event undated, and an undated event has no zone: drop the old one
     // unless the caller sent a tz too (then event_from_json reports it).
-    if (changes.contains("start") && changes.at("start").is_null() && !changes.contains("tz")) merged["tz"] = "";
+    if (changes.contains("start") && changes.at("start").is_null() && !changes.contains("tz"))
+        merged["tz"] = "";
     // A zone change alone re-zones the existing local start (and end, unless its zone was given).
-    if (changes.contains("tz") && !changes.contains("end_tz") && base.end) merged["end_tz"] = merged["tz"];
-    else if (base.end && base.end->tz != base.start.tz && !changes.contains("end_tz")) merged["end_tz"] = base.end->tz;
+    if (changes.contains("tz") && !changes.contains("end_tz") && base.end)
+        merged["end_tz"] = merged["tz"];
+    else if (base.end && base.end->tz != base.start.tz && !changes.contains("end_tz"))
+        merged["end_tz"] = base.end->tz;
     Event e = event_from_json(merged);
     e.id = base.id;
     e.owner = base.owner;

@@ -17,10 +17,12 @@ Json to_json(const Event& e);
 /// Does not validate() the result.
 Event event_from_json(const Json& j);
 
-/// Applies a partial update (`changes` keys replace the event's; null clears) and returns the result.
+/// Applies a partial update (`changes` keys replace the event's; null clears) and returns the
+/// result.
 Event apply_changes(const Event& base, const Json& changes);
 
-/// Reads a calendar value from its string form ("2023", "2025-06-06", "2022-12-24T14:40") and a zone.
+/// Reads a calendar value from its string form ("2023", "2025-06-06", "2022-12-24T14:40") and a
+/// zone.
 CalTime caltime_from_string(std::string_view text, std::string_view tz, std::string_view field);
 
 /// Reads an alarm object ({"trigger":"-PT15M","related":"start"} or {"at":"...Z"}).

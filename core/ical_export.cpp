@@ -12,11 +12,19 @@ namespace {
 
 constexpr int kOpenEndedYear = 2037;  // how far a VTIMEZONE reaches for never-ending rules
 
-std::string stamp(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
-std::string local_stamp(LocalTime t) { return date::format("%Y%m%dT%H%M%S", t); }
-std::string day_stamp(LocalTime t) { return date::format("%Y%m%d", date::floor<date::days>(t)); }
+std::string stamp(Instant t) {
+    return date::format("%Y%m%dT%H%M%SZ", t);
+}
+std::string local_stamp(LocalTime t) {
+    return date::format("%Y%m%dT%H%M%S", t);
+}
+std::string day_stamp(LocalTime t) {
+    return date::format("%Y%m%d", date::floor<date::days>(t));
+}
 
-bool is_utc(const std::string& tz) { return tz == "UTC"; }
+bool is_utc(const std::string& tz) {
+    return tz == "UTC";
+}
 
 /// ";VALUE=DATE:20250606", ";TZID=Asia/Tokyo:20221224T144000", ":20250606T090000Z" or floating.
 std::string value_of(const CalTime& t) {
@@ -35,7 +43,9 @@ std::string offset_text(Seconds off) {
     return out;
 }
 
-int year_of(LocalTime t) { return static_cast<int>(date::year_month_day{date::floor<date::days>(t)}.year()); }
+int year_of(LocalTime t) {
+    return static_cast<int>(date::year_month_day{date::floor<date::days>(t)}.year());
+}
 
 /// VTIMEZONE for `zone` covering [first_year, last_year]: one observance per transition.
 std::string vtimezone(const std::string& name, int first_year, int last_year) {
@@ -44,7 +54,8 @@ std::string vtimezone(const std::string& name, int first_year, int last_year) {
     auto observance = [&](const date::sys_info& info, Seconds from, LocalTime start) {
         std::string kind = info.save != std::chrono::minutes{0} ? "DAYLIGHT" : "STANDARD";
         out += ical_fold("BEGIN:" + kind) + ical_fold("DTSTART:" + local_stamp(start)) +
-               ical_fold("TZOFFSETFROM:" + offset_text(from)) + ical_fold("TZOFFSETTO:" + offset_text(info.offset)) +
+               ical_fold("TZOFFSETFROM:" + offset_text(from)) +
+               ical_fold("TZOFFSETTO:" + offset_text(info.offset)) +
                ical_fold("TZNAME:" + ical_escape_text(info.abbrev)) + ical_fold("END:" + kind);
     };
     Instant begin = date::sys_days{date::year{first_year} / 1 / 1};
@@ -80,7 +91,8 @@ struct Override {
     CalTime rid;
 };
 
-std::optional<Override> as_override(const Event& e, const std::map<std::string, const Event*>& by_uid) {
+std::optional<Override> as_override(const Event& e,
+                                    const std::map<std::string, const Event*>& by_uid) {
     auto hash = e.uid.rfind('#');
     if (hash == std::string::npos) return std::nullopt;
     auto m = by_uid.find(e.uid.substr(0, hash));
@@ -89,7 +101,8 @@ std::optional<Override> as_override(const Event& e, const std::map<std::string, 
     if (key.size() != 8 && (key.size() != 15 || key[8] != 'T')) return std::nullopt;
     // "YYYYMMDD[THHMMSS]" → ISO form for parse_iso.
     std::string iso = key.substr(0, 4) + "-" + key.substr(4, 2) + "-" + key.substr(6, 2);
-    if (key.size() == 15) iso += "T" + key.substr(9, 2) + ":" + key.substr(11, 2) + ":" + key.substr(13, 2);
+    if (key.size() == 15)
+        iso += "T" + key.substr(9, 2) + ":" + key.substr(11, 2) + ":" + key.substr(13, 2);
     try {
         auto parsed = parse_iso(iso, "uid");
         if (!parsed || parsed->offset) return std::nullopt;
@@ -106,9 +119,12 @@ std::string alarm_lines(const Event& e) {
     for (const auto& a : e.alarms) {
         out += ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
                ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
-        if (a.related == Alarm::Related::absolute) out += ical_fold("TRIGGER;VALUE=DATE-TIME:" + stamp(a.at));
-        else if (a.related == Alarm::Related::end) out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
-        else out += ical_fold("TRIGGER:" + format_duration(a.offset));
+        if (a.related == Alarm::Related::absolute)
+            out += ical_fold("TRIGGER;VALUE=DATE-TIME:" + stamp(a.at));
+        else if (a.related == Alarm::Related::end)
+            out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
+        else
+            out += ical_fold("TRIGGER:" + format_duration(a.offset));
         out += ical_fold("END:VALARM");
     }
     return out;
@@ -133,13 +149,14 @@ std::string time_lines(const Event& e) {
     return out;
 }
 
-std::string event_lines(const Event& e, const std::optional<Override>& ov, const std::set<std::string>& skip_exdates,
-                        Instant now) {
+std::string event_lines(const Event& e, const std::optional<Override>& ov,
+                        const std::set<std::string>& skip_exdates, Instant now) {
     std::string out = ical_fold("BEGIN:VEVENT");
     out += ical_fold("UID:" + (ov ? ov->master : e.uid));
     out += ical_fold("DTSTAMP:" + stamp(now));
     if (e.created.time_since_epoch().count() > 0) out += ical_fold("CREATED:" + stamp(e.created));
-    if (e.updated.time_since_epoch().count() > 0) out += ical_fold("LAST-MODIFIED:" + stamp(e.updated));
+    if (e.updated.time_since_epoch().count() > 0)
+        out += ical_fold("LAST-MODIFIED:" + stamp(e.updated));
     if (ov) out += ical_fold("RECURRENCE-ID" + value_of(ov->rid));
     out += time_lines(e);
     if (!e.rrule.empty()) out += ical_fold("RRULE:" + e.rrule);
@@ -149,7 +166,8 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov, const
     out += ical_fold("SUMMARY:" + ical_escape_text(e.title));
     std::string description = e.description;
     bool imprecise = e.start.precision != Precision::day && e.start.precision != Precision::minute;
-    if (imprecise) description += (description.empty() ? "" : "\n\n") + precision_note(e.start.precision);
+    if (imprecise)
+        description += (description.empty() ? "" : "\n\n") + precision_note(e.start.precision);
     if (!description.empty()) out += ical_fold("DESCRIPTION:" + ical_escape_text(description));
     if (!e.location.empty()) out += ical_fold("LOCATION:" + ical_escape_text(e.location));
     if (!e.url.empty()) out += ical_fold("URL:" + e.url);
@@ -161,9 +179,11 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov, const
     out += ical_fold(std::string("STATUS:") + (e.status == Status::tentative   ? "TENTATIVE"
                                                : e.status == Status::cancelled ? "CANCELLED"
                                                                                : "CONFIRMED"));
-    out += ical_fold(std::string("CLASS:") + (e.visibility == Visibility::public_ ? "PUBLIC" : "PRIVATE"));
+    out += ical_fold(std::string("CLASS:") +
+                     (e.visibility == Visibility::public_ ? "PUBLIC" : "PRIVATE"));
     if (!e.source.empty()) out += ical_fold("X-HERALD-SOURCE:" + ical_escape_text(e.source));
-    if (imprecise) out += ical_fold("X-HERALD-PRECISION:" + std::string(to_string(e.start.precision)));
+    if (imprecise)
+        out += ical_fold("X-HERALD-PRECISION:" + std::string(to_string(e.start.precision)));
     return out + alarm_lines(e) + ical_fold("END:VEVENT");
 }
 
@@ -171,10 +191,14 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov, const
 
 std::string precision_note(Precision p) {
     switch (p) {
-        case Precision::year: return "[Herald: only the year is known; the day shown is a placeholder.]";
-        case Precision::month: return "[Herald: only the month is known; the day shown is a placeholder.]";
-        case Precision::none: return "[Herald: the date is to be announced.]";
-        default: return {};
+        case Precision::year:
+            return "[Herald: only the year is known; the day shown is a placeholder.]";
+        case Precision::month:
+            return "[Herald: only the month is known; the day shown is a placeholder.]";
+        case Precision::none:
+            return "[Herald: the date is to be announced.]";
+        default:
+            return {};
     }
 }
 
@@ -183,12 +207,22 @@ std::string ical_escape_text(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case ';': out += "\\;"; break;
-            case ',': out += "\\,"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case ';':
+                out += "\\;";
+                break;
+            case ',':
+                out += "\\,";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -215,7 +249,8 @@ std::string export_ical(const std::vector<Event>& events, Instant now) {
     std::map<std::string, const Event*> by_uid;
     for (const auto& e : events) by_uid[e.uid] = &e;
     std::map<std::string, ZoneRange> zones;
-    std::map<std::string, std::set<std::string>> overridden;  // master uid -> exdates replaced by overrides
+    std::map<std::string, std::set<std::string>>
+        overridden;  // master uid -> exdates replaced by overrides
     std::vector<std::optional<Override>> overrides;
     for (const auto& e : events) {
         bool open = !e.rrule.empty() && e.rrule.find("UNTIL=") == std::string::npos &&
@@ -225,15 +260,18 @@ std::string export_ical(const std::vector<Event>& events, Instant now) {
         for (const auto& x : e.exdates) note_zone(zones, x, false);
         for (const auto& r : e.rdates) note_zone(zones, r, false);
         overrides.push_back(as_override(e, by_uid));
-        if (overrides.back()) overridden[overrides.back()->master].insert(format_caltime(overrides.back()->rid));
+        if (overrides.back())
+            overridden[overrides.back()->master].insert(format_caltime(overrides.back()->rid));
     }
     std::string out = ical_fold("BEGIN:VCALENDAR") + ical_fold("VERSION:2.0") +
-                      ical_fold("PRODID:-//Herald//Herald " HERALD_VERSION "//EN") + ical_fold("CALSCALE:GREGORIAN");
+                      ical_fold("PRODID:-//Herald//Herald " HERALD_VERSION "//EN") +
+                      ical_fold("CALSCALE:GREGORIAN");
     for (const auto& [name, range] : zones) out += vtimezone(name, range.first, range.last);
     static const std::set<std::string> none;
     for (size_t i = 0; i < events.size(); ++i) {
         auto it = overridden.find(events[i].uid);
-        out += event_lines(events[i], overrides[i], it == overridden.end() ? none : it->second, now);
+        out +=
+            event_lines(events[i], overrides[i], it == overridden.end() ? none : it->second, now);
     }
     return out + ical_fold("END:VCALENDAR");
 }

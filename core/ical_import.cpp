@@ -18,34 +18,38 @@ using CompPtr = std::unique_ptr<icalcomponent, decltype(&icalcomponent_free)>;
 
 // Properties whose bad values make the event unusable (others are ignored when libical cannot
 // parse them, as calendar apps do).
-constexpr std::string_view kUsed[] = {"DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "RDATE",
-                                      "RECURRENCE-ID", "TRIGGER", "UID", "SUMMARY", "STATUS", "CLASS"};
+constexpr std::string_view kUsed[] = {"DTSTART", "DTEND",   "DURATION",      "RRULE",
+                                      "EXDATE",  "RDATE",   "RECURRENCE-ID", "TRIGGER",
+                                      "UID",     "SUMMARY", "STATUS",        "CLASS"};
 
 void check_libical_errors(icalcomponent* c) {
-    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY); p != nullptr;
-         p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+         p != nullptr; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
         std::string msg = icalproperty_get_xlicerror(p);
         for (auto used : kUsed)
             if (msg.find(" " + std::string(used) + " property") != std::string::npos)
                 bad_param(std::string(used), msg);
     }
-    for (icalcomponent* sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); sub != nullptr;
-         sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+    for (icalcomponent* sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
+         sub != nullptr; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
         check_libical_errors(sub);
 }
 
-std::string text_of(const char* s) { return s == nullptr ? std::string() : std::string(s); }
+std::string text_of(const char* s) {
+    return s == nullptr ? std::string() : std::string(s);
+}
 
 std::optional<std::string> param(icalproperty* p, icalparameter_kind kind) {
     icalparameter* prm = icalproperty_get_first_parameter(p, kind);
     if (prm == nullptr) return std::nullopt;
-    const char* v = kind == ICAL_TZID_PARAMETER ? icalparameter_get_tzid(prm) : icalparameter_get_xvalue(prm);
+    const char* v =
+        kind == ICAL_TZID_PARAMETER ? icalparameter_get_tzid(prm) : icalparameter_get_xvalue(prm);
     return text_of(v);
 }
 
 /// Reads one VEVENT into an event (plus its RECURRENCE-ID, if an override).
 class Reader {
-public:
+  public:
     explicit Reader(TzidResolver& zones) : zones_(zones) {}
 
     struct Result {
@@ -78,31 +82,39 @@ public:
         date::year_month_day ymd{date::year{tt.year}, date::month{static_cast<unsigned>(tt.month)},
                                  date::day{static_cast<unsigned>(tt.day)}};
         if (!ymd.ok())
-            bad_time(field, std::string(field) + " names " + date::format("%Y-%m-%d", ymd) + ", which does not exist");
+            bad_time(field, std::string(field) + " names " + date::format("%Y-%m-%d", ymd) +
+                                ", which does not exist");
         CalTime t;
         t.local = LocalTime{date::local_days{ymd}};
         if (tt.is_date) {
             t.precision = Precision::day;
             return t;
         }
-        if (tt.hour < 0 || tt.hour > 23 || tt.minute < 0 || tt.minute > 59 || tt.second < 0 || tt.second > 60)
+        if (tt.hour < 0 || tt.hour > 23 || tt.minute < 0 || tt.minute > 59 || tt.second < 0 ||
+            tt.second > 60)
             bad_time(field, std::string(field) + " has an impossible time of day");
         t.precision = Precision::minute;
-        t.local += std::chrono::hours{tt.hour} + std::chrono::minutes{tt.minute} + Seconds{std::min(tt.second, 59)};
-        if (icaltime_is_utc(tt)) t.tz = "UTC";
-        else if (auto tzid = param(p, ICAL_TZID_PARAMETER)) t.tz = zones_.resolve(*tzid);
+        t.local += std::chrono::hours{tt.hour} + std::chrono::minutes{tt.minute} +
+                   Seconds{std::min(tt.second, 59)};
+        if (icaltime_is_utc(tt))
+            t.tz = "UTC";
+        else if (auto tzid = param(p, ICAL_TZID_PARAMETER))
+            t.tz = zones_.resolve(*tzid);
         return t;
     }
 
-private:
+  private:
     void read_properties(icalcomponent* c, Event& e) {
         for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != nullptr;
              p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
             switch (icalproperty_isa(p)) {
-                case ICAL_URL_PROPERTY: e.url = text_of(icalproperty_get_url(p)); break;
+                case ICAL_URL_PROPERTY:
+                    e.url = text_of(icalproperty_get_url(p));
+                    break;
                 case ICAL_CATEGORIES_PROPERTY: {
                     std::string cat = text_of(icalproperty_get_categories(p));
-                    if (!cat.empty() && std::find(e.categories.begin(), e.categories.end(), cat) == e.categories.end())
+                    if (!cat.empty() && std::find(e.categories.begin(), e.categories.end(), cat) ==
+                                            e.categories.end())
                         e.categories.push_back(cat);
                     break;
                 }
@@ -115,15 +127,18 @@ private:
                 }
                 case ICAL_CLASS_PROPERTY:
                     // Why: only an explicit PUBLIC is shared; anything else stays with its owner.
-                    e.visibility = icalproperty_get_class(p) == ICAL_CLASS_PUBLIC ? Visibility::public_
-                                                                                   : Visibility::private_;
+                    e.visibility = icalproperty_get_class(p) == ICAL_CLASS_PUBLIC
+                                       ? Visibility::public_
+                                       : Visibility::private_;
                     break;
                 case ICAL_X_PROPERTY: {
                     std::string name = text_of(icalproperty_get_x_name(p));
-                    if (name == "X-HERALD-SOURCE") e.source = text_of(icalvalue_get_x(icalproperty_get_value(p)));
+                    if (name == "X-HERALD-SOURCE")
+                        e.source = text_of(icalvalue_get_x(icalproperty_get_value(p)));
                     break;
                 }
-                default: break;
+                default:
+                    break;
             }
         }
     }
@@ -134,14 +149,18 @@ private:
         e.start = caltime(start, icalproperty_get_dtstart(start), "DTSTART");
         if (icalproperty* end = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY)) {
             CalTime t = caltime(end, icalproperty_get_dtend(end), "DTEND");
-            if (t.timed() != e.start.timed()) bad_time("DTEND", "DTEND must have the same value type as DTSTART");
-            if (!t.timed()) t.local -= date::days{1};  // DTEND is exclusive; our end is the last day
+            if (t.timed() != e.start.timed())
+                bad_time("DTEND", "DTEND must have the same value type as DTSTART");
+            if (!t.timed())
+                t.local -= date::days{1};  // DTEND is exclusive; our end is the last day
             if (t.timed() && t.tz.empty() != e.start.tz.empty())
                 bad_time("DTEND", "DTEND and DTSTART must both be floating or both have a zone");
             if (t.local < e.start.local && t.tz == e.start.tz)
-                bad_time("DTEND", "DTEND " + format_caltime(t) + " is before DTSTART " + format_caltime(e.start));
+                bad_time("DTEND", "DTEND " + format_caltime(t) + " is before DTSTART " +
+                                      format_caltime(e.start));
             if (t != e.start) e.end = t;
-        } else if (icalproperty* dur = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
+        } else if (icalproperty* dur =
+                       icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
             Seconds d{icaldurationtype_as_int(icalproperty_get_duration(dur))};
             if (d.count() < 0) bad_param("DURATION", "DURATION must not be negative");
             if (e.start.timed()) {
@@ -156,7 +175,8 @@ private:
 
     CalTime in_zone_of(const CalTime& t, const CalTime& start) {
         if (!t.timed() || !start.timed() || t.tz == start.tz || t.tz.empty() || start.tz.empty()) {
-            if (start.dated() && !start.timed() && t.timed()) {  // a date-time exception to a date event
+            if (start.dated() && !start.timed() &&
+                t.timed()) {  // a date-time exception to a date event
                 CalTime d = t;
                 d.precision = Precision::day;
                 d.local = date::floor<date::days>(t.local);
@@ -175,13 +195,14 @@ private:
             icalrecurrencetype rule = icalproperty_get_rrule(p);
             e.rrule = text_of(icalrecurrencetype_as_string(&rule));
         }
-        for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p != nullptr;
-             p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
+        for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY);
+             p != nullptr; p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
             CalTime t = in_zone_of(caltime(p, icalproperty_get_exdate(p), "EXDATE"), e.start);
-            if (std::find(e.exdates.begin(), e.exdates.end(), t) == e.exdates.end()) e.exdates.push_back(t);
+            if (std::find(e.exdates.begin(), e.exdates.end(), t) == e.exdates.end())
+                e.exdates.push_back(t);
         }
-        for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p != nullptr;
-             p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
+        for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY);
+             p != nullptr; p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
             icaldatetimeperiodtype v = icalproperty_get_rdate(p);
             icaltimetype tt = icaltime_is_null_time(v.time) ? v.period.start : v.time;
             e.rdates.push_back(in_zone_of(caltime(p, tt, "RDATE"), e.start));
@@ -191,11 +212,12 @@ private:
     }
 
     void read_alarms(icalcomponent* c, Event& e) {
-        for (icalcomponent* a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT); a != nullptr;
-             a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
+        for (icalcomponent* a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+             a != nullptr; a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
             icalproperty* action = icalcomponent_get_first_property(a, ICAL_ACTION_PROPERTY);
             auto kind = action ? icalproperty_get_action(action) : ICAL_ACTION_DISPLAY;
-            if (kind != ICAL_ACTION_DISPLAY && kind != ICAL_ACTION_AUDIO) continue;  // EMAIL, PROCEDURE: not ours
+            if (kind != ICAL_ACTION_DISPLAY && kind != ICAL_ACTION_AUDIO)
+                continue;  // EMAIL, PROCEDURE: not ours
             icalproperty* trig = icalcomponent_get_first_property(a, ICAL_TRIGGER_PROPERTY);
             if (trig == nullptr) bad_param("TRIGGER", "a VALARM has no TRIGGER");
             icaltriggertype t = icalproperty_get_trigger(trig);
@@ -207,11 +229,13 @@ private:
             } else {
                 alarm.offset = Seconds{icaldurationtype_as_int(t.duration)};
                 icalparameter* rel = icalproperty_get_first_parameter(trig, ICAL_RELATED_PARAMETER);
-                alarm.related = rel && icalparameter_get_related(rel) == ICAL_RELATED_END ? Alarm::Related::end
-                                                                                          : Alarm::Related::start;
+                alarm.related = rel && icalparameter_get_related(rel) == ICAL_RELATED_END
+                                    ? Alarm::Related::end
+                                    : Alarm::Related::start;
             }
             // Why dedupe: some exporters repeat one reminder per notification channel.
-            if (std::find(e.alarms.begin(), e.alarms.end(), alarm) == e.alarms.end()) e.alarms.push_back(alarm);
+            if (std::find(e.alarms.begin(), e.alarms.end(), alarm) == e.alarms.end())
+                e.alarms.push_back(alarm);
         }
     }
 
@@ -222,11 +246,15 @@ private:
             if (text_of(icalproperty_get_x_name(p)) == "X-HERALD-PRECISION")
                 value = text_of(icalvalue_get_x(icalproperty_get_value(p)));
         auto precision = precision_from_string(value);
-        if (value.empty() || !precision || *precision == Precision::day || *precision == Precision::minute) return;
+        if (value.empty() || !precision || *precision == Precision::day ||
+            *precision == Precision::minute)
+            return;
         std::string note = precision_note(*precision);
-        if (e.description == note) e.description.clear();
+        if (e.description == note)
+            e.description.clear();
         else if (e.description.size() > note.size() + 2 &&
-                 e.description.compare(e.description.size() - note.size() - 2, std::string::npos, "\n\n" + note) == 0)
+                 e.description.compare(e.description.size() - note.size() - 2, std::string::npos,
+                                       "\n\n" + note) == 0)
             e.description.resize(e.description.size() - note.size() - 2);
         e.end.reset();
         e.duration.reset();
@@ -235,11 +263,12 @@ private:
             return;
         }
         date::year_month_day ymd{date::floor<date::days>(e.start.local)};
-        if (!e.start.dated()) bad_param("X-HERALD-PRECISION", "X-HERALD-PRECISION " + value + " needs a DTSTART");
+        if (!e.start.dated())
+            bad_param("X-HERALD-PRECISION", "X-HERALD-PRECISION " + value + " needs a DTSTART");
         e.start.tz.clear();
         e.start.precision = *precision;
-        e.start.local = LocalTime{date::local_days{*precision == Precision::year ? ymd.year() / 1 / 1
-                                                                                  : ymd.year() / ymd.month() / 1}};
+        e.start.local = LocalTime{date::local_days{
+            *precision == Precision::year ? ymd.year() / 1 / 1 : ymd.year() / ymd.month() / 1}};
     }
 
     TzidResolver& zones_;
@@ -264,13 +293,16 @@ struct Pending {
 IcalImport import_ical(std::string_view text, const IcalImportOptions& options) {
     IcalScan scan = scan_ical(text, options.scan);
     if (!scan.saw_calendar)
-        bad_param("ics", "not an iCalendar file: expected BEGIN:VCALENDAR ... END:VCALENDAR (RFC 5545)");
+        bad_param("ics",
+                  "not an iCalendar file: expected BEGIN:VCALENDAR ... END:VCALENDAR (RFC 5545)");
     IcalImport out;
     out.problems = std::move(scan.problems);
     out.problems_dropped = scan.problems_dropped;
     auto problem = [&](size_t line, std::string uid, std::string reason) {
-        if (out.problems.size() >= options.scan.max_problems) ++out.problems_dropped;
-        else out.problems.push_back({line, std::move(uid), std::move(reason)});
+        if (out.problems.size() >= options.scan.max_problems)
+            ++out.problems_dropped;
+        else
+            out.problems.push_back({line, std::move(uid), std::move(reason)});
     };
     TzidResolver zones;
     for (const auto& b : scan.blocks) {
@@ -305,7 +337,8 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
         try {
             auto r = reader.read(comp.get());
             if (r.event.uid.empty())
-                bad_param("UID", "VEVENT has no UID; every event needs one so re-imports update it");
+                bad_param("UID",
+                          "VEVENT has no UID; every event needs one so re-imports update it");
             pending.push_back({std::move(r.event), r.rid, b.line});
         } catch (const HeraldError& e) {
             problem(b.line, uid, (e.field().empty() ? "" : e.field() + ": ") + e.what());
@@ -318,7 +351,8 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
             if (masters.count(pending[i].event.uid)) {
                 problem(pending[i].line, pending[i].event.uid,
                         "UID: the same UID is used by the event at line " +
-                            std::to_string(pending[masters[pending[i].event.uid]].line) + "; this one is skipped");
+                            std::to_string(pending[masters[pending[i].event.uid]].line) +
+                            "; this one is skipped");
                 pending[i].line = 0;
             } else {
                 masters[pending[i].event.uid] = i;
@@ -333,8 +367,10 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
             CalTime ex = rid;
             if (ex.timed() && master.start.timed() && !ex.tz.empty() && !master.start.tz.empty() &&
                 ex.tz != master.start.tz)
-                ex = CalTime{Precision::minute, to_local(resolve_local(ex.local, find_zone(ex.tz)), find_zone(master.start.tz)),
-                             master.start.tz};
+                ex = CalTime{
+                    Precision::minute,
+                    to_local(resolve_local(ex.local, find_zone(ex.tz)), find_zone(master.start.tz)),
+                    master.start.tz};
             if (std::find(master.exdates.begin(), master.exdates.end(), ex) == master.exdates.end())
                 master.exdates.push_back(ex);
             rid = ex;

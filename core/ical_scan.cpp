@@ -22,12 +22,12 @@ std::string upper(std::string_view s) {
 
 // Why these: a BEGIN of one of them inside an open component means its END was lost.
 bool is_top_level_kind(const std::string& k) {
-    return k == "VEVENT" || k == "VTODO" || k == "VJOURNAL" || k == "VFREEBUSY" || k == "VTIMEZONE" ||
-           k == "VCALENDAR";
+    return k == "VEVENT" || k == "VTODO" || k == "VJOURNAL" || k == "VFREEBUSY" ||
+           k == "VTIMEZONE" || k == "VCALENDAR";
 }
 
 class Scanner {
-public:
+  public:
     Scanner(std::string_view text, const IcalScanLimits& limits) : text_(text), limits_(limits) {}
 
     IcalScan run() {
@@ -40,15 +40,17 @@ public:
             ++line_no_;
             line_start_ = pos;
             line_end_ = nl == std::string_view::npos ? text_.size() : nl + 1;
-            if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) continuation(line);
-            else content_line(line);
+            if (!line.empty() && (line[0] == ' ' || line[0] == '\t'))
+                continuation(line);
+            else
+                content_line(line);
             pos = line_end_;
         }
         finish();
         return std::move(out_);
     }
 
-private:
+  private:
     void problem(size_t line, std::string reason) {
         if (out_.problems.size() >= limits_.max_problems) {
             ++out_.problems_dropped;
@@ -71,8 +73,10 @@ private:
         reported_long_ = true;
         std::string why = "line " + std::to_string(logical_line_) + " is longer than " +
                           std::to_string(limits_.max_line) + " bytes";
-        if (open_) spoil(why);
-        else problem(logical_line_, why + "; ignored");
+        if (open_)
+            spoil(why);
+        else
+            problem(logical_line_, why + "; ignored");
     }
 
     void content_line(std::string_view line) {
@@ -80,8 +84,10 @@ private:
         logical_len_ = line.size();
         reported_long_ = false;
         check_length();
-        if (iequals_prefix(line, "BEGIN:")) begin(upper(line.substr(6)));
-        else if (iequals_prefix(line, "END:")) end(upper(line.substr(4)));
+        if (iequals_prefix(line, "BEGIN:"))
+            begin(upper(line.substr(6)));
+        else if (iequals_prefix(line, "END:"))
+            end(upper(line.substr(4)));
     }
 
     void start_block(const std::string& kind) {
@@ -90,7 +96,8 @@ private:
         block_start_ = line_start_;
         stack_.assign(1, kind);
         overflow_ = 0;
-        if (!in_calendar_) block_.error = "BEGIN:" + kind + " outside BEGIN:VCALENDAR ... END:VCALENDAR";
+        if (!in_calendar_)
+            block_.error = "BEGIN:" + kind + " outside BEGIN:VCALENDAR ... END:VCALENDAR";
     }
 
     void close_block(size_t end_offset) {
@@ -111,16 +118,18 @@ private:
             return;
         }
         if (is_top_level_kind(kind)) {
-            spoil("no END:" + stack_.front() + " before BEGIN:" + kind + " at line " + std::to_string(line_no_) +
-                  " (truncated component?)");
+            spoil("no END:" + stack_.front() + " before BEGIN:" + kind + " at line " +
+                  std::to_string(line_no_) + " (truncated component?)");
             close_block(line_start_);
-            if (kind == "VCALENDAR") problem(line_no_, "BEGIN:VCALENDAR inside another VCALENDAR");
-            else start_block(kind);
+            if (kind == "VCALENDAR")
+                problem(line_no_, "BEGIN:VCALENDAR inside another VCALENDAR");
+            else
+                start_block(kind);
             return;
         }
         if (stack_.size() >= limits_.max_depth) {
-            spoil("components nested deeper than " + std::to_string(limits_.max_depth) + " levels at line " +
-                  std::to_string(line_no_));
+            spoil("components nested deeper than " + std::to_string(limits_.max_depth) +
+                  " levels at line " + std::to_string(line_no_));
             ++overflow_;
             return;
         }
@@ -129,8 +138,10 @@ private:
 
     void end(const std::string& kind) {
         if (!open_) {
-            if (kind == "VCALENDAR" && in_calendar_) in_calendar_ = false;
-            else problem(line_no_, "END:" + kind + " without a matching BEGIN:" + kind);
+            if (kind == "VCALENDAR" && in_calendar_)
+                in_calendar_ = false;
+            else
+                problem(line_no_, "END:" + kind + " without a matching BEGIN:" + kind);
             return;
         }
         if (overflow_ > 0) {
@@ -140,24 +151,27 @@ private:
         auto it = std::find(stack_.rbegin(), stack_.rend(), kind);
         if (it == stack_.rend()) {
             if (kind == "VCALENDAR") {
-                spoil("no END:" + stack_.front() + " before END:VCALENDAR at line " + std::to_string(line_no_));
+                spoil("no END:" + stack_.front() + " before END:VCALENDAR at line " +
+                      std::to_string(line_no_));
                 close_block(line_start_);
                 in_calendar_ = false;
                 return;
             }
-            spoil("END:" + kind + " at line " + std::to_string(line_no_) + " does not match BEGIN:" + stack_.back());
+            spoil("END:" + kind + " at line " + std::to_string(line_no_) +
+                  " does not match BEGIN:" + stack_.back());
             return;
         }
         if (it != stack_.rbegin())
-            spoil("END:" + kind + " at line " + std::to_string(line_no_) + " closes " + kind + " but BEGIN:" +
-                  stack_.back() + " is still open");
+            spoil("END:" + kind + " at line " + std::to_string(line_no_) + " closes " + kind +
+                  " but BEGIN:" + stack_.back() + " is still open");
         stack_.erase(std::prev(it.base()), stack_.end());
         if (stack_.empty()) close_block(line_end_);
     }
 
     void finish() {
         if (open_) {
-            spoil("the file ends inside " + block_.kind + " (no END:" + block_.kind + "; truncated?)");
+            spoil("the file ends inside " + block_.kind + " (no END:" + block_.kind +
+                  "; truncated?)");
             close_block(text_.size());
         }
         if (in_calendar_) problem(line_no_, "the file ends without END:VCALENDAR (truncated?)");
@@ -179,7 +193,9 @@ private:
 
 }  // namespace
 
-IcalScan scan_ical(std::string_view text, const IcalScanLimits& limits) { return Scanner(text, limits).run(); }
+IcalScan scan_ical(std::string_view text, const IcalScanLimits& limits) {
+    return Scanner(text, limits).run();
+}
 
 std::string find_uid(std::string_view t) {
     size_t pos = 0;
@@ -190,8 +206,8 @@ std::string find_uid(std::string_view t) {
         if (iequals_prefix(line, "UID:") || iequals_prefix(line, "UID;")) {
             std::string uid(line.substr(line.find(':') + 1));
             // Unfold continuation lines; UIDs are short, so cap what we collect.
-            while (nl != std::string_view::npos && nl + 1 < t.size() && (t[nl + 1] == ' ' || t[nl + 1] == '\t') &&
-                   uid.size() < 1024) {
+            while (nl != std::string_view::npos && nl + 1 < t.size() &&
+                   (t[nl + 1] == ' ' || t[nl + 1] == '\t') && uid.size() < 1024) {
                 size_t next = t.find('\n', nl + 1);
                 size_t stop = next == std::string_view::npos ? t.size() : next;
                 uid += t.substr(nl + 2, stop - nl - 2);

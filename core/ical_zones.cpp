@@ -25,16 +25,24 @@ constexpr ZonePair kWindowsZones[] = {
 
 // Names seen in the wild that are neither IANA nor CLDR Windows names.
 constexpr ZonePair kAliases[] = {
-    {"GMT", "Etc/UTC"},         {"Z", "Etc/UTC"},          {"UT", "Etc/UTC"},
-    {"Universal", "Etc/UTC"},   {"Coordinated Universal Time", "Etc/UTC"},
-    {"Eastern Time", "America/New_York"},    {"Central Time", "America/Chicago"},
-    {"Mountain Time", "America/Denver"},     {"Pacific Time", "America/Los_Angeles"},
-    {"Japan", "Asia/Tokyo"},    {"JST", "Asia/Tokyo"},     {"CET", "Europe/Paris"},
+    {"GMT", "Etc/UTC"},
+    {"Z", "Etc/UTC"},
+    {"UT", "Etc/UTC"},
+    {"Universal", "Etc/UTC"},
+    {"Coordinated Universal Time", "Etc/UTC"},
+    {"Eastern Time", "America/New_York"},
+    {"Central Time", "America/Chicago"},
+    {"Mountain Time", "America/Denver"},
+    {"Pacific Time", "America/Los_Angeles"},
+    {"Japan", "Asia/Tokyo"},
+    {"JST", "Asia/Tokyo"},
+    {"CET", "Europe/Paris"},
 };
 
 bool iequal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -95,10 +103,11 @@ std::string TzidResolver::add_vtimezone(std::string_view text) {
     if (icalcomponent_get_first_component(comp, ICAL_XSTANDARD_COMPONENT) == nullptr &&
         icalcomponent_get_first_component(comp, ICAL_XDAYLIGHT_COMPONENT) == nullptr) {
         icalcomponent_free(comp);
-        throw HeraldError(ErrorCode::invalid_time, "VTIMEZONE " + name + " has no STANDARD or DAYLIGHT rules", "TZID");
+        throw HeraldError(ErrorCode::invalid_time,
+                          "VTIMEZONE " + name + " has no STANDARD or DAYLIGHT rules", "TZID");
     }
-    for (icalcomponent* sub = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); sub != nullptr;
-         sub = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
+    for (icalcomponent* sub = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT);
+         sub != nullptr; sub = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT))
         if (icalproperty* p = icalcomponent_get_first_property(sub, ICAL_TZNAME_PROPERTY)) {
             file_->tznames[name] = icalproperty_get_tzname(p);
             break;
@@ -109,7 +118,8 @@ std::string TzidResolver::add_vtimezone(std::string_view text) {
         icalcomponent_free(comp);
         throw HeraldError(ErrorCode::invalid_time, "VTIMEZONE " + name + " is not usable", "TZID");
     }
-    if (auto old = file_->zones.find(name); old != file_->zones.end()) icaltimezone_free(old->second, 1);
+    if (auto old = file_->zones.find(name); old != file_->zones.end())
+        icaltimezone_free(old->second, 1);
     file_->zones[name] = zone;
     cache_.erase(name);
     return name;
@@ -119,18 +129,23 @@ const std::string& TzidResolver::resolve(const std::string& tzid) {
     auto it = cache_.find(tzid);
     if (it == cache_.end()) it = cache_.emplace(tzid, resolve_uncached(tzid)).first;
     if (it->second.empty())
-        bad_time("TZID", "unknown TZID '" + tzid +
-                             "': not an IANA or Windows zone name, and the file's VTIMEZONE for it (if any) "
-                             "matches no IANA zone");
+        bad_time(
+            "TZID",
+            "unknown TZID '" + tzid +
+                "': not an IANA or Windows zone name, and the file's VTIMEZONE for it (if any) "
+                "matches no IANA zone");
     return it->second;
 }
 
 std::string TzidResolver::resolve_uncached(const std::string& raw) {
     std::string tzid = raw;
-    if (tzid.size() >= 2 && tzid.front() == '"' && tzid.back() == '"') tzid = tzid.substr(1, tzid.size() - 2);
+    if (tzid.size() >= 2 && tzid.front() == '"' && tzid.back() == '"')
+        tzid = tzid.substr(1, tzid.size() - 2);
     if (is_iana(tzid)) return std::string(date::locate_zone(tzid)->name());
-    // Vendor prefixes: "/mozilla.org/20050126_1/Europe/Berlin", "/citadel.org/.../America/New_York".
-    for (size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1)) {
+    // Vendor prefixes: "/mozilla.org/20050126_1/Europe/Berlin",
+    // "/citadel.org/.../America/New_York".
+    for (size_t slash = tzid.find('/'); slash != std::string::npos;
+         slash = tzid.find('/', slash + 1)) {
         std::string rest = tzid.substr(slash + 1);
         if (rest.find('/') != std::string::npos && is_iana(rest)) return rest;
     }
@@ -147,10 +162,11 @@ std::string TzidResolver::match_vtimezone(const std::string& tzid) {
     for (auto day = date::sys_days{date::year{kFirstSampleYear} / 1 / 1};
          day < date::sys_days{date::year{kLastSampleYear + 1} / 1 / 1}; day += date::days{1}) {
         Instant t = day + std::chrono::hours{12};
-        icaltimetype tt = icaltime_from_timet_with_zone(static_cast<time_t>(t.time_since_epoch().count()), 0,
-                                                        icaltimezone_get_utc_timezone());
+        icaltimetype tt = icaltime_from_timet_with_zone(
+            static_cast<time_t>(t.time_since_epoch().count()), 0, icaltimezone_get_utc_timezone());
         int is_daylight = 0;
-        samples.emplace_back(t, icaltimezone_get_utc_offset_of_utc_time(it->second, &tt, &is_daylight));
+        samples.emplace_back(
+            t, icaltimezone_get_utc_offset_of_utc_time(it->second, &tt, &is_daylight));
     }
     const std::string needle = lower(tzid);
     const std::string tzname = file_->tznames.count(tzid) ? file_->tznames[tzid] : std::string();

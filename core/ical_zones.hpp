@@ -16,7 +16,7 @@ std::string_view windows_zone_to_iana(std::string_view windows_name);
 
 /// Resolves the TZIDs of one file. Not thread-safe; one per import.
 class TzidResolver {
-public:
+  public:
     TzidResolver();
     ~TzidResolver();
     TzidResolver(const TzidResolver&) = delete;
@@ -28,7 +28,7 @@ public:
     /// The IANA zone for `tzid`; throws HeraldError(invalid_time, field "TZID") saying why not.
     const std::string& resolve(const std::string& tzid);
 
-private:
+  private:
     std::string resolve_uncached(const std::string& tzid);
     std::string match_vtimezone(const std::string& tzid);
 

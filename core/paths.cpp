@@ -33,13 +33,20 @@ Paths default_paths(bool system_mode, const EnvLookup& env, unsigned uid) {
         return p;
     }
     auto home = env("HOME").value_or("/tmp");
-    if (runtime) p.socket = *runtime + "/socket";
-    else if (auto xdg = env("XDG_RUNTIME_DIR")) p.socket = *xdg + "/herald/socket";
-    else p.socket = "/tmp/herald-" + std::to_string(uid) + "/socket";
-    if (state) p.database = *state + "/herald.db";
-    else p.database = env("XDG_DATA_HOME").value_or(home + "/.local/share") + "/herald/herald.db";
-    if (config) p.config = *config + "/heraldd.toml";
-    else p.config = env("XDG_CONFIG_HOME").value_or(home + "/.config") + "/herald/heraldd.toml";
+    if (runtime)
+        p.socket = *runtime + "/socket";
+    else if (auto xdg = env("XDG_RUNTIME_DIR"))
+        p.socket = *xdg + "/herald/socket";
+    else
+        p.socket = "/tmp/herald-" + std::to_string(uid) + "/socket";
+    if (state)
+        p.database = *state + "/herald.db";
+    else
+        p.database = env("XDG_DATA_HOME").value_or(home + "/.local/share") + "/herald/herald.db";
+    if (config)
+        p.config = *config + "/heraldd.toml";
+    else
+        p.config = env("XDG_CONFIG_HOME").value_or(home + "/.config") + "/herald/heraldd.toml";
     return p;
 }
 

@@ -4,18 +4,30 @@ namespace herald {
 
 std::string_view error_kind(ErrorCode code) {
     switch (code) {
-        case ErrorCode::parse_error: return "parse_error";
-        case ErrorCode::invalid_request: return "invalid_request";
-        case ErrorCode::method_not_found: return "method_not_found";
-        case ErrorCode::invalid_params: return "invalid_params";
-        case ErrorCode::internal_error: return "internal_error";
-        case ErrorCode::not_found: return "not_found";
-        case ErrorCode::revision_conflict: return "revision_conflict";
-        case ErrorCode::permission_denied: return "permission_denied";
-        case ErrorCode::invalid_time: return "invalid_time";
-        case ErrorCode::too_large: return "too_large";
-        case ErrorCode::busy: return "busy";
-        case ErrorCode::storage_error: return "storage_error";
+        case ErrorCode::parse_error:
+            return "parse_error";
+        case ErrorCode::invalid_request:
+            return "invalid_request";
+        case ErrorCode::method_not_found:
+            return "method_not_found";
+        case ErrorCode::invalid_params:
+            return "invalid_params";
+        case ErrorCode::internal_error:
+            return "internal_error";
+        case ErrorCode::not_found:
+            return "not_found";
+        case ErrorCode::revision_conflict:
+            return "revision_conflict";
+        case ErrorCode::permission_denied:
+            return "permission_denied";
+        case ErrorCode::invalid_time:
+            return "invalid_time";
+        case ErrorCode::too_large:
+            return "too_large";
+        case ErrorCode::busy:
+            return "busy";
+        case ErrorCode::storage_error:
+            return "storage_error";
     }
     return "internal_error";
 }
@@ -24,8 +36,9 @@ std::variant<Request, DecodeError> decode_request(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     Json doc = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded())
-        return DecodeError{nullptr, ErrorCode::parse_error,
-                           "parse error: the line is not valid JSON; expected one JSON-RPC 2.0 object per line"};
+        return DecodeError{
+            nullptr, ErrorCode::parse_error,
+            "parse error: the line is not valid JSON; expected one JSON-RPC 2.0 object per line"};
     if (!doc.is_object())
         return DecodeError{nullptr, ErrorCode::invalid_request,
                            "invalid request: expected a JSON object with jsonrpc, method and id"};
@@ -34,14 +47,17 @@ std::variant<Request, DecodeError> decode_request(std::string_view line) {
     if (!req.notification) {
         req.id = doc["id"];
         if (!req.id.is_string() && !req.id.is_number_integer() && !req.id.is_null())
-            return DecodeError{nullptr, ErrorCode::invalid_request, "invalid request: id must be a string or an integer"};
+            return DecodeError{nullptr, ErrorCode::invalid_request,
+                               "invalid request: id must be a string or an integer"};
     }
     auto version = doc.find("jsonrpc");
     if (version == doc.end() || *version != "2.0")
-        return DecodeError{req.id, ErrorCode::invalid_request, "invalid request: \"jsonrpc\" must be \"2.0\""};
+        return DecodeError{req.id, ErrorCode::invalid_request,
+                           "invalid request: \"jsonrpc\" must be \"2.0\""};
     auto method = doc.find("method");
     if (method == doc.end() || !method->is_string())
-        return DecodeError{req.id, ErrorCode::invalid_request, "invalid request: \"method\" must be a string"};
+        return DecodeError{req.id, ErrorCode::invalid_request,
+                           "invalid request: \"method\" must be a string"};
     req.method = method->get<std::string>();
     auto params = doc.find("params");
     if (params == doc.end() || params->is_null()) {
@@ -60,7 +76,8 @@ std::string encode_result(const Json& id, const Json& result) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
-std::string encode_error(const Json& id, ErrorCode code, std::string_view message, std::string_view field) {
+std::string encode_error(const Json& id, ErrorCode code, std::string_view message,
+                         std::string_view field) {
     Json data{{"kind", error_kind(code)}};
     if (!field.empty()) data["field"] = field;
     Json j{{"jsonrpc", "2.0"},

@@ -41,7 +41,8 @@ std::variant<Request, DecodeError> decode_request(std::string_view line);
 /// Encodes a successful response line (with trailing newline).
 std::string encode_result(const Json& id, const Json& result);
 /// Encodes an error response line; `field` goes into data.field when non-empty.
-std::string encode_error(const Json& id, ErrorCode code, std::string_view message, std::string_view field = {});
+std::string encode_error(const Json& id, ErrorCode code, std::string_view message,
+                         std::string_view field = {});
 /// Encodes a request line (client side).
 std::string encode_request(const Json& id, std::string_view method, const Json& params);
 /// Encodes a server notification line (no id).
@@ -50,7 +51,7 @@ std::string encode_notification(std::string_view method, const Json& params);
 /// Splits a byte stream into lines without ever buffering more than the limit: an over-long line is
 /// reported once as overflow and its remaining bytes are discarded up to the next newline.
 class LineDecoder {
-public:
+  public:
     /// Creates a decoder for lines of at most `max_line` bytes (excluding the newline).
     explicit LineDecoder(size_t max_line = kDefaultMaxLine) : max_line_(max_line) {}
 
@@ -62,7 +63,7 @@ public:
     /// True while the rest of an over-long line is being skipped.
     bool discarding() const { return discarding_; }
 
-private:
+  private:
     size_t max_line_;
     std::string buffer_;
     bool discarding_ = false;

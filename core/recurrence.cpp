@@ -27,7 +27,9 @@ const char* kRuleForms =
     "expected RFC 5545 rule parts such as FREQ=YEARLY, FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH, "
     "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20301231T000000Z or FREQ=DAILY;COUNT=10";
 
-[[noreturn]] void bad_rrule(const std::string& msg) { bad_param("rrule", msg); }
+[[noreturn]] void bad_rrule(const std::string& msg) {
+    bad_param("rrule", msg);
+}
 
 /// A parsed rule with UNTIL taken out (Herald compares it in local time itself).
 struct Rule {
@@ -59,11 +61,15 @@ icaltimetype to_ical(LocalTime t, bool is_date) {
 }
 
 LocalTime from_ical(const icaltimetype& t) {
-    auto d = local_days{date::year{t.year} / date::month{static_cast<unsigned>(t.month)} / date::day{static_cast<unsigned>(t.day)}};
-    return LocalTime{d} + std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + Seconds{t.second};
+    auto d = local_days{date::year{t.year} / date::month{static_cast<unsigned>(t.month)} /
+                        date::day{static_cast<unsigned>(t.day)}};
+    return LocalTime{d} + std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} +
+           Seconds{t.second};
 }
 
-bool has_parts(const short* array) { return array[0] != ICAL_RECURRENCE_ARRAY_MAX; }
+bool has_parts(const short* array) {
+    return array[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
 
 /// UNTIL as a local start bound: a UTC UNTIL is read in the event's zone; a date UNTIL on a timed
 /// event includes that whole day (RFC 5545 wants a date-time there; accepting the day is kinder).
@@ -72,17 +78,22 @@ std::optional<LocalTime> local_until(const icaltimetype& until, const CalTime& s
     LocalTime t = from_ical(until);
     if (start.precision == Precision::day) return LocalTime{date::floor<days>(t)};
     if (until.is_date) return t + days{1} - Seconds{1};
-    if (icaltime_is_utc(until) && !start.tz.empty()) return to_local(Instant{t.time_since_epoch()}, find_zone(start.tz));
+    if (icaltime_is_utc(until) && !start.tz.empty())
+        return to_local(Instant{t.time_since_epoch()}, find_zone(start.tz));
     return t;
 }
 
 /// Largest INTERVAL per FREQ: about a century, so a restarted series stays inside libical's range.
 int max_interval(icalrecurrencetype_frequency f) {
     switch (f) {
-        case ICAL_YEARLY_RECURRENCE: return 100;
-        case ICAL_MONTHLY_RECURRENCE: return 1200;
-        case ICAL_WEEKLY_RECURRENCE: return 5200;
-        default: return 36500;
+        case ICAL_YEARLY_RECURRENCE:
+            return 100;
+        case ICAL_MONTHLY_RECURRENCE:
+            return 1200;
+        case ICAL_WEEKLY_RECURRENCE:
+            return 5200;
+        default:
+            return 36500;
     }
 }
 
@@ -98,21 +109,25 @@ Rule parse_rule(const std::string& text, const CalTime& start) {
         case ICAL_YEARLY_RECURRENCE:
         case ICAL_MONTHLY_RECURRENCE:
         case ICAL_WEEKLY_RECURRENCE:
-        case ICAL_DAILY_RECURRENCE: break;
-        default: bad_rrule("rrule '" + text + "': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
+        case ICAL_DAILY_RECURRENCE:
+            break;
+        default:
+            bad_rrule("rrule '" + text + "': FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
     }
     if (has_parts(rule.r.by_hour) || has_parts(rule.r.by_minute) || has_parts(rule.r.by_second))
-        bad_rrule("rrule '" + text + "': BYHOUR, BYMINUTE and BYSECOND are not supported; an event repeats at its "
+        bad_rrule("rrule '" + text +
+                  "': BYHOUR, BYMINUTE and BYSECOND are not supported; an event repeats at its "
                   "start's time of day");
     if (rule.r.count < 0 || rule.r.count > kMaxRecurrenceCount)
-        bad_rrule("rrule '" + text + "': COUNT must be between 1 and " + std::to_string(kMaxRecurrenceCount) +
-                  "; use UNTIL for longer series");
+        bad_rrule("rrule '" + text + "': COUNT must be between 1 and " +
+                  std::to_string(kMaxRecurrenceCount) + "; use UNTIL for longer series");
     if (rule.r.interval > max_interval(rule.r.freq))
-        bad_rrule("rrule '" + text + "': INTERVAL must be at most " + std::to_string(max_interval(rule.r.freq)) +
-                  " for this FREQ (about a century)");
+        bad_rrule("rrule '" + text + "': INTERVAL must be at most " +
+                  std::to_string(max_interval(rule.r.freq)) + " for this FREQ (about a century)");
     // RFC 5545 expands YEARLY;BYMONTHDAY to every month; libical 3.0 keeps only DTSTART's month.
-    if (rule.r.freq == ICAL_YEARLY_RECURRENCE && has_parts(rule.r.by_month_day) && !has_parts(rule.r.by_month) &&
-        !has_parts(rule.r.by_week_no) && !has_parts(rule.r.by_year_day)) {
+    if (rule.r.freq == ICAL_YEARLY_RECURRENCE && has_parts(rule.r.by_month_day) &&
+        !has_parts(rule.r.by_month) && !has_parts(rule.r.by_week_no) &&
+        !has_parts(rule.r.by_year_day)) {
         for (int m = 0; m < 12; ++m) rule.r.by_month[m] = static_cast<short>(m + 1);
         rule.r.by_month[12] = ICAL_RECURRENCE_ARRAY_MAX;
     }
@@ -136,7 +151,8 @@ LocalTime synced_start(const icalrecurrencetype& r, LocalTime start) {
     auto in_by_day = [&](date::local_days d) {
         const int wd = static_cast<int>(date::weekday{d}.c_encoding()) + 1;  // 1 = SU, as libical
         for (int i = 0; i < ICAL_BY_DAY_SIZE && r.by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; ++i)
-            if (static_cast<int>(icalrecurrencetype_day_day_of_week(r.by_day[i])) == wd) return true;
+            if (static_cast<int>(icalrecurrencetype_day_day_of_week(r.by_day[i])) == wd)
+                return true;
         return false;
     };
     const auto day = date::floor<days>(start);
@@ -153,7 +169,8 @@ LocalTime synced_start(const icalrecurrencetype& r, LocalTime start) {
 }
 
 /// COUNT rules: libical cannot start such an iterator mid-series, so count from DTSTART.
-void run_counted(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to, std::vector<LocalTime>& out) {
+void run_counted(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to,
+                 std::vector<LocalTime>& out) {
     Iter it = make_iter(rule, synced_start(rule.r, dtstart));
     if (!it) return;
     for (icaltimetype t = icalrecur_iterator_next(it.get()); !icaltime_is_null_time(t);
@@ -175,8 +192,10 @@ icalrecurrencetype explicit_rule(icalrecurrencetype r, LocalTime dtstart) {
     date::year_month_day ymd{date::floor<days>(dtstart)};
     const int dom = static_cast<int>(static_cast<unsigned>(ymd.day()));
     const int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-    const int weekday = static_cast<int>(date::weekday{date::floor<days>(dtstart)}.c_encoding()) + 1;  // 1 = SU
-    const bool day_parts = has_parts(r.by_day) || has_parts(r.by_month_day) || has_parts(r.by_year_day);
+    const int weekday =
+        static_cast<int>(date::weekday{date::floor<days>(dtstart)}.c_encoding()) + 1;  // 1 = SU
+    const bool day_parts =
+        has_parts(r.by_day) || has_parts(r.by_month_day) || has_parts(r.by_year_day);
     switch (r.freq) {
         case ICAL_WEEKLY_RECURRENCE:
             if (!has_parts(r.by_day)) set_one(r.by_day, weekday);
@@ -192,7 +211,8 @@ icalrecurrencetype explicit_rule(icalrecurrencetype r, LocalTime dtstart) {
                 set_one(r.by_month_day, dom);
             }
             break;
-        default: break;
+        default:
+            break;
     }
     return r;
 }
@@ -205,11 +225,14 @@ LocalTime period_start(const icalrecurrencetype& r, LocalTime dtstart, int64_t p
     date::year_month_day ymd{d};
     const int64_t n = r.interval * periods;
     switch (r.freq) {
-        case ICAL_DAILY_RECURRENCE: return dtstart + days{n};
-        case ICAL_WEEKLY_RECURRENCE: return dtstart + days{7 * n};
+        case ICAL_DAILY_RECURRENCE:
+            return dtstart + days{n};
+        case ICAL_WEEKLY_RECURRENCE:
+            return dtstart + days{7 * n};
         case ICAL_MONTHLY_RECURRENCE:
             return LocalTime{local_days{ymd.year() / ymd.month() / 1 + date::months{n}}} + tod;
-        default: return LocalTime{local_days{(ymd.year() + date::years{n}) / 1 / 1}} + tod;
+        default:
+            return LocalTime{local_days{(ymd.year() + date::years{n}) / 1 / 1}} + tod;
     }
 }
 
@@ -219,13 +242,20 @@ int64_t periods_before(const icalrecurrencetype& r, LocalTime dtstart, LocalTime
     date::year_month_day a{date::floor<days>(dtstart)}, b{date::floor<days>(t)};
     int64_t units = 0;
     switch (r.freq) {
-        case ICAL_DAILY_RECURRENCE: units = (date::floor<days>(t) - date::floor<days>(dtstart)).count(); break;
-        case ICAL_WEEKLY_RECURRENCE: units = (date::floor<days>(t) - date::floor<days>(dtstart)).count() / 7; break;
-        case ICAL_MONTHLY_RECURRENCE: units = (b.year() - a.year()).count() * 12 +
-                                              (static_cast<int>(static_cast<unsigned>(b.month())) -
-                                               static_cast<int>(static_cast<unsigned>(a.month())));
+        case ICAL_DAILY_RECURRENCE:
+            units = (date::floor<days>(t) - date::floor<days>(dtstart)).count();
             break;
-        default: units = (b.year() - a.year()).count(); break;
+        case ICAL_WEEKLY_RECURRENCE:
+            units = (date::floor<days>(t) - date::floor<days>(dtstart)).count() / 7;
+            break;
+        case ICAL_MONTHLY_RECURRENCE:
+            units = (b.year() - a.year()).count() * 12 +
+                    (static_cast<int>(static_cast<unsigned>(b.month())) -
+                     static_cast<int>(static_cast<unsigned>(a.month())));
+            break;
+        default:
+            units = (b.year() - a.year()).count();
+            break;
     }
     return std::max<int64_t>(0, units / r.interval - 1);
 }
@@ -233,8 +263,10 @@ int64_t periods_before(const icalrecurrencetype& r, LocalTime dtstart, LocalTime
 /// Rules without COUNT: restart the series at a period boundary just before the window (its
 /// implicit parts written out), so the work is proportional to the window, not to the history.
 /// Why not icalrecur_iterator_set_start: in libical 3.0.16 it loses the INTERVAL phase of WEEKLY
-/// rules whose DTSTART lies centuries back. Windows past 2400 run in a frame shifted by 400-year cycles.
-void run_windowed(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to, std::vector<LocalTime>& out) {
+/// rules whose DTSTART lies centuries back. Windows past 2400 run in a frame shifted by 400-year
+/// cycles.
+void run_windowed(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to,
+                  std::vector<LocalTime>& out) {
     if (rule.until && *rule.until < to) to = *rule.until + Seconds{1};
     const icalrecurrencetype explicit_r = explicit_rule(rule.r, dtstart);
     const days cycle{kCycleDays};
@@ -270,26 +302,33 @@ LocalTime as_start(const CalTime& d, const CalTime& start) {
 bool excluded(const Event& e, LocalTime l) {
     return std::any_of(e.exdates.begin(), e.exdates.end(), [&](const CalTime& x) {
         if (x.timed() || !e.start.timed()) return x.local == l;
-        return date::floor<days>(x.local) == date::floor<days>(l);  // a date excludes that day's instance
+        return date::floor<days>(x.local) ==
+               date::floor<days>(l);  // a date excludes that day's instance
     });
 }
 
 }  // namespace
 
-bool is_recurring(const Event& e) { return !e.rrule.empty() || !e.rdates.empty(); }
+bool is_recurring(const Event& e) {
+    return !e.rrule.empty() || !e.rdates.empty();
+}
 
 void validate_rrule(const std::string& rrule, const CalTime& start) {
     Rule rule = parse_rule(rrule, start);
     if (rule.r.count > 0) {
         if (start.local >= kDirectLimit)
-            bad_rrule("rrule '" + rrule + "': a COUNT rule must start before the year 2400; use UNTIL instead");
+            bad_rrule("rrule '" + rrule +
+                      "': a COUNT rule must start before the year 2400; use UNTIL instead");
         Iter it = make_iter(rule, start.local);
-        if (!it) bad_rrule("rrule '" + rrule + "' never produces an occurrence from " + format_caltime(start));
+        if (!it)
+            bad_rrule("rrule '" + rrule + "' never produces an occurrence from " +
+                      format_caltime(start));
         int n = 0;
         while (!icaltime_is_null_time(icalrecur_iterator_next(it.get()))) ++n;
         if (n < rule.r.count)
             bad_rrule("rrule '" + rrule + "': COUNT=" + std::to_string(rule.r.count) +
-                      " reaches past the year 2582, beyond which occurrences cannot be counted; use UNTIL instead");
+                      " reaches past the year 2582, beyond which occurrences cannot be counted; "
+                      "use UNTIL instead");
         return;
     }
     LocalTime probe = start.local;
@@ -303,11 +342,14 @@ void validate_rrule(const std::string& rrule, const CalTime& start) {
 std::vector<LocalTime> expand_local(const Event& e, LocalTime from, LocalTime to) {
     std::vector<LocalTime> out;
     if (!e.start.dated() || from >= to) return out;
-    if (e.start.local >= from && e.start.local < to) out.push_back(e.start.local);  // DTSTART is always an instance
+    if (e.start.local >= from && e.start.local < to)
+        out.push_back(e.start.local);  // DTSTART is always an instance
     if (!e.rrule.empty()) {
         Rule rule = parse_rule(e.rrule, e.start);
-        if (rule.r.count > 0) run_counted(rule, e.start.local, from, to, out);
-        else run_windowed(rule, e.start.local, from, to, out);
+        if (rule.r.count > 0)
+            run_counted(rule, e.start.local, from, to, out);
+        else
+            run_windowed(rule, e.start.local, from, to, out);
     }
     for (const auto& d : e.rdates) {
         LocalTime l = as_start(d, e.start);

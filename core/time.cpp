@@ -58,7 +58,9 @@ std::optional<Seconds> parse_offset(std::string_view s, size_t& pos, std::string
 
 }  // namespace
 
-std::string_view to_string(Precision p) { return kPrecisionNames[static_cast<size_t>(p)]; }
+std::string_view to_string(Precision p) {
+    return kPrecisionNames[static_cast<size_t>(p)];
+}
 
 std::optional<Precision> precision_from_string(std::string_view s) {
     for (size_t i = 0; i < kPrecisionNames.size(); ++i)
@@ -81,7 +83,9 @@ std::optional<ParsedIso> parse_iso(std::string_view s, std::string_view field) {
     }
     auto mo = digits(s, 5, 2);
     if (!mo) bad_time(f, "cannot read the month in " + quoted + ": " + kIsoForms);
-    if (*mo < 1 || *mo > 12) bad_time(f, "month " + two(static_cast<unsigned>(*mo)) + " in " + quoted + " does not exist (01-12)");
+    if (*mo < 1 || *mo > 12)
+        bad_time(f, "month " + two(static_cast<unsigned>(*mo)) + " in " + quoted +
+                        " does not exist (01-12)");
     ymd = date::year{*y} / date::month{static_cast<unsigned>(*mo)} / 1;
     out.value.precision = Precision::month;
     if (s.size() == 7) {
@@ -90,10 +94,13 @@ std::optional<ParsedIso> parse_iso(std::string_view s, std::string_view field) {
     }
     auto d = digits(s, 8, 2);
     if (s[7] != '-' || !d) bad_time(f, "cannot read the day in " + quoted + ": " + kIsoForms);
-    ymd = date::year{*y} / date::month{static_cast<unsigned>(*mo)} / date::day{static_cast<unsigned>(*d)};
+    ymd = date::year{*y} / date::month{static_cast<unsigned>(*mo)} /
+          date::day{static_cast<unsigned>(*d)};
     if (!ymd.ok())
-        bad_time(f, "impossible date " + quoted + ": " + date::format("%B %Y", ymd.year() / ymd.month()) +
-                        " has " + std::to_string(static_cast<unsigned>((ymd.year() / ymd.month() / date::last).day())) +
+        bad_time(f, "impossible date " + quoted + ": " +
+                        date::format("%B %Y", ymd.year() / ymd.month()) + " has " +
+                        std::to_string(
+                            static_cast<unsigned>((ymd.year() / ymd.month() / date::last).day())) +
                         " days");
     out.value.precision = Precision::day;
     out.value.local = LocalTime{date::local_days{ymd}};
@@ -159,10 +166,14 @@ LocalTime period_end(const CalTime& t) {
     auto days = date::floor<date::days>(t.local);
     date::year_month_day ymd{days};
     switch (t.precision) {
-        case Precision::day: return LocalTime{days + date::days{1}};
-        case Precision::month: return LocalTime{date::local_days{ymd.year() / ymd.month() / 1 + date::months{1}}};
-        case Precision::year: return LocalTime{date::local_days{(ymd.year() + date::years{1}) / 1 / 1}};
-        default: return t.local;
+        case Precision::day:
+            return LocalTime{days + date::days{1}};
+        case Precision::month:
+            return LocalTime{date::local_days{ymd.year() / ymd.month() / 1 + date::months{1}}};
+        case Precision::year:
+            return LocalTime{date::local_days{(ymd.year() + date::years{1}) / 1 / 1}};
+        default:
+            return t.local;
     }
 }
 
@@ -173,13 +184,16 @@ Span span_of(const CalTime& t, const date::time_zone* viewer) {
     return {begin, resolve_local(period_end(t), zone)};
 }
 
-std::string format_instant(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+std::string format_instant(Instant t) {
+    return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+}
 
 Instant parse_instant(std::string_view text, std::string_view field) {
     auto parsed = parse_iso(text, field);
     if (!parsed || !parsed->value.timed() || !parsed->offset)
-        bad_time(std::string(field), "expected an RFC 3339 instant such as 2025-06-06T09:00:00Z, got '" +
-                                         std::string(text) + "'");
+        bad_time(std::string(field),
+                 "expected an RFC 3339 instant such as 2025-06-06T09:00:00Z, got '" +
+                     std::string(text) + "'");
     return Instant{parsed->value.local.time_since_epoch() - *parsed->offset};
 }
 
@@ -187,6 +201,8 @@ LocalTime to_local(Instant t, const date::time_zone* zone) {
     return LocalTime{(t + utc_offset_at(zone, t)).time_since_epoch()};
 }
 
-std::string zone_abbrev(Instant t, const date::time_zone* zone) { return zone_offset_at(zone, t).abbrev; }
+std::string zone_abbrev(Instant t, const date::time_zone* zone) {
+    return zone_offset_at(zone, t).abbrev;
+}
 
 }  // namespace herald

@@ -7,9 +7,11 @@
 namespace herald {
 
 std::optional<std::string> read_zone_footer(std::string_view zone_name) {
-    // Why this directory: Debian's date/tz finds its files through /etc/localtime, which points here.
+    // Why this directory: Debian's date/tz finds its files through /etc/localtime, which points
+    // here.
     constexpr const char* kZoneDir = "/usr/share/zoneinfo/";
-    if (zone_name.empty() || zone_name.front() == '/' || zone_name.find("..") != std::string_view::npos)
+    if (zone_name.empty() || zone_name.front() == '/' ||
+        zone_name.find("..") != std::string_view::npos)
         return std::nullopt;
     std::ifstream in(kZoneDir + std::string(zone_name), std::ios::binary);
     if (!in) return std::nullopt;

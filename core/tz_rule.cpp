@@ -12,9 +12,10 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-/// A cursor over a TZ string that reports errors with the string, the position and what was expected.
+/// A cursor over a TZ string that reports errors with the string, the position and what was
+/// expected.
 class TzReader {
-public:
+  public:
     TzReader(std::string_view text, std::string_view field) : text_(text), field_(field) {}
 
     bool at_end() const { return pos_ == text_.size(); }
@@ -29,23 +30,29 @@ public:
     }
 
     [[noreturn]] void fail(const std::string& what) const {
-        std::string where = at_end() ? "at the end" : "at position " + std::to_string(pos_ + 1) + " ('" +
-                                                           std::string(1, text_[pos_]) + "')";
-        bad_time(std::string(field_), "invalid POSIX TZ rule '" + std::string(text_) + "' " + where + ": expected " +
-                                          what + " (such as CET-1CEST,M3.5.0,M10.5.0/3 or <+0545>-5:45)");
+        std::string where = at_end() ? "at the end"
+                                     : "at position " + std::to_string(pos_ + 1) + " ('" +
+                                           std::string(1, text_[pos_]) + "')";
+        bad_time(std::string(field_), "invalid POSIX TZ rule '" + std::string(text_) + "' " +
+                                          where + ": expected " + what +
+                                          " (such as CET-1CEST,M3.5.0,M10.5.0/3 or <+0545>-5:45)");
     }
 
     /// A zone abbreviation: 3+ letters, or <...> of 3+ letters, digits, '+' and '-'.
     std::string abbrev(const std::string& which) {
         std::string out;
         if (accept('<')) {
-            while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '+' || peek() == '-') out += text_[pos_++];
-            if (out.size() < 3) fail("a " + which + " name of at least 3 letters, digits or signs inside <>");
+            while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '+' ||
+                   peek() == '-')
+                out += text_[pos_++];
+            if (out.size() < 3)
+                fail("a " + which + " name of at least 3 letters, digits or signs inside <>");
             expect('>', "'>' closing the " + which + " name");
             return out;
         }
         while (std::isalpha(static_cast<unsigned char>(peek()))) out += text_[pos_++];
-        if (out.size() < 3) fail("a " + which + " name of at least 3 letters (or <...> for names such as <+0545>)");
+        if (out.size() < 3)
+            fail("a " + which + " name of at least 3 letters (or <...> for names such as <+0545>)");
         return out;
     }
 
@@ -53,7 +60,8 @@ public:
     int number(size_t max_digits, int max, const std::string& what) {
         size_t start = pos_;
         int value = 0;
-        while (pos_ < text_.size() && pos_ - start < max_digits && std::isdigit(static_cast<unsigned char>(text_[pos_])))
+        while (pos_ < text_.size() && pos_ - start < max_digits &&
+               std::isdigit(static_cast<unsigned char>(text_[pos_])))
             value = value * 10 + (text_[pos_++] - '0');
         if (pos_ == start) fail(what);
         if (value > max) {
@@ -66,10 +74,13 @@ public:
     /// [+-]h[h][:mm[:ss]] with hours up to `max_hours`; returns signed seconds.
     Seconds hms(int max_hours, const std::string& what) {
         int sign = 1;
-        if (accept('-')) sign = -1;
-        else accept('+');
+        if (accept('-'))
+            sign = -1;
+        else
+            accept('+');
         const size_t hour_digits = max_hours > 99 ? 3 : 2;
-        Seconds total = hours{number(hour_digits, max_hours, what + " hours (0-" + std::to_string(max_hours) + ")")};
+        Seconds total = hours{
+            number(hour_digits, max_hours, what + " hours (0-" + std::to_string(max_hours) + ")")};
         if (accept(':')) {
             total += minutes{number(2, 59, what + " minutes (00-59)")};
             if (accept(':')) total += Seconds{number(2, 59, what + " seconds (00-59)")};
@@ -102,7 +113,7 @@ public:
         return d;
     }
 
-private:
+  private:
     std::string_view text_;
     std::string_view field_;
     size_t pos_ = 0;
@@ -116,8 +127,10 @@ date::local_days day_of(const TzRuleDate& d, int year) {
             const int leap_day = y.is_leap() && d.day >= 60 ? 1 : 0;  // Jn never counts 29 February
             return jan1 + date::days{d.day - 1 + leap_day};
         }
-        case TzRuleDate::Kind::day_of_year: return jan1 + date::days{d.day};
-        case TzRuleDate::Kind::month_week_day: break;
+        case TzRuleDate::Kind::day_of_year:
+            return jan1 + date::days{d.day};
+        case TzRuleDate::Kind::month_week_day:
+            break;
     }
     const date::month m{static_cast<unsigned>(d.month)};
     const date::weekday wd{static_cast<unsigned>(d.weekday)};
@@ -142,7 +155,8 @@ TzRule parse_tz_rule(std::string_view text, std::string_view field) {
     if (in.at_end()) return rule;
     rule.dst_abbrev = in.abbrev("daylight time");
     rule.dst_offset = rule.std_offset + hours{1};
-    if (!in.at_end() && in.peek() != ',') rule.dst_offset = -in.hms(24, "the daylight time offset or ','");
+    if (!in.at_end() && in.peek() != ',')
+        rule.dst_offset = -in.hms(24, "the daylight time offset or ','");
     // POSIX leaves a missing rule to the implementation; TZif footers always carry one.
     in.expect(',', "',' and the DST start and end rules after the daylight time name");
     rule.dst_start = in.rule_date("the DST start");
@@ -155,8 +169,14 @@ TzRule parse_tz_rule(std::string_view text, std::string_view field) {
 std::optional<std::array<TzTransition, 2>> tz_transitions(const TzRule& rule, int year) {
     if (!rule.has_dst()) return std::nullopt;
     // The start's time is read in standard time, the end's in daylight time (POSIX).
-    TzTransition start{Instant{(day_of(rule.dst_start, year) + rule.dst_start.time - rule.std_offset).time_since_epoch()}, true};
-    TzTransition end{Instant{(day_of(rule.dst_end, year) + rule.dst_end.time - rule.dst_offset).time_since_epoch()}, false};
+    TzTransition start{
+        Instant{(day_of(rule.dst_start, year) + rule.dst_start.time - rule.std_offset)
+                    .time_since_epoch()},
+        true};
+    TzTransition end{
+        Instant{
+            (day_of(rule.dst_end, year) + rule.dst_end.time - rule.dst_offset).time_since_epoch()},
+        false};
     if (start.at < end.at) return std::array<TzTransition, 2>{start, end};
     return std::array<TzTransition, 2>{end, start};
 }
@@ -164,7 +184,8 @@ std::optional<std::array<TzTransition, 2>> tz_transitions(const TzRule& rule, in
 TzState tz_state_at(const TzRule& rule, Instant t) {
     TzState standard{rule.std_offset, rule.std_abbrev, false};
     if (!rule.has_dst()) return standard;
-    const int year = static_cast<int>(date::year_month_day{date::floor<date::days>(t + rule.std_offset)}.year());
+    const int year =
+        static_cast<int>(date::year_month_day{date::floor<date::days>(t + rule.std_offset)}.year());
     // Transition times may reach 167 h into a neighbouring year, so the years around are merged.
     std::array<TzTransition, 8> all{};
     for (int i = 0; i < 4; ++i) {
@@ -188,13 +209,17 @@ TzState tz_state_at(const TzRule& rule, Instant t) {
 
 std::optional<std::string> tzif_footer(std::string_view b) {
     constexpr size_t kHeader = 44;
-    auto header_ok = [&](size_t pos) { return pos + kHeader <= b.size() && b.substr(pos, 4) == "TZif"; };
+    auto header_ok = [&](size_t pos) {
+        return pos + kHeader <= b.size() && b.substr(pos, 4) == "TZif";
+    };
     if (!header_ok(0)) return std::nullopt;
     // Counts, in order: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt (RFC 8536 §3.1).
     auto block_size = [&](size_t pos, uint64_t time_size) {
         uint64_t isut = be32(b, pos + 20), isstd = be32(b, pos + 24), leap = be32(b, pos + 28);
-        uint64_t timecnt = be32(b, pos + 32), typecnt = be32(b, pos + 36), charcnt = be32(b, pos + 40);
-        return timecnt * (time_size + 1) + typecnt * 6 + charcnt + leap * (time_size + 4) + isstd + isut;
+        uint64_t timecnt = be32(b, pos + 32), typecnt = be32(b, pos + 36),
+                 charcnt = be32(b, pos + 40);
+        return timecnt * (time_size + 1) + typecnt * 6 + charcnt + leap * (time_size + 4) + isstd +
+               isut;
     };
     const char version = b[4];
     if (version == '\0') return std::string{};

@@ -13,7 +13,8 @@ namespace herald {
 
 /// The day a DST change happens in a year: Mm.w.d, Jn or n, with its local time.
 struct TzRuleDate {
-    /// month_week_day = Mm.w.d; julian = Jn (1-365, 29 February never counted); day_of_year = n (0-365).
+    /// month_week_day = Mm.w.d; julian = Jn (1-365, 29 February never counted); day_of_year = n
+    /// (0-365).
     enum class Kind { month_week_day, julian, day_of_year };
     Kind kind = Kind::month_week_day;
     int month = 0;       ///< 1-12 for Mm.w.d
@@ -27,12 +28,12 @@ struct TzRuleDate {
 
 /// A parsed POSIX TZ string. Offsets are UTC offsets (east positive), the opposite of POSIX's sign.
 struct TzRule {
-    std::string std_abbrev;    ///< "CET", "+0545" (quotes of the <...> form removed)
-    Seconds std_offset{0};     ///< standard time's UTC offset
-    std::string dst_abbrev;    ///< empty when the zone has no DST
-    Seconds dst_offset{0};     ///< DST's UTC offset (std + 1 h unless given)
-    TzRuleDate dst_start;      ///< when DST begins (time read in standard time)
-    TzRuleDate dst_end;        ///< when DST ends (time read in DST)
+    std::string std_abbrev;  ///< "CET", "+0545" (quotes of the <...> form removed)
+    Seconds std_offset{0};   ///< standard time's UTC offset
+    std::string dst_abbrev;  ///< empty when the zone has no DST
+    Seconds dst_offset{0};   ///< DST's UTC offset (std + 1 h unless given)
+    TzRuleDate dst_start;    ///< when DST begins (time read in standard time)
+    TzRuleDate dst_end;      ///< when DST ends (time read in DST)
 
     /// True when the rule has a DST part.
     bool has_dst() const { return !dst_abbrev.empty(); }
@@ -48,8 +49,8 @@ struct TzState {
 
 /// One change of local time type computed from a rule.
 struct TzTransition {
-    Instant at;          ///< the UTC instant of the change
-    bool to_dst = false; ///< true when DST begins here, false when it ends
+    Instant at;           ///< the UTC instant of the change
+    bool to_dst = false;  ///< true when DST begins here, false when it ends
 };
 
 /// Parses a POSIX TZ string ("CET-1CEST,M3.5.0,M10.5.0/3", "<+0545>-5:45").

@@ -10,7 +10,7 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::string_view, 7> kWeekdays{"sunday", "monday", "tuesday", "wednesday",
+constexpr std::array<std::string_view, 7> kWeekdays{"sunday",   "monday", "tuesday", "wednesday",
                                                     "thursday", "friday", "saturday"};
 
 std::string lower(std::string_view s) {
@@ -64,7 +64,8 @@ std::optional<int> time_of_day(std::string t) {
     size_t sep = t.find_first_of(":.");
     auto h = number(t.substr(0, sep));
     auto m = sep == std::string::npos ? std::optional<int>(0) : number(t.substr(sep + 1));
-    if (!h || !m || *m > 59 || (sep != std::string::npos && t.size() - sep - 1 != 2)) return std::nullopt;
+    if (!h || !m || *m > 59 || (sep != std::string::npos && t.size() - sep - 1 != 2))
+        return std::nullopt;
     if (add >= 0) {  // 12-hour clock: 12am is midnight, 12pm is noon
         if (*h < 1 || *h > 12) return std::nullopt;
         return (*h % 12) * 60 + add + *m;
@@ -89,29 +90,39 @@ std::optional<Unit> unit_of(std::string u) {
 /// What the words said so far.
 struct Parts {
     std::optional<date::local_days> day;
-    std::optional<int> minutes;    ///< time of day
+    std::optional<int> minutes;      ///< time of day
     std::optional<Instant> instant;  ///< +2h / in 3 hours
 };
 
 [[noreturn]] void unreadable(std::string_view field, std::string_view text, std::string_view part) {
-    bad_time(std::string(field), "cannot read '" + std::string(part) + "' in '" + std::string(text) +
-                                     "'; expected " + std::string(when_forms()));
+    bad_time(std::string(field), "cannot read '" + std::string(part) + "' in '" +
+                                     std::string(text) + "'; expected " +
+                                     std::string(when_forms()));
 }
 
 /// Applies "N unit" relative to now: hours and minutes give an instant, days and longer a date.
 void relative(Parts& p, int n, Unit u, const WhenContext& ctx, date::local_days today) {
     switch (u) {
-        case Unit::minute: p.instant = ctx.now + std::chrono::minutes{n}; break;
-        case Unit::hour: p.instant = ctx.now + std::chrono::hours{n}; break;
-        case Unit::day: p.day = today + date::days{n}; break;
-        case Unit::week: p.day = today + date::days{7 * n}; break;
+        case Unit::minute:
+            p.instant = ctx.now + std::chrono::minutes{n};
+            break;
+        case Unit::hour:
+            p.instant = ctx.now + std::chrono::hours{n};
+            break;
+        case Unit::day:
+            p.day = today + date::days{n};
+            break;
+        case Unit::week:
+            p.day = today + date::days{7 * n};
+            break;
         case Unit::month:
         case Unit::year: {
             date::year_month_day ymd{today};
             auto ym = date::year_month{ymd.year(), ymd.month()} +
                       (u == Unit::month ? date::months{n} : date::months{12 * n});
             auto last = (ym.year() / ym.month() / date::last).day();
-            p.day = date::local_days{ym.year() / ym.month() / std::min(ymd.day(), last)};  // 31 Jan + 1 month = 28/29 Feb
+            p.day = date::local_days{ym.year() / ym.month() /
+                                     std::min(ymd.day(), last)};  // 31 Jan + 1 month = 28/29 Feb
             break;
         }
     }
@@ -135,7 +146,8 @@ Parts read_words(std::string_view text, const WhenContext& ctx, std::string_view
         } else if (w == "yesterday") {
             p.day = today - date::days{1};
         } else if (w == "next" && weekday_of(next)) {
-            p.day = today + date::days{1} + (*weekday_of(next) - date::weekday{today + date::days{1}});
+            p.day =
+                today + date::days{1} + (*weekday_of(next) - date::weekday{today + date::days{1}});
             ++i;
         } else if (auto wd = weekday_of(w)) {
             p.day = today + (*wd - date::weekday{today});  // this coming one, today included
@@ -144,7 +156,8 @@ Parts read_words(std::string_view text, const WhenContext& ctx, std::string_view
             i += 2;
         } else if (w.size() > 1 && w[0] == '+') {
             size_t digits_end = w.find_first_not_of("0123456789", 1);
-            auto n = number(w.substr(1, digits_end == std::string::npos ? std::string::npos : digits_end - 1));
+            auto n = number(
+                w.substr(1, digits_end == std::string::npos ? std::string::npos : digits_end - 1));
             std::string unit = digits_end == std::string::npos ? next : w.substr(digits_end);
             if (!n || !unit_of(unit)) unreadable(field, text, w);
             relative(p, *n, *unit_of(unit), ctx, today);
@@ -169,7 +182,8 @@ std::optional<ParsedIso> iso_or_natural(std::string_view text, std::string_view 
     try {
         return parse_iso(text, field);
     } catch (const HeraldError&) {
-        if (text.size() > 11 && text[10] == ' ' && parse_iso(text.substr(0, 10), field)) return std::nullopt;
+        if (text.size() > 11 && text[10] == ' ' && parse_iso(text.substr(0, 10), field))
+            return std::nullopt;
         throw;
     }
 }
@@ -178,8 +192,10 @@ std::optional<ParsedIso> iso_or_natural(std::string_view text, std::string_view 
 
 std::string_view when_forms() {
     return "YYYY (year), YYYY-MM (month), YYYY-MM-DD (day), YYYY-MM-DD HH:MM[:SS] or "
-           "YYYY-MM-DDTHH:MM[:SS] optionally followed by Z or ±HH:MM; or today, tomorrow, yesterday, "
-           "a weekday (fri), next friday, in 3 weeks, +2h, +3d, a time (14:00, 9am, 9:30pm, noon, midnight) "
+           "YYYY-MM-DDTHH:MM[:SS] optionally followed by Z or ±HH:MM; or today, tomorrow, "
+           "yesterday, "
+           "a weekday (fri), next friday, in 3 weeks, +2h, +3d, a time (14:00, 9am, 9:30pm, noon, "
+           "midnight) "
            "alone or after a day (tomorrow 9am, fri 14:00, 2025-06-06 9am)";
 }
 
@@ -187,8 +203,10 @@ CalTime parse_when(std::string_view text, const WhenContext& ctx, std::string_vi
     std::string_view trimmed = text;
     while (!trimmed.empty() && trimmed.front() == ' ') trimmed.remove_prefix(1);
     while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
-    if (trimmed.empty()) bad_time(std::string(field), "the date is empty; expected " + std::string(when_forms()));
-    const std::string zone_name = ctx.event_tz.empty() ? std::string(ctx.viewer->name()) : ctx.event_tz;
+    if (trimmed.empty())
+        bad_time(std::string(field), "the date is empty; expected " + std::string(when_forms()));
+    const std::string zone_name =
+        ctx.event_tz.empty() ? std::string(ctx.viewer->name()) : ctx.event_tz;
     if (auto parsed = iso_or_natural(trimmed, field)) {
         CalTime t = parsed->value;
         if (parsed->offset) {
@@ -204,15 +222,17 @@ CalTime parse_when(std::string_view text, const WhenContext& ctx, std::string_vi
     CalTime t;
     if (p.instant) {
         if (p.day || p.minutes)
-            bad_time(std::string(field), "'" + std::string(text) + "' mixes a relative time (+2h, in 3 hours) with a "
-                                         "day or a time of day; give one or the other");
+            bad_time(std::string(field), "'" + std::string(text) +
+                                             "' mixes a relative time (+2h, in 3 hours) with a "
+                                             "day or a time of day; give one or the other");
         t.precision = Precision::minute;
         t.tz = zone_name;
         t.local = date::floor<std::chrono::minutes>(to_local(*p.instant, find_zone(zone_name)));
         return t;
     }
-    if (!p.day && !p.minutes) bad_time(std::string(field), "'" + std::string(text) + "' names no day or time; expected " +
-                                                               std::string(when_forms()));
+    if (!p.day && !p.minutes)
+        bad_time(std::string(field), "'" + std::string(text) + "' names no day or time; expected " +
+                                         std::string(when_forms()));
     auto day = p.day.value_or(date::floor<date::days>(to_local(ctx.now, ctx.viewer)));
     t.local = LocalTime{day};
     t.precision = Precision::day;

@@ -10,9 +10,9 @@ namespace herald {
 
 /// Everything parse_when needs besides the text: the moment and the zones.
 struct WhenContext {
-    Instant now{};                              ///< the moment the user typed the input
+    Instant now{};                            ///< the moment the user typed the input
     const date::time_zone* viewer = nullptr;  ///< the user's zone: relative forms resolve here
-    std::string event_tz;                       ///< zone for timed results (empty = viewer's zone)
+    std::string event_tz;                     ///< zone for timed results (empty = viewer's zone)
 };
 
 /// Parses a WHEN argument into a calendar value; throws HeraldError(invalid_time) naming `field`,

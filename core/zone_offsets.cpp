@@ -16,7 +16,9 @@ namespace {
 /// real transition lies anywhere near it, so anything past it is the open-ended last period.
 const Instant kNoLaterTransition{date::sys_days{date::year::max() / date::December / 31}};
 
-bool open_ended(const date::sys_info& info) { return info.end >= kNoLaterTransition; }
+bool open_ended(const date::sys_info& info) {
+    return info.end >= kNoLaterTransition;
+}
 
 /// The zone's footer rule when it has DST (a DST-less footer always agrees with the last explicit
 /// period, so date/tz's answer stands); nullptr otherwise. Read and parsed once per zone, only when
@@ -53,16 +55,20 @@ ZoneOffset zone_offset_at(const date::time_zone* zone, Instant t) {
     return {info.offset, info.abbrev, info.save != std::chrono::minutes{0}};
 }
 
-Seconds utc_offset_at(const date::time_zone* zone, Instant t) { return zone_offset_at(zone, t).offset; }
+Seconds utc_offset_at(const date::time_zone* zone, Instant t) {
+    return zone_offset_at(zone, t).offset;
+}
 
 LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
     auto li = zone->get_info(local);
-    const bool touches_tail = open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
+    const bool touches_tail =
+        open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
     if (!touches_tail || footer_rule(zone) == nullptr) {
         auto kind = li.result == date::local_info::unique      ? LocalInfo::Kind::unique
                     : li.result == date::local_info::ambiguous ? LocalInfo::Kind::ambiguous
                                                                : LocalInfo::Kind::nonexistent;
-        return {kind, li.first.offset, li.result == date::local_info::unique ? li.first.offset : li.second.offset};
+        return {kind, li.first.offset,
+                li.result == date::local_info::unique ? li.first.offset : li.second.offset};
     }
     // Near or past the last explicit transition: compare the offsets a day either side (rule
     // transitions are months apart) and check which of them reproduce this wall time.

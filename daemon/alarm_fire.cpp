@@ -9,7 +9,8 @@ namespace herald {
 namespace {
 
 constexpr int64_t kBatch = 512;
-// Why five: more late reminders than this at once would flood a returning user (one digest instead).
+// Why five: more late reminders than this at once would flood a returning user (one digest
+// instead).
 constexpr size_t kDigestThreshold = 5;
 
 /// An alarm found due, with what the message needs.
@@ -35,7 +36,8 @@ Json reminder_json(const Due& d, Instant now, bool snoozed) {
 
 }  // namespace
 
-size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, FireReport& report) {
+size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up,
+                                 FireReport& report) {
     std::vector<Due> found;
     for (;;) {
         struct Row {
@@ -46,13 +48,15 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, 
         std::vector<Row> rows;
         st_->due_rows.bind(1, secs(now)).bind(2, kBatch);
         while (st_->due_rows.step())
-            rows.push_back({st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
-                            instant(st_->due_rows.column_int(2)), instant(st_->due_rows.column_int(3))});
+            rows.push_back(
+                {st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
+                 instant(st_->due_rows.column_int(2)), instant(st_->due_rows.column_int(3))});
         st_->due_rows.reset();
         if (rows.empty()) break;
         for (const auto& r : rows) {
-            auto key = read_entries(
-                st_->by_key.bind(1, r.event_id).bind(2, secs(r.occurrence)).bind(3, static_cast<int64_t>(r.alarm)));
+            auto key = read_entries(st_->by_key.bind(1, r.event_id)
+                                        .bind(2, secs(r.occurrence))
+                                        .bind(3, static_cast<int64_t>(r.alarm)));
             bool late = catch_up(r.due, now, window) == CatchUp::missed;
             std::optional<Event> event = store_.get(r.event_id);
             if (!key.empty() && key.front().state == AlarmState::pending) {
@@ -60,7 +64,8 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, 
                     set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
                     ++report.missed;
                 } else if (event) {
-                    found.push_back({key.front(), event->location, format_caltime(event->start), event->start.tz});
+                    found.push_back({key.front(), event->location, format_caltime(event->start),
+                                     event->start.tz});
                 }
             }
             // Advance this alarm. Why skip to the window: a recurring alarm down for months records
@@ -70,9 +75,12 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, 
             std::optional<AlarmOccurrence> next;
             if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
                 next = next_alarm_occurrence(*event, r.alarm, not_before, zone());
-            auto& put = st_->put_schedule.bind(1, r.event_id).bind(2, static_cast<int64_t>(r.alarm));
-            if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
-            else put.bind_null(3).bind_null(4);
+            auto& put =
+                st_->put_schedule.bind(1, r.event_id).bind(2, static_cast<int64_t>(r.alarm));
+            if (next)
+                put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+            else
+                put.bind_null(3).bind_null(4);
             put.run();
             if (next)
                 st_->put_pending.bind(1, r.event_id)
@@ -92,18 +100,21 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up, 
     if (catching_up && plan.digest) {
         // One digest per audience: an owner's private alarms, or the public ones.
         std::map<std::pair<int64_t, bool>, std::vector<const Due*>> groups;
-        for (const auto& d : found) groups[{d.entry.is_public ? -1 : d.entry.owner, d.entry.is_public}].push_back(&d);
+        for (const auto& d : found)
+            groups[{d.entry.is_public ? -1 : d.entry.owner, d.entry.is_public}].push_back(&d);
         for (const auto& [audience, items] : groups) {
             Json list = Json::array();
             for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
             int64_t seq = append("reminders", "digest", items.front()->entry.owner, audience.second,
                                  {{"count", items.size()}, {"reminders", list}});
-            for (const auto* d : items) set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
+            for (const auto* d : items)
+                set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
             ++report.digests;
         }
     } else {
         for (const auto& d : found) {
-            int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public, reminder_json(d, now, false));
+            int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
+                                 reminder_json(d, now, false));
             set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
         }
     }
@@ -119,7 +130,8 @@ void AlarmStore::fire_snoozes(Instant now, FireReport& report) {
             d.start = format_caltime(event->start);
             d.tz = event->start.tz;
         }
-        int64_t seq = append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, now, true));
+        int64_t seq =
+            append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, now, true));
         set_state(e.id, AlarmState::fired, std::nullopt, seq, now);
         ++report.delivered;
     }

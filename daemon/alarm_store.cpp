@@ -22,7 +22,10 @@ Json to_json(const LedgerEntry& e) {
 }
 
 AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone)
-    : store_(store), db_(store.db()), zone_source_(std::move(zone)), st_(std::make_unique<Statements>(store.db())) {}
+    : store_(store),
+      db_(store.db()),
+      zone_source_(std::move(zone)),
+      st_(std::make_unique<Statements>(store.db())) {}
 
 const date::time_zone* AlarmStore::zone() {
     if (zone_ == nullptr) zone_ = zone_source_();
@@ -40,8 +43,10 @@ void AlarmStore::schedule(const Event& e, Instant not_before) {
     for (size_t i = 0; i < e.alarms.size(); ++i) {
         auto next = next_alarm_occurrence(e, i, not_before, zone());
         auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
-        if (next) put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
-        else put.bind_null(3).bind_null(4);
+        if (next)
+            put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+        else
+            put.bind_null(3).bind_null(4);
         put.run();
         if (!next) continue;
         st_->put_pending.bind(1, e.id)
@@ -72,10 +77,15 @@ void AlarmStore::saved(const std::optional<Event>& before, const Event& after) {
 void AlarmStore::removed(const Event& before) {
     unschedule(before.id);
     append("changes", "change", before.owner, before.visibility == Visibility::public_,
-           {{"kind", "removed"}, {"event_id", before.id}, {"event", nullptr}, {"title", before.title}});
+           {{"kind", "removed"},
+            {"event_id", before.id},
+            {"event", nullptr},
+            {"title", before.title}});
 }
 
-bool AlarmStore::take_schedule_changed() { return std::exchange(schedule_changed_, false); }
+bool AlarmStore::take_schedule_changed() {
+    return std::exchange(schedule_changed_, false);
+}
 
 std::optional<Instant> AlarmStore::next_wake() {
     std::optional<Instant> out;
@@ -89,8 +99,8 @@ std::optional<Instant> AlarmStore::next_wake() {
     return out;
 }
 
-int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner, bool is_public,
-                           const Json& params) {
+int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner,
+                           bool is_public, const Json& params) {
     auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     st_->append.bind(1, topic)
         .bind(2, method)
@@ -124,15 +134,21 @@ std::vector<LedgerEntry> AlarmStore::read_entries(sql::Statement& st) {
     return out;
 }
 
-void AlarmStore::set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
-                           std::optional<Instant> fired_at) {
+void AlarmStore::set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until,
+                           int64_t seq, std::optional<Instant> fired_at) {
     auto& st = st_->set_state.bind(1, to_string(s));
-    if (snooze_until) st.bind(2, secs(*snooze_until));
-    else st.bind_null(2);
-    if (seq > 0) st.bind(3, seq);
-    else st.bind_null(3);
-    if (fired_at) st.bind(4, secs(*fired_at));
-    else st.bind_null(4);
+    if (snooze_until)
+        st.bind(2, secs(*snooze_until));
+    else
+        st.bind_null(2);
+    if (seq > 0)
+        st.bind(3, seq);
+    else
+        st.bind_null(3);
+    if (fired_at)
+        st.bind(4, secs(*fired_at));
+    else
+        st.bind_null(4);
     st.bind(5, id).run();
 }
 
@@ -142,7 +158,8 @@ std::optional<LedgerEntry> AlarmStore::entry(int64_t id) {
     return v.front();
 }
 
-std::vector<LedgerEntry> AlarmStore::entries(int64_t event_id, Instant occurrence, std::optional<size_t> alarm) {
+std::vector<LedgerEntry> AlarmStore::entries(int64_t event_id, Instant occurrence,
+                                             std::optional<size_t> alarm) {
     auto all = read_entries(st_->by_occurrence.bind(1, event_id).bind(2, secs(occurrence)));
     if (alarm) std::erase_if(all, [&](const LedgerEntry& e) { return e.alarm_index != *alarm; });
     return all;
@@ -176,9 +193,11 @@ std::vector<LedgerEntry> AlarmStore::missed(Instant since, size_t limit) {
 
 std::vector<LedgerEntry> AlarmStore::upcoming(size_t limit) {
     auto out = read_entries(st_->upcoming.bind(1, static_cast<int64_t>(limit)));
-    for (auto& e : read_entries(st_->upcoming_snoozes.bind(1, static_cast<int64_t>(limit)))) out.push_back(std::move(e));
+    for (auto& e : read_entries(st_->upcoming_snoozes.bind(1, static_cast<int64_t>(limit))))
+        out.push_back(std::move(e));
     auto when = [](const LedgerEntry& e) { return e.snooze_until.value_or(e.due); };
-    std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return when(a) < when(b); });
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const auto& a, const auto& b) { return when(a) < when(b); });
     if (out.size() > limit) out.resize(limit);
     return out;
 }

@@ -102,7 +102,7 @@ struct FireReport {
 
 /// Owns the alarm tables; every method runs on the daemon's one thread.
 class AlarmStore : public StoreObserver {
-public:
+  public:
     /// Uses `store`'s database; all-day and floating events are placed in the zone `zone` returns,
     /// asked on first need (why lazily: loading the tz database costs memory a daemon without
     /// alarms never needs).
@@ -125,7 +125,8 @@ public:
     /// The ledger entry with this id.
     std::optional<LedgerEntry> entry(int64_t id);
     /// Entries of one occurrence of an event (all alarms, or one).
-    std::vector<LedgerEntry> entries(int64_t event_id, Instant occurrence, std::optional<size_t> alarm);
+    std::vector<LedgerEntry> entries(int64_t event_id, Instant occurrence,
+                                     std::optional<size_t> alarm);
     /// Acknowledges an entry (no further firing).
     LedgerEntry acknowledge(const LedgerEntry& e);
     /// Snoozes an entry until `until` (already checked).
@@ -142,11 +143,11 @@ public:
     /// The last sequence number used (0 when none).
     int64_t last_seq();
 
-private:
+  private:
     void schedule(const Event& e, Instant not_before);
     void unschedule(int64_t event_id);
-    int64_t append(const std::string& topic, const std::string& method, int64_t owner, bool is_public,
-                   const Json& params);
+    int64_t append(const std::string& topic, const std::string& method, int64_t owner,
+                   bool is_public, const Json& params);
     std::vector<LedgerEntry> read_entries(sql::Statement& st);
     void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
                    std::optional<Instant> fired_at);

@@ -9,46 +9,85 @@ namespace herald {
 
 /// Columns of a LedgerEntry in the order read_entries expects.
 inline constexpr const char* kEntryColumns =
-    "id, event_id, occurrence, alarm_index, due, state, snooze_until, seq, fired_at, owner, public, title";
+    "id, event_id, occurrence, alarm_index, due, state, snooze_until, seq, fired_at, owner, "
+    "public, title";
 
 /// Unix seconds of an instant (the tables store integers).
-inline int64_t secs(Instant t) { return t.time_since_epoch().count(); }
+inline int64_t secs(Instant t) {
+    return t.time_since_epoch().count();
+}
 /// The instant of unix seconds.
-inline Instant instant(int64_t s) { return Instant{Seconds{s}}; }
+inline Instant instant(int64_t s) {
+    return Instant{Seconds{s}};
+}
 /// A SELECT of the ledger columns between `head` and `tail`.
-inline std::string sql_with(const char* head, const char* tail) { return std::string(head) + kEntryColumns + tail; }
+inline std::string sql_with(const char* head, const char* tail) {
+    return std::string(head) + kEntryColumns + tail;
+}
 
 struct AlarmStore::Statements {
     explicit Statements(sql::Db& db)
         : clear_schedule(db, "DELETE FROM alarm_schedule WHERE event_id = ?"),
           clear_pending(db, "DELETE FROM alarm_ledger WHERE event_id = ? AND state = 'pending'"),
-          put_schedule(db, "INSERT OR REPLACE INTO alarm_schedule(event_id, alarm_index, occurrence, due) VALUES(?,?,?,?)"),
+          put_schedule(db,
+                       "INSERT OR REPLACE INTO alarm_schedule(event_id, alarm_index, occurrence, "
+                       "due) VALUES(?,?,?,?)"),
           put_pending(db,
-                      "INSERT OR IGNORE INTO alarm_ledger(event_id, occurrence, alarm_index, due, state, owner, public, title) "
+                      "INSERT OR IGNORE INTO alarm_ledger(event_id, occurrence, alarm_index, due, "
+                      "state, owner, public, title) "
                       "VALUES(?,?,?,?,'pending',?,?,?)"),
           min_due(db, "SELECT min(due) FROM alarm_schedule"),
           min_snooze(db, "SELECT min(snooze_until) FROM alarm_ledger WHERE state = 'snoozed'"),
-          due_rows(db,
-                   "SELECT event_id, alarm_index, occurrence, due FROM alarm_schedule WHERE due <= ? "
-                   "ORDER BY due, event_id, alarm_index LIMIT ?"),
-          due_snoozes(db, sql_with("SELECT ", " FROM alarm_ledger WHERE state = 'snoozed' AND snooze_until <= ? "
-                                               "ORDER BY snooze_until, id")),
-          by_key(db, sql_with("SELECT ", " FROM alarm_ledger WHERE event_id = ? AND occurrence = ? AND alarm_index = ?")),
+          due_rows(
+              db,
+              "SELECT event_id, alarm_index, occurrence, due FROM alarm_schedule WHERE due <= ? "
+              "ORDER BY due, event_id, alarm_index LIMIT ?"),
+          due_snoozes(db,
+                      sql_with("SELECT ",
+                               " FROM alarm_ledger WHERE state = 'snoozed' AND snooze_until <= ? "
+                               "ORDER BY snooze_until, id")),
+          by_key(
+              db,
+              sql_with(
+                  "SELECT ",
+                  " FROM alarm_ledger WHERE event_id = ? AND occurrence = ? AND alarm_index = ?")),
           by_id(db, sql_with("SELECT ", " FROM alarm_ledger WHERE id = ?")),
-          by_occurrence(db, sql_with("SELECT ", " FROM alarm_ledger WHERE event_id = ? AND occurrence = ? ORDER BY alarm_index")),
-          set_state(db, "UPDATE alarm_ledger SET state = ?, snooze_until = ?, seq = ?, fired_at = ? WHERE id = ?"),
-          missed(db, sql_with("SELECT ", " FROM alarm_ledger WHERE state = 'missed' AND due >= ? ORDER BY due, id LIMIT ?")),
-          upcoming(db, sql_with("SELECT ", " FROM alarm_ledger WHERE id IN (SELECT l.id FROM alarm_schedule s JOIN alarm_ledger l "
-                                           "ON l.event_id = s.event_id AND l.alarm_index = s.alarm_index AND "
-                                           "l.occurrence = s.occurrence WHERE s.due IS NOT NULL AND l.state = 'pending' "
-                                           "ORDER BY s.due LIMIT ?) ORDER BY due, id")),
-          upcoming_snoozes(db, sql_with("SELECT ", " FROM alarm_ledger WHERE state = 'snoozed' ORDER BY snooze_until LIMIT ?")),
-          pending_of(db, sql_with("SELECT ", " FROM alarm_ledger WHERE event_id = ? AND state = 'pending' ORDER BY due, alarm_index")),
-          append(db, "INSERT INTO messages(topic, method, owner, public, params, created) VALUES(?,?,?,?,?,?)"),
-          after(db, "SELECT seq, topic, method, owner, public, params FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"),
+          by_occurrence(
+              db,
+              sql_with(
+                  "SELECT ",
+                  " FROM alarm_ledger WHERE event_id = ? AND occurrence = ? ORDER BY alarm_index")),
+          set_state(db,
+                    "UPDATE alarm_ledger SET state = ?, snooze_until = ?, seq = ?, fired_at = ? "
+                    "WHERE id = ?"),
+          missed(db, sql_with("SELECT ",
+                              " FROM alarm_ledger WHERE state = 'missed' AND due >= ? ORDER BY "
+                              "due, id LIMIT ?")),
+          upcoming(
+              db, sql_with(
+                      "SELECT ",
+                      " FROM alarm_ledger WHERE id IN (SELECT l.id FROM alarm_schedule s JOIN "
+                      "alarm_ledger l "
+                      "ON l.event_id = s.event_id AND l.alarm_index = s.alarm_index AND "
+                      "l.occurrence = s.occurrence WHERE s.due IS NOT NULL AND l.state = 'pending' "
+                      "ORDER BY s.due LIMIT ?) ORDER BY due, id")),
+          upcoming_snoozes(
+              db,
+              sql_with("SELECT ",
+                       " FROM alarm_ledger WHERE state = 'snoozed' ORDER BY snooze_until LIMIT ?")),
+          pending_of(db, sql_with("SELECT ",
+                                  " FROM alarm_ledger WHERE event_id = ? AND state = 'pending' "
+                                  "ORDER BY due, alarm_index")),
+          append(db,
+                 "INSERT INTO messages(topic, method, owner, public, params, created) "
+                 "VALUES(?,?,?,?,?,?)"),
+          after(db,
+                "SELECT seq, topic, method, owner, public, params FROM messages WHERE seq > ? "
+                "ORDER BY seq LIMIT ?"),
           last_seq(db, "SELECT coalesce(max(seq), 0) FROM messages") {}
-    sql::Statement clear_schedule, clear_pending, put_schedule, put_pending, min_due, min_snooze, due_rows, due_snoozes,
-        by_key, by_id, by_occurrence, set_state, missed, upcoming, upcoming_snoozes, pending_of, append, after, last_seq;
+    sql::Statement clear_schedule, clear_pending, put_schedule, put_pending, min_due, min_snooze,
+        due_rows, due_snoozes, by_key, by_id, by_occurrence, set_state, missed, upcoming,
+        upcoming_snoozes, pending_of, append, after, last_seq;
 };
 
 }  // namespace herald

@@ -43,16 +43,18 @@ bool listed(std::string_view list, std::string_view key) {
 void check_params(const Command& cmd, const Json& params) {
     for (const auto& [key, _] : params.items())
         if (!listed(cmd.required, key) && !listed(cmd.optional, key)) {
-            std::string all = std::string(cmd.required) + (cmd.required.empty() || cmd.optional.empty() ? "" : ",") +
+            std::string all = std::string(cmd.required) +
+                              (cmd.required.empty() || cmd.optional.empty() ? "" : ",") +
                               std::string(cmd.optional);
-            bad_param(key, "unknown param '" + key + "' for " + std::string(cmd.name) + "; expected " +
-                               (all.empty() ? std::string("no params") : all));
+            bad_param(key, "unknown param '" + key + "' for " + std::string(cmd.name) +
+                               "; expected " + (all.empty() ? std::string("no params") : all));
         }
     std::string_view req = cmd.required;
     while (!req.empty()) {
         auto comma = req.find(',');
         std::string key(req.substr(0, comma));
-        if (!params.contains(key)) bad_param(key, "missing param '" + key + "' for " + std::string(cmd.name));
+        if (!params.contains(key))
+            bad_param(key, "missing param '" + key + "' for " + std::string(cmd.name));
         if (comma == std::string_view::npos) break;
         req.remove_prefix(comma + 1);
     }
@@ -81,8 +83,9 @@ Dispatched dispatch(Context& ctx, std::string_view line) {
     Dispatched out{{}, req.id, false};
     const Command* cmd = find_command(req.method);
     if (cmd == nullptr) {
-        out.reply = encode_error(req.id, ErrorCode::method_not_found,
-                                 "unknown method '" + req.method + "'; the hello result lists the methods");
+        out.reply =
+            encode_error(req.id, ErrorCode::method_not_found,
+                         "unknown method '" + req.method + "'; the hello result lists the methods");
     } else {
         try {
             check_params(*cmd, req.params);
@@ -92,13 +95,16 @@ Dispatched dispatch(Context& ctx, std::string_view line) {
             out.reply = encode_error(req.id, e.code(), e.what(), e.field());
         } catch (const std::exception& e) {
             spdlog::error("{} failed: {}", req.method, e.what());
-            out.reply = encode_error(req.id, ErrorCode::internal_error, std::string("internal error: ") + e.what());
+            out.reply = encode_error(req.id, ErrorCode::internal_error,
+                                     std::string("internal error: ") + e.what());
         }
     }
     if (req.notification) out.reply.clear();
     return out;
 }
 
-std::string dispatch_line(Context& ctx, std::string_view line) { return dispatch(ctx, line).reply; }
+std::string dispatch_line(Context& ctx, std::string_view line) {
+    return dispatch(ctx, line).reply;
+}
 
 }  // namespace herald

@@ -22,15 +22,15 @@ struct Where {
     const toml::node& node;
 
     [[noreturn]] void fail(const std::string& expected) const {
-        throw ConfigError(std::string(source) + ":" + std::to_string(node.source().begin.line) + ": " + key +
-                          ": expected " + expected);
+        throw ConfigError(std::string(source) + ":" + std::to_string(node.source().begin.line) +
+                          ": " + key + ": expected " + expected);
     }
     int64_t integer(int64_t min, int64_t max) const {
         auto v = node.value_exact<int64_t>();
         if (!v) fail("an integer between " + std::to_string(min) + " and " + std::to_string(max));
         if (*v < min || *v > max)
-            fail("an integer between " + std::to_string(min) + " and " + std::to_string(max) + ", not " +
-                 std::to_string(*v));
+            fail("an integer between " + std::to_string(min) + " and " + std::to_string(max) +
+                 ", not " + std::to_string(*v));
         return *v;
     }
     size_t size(int64_t min, int64_t max) const { return static_cast<size_t>(integer(min, max)); }
@@ -80,18 +80,28 @@ constexpr int64_t kMaxInt = int64_t{1} << 40;
 const std::vector<Key>& keys() {
     static const std::vector<Key> table{
         {"server", "socket", [](Settings& s, const Where& w) { s.socket_path = w.string(); }},
-        {"server", "max_line", [](Settings& s, const Where& w) { s.max_line = w.size(256, kMaxInt); }},
-        {"server", "max_clients", [](Settings& s, const Where& w) { s.max_clients = w.size(1, 1000000); }},
+        {"server", "max_line",
+         [](Settings& s, const Where& w) { s.max_line = w.size(256, kMaxInt); }},
+        {"server", "max_clients",
+         [](Settings& s, const Where& w) { s.max_clients = w.size(1, 1000000); }},
         {"server", "idle_timeout",
-         [](Settings& s, const Where& w) { s.idle_timeout = std::chrono::seconds(w.integer(0, 86400 * 365)); }},
-        {"server", "max_queue_bytes", [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
+         [](Settings& s, const Where& w) {
+             s.idle_timeout = std::chrono::seconds(w.integer(0, 86400 * 365));
+         }},
+        {"server", "max_queue_bytes",
+         [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
         {"server", "max_import_bytes",
          [](Settings& s, const Where& w) { s.max_import_bytes = w.size(1024, kMaxInt); }},
         {"server", "stall_timeout",
-         [](Settings& s, const Where& w) { s.stall_timeout = std::chrono::seconds(w.integer(1, 86400)); }},
+         [](Settings& s, const Where& w) {
+             s.stall_timeout = std::chrono::seconds(w.integer(1, 86400));
+         }},
         {"reminders", "catchup_window",
-         [](Settings& s, const Where& w) { s.catchup_window = parse_human_duration(w.duration(false), w.key); }},
-        {"reminders", "default_alarm", [](Settings& s, const Where& w) { s.default_alarm = w.duration(true); }},
+         [](Settings& s, const Where& w) {
+             s.catchup_window = parse_human_duration(w.duration(false), w.key);
+         }},
+        {"reminders", "default_alarm",
+         [](Settings& s, const Where& w) { s.default_alarm = w.duration(true); }},
         {"reminders", "zone",
          [](Settings& s, const Where& w) {
              s.zone = w.string();
@@ -114,11 +124,17 @@ const std::vector<Key>& keys() {
          [](Settings& s, const Where& w) { s.max_events_per_user = w.size(1, kMaxInt); }},
         {"notify", "desktop", [](Settings& s, const Where& w) { s.desktop = w.boolean(); }},
         {"notify", "urgency",
-         [](Settings& s, const Where& w) { s.urgency = w.one_of({"low", "normal", "critical"}); }},
+         [](Settings& s, const Where& w) {
+             s.urgency = w.one_of({"low", "normal", "critical"});
+         }},
         {"notify", "snooze",
-         [](Settings& s, const Where& w) { s.snooze = std::chrono::seconds(w.integer(1, 86400 * 7)); }},
+         [](Settings& s, const Where& w) {
+             s.snooze = std::chrono::seconds(w.integer(1, 86400 * 7));
+         }},
         {"notify", "expire_timeout",
-         [](Settings& s, const Where& w) { s.expire = std::chrono::milliseconds(w.integer(-1, 86400000)); }},
+         [](Settings& s, const Where& w) {
+             s.expire = std::chrono::milliseconds(w.integer(-1, 86400000));
+         }},
     };
     return table;
 }
@@ -143,35 +159,40 @@ std::string line_of(std::string_view source, const toml::node& n) {
 
 ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source) {
     ConfigResult out{base, {}};
-    std::vector<std::pair<uint32_t, std::string>> unknown;  // sorted by line: tables iterate by name
+    std::vector<std::pair<uint32_t, std::string>>
+        unknown;  // sorted by line: tables iterate by name
     toml::table root;
     try {
         root = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        throw ConfigError(std::string(source) + ":" + std::to_string(e.source().begin.line) + ": syntax error: " +
-                          std::string(e.description()));
+        throw ConfigError(std::string(source) + ":" + std::to_string(e.source().begin.line) +
+                          ": syntax error: " + std::string(e.description()));
     }
     for (const auto& [section_key, section_node] : root) {
         std::string section(section_key.str());
         if (!known_section(section)) {
-            unknown.emplace_back(section_node.source().begin.line,
-                                 line_of(source, section_node) + ": unknown key '" + section + "' (ignored)");
+            unknown.emplace_back(
+                section_node.source().begin.line,
+                line_of(source, section_node) + ": unknown key '" + section + "' (ignored)");
             continue;
         }
         const toml::table* table = section_node.as_table();
-        if (table == nullptr) Where{source, section, section_node}.fail("a table [" + section + "]");
+        if (table == nullptr)
+            Where{source, section, section_node}.fail("a table [" + section + "]");
         for (const auto& [key, node] : *table) {
             std::string name(key.str());
             const Key* k = find_key(section, name);
             if (k == nullptr) {
-                unknown.emplace_back(node.source().begin.line,
-                                     line_of(source, node) + ": unknown key '" + section + "." + name + "' (ignored)");
+                unknown.emplace_back(node.source().begin.line, line_of(source, node) +
+                                                                   ": unknown key '" + section +
+                                                                   "." + name + "' (ignored)");
                 continue;
             }
             k->set(out.settings, Where{source, section + "." + name, node});
         }
     }
-    std::stable_sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(unknown.begin(), unknown.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [_, w] : unknown) out.warnings.push_back(std::move(w));
     return out;
 }

@@ -14,7 +14,7 @@ namespace herald {
 /// An invalid configuration: syntax error, wrong type or bad value. The message names the source,
 /// line and key ("heraldd.toml:12: server.max_clients: expected an integer >= 1").
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -25,7 +25,8 @@ struct ConfigResult {
 };
 
 /// Parses TOML `text` on top of `base`; `source` names the file in messages. Throws ConfigError.
-ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source = "heraldd.toml");
+ConfigResult parse_config(std::string_view text, const Settings& base,
+                          std::string_view source = "heraldd.toml");
 
 /// Reads and parses the file at `path` on top of `base`. A missing file yields `base` unless
 /// `required` (given with --config). Throws ConfigError.

@@ -47,10 +47,10 @@ struct Context {
     ServerState& state;
     PeerCred peer;
     Instant now;
-    SessionScratch* scratch = nullptr;  ///< the connection's scratch; null outside a session
-    AlarmStore* alarms = nullptr;       ///< the alarm ledger (null when reminders are not wired)
-    Hub* hub = nullptr;                 ///< the subscriber registry (null when not wired)
-    Session* session = nullptr;         ///< the calling session (null outside a server)
+    SessionScratch* scratch = nullptr;    ///< the connection's scratch; null outside a session
+    AlarmStore* alarms = nullptr;         ///< the alarm ledger (null when reminders are not wired)
+    Hub* hub = nullptr;                   ///< the subscriber registry (null when not wired)
+    Session* session = nullptr;           ///< the calling session (null outside a server)
     std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
 };
 

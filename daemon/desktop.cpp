@@ -21,16 +21,25 @@ std::string escape_markup(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
 }
 
-uint8_t urgency_byte(const std::string& u) { return u == "low" ? 0 : u == "critical" ? 2 : 1; }
+uint8_t urgency_byte(const std::string& u) {
+    return u == "low" ? 0 : u == "critical" ? 2 : 1;
+}
 
 std::string snooze_label(std::chrono::seconds s) {
     auto n = s.count();
@@ -83,13 +92,16 @@ void DesktopNotifier::warn_once(bool& flag, const std::string& message) {
     }
     flag = true;
     ++warnings_;
-    spdlog::warn("desktop notifications: {} (reminders still go to subscribers and the journal)", message);
+    spdlog::warn("desktop notifications: {} (reminders still go to subscribers and the journal)",
+                 message);
 }
 
 bool DesktopNotifier::ensure_bus() {
     if (bus_ != nullptr) return true;
     auto now = std::chrono::steady_clock::now();
-    if (last_attempt_ != std::chrono::steady_clock::time_point{} && now - last_attempt_ < kRetryAfter) return false;
+    if (last_attempt_ != std::chrono::steady_clock::time_point{} &&
+        now - last_attempt_ < kRetryAfter)
+        return false;
     last_attempt_ = now;
     sd_bus* bus = nullptr;
     // Connecting is asynchronous past the socket connect(): authentication and Hello complete in
@@ -102,13 +114,15 @@ bool DesktopNotifier::ensure_bus() {
     sd_bus_set_description(bus, "herald-desktop");
     // Any sender: on the session bus every peer is the same user, and a fixed sender would
     // need a blocking name lookup. Only ids of our own notifications are acted upon.
-    r = sd_bus_match_signal_async(bus, nullptr, nullptr, kPath, kInterface, "ActionInvoked", on_action_signal, nullptr, this);
+    r = sd_bus_match_signal_async(bus, nullptr, nullptr, kPath, kInterface, "ActionInvoked",
+                                  on_action_signal, nullptr, this);
     if (r >= 0)
-        r = sd_bus_match_signal_async(bus, nullptr, nullptr, kPath, kInterface, "NotificationClosed", on_closed_signal,
-                                      nullptr, this);
+        r = sd_bus_match_signal_async(bus, nullptr, nullptr, kPath, kInterface,
+                                      "NotificationClosed", on_closed_signal, nullptr, this);
     if (r < 0) {
         sd_bus_close_unref(bus);
-        warn_once(warned_bus_, std::string("cannot watch notification signals: ") + std::strerror(-r));
+        warn_once(warned_bus_,
+                  std::string("cannot watch notification signals: ") + std::strerror(-r));
         return false;
     }
     bus_ = bus;
@@ -181,10 +195,14 @@ void DesktopNotifier::notify(const DesktopReminder& r) {
     std::string body = desktop_body(r);
     std::string snooze = snooze_label(settings_.snooze);
     int rc = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "Notify");
-    if (rc >= 0) rc = sd_bus_message_append(m, "susss", "Herald", replaces, "appointment-soon", r.title.c_str(), body.c_str());
     if (rc >= 0)
-        rc = sd_bus_message_append(m, "as", 6, "default", "Open", "snooze", snooze.c_str(), "dismiss", "Dismiss");
-    if (rc >= 0) rc = append_hints(m, urgency_byte(r.urgency.empty() ? settings_.urgency : r.urgency));
+        rc = sd_bus_message_append(m, "susss", "Herald", replaces, "appointment-soon",
+                                   r.title.c_str(), body.c_str());
+    if (rc >= 0)
+        rc = sd_bus_message_append(m, "as", 6, "default", "Open", "snooze", snooze.c_str(),
+                                   "dismiss", "Dismiss");
+    if (rc >= 0)
+        rc = append_hints(m, urgency_byte(r.urgency.empty() ? settings_.urgency : r.urgency));
     if (rc >= 0) rc = sd_bus_message_append(m, "i", static_cast<int32_t>(settings_.expire.count()));
     if (rc >= 0) rc = sd_bus_call_async(bus_, nullptr, m, on_reply, this, kCallTimeoutUsec);
     uint64_t cookie = 0;
@@ -202,7 +220,8 @@ void DesktopNotifier::close(const std::string& key) {
     auto it = ids_.find(key);
     if (bus_ == nullptr || it == ids_.end()) return;
     sd_bus_message* m = nullptr;
-    int rc = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "CloseNotification");
+    int rc =
+        sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "CloseNotification");
     if (rc >= 0) rc = sd_bus_message_append(m, "u", it->second);
     if (rc >= 0) rc = sd_bus_message_set_expect_reply(m, 0);
     if (rc >= 0) rc = sd_bus_send(bus_, m, nullptr);
@@ -231,14 +250,16 @@ int DesktopNotifier::on_reply(sd_bus_message* m, void* userdata, sd_bus_error*) 
     auto pending = self->pending_.extract(cookie);
     if (sd_bus_message_is_method_error(m, nullptr)) {
         const sd_bus_error* e = sd_bus_message_get_error(m);
-        self->warn_once(self->warned_server_, std::string("no notification server answered (") +
-                                                  (e != nullptr && e->name != nullptr ? e->name : "error") + ": " +
-                                                  (e != nullptr && e->message != nullptr ? e->message : "") + ")");
+        self->warn_once(self->warned_server_,
+                        std::string("no notification server answered (") +
+                            (e != nullptr && e->name != nullptr ? e->name : "error") + ": " +
+                            (e != nullptr && e->message != nullptr ? e->message : "") + ")");
         return 0;
     }
     uint32_t id = 0;
     if (sd_bus_message_read(m, "u", &id) < 0 || pending.empty()) return 0;
-    if (self->warned_server_) spdlog::info("desktop notifications: the notification server answers again");
+    if (self->warned_server_)
+        spdlog::info("desktop notifications: the notification server answers again");
     self->warned_server_ = false;
     self->warned_bus_ = false;
     self->ids_[pending.mapped()] = id;

@@ -16,21 +16,20 @@
 
 #include "daemon/settings.hpp"
 
-
 namespace herald {
 
 /// One reminder as the desktop shows it.
 struct DesktopReminder {
-    std::string key;          ///< identifies the occurrence's alarm; a reminder with the same key
-                              ///< replaces its notification (a snoozed reminder re-fires in place)
+    std::string key;  ///< identifies the occurrence's alarm; a reminder with the same key
+                      ///< replaces its notification (a snoozed reminder re-fires in place)
     int64_t event_id = 0;
-    std::string occurrence;   ///< the occurrence's start, as the protocol writes it
-    std::string title;        ///< the summary
-    std::string when_event;   ///< "Sat 2022-12-24 14:40 JST" (in the event's zone)
-    std::string when_local;   ///< "11:40 +06" (the viewer's zone), empty when the same
-    std::string where;        ///< location, may be empty
-    std::string alarm;        ///< "15 min before", "at start", ...
-    std::string urgency;      ///< low, normal, critical; empty = [notify] urgency
+    std::string occurrence;  ///< the occurrence's start, as the protocol writes it
+    std::string title;       ///< the summary
+    std::string when_event;  ///< "Sat 2022-12-24 14:40 JST" (in the event's zone)
+    std::string when_local;  ///< "11:40 +06" (the viewer's zone), empty when the same
+    std::string where;       ///< location, may be empty
+    std::string alarm;       ///< "15 min before", "at start", ...
+    std::string urgency;     ///< low, normal, critical; empty = [notify] urgency
 };
 
 /// The notification body: when (event zone and local), where and which alarm, one per line.
@@ -38,10 +37,11 @@ std::string desktop_body(const DesktopReminder& r);
 
 /// Sends reminders to the freedesktop notification server and reports the user's answers.
 class DesktopNotifier {
-public:
+  public:
     /// An action the user chose: "default" (clicked), "snooze" or "dismiss".
     using ActionCallback = std::function<void(const std::string& key, const std::string& action)>;
-    /// The notification closed; reason per the spec: 1 expired, 2 dismissed, 3 closed by call, 4 other.
+    /// The notification closed; reason per the spec: 1 expired, 2 dismissed, 3 closed by call, 4
+    /// other.
     using ClosedCallback = std::function<void(const std::string& key, uint32_t reason)>;
 
     /// Connects to the session bus (asynchronously); `settings` gives urgency, snooze, timeout.
@@ -68,7 +68,7 @@ public:
     /// Problems logged at warning level (each outage is logged once).
     uint64_t warnings() const { return warnings_; }
 
-private:
+  private:
     bool ensure_bus();
     void drop_bus(const std::string& why);
     void pump();

@@ -11,16 +11,18 @@ std::string alarm_text(Instant due, Instant occurrence) {
     auto before = std::chrono::duration_cast<std::chrono::minutes>(occurrence - due).count();
     if (before == 0) return "at start";
     auto abs = before < 0 ? -before : before;
-    std::string amount = abs % 1440 == 0 ? std::to_string(abs / 1440) + (abs == 1440 ? " day" : " days")
-                         : abs % 60 == 0 ? std::to_string(abs / 60) + (abs == 60 ? " hour" : " hours")
-                                         : std::to_string(abs) + " min";
+    std::string amount =
+        abs % 1440 == 0 ? std::to_string(abs / 1440) + (abs == 1440 ? " day" : " days")
+        : abs % 60 == 0 ? std::to_string(abs / 60) + (abs == 60 ? " hour" : " hours")
+                        : std::to_string(abs) + " min";
     return amount + (before > 0 ? " before" : " after start");
 }
 
 const date::time_zone* local_zone(const Settings& settings) {
     try {
         if (!settings.zone.empty()) return date::locate_zone(settings.zone);
-        if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') return date::locate_zone(tz[0] == ':' ? tz + 1 : tz);
+        if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0')
+            return date::locate_zone(tz[0] == ':' ? tz + 1 : tz);
         return date::current_zone();
     } catch (const std::exception&) {
         return date::locate_zone("UTC");
@@ -42,12 +44,16 @@ DesktopReminder desktop_reminder(const Json& p, const date::time_zone* viewer) {
     if (start.timed()) {
         const date::time_zone* zone = tz.empty() ? viewer : find_zone(tz);
         LocalTime local = to_local(occ, zone);
-        r.when_event = date::format("%a %Y-%m-%d %H:%M ", date::floor<std::chrono::minutes>(local)) + zone_abbrev(occ, zone);
+        r.when_event =
+            date::format("%a %Y-%m-%d %H:%M ", date::floor<std::chrono::minutes>(local)) +
+            zone_abbrev(occ, zone);
         if (zone->get_info(occ).offset != viewer->get_info(occ).offset)
-            r.when_local = date::format("%H:%M ", date::floor<std::chrono::minutes>(to_local(occ, viewer))) +
-                           zone_abbrev(occ, viewer);
+            r.when_local =
+                date::format("%H:%M ", date::floor<std::chrono::minutes>(to_local(occ, viewer))) +
+                zone_abbrev(occ, viewer);
     } else {
-        r.when_event = date::format("%a %Y-%m-%d", date::floor<date::days>(to_local(occ, viewer))) + " (all day)";
+        r.when_event = date::format("%a %Y-%m-%d", date::floor<date::days>(to_local(occ, viewer))) +
+                       " (all day)";
     }
     r.alarm = alarm_text(parse_instant(p.value("due", r.occurrence), "due"), occ);
     return r;
@@ -63,8 +69,10 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
             } else if (m.method == "digest") {
                 DesktopReminder r;
                 r.key = "digest-" + std::to_string(m.seq);
-                r.title = std::to_string(m.params.value("count", 0)) + " reminders came due while Herald was away";
-                for (const auto& item : m.params["reminders"]) r.where += (r.where.empty() ? "" : "\n") + item.value("title", "");
+                r.title = std::to_string(m.params.value("count", 0)) +
+                          " reminders came due while Herald was away";
+                for (const auto& item : m.params["reminders"])
+                    r.where += (r.where.empty() ? "" : "\n") + item.value("title", "");
                 desktop.notify(r);
             }
         } catch (const std::exception& e) {
@@ -72,26 +80,31 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
         }
     });
     // Why "default" acknowledges: clicking a reminder is how a desktop user says "seen".
-    desktop.on_action([&alarms, &hub, &scheduler, &settings](const std::string& key, const std::string& action) {
-        spdlog::debug("desktop: action {} on {}", action, key);
-        if (key.rfind("alarm-", 0) != 0) return;
-        auto entry = alarms.entry(std::stoll(key.substr(6)));
-        if (!entry) {
-            spdlog::warn("desktop: {} on {}, which is no longer in the ledger", action, key);
-            return;
-        }
-        try {
-            Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
-            if (action == "snooze") alarms.snooze(*entry, now + settings.snooze);
-            else if (action == "dismiss" || action == "default") alarms.acknowledge(*entry);
-            else return;
-            spdlog::info("desktop: reminder {} {}", entry->id, action == "snooze" ? "snoozed" : "acknowledged");
-            hub.flush();
-            scheduler.rearm_if_changed();
-        } catch (const std::exception& e) {
-            spdlog::warn("desktop: {} on reminder {} failed: {}", action, entry->id, e.what());
-        }
-    });
+    desktop.on_action(
+        [&alarms, &hub, &scheduler, &settings](const std::string& key, const std::string& action) {
+            spdlog::debug("desktop: action {} on {}", action, key);
+            if (key.rfind("alarm-", 0) != 0) return;
+            auto entry = alarms.entry(std::stoll(key.substr(6)));
+            if (!entry) {
+                spdlog::warn("desktop: {} on {}, which is no longer in the ledger", action, key);
+                return;
+            }
+            try {
+                Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
+                if (action == "snooze")
+                    alarms.snooze(*entry, now + settings.snooze);
+                else if (action == "dismiss" || action == "default")
+                    alarms.acknowledge(*entry);
+                else
+                    return;
+                spdlog::info("desktop: reminder {} {}", entry->id,
+                             action == "snooze" ? "snoozed" : "acknowledged");
+                hub.flush();
+                scheduler.rearm_if_changed();
+            } catch (const std::exception& e) {
+                spdlog::warn("desktop: {} on reminder {} failed: {}", action, entry->id, e.what());
+            }
+        });
 }
 
 }  // namespace herald

@@ -7,7 +7,8 @@
 
 namespace herald {
 
-GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db) : executor_(std::move(executor)), db_(db) {
+GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db)
+    : executor_(std::move(executor)), db_(db) {
     db_.set_batching(true);
 }
 
@@ -22,12 +23,14 @@ std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver
     try {
         db_.end_request(d.ok);
     } catch (const HeraldError& e) {
-        d.reply = d.reply.empty() ? d.reply : encode_error(d.id, ErrorCode::storage_error, e.what());
+        d.reply =
+            d.reply.empty() ? d.reply : encode_error(d.id, ErrorCode::storage_error, e.what());
     }
     // Why hold replies of reads too: once a batch is open a read may see its uncommitted writes,
     // and no client may learn of a write before it is durable.
     if (!db_.batch_open()) return d.reply;
-    if (!d.reply.empty()) held_.push_back({std::move(deliver), std::move(d.id), std::move(d.reply)});
+    if (!d.reply.empty())
+        held_.push_back({std::move(deliver), std::move(d.id), std::move(d.reply)});
     if (!commit_posted_) {
         commit_posted_ = true;
         // Why post: every request already read in this loop turn runs before the commit and

@@ -17,7 +17,7 @@ namespace herald {
 
 /// Runs requests inside a lazily opened batch transaction and holds their replies until it commits.
 class GroupCommit {
-public:
+  public:
     /// Receives a held reply line once its batch is durable (or has failed).
     using Deliver = std::function<void(std::string)>;
 
@@ -38,7 +38,7 @@ public:
     /// Number of replies released by committed batches.
     uint64_t committed_requests() const { return committed_requests_; }
 
-private:
+  private:
     struct Held {
         Deliver deliver;
         Json id;

@@ -37,14 +37,19 @@ Json agenda(Context& ctx, const Json& p) {
     q.text = params::opt_string(p, "text");
     q.category = params::opt_string(p, "category");
     if (std::string status = params::opt_string(p, "status"); !status.empty()) {
-        if (status == "confirmed") q.status = Status::confirmed;
-        else if (status == "tentative") q.status = Status::tentative;
-        else if (status == "cancelled") q.status = Status::cancelled;
-        else bad_param("status", "status must be confirmed, tentative or cancelled");
+        if (status == "confirmed")
+            q.status = Status::confirmed;
+        else if (status == "tentative")
+            q.status = Status::tentative;
+        else if (status == "cancelled")
+            q.status = Status::cancelled;
+        else
+            bad_param("status", "status must be confirmed, tentative or cancelled");
     }
     auto limit = params::opt_integer(p, "limit").value_or(kMaxLimit);
     auto offset = params::opt_integer(p, "offset").value_or(0);
-    if (limit < 1 || limit > kMaxLimit) bad_param("limit", "limit must be between 1 and " + std::to_string(kMaxLimit));
+    if (limit < 1 || limit > kMaxLimit)
+        bad_param("limit", "limit must be between 1 and " + std::to_string(kMaxLimit));
     if (offset < 0) bad_param("offset", "offset must not be negative");
     q.limit = static_cast<size_t>(limit);
     q.offset = static_cast<size_t>(offset);
@@ -56,14 +61,10 @@ Json agenda(Context& ctx, const Json& p) {
     std::erase_if(candidates, [&](const Event& e) { return !can_see(ctx, e); });
     Agenda a = build_agenda(candidates, q);
 
-    Json out{{"from", format_instant(q.from)},
-             {"to", format_instant(q.to)},
-             {"tz", q.viewer->name()},
-             {"total", a.total},
-             {"truncated", a.truncated},
-             {"occurrences", Json::array()},
-             {"imprecise", Json::array()},
-             {"undated", Json::array()}};
+    Json out{{"from", format_instant(q.from)}, {"to", format_instant(q.to)},
+             {"tz", q.viewer->name()},         {"total", a.total},
+             {"truncated", a.truncated},       {"occurrences", Json::array()},
+             {"imprecise", Json::array()},     {"undated", Json::array()}};
     for (const auto& occ : a.dated) out["occurrences"].push_back(occurrence_json(occ));
     for (const auto* e : a.imprecise) out["imprecise"].push_back(to_json(*e));
     for (const auto* e : a.undated) out["undated"].push_back(to_json(*e));

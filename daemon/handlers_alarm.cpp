@@ -14,7 +14,8 @@ namespace {
 constexpr int64_t kMaxList = 10000;
 
 AlarmStore& ledger(Context& ctx) {
-    if (ctx.alarms == nullptr) throw HeraldError(ErrorCode::internal_error, "reminders are not enabled in this server");
+    if (ctx.alarms == nullptr)
+        throw HeraldError(ErrorCode::internal_error, "reminders are not enabled in this server");
     return *ctx.alarms;
 }
 
@@ -32,11 +33,14 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
         int64_t id = params::integer(p, "id");
         if (auto e = ledger(ctx).entry(id)) out.push_back(*e);
         if (out.empty() || !can_see_entry(ctx, out.front()))
-            throw HeraldError(ErrorCode::not_found, "no alarm with id " + std::to_string(id) +
-                                                        "; the ids are shown by herald watch, next and missed", "id");
+            throw HeraldError(ErrorCode::not_found,
+                              "no alarm with id " + std::to_string(id) +
+                                  "; the ids are shown by herald watch, next and missed",
+                              "id");
     } else {
         if (!p.contains("event_id") || !p.contains("occurrence"))
-            bad_param("id", "name the alarm by id, or by event_id and occurrence (an RFC 3339 instant)");
+            bad_param("id",
+                      "name the alarm by id, or by event_id and occurrence (an RFC 3339 instant)");
         int64_t event_id = params::integer(p, "event_id");
         Instant occurrence = parse_instant(params::string(p, "occurrence"), "occurrence");
         std::optional<size_t> alarm;
@@ -47,14 +51,17 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
         out = ledger(ctx).entries(event_id, occurrence, alarm);
         std::erase_if(out, [&](const LedgerEntry& e) { return !can_see_entry(ctx, e); });
         if (out.empty())
-            throw HeraldError(ErrorCode::not_found, "event " + std::to_string(event_id) + " has no alarm for the occurrence " +
-                                                        format_instant(occurrence) + " that has fired or is next due",
+            throw HeraldError(ErrorCode::not_found,
+                              "event " + std::to_string(event_id) +
+                                  " has no alarm for the occurrence " + format_instant(occurrence) +
+                                  " that has fired or is next due",
                               "occurrence");
     }
     for (const auto& e : out)
         if (ctx.settings.system_mode && ctx.peer.uid != 0 && e.owner != ctx.peer.uid)
             throw HeraldError(ErrorCode::permission_denied,
-                              "alarm " + std::to_string(e.id) + " belongs to another user's event", "id");
+                              "alarm " + std::to_string(e.id) + " belongs to another user's event",
+                              "id");
     return out;
 }
 
@@ -66,7 +73,8 @@ Json entry_list(const std::vector<LedgerEntry>& entries) {
 
 size_t list_limit(const Json& p, int64_t fallback) {
     auto limit = params::opt_integer(p, "limit").value_or(fallback);
-    if (limit < 1 || limit > kMaxList) bad_param("limit", "limit must be between 1 and " + std::to_string(kMaxList));
+    if (limit < 1 || limit > kMaxList)
+        bad_param("limit", "limit must be between 1 and " + std::to_string(kMaxList));
     return static_cast<size_t>(limit);
 }
 
@@ -80,9 +88,12 @@ Json alarm_ack(Context& ctx, const Json& p) {
 
 Json alarm_snooze(Context& ctx, const Json& p) {
     if (p.contains("for") == p.contains("until"))
-        bad_param("for", "give exactly one of for (a duration such as 10m) or until (an RFC 3339 instant)");
-    Instant until = p.contains("for") ? ctx.now + parse_human_duration(params::string(p, "for"), "for")
-                                      : parse_instant(params::string(p, "until"), "until");
+        bad_param(
+            "for",
+            "give exactly one of for (a duration such as 10m) or until (an RFC 3339 instant)");
+    Instant until = p.contains("for")
+                        ? ctx.now + parse_human_duration(params::string(p, "for"), "for")
+                        : parse_instant(params::string(p, "until"), "until");
     auto entries = named_entries(ctx, p);
     for (const auto& e : entries) check_snooze(e.state, until, ctx.now);  // all or nothing
     std::vector<LedgerEntry> done;
@@ -96,7 +107,8 @@ Json alarm_next(Context& ctx, const Json& p) {
     if (auto id = params::opt_integer(p, "event_id")) {
         auto e = ctx.store.get(*id);
         if (!e || !can_see(ctx, *e))
-            throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(*id), "event_id");
+            throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(*id),
+                              "event_id");
         if (!e->alarms.empty()) require_fixed_date(*e, "event_id");
         entries = ledger(ctx).pending_of(*id);
         if (entries.size() > limit) entries.resize(limit);

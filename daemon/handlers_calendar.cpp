@@ -27,26 +27,35 @@ Json problem_json(const IcalProblem& p) {
 
 /// The whole iCalendar text of this request, or nullopt while chunks are still arriving.
 std::optional<std::string> take_text(Context& ctx, const Json& p, Json& progress) {
-    if (p.contains("ics") == p.contains("chunk")) bad_param("ics", "give either ics (the whole file) or chunk (a part)");
+    if (p.contains("ics") == p.contains("chunk"))
+        bad_param("ics", "give either ics (the whole file) or chunk (a part)");
     if (ctx.scratch == nullptr) bad_param("chunk", "chunked import needs a connection");
     std::string& buffer = ctx.scratch->import_buffer;
     if (p.contains("ics")) {
-        if (!buffer.empty()) bad_param("ics", "a chunked import is in progress on this connection; finish it with final:true");
+        if (!buffer.empty())
+            bad_param(
+                "ics",
+                "a chunked import is in progress on this connection; finish it with final:true");
         std::string text = params::string(p, "ics");
         if (text.size() > ctx.settings.max_import_bytes)
-            throw HeraldError(ErrorCode::too_large, "the calendar is larger than " +
-                                                        std::to_string(ctx.settings.max_import_bytes) + " bytes", "ics");
+            throw HeraldError(ErrorCode::too_large,
+                              "the calendar is larger than " +
+                                  std::to_string(ctx.settings.max_import_bytes) + " bytes",
+                              "ics");
         return text;
     }
     const Json& chunk = p.at("chunk");
-    if (!chunk.is_string()) bad_param("chunk", "chunk must be a string (part of the iCalendar text)");
-    if (buffer.size() + chunk.get_ref<const std::string&>().size() > ctx.settings.max_import_bytes) {
+    if (!chunk.is_string())
+        bad_param("chunk", "chunk must be a string (part of the iCalendar text)");
+    if (buffer.size() + chunk.get_ref<const std::string&>().size() >
+        ctx.settings.max_import_bytes) {
         buffer.clear();
         buffer.shrink_to_fit();
-        throw HeraldError(ErrorCode::too_large,
-                          "the calendar is larger than " + std::to_string(ctx.settings.max_import_bytes) +
-                              " bytes (heraldd --max-import); the chunks received so far are discarded",
-                          "chunk");
+        throw HeraldError(
+            ErrorCode::too_large,
+            "the calendar is larger than " + std::to_string(ctx.settings.max_import_bytes) +
+                " bytes (heraldd --max-import); the chunks received so far are discarded",
+            "chunk");
     }
     buffer += chunk.get_ref<const std::string&>();
     if (!params::opt_bool(p, "final", false)) {
@@ -71,13 +80,19 @@ bool in_range(const Event& e, Instant from, Instant to) {
 }
 
 Json export_part(std::string& text, size_t offset) {
-    if (offset > text.size()) bad_param("offset", "offset is past the end of the export in progress");
+    if (offset > text.size())
+        bad_param("offset", "offset is past the end of the export in progress");
     size_t end = std::min(text.size(), offset + kExportPart);
-    if (end < text.size()) end = text.rfind("\r\n", end) + 2;  // whole lines only: never split UTF-8
-    Json out{{"ics", text.substr(offset, end - offset)}, {"offset", offset}, {"size", text.size()},
+    if (end < text.size())
+        end = text.rfind("\r\n", end) + 2;  // whole lines only: never split UTF-8
+    Json out{{"ics", text.substr(offset, end - offset)},
+             {"offset", offset},
+             {"size", text.size()},
              {"more", end < text.size()}};
-    if (end < text.size()) out["next_offset"] = end;
-    else text.clear();
+    if (end < text.size())
+        out["next_offset"] = end;
+    else
+        text.clear();
     return out;
 }
 
@@ -92,7 +107,8 @@ Json calendar_import(Context& ctx, const Json& p) {
     std::vector<IcalProblem> problems = std::move(parsed.problems);
     size_t added = 0, updated = 0, unchanged = 0;
     {
-        // One transaction: a storage failure rolls back everything; per-event vetoes skip that event.
+        // One transaction: a storage failure rolls back everything; per-event vetoes skip that
+        // event.
         sql::Transaction tx(ctx.store.db());
         for (size_t i = 0; i < parsed.events.size(); ++i) {
             Event& e = parsed.events[i];
@@ -100,10 +116,13 @@ Json calendar_import(Context& ctx, const Json& p) {
             try {
                 auto r = ctx.store.upsert(std::move(e), ctx.now, [&](const Event& existing) {
                     if (!can_see(ctx, existing))
-                        throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event", "uid");
+                        throw HeraldError(ErrorCode::permission_denied,
+                                          "uid is taken by another user's event", "uid");
                     require_change(ctx, existing);
                 });
-                (r == Store::Upsert::added ? added : r == Store::Upsert::updated ? updated : unchanged)++;
+                (r == Store::Upsert::added     ? added
+                 : r == Store::Upsert::updated ? updated
+                                               : unchanged)++;
             } catch (const HeraldError& err) {
                 if (err.code() == ErrorCode::storage_error) throw;
                 problems.push_back({parsed.lines[i], parsed.events[i].uid, err.what()});
@@ -111,37 +130,47 @@ Json calendar_import(Context& ctx, const Json& p) {
         }
         tx.commit();
     }
-    spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors", added, updated, unchanged,
-                 problems.size() + parsed.problems_dropped);
+    spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors", added, updated,
+                 unchanged, problems.size() + parsed.problems_dropped);
     Json errors = Json::array();
     for (const auto& pr : problems) errors.push_back(problem_json(pr));
-    return {{"added", added},           {"updated", updated},         {"unchanged", unchanged},
-            {"events", parsed.components}, {"skipped", parsed.skipped}, {"errors", errors},
+    return {{"added", added},
+            {"updated", updated},
+            {"unchanged", unchanged},
+            {"events", parsed.components},
+            {"skipped", parsed.skipped},
+            {"errors", errors},
             {"errors_not_listed", parsed.problems_dropped}};
 }
 
 Json calendar_export(Context& ctx, const Json& p) {
     if (p.contains("offset")) {
         if (ctx.scratch == nullptr || ctx.scratch->export_text.empty())
-            bad_param("offset", "no export in progress on this connection; call calendar.export without offset first");
+            bad_param("offset",
+                      "no export in progress on this connection; call calendar.export without "
+                      "offset first");
         auto offset = params::integer(p, "offset");
         if (offset < 0) bad_param("offset", "offset must not be negative");
         return export_part(ctx.scratch->export_text, static_cast<size_t>(offset));
     }
     std::string from_text = params::opt_string(p, "from"), to_text = params::opt_string(p, "to");
-    Instant from = from_text.empty() ? Instant{Seconds{std::numeric_limits<int32_t>::min()}} : parse_instant(from_text, "from");
-    Instant to = to_text.empty() ? Instant{date::sys_days{date::year{9999} / 12 / 31}} : parse_instant(to_text, "to");
+    Instant from = from_text.empty() ? Instant{Seconds{std::numeric_limits<int32_t>::min()}}
+                                     : parse_instant(from_text, "from");
+    Instant to = to_text.empty() ? Instant{date::sys_days{date::year{9999} / 12 / 31}}
+                                 : parse_instant(to_text, "to");
     if (to <= from) bad_time("to", "to must be after from");
     bool windowed = !from_text.empty() || !to_text.empty();
     std::string category = params::opt_string(p, "category");
     std::vector<Event> events = windowed ? ctx.store.in_window(from, to) : ctx.store.all();
     std::erase_if(events, [&](const Event& e) {
         if (!can_see(ctx, e)) return true;
-        if (!category.empty() && std::find(e.categories.begin(), e.categories.end(), category) == e.categories.end())
+        if (!category.empty() &&
+            std::find(e.categories.begin(), e.categories.end(), category) == e.categories.end())
             return true;
         return windowed && !in_range(e, from, to);
     });
-    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.id < b.id; });
+    std::sort(events.begin(), events.end(),
+              [](const Event& a, const Event& b) { return a.id < b.id; });
     std::string text = export_ical(events, ctx.now);
     Json out;
     if (text.size() <= kExportPart || ctx.scratch == nullptr) {

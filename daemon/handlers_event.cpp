@@ -23,7 +23,8 @@ std::string new_uid() {
 
 Event visible_event(Context& ctx, int64_t id) {
     auto e = ctx.store.get(id);
-    if (!e || !can_see(ctx, *e)) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
+    if (!e || !can_see(ctx, *e))
+        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
     return *e;
 }
 
@@ -42,7 +43,9 @@ Json event_add(Context& ctx, const Json& p) {
     // The configured default alarm applies only when the client did not mention alarms at all:
     // an explicit [] means "no alarms".
     if (!ctx.settings.default_alarm.empty() && !ev.contains("alarms"))
-        e.alarms.push_back({Alarm::Related::start, -parse_human_duration(ctx.settings.default_alarm, "default_alarm"), {}});
+        e.alarms.push_back({Alarm::Related::start,
+                            -parse_human_duration(ctx.settings.default_alarm, "default_alarm"),
+                            {}});
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);
@@ -50,7 +53,8 @@ Json event_add(Context& ctx, const Json& p) {
     require_store(ctx, e, !existing.has_value());
     auto result = ctx.store.add(std::move(e), ctx.now);
     if (!result.created && !can_see(ctx, result.event))
-        throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event", "uid");
+        throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event",
+                          "uid");
     return {{"event", to_json(result.event)}, {"created", result.created}};
 }
 
@@ -59,7 +63,8 @@ Json event_get(Context& ctx, const Json& p) {
     if (p.contains("id")) return {{"event", to_json(visible_event(ctx, params::integer(p, "id")))}};
     std::string uid = params::string(p, "uid");
     auto e = ctx.store.get_by_uid(uid);
-    if (!e || !can_see(ctx, *e)) throw HeraldError(ErrorCode::not_found, "no event with uid " + uid, "uid");
+    if (!e || !can_see(ctx, *e))
+        throw HeraldError(ErrorCode::not_found, "no event with uid " + uid, "uid");
     return {{"event", to_json(*e)}};
 }
 
@@ -67,7 +72,8 @@ Json event_update(Context& ctx, const Json& p) {
     Event current = visible_event(ctx, params::integer(p, "id"));
     require_change(ctx, current);
     const Json& changes = params::object(p, "changes");
-    if (changes.contains("uid") && changes["uid"] != current.uid) bad_param("changes.uid", "uid cannot be changed");
+    if (changes.contains("uid") && changes["uid"] != current.uid)
+        bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
     require_store(ctx, next, false);
@@ -85,7 +91,8 @@ Json event_remove(Context& ctx, const Json& p) {
 Json event_search(Context& ctx, const Json& p) {
     auto limit = params::opt_integer(p, "limit").value_or(50);
     if (limit < 1 || limit > 10000) bad_param("limit", "limit must be between 1 and 10000");
-    return {{"events", event_list(ctx, ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit)))}};
+    return {{"events", event_list(ctx, ctx.store.search(params::string(p, "query"),
+                                                        static_cast<size_t>(limit)))}};
 }
 
 }  // namespace herald::handlers

@@ -9,8 +9,8 @@ namespace herald::handlers {
 
 Json hello(Context& ctx, const Json& p) {
     if (auto proto = params::opt_integer(p, "protocol"); proto && *proto != kProtocolVersion)
-        bad_param("protocol", "this heraldd speaks protocol " + std::to_string(kProtocolVersion) + ", not " +
-                                  std::to_string(*proto));
+        bad_param("protocol", "this heraldd speaks protocol " + std::to_string(kProtocolVersion) +
+                                  ", not " + std::to_string(*proto));
     return {{"server", "heraldd"},
             {"version", HERALD_VERSION},
             {"protocol", kProtocolVersion},

@@ -9,22 +9,29 @@ namespace herald::handlers {
 
 Json subscribe(Context& ctx, const Json& p) {
     if (ctx.hub == nullptr || ctx.session == nullptr)
-        throw HeraldError(ErrorCode::internal_error, "subscriptions are not enabled in this server");
+        throw HeraldError(ErrorCode::internal_error,
+                          "subscriptions are not enabled in this server");
     Topics topics{true, true};
     Json names = Json::array({"reminders", "changes"});
     if (p.contains("topics")) {
         const Json& t = p.at("topics");
-        if (!t.is_array() || t.empty()) bad_param("topics", "topics must be a non-empty array: reminders, changes");
+        if (!t.is_array() || t.empty())
+            bad_param("topics", "topics must be a non-empty array: reminders, changes");
         topics = {};
         for (const auto& name : t) {
-            if (name == "reminders") topics.reminders = true;
-            else if (name == "changes") topics.changes = true;
-            else bad_param("topics", "unknown topic " + name.dump() + ": expected reminders or changes");
+            if (name == "reminders")
+                topics.reminders = true;
+            else if (name == "changes")
+                topics.changes = true;
+            else
+                bad_param("topics",
+                          "unknown topic " + name.dump() + ": expected reminders or changes");
         }
         names = t;
     }
     auto since = params::opt_integer(p, "since");
-    if (since && *since < 0) bad_param("since", "since is a sequence number (seq of the last message seen), 0 or more");
+    if (since && *since < 0)
+        bad_param("since", "since is a sequence number (seq of the last message seen), 0 or more");
     // The replay runs once the reply is queued, so the client reads the reply first.
     auto session = ctx.session->shared_from_this();
     Hub* hub = ctx.hub;

@@ -17,24 +17,31 @@ std::string encode_message(const Message& m) {
     return encode_notification(m.method, params);
 }
 
-Hub::Hub(AlarmStore& alarms, const Settings& settings) : alarms_(alarms), settings_(settings), pushed_(alarms.last_seq()) {}
+Hub::Hub(AlarmStore& alarms, const Settings& settings)
+    : alarms_(alarms), settings_(settings), pushed_(alarms.last_seq()) {}
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
-    bool topic = m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
+    bool topic =
+        m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
     if (!topic) return false;
-    // Same policy as authz.hpp's can_see: in system mode a user hears of their own and public events.
+    // Same policy as authz.hpp's can_see: in system mode a user hears of their own and public
+    // events.
     return !settings_.system_mode || s.peer.uid == 0 || m.owner == s.peer.uid || m.is_public;
 }
 
-void Hub::subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since) {
+void Hub::subscribe(const std::shared_ptr<Session>& session, Topics topics,
+                    std::optional<int64_t> since) {
     Session* key = session.get();
-    subs_[key] = Subscription{session, topics, session->peer(), std::min(since.value_or(pushed_), pushed_)};
+    subs_[key] =
+        Subscription{session, topics, session->peer(), std::min(since.value_or(pushed_), pushed_)};
     session->set_subscribed(true);
     session->set_drain_hook([this, key] { pump(key); });
     pump(key);
 }
 
-void Hub::remove(Session* session) { subs_.erase(session); }
+void Hub::remove(Session* session) {
+    subs_.erase(session);
+}
 
 void Hub::load(int64_t after) {
     if (after == cache_after_) return;
@@ -54,7 +61,8 @@ void Hub::pump(Session* key) {
     while (sub.cursor < pushed_) {
         if (session->queued_bytes() >= high_water) {
             if (session->stalled_for() >= settings_.stall_timeout) {
-                session->close("subscriber stopped reading (" + std::to_string(pushed_ - sub.cursor) +
+                session->close("subscriber stopped reading (" +
+                               std::to_string(pushed_ - sub.cursor) +
                                " messages behind, nothing drained for " +
                                std::to_string(settings_.stall_timeout.count()) + " s)");
             }
@@ -92,7 +100,8 @@ void Hub::flush() {
     std::vector<Session*> keys;
     keys.reserve(subs_.size());
     for (const auto& [key, _] : subs_) keys.push_back(key);
-    for (auto* key : keys) pump(key);  // pump may close (and so remove) a session: keys, not iterators
+    for (auto* key : keys)
+        pump(key);  // pump may close (and so remove) a session: keys, not iterators
 }
 
 }  // namespace herald

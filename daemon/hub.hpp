@@ -29,24 +29,27 @@ struct Topics {
 
 /// Fans logged messages out to subscribers whose topics and visibility match.
 class Hub {
-public:
+  public:
     /// Pushes messages logged in `alarms` under `settings` (system mode decides visibility).
     Hub(AlarmStore& alarms, const Settings& settings);
     /// Makes `session` a subscriber whose cursor starts at `since` (default: the last message), so
     /// it is sent every later message exactly once, in sequence order.
-    void subscribe(const std::shared_ptr<Session>& session, Topics topics, std::optional<int64_t> since);
+    void subscribe(const std::shared_ptr<Session>& session, Topics topics,
+                   std::optional<int64_t> since);
     /// Forgets a session (it closed).
     void remove(Session* session);
     /// Takes in every newly committed message and feeds the subscribers (call after each write).
     void flush();
     /// Also hands every new message to `listener` (in-process sinks such as the desktop).
-    void set_listener(std::function<void(const Message&)> listener) { listener_ = std::move(listener); }
+    void set_listener(std::function<void(const Message&)> listener) {
+        listener_ = std::move(listener);
+    }
     /// Number of live subscribers.
     size_t size() const { return subs_.size(); }
     /// Sequence number of the last committed message known to the hub.
     int64_t pushed() const { return pushed_; }
 
-private:
+  private:
     struct Subscription {
         std::weak_ptr<Session> session;
         Topics topics;

@@ -50,14 +50,17 @@ struct Flags {
         if (max_queue_bytes) s.max_queue_bytes = *max_queue_bytes;
         if (catchup) {
             s.catchup_window = herald::parse_human_duration(*catchup, "--catchup");
-            if (s.catchup_window.count() < 0) herald::bad_param("--catchup", "the catch-up window must not be negative");
+            if (s.catchup_window.count() < 0)
+                herald::bad_param("--catchup", "the catch-up window must not be negative");
         }
         if (stall_timeout) {
-            if (*stall_timeout < 1) herald::bad_param("--stall-timeout", "the stall timeout must be at least 1 second");
+            if (*stall_timeout < 1)
+                herald::bad_param("--stall-timeout", "the stall timeout must be at least 1 second");
             s.stall_timeout = std::chrono::seconds(*stall_timeout);
         }
         if (default_alarm) {
-            if (!default_alarm->empty()) herald::parse_human_duration(*default_alarm, "--default-alarm");
+            if (!default_alarm->empty())
+                herald::parse_human_duration(*default_alarm, "--default-alarm");
             s.default_alarm = *default_alarm;
         }
     }
@@ -86,7 +89,8 @@ namespace {
 /// The zone for all-day and floating alarms: the setting, else $TZ, else the system's, else UTC.
 const date::time_zone* alarm_zone(const std::string& configured) {
     std::string name = configured;
-    if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0') name = tz[0] == ':' ? tz + 1 : tz;
+    if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0')
+        name = tz[0] == ':' ? tz + 1 : tz;
     try {
         return name.empty() ? date::current_zone() : date::locate_zone(name);
     } catch (const std::exception&) {
@@ -110,12 +114,16 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--max-line", flags.max_line, "Maximum request line length in bytes");
     app.add_option("--max-clients", flags.max_clients, "Maximum concurrent clients");
-    app.add_option("--max-import", flags.max_import_bytes, "Maximum size of one calendar.import in bytes");
-    app.add_option("--catchup", flags.catchup, "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
-    app.add_option("--default-alarm", flags.default_alarm, "Alarm for new events without alarms, before start (e.g. 15m)");
+    app.add_option("--max-import", flags.max_import_bytes,
+                   "Maximum size of one calendar.import in bytes");
+    app.add_option("--catchup", flags.catchup,
+                   "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
+    app.add_option("--default-alarm", flags.default_alarm,
+                   "Alarm for new events without alarms, before start (e.g. 15m)");
     app.add_option("--stall-timeout", flags.stall_timeout,
                    "Seconds a subscriber may leave its queue undrained before it is dropped");
-    app.add_option("--max-queue", flags.max_queue_bytes, "Maximum bytes queued for a client that does not read");
+    app.add_option("--max-queue", flags.max_queue_bytes,
+                   "Maximum bytes queued for a client that does not read");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -135,8 +143,9 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(settings.log_level));
 
     if (uint64_t fds = raise_fd_limit(); fds < settings.max_clients + 16)
-        spdlog::warn("open file limit {} is below --max-clients {}: clients beyond it are refused late", fds,
-                     settings.max_clients);
+        spdlog::warn(
+            "open file limit {} is below --max-clients {}: clients beyond it are refused late", fds,
+            settings.max_clients);
     try {
         auto db_dir = std::filesystem::path(settings.db_path).parent_path();
         if (!db_dir.empty() && !std::filesystem::exists(db_dir)) {
@@ -153,7 +162,8 @@ int main(int argc, char** argv) {
         server.attach(alarms, hub, scheduler);
         // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
         // the socket accepts.
-        Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });
+        Supervisor supervisor(io, server, store, settings,
+                              [&flags] { return load_settings(flags); });
         supervisor.set_status_hook([&scheduler] { return scheduler.status_text(); });
         std::optional<DesktopNotifier> desktop;
         if (!settings.system_mode && settings.desktop) {
@@ -163,7 +173,8 @@ int main(int argc, char** argv) {
         server.listen();
         scheduler.start();
         std::signal(SIGPIPE, SIG_IGN);
-        spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(), settings.db_path);
+        spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(),
+                     settings.db_path);
         supervisor.start();
         io.run();
         spdlog::info("stopped");

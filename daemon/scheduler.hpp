@@ -19,7 +19,7 @@ class Hub;
 
 /// Fires due alarms through the AlarmStore and pushes the results through the Hub.
 class Scheduler {
-public:
+  public:
     /// Creates the timerfd on `io`; throws std::system_error when the kernel refuses.
     Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings);
     ~Scheduler();
@@ -36,7 +36,7 @@ public:
     /// The instant the timer is armed for, if any.
     std::optional<Instant> armed_for() const { return armed_for_; }
 
-private:
+  private:
     void arm();
     void wait();
     void fire(bool catching_up);

@@ -43,20 +43,29 @@ PeerCred peer_of(stream_protocol::socket& s) {
         rc = ::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen);
     }
     if (rc == 0)
-        for (size_t i = 0; i < glen / sizeof(gid_t); ++i) out.groups.push_back(static_cast<int64_t>(groups[i]));
+        for (size_t i = 0; i < glen / sizeof(gid_t); ++i)
+            out.groups.push_back(static_cast<int64_t>(groups[i]));
     return out;
 }
 
-Instant wall_now() { return date::floor<Seconds>(std::chrono::system_clock::now()); }
+Instant wall_now() {
+    return date::floor<Seconds>(std::chrono::system_clock::now());
+}
 
 }  // namespace
 
 Server::Server(asio::io_context& io, Store& store, const Settings& settings)
-    : io_(io), store_(store), settings_(settings), group_(io.get_executor(), store.db()), acceptor_(io) {
+    : io_(io),
+      store_(store),
+      settings_(settings),
+      group_(io.get_executor(), store.db()),
+      acceptor_(io) {
     state_.started = wall_now();
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 void Server::bind_socket() {
     namespace fs = std::filesystem;
@@ -73,7 +82,9 @@ void Server::bind_socket() {
         stream_protocol::socket probe(io_);
         asio::error_code ec;
         probe.connect(stream_protocol::endpoint(path.string()), ec);
-        if (!ec) throw HeraldError(ErrorCode::busy, "another heraldd is already serving on " + path.string());
+        if (!ec)
+            throw HeraldError(ErrorCode::busy,
+                              "another heraldd is already serving on " + path.string());
         fs::remove(path);  // a stale socket left by a killed daemon
     }
     mode_t old = ::umask(settings_.system_mode ? 0111 : 0177);
@@ -112,7 +123,8 @@ void Server::stop() {
 asio::awaitable<void> Server::accept_loop() {
     for (;;) {
         asio::error_code ec;
-        auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        auto socket =
+            co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
         if (ec) {
             // EMFILE and friends: log, breathe, keep serving the clients we have.
@@ -123,19 +135,22 @@ asio::awaitable<void> Server::accept_loop() {
         }
         spdlog::debug("client connected ({} connected before)", sessions_.size());
         if (sessions_.size() >= settings_.max_clients) {
-            std::string line = encode_error(nullptr, ErrorCode::busy,
-                                            "too many clients (limit " + std::to_string(settings_.max_clients) +
-                                                "); try again later");
+            std::string line =
+                encode_error(nullptr, ErrorCode::busy,
+                             "too many clients (limit " + std::to_string(settings_.max_clients) +
+                                 "); try again later");
             asio::write(socket, asio::buffer(line), ec);
             socket.close(ec);
             continue;
         }
         PeerCred peer = peer_of(socket);
-        if (settings_.system_mode && peer.uid != 0 && connections_of(peer.uid) >= settings_.max_clients_per_user) {
+        if (settings_.system_mode && peer.uid != 0 &&
+            connections_of(peer.uid) >= settings_.max_clients_per_user) {
             // Why per uid: one user's runaway script must not use up max_clients for everyone.
-            std::string line = encode_error(nullptr, ErrorCode::busy,
-                                            "too many connections from uid " + std::to_string(peer.uid) + " (limit " +
-                                                std::to_string(settings_.max_clients_per_user) + "); try again later");
+            std::string line = encode_error(
+                nullptr, ErrorCode::busy,
+                "too many connections from uid " + std::to_string(peer.uid) + " (limit " +
+                    std::to_string(settings_.max_clients_per_user) + "); try again later");
             asio::write(socket, asio::buffer(line), ec);
             socket.close(ec);
             continue;
@@ -156,7 +171,8 @@ void Server::attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler) {
 std::string Server::handle(Session& session, std::string_view line) {
     state_.commits = group_.commits();
     state_.committed_requests = group_.committed_requests();
-    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_, hub_, &session, {}};
+    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_,
+                hub_,   &session,  {}};
     auto self = session.shared_from_this();
     // What a request caused (a subscribe's replay, change messages, a new alarm to arm for) is
     // pushed after its reply, and only once its batch is durable.

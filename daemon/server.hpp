@@ -22,7 +22,7 @@ class Scheduler;
 
 /// Owns the listening socket and the set of sessions.
 class Server {
-public:
+  public:
     /// Creates a server on `io` that serves `store` under `settings`.
     Server(asio::io_context& io, Store& store, const Settings& settings);
     ~Server();
@@ -45,7 +45,7 @@ public:
     /// Counters for status.
     ServerState& state() { return state_; }
 
-private:
+  private:
     asio::awaitable<void> accept_loop();
     void bind_socket();
     size_t connections_of(int64_t uid) const;

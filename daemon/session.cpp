@@ -23,9 +23,12 @@ Session::Session(asio::local::stream_protocol::socket socket, Server& server, Pe
 
 void Session::start() {
     auto self = shared_from_this();
-    asio::co_spawn(socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
-    asio::co_spawn(socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
-    asio::co_spawn(socket_.get_executor(), [self] { return self->idle_watch(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self] { return self->idle_watch(); }, asio::detached);
 }
 
 void Session::send(std::string line) {
@@ -35,7 +38,8 @@ void Session::send(std::string line) {
     outbox_.push_back(std::move(line));
     if (outbox_bytes_ > server_.settings().max_queue_bytes) {
         // Why drop: a client that stops reading must never make the daemon buffer without bound.
-        close("its outgoing queue exceeded " + std::to_string(server_.settings().max_queue_bytes) + " bytes");
+        close("its outgoing queue exceeded " + std::to_string(server_.settings().max_queue_bytes) +
+              " bytes");
         return;
     }
     signal_.cancel_one();
@@ -62,11 +66,14 @@ asio::awaitable<void> Session::reader() {
             size_t n = co_await socket_.async_read_some(asio::buffer(buf), use_awaitable);
             last_activity_ = std::chrono::steady_clock::now();
             decoder_.feed(
-                std::string_view(buf.data(), n), [&](std::string_view line) { send(server_.handle(*this, line)); },
+                std::string_view(buf.data(), n),
+                [&](std::string_view line) { send(server_.handle(*this, line)); },
                 [&] {
                     send(encode_error(nullptr, ErrorCode::too_large,
-                                      "request line longer than " + std::to_string(server_.settings().max_line) +
-                                          " bytes was discarded; send one JSON object per line, under the limit"));
+                                      "request line longer than " +
+                                          std::to_string(server_.settings().max_line) +
+                                          " bytes was discarded; send one JSON object per line, "
+                                          "under the limit"));
                 });
         }
     } catch (const std::system_error&) {
@@ -88,7 +95,8 @@ asio::awaitable<void> Session::writer() {
             outbox_bytes_ -= outbox_.front().size();
             outbox_.pop_front();
             last_progress_ = std::chrono::steady_clock::now();
-            if (drain_hook_ && outbox_bytes_ <= server_.settings().max_queue_bytes / 4) drain_hook_();
+            if (drain_hook_ && outbox_bytes_ <= server_.settings().max_queue_bytes / 4)
+                drain_hook_();
         }
     } catch (const std::system_error&) {
     }
@@ -117,8 +125,10 @@ asio::awaitable<void> Session::idle_watch() {
         if (closed_) break;
         auto now = std::chrono::steady_clock::now();
         // Subscribers and clients still being written to count as active (no busy re-arming).
-        if (subscribed_ || !outbox_.empty()) last_activity_ = now;
-        else if (now >= last_activity_ + timeout) close("idle for " + std::to_string(timeout.count()) + " s");
+        if (subscribed_ || !outbox_.empty())
+            last_activity_ = now;
+        else if (now >= last_activity_ + timeout)
+            close("idle for " + std::to_string(timeout.count()) + " s");
     }
 }
 

@@ -19,7 +19,7 @@ class Server;
 
 /// A connected client.
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     /// Wraps an accepted socket; `peer` comes from SO_PEERCRED.
     Session(asio::local::stream_protocol::socket socket, Server& server, PeerCred peer);
     /// Starts the reader, writer and idle coroutines.
@@ -40,13 +40,14 @@ public:
     SessionScratch& scratch() { return scratch_; }
     /// Bytes queued and not yet written.
     size_t queued_bytes() const { return outbox_bytes_; }
-    /// How long queued bytes have waited without any write completing (zero when nothing is queued).
+    /// How long queued bytes have waited without any write completing (zero when nothing is
+    /// queued).
     std::chrono::steady_clock::duration stalled_for() const;
-    /// Called by the writer whenever its queue has drained below a quarter of the limit (subscribers
-    /// refill from the message log).
+    /// Called by the writer whenever its queue has drained below a quarter of the limit
+    /// (subscribers refill from the message log).
     void set_drain_hook(std::function<void()> hook) { drain_hook_ = std::move(hook); }
 
-private:
+  private:
     asio::awaitable<void> reader();
     asio::awaitable<void> writer();
     asio::awaitable<void> idle_watch();

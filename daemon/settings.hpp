@@ -16,9 +16,9 @@ struct Settings {
     std::string db_path;
     std::string config_path;
     std::string log_level = "info";
-    size_t max_line = 1024 * 1024;           ///< bytes per request line
-    size_t max_clients = 1024;               ///< concurrent connections
-    std::chrono::seconds idle_timeout{300};  ///< for clients that are not subscribed
+    size_t max_line = 1024 * 1024;             ///< bytes per request line
+    size_t max_clients = 1024;                 ///< concurrent connections
+    std::chrono::seconds idle_timeout{300};    ///< for clients that are not subscribed
     size_t max_queue_bytes = 4 * 1024 * 1024;  ///< outgoing bytes queued per client
     // [auth]: system mode only (user mode admits only its owner through the 0600 socket).
     std::string admin_group = "herald-admin";  ///< members (and root) may change public events
@@ -26,15 +26,18 @@ struct Settings {
     size_t max_clients_per_user = 64;          ///< concurrent connections of one uid
     size_t max_events_per_user = 10000;        ///< events one uid may own
     // [notify]
-    bool desktop = true;                      ///< user mode: freedesktop notifications on the session bus
-    std::string urgency = "normal";           ///< default urgency: low, normal, critical
-    std::chrono::seconds snooze{600};         ///< how long the Snooze action postpones a reminder
-    std::chrono::milliseconds expire{-1};     ///< notification timeout; -1 = server default, 0 = never
+    bool desktop = true;               ///< user mode: freedesktop notifications on the session bus
+    std::string urgency = "normal";    ///< default urgency: low, normal, critical
+    std::chrono::seconds snooze{600};  ///< how long the Snooze action postpones a reminder
+    std::chrono::milliseconds expire{-1};  ///< notification timeout; -1 = server default, 0 = never
     size_t max_import_bytes = 256 * 1024 * 1024;  ///< one calendar.import, all chunks together
-    std::chrono::seconds catchup_window{24 * 3600};  ///< late alarms younger than this are delivered, older missed
-    std::string default_alarm;  ///< alarm for new events without alarms: a duration before start ("15m"); empty = none
-    std::chrono::seconds stall_timeout{30};  ///< a subscriber whose queue does not drain this long is dropped
-    std::string zone;           ///< zone for all-day and floating alarms; empty = $TZ or the system's
+    std::chrono::seconds catchup_window{
+        24 * 3600};             ///< late alarms younger than this are delivered, older missed
+    std::string default_alarm;  ///< alarm for new events without alarms: a duration before start
+                                ///< ("15m"); empty = none
+    std::chrono::seconds stall_timeout{
+        30};           ///< a subscriber whose queue does not drain this long is dropped
+    std::string zone;  ///< zone for all-day and floating alarms; empty = $TZ or the system's
 };
 
 }  // namespace herald

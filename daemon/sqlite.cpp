@@ -10,14 +10,17 @@ namespace {
     std::string msg = "database error while " + std::string(what) + ": " +
                       (db ? sqlite3_errmsg(db) : "out of memory");
     int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
-    throw HeraldError(code == SQLITE_BUSY || code == SQLITE_LOCKED ? ErrorCode::busy : ErrorCode::storage_error, msg);
+    throw HeraldError(
+        code == SQLITE_BUSY || code == SQLITE_LOCKED ? ErrorCode::busy : ErrorCode::storage_error,
+        msg);
 }
 }  // namespace
 
 Db::Db(const std::string& path) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-        std::string msg = "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+        std::string msg =
+            "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
         sqlite3_close(db_);
         db_ = nullptr;
         throw HeraldError(ErrorCode::storage_error, msg);
@@ -26,7 +29,9 @@ Db::Db(const std::string& path) {
     sqlite3_busy_timeout(db_, 5000);
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+    sqlite3_close_v2(db_);
+}
 
 void Db::exec(std::string_view sql) {
     std::string s(sql);
@@ -38,12 +43,19 @@ int64_t Db::query_int(std::string_view sql) {
     return st.step() ? st.column_int(0) : 0;
 }
 
-int64_t Db::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int Db::changes() const { return sqlite3_changes(db_); }
-bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+int64_t Db::last_insert_id() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Db::changes() const {
+    return sqlite3_changes(db_);
+}
+bool Db::in_transaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
 
 void Db::set_batching(bool on) {
-    if (!on && batch_open_) throw HeraldError(ErrorCode::internal_error, "batching turned off with a batch open");
+    if (!on && batch_open_)
+        throw HeraldError(ErrorCode::internal_error, "batching turned off with a batch open");
     batching_ = on;
 }
 
@@ -57,16 +69,19 @@ void Db::end_request(bool ok) {
     if (!request_open_) return;
     request_open_ = false;
     // Why by hand: a failing request must leave no trace in the batch the others will commit.
-    if (!in_transaction()) return;  // SQLite already rolled the whole batch back; commit_batch reports it
+    if (!in_transaction())
+        return;  // SQLite already rolled the whole batch back; commit_batch reports it
     if (!ok) sqlite3_exec(db_, "ROLLBACK TO request", nullptr, nullptr, nullptr);
-    if (sqlite3_exec(db_, "RELEASE request", nullptr, nullptr, nullptr) != SQLITE_OK) fail(db_, "releasing a request");
+    if (sqlite3_exec(db_, "RELEASE request", nullptr, nullptr, nullptr) != SQLITE_OK)
+        fail(db_, "releasing a request");
 }
 
 void Db::commit_batch() {
     if (!batch_open_) return;
     batch_open_ = false;
     if (!in_transaction())
-        throw HeraldError(ErrorCode::storage_error, "the batch transaction was rolled back by SQLite; nothing was stored");
+        throw HeraldError(ErrorCode::storage_error,
+                          "the batch transaction was rolled back by SQLite; nothing was stored");
     if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
         std::string msg = std::string("database error while committing: ") + sqlite3_errmsg(db_);
         if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -80,7 +95,8 @@ bool Db::open_scope() {
             exec("BEGIN IMMEDIATE");
             batch_open_ = true;
         } else if (!in_transaction()) {
-            throw HeraldError(ErrorCode::storage_error, "the batch transaction was rolled back by SQLite");
+            throw HeraldError(ErrorCode::storage_error,
+                              "the batch transaction was rolled back by SQLite");
         }
         if (in_request_ && !request_open_) {
             exec("SAVEPOINT request");
@@ -96,12 +112,14 @@ bool Db::open_scope() {
 }
 
 Statement::Statement(Db& db, std::string_view sql) : db_(db) {
-    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                           nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
         fail(db.handle(), "preparing " + std::string(sql));
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int i, int64_t v) {
     if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) fail(db_.handle(), "binding");
@@ -112,7 +130,8 @@ Statement& Statement::bind(int i, double v) {
     return *this;
 }
 Statement& Statement::bind(int i, std::string_view v) {
-    if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
+        SQLITE_OK)
         fail(db_.handle(), "binding");
     return *this;
 }
@@ -140,20 +159,29 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+int64_t Statement::column_int(int i) const {
+    return sqlite3_column_int64(stmt_, i);
+}
 std::string Statement::column_text(int i) const {
     auto p = sqlite3_column_text(stmt_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
              : std::string();
 }
-bool Statement::column_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+bool Statement::column_null(int i) const {
+    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
 
-Transaction::Transaction(Db& db) : db_(db) { nested_ = db_.open_scope(); }
+Transaction::Transaction(Db& db) : db_(db) {
+    nested_ = db_.open_scope();
+}
 Transaction::~Transaction() {
     if (done_ || !db_.in_transaction()) return;
     // Savepoints have fixed names: RAII keeps them strictly nested, so the innermost one matches.
-    if (nested_) sqlite3_exec(db_.handle(), "ROLLBACK TO tx; RELEASE tx", nullptr, nullptr, nullptr);
-    else sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (nested_)
+        sqlite3_exec(db_.handle(), "ROLLBACK TO tx; RELEASE tx", nullptr, nullptr, nullptr);
+    else
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 void Transaction::commit() {
     db_.exec(nested_ ? "RELEASE tx" : "COMMIT");

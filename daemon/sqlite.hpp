@@ -13,7 +13,7 @@ namespace herald::sql {
 
 /// An open database connection; throws HeraldError(storage_error) on failure.
 class Db {
-public:
+  public:
     /// Opens (creating if needed) the database file at `path`.
     explicit Db(const std::string& path);
     ~Db();
@@ -38,7 +38,8 @@ public:
     // request (begin_request .. end_request) the request's writes sit in their own savepoint.
     /// Turns batching on or off; off is only allowed while no batch is open.
     void set_batching(bool on);
-    /// True while a batch transaction is open (some request wrote, or tried to, since the last commit).
+    /// True while a batch transaction is open (some request wrote, or tried to, since the last
+    /// commit).
     bool batch_open() const { return batch_open_; }
     /// Marks the start of one request; its savepoint opens lazily with its first Transaction.
     void begin_request();
@@ -50,7 +51,7 @@ public:
     /// Opens the savepoint (or top-level transaction) of a Transaction; true when nested.
     bool open_scope();
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     bool batching_ = false;
     bool batch_open_ = false;
@@ -60,7 +61,7 @@ private:
 
 /// A statement prepared once and reused: bind, step, read columns, reset.
 class Statement {
-public:
+  public:
     /// Prepares `sql` on `db`.
     Statement(Db& db, std::string_view sql);
     ~Statement();
@@ -83,7 +84,7 @@ public:
     std::string column_text(int i) const;
     bool column_null(int i) const;
 
-private:
+  private:
     Db& db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
@@ -91,7 +92,7 @@ private:
 /// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called. When a
 /// transaction (such as a group-commit batch) is already open it nests as a SAVEPOINT instead.
 class Transaction {
-public:
+  public:
     explicit Transaction(Db& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
@@ -100,7 +101,7 @@ public:
     /// one is released into the enclosing transaction and durable when that commits.
     void commit();
 
-private:
+  private:
     Db& db_;
     bool nested_ = false;
     bool done_ = false;

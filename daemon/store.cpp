@@ -53,7 +53,8 @@ Instant recurrence_end(const Event& e, const Span& first) {
     auto last = last_local_start(e);
     if (!last) return Instant{Seconds{static_cast<int64_t>(kForever)}};
     const date::time_zone* zone = find_zone(e.start.tz.empty() ? "UTC" : e.start.tz);
-    return resolve_local(*last, zone) + (first.end - first.begin) + date::days{1};  // a day covers DST shifts
+    return resolve_local(*last, zone) + (first.end - first.begin) +
+           date::days{1};  // a day covers DST shifts
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -66,30 +67,37 @@ std::string join(const std::vector<std::string>& v) {
 
 struct Store::Statements {
     explicit Statements(sql::Db& db)
-        : insert(db, "INSERT INTO events(uid, owner, visibility, precision, revision, data) VALUES(?,?,?,?,?,?)"),
+        : insert(db,
+                 "INSERT INTO events(uid, owner, visibility, precision, revision, data) "
+                 "VALUES(?,?,?,?,?,?)"),
           set_data(db, "UPDATE events SET data = ? WHERE id = ?"),
-          update(db, "UPDATE events SET owner=?, visibility=?, precision=?, revision=?, data=? WHERE id=? AND revision=?"),
+          update(db,
+                 "UPDATE events SET owner=?, visibility=?, precision=?, revision=?, data=? WHERE "
+                 "id=? AND revision=?"),
           remove(db, "DELETE FROM events WHERE id = ?"),
           by_id(db, "SELECT data FROM events WHERE id = ?"),
           by_uid(db, "SELECT data FROM events WHERE uid = ?"),
           revision(db, "SELECT revision FROM events WHERE id = ?"),
           window(db,
-                 "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? AND s.lo < ?"),
+                 "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? "
+                 "AND s.lo < ?"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
           count_owned(db, "SELECT count(*) FROM events WHERE owner = ?"),
           span_insert(db, "INSERT OR REPLACE INTO event_spans(id, lo, hi) VALUES(?,?,?)"),
           span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
-          text_insert(db,
-                      "INSERT INTO event_text(rowid, title, description, location, source, categories) "
-                      "VALUES(?,?,?,?,?,?)"),
+          text_insert(
+              db,
+              "INSERT INTO event_text(rowid, title, description, location, source, categories) "
+              "VALUES(?,?,?,?,?,?)"),
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
           search(db,
-                 "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text MATCH ? "
+                 "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text "
+                 "MATCH ? "
                  "ORDER BY rank LIMIT ?") {}
-    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, all, count, count_owned, span_insert,
-        span_delete, text_insert, text_delete, search;
+    sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, all,
+        count, count_owned, span_insert, span_delete, text_insert, text_delete, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -97,8 +105,9 @@ Store::Store(const std::string& path) : db_(path) {
     // switch to WAL, which persists in the file) changes it.
     int64_t app = db_.query_int("PRAGMA application_id");
     if (app != 0 && app != kApplicationId)
-        throw HeraldError(ErrorCode::storage_error, "the database file belongs to another application (application_id " +
-                                                        std::to_string(app) + ")");
+        throw HeraldError(ErrorCode::storage_error,
+                          "the database file belongs to another application (application_id " +
+                              std::to_string(app) + ")");
     db_.exec("PRAGMA journal_mode=WAL");
     // Why FULL: an acknowledged write must survive a power loss, not only a process crash.
     db_.exec("PRAGMA synchronous=FULL");
@@ -112,9 +121,10 @@ Store::~Store() = default;
 void Store::migrate() {
     int64_t version = db_.query_int("PRAGMA user_version");
     if (version > kSchemaVersion)
-        throw HeraldError(ErrorCode::storage_error, "the database has schema version " + std::to_string(version) +
-                                                        ", newer than this heraldd understands (" +
-                                                        std::to_string(kSchemaVersion) + "); upgrade heraldd");
+        throw HeraldError(ErrorCode::storage_error,
+                          "the database has schema version " + std::to_string(version) +
+                              ", newer than this heraldd understands (" +
+                              std::to_string(kSchemaVersion) + "); upgrade heraldd");
     for (; version < kSchemaVersion; ++version) {
         sql::Transaction tx(db_);
         db_.exec(kMigrations[version]);
@@ -173,7 +183,8 @@ Store::AddResult Store::add(Event e, Instant now) {
     if (auto existing = get_by_uid(e.uid)) {
         if (content_key(*existing) != content_key(e))
             throw HeraldError(ErrorCode::revision_conflict,
-                              "an event with uid " + e.uid + " already exists (id " + std::to_string(existing->id) +
+                              "an event with uid " + e.uid + " already exists (id " +
+                                  std::to_string(existing->id) +
                                   ") with different content; use event.update to change it",
                               "uid");
         return {std::move(*existing), false};
@@ -216,11 +227,13 @@ Event Store::update(Event e, int64_t expected_revision, Instant now) {
     bool found = st_->revision.step();
     int64_t current = found ? st_->revision.column_int(0) : 0;
     st_->revision.reset();
-    if (!found) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
+    if (!found)
+        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
     if (current != expected_revision)
         throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(e.id) + " is at revision " + std::to_string(current) +
-                              ", not " + std::to_string(expected_revision) + "; fetch it again and retry",
+                          "event " + std::to_string(e.id) + " is at revision " +
+                              std::to_string(current) + ", not " +
+                              std::to_string(expected_revision) + "; fetch it again and retry",
                           "revision");
     std::optional<Event> before = observer_ ? get(e.id) : std::nullopt;
     e.revision = current + 1;
@@ -245,10 +258,12 @@ void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
     bool found = st_->revision.step();
     int64_t current = found ? st_->revision.column_int(0) : 0;
     st_->revision.reset();
-    if (!found) throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
+    if (!found)
+        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
     if (expected_revision && *expected_revision != current)
         throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(id) + " is at revision " + std::to_string(current) + ", not " +
+                          "event " + std::to_string(id) + " is at revision " +
+                              std::to_string(current) + ", not " +
                               std::to_string(*expected_revision),
                           "revision");
     if (observer_)
@@ -264,11 +279,16 @@ std::vector<Event> Store::in_window(Instant from, Instant to) {
     return read_all(st_->window);
 }
 
-std::vector<Event> Store::undated() { return read_all(st_->undated); }
+std::vector<Event> Store::undated() {
+    return read_all(st_->undated);
+}
 
-std::vector<Event> Store::all() { return read_all(st_->all); }
+std::vector<Event> Store::all() {
+    return read_all(st_->all);
+}
 
-Store::Upsert Store::upsert(Event e, Instant now, const std::function<void(const Event&)>& may_replace) {
+Store::Upsert Store::upsert(Event e, Instant now,
+                            const std::function<void(const Event&)>& may_replace) {
     // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
     // unchanged re-import is the common case of a big calendar.
     st_->by_uid.bind(1, e.uid);
@@ -326,8 +346,10 @@ std::vector<Event> Store::search(const std::string& query, size_t limit) {
         word.clear();
     };
     for (char c : query) {
-        if (c == ' ' || c == '\t') flush();
-        else word += c;
+        if (c == ' ' || c == '\t')
+            flush();
+        else
+            word += c;
     }
     flush();
     if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
@@ -350,7 +372,9 @@ int64_t Store::count_owned(int64_t uid) {
     return n;
 }
 
-int64_t Store::schema_version() { return db_.query_int("PRAGMA user_version"); }
+int64_t Store::schema_version() {
+    return db_.query_int("PRAGMA user_version");
+}
 
 void Store::backup(const std::string& dest) {
     sqlite3* out = nullptr;
@@ -363,7 +387,8 @@ void Store::backup(const std::string& dest) {
     sqlite3_backup_finish(b);
     std::string err = sqlite3_errmsg(out);
     sqlite3_close(out);
-    if (rc != SQLITE_DONE) throw HeraldError(ErrorCode::storage_error, "backup to " + dest + " failed: " + err);
+    if (rc != SQLITE_DONE)
+        throw HeraldError(ErrorCode::storage_error, "backup to " + dest + " failed: " + err);
 }
 
 }  // namespace herald

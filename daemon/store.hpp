@@ -16,7 +16,7 @@ namespace herald {
 /// Told of every event write inside its transaction, so tables that depend on events (alarm
 /// schedules, the change feed) change atomically with them.
 class StoreObserver {
-public:
+  public:
     virtual ~StoreObserver() = default;
     /// An event was added (`before` empty) or updated.
     virtual void saved(const std::optional<Event>& before, const Event& after) = 0;
@@ -26,7 +26,7 @@ public:
 
 /// Durable storage of events. Every write is committed (durably) before it returns.
 class Store {
-public:
+  public:
     /// Opens or creates the database at `path` and migrates it to the current schema.
     explicit Store(const std::string& path);
     ~Store();
@@ -56,7 +56,8 @@ public:
     /// Within the caller's transaction (no commit of its own): inserts an event with a new uid,
     /// replaces one whose content differs (keeping id, owner and created; revision + 1), or leaves
     /// an identical one alone. `may_replace` vetoes replacing an existing event (throw from it).
-    Upsert upsert(Event e, Instant now, const std::function<void(const Event& existing)>& may_replace);
+    Upsert upsert(Event e, Instant now,
+                  const std::function<void(const Event& existing)>& may_replace);
     /// Every event, in id order.
     std::vector<Event> all();
     /// Every undated event.
@@ -76,7 +77,7 @@ public:
     /// Installs the observer told of each write (nullptr: none).
     void set_observer(StoreObserver* observer) { observer_ = observer; }
 
-private:
+  private:
     void migrate();
     void index(const Event& e);
     void unindex(int64_t id);

@@ -22,7 +22,8 @@ uint64_t monotonic_usec() {
 
 }  // namespace
 
-Supervisor::Supervisor(asio::io_context& io, Server& server, Store& store, Settings& settings, Loader loader)
+Supervisor::Supervisor(asio::io_context& io, Server& server, Store& store, Settings& settings,
+                       Loader loader)
     : io_(io),
       server_(server),
       store_(store),
@@ -47,10 +48,13 @@ void Supervisor::start() {
     // for a slow SQLite commit on the same thread without a false restart.
     auto interval = systemd::watchdog_interval();
     watchdog_ = interval.has_value();
-    tick_period_ = watchdog_ ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2)
-                             : std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::seconds(30));
+    tick_period_ =
+        watchdog_ ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2)
+                  : std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                        std::chrono::seconds(30));
     if (watchdog_) {
-        spdlog::info("watchdog: pinging every {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(tick_period_).count());
+        spdlog::info("watchdog: pinging every {} ms",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(tick_period_).count());
         systemd::notify("WATCHDOG=1");
     }
     arm_tick();
@@ -89,7 +93,8 @@ void Supervisor::wait_hup() {
 }
 
 void Supervisor::reload() {
-    systemd::notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()) + "\nSTATUS=reloading");
+    systemd::notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()) +
+                    "\nSTATUS=reloading");
     try {
         Settings loaded = loader_();
         for (const auto& key : apply_reload(settings_, loaded))

@@ -18,14 +18,15 @@ class Store;
 
 /// Owns the signal set and the watchdog/status timer.
 class Supervisor {
-public:
+  public:
     /// Re-reads the configuration; throws ConfigError when it is invalid.
     using Loader = std::function<Settings()>;
     /// Extra text for STATUS= (e.g. "next alarm ..."); empty for none.
     using StatusHook = std::function<std::string()>;
 
     /// Watches `server`/`store`; `settings` is the running configuration that reloads update.
-    Supervisor(asio::io_context& io, Server& server, Store& store, Settings& settings, Loader loader);
+    Supervisor(asio::io_context& io, Server& server, Store& store, Settings& settings,
+               Loader loader);
     /// Installs the hook whose text is appended to STATUS= (reminders: the next due alarm).
     void set_status_hook(StatusHook hook) { status_hook_ = std::move(hook); }
     /// Call once the socket serves: sends READY=1, starts signals and the watchdog.
@@ -35,7 +36,7 @@ public:
     /// The STATUS= text now.
     std::string status_line();
 
-private:
+  private:
     void wait_signals();
     void wait_hup();
     void arm_tick();

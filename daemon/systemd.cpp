@@ -16,7 +16,9 @@ std::optional<int> activated_socket() {
     return fd;
 }
 
-void notify(std::string_view state) { sd_notify(0, std::string(state).c_str()); }
+void notify(std::string_view state) {
+    sd_notify(0, std::string(state).c_str());
+}
 
 bool supervised() {
     const char* s = std::getenv("NOTIFY_SOCKET");

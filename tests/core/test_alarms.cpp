@@ -9,7 +9,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-Instant at(const char* text) { return parse_instant(text, "t"); }
+Instant at(const char* text) {
+    return parse_instant(text, "t");
+}
 
 Event timed(const char* local, const char* tz, std::vector<Alarm> alarms) {
     Event e;
@@ -22,14 +24,19 @@ Event timed(const char* local, const char* tz, std::vector<Alarm> alarms) {
     return e;
 }
 
-Alarm before(Seconds s) { return {Alarm::Related::start, -s, {}}; }
+Alarm before(Seconds s) {
+    return {Alarm::Related::start, -s, {}};
+}
 
-const date::time_zone* zone(const char* name) { return date::locate_zone(name); }
+const date::time_zone* zone(const char* name) {
+    return date::locate_zone(name);
+}
 
 }  // namespace
 
 TEST_CASE("alarms relative to start and end of a timed event") {
-    Event e = timed("2022-12-24T14:40", "Asia/Tokyo", {before(15min), {Alarm::Related::end, 0s, {}}});
+    Event e =
+        timed("2022-12-24T14:40", "Asia/Tokyo", {before(15min), {Alarm::Related::end, 0s, {}}});
     e.duration = 30min;
     auto first = next_alarm_occurrence(e, 0, at("2022-12-01T00:00:00Z"), zone("UTC"));
     REQUIRE(first);
@@ -41,7 +48,8 @@ TEST_CASE("alarms relative to start and end of a timed event") {
 }
 
 TEST_CASE("next alarm orders by due instant, ties go to the lowest alarm index") {
-    Event e = timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(1440min), before(24h)});
+    Event e =
+        timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(1440min), before(24h)});
     auto next = next_alarm(e, at("2025-01-01T00:00:00Z"), zone("UTC"));
     REQUIRE(next);
     CHECK(next->alarm_index == 1);  // 1440 min == 24 h: the tie goes to index 1
@@ -70,7 +78,8 @@ TEST_CASE("all-day events take alarms from the start of their day in the viewer'
 }
 
 TEST_CASE("absolute alarms fire once at their instant") {
-    Event e = timed("2025-06-06T09:00", "UTC", {{Alarm::Related::absolute, 0s, at("2025-06-01T12:00:00Z")}});
+    Event e = timed("2025-06-06T09:00", "UTC",
+                    {{Alarm::Related::absolute, 0s, at("2025-06-01T12:00:00Z")}});
     auto a = next_alarm(e, at("2025-05-01T00:00:00Z"), zone("UTC"));
     REQUIRE(a);
     CHECK(a->due == at("2025-06-01T12:00:00Z"));
@@ -98,7 +107,8 @@ TEST_CASE("imprecise and undated events never fire, and asking directly says why
     // Firming the date up makes the alarm fire.
     e.start = parse_iso("2022-11-20T10:00")->value;
     e.start.tz = "UTC";
-    CHECK(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"))->due == at("2022-11-20T09:00:00Z"));
+    CHECK(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"))->due ==
+          at("2022-11-20T09:00:00Z"));
 }
 
 TEST_CASE("recurring events repeat their alarms once recurrence expansion is in occurrences_in") {
@@ -110,7 +120,8 @@ TEST_CASE("recurring events repeat their alarms once recurrence expansion is in 
     REQUIRE(first);
     CHECK(first->due == at("2022-01-26T03:00:00Z"));
     auto later = next_alarm(e, first->due + 1s, zone("UTC"));
-    auto expanded = occurrences_in(e, at("2023-01-01T00:00:00Z"), at("2024-01-01T00:00:00Z"), zone("UTC"));
+    auto expanded =
+        occurrences_in(e, at("2023-01-01T00:00:00Z"), at("2024-01-01T00:00:00Z"), zone("UTC"));
     if (expanded.empty()) {
         CHECK_FALSE(later);
     } else {
@@ -128,14 +139,17 @@ TEST_CASE("ledger states: acknowledge and snooze") {
     CHECK(check_snooze(AlarmState::fired, now + 10min, now) == now + 10min);
     CHECK(check_snooze(AlarmState::missed, now + 1s, now) == now + 1s);
     CHECK(check_snooze(AlarmState::snoozed, now + 5min, now) == now + 5min);
-    CHECK_THROWS_WITH(check_snooze(AlarmState::pending, now + 10min, now), Catch::Contains("not fired yet"));
-    CHECK_THROWS_WITH(check_snooze(AlarmState::acknowledged, now + 10min, now), Catch::Contains("acknowledged"));
-    CHECK_THROWS_WITH(check_snooze(AlarmState::fired, now, now), Catch::Contains("not in the future"));
+    CHECK_THROWS_WITH(check_snooze(AlarmState::pending, now + 10min, now),
+                      Catch::Contains("not fired yet"));
+    CHECK_THROWS_WITH(check_snooze(AlarmState::acknowledged, now + 10min, now),
+                      Catch::Contains("acknowledged"));
+    CHECK_THROWS_WITH(check_snooze(AlarmState::fired, now, now),
+                      Catch::Contains("not in the future"));
     CHECK(refire_at(AlarmState::snoozed, now + 10min) == now + 10min);
     CHECK_FALSE(refire_at(AlarmState::acknowledged, now + 10min));
     CHECK_FALSE(refire_at(AlarmState::fired, std::nullopt));
-    for (auto s : {AlarmState::pending, AlarmState::fired, AlarmState::acknowledged, AlarmState::snoozed,
-                   AlarmState::missed})
+    for (auto s : {AlarmState::pending, AlarmState::fired, AlarmState::acknowledged,
+                   AlarmState::snoozed, AlarmState::missed})
         CHECK(alarm_state_from_string(to_string(s)) == s);
     CHECK_FALSE(alarm_state_from_string("done"));
 }

@@ -7,7 +7,8 @@
 using namespace herald;
 
 namespace {
-Event event(const std::string& title, const std::string& start, const std::string& tz, const std::string& rrule = {}) {
+Event event(const std::string& title, const std::string& start, const std::string& tz,
+            const std::string& rrule = {}) {
     Event e;
     e.id = 3;
     e.uid = "c@test";
@@ -24,7 +25,8 @@ TEST_CASE("countdown to an all-day event in the viewer's calendar days") {
     Instant now = parse_instant("2024-11-22T04:00:00Z", "now");  // 10:00 in Bishkek
     auto occ = next_occurrence(expo, now, bishkek);
     REQUIRE(occ);
-    CHECK(countdown_text(*occ, now, bishkek) == "Kyrgyzstan National Day at EXPO 2025: 196 days, Friday 2025-06-06");
+    CHECK(countdown_text(*occ, now, bishkek) ==
+          "Kyrgyzstan National Day at EXPO 2025: 196 days, Friday 2025-06-06");
     CHECK_FALSE(next_occurrence(expo, parse_instant("2025-06-07T00:00:00Z", "now"), bishkek));
 }
 
@@ -34,10 +36,12 @@ TEST_CASE("countdown to the next anniversary of a yearly event") {
     Instant now = parse_instant("2022-01-25T03:00:00Z", "now");
     auto occ = next_occurrence(rel, now, tokyo);
     REQUIRE(occ);
-    CHECK(countdown_text(*occ, now, tokyo) == "30th anniversary of relations: tomorrow, Wednesday 2022-01-26");
+    CHECK(countdown_text(*occ, now, tokyo) ==
+          "30th anniversary of relations: tomorrow, Wednesday 2022-01-26");
     Event meeting = event("Ministerial", "2022-12-24T14:40", "Asia/Tokyo");
     now = parse_instant("2022-12-24T01:00:00Z", "now");
     occ = next_occurrence(meeting, now, find_zone("Asia/Bishkek"));
     REQUIRE(occ);
-    CHECK(countdown_text(*occ, now, find_zone("Asia/Bishkek")) == "Ministerial: today, Saturday 2022-12-24 14:40 JST");
+    CHECK(countdown_text(*occ, now, find_zone("Asia/Bishkek")) ==
+          "Ministerial: today, Saturday 2022-12-24 14:40 JST");
 }

@@ -44,10 +44,13 @@ TEST_CASE("parse_duration reads RFC 5545 durations", "[duration]") {
     CHECK(parse_duration("P999999999W", "trigger") == 999999999 * kWeek);
 }
 
-TEST_CASE("parse_duration rejects malformed durations with invalid_params naming the field", "[duration]") {
-    for (const char* text : {"", "P", "-P", "PT", "15M", "P15", "PT15", "P1H", "PT1D", "PT1W", "P1Y", "P1M",
-                             "PT-15M", "PTT1H", "P1D1D", "PT1H1H", "PT1M1H", "P1DT", "P1W2D", "P1WT1H",
-                             "P9999999999D", " PT15M", "PT15M ", "pt15m", "--PT15M"}) {
+TEST_CASE("parse_duration rejects malformed durations with invalid_params naming the field",
+          "[duration]") {
+    for (const char* text :
+         {"",       "P",      "-P",     "PT",     "15M",   "P15",    "PT15",
+          "P1H",    "PT1D",   "PT1W",   "P1Y",    "P1M",   "PT-15M", "PTT1H",
+          "P1D1D",  "PT1H1H", "PT1M1H", "P1DT",   "P1W2D", "P1WT1H", "P9999999999D",
+          " PT15M", "PT15M ", "pt15m",  "--PT15M"}) {
         INFO("'" << text << "'");
         auto e = error_of([&] { parse_duration(text, "alarms[0].trigger"); });
         CHECK(e.code() == ErrorCode::invalid_params);
@@ -73,8 +76,9 @@ TEST_CASE("format_duration gives the shortest RFC 5545 form", "[duration]") {
     CHECK(format_duration(59s) == "PT59S");
 
     SECTION("every formatted duration parses back to the same value") {
-        for (Seconds d : {0s, 1s, 59s, 60s, 61s, 3599s, 3600s, Seconds{86399}, kDay, kDay + 1s, kWeek, kWeek + 1s,
-                          Seconds{-86401}, -kWeek, 13 * kWeek, Seconds{123456789}}) {
+        for (Seconds d :
+             {0s, 1s, 59s, 60s, 61s, 3599s, 3600s, Seconds{86399}, kDay, kDay + 1s, kWeek,
+              kWeek + 1s, Seconds{-86401}, -kWeek, 13 * kWeek, Seconds{123456789}}) {
             INFO(d.count());
             CHECK(parse_duration(format_duration(d), "d") == d);
         }
@@ -100,8 +104,10 @@ TEST_CASE("parse_human_duration reads the short forms people type", "[duration][
     }
 }
 
-TEST_CASE("parse_human_duration errors name the field and list the accepted forms", "[duration][human]") {
-    for (const char* text : {"", "15", "m", "15x", "1h30", "fifteen minutes", "15 m", "-15m", "1.5h", "15M"}) {
+TEST_CASE("parse_human_duration errors name the field and list the accepted forms",
+          "[duration][human]") {
+    for (const char* text :
+         {"", "15", "m", "15x", "1h30", "fifteen minutes", "15 m", "-15m", "1.5h", "15M"}) {
         INFO("'" << text << "'");
         auto e = error_of([&] { parse_human_duration(text, "--duration"); });
         CHECK(e.code() == ErrorCode::invalid_params);

@@ -25,11 +25,13 @@ HeraldError error_of(F&& f) {
 }
 
 LocalTime local(int y, int m, int d, int hh = 0, int mm = 0) {
-    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm};
 }
 
 Instant utc(int y, int m, int d, int hh = 0, int mm = 0) {
-    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm};
 }
 
 /// The 9th CA+Japan foreign ministers' meeting: 14:40 Tokyo time, about 30 minutes.
@@ -61,7 +63,9 @@ Event edited(Event base, F&& edit) {
 }
 
 /// The first code and field validate() reports for `e`.
-HeraldError invalid(const Event& e, const EventLimits& limits = {}) { return error_of([&] { validate(e, limits); }); }
+HeraldError invalid(const Event& e, const EventLimits& limits = {}) {
+    return error_of([&] { validate(e, limits); });
+}
 
 /// Event -> JSON -> Event gives the same event, and the same JSON again (server-kept fields are
 /// left at their defaults here; that client input cannot set them is tested below).
@@ -96,14 +100,17 @@ TEST_CASE("validate names the first bad field", "[event][validate]") {
         CHECK(err.field() == "title");
     }
     SECTION("control characters in single-line fields; newlines are fine in the description") {
-        for (std::string bad : {std::string("a\x01z"), std::string("two\nlines"), std::string("del\x7f")}) {
+        for (std::string bad :
+             {std::string("a\x01z"), std::string("two\nlines"), std::string("del\x7f")}) {
             CHECK(invalid(edited(meeting(), [&](E e) { e.title = bad; })).field() == "title");
             CHECK(invalid(edited(meeting(), [&](E e) { e.location = bad; })).field() == "location");
         }
-        CHECK(invalid(edited(meeting(), [](E e) { e.description = "bell\a"; })).field() == "description");
+        CHECK(invalid(edited(meeting(), [](E e) { e.description = "bell\a"; })).field() ==
+              "description");
     }
     SECTION("bad uid") {
-        for (std::string uid : {std::string(), std::string("has space"), std::string(256, 'u'), std::string("tab\tuid")}) {
+        for (std::string uid : {std::string(), std::string("has space"), std::string(256, 'u'),
+                                std::string("tab\tuid")}) {
             auto err = invalid(edited(meeting(), [&](E e) { e.uid = uid; }));
             CHECK(err.code() == ErrorCode::invalid_params);
             CHECK(err.field() == "uid");
@@ -124,7 +131,8 @@ TEST_CASE("validate names the first bad field", "[event][validate]") {
         }));
         CHECK(err.code() == ErrorCode::invalid_time);
         CHECK(err.field() == "end");
-        CHECK(invalid(edited(expo(), [](E e) { e.end->local = local(2025, 6, 5); })).field() == "end");
+        CHECK(invalid(edited(expo(), [](E e) { e.end->local = local(2025, 6, 5); })).field() ==
+              "end");
     }
     SECTION("end in another zone is compared as an instant") {
         Event e = meeting();
@@ -166,20 +174,24 @@ TEST_CASE("validate names the first bad field", "[event][validate]") {
               })).field() == "rrule");
     }
     SECTION("too many categories or alarms is too_large") {
-        Event e = edited(meeting(), [](E ev) { ev.categories = {"diplomacy", "japan", "kyrgyzstan"}; });
+        Event e = edited(meeting(), [](E ev) {
+            ev.categories = {"diplomacy", "japan", "kyrgyzstan"};
+        });
         EventLimits limits;
         limits.max_categories = 2;
         auto err = invalid(e, limits);
         CHECK(err.code() == ErrorCode::too_large);
         CHECK(err.field() == "categories");
-        CHECK(invalid(edited(e, [](E ev) { ev.categories.assign(65, "tag"); })).code() == ErrorCode::too_large);
+        CHECK(invalid(edited(e, [](E ev) { ev.categories.assign(65, "tag"); })).code() ==
+              ErrorCode::too_large);
         CHECK(invalid(edited(e, [](E ev) { ev.categories = {"ok", ""}; })).field() == "categories");
         err = invalid(edited(meeting(), [](E ev) { ev.alarms.assign(33, Alarm{}); }));
         CHECK(err.code() == ErrorCode::too_large);
         CHECK(err.field() == "alarms");
     }
     SECTION("an over-long title is too_large, a relative url is invalid") {
-        CHECK(invalid(edited(meeting(), [](E e) { e.title.assign(1025, 't'); })).code() == ErrorCode::too_large);
+        CHECK(invalid(edited(meeting(), [](E e) { e.title.assign(1025, 't'); })).code() ==
+              ErrorCode::too_large);
         CHECK(invalid(edited(meeting(), [](E e) { e.url = "www.mofa.go.jp"; })).field() == "url");
         CHECK_NOTHROW(validate(edited(meeting(), [](E e) { e.url = "https://www.mofa.go.jp/"; })));
     }
@@ -265,8 +277,13 @@ TEST_CASE("event_from_json reads client input strictly", "[event][json]") {
     }
     SECTION("read-only keys are ignored, whatever their value") {
         Json j = base;
-        j.update({{"id", 99}, {"revision", "x"}, {"owner", 0}, {"created", "never"}, {"updated", nullptr},
-                  {"precision", "minute"}, {"all_day", false}});
+        j.update({{"id", 99},
+                  {"revision", "x"},
+                  {"owner", 0},
+                  {"created", "never"},
+                  {"updated", nullptr},
+                  {"precision", "minute"},
+                  {"all_day", false}});
         Event e = event_from_json(j);
         CHECK(e.id == 0);
         CHECK(e.revision == 0);
@@ -274,8 +291,12 @@ TEST_CASE("event_from_json reads client input strictly", "[event][json]") {
         CHECK(e.start.precision == Precision::day);
     }
     SECTION("wrong types and values name the key") {
-        CHECK(error_of([&] { event_from_json(Json{{"title", 5}, {"start", "2022"}}); }).field() == "title");
-        CHECK(error_of([&] { event_from_json(Json{{"title", "t"}, {"start", 2022}}); }).field() == "start");
+        CHECK(error_of([&] {
+                  event_from_json(Json{{"title", 5}, {"start", "2022"}});
+              }).field() == "title");
+        CHECK(error_of([&] {
+                  event_from_json(Json{{"title", "t"}, {"start", 2022}});
+              }).field() == "start");
         CHECK(error_of([&] { event_from_json(Json{{"title", "t"}}); }).field() == "start");
         Json j = base;
         j["categories"] = "one";
@@ -296,14 +317,19 @@ TEST_CASE("event_from_json reads client input strictly", "[event][json]") {
         auto err = error_of([] { event_from_json(Json{{"title", "t"}, {"start", "2025-02-30"}}); });
         CHECK(err.code() == ErrorCode::invalid_time);
         CHECK(err.field() == "start");
-        err = error_of([] { event_from_json(Json{{"title", "t"}, {"start", "2025-06-06T09:00"}, {"tz", "Nowhere"}}); });
+        err = error_of([] {
+            event_from_json(Json{{"title", "t"}, {"start", "2025-06-06T09:00"}, {"tz", "Nowhere"}});
+        });
         CHECK(err.code() == ErrorCode::invalid_time);
         CHECK(err.field() == "tz");
-        err = error_of([] { event_from_json(Json{{"title", "t"}, {"start", nullptr}, {"tz", "Asia/Tokyo"}}); });
+        err = error_of([] {
+            event_from_json(Json{{"title", "t"}, {"start", nullptr}, {"tz", "Asia/Tokyo"}});
+        });
         CHECK(err.field() == "tz");
     }
     SECTION("an explicit offset is converted into the named zone, or kept as UTC") {
-        Event e = event_from_json(Json{{"title", "t"}, {"start", "2025-06-06T09:00+06:00"}, {"tz", "Asia/Tokyo"}});
+        Event e = event_from_json(
+            Json{{"title", "t"}, {"start", "2025-06-06T09:00+06:00"}, {"tz", "Asia/Tokyo"}});
         CHECK(e.start == CalTime{Precision::minute, local(2025, 6, 6, 12), "Asia/Tokyo"});
         e = event_from_json(Json{{"title", "t"}, {"start", "2025-06-06T09:00+06:00"}});
         CHECK(e.start == CalTime{Precision::minute, local(2025, 6, 6, 3), "UTC"});
@@ -339,7 +365,8 @@ TEST_CASE("apply_changes replaces, clears and re-zones fields", "[event][update]
         CHECK(e.end == base.end);
     }
     SECTION("null clears a field") {
-        Event e = apply_changes(base, Json{{"location", nullptr}, {"categories", nullptr}, {"duration", nullptr}});
+        Event e = apply_changes(
+            base, Json{{"location", nullptr}, {"categories", nullptr}, {"duration", nullptr}});
         CHECK(e.location.empty());
         CHECK(e.categories.empty());
         CHECK_FALSE(e.duration);

@@ -9,7 +9,8 @@ using namespace herald;
 namespace {
 
 LocalTime lt(int y, unsigned m, unsigned d, int hh = 0, int mm = 0) {
-    return LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+    return LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
+           std::chrono::hours{hh} + std::chrono::minutes{mm};
 }
 
 const Instant kNow = date::sys_days{date::year{2025} / 3 / 1};
@@ -45,7 +46,8 @@ void same(const Event& a, const Event& b) {
 }  // namespace
 
 TEST_CASE("folding keeps lines within 75 octets and never splits UTF-8", "[ical]") {
-    std::string line = "SUMMARY:" + std::string(70, 'a') + "–Kyrgyzstan–Japan–" + std::string(100, 'b');
+    std::string line =
+        "SUMMARY:" + std::string(70, 'a') + "–Kyrgyzstan–Japan–" + std::string(100, 'b');
     std::string folded = ical_fold(line);
     size_t pos = 0;
     std::string unfolded;

@@ -14,8 +14,8 @@ std::string cal(const std::string& body) {
 }
 
 std::string vevent(const std::string& uid, const std::string& props) {
-    return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Event " + uid + "\r\n" + props +
-           "END:VEVENT\r\n";
+    return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Event " + uid +
+           "\r\n" + props + "END:VEVENT\r\n";
 }
 
 const Event& only(const IcalImport& r) {
@@ -26,14 +26,16 @@ const Event& only(const IcalImport& r) {
 }
 
 LocalTime lt(int y, unsigned m, unsigned d, int hh = 0, int mm = 0) {
-    return LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+    return LocalTime{date::local_days{date::year{y} / date::month{m} / date::day{d}}} +
+           std::chrono::hours{hh} + std::chrono::minutes{mm};
 }
 
 }  // namespace
 
 TEST_CASE("all-day events keep our inclusive end", "[ical]") {
-    auto r = import_ical(cal(vevent("a", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250609\r\n") +
-                             vevent("b", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250607\r\n")));
+    auto r = import_ical(
+        cal(vevent("a", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250609\r\n") +
+            vevent("b", "DTSTART;VALUE=DATE:20250606\r\nDTEND;VALUE=DATE:20250607\r\n")));
     REQUIRE(r.events.size() == 2);
     CHECK(r.events[0].start == CalTime{Precision::day, lt(2025, 6, 6), ""});
     REQUIRE(r.events[0].end);
@@ -42,10 +44,12 @@ TEST_CASE("all-day events keep our inclusive end", "[ical]") {
 }
 
 TEST_CASE("timed values - TZID UTC floating and DURATION", "[ical]") {
-    auto e = only(import_ical(cal(vevent("a", "DTSTART;TZID=Asia/Tokyo:20221224T144000\r\nDURATION:PT30M\r\n"))));
+    auto e = only(import_ical(
+        cal(vevent("a", "DTSTART;TZID=Asia/Tokyo:20221224T144000\r\nDURATION:PT30M\r\n"))));
     CHECK(e.start == CalTime{Precision::minute, lt(2022, 12, 24, 14, 40), "Asia/Tokyo"});
     CHECK(e.duration == Seconds{1800});
-    e = only(import_ical(cal(vevent("b", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"))));
+    e = only(
+        import_ical(cal(vevent("b", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"))));
     CHECK(e.start.tz == "UTC");
     REQUIRE(e.end);
     CHECK(e.end->local == lt(2025, 1, 1, 10));
@@ -58,27 +62,36 @@ TEST_CASE("Windows zone names vendor prefixes and aliases map to IANA", "[ical]"
     CHECK(windows_zone_to_iana("Tokyo Standard Time") == "Asia/Tokyo");
     CHECK(windows_zone_to_iana("central asia standard time") == "Asia/Almaty");
     CHECK(windows_zone_to_iana("Nowhere Time").empty());
-    auto e = only(import_ical(cal(vevent("a", "DTSTART;TZID=Tokyo Standard Time:20250110T090000\r\n"))));
+    auto e =
+        only(import_ical(cal(vevent("a", "DTSTART;TZID=Tokyo Standard Time:20250110T090000\r\n"))));
     CHECK(e.start.tz == "Asia/Tokyo");
-    e = only(import_ical(cal(vevent("b", "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20250110T090000\r\n"))));
+    e = only(import_ical(cal(
+        vevent("b", "DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20250110T090000\r\n"))));
     CHECK(e.start.tz == "Europe/Berlin");
-    e = only(import_ical(cal(vevent("c", "DTSTART;TZID=\"W. Europe Standard Time\":20250110T090000\r\n"))));
+    e = only(import_ical(
+        cal(vevent("c", "DTSTART;TZID=\"W. Europe Standard Time\":20250110T090000\r\n"))));
     CHECK(e.start.tz == "Europe/Berlin");
 }
 
-TEST_CASE("a TZID defined only by the file's VTIMEZONE maps to an IANA zone with the same rules", "[ical]") {
+TEST_CASE("a TZID defined only by the file's VTIMEZONE maps to an IANA zone with the same rules",
+          "[ical]") {
     const std::string vtz =
         "BEGIN:VTIMEZONE\r\nTZID:My Office (Berlin)\r\n"
         "BEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
         "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD\r\n"
         "BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
-        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
-    auto e = only(import_ical(cal(vtz + vevent("a", "DTSTART;TZID=My Office (Berlin):20250710T090000\r\n"))));
+        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT\r\nEND:"
+        "VTIMEZONE\r\n";
+    auto e = only(
+        import_ical(cal(vtz + vevent("a", "DTSTART;TZID=My Office (Berlin):20250710T090000\r\n"))));
     CHECK(e.start.tz == "Europe/Berlin");  // the city in the TZID breaks the tie among CET zones
     const std::string tokyo =
-        "BEGIN:VTIMEZONE\r\nTZID:(UTC+09:00) Osaka\\, Sapporo\\, Tokyo\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+        "BEGIN:VTIMEZONE\r\nTZID:(UTC+09:00) Osaka\\, Sapporo\\, "
+        "Tokyo\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
         "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
-    auto r = import_ical(cal(tokyo + vevent("b", "DTSTART;TZID=\"(UTC+09:00) Osaka, Sapporo, Tokyo\":20250710T090000\r\n")));
+    auto r = import_ical(
+        cal(tokyo +
+            vevent("b", "DTSTART;TZID=\"(UTC+09:00) Osaka, Sapporo, Tokyo\":20250710T090000\r\n")));
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].start.tz == "Asia/Tokyo");
 }
@@ -95,20 +108,25 @@ TEST_CASE("an unknown TZID is an error for that component only", "[ical]") {
 }
 
 TEST_CASE("RRULE EXDATE and RDATE are kept in the event's zone", "[ical]") {
-    auto e = only(import_ical(cal(vevent(
-        "a", "DTSTART;TZID=Asia/Tokyo:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5;BYDAY=MO\r\n"
-             "EXDATE:20250113T000000Z\r\nRDATE;TZID=Asia/Tokyo:20250108T090000\r\n"))));
+    auto e = only(import_ical(cal(
+        vevent("a",
+               "DTSTART;TZID=Asia/Tokyo:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=5;BYDAY=MO\r\n"
+               "EXDATE:20250113T000000Z\r\nRDATE;TZID=Asia/Tokyo:20250108T090000\r\n"))));
     CHECK(e.rrule == "FREQ=WEEKLY;COUNT=5;BYDAY=MO");
     REQUIRE(e.exdates.size() == 1);
-    CHECK(e.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Asia/Tokyo"});  // 00:00Z = 09:00 JST
+    CHECK(e.exdates[0] ==
+          CalTime{Precision::minute, lt(2025, 1, 13, 9), "Asia/Tokyo"});  // 00:00Z = 09:00 JST
     REQUIRE(e.rdates.size() == 1);
     CHECK(e.rdates[0].local == lt(2025, 1, 8, 9));
 }
 
 TEST_CASE("RECURRENCE-ID overrides become an EXDATE plus their own event", "[ical]") {
-    auto r = import_ical(cal(
-        vevent("s", "RECURRENCE-ID;TZID=Europe/Berlin:20250113T090000\r\nDTSTART;TZID=Europe/Berlin:20250113T110000\r\n") +
-        vevent("s", "DTSTART;TZID=Europe/Berlin:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n")));
+    auto r = import_ical(
+        cal(vevent("s",
+                   "RECURRENCE-ID;TZID=Europe/Berlin:20250113T090000\r\nDTSTART;TZID=Europe/"
+                   "Berlin:20250113T110000\r\n") +
+            vevent("s",
+                   "DTSTART;TZID=Europe/Berlin:20250106T090000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n")));
     REQUIRE(r.problems.empty());
     REQUIRE(r.events.size() == 2);
     const Event& master = r.events[1].uid == "s" ? r.events[1] : r.events[0];
@@ -119,14 +137,17 @@ TEST_CASE("RECURRENCE-ID overrides become an EXDATE plus their own event", "[ica
     CHECK(master.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Europe/Berlin"});
 }
 
-TEST_CASE("VALARMs - relative to start or end absolute - EMAIL ignored - duplicates merged", "[ical]") {
-    auto e = only(import_ical(cal(vevent(
-        "a", "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"
-             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
-             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
-             "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;RELATED=END:PT5M\r\nEND:VALARM\r\n"
-             "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER;VALUE=DATE-TIME:20241231T120000Z\r\nEND:VALARM\r\n"
-             "BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-P1D\r\nEND:VALARM\r\n"))));
+TEST_CASE("VALARMs - relative to start or end absolute - EMAIL ignored - duplicates merged",
+          "[ical]") {
+    auto e = only(import_ical(cal(
+        vevent("a",
+               "DTSTART:20250101T090000Z\r\nDTEND:20250101T100000Z\r\n"
+               "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+               "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n"
+               "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER;RELATED=END:PT5M\r\nEND:VALARM\r\n"
+               "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER;VALUE=DATE-TIME:"
+               "20241231T120000Z\r\nEND:VALARM\r\n"
+               "BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-P1D\r\nEND:VALARM\r\n"))));
     REQUIRE(e.alarms.size() == 3);
     CHECK(e.alarms[0] == Alarm{Alarm::Related::start, Seconds{-900}, {}});
     CHECK(e.alarms[1] == Alarm{Alarm::Related::end, Seconds{300}, {}});
@@ -136,9 +157,11 @@ TEST_CASE("VALARMs - relative to start or end absolute - EMAIL ignored - duplica
 
 TEST_CASE("text properties CLASS and Herald's own properties", "[ical]") {
     auto e = only(import_ical(cal(vevent(
-        "a", "DTSTART;VALUE=DATE:20250606\r\nDESCRIPTION:Line one\\nLine\\, two\\; three\r\nLOCATION:Osaka\\, Japan\r\n"
-             "URL:https://example.org/x\r\nCATEGORIES:expo2025,kyrgyzstan-japan\r\nCATEGORIES:un\r\n"
-             "STATUS:TENTATIVE\r\nCLASS:PUBLIC\r\nX-HERALD-SOURCE:002.txt: Trend\\, 3 Feb 2025\r\n"))));
+        "a",
+        "DTSTART;VALUE=DATE:20250606\r\nDESCRIPTION:Line one\\nLine\\, two\\; "
+        "three\r\nLOCATION:Osaka\\, Japan\r\n"
+        "URL:https://example.org/x\r\nCATEGORIES:expo2025,kyrgyzstan-japan\r\nCATEGORIES:un\r\n"
+        "STATUS:TENTATIVE\r\nCLASS:PUBLIC\r\nX-HERALD-SOURCE:002.txt: Trend\\, 3 Feb 2025\r\n"))));
     CHECK(e.description == "Line one\nLine, two; three");
     CHECK(e.location == "Osaka, Japan");
     CHECK(e.url == "https://example.org/x");
@@ -146,16 +169,22 @@ TEST_CASE("text properties CLASS and Herald's own properties", "[ical]") {
     CHECK(e.status == Status::tentative);
     CHECK(e.visibility == Visibility::public_);
     CHECK(e.source == "002.txt: Trend, 3 Feb 2025");
-    e = only(import_ical(cal(vevent("b", "DTSTART;VALUE=DATE:20250606\r\nCLASS:CONFIDENTIAL\r\n"))));
+    e = only(
+        import_ical(cal(vevent("b", "DTSTART;VALUE=DATE:20250606\r\nCLASS:CONFIDENTIAL\r\n"))));
     CHECK(e.visibility == Visibility::private_);
 }
 
 TEST_CASE("X-HERALD-PRECISION makes dates imprecise or undated", "[ical]") {
-    auto r = import_ical(cal(
-        vevent("y", "DTSTART;VALUE=DATE:20230101\r\nDTEND;VALUE=DATE:20230102\r\nX-HERALD-PRECISION:year\r\n") +
-        vevent("m", "DTSTART;VALUE=DATE:20221001\r\nX-HERALD-PRECISION:month\r\n"
-                    "DESCRIPTION:Aid.\\n\\n[Herald: only the month is known; the day shown is a placeholder.]\r\n") +
-        vevent("n", "DTSTART;VALUE=DATE:20250203\r\nX-HERALD-PRECISION:none\r\n") + vevent("u", "")));
+    auto r =
+        import_ical(cal(vevent("y",
+                               "DTSTART;VALUE=DATE:20230101\r\nDTEND;VALUE=DATE:20230102\r\nX-"
+                               "HERALD-PRECISION:year\r\n") +
+                        vevent("m",
+                               "DTSTART;VALUE=DATE:20221001\r\nX-HERALD-PRECISION:month\r\n"
+                               "DESCRIPTION:Aid.\\n\\n[Herald: only the month is known; the day "
+                               "shown is a placeholder.]\r\n") +
+                        vevent("n", "DTSTART;VALUE=DATE:20250203\r\nX-HERALD-PRECISION:none\r\n") +
+                        vevent("u", "")));
     REQUIRE(r.problems.empty());
     REQUIRE(r.events.size() == 4);
     CHECK(r.events[0].start.precision == Precision::year);
@@ -167,12 +196,13 @@ TEST_CASE("X-HERALD-PRECISION makes dates imprecise or undated", "[ical]") {
 }
 
 TEST_CASE("bad components are reported with line and reason - good ones import", "[ical]") {
-    std::string text = cal(vevent("ok1", "DTSTART;VALUE=DATE:20250101\r\n") +
-                           vevent("baddate", "DTSTART:20250231T100000Z\r\n") +
-                           vevent("garbage", "DTSTART:tomorrow\r\n") +
-                           vevent("badrule", "DTSTART:20250101T100000Z\r\nRRULE:FREQ=SOMETIMES\r\n") +
-                           "BEGIN:VEVENT\r\nUID:noend\r\nDTSTART;VALUE=DATE:20250101\r\n" +
-                           vevent("ok2", "DTSTART;VALUE=DATE:20250102\r\n"));
+    std::string text =
+        cal(vevent("ok1", "DTSTART;VALUE=DATE:20250101\r\n") +
+            vevent("baddate", "DTSTART:20250231T100000Z\r\n") +
+            vevent("garbage", "DTSTART:tomorrow\r\n") +
+            vevent("badrule", "DTSTART:20250101T100000Z\r\nRRULE:FREQ=SOMETIMES\r\n") +
+            "BEGIN:VEVENT\r\nUID:noend\r\nDTSTART;VALUE=DATE:20250101\r\n" +
+            vevent("ok2", "DTSTART;VALUE=DATE:20250102\r\n"));
     auto r = import_ical(text);
     REQUIRE(r.events.size() == 2);
     CHECK(r.events[0].uid == "ok1");
@@ -223,8 +253,9 @@ TEST_CASE("structure - truncated unbalanced deep nesting long lines not iCalenda
 }
 
 TEST_CASE("folded lines and LF-only files are read", "[ical]") {
-    std::string text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:f\nDTSTART;VALUE=DATE:20250101\n"
-                       "SUMMARY:A long title that was folded \n by the exporter\nEND:VEVENT\nEND:VCALENDAR\n";
+    std::string text =
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:f\nDTSTART;VALUE=DATE:20250101\n"
+        "SUMMARY:A long title that was folded \n by the exporter\nEND:VEVENT\nEND:VCALENDAR\n";
     auto e = only(import_ical(text));
     CHECK(e.title == "A long title that was folded by the exporter");
 }

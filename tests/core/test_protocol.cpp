@@ -40,7 +40,8 @@ struct Collector {
     explicit Collector(size_t max_line) : decoder(max_line) {}
     void feed(std::string_view bytes) {
         decoder.feed(
-            bytes, [this](std::string_view line) { lines.emplace_back(line); }, [this] { ++overflows; });
+            bytes, [this](std::string_view line) { lines.emplace_back(line); },
+            [this] { ++overflows; });
     }
 };
 
@@ -48,7 +49,8 @@ struct Collector {
 
 TEST_CASE("decode_request accepts valid requests and notifications", "[protocol][decode]") {
     SECTION("a request with an integer id and params") {
-        Request r = request(R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"client":"test"}})");
+        Request r =
+            request(R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"client":"test"}})");
         CHECK(r.id == 1);
         CHECK(r.method == "hello");
         CHECK(r.params == Json{{"client", "test"}});
@@ -58,7 +60,8 @@ TEST_CASE("decode_request accepts valid requests and notifications", "[protocol]
         Request r = request(R"({"jsonrpc":"2.0","id":"a-1","method":"status"})");
         CHECK(r.id == "a-1");
         CHECK(r.params == Json::object());
-        CHECK(request(R"({"jsonrpc":"2.0","id":2,"method":"status","params":null})").params == Json::object());
+        CHECK(request(R"({"jsonrpc":"2.0","id":2,"method":"status","params":null})").params ==
+              Json::object());
     }
     SECTION("a trailing carriage return is tolerated") {
         CHECK(request("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"hello\"}\r").id == 3);
@@ -77,7 +80,8 @@ TEST_CASE("decode_request accepts valid requests and notifications", "[protocol]
 
 TEST_CASE("decode_request answers bad input with the JSON-RPC error", "[protocol][decode]") {
     SECTION("malformed JSON is a parse error with a null id") {
-        for (const char* line : {R"({"jsonrpc": "2.0", "id": 1, "method": )", "", "{]", "{} trailing"}) {
+        for (const char* line :
+             {R"({"jsonrpc": "2.0", "id": 1, "method": )", "", "{]", "{} trailing"}) {
             INFO(line);
             DecodeError e = decode_error(line);
             CHECK(e.code == ErrorCode::parse_error);
@@ -93,8 +97,9 @@ TEST_CASE("decode_request answers bad input with the JSON-RPC error", "[protocol
         }
     }
     SECTION("a missing or wrong jsonrpc version keeps the id") {
-        for (const char* line : {R"({"id":5,"method":"hello"})", R"({"jsonrpc":"1.0","id":5,"method":"hello"})",
-                                 R"({"jsonrpc":2.0,"id":5,"method":"hello"})"}) {
+        for (const char* line :
+             {R"({"id":5,"method":"hello"})", R"({"jsonrpc":"1.0","id":5,"method":"hello"})",
+              R"({"jsonrpc":2.0,"id":5,"method":"hello"})"}) {
             DecodeError e = decode_error(line);
             CHECK(e.code == ErrorCode::invalid_request);
             CHECK(e.id == 5);
@@ -102,7 +107,8 @@ TEST_CASE("decode_request answers bad input with the JSON-RPC error", "[protocol
         }
     }
     SECTION("the method must be a string") {
-        for (const char* line : {R"({"jsonrpc":"2.0","id":"x","method":7})", R"({"jsonrpc":"2.0","id":"x"})"}) {
+        for (const char* line :
+             {R"({"jsonrpc":"2.0","id":"x","method":7})", R"({"jsonrpc":"2.0","id":"x"})"}) {
             DecodeError e = decode_error(line);
             CHECK(e.code == ErrorCode::invalid_request);
             CHECK(e.id == "x");
@@ -139,7 +145,8 @@ TEST_CASE("encode_* produce one JSON-RPC line each", "[protocol][encode]") {
         CHECK(j["result"]["text"] == "two\nlines");
     }
     SECTION("error with a field") {
-        Json j = one_line(encode_error("req-7", ErrorCode::invalid_params, "title is empty", "title"));
+        Json j =
+            one_line(encode_error("req-7", ErrorCode::invalid_params, "title is empty", "title"));
         CHECK(j["id"] == "req-7");
         CHECK(j["error"]["code"] == -32602);
         CHECK(j["error"]["message"] == "title is empty");
@@ -153,7 +160,8 @@ TEST_CASE("encode_* produce one JSON-RPC line each", "[protocol][encode]") {
         CHECK(j["error"]["data"] == Json{{"kind", "parse_error"}});
     }
     SECTION("application codes carry their stable kind") {
-        Json j = one_line(encode_error(2, ErrorCode::invalid_time, "February 2025 has 28 days", "start"));
+        Json j = one_line(
+            encode_error(2, ErrorCode::invalid_time, "February 2025 has 28 days", "start"));
         CHECK(j["error"]["code"] == 1004);
         CHECK(j["error"]["data"]["kind"] == "invalid_time");
     }
@@ -167,7 +175,9 @@ TEST_CASE("encode_* produce one JSON-RPC line each", "[protocol][encode]") {
     }
     SECTION("client requests and server notifications") {
         Json r = one_line(encode_request(9, "event.get", Json{{"id", 1}}));
-        CHECK(r == Json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "event.get"}, {"params", {{"id", 1}}}});
+        CHECK(
+            r ==
+            Json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "event.get"}, {"params", {{"id", 1}}}});
         Json n = one_line(encode_notification("reminder", Json{{"event", 1}}));
         CHECK_FALSE(n.contains("id"));
         CHECK(n["method"] == "reminder");
@@ -216,7 +226,8 @@ TEST_CASE("LineDecoder splits a byte stream into lines", "[protocol][lines]") {
     CHECK(c.overflows == 0);
 }
 
-TEST_CASE("LineDecoder rejects over-long lines once and recovers at the next newline", "[protocol][lines]") {
+TEST_CASE("LineDecoder rejects over-long lines once and recovers at the next newline",
+          "[protocol][lines]") {
     Collector c(8);
     SECTION("exactly the limit is accepted, one more byte is not") {
         c.feed("01234567\n012345678\nok\n");

@@ -20,7 +20,9 @@ Event make(const std::string& start, const std::string& tz, const std::string& r
     return e;
 }
 
-LocalTime at(const std::string& s) { return caltime_from_string(s, "", "t").local; }
+LocalTime at(const std::string& s) {
+    return caltime_from_string(s, "", "t").local;
+}
 
 /// The nominal local starts in [from, to) as canonical strings of the event's precision.
 std::vector<std::string> expand(const Event& e, const std::string& from, const std::string& to) {
@@ -39,8 +41,9 @@ using Strings = std::vector<std::string>;
 
 TEST_CASE("monthly on the 31st skips shorter months") {
     auto e = make("2025-01-31", "", "FREQ=MONTHLY");
-    CHECK(expand(e, "2025-01-01", "2026-01-01") ==
-          Strings{"2025-01-31", "2025-03-31", "2025-05-31", "2025-07-31", "2025-08-31", "2025-10-31", "2025-12-31"});
+    CHECK(expand(e, "2025-01-01", "2026-01-01") == Strings{"2025-01-31", "2025-03-31", "2025-05-31",
+                                                           "2025-07-31", "2025-08-31", "2025-10-31",
+                                                           "2025-12-31"});
 }
 
 TEST_CASE("29 February recurs only in leap years, and 2100 is not one") {
@@ -56,7 +59,8 @@ TEST_CASE("BYDAY with ordinals, negative BYMONTHDAY and BYSETPOS") {
     CHECK(expand(second_tuesday, "2025-01-01", "2025-04-01") ==
           Strings{"2025-01-14T10:00", "2025-02-11T10:00", "2025-03-11T10:00"});
     auto last_day = make("2025-01-31", "", "FREQ=MONTHLY;BYMONTHDAY=-1");
-    CHECK(expand(last_day, "2025-01-01", "2025-04-01") == Strings{"2025-01-31", "2025-02-28", "2025-03-31"});
+    CHECK(expand(last_day, "2025-01-01", "2025-04-01") ==
+          Strings{"2025-01-31", "2025-02-28", "2025-03-31"});
     auto last_workday = make("2024-01-31", "", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1");
     CHECK(expand(last_workday, "2024-03-01", "2024-07-01") ==
           Strings{"2024-03-29", "2024-04-30", "2024-05-31", "2024-06-28"});
@@ -65,24 +69,28 @@ TEST_CASE("BYDAY with ordinals, negative BYMONTHDAY and BYSETPOS") {
 }
 
 TEST_CASE("WKST changes which weeks an INTERVAL=2 rule uses (RFC 5545 example)") {
-    auto mo = make("1997-08-05T09:00", "America/New_York", "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO");
+    auto mo = make("1997-08-05T09:00", "America/New_York",
+                   "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=MO");
     CHECK(expand(mo, "1997-01-01", "1998-01-01") ==
           Strings{"1997-08-05T09:00", "1997-08-10T09:00", "1997-08-19T09:00", "1997-08-24T09:00"});
-    auto su = make("1997-08-05T09:00", "America/New_York", "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU");
+    auto su = make("1997-08-05T09:00", "America/New_York",
+                   "FREQ=WEEKLY;INTERVAL=2;COUNT=4;BYDAY=TU,SU;WKST=SU");
     CHECK(expand(su, "1997-01-01", "1998-01-01") ==
           Strings{"1997-08-05T09:00", "1997-08-17T09:00", "1997-08-19T09:00", "1997-08-31T09:00"});
 }
 
 TEST_CASE("COUNT and UNTIL bound the series; windows inside the series start mid-way") {
     auto counted = make("2025-01-01T09:00", "Asia/Tokyo", "FREQ=DAILY;COUNT=10");
-    CHECK(expand(counted, "2025-01-09", "2025-02-01") == Strings{"2025-01-09T09:00", "2025-01-10T09:00"});
+    CHECK(expand(counted, "2025-01-09", "2025-02-01") ==
+          Strings{"2025-01-09T09:00", "2025-01-10T09:00"});
     CHECK(*last_local_start(counted) == at("2025-01-10T09:00"));
     // UNTIL in UTC is read in the event's zone: 00:00Z is 09:00 JST, so the 5th is the last.
     auto until = make("2025-01-01T09:00", "Asia/Tokyo", "FREQ=DAILY;UNTIL=20250105T000000Z");
     CHECK(expand(until, "2025-01-03", "2025-02-01") ==
           Strings{"2025-01-03T09:00", "2025-01-04T09:00", "2025-01-05T09:00"});
     auto every_third = make("2000-03-15", "", "FREQ=YEARLY;INTERVAL=3");
-    CHECK(expand(every_third, "2024-01-01", "2031-01-01") == Strings{"2024-03-15", "2027-03-15", "2030-03-15"});
+    CHECK(expand(every_third, "2024-01-01", "2031-01-01") ==
+          Strings{"2024-03-15", "2027-03-15", "2030-03-15"});
     CHECK_FALSE(last_local_start(every_third).has_value());
 }
 
@@ -103,7 +111,8 @@ TEST_CASE("EXDATE removes instances, RDATE adds them, DTSTART is always the firs
 TEST_CASE("dates beyond libical's horizon, up to 9999-12-31") {
     auto leap = make("2024-02-29", "", "FREQ=YEARLY");
     CHECK(expand(leap, "9990-01-01", "9999-12-31T23:59:59") == Strings{"9992-02-29", "9996-02-29"});
-    auto friday13 = make("2026-02-13T12:00", "Europe/Berlin", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13");
+    auto friday13 =
+        make("2026-02-13T12:00", "Europe/Berlin", "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13");
     CHECK(expand(friday13, "9999-01-01", "9999-12-31T23:59:59") == Strings{"9999-08-13T12:00"});
     auto daily = make("3000-01-01T09:00", "Asia/Tokyo", "FREQ=DAILY");
     auto got = expand(daily, "9999-12-30", "9999-12-31T23:59:59");
@@ -127,7 +136,8 @@ TEST_CASE("dates beyond libical's horizon, up to 9999-12-31") {
 }
 
 TEST_CASE("bad rrules are rejected naming rrule and what was expected") {
-    auto check_bad = [](const std::string& start, const std::string& rrule, const std::string& needle) {
+    auto check_bad = [](const std::string& start, const std::string& rrule,
+                        const std::string& needle) {
         Event e = make(start, start.size() > 10 ? "UTC" : "", rrule);
         try {
             validate(e);
@@ -149,5 +159,6 @@ TEST_CASE("bad rrules are rejected naming rrule and what was expected") {
     Event ok = make("2025-01-01", "", "FREQ=YEARLY;INTERVAL=7;UNTIL=21000101");
     CHECK_NOTHROW(validate(ok));
     Event year_precision = make("2023", "", "FREQ=YEARLY");
-    CHECK_THROWS_WITH(validate(year_precision), Catch::Contains("needs a start with a day or a time"));
+    CHECK_THROWS_WITH(validate(year_precision),
+                      Catch::Contains("needs a start with a day or a time"));
 }

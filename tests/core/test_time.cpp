@@ -25,13 +25,13 @@ HeraldError error_of(F&& f) {
 }
 
 LocalTime local(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
-    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm} +
-           Seconds{ss};
+    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm} + Seconds{ss};
 }
 
 Instant utc(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
-    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm} +
-           Seconds{ss};
+    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm} + Seconds{ss};
 }
 
 ParsedIso iso(std::string_view text) {
@@ -103,11 +103,13 @@ TEST_CASE("parse_iso reads every precision", "[time][iso]") {
 }
 
 TEST_CASE("parse_iso returns nullopt for text that is not ISO-shaped", "[time][iso]") {
-    for (const char* text : {"", "tomorrow", "next friday", "+2h", "202", "20250606", "June 2025", "2025/06/06"})
+    for (const char* text :
+         {"", "tomorrow", "next friday", "+2h", "202", "20250606", "June 2025", "2025/06/06"})
         CHECK_FALSE(parse_iso(text).has_value());
 }
 
-TEST_CASE("parse_iso rejects impossible dates and times with invalid_time naming the field", "[time][iso]") {
+TEST_CASE("parse_iso rejects impossible dates and times with invalid_time naming the field",
+          "[time][iso]") {
     SECTION("30 February says how long the month is") {
         auto e = error_of([] { parse_iso("2025-02-30", "start"); });
         CHECK(e.code() == ErrorCode::invalid_time);
@@ -120,7 +122,8 @@ TEST_CASE("parse_iso rejects impossible dates and times with invalid_time naming
         CHECK_THAT(e.what(), Catch::Contains("February 2100 has 28 days"));
     }
     SECTION("April has 30 days") {
-        CHECK_THAT(error_of([] { parse_iso("2025-04-31"); }).what(), Catch::Contains("April 2025 has 30 days"));
+        CHECK_THAT(error_of([] { parse_iso("2025-04-31"); }).what(),
+                   Catch::Contains("April 2025 has 30 days"));
     }
     SECTION("month 13 and month 00") {
         auto e = error_of([] { parse_iso("2025-13-01", "at"); });
@@ -142,9 +145,11 @@ TEST_CASE("parse_iso rejects impossible dates and times with invalid_time naming
         CHECK_THAT(e.what(), Catch::Contains("0000"));
     }
     SECTION("trailing junk and half-written parts") {
-        for (const char* text : {"2025-06-06x", "2025-06-06T09:00x", "2025-06-06T09:00Zjunk", "2025-06-06T09:00:00.5Z",
-                                 "2025-06-06T09:00+05:30:00", "2025-06-06T09:00 ", "2025-06-06T9:00", "2025-06-06T09",
-                                 "2025-06-06T09:0", "2025-06-06T09:00:", "2025-6", "2025-06-6", "2025-06x06", "2025-"}) {
+        for (const char* text :
+             {"2025-06-06x", "2025-06-06T09:00x", "2025-06-06T09:00Zjunk", "2025-06-06T09:00:00.5Z",
+              "2025-06-06T09:00+05:30:00", "2025-06-06T09:00 ", "2025-06-06T9:00", "2025-06-06T09",
+              "2025-06-06T09:0", "2025-06-06T09:00:", "2025-6", "2025-06-6", "2025-06x06",
+              "2025-"}) {
             INFO(text);
             auto e = error_of([&] { parse_iso(text, "when"); });
             CHECK(e.code() == ErrorCode::invalid_time);
@@ -152,25 +157,30 @@ TEST_CASE("parse_iso rejects impossible dates and times with invalid_time naming
         }
     }
     SECTION("offsets beyond ±14:00 or with bad minutes") {
-        for (const char* text : {"2025-06-06T09:00+15:00", "2025-06-06T09:00+05:60", "2025-06-06T09:00+5"}) {
+        for (const char* text :
+             {"2025-06-06T09:00+15:00", "2025-06-06T09:00+05:60", "2025-06-06T09:00+5"}) {
             INFO(text);
             CHECK_THAT(error_of([&] { parse_iso(text); }).what(), Catch::Contains("offset"));
         }
     }
 }
 
-TEST_CASE("format_caltime gives the canonical form and round-trips through parse_iso", "[time][format]") {
-    for (const char* text : {"2023", "0001", "2022-11", "2025-06-06", "2022-12-24T14:40", "2022-12-24T14:40:05",
-                             "2024-02-29T00:00", "9999-12-31T23:59:59"}) {
+TEST_CASE("format_caltime gives the canonical form and round-trips through parse_iso",
+          "[time][format]") {
+    for (const char* text : {"2023", "0001", "2022-11", "2025-06-06", "2022-12-24T14:40",
+                             "2022-12-24T14:40:05", "2024-02-29T00:00", "9999-12-31T23:59:59"}) {
         INFO(text);
         CHECK(format_caltime(iso(text).value) == text);
     }
     SECTION("zero seconds and the space separator are normalised") {
         CHECK(format_caltime(iso("2022-12-24 14:40:00").value) == "2022-12-24T14:40");
     }
-    SECTION("undated is the empty string") { CHECK(format_caltime(CalTime{}).empty()); }
+    SECTION("undated is the empty string") {
+        CHECK(format_caltime(CalTime{}).empty());
+    }
     SECTION("precision names round-trip") {
-        for (auto p : {Precision::none, Precision::year, Precision::month, Precision::day, Precision::minute})
+        for (auto p : {Precision::none, Precision::year, Precision::month, Precision::day,
+                       Precision::minute})
             CHECK(precision_from_string(to_string(p)) == p);
         CHECK_FALSE(precision_from_string("week"));
     }
@@ -209,7 +219,8 @@ TEST_CASE("resolve_local follows RFC 5545 for gaps and overlaps", "[time][dst]")
     SECTION("Europe/Berlin: 02:30 on 2025-03-30 is in the gap, giving 03:30 CEST") {
         CHECK(resolved(2025, 3, 30, 2, 30, "Europe/Berlin") == "2025-03-30T01:30:00Z");
         auto berlin = find_zone("Europe/Berlin");
-        CHECK(to_local(resolve_local(local(2025, 3, 30, 2, 30), berlin), berlin) == local(2025, 3, 30, 3, 30));
+        CHECK(to_local(resolve_local(local(2025, 3, 30, 2, 30), berlin), berlin) ==
+              local(2025, 3, 30, 3, 30));
     }
     SECTION("Europe/Berlin: 02:30 on 2025-10-26 is ambiguous and means the CEST one") {
         CHECK(resolved(2025, 10, 26, 2, 30, "Europe/Berlin") == "2025-10-26T00:30:00Z");
@@ -277,7 +288,8 @@ TEST_CASE("format_instant and parse_instant speak RFC 3339", "[time][instant]") 
             CHECK(e.code() == ErrorCode::invalid_time);
             CHECK(e.field() == "from");
         }
-        CHECK_THAT(error_of([] { parse_instant("2025-06-06", "to"); }).what(), Catch::Contains("RFC 3339"));
+        CHECK_THAT(error_of([] { parse_instant("2025-06-06", "to"); }).what(),
+                   Catch::Contains("RFC 3339"));
         CHECK(error_of([] { parse_instant("2025-02-30T00:00Z", "to"); }).field() == "to");
     }
 }

@@ -23,13 +23,15 @@ HeraldError rule_error(std::string_view text) {
     throw std::logic_error("unreachable");
 }
 
-Instant utc(const char* s) { return parse_instant(s, "t"); }
+Instant utc(const char* s) {
+    return parse_instant(s, "t");
+}
 
 std::string transitions_text(const TzRule& rule, int year) {
     auto t = tz_transitions(rule, year);
     REQUIRE(t.has_value());
-    return format_instant((*t)[0].at) + ((*t)[0].to_dst ? " dst " : " std ") + format_instant((*t)[1].at) +
-           ((*t)[1].to_dst ? " dst" : " std");
+    return format_instant((*t)[0].at) + ((*t)[0].to_dst ? " dst " : " std ") +
+           format_instant((*t)[1].at) + ((*t)[1].to_dst ? " dst" : " std");
 }
 
 /// A minimal TZif file: v1 header with empty data, v2 header with the given counts, data, footer.
@@ -39,7 +41,8 @@ std::string tzif(char version, const std::string& footer_line, uint32_t timecnt 
         h += version;
         h += std::string(15, '\0');
         for (uint32_t count : {0u, 0u, 0u, times, 1u, 4u})
-            for (int shift = 24; shift >= 0; shift -= 8) h += static_cast<char>((count >> shift) & 0xFF);
+            for (int shift = 24; shift >= 0; shift -= 8)
+                h += static_cast<char>((count >> shift) & 0xFF);
         return h;
     };
     std::string type_and_chars = std::string(6, '\0') + std::string("UTC\0", 4);
@@ -119,7 +122,8 @@ TEST_CASE("POSIX TZ strings: names, offsets and rules") {
     }
     SECTION("DST all year (RFC 8536 §3.3.1 example) stays DST across New Year") {
         TzRule r = parse_tz_rule("EST5EDT4,0/0,J365/25");
-        for (const char* t : {"2050-01-01T05:00:00Z", "2050-06-01T00:00:00Z", "2050-12-31T23:59:59Z", "9999-12-31T12:00:00Z"})
+        for (const char* t : {"2050-01-01T05:00:00Z", "2050-06-01T00:00:00Z",
+                              "2050-12-31T23:59:59Z", "9999-12-31T12:00:00Z"})
             CHECK(tz_state_at(r, utc(t)).abbrev == "EDT");
     }
 }
@@ -129,23 +133,27 @@ TEST_CASE("invalid POSIX TZ strings name what was expected") {
         const char* text;
         const char* expected;
     };
-    for (const Bad& b : {Bad{"", "standard time name"}, Bad{"CE-1", "at least 3 letters"},
-                         Bad{"<+05-5", "'>' closing"}, Bad{"<+5>-5", "inside <>"}, Bad{"CET", "standard time offset"},
-                         Bad{"CET-25", "at most 24"}, Bad{"CET-1:60", "minutes (00-59)"},
-                         Bad{"CET-1CEST", "DST start and end rules"}, Bad{"CET-1CEST,M3.5.0", "DST end rule"},
-                         Bad{"CET-1CEST,M13.5.0,M10.5.0", "M1-M12"}, Bad{"CET-1CEST,M3.6.0,M10.5.0", "week"},
-                         Bad{"CET-1CEST,M3.5.7,M10.5.0", "weekday"}, Bad{"CET-1CEST,M3.5.0,J0", "J (1-365)"},
-                         Bad{"CET-1CEST,366,M10.5.0", "0-365"}, Bad{"CET-1CEST,M3.5.0/168,M10.5.0", "at most 167"},
-                         Bad{"CET-1CEST,M3.5.0,M10.5.0/3x", "the end of the rule"},
-                         Bad{"CET-1CEST,M3.5.0 M10.5.0", "DST end rule"}}) {
+    for (const Bad& b :
+         {Bad{"", "standard time name"}, Bad{"CE-1", "at least 3 letters"},
+          Bad{"<+05-5", "'>' closing"}, Bad{"<+5>-5", "inside <>"},
+          Bad{"CET", "standard time offset"}, Bad{"CET-25", "at most 24"},
+          Bad{"CET-1:60", "minutes (00-59)"}, Bad{"CET-1CEST", "DST start and end rules"},
+          Bad{"CET-1CEST,M3.5.0", "DST end rule"}, Bad{"CET-1CEST,M13.5.0,M10.5.0", "M1-M12"},
+          Bad{"CET-1CEST,M3.6.0,M10.5.0", "week"}, Bad{"CET-1CEST,M3.5.7,M10.5.0", "weekday"},
+          Bad{"CET-1CEST,M3.5.0,J0", "J (1-365)"}, Bad{"CET-1CEST,366,M10.5.0", "0-365"},
+          Bad{"CET-1CEST,M3.5.0/168,M10.5.0", "at most 167"},
+          Bad{"CET-1CEST,M3.5.0,M10.5.0/3x", "the end of the rule"},
+          Bad{"CET-1CEST,M3.5.0 M10.5.0", "DST end rule"}}) {
         INFO(b.text);
         HeraldError e = rule_error(b.text);
         CHECK(e.code() == ErrorCode::invalid_time);
         CHECK(e.field() == "tz");
-        CHECK_THAT(e.what(), Catch::Contains(b.expected) && Catch::Contains("invalid POSIX TZ rule"));
+        CHECK_THAT(e.what(),
+                   Catch::Contains(b.expected) && Catch::Contains("invalid POSIX TZ rule"));
     }
     CHECK(rule_error("CET-1CEST,M3.5.0 M10.5.0").what() ==
-          std::string("invalid POSIX TZ rule 'CET-1CEST,M3.5.0 M10.5.0' at position 17 (' '): expected ',' and "
+          std::string("invalid POSIX TZ rule 'CET-1CEST,M3.5.0 M10.5.0' at position 17 (' '): "
+                      "expected ',' and "
                       "the DST end rule (such as CET-1CEST,M3.5.0,M10.5.0/3 or <+0545>-5:45)"));
 }
 
@@ -157,13 +165,14 @@ TEST_CASE("TZif footer reader") {
     std::string good = tzif('2', "JST-9");
     CHECK_FALSE(tzif_footer("not a tzif file").has_value());
     CHECK_FALSE(tzif_footer(good.substr(0, good.size() - 1)).has_value());  // no closing newline
-    CHECK_FALSE(tzif_footer(good.substr(0, 60)).has_value());                // cut in the v2 header
+    CHECK_FALSE(tzif_footer(good.substr(0, 60)).has_value());               // cut in the v2 header
     std::string wrong_count = tzif('2', "JST-9", 2);
     wrong_count.erase(100, 1);  // a data block one byte shorter than its counts say
     CHECK_FALSE(tzif_footer(wrong_count).has_value());
 }
 
-TEST_CASE("every system zone's footer parses and agrees with the explicit transitions before 2038") {
+TEST_CASE(
+    "every system zone's footer parses and agrees with the explicit transitions before 2038") {
     size_t with_dst = 0, compared = 0;
     for (const auto& zone : date::get_tzdb().zones) {
         INFO(zone.name());

@@ -23,8 +23,8 @@ HeraldError error_of(F&& f) {
 }
 
 LocalTime local(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
-    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm} +
-           Seconds{ss};
+    return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm} + Seconds{ss};
 }
 
 /// now = 2026-11-23T12:00:00Z, the user in Bishkek, no event zone given.
@@ -49,7 +49,8 @@ TEST_CASE("parse_when: dates keep their precision and stay zone-less", "[when]")
 TEST_CASE("parse_when: timed values get the event's zone, else the viewer's", "[when]") {
     SECTION("no event zone: the viewer's zone name") {
         auto ctx = context();
-        CHECK(parse_when("2025-06-06 09:00", ctx) == CalTime{Precision::minute, local(2025, 6, 6, 9), "Asia/Bishkek"});
+        CHECK(parse_when("2025-06-06 09:00", ctx) ==
+              CalTime{Precision::minute, local(2025, 6, 6, 9), "Asia/Bishkek"});
         CHECK(parse_when("2025-06-06T09:00:30", ctx) ==
               CalTime{Precision::minute, local(2025, 6, 6, 9, 0, 30), "Asia/Bishkek"});
     }
@@ -102,8 +103,10 @@ TEST_CASE("parse_when: errors name the field and list the accepted forms", "[whe
             CHECK(e.code() == ErrorCode::invalid_time);
             CHECK(e.field() == "--at");
             CHECK_THAT(e.what(), Catch::Contains(std::string(when_forms())));
-            if (*text != '\0') CHECK_THAT(e.what(), Catch::Contains(std::string("'") + text + "'"));
-            else CHECK_THAT(e.what(), Catch::Contains("empty"));
+            if (*text != '\0')
+                CHECK_THAT(e.what(), Catch::Contains(std::string("'") + text + "'"));
+            else
+                CHECK_THAT(e.what(), Catch::Contains("empty"));
         }
     }
     SECTION("impossible dates and times") {

@@ -1,4 +1,5 @@
-// Natural date input (parse_when) against a fixed "now": Wednesday 2025-06-04 16:00 in Bishkek (+06).
+// Natural date input (parse_when) against a fixed "now": Wednesday 2025-06-04 16:00 in Bishkek
+// (+06).
 #include <catch2/catch.hpp>
 
 #include "core/errors.hpp"

@@ -17,7 +17,7 @@ namespace {
 
 /// A store on a temporary file and a request context with a fixed "now" and caller.
 class Fixture {
-public:
+  public:
     Fixture()
         : path_(make_path()),
           store_(path_),
@@ -30,7 +30,9 @@ public:
     Fixture(const Fixture&) = delete;
     Fixture& operator=(const Fixture&) = delete;
 
-    static Instant now() { return date::sys_days{date::year{2025} / 1 / 15} + std::chrono::hours{10}; }
+    static Instant now() {
+        return date::sys_days{date::year{2025} / 1 / 15} + std::chrono::hours{10};
+    }
 
     /// Sends one request and returns the decoded response.
     Json call(const std::string& method, const Json& params, const Json& id = 1) {
@@ -62,11 +64,12 @@ public:
     ServerState& state() { return state_; }
     Store& store() { return store_; }
 
-private:
+  private:
     static std::string make_path() {
         static int counter = 0;
         auto p = std::filesystem::temp_directory_path() /
-                 ("herald-commands-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db");
+                 ("herald-commands-test-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(++counter) + ".db");
         std::error_code ec;
         std::filesystem::remove(p, ec);
         return p.string();
@@ -79,12 +82,10 @@ private:
     Context ctx_;
 };
 
-const Json kMeeting{{"uid", "fm9@herald.test"},
-                    {"title", "9th CA+Japan foreign ministers' meeting"},
-                    {"start", "2022-12-24T14:40"},
-                    {"tz", "Asia/Tokyo"},
-                    {"duration", "PT30M"},
-                    {"categories", {"diplomacy"}}};
+const Json kMeeting{
+    {"uid", "fm9@herald.test"},    {"title", "9th CA+Japan foreign ministers' meeting"},
+    {"start", "2022-12-24T14:40"}, {"tz", "Asia/Tokyo"},
+    {"duration", "PT30M"},         {"categories", {"diplomacy"}}};
 
 }  // namespace
 
@@ -100,10 +101,11 @@ TEST_CASE("the command table is sorted and every name is found", "[commands][tab
         CHECK(cmd->name == name);
         CHECK(cmd->handler != nullptr);
     }
-    for (const char* name : {"hello", "status", "agenda", "event.add", "event.get", "event.update", "event.remove",
-                             "event.search"})
+    for (const char* name : {"hello", "status", "agenda", "event.add", "event.get", "event.update",
+                             "event.remove", "event.search"})
         CHECK(find_command(name) != nullptr);
-    for (const char* name : {"", "event", "event.", "Hello", "zzz", "aaa", "event.add.x"}) CHECK(find_command(name) == nullptr);
+    for (const char* name : {"", "event", "event.", "Hello", "zzz", "aaa", "event.add.x"})
+        CHECK(find_command(name) == nullptr);
 }
 
 TEST_CASE("dispatch_line: hello, unknown methods and bad params", "[commands][dispatch]") {
@@ -145,7 +147,8 @@ TEST_CASE("dispatch_line: hello, unknown methods and bad params", "[commands][di
         uint64_t before = f.state().requests;
         CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"hello"})").empty());
         CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"no.such"})").empty());
-        CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"event.add","params":{}})").empty());
+        CHECK(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","method":"event.add","params":{}})")
+                  .empty());
         CHECK(f.state().requests == before + 3);
         CHECK(f.store().count() == 0);
     }
@@ -153,7 +156,8 @@ TEST_CASE("dispatch_line: hello, unknown methods and bad params", "[commands][di
         Json j = Json::parse(dispatch_line(f.ctx(), "{not json"));
         CHECK(j["error"]["code"] == -32700);
         CHECK(j["id"].is_null());
-        j = Json::parse(dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","id":4,"method":"hello","params":[]})"));
+        j = Json::parse(
+            dispatch_line(f.ctx(), R"({"jsonrpc":"2.0","id":4,"method":"hello","params":[]})"));
         CHECK(j["error"]["code"] == -32602);
         CHECK(j["id"] == 4);
     }
@@ -186,25 +190,34 @@ TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[comman
     CHECK(missing["code"] == 1001);
     CHECK(missing["data"]["kind"] == "not_found");
 
-    Json updated = f.result("event.update", Json{{"id", id}, {"revision", 1},
-                                                 {"changes", {{"location", "Tokyo"}, {"duration", nullptr}}}})["event"];
+    Json updated = f.result(
+        "event.update", Json{{"id", id},
+                             {"revision", 1},
+                             {"changes", {{"location", "Tokyo"}, {"duration", nullptr}}}})["event"];
     CHECK(updated["revision"] == 2);
     CHECK(updated["location"] == "Tokyo");
     CHECK(updated["duration"].is_null());
     CHECK(updated["created"] == now);
 
-    Json stale = f.error("event.update", Json{{"id", id}, {"revision", 1}, {"changes", {{"title", "Stale"}}}});
+    Json stale = f.error("event.update",
+                         Json{{"id", id}, {"revision", 1}, {"changes", {{"title", "Stale"}}}});
     CHECK(stale["code"] == 1002);
     CHECK(stale["data"]["field"] == "revision");
-    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"uid", "other@t"}}}})["data"]["field"] ==
+    CHECK(f.error("event.update", Json{{"id", id},
+                                       {"revision", 2},
+                                       {"changes", {{"uid", "other@t"}}}})["data"]["field"] ==
           "changes.uid");
-    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"revision", 9}}}})["data"]["field"] ==
+    CHECK(f.error(
+              "event.update",
+              Json{{"id", id}, {"revision", 2}, {"changes", {{"revision", 9}}}})["data"]["field"] ==
           "changes.revision");
-    CHECK(f.error("event.update", Json{{"id", id}, {"revision", 2}, {"changes", {{"title", ""}}}})["data"]["field"] ==
-          "title");
+    CHECK(f.error("event.update", Json{{"id", id},
+                                       {"revision", 2},
+                                       {"changes", {{"title", ""}}}})["data"]["field"] == "title");
     CHECK(f.result("event.get", Json{{"id", id}})["event"]["revision"] == 2);
 
-    f.result("event.add", Json{{"event", {{"title", "First Central Asia + Japan summit"}, {"start", nullptr}}}});
+    f.result("event.add",
+             Json{{"event", {{"title", "First Central Asia + Japan summit"}, {"start", nullptr}}}});
     Json agenda = f.result("agenda", Json{{"from", "2022-12-24T00:00:00+06:00"},
                                           {"to", "2022-12-25T00:00:00+06:00"},
                                           {"tz", "Asia/Bishkek"}});
@@ -218,11 +231,14 @@ TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[comman
     CHECK(agenda["occurrences"][0]["occurrence_local"] == "2022-12-24T14:40");
     REQUIRE(agenda["undated"].size() == 1);
     CHECK(agenda["undated"][0]["title"] == "First Central Asia + Japan summit");
-    CHECK(f.result("agenda", Json{{"from", "2022-12-24T00:00:00Z"}, {"to", "2022-12-25T00:00:00Z"},
-                                  {"undated", false}, {"category", "trade"}})["total"] == 0);
-    CHECK(f.error("agenda", Json{{"from", "2022-12-25T00:00:00Z"}, {"to", "2022-12-24T00:00:00Z"}})["data"]["field"] ==
-          "to");
-    CHECK(f.error("agenda", Json{{"from", "2022-12-24"}, {"to", "2022-12-25T00:00:00Z"}})["code"] == 1004);
+    CHECK(f.result("agenda", Json{{"from", "2022-12-24T00:00:00Z"},
+                                  {"to", "2022-12-25T00:00:00Z"},
+                                  {"undated", false},
+                                  {"category", "trade"}})["total"] == 0);
+    CHECK(f.error("agenda", Json{{"from", "2022-12-25T00:00:00Z"},
+                                 {"to", "2022-12-24T00:00:00Z"}})["data"]["field"] == "to");
+    CHECK(f.error("agenda", Json{{"from", "2022-12-24"}, {"to", "2022-12-25T00:00:00Z"}})["code"] ==
+          1004);
 
     Json found = f.result("event.search", Json{{"query", "ministers"}});
     REQUIRE(found["events"].size() == 1);
@@ -231,7 +247,8 @@ TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[comman
 
     Json conflict = f.error("event.remove", Json{{"id", id}, {"revision", 1}});
     CHECK(conflict["code"] == 1002);
-    CHECK(f.result("event.remove", Json{{"id", id}, {"revision", 2}}) == Json{{"removed", true}, {"id", id}});
+    CHECK(f.result("event.remove", Json{{"id", id}, {"revision", 2}}) ==
+          Json{{"removed", true}, {"id", id}});
     CHECK(f.error("event.get", Json{{"id", id}})["code"] == 1001);
     CHECK(f.error("event.remove", Json{{"id", id}})["code"] == 1001);
     CHECK(f.result("status", Json::object())["events"] == 1);
@@ -239,12 +256,15 @@ TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[comman
 
 TEST_CASE("dispatch_line: impossible times are invalid_time (1004)", "[commands][time]") {
     Fixture f;
-    Json e = f.error("event.add", Json{{"event", {{"title", "Nonexistent day"}, {"start", "2025-02-30"}}}});
+    Json e = f.error("event.add",
+                     Json{{"event", {{"title", "Nonexistent day"}, {"start", "2025-02-30"}}}});
     CHECK(e["code"] == 1004);
     CHECK(e["data"]["kind"] == "invalid_time");
     CHECK(e["data"]["field"] == "start");
     CHECK_THAT(e["message"].get<std::string>(), Catch::Contains("February 2025 has 28 days"));
-    Json zone = f.error("event.add", Json{{"event", {{"title", "x"}, {"start", "2025-06-06T09:00"}, {"tz", "Mars/Base"}}}});
+    Json zone = f.error(
+        "event.add",
+        Json{{"event", {{"title", "x"}, {"start", "2025-06-06T09:00"}, {"tz", "Mars/Base"}}}});
     CHECK(zone["code"] == 1004);
     CHECK(zone["data"]["field"] == "tz");
     CHECK(f.store().count() == 0);
@@ -262,18 +282,26 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
         line.pop_back();
         return Json::parse(dispatch_line(ctx, line));
     };
-    Json priv = send(owner, "event.add", Json{{"event", {{"title", "Private note"}, {"start", "2025-06-06"}}}});
+    Json priv = send(owner, "event.add",
+                     Json{{"event", {{"title", "Private note"}, {"start", "2025-06-06"}}}});
     // Only root or the admin group may publish.
-    CHECK(send(owner, "event.add", Json{{"event", {{"title", "Mine public"}, {"start", "2025-06-06"}, {"visibility", "public"}}}})
-              ["error"]["code"] == 1003);
-    Json pub = send(root, "event.add",
-                    Json{{"event", {{"title", "Public day"}, {"start", "2025-06-06"}, {"visibility", "public"}}}});
+    CHECK(send(owner, "event.add",
+               Json{{"event",
+                     {{"title", "Mine public"},
+                      {"start", "2025-06-06"},
+                      {"visibility", "public"}}}})["error"]["code"] == 1003);
+    Json pub =
+        send(root, "event.add",
+             Json{{"event",
+                   {{"title", "Public day"}, {"start", "2025-06-06"}, {"visibility", "public"}}}});
     const int64_t priv_id = priv["result"]["event"]["id"].get<int64_t>();
     const int64_t pub_id = pub["result"]["event"]["id"].get<int64_t>();
     CHECK(send(other, "event.get", Json{{"id", priv_id}})["error"]["code"] == 1001);
-    CHECK(send(other, "event.get", Json{{"id", pub_id}})["result"]["event"]["title"] == "Public day");
+    CHECK(send(other, "event.get", Json{{"id", pub_id}})["result"]["event"]["title"] ==
+          "Public day");
     CHECK(send(other, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
-    Json agenda = send(other, "agenda", Json{{"from", "2025-06-06T00:00:00Z"}, {"to", "2025-06-07T00:00:00Z"}});
+    Json agenda = send(other, "agenda",
+                       Json{{"from", "2025-06-06T00:00:00Z"}, {"to", "2025-06-07T00:00:00Z"}});
     CHECK(agenda["result"]["total"] == 1);
     CHECK(send(owner, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
     CHECK(send(root, "event.remove", Json{{"id", pub_id}})["result"]["removed"] == true);

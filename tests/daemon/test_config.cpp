@@ -40,7 +40,8 @@ TEST_CASE("values are applied on top of the base settings", "[config]") {
     base.db_path = "/base.db";
     auto r = parse_config(
         "[server]\nmax_clients = 7\nidle_timeout = 0\n[log]\nlevel = \"debug\"\n"
-        "[auth]\nadmin_group = \"wheel\"\nmax_events_per_user = 5\n[notify]\ndesktop = false\nurgency = \"critical\"\n",
+        "[auth]\nadmin_group = \"wheel\"\nmax_events_per_user = 5\n[notify]\ndesktop = "
+        "false\nurgency = \"critical\"\n",
         base);
     CHECK(r.warnings.empty());
     CHECK(r.settings.max_clients == 7);
@@ -54,7 +55,8 @@ TEST_CASE("values are applied on top of the base settings", "[config]") {
 }
 
 TEST_CASE("unknown keys and sections are reported with their line", "[config]") {
-    auto r = parse_config("[server]\nmax_clients = 3\nmax_client = 4\n\n[colour]\nred = 1\n", Settings{}, "h.toml");
+    auto r = parse_config("[server]\nmax_clients = 3\nmax_client = 4\n\n[colour]\nred = 1\n",
+                          Settings{}, "h.toml");
     REQUIRE(r.warnings.size() == 2);
     CHECK(r.warnings[0] == "h.toml:3: unknown key 'server.max_client' (ignored)");
     CHECK(r.warnings[1].rfind("h.toml:5: unknown key 'colour'", 0) == 0);
@@ -67,10 +69,13 @@ TEST_CASE("invalid values name the key, the line and what was expected", "[confi
     CHECK(error_of("[server]\nmax_clients = 0\n") ==
           "t.toml:2: server.max_clients: expected an integer between 1 and 1000000, not 0");
     CHECK(error_of("[log]\nlevel = \"loud\"\n") ==
-          "t.toml:2: log.level: expected one of trace, debug, info, warn, error, critical, off, not \"loud\"");
-    CHECK(error_of("[notify]\ndesktop = \"yes\"\n") == "t.toml:2: notify.desktop: expected true or false");
+          "t.toml:2: log.level: expected one of trace, debug, info, warn, error, critical, off, "
+          "not \"loud\"");
+    CHECK(error_of("[notify]\ndesktop = \"yes\"\n") ==
+          "t.toml:2: notify.desktop: expected true or false");
     CHECK(error_of("server = 3\n") == "t.toml:1: server: expected a table [server]");
-    CHECK(error_of("[server]\nmax_line = 1.5\n").find("t.toml:2: server.max_line: expected an integer") == 0);
+    CHECK(error_of("[server]\nmax_line = 1.5\n")
+              .find("t.toml:2: server.max_line: expected an integer") == 0);
 }
 
 TEST_CASE("a syntax error names its line", "[config]") {

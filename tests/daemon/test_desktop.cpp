@@ -15,7 +15,8 @@ using namespace herald;
 namespace {
 
 template <class Pred>
-bool run_until(asio::io_context& io, Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+bool run_until(asio::io_context& io, Pred pred,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!pred()) {
         if (std::chrono::steady_clock::now() > deadline) return false;
@@ -51,8 +52,10 @@ size_t count_of(const std::string& text, const std::string& needle) {
 }
 
 void emit_signal(const std::string& member, const std::string& args) {
-    std::string cmd = "dbus-send --session --type=signal /org/freedesktop/Notifications org.freedesktop.Notifications." +
-                      member + " " + args;
+    std::string cmd =
+        "dbus-send --session --type=signal /org/freedesktop/Notifications "
+        "org.freedesktop.Notifications." +
+        member + " " + args;
     REQUIRE(std::system(cmd.c_str()) == 0);
 }
 
@@ -78,8 +81,10 @@ struct EnvGuard {
         ::setenv(name.c_str(), value, 1);
     }
     ~EnvGuard() {
-        if (old) ::setenv(name.c_str(), old->c_str(), 1);
-        else ::unsetenv(name.c_str());
+        if (old)
+            ::setenv(name.c_str(), old->c_str(), 1);
+        else
+            ::unsetenv(name.c_str());
     }
 };
 
@@ -87,10 +92,12 @@ struct EnvGuard {
 
 TEST_CASE("the body says when in both zones, where and which alarm, escaped", "[desktop]") {
     auto r = reminder("x");
-    CHECK(desktop_body(r) == "Sat 2022-12-24 14:40 JST · 11:40 +06 local\nTokyo\nReminder: 15 min before");
+    CHECK(desktop_body(r) ==
+          "Sat 2022-12-24 14:40 JST · 11:40 +06 local\nTokyo\nReminder: 15 min before");
     r.when_local.clear();
     r.where = "Iikura <House> & garden";
-    CHECK(desktop_body(r) == "Sat 2022-12-24 14:40 JST\nIikura &lt;House&gt; &amp; garden\nReminder: 15 min before");
+    CHECK(desktop_body(r) ==
+          "Sat 2022-12-24 14:40 JST\nIikura &lt;House&gt; &amp; garden\nReminder: 15 min before");
 }
 
 TEST_CASE("without a session bus the notifier logs once and returns", "[desktop]") {
@@ -113,7 +120,9 @@ TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-s
     REQUIRE(n.connected());
     std::vector<std::pair<std::string, std::string>> actions;
     std::vector<std::pair<std::string, uint32_t>> closed;
-    n.on_action([&](const std::string& key, const std::string& action) { actions.emplace_back(key, action); });
+    n.on_action([&](const std::string& key, const std::string& action) {
+        actions.emplace_back(key, action);
+    });
     n.on_closed([&](const std::string& key, uint32_t reason) { closed.emplace_back(key, reason); });
 
     auto r = reminder("Japan-Kyrgyz foreign ministers' meeting");
@@ -123,7 +132,9 @@ TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-s
     CHECK(id > 0);
     CHECK(n.warnings() == 0);
     // It arrived: exactly one Notify with the title as its summary, and dunst shows it.
-    REQUIRE(run_until(io, [&] { return monitor_log().find("Japan-Kyrgyz foreign ministers' meeting") != std::string::npos; }));
+    REQUIRE(run_until(io, [&] {
+        return monitor_log().find("Japan-Kyrgyz foreign ministers' meeting") != std::string::npos;
+    }));
     std::string log = monitor_log();
     CHECK(count_of(log, "member=Notify") == 1);
     CHECK(log.find("string \"Herald\"") != std::string::npos);
@@ -162,7 +173,8 @@ TEST_CASE("a session bus without a notification server is logged once", "[.deskt
     for (int i = 0; i < 3; ++i) n.notify(reminder("nobody listens " + std::to_string(i)));
     // notify() never waits for the bus.
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
-    REQUIRE(run_until(io, [&] { return n.replies() == 3; }, std::chrono::seconds(20)));
+    REQUIRE(run_until(
+        io, [&] { return n.replies() == 3; }, std::chrono::seconds(20)));
     CHECK(n.warnings() == 1);
     CHECK_FALSE(n.notification_id("7@2022-12-24T14:40"));
     CHECK(n.connected());

@@ -19,11 +19,12 @@ namespace {
 
 /// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
 class TempPath {
-public:
+  public:
     TempPath() {
         static int counter = 0;
         path_ = (std::filesystem::temp_directory_path() /
-                 ("herald-group-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+                 ("herald-group-test-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(++counter) + ".db"))
                     .string();
         clean();
     }
@@ -32,10 +33,11 @@ public:
     TempPath& operator=(const TempPath&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     void clean() const {
         std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            std::filesystem::remove(path_ + suffix, ec);
     }
     std::string path_;
 };
@@ -43,7 +45,8 @@ private:
 const Instant kNow = date::sys_days{date::year{2025} / 1 / 15};
 
 Event event(const std::string& uid) {
-    Event e = event_from_json(Json{{"uid", uid}, {"title", "meeting " + uid}, {"start", "2025-06-06"}});
+    Event e =
+        event_from_json(Json{{"uid", uid}, {"title", "meeting " + uid}, {"start", "2025-06-06"}});
     e.owner = 1000;
     validate(e);
     return e;
@@ -74,7 +77,7 @@ TEST_CASE("a Transaction nests as a savepoint inside an open transaction", "[gro
     {
         sql::Transaction inner(store.db());
         store.db().exec("PRAGMA user_version = 1");  // harmless statement inside the savepoint
-        store.add(event("kept@test"), kNow);          // itself nested one level deeper
+        store.add(event("kept@test"), kNow);         // itself nested one level deeper
         inner.commit();
     }
     {
@@ -95,7 +98,11 @@ TEST_CASE("group commit holds write replies until the batch commits", "[group]")
     Inbox inbox;
 
     // A read with no batch open is answered at once.
-    std::string read_reply = group.run([] { return Dispatched{"read\n", 1, true}; }, inbox.deliver());
+    std::string read_reply = group.run(
+        [] {
+            return Dispatched{"read\n", 1, true};
+        },
+        inbox.deliver());
     CHECK(read_reply == "read\n");
     CHECK_FALSE(store.db().batch_open());
 
@@ -138,14 +145,15 @@ TEST_CASE("a failed commit answers every held request with storage_error", "[gro
     GroupCommit group(io.get_executor(), store.db());
     Inbox inbox;
     CHECK(group.run(add_request(store, "a@test", true, 1), inbox.deliver()).empty());
-    CHECK(group.run(
-                   [&] {
-                       sql::Transaction tx(store.db());
-                       store.db().exec("INSERT INTO child(pid) VALUES (42)");
-                       tx.commit();
-                       return Dispatched{encode_result(2, true), 2, true};
-                   },
-                   inbox.deliver())
+    CHECK(group
+              .run(
+                  [&] {
+                      sql::Transaction tx(store.db());
+                      store.db().exec("INSERT INTO child(pid) VALUES (42)");
+                      tx.commit();
+                      return Dispatched{encode_result(2, true), 2, true};
+                  },
+                  inbox.deliver())
               .empty());
     group.flush();
     REQUIRE(inbox.lines.size() == 2);

@@ -1,4 +1,5 @@
-// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries, backup.
+// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries,
+// backup.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -33,11 +34,12 @@ HeraldError error_of(F&& f) {
 
 /// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
 class TempDb {
-public:
+  public:
     TempDb() {
         static int counter = 0;
         path_ = (std::filesystem::temp_directory_path() /
-                 ("herald-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".db"))
+                 ("herald-store-test-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(++counter) + ".db"))
                     .string();
         clean();
     }
@@ -46,16 +48,18 @@ public:
     TempDb& operator=(const TempDb&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     void clean() const {
         std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path_ + suffix, ec);
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            std::filesystem::remove(path_ + suffix, ec);
     }
     std::string path_;
 };
 
 Instant utc(int y, int m, int d, int hh = 0, int mm = 0) {
-    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+    return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
+           std::chrono::minutes{mm};
 }
 
 const Instant kNow = utc(2025, 1, 15, 10);
@@ -177,7 +181,8 @@ TEST_CASE("update and remove check revisions", "[store][revision]") {
         store.remove(stored.id, 1);
         CHECK_FALSE(store.get(stored.id));
         CHECK(store.count() == 0);
-        CHECK(error_of([&] { store.remove(stored.id, std::nullopt); }).code() == ErrorCode::not_found);
+        CHECK(error_of([&] { store.remove(stored.id, std::nullopt); }).code() ==
+              ErrorCode::not_found);
     }
     SECTION("remove without a revision") {
         store.remove(stored.id, std::nullopt);
@@ -193,7 +198,8 @@ TEST_CASE("data persists across closing and reopening", "[store][durability]") {
     {
         Store store(tmp.path());
         first = store.add(meeting(), kNow).event;
-        store.add(event("expo@herald.test", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
+        store.add(event("expo@herald.test", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}),
+                  kNow);
         first.location = "Tokyo";
         first = store.update(first, 1, kNow + 1min);
     }
@@ -211,17 +217,21 @@ TEST_CASE("in_window returns every event that may overlap the window", "[store][
     TempDb tmp;
     Store store(tmp.path());
     store.add(meeting("tokyo@t"), kNow);  // 2022-12-24T05:40Z
-    store.add(event("kiritimati@t", Json{{"title", "Line Islands"}, {"start", "2025-06-06T01:00"},
+    store.add(event("kiritimati@t", Json{{"title", "Line Islands"},
+                                         {"start", "2025-06-06T01:00"},
                                          {"tz", "Pacific/Kiritimati"}}),
               kNow);  // UTC+14: 2025-06-05T11:00Z
     store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
-    store.add(event("far@t", Json{{"title", "Far away"}, {"start", "2030-01-01T00:00"}, {"tz", "UTC"}}), kNow);
+    store.add(
+        event("far@t", Json{{"title", "Far away"}, {"start", "2030-01-01T00:00"}, {"tz", "UTC"}}),
+        kNow);
     store.add(event("year@t", Json{{"title", "Some day in 2023"}, {"start", "2023"}}), kNow);
     store.add(event("tba@t", Json{{"title", "Summit"}, {"start", nullptr}}), kNow);
 
     SECTION("a timed event in a zone far from UTC, and an all-day event seen from there") {
         // 10:00Z-12:00Z on 5 June is already 6 June in Kiritimati.
-        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) == Uids{"expo@t", "kiritimati@t"});
+        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) ==
+              Uids{"expo@t", "kiritimati@t"});
     }
     SECTION("an all-day event is still a candidate for a viewer west of UTC") {
         // 6 June lasts until 10:00Z on 7 June in Honolulu.
@@ -240,24 +250,28 @@ TEST_CASE("in_window returns every event that may overlap the window", "[store][
     }
     SECTION("removing an event removes it from the index") {
         store.remove(store.get_by_uid("expo@t")->id, std::nullopt);
-        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) == Uids{"kiritimati@t"});
+        CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) ==
+              Uids{"kiritimati@t"});
     }
 }
 
-TEST_CASE("recurring events are always candidates after their start", "[store][window][recurrence]") {
+TEST_CASE("recurring events are always candidates after their start",
+          "[store][window][recurrence]") {
     TempDb tmp;
     Store store(tmp.path());
     Event anniversary =
         store
-            .add(event("relations@t", Json{{"title", "{ordinal} anniversary of Kyrgyzstan-Japan relations"},
-                                           {"start", "1992-01-26"},
-                                           {"rrule", "FREQ=YEARLY"}}),
+            .add(event("relations@t",
+                       Json{{"title", "{ordinal} anniversary of Kyrgyzstan-Japan relations"},
+                            {"start", "1992-01-26"},
+                            {"rrule", "FREQ=YEARLY"}}),
                  kNow)
             .event;
     store.add(event("once@t", Json{{"title", "Established"}, {"start", "1992-01-26"}}), kNow);
     CHECK(uids(store.in_window(utc(2022, 1, 26), utc(2022, 1, 27))) == Uids{"relations@t"});
     CHECK(uids(store.in_window(utc(2091, 3, 1), utc(2091, 3, 2))) == Uids{"relations@t"});
-    CHECK(uids(store.in_window(utc(1992, 1, 26), utc(1992, 1, 27))) == Uids{"once@t", "relations@t"});
+    CHECK(uids(store.in_window(utc(1992, 1, 26), utc(1992, 1, 27))) ==
+          Uids{"once@t", "relations@t"});
     SECTION("dropping the rule shrinks the index entry") {
         anniversary.rrule.clear();
         store.update(anniversary, 1, kNow);
@@ -273,8 +287,10 @@ TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[stor
                                     {"description", "Kyrgyz honey to Japan, signed in Tokyo"},
                                     {"start", "2022-08-10"}}),
               kNow);
-    store.add(event("expo@t", Json{{"title", "National Day at EXPO 2025"}, {"start", "2025-06-06"},
-                                   {"location", "Osaka"}, {"categories", {"expo", "culture"}}}),
+    store.add(event("expo@t", Json{{"title", "National Day at EXPO 2025"},
+                                   {"start", "2025-06-06"},
+                                   {"location", "Osaka"},
+                                   {"categories", {"expo", "culture"}}}),
               kNow);
     SECTION("by word in title or description, case-insensitively") {
         CHECK(uids(store.search("ministers", 10)) == Uids{"fm9@t"});
@@ -290,8 +306,9 @@ TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[stor
         CHECK(store.search("japan nowhere", 10).empty());
     }
     SECTION("FTS5 operators and quotes are plain text") {
-        for (const char* query : {"AND OR \"", "\"", "NOT", "honey OR osaka", "NEAR(honey", "honey*", "title:honey",
-                                  "-honey", "(", ")", "^honey", "honey AND", "{title}: x", "'", "\"\"\"\""}) {
+        for (const char* query :
+             {"AND OR \"", "\"", "NOT", "honey OR osaka", "NEAR(honey", "honey*", "title:honey",
+              "-honey", "(", ")", "^honey", "honey AND", "{title}: x", "'", "\"\"\"\""}) {
             INFO(query);
             std::vector<Event> found;
             REQUIRE_NOTHROW(found = store.search(query, 10));
@@ -325,7 +342,8 @@ TEST_CASE("backup writes a copy that opens as a store", "[store][backup]") {
     CHECK(restored.count() == 2);
     CHECK(*restored.get_by_uid("expo@t") == *store.get_by_uid("expo@t"));
     CHECK(restored.search("ministers", 10).size() == 1);
-    CHECK(error_of([&] { store.backup("/nonexistent-dir/herald/backup.db"); }).code() == ErrorCode::storage_error);
+    CHECK(error_of([&] { store.backup("/nonexistent-dir/herald/backup.db"); }).code() ==
+          ErrorCode::storage_error);
 }
 
 TEST_CASE("files that are not Herald databases are refused and left alone", "[store][schema]") {
@@ -333,7 +351,9 @@ TEST_CASE("files that are not Herald databases are refused and left alone", "[st
     SECTION("another application's SQLite database") {
         {
             sql::Db other(tmp.path());
-            other.exec("PRAGMA application_id=1234; CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('keep');");
+            other.exec(
+                "PRAGMA application_id=1234; CREATE TABLE notes(x TEXT); INSERT INTO notes "
+                "VALUES('keep');");
         }
         auto err = error_of([&] { Store store(tmp.path()); });
         CHECK(err.code() == ErrorCode::storage_error);

@@ -66,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto on_line = [&](std::string_view line) {
         if (++lines > 64) return;  // bound the work per input
         Context ctx{w.store, w.settings, w.state, peer, now};
-        std::string reply = w.group.run([&] { return dispatch(ctx, line); }, [](std::string held) { check_reply(held); });
+        std::string reply = w.group.run([&] { return dispatch(ctx, line); },
+                                        [](std::string held) { check_reply(held); });
         check_reply(reply);
     };
     // Feed in uneven chunks: splitting must not change what the decoder sees.
@@ -80,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     w.group.flush();
     FUZZ_CHECK(!w.store.db().in_transaction());
-    if (w.store.count() > 5000) w.store.db().exec("DELETE FROM events; DELETE FROM event_spans; DELETE FROM event_text");
+    if (w.store.count() > 5000)
+        w.store.db().exec("DELETE FROM events; DELETE FROM event_spans; DELETE FROM event_text");
     return 0;
 }

@@ -9,12 +9,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace herald;
-    static const date::time_zone* const kZones[] = {date::locate_zone("Asia/Almaty"), date::locate_zone("Asia/Tokyo"),
-                                                    date::locate_zone("America/St_Johns"), date::locate_zone("UTC")};
+    static const date::time_zone* const kZones[] = {
+        date::locate_zone("Asia/Almaty"), date::locate_zone("Asia/Tokyo"),
+        date::locate_zone("America/St_Johns"), date::locate_zone("UTC")};
     if (size == 0) return 0;
     // The first byte picks the viewer zone and whether the event has its own zone.
     WhenContext ctx;
-    ctx.now = date::sys_days{date::year{2025} / 3 / 30} + std::chrono::hours{1} + std::chrono::minutes{30};
+    ctx.now = date::sys_days{date::year{2025} / 3 / 30} + std::chrono::hours{1} +
+              std::chrono::minutes{30};
     ctx.viewer = kZones[data[0] % 4];
     if (data[0] & 4) ctx.event_tz = "Asia/Kathmandu";
     std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
