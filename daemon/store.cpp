@@ -190,6 +190,13 @@ Store::AddResult Store::add(Event e, Instant now) {
         return {std::move(*existing), false};
     }
     sql::Transaction tx(db_);
+    insert_new(e, now);
+    if (observer_) observer_->saved(std::nullopt, e);
+    tx.commit();
+    return {std::move(e), true};
+}
+
+void Store::insert_new(Event& e, Instant now) {
     e.revision = 1;
     e.created = e.updated = now;
     st_->insert.bind(1, e.uid)
@@ -199,12 +206,9 @@ Store::AddResult Store::add(Event e, Instant now) {
         .bind(5, e.revision)
         .bind(6, std::string_view("{}"))
         .run();
-    e.id = db_.last_insert_id();
+    e.id = db_.last_insert_id();  // the JSON holds the id, so it is written once the row exists
     st_->set_data.bind(1, to_json(e).dump()).bind(2, e.id).run();
     index(e);
-    if (observer_) observer_->saved(std::nullopt, e);
-    tx.commit();
-    return {std::move(e), true};
 }
 
 std::optional<Event> Store::get(int64_t id) {
@@ -302,18 +306,7 @@ Store::Upsert Store::upsert(Event e, Instant now,
     }
     auto existing = stored ? get_by_uid(e.uid) : std::nullopt;
     if (!existing) {
-        e.revision = 1;
-        e.created = e.updated = now;
-        st_->insert.bind(1, e.uid)
-            .bind(2, e.owner)
-            .bind(3, to_string(e.visibility))
-            .bind(4, to_string(e.start.precision))
-            .bind(5, e.revision)
-            .bind(6, std::string_view("{}"))
-            .run();
-        e.id = db_.last_insert_id();
-        st_->set_data.bind(1, to_json(e).dump()).bind(2, e.id).run();
-        index(e);
+        insert_new(e, now);
         return Upsert::added;
     }
     may_replace(*existing);

@@ -79,6 +79,7 @@ class Store {
 
   private:
     void migrate();
+    void insert_new(Event& e, Instant now);
     void index(const Event& e);
     void unindex(int64_t id);
     std::optional<Event> read_one(sql::Statement& st);

@@ -6,22 +6,14 @@
 
 #include "core/duration.hpp"
 #include "core/errors.hpp"
+#include "tests/support.hpp"
 
 using namespace herald;
 using namespace std::chrono_literals;
 
 namespace {
 
-template <class F>
-HeraldError error_of(F&& f) {
-    try {
-        f();
-    } catch (const HeraldError& e) {
-        return e;
-    }
-    FAIL("expected a HeraldError");
-    throw std::logic_error("unreachable");
-}
+using herald::test::error_of;
 
 constexpr Seconds kDay = 24h;
 constexpr Seconds kWeek = 7 * kDay;

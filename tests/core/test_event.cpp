@@ -7,22 +7,14 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/event_json.hpp"
+#include "tests/support.hpp"
 
 using namespace herald;
 using namespace std::chrono_literals;
 
 namespace {
 
-template <class F>
-HeraldError error_of(F&& f) {
-    try {
-        f();
-    } catch (const HeraldError& e) {
-        return e;
-    }
-    FAIL("expected a HeraldError");
-    throw std::logic_error("unreachable");
-}
+using herald::test::error_of;
 
 LocalTime local(int y, int m, int d, int hh = 0, int mm = 0) {
     return LocalTime{date::local_days{date::year{y} / m / d}} + std::chrono::hours{hh} +

@@ -12,35 +12,13 @@
 #include "core/protocol.hpp"
 #include "daemon/group_commit.hpp"
 #include "daemon/store.hpp"
+#include "tests/support.hpp"
 
 using namespace herald;
 
 namespace {
 
-/// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
-class TempPath {
-  public:
-    TempPath() {
-        static int counter = 0;
-        path_ = (std::filesystem::temp_directory_path() /
-                 ("herald-group-test-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(++counter) + ".db"))
-                    .string();
-        clean();
-    }
-    ~TempPath() { clean(); }
-    TempPath(const TempPath&) = delete;
-    TempPath& operator=(const TempPath&) = delete;
-    const std::string& path() const { return path_; }
-
-  private:
-    void clean() const {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-            std::filesystem::remove(path_ + suffix, ec);
-    }
-    std::string path_;
-};
+using TempPath = herald::test::TempDb;
 
 const Instant kNow = date::sys_days{date::year{2025} / 1 / 15};
 

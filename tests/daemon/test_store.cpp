@@ -15,47 +15,15 @@
 #include "core/event_json.hpp"
 #include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
+#include "tests/support.hpp"
 
 using namespace herald;
 using namespace std::chrono_literals;
 
 namespace {
 
-template <class F>
-HeraldError error_of(F&& f) {
-    try {
-        f();
-    } catch (const HeraldError& e) {
-        return e;
-    }
-    FAIL("expected a HeraldError");
-    throw std::logic_error("unreachable");
-}
-
-/// A database path in the temporary directory, removed (with its -wal/-shm files) on both ends.
-class TempDb {
-  public:
-    TempDb() {
-        static int counter = 0;
-        path_ = (std::filesystem::temp_directory_path() /
-                 ("herald-store-test-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(++counter) + ".db"))
-                    .string();
-        clean();
-    }
-    ~TempDb() { clean(); }
-    TempDb(const TempDb&) = delete;
-    TempDb& operator=(const TempDb&) = delete;
-    const std::string& path() const { return path_; }
-
-  private:
-    void clean() const {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-            std::filesystem::remove(path_ + suffix, ec);
-    }
-    std::string path_;
-};
+using herald::test::error_of;
+using herald::test::TempDb;
 
 Instant utc(int y, int m, int d, int hh = 0, int mm = 0) {
     return Instant{date::sys_days{date::year{y} / m / d}} + std::chrono::hours{hh} +
