@@ -153,6 +153,9 @@ int main(int argc, char** argv) {
             ::chmod(db_dir.c_str(), 0700);
         }
         Store store(settings.db_path);
+        if (size_t n = store.refresh_index(date::floor<Seconds>(std::chrono::system_clock::now()));
+            n > 0)
+            spdlog::info("re-indexed {} recurring events for the current horizon", n);
         asio::io_context io(1);
         AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
         store.set_observer(&alarms);

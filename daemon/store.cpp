@@ -7,7 +7,7 @@
 
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
-#include "core/recurrence.hpp"
+#include "core/index_spans.hpp"
 #include "daemon/alarm_store.hpp"
 
 namespace herald {
@@ -16,7 +16,10 @@ namespace {
 // Why 26 h: zone-less events (all-day, floating) are indexed as if in UTC; a viewer may be up to
 // 14 h ahead or 12 h behind, so window queries widen by more than either.
 constexpr int64_t kZoneSlack = 26 * 3600;
-constexpr double kForever = 253402300799.0;  // 9999-12-31T23:59:59Z
+// instance_spans rows of event `id` have ids id * kRowsPerEvent + k (k < kRowsPerEvent), so the
+// rows of one event are found by rowid lookups (an R*Tree has no other index).
+constexpr int64_t kRowsPerEvent = 1024;
+static_assert(kMaxIndexedInstances + 2 < kRowsPerEvent, "instance rows must fit an event's block");
 
 // Schema migrations: entry i takes the database from user_version i to i + 1, in one
 // transaction. Append new steps at the end; never edit a released one.
@@ -37,6 +40,17 @@ CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql",
     kAlarmSchema,  // alarm schedules, delivery ledger, pushed messages (daemon/alarm_store.hpp)
+    // Sparse series (yearly, monthly) indexed instance by instance inside a horizon around now, so
+    // a window query finds only the series with an instance in it (core/index_spans.hpp). Existing
+    // rows in event_spans stay valid (a superset) until refresh_index() re-indexes the series.
+    R"sql(
+CREATE VIRTUAL TABLE instance_spans USING rtree(id, lo, hi);
+CREATE TABLE index_horizon (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lo INTEGER NOT NULL,
+    hi INTEGER NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
@@ -44,17 +58,6 @@ std::string content_key(const Event& e) {
     Json j = to_json(e);
     for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
     return j.dump();
-}
-
-/// The end of an event's last instance (UTC reading for zone-less events): forever for a
-/// recurrence without UNTIL or COUNT.
-Instant recurrence_end(const Event& e, const Span& first) {
-    if (!is_recurring(e)) return first.end;
-    auto last = last_local_start(e);
-    if (!last) return Instant{Seconds{static_cast<int64_t>(kForever)}};
-    const date::time_zone* zone = find_zone(e.start.tz.empty() ? "UTC" : e.start.tz);
-    return resolve_local(*last, zone) + (first.end - first.begin) +
-           date::days{1};  // a day covers DST shifts
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -79,14 +82,20 @@ struct Store::Statements {
           by_uid(db, "SELECT data FROM events WHERE uid = ?"),
           revision(db, "SELECT revision FROM events WHERE id = ?"),
           window(db,
-                 "SELECT e.data FROM event_spans s JOIN events e ON e.id = s.id WHERE s.hi >= ? "
-                 "AND s.lo < ?"),
+                 "SELECT data FROM events WHERE id IN (SELECT id FROM event_spans WHERE hi >= ?1 "
+                 "AND lo < ?2 UNION SELECT id / 1024 FROM instance_spans WHERE hi >= ?1 AND lo < "
+                 "?2)"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
           count_owned(db, "SELECT count(*) FROM events WHERE owner = ?"),
           span_insert(db, "INSERT OR REPLACE INTO event_spans(id, lo, hi) VALUES(?,?,?)"),
           span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
+          instance_insert(db, "INSERT INTO instance_spans(id, lo, hi) VALUES(?,?,?)"),
+          instance_delete(db, "DELETE FROM instance_spans WHERE id = ?"),
+          recurring(db,
+                    "SELECT data FROM events WHERE coalesce(json_extract(data, '$.rrule'), '') <> "
+                    "'' OR coalesce(json_array_length(data, '$.rdates'), 0) > 0"),
           text_insert(
               db,
               "INSERT INTO event_text(rowid, title, description, location, source, categories) "
@@ -97,7 +106,8 @@ struct Store::Statements {
                  "MATCH ? "
                  "ORDER BY rank LIMIT ?") {}
     sql::Statement insert, set_data, update, remove, by_id, by_uid, revision, window, undated, all,
-        count, count_owned, span_insert, span_delete, text_insert, text_delete, search;
+        count, count_owned, span_insert, span_delete, instance_insert, instance_delete, recurring,
+        text_insert, text_delete, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -156,14 +166,32 @@ std::vector<Event> Store::read_all(sql::Statement& st) {
     return out;
 }
 
-void Store::index(const Event& e) {
-    st_->span_delete.bind(1, e.id).run();
-    if (auto span = event_span(e, date::locate_zone("UTC"))) {
-        double lo = static_cast<double>(span->begin.time_since_epoch().count());
-        double hi = static_cast<double>(recurrence_end(e, *span).time_since_epoch().count());
-        // R*Tree stores 32-bit floats, rounded outwards, so the index stays a superset.
-        st_->span_insert.bind(1, e.id).bind(2, lo).bind(3, hi).run();
+void Store::index_window(const Event& e) {
+    unindex_window(e.id);
+    IndexSpans spans = index_spans(e, horizon_);
+    // R*Tree stores 32-bit floats, rounded outwards, so the index stays a superset.
+    auto secs = [](Instant t) { return static_cast<double>(t.time_since_epoch().count()); };
+    if (!spans.per_instance) {
+        for (const auto& s : spans.spans)
+            st_->span_insert.bind(1, e.id).bind(2, secs(s.begin)).bind(3, secs(s.end)).run();
+        return;
     }
+    int64_t row = e.id * kRowsPerEvent;
+    for (const auto& s : spans.spans)
+        st_->instance_insert.bind(1, row++).bind(2, secs(s.begin)).bind(3, secs(s.end)).run();
+}
+
+void Store::unindex_window(int64_t id) {
+    st_->span_delete.bind(1, id).run();
+    // An event's instance rows are numbered from its block's start without gaps.
+    for (int64_t row = id * kRowsPerEvent; row < (id + 1) * kRowsPerEvent; ++row) {
+        st_->instance_delete.bind(1, row).run();
+        if (db_.changes() == 0) break;
+    }
+}
+
+void Store::index(const Event& e) {
+    index_window(e);
     st_->text_delete.bind(1, e.id).run();
     st_->text_insert.bind(1, e.id)
         .bind(2, e.title)
@@ -174,8 +202,30 @@ void Store::index(const Event& e) {
         .run();
 }
 
+size_t Store::refresh_index(Instant now) {
+    int64_t lo = 0, hi = 0;
+    bool stored = db_.query_int("SELECT count(*) FROM index_horizon") > 0;
+    if (stored) {
+        lo = db_.query_int("SELECT lo FROM index_horizon");
+        hi = db_.query_int("SELECT hi FROM index_horizon");
+        horizon_ = {Instant{Seconds{lo}}, Instant{Seconds{hi}}};
+        if (horizon_fresh(horizon_, now)) return 0;
+    }
+    // Why every series and not only those with instance rows: a series may change from dense to
+    // sparse (or back) when the horizon moves, and a database from schema 2 has none yet.
+    sql::Transaction tx(db_);
+    horizon_ = index_horizon_at(now);
+    db_.exec("INSERT OR REPLACE INTO index_horizon(id, lo, hi) VALUES(1, " +
+             std::to_string(horizon_.begin.time_since_epoch().count()) + ", " +
+             std::to_string(horizon_.end.time_since_epoch().count()) + ")");
+    std::vector<Event> series = read_all(st_->recurring);
+    for (const auto& e : series) index_window(e);
+    tx.commit();
+    return series.size();
+}
+
 void Store::unindex(int64_t id) {
-    st_->span_delete.bind(1, id).run();
+    unindex_window(id);
     st_->text_delete.bind(1, id).run();
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/index_spans.hpp"
 #include "daemon/sqlite.hpp"
 
 namespace herald {
@@ -51,6 +52,11 @@ class Store {
     void remove(int64_t id, std::optional<int64_t> expected_revision);
     /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
     std::vector<Event> in_window(Instant from, Instant to);
+    /// Moves the horizon of per-instance indexing to suit `now` when it is missing or stale, and
+    /// re-indexes the series; returns how many were re-indexed (0 when the horizon was fresh).
+    /// Called at start; until then (and for a daemon running for years) queries stay correct, only
+    /// sparse series outside the horizon are expanded at query time.
+    size_t refresh_index(Instant now);
     /// What upsert() did.
     enum class Upsert { added, updated, unchanged };
     /// Within the caller's transaction (no commit of its own): inserts an event with a new uid,
@@ -81,7 +87,9 @@ class Store {
     void migrate();
     void insert_new(Event& e, Instant now);
     void index(const Event& e);
+    void index_window(const Event& e);
     void unindex(int64_t id);
+    void unindex_window(int64_t id);
     std::optional<Event> read_one(sql::Statement& st);
     std::vector<Event> read_all(sql::Statement& st);
 
@@ -89,10 +97,11 @@ class Store {
     struct Statements;
     std::unique_ptr<Statements> st_;
     StoreObserver* observer_ = nullptr;
+    IndexHorizon horizon_{};  ///< empty until refresh_index(): every event gets one span
 };
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 2;
+inline constexpr int64_t kSchemaVersion = 3;
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/agenda.hpp"
 #include "core/event_json.hpp"
 #include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
@@ -244,6 +245,94 @@ TEST_CASE("recurring events are always candidates after their start",
         anniversary.rrule.clear();
         store.update(anniversary, 1, kNow);
         CHECK(store.in_window(utc(2022, 1, 26), utc(2022, 1, 27)).empty());
+    }
+}
+
+TEST_CASE("sparse series are indexed instance by instance inside the horizon",
+          "[store][window][recurrence]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    CHECK(store.refresh_index(kNow) == 0);  // empty database: nothing to re-index
+    Event yearly =
+        store
+            .add(event("relations@t", Json{{"title", "{ordinal} anniversary of relations"},
+                                           {"start", "1992-01-26"},
+                                           {"rrule", "FREQ=YEARLY"}}),
+                 kNow)
+            .event;
+    store.add(event("weekly@t", Json{{"title", "Weekly call"},
+                                     {"start", "2024-01-01T09:00"},
+                                     {"tz", "Asia/Tashkent"},
+                                     {"duration", "PT1H"},
+                                     {"rrule", "FREQ=WEEKLY"}}),
+              kNow);
+    // Inside the horizon (2023-2035) a yearly series is found only near its instances.
+    CHECK(uids(store.in_window(utc(2026, 1, 26), utc(2026, 1, 27))) ==
+          Uids{"relations@t", "weekly@t"});
+    CHECK(uids(store.in_window(utc(2026, 6, 1), utc(2026, 7, 1))) == Uids{"weekly@t"});
+    // Outside it the coarse spans keep every instance findable.
+    CHECK(uids(store.in_window(utc(2000, 6, 1), utc(2000, 7, 1))) == Uids{"relations@t"});
+    CHECK(uids(store.in_window(utc(2091, 3, 1), utc(2091, 3, 2))) ==
+          Uids{"relations@t", "weekly@t"});
+
+    SECTION("an edit moves the instances, a removal drops them") {
+        yearly.start = event("x@t", Json{{"title", "x"}, {"start", "1992-06-15"}}).start;
+        Event moved = store.update(yearly, 1, kNow);
+        CHECK(uids(store.in_window(utc(2026, 1, 26), utc(2026, 1, 27))) == Uids{"weekly@t"});
+        CHECK(uids(store.in_window(utc(2026, 6, 1), utc(2026, 7, 1))) ==
+              Uids{"relations@t", "weekly@t"});
+        store.remove(moved.id, std::nullopt);
+        CHECK(uids(store.in_window(utc(2026, 6, 1), utc(2026, 7, 1))) == Uids{"weekly@t"});
+        CHECK(uids(store.in_window(utc(2000, 6, 1), utc(2000, 7, 1))).empty());
+    }
+    SECTION("the horizon persists, and moves when it goes stale") {
+        Store reopened(tmp.path());
+        CHECK(reopened.refresh_index(kNow) == 0);
+        CHECK(reopened.refresh_index(utc(2031, 1, 1)) == 2);  // both series re-indexed
+        CHECK(uids(reopened.in_window(utc(2040, 6, 1), utc(2040, 7, 1))) == Uids{"weekly@t"});
+        CHECK(uids(reopened.in_window(utc(2040, 1, 26), utc(2040, 1, 27))) ==
+              Uids{"relations@t", "weekly@t"});
+    }
+}
+
+TEST_CASE("the window index is a superset of the events with an instance in the window",
+          "[store][window][recurrence]") {
+    // Seeded random series and windows: every event agenda would list must be a candidate.
+    TempDb tmp;
+    Store store(tmp.path());
+    store.refresh_index(kNow);
+    const char* rules[] = {"FREQ=YEARLY",
+                           "FREQ=YEARLY;COUNT=5",
+                           "FREQ=YEARLY;UNTIL=20270101T000000Z",
+                           "FREQ=MONTHLY;BYMONTHDAY=31",
+                           "FREQ=MONTHLY;INTERVAL=5",
+                           "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+                           "FREQ=YEARLY;BYDAY=MO,FR;BYMONTH=3"};
+    const char* zones[] = {"", "Asia/Tokyo", "Pacific/Kiritimati", "America/New_York"};
+    uint32_t seed = 12345;
+    auto next = [&seed](uint32_t n) {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 8) % n;
+    };
+    std::vector<Event> stored;
+    for (int i = 0; i < 60; ++i) {
+        std::string tz = zones[next(4)];
+        char start[32];
+        std::snprintf(start, sizeof start, tz.empty() ? "%04u-%02u-%02u" : "%04u-%02u-%02uT%02u:00",
+                      2015 + next(20), 1 + next(12), 1 + next(28), next(24));
+        Json j{{"title", "series"}, {"start", start}, {"rrule", rules[next(7)]}};
+        if (!tz.empty()) j["tz"] = tz;
+        stored.push_back(store.add(event("s" + std::to_string(i) + "@t", j), kNow).event);
+    }
+    for (int w = 0; w < 300; ++w) {
+        Instant from = utc(2010 + static_cast<int>(next(40)), 1 + static_cast<int>(next(12)),
+                           1 + static_cast<int>(next(28)), static_cast<int>(next(24)));
+        Instant to = from + std::chrono::hours{1 + next(24 * 40)};
+        auto found = uids(store.in_window(from, to));
+        for (const auto& e : stored)
+            for (const char* viewer : {"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"})
+                if (!occurrences_in(e, from, to, date::locate_zone(viewer)).empty())
+                    CHECK(std::find(found.begin(), found.end(), e.uid) != found.end());
     }
 }
 
