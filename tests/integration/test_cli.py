@@ -1,5 +1,4 @@
 """The CLI against the real daemon: add, list, restart, edit, remove, errors and exit codes."""
-import datetime
 import json
 import os
 import stat
