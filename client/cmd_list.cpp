@@ -60,6 +60,8 @@ int run_list(Cli& cli, const ListOptions& o) {
         }
         return Exit::ok;
     }
+    // The text listing shows only what brief occurrences carry; --json gets whole events.
+    if (!cli.json && o.format != "json" && !o.tba) params["brief"] = true;
     Json agenda = cli.conn().call("agenda", params);
     if (o.tba) {  // only the undated ("to be announced") events
         if (cli.json)

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
 #include "core/errors.hpp"
 
@@ -185,7 +186,19 @@ Span span_of(const CalTime& t, const date::time_zone* viewer) {
 }
 
 std::string format_instant(Instant t) {
-    return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+    // Why by hand: date::format goes through iostreams and locales, and the agenda formats
+    // several instants per listed occurrence.
+    auto days = date::floor<date::days>(t);
+    date::year_month_day ymd{days};
+    date::hh_mm_ss hms{t - days};
+    int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+    char buf[24];
+    std::snprintf(
+        buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, static_cast<unsigned>(ymd.month()),
+        static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
+        static_cast<unsigned>(hms.minutes().count()), static_cast<unsigned>(hms.seconds().count()));
+    return buf;
 }
 
 Instant parse_instant(std::string_view text, std::string_view field) {

@@ -262,6 +262,9 @@ TEST_CASE("span_of covers a day, month or year in the viewer's zone", "[time][sp
 TEST_CASE("format_instant and parse_instant speak RFC 3339", "[time][instant]") {
     CHECK(format_instant(utc(2025, 6, 6)) == "2025-06-06T00:00:00Z");
     CHECK(format_instant(utc(2022, 12, 24, 5, 40, 7)) == "2022-12-24T05:40:07Z");
+    CHECK(format_instant(utc(1969, 12, 31, 23, 59, 59)) == "1969-12-31T23:59:59Z");
+    CHECK(format_instant(utc(1, 1, 1)) == "0001-01-01T00:00:00Z");
+    CHECK(format_instant(utc(9999, 12, 31, 23, 59, 59)) == "9999-12-31T23:59:59Z");
     SECTION("Z and offsets give the same instant") {
         CHECK(parse_instant("2025-06-06T09:00:00Z", "at") == utc(2025, 6, 6, 9));
         CHECK(parse_instant("2025-06-06T15:00:00+06:00", "at") == utc(2025, 6, 6, 9));

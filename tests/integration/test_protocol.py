@@ -164,6 +164,26 @@ class Concurrency(DaemonTestCase):
         self.assertEqual([e["title"] for e in found], ["Kyrgyz honey export contract"])
         self.assertEqual(c.result("event.search", {"query": 'AND OR "'})["events"], [])
 
+    def test_brief_agenda_carries_what_a_listing_shows(self):
+        c = self.d.connect()
+        c.result("event.add", {"event": {"title": "{ordinal} anniversary of relations", "start": "1992-01-26",
+                                         "rrule": "FREQ=YEARLY", "description": "long text " * 50,
+                                         "location": "Bishkek"}})
+        window = {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z", "tz": "Asia/Bishkek"}
+        full = c.result("agenda", window)["occurrences"][0]
+        brief = c.result("agenda", dict(window, brief=True))["occurrences"][0]
+        self.assertEqual(set(brief), {"id", "title", "status", "location", "start", "end", "tz", "precision",
+                                      "all_day", "recurring", "occurrence_start", "occurrence_end",
+                                      "occurrence_local", "n"})
+        for key in brief:
+            if key != "recurring":
+                self.assertEqual(brief[key], full[key], key)
+        self.assertEqual(brief["title"], "34th anniversary of relations")
+        self.assertTrue(brief["recurring"])
+        reply = c.call("agenda", dict(window, brief="yes"))
+        self.assertEqual(reply["error"]["code"], -32602)
+        self.assertIn("brief", reply["error"]["message"])
+
 
 if __name__ == "__main__":
     unittest.main()
