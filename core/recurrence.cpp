@@ -265,6 +265,48 @@ int64_t periods_before(const icalrecurrencetype& r, LocalTime dtstart, LocalTime
 /// Why not icalrecur_iterator_set_start: in libical 3.0.16 it loses the INTERVAL phase of WEEKLY
 /// rules whose DTSTART lies centuries back. Windows past 2400 run in a frame shifted by 400-year
 /// cycles.
+/// True for a YEARLY or MONTHLY rule with no BY parts and a start on day 1-28: its instances are
+/// the start's month/day (or day) every INTERVAL periods, with no invalid dates to skip.
+bool plain_rule(const Rule& rule, LocalTime dtstart) {
+    const auto& r = rule.r;
+    if (r.freq != ICAL_YEARLY_RECURRENCE && r.freq != ICAL_MONTHLY_RECURRENCE) return false;
+    for (short first :
+         {r.by_second[0], r.by_minute[0], r.by_hour[0], r.by_day[0], r.by_month_day[0],
+          r.by_year_day[0], r.by_week_no[0], r.by_month[0], r.by_set_pos[0]})
+        if (first != ICAL_RECURRENCE_ARRAY_MAX) return false;
+    return static_cast<unsigned>(date::year_month_day{date::floor<days>(dtstart)}.day()) <= 28;
+}
+
+/// Instances of a plain rule (see plain_rule) with from <= start < to, by date arithmetic.
+/// Why not libical: its iterator (with ICU calendars underneath) dominated listing a window of
+/// anniversaries; this path is checked against it in tests/core/test_recurrence.cpp.
+void run_plain(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to,
+               std::vector<LocalTime>& out) {
+    if (rule.until && *rule.until < to) to = *rule.until + Seconds{1};
+    const auto first_day = date::floor<days>(dtstart);
+    const Seconds time_of_day = dtstart - first_day;
+    const date::year_month_day ymd{first_day};
+    const int64_t step = std::max<int64_t>(1, rule.r.interval);
+    const bool yearly = rule.r.freq == ICAL_YEARLY_RECURRENCE;
+    // Periods counted in months from year 0, so yearly and monthly share one loop.
+    const int64_t period = yearly ? 12 * step : step;
+    const int64_t origin =
+        int64_t{static_cast<int>(ymd.year())} * 12 + static_cast<unsigned>(ymd.month()) - 1;
+    const auto from_ymd = date::year_month_day{date::floor<days>(std::max(from, dtstart))};
+    const int64_t from_month = int64_t{static_cast<int>(from_ymd.year())} * 12 +
+                               static_cast<unsigned>(from_ymd.month()) - 1;
+    int64_t k = std::max<int64_t>(0, (from_month - origin) / period - 1);
+    for (;; ++k) {
+        int64_t month = origin + k * period;
+        if (month >= int64_t{10000} * 12) break;  // beyond 9999
+        date::year_month_day d{date::year{static_cast<int>(month / 12)},
+                               date::month{static_cast<unsigned>(month % 12 + 1)}, ymd.day()};
+        LocalTime l = local_days{d} + time_of_day;
+        if (l >= to) break;
+        if (l >= from) out.push_back(l);
+    }
+}
+
 void run_windowed(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to,
                   std::vector<LocalTime>& out) {
     if (rule.until && *rule.until < to) to = *rule.until + Seconds{1};
@@ -348,6 +390,8 @@ std::vector<LocalTime> expand_local(const Event& e, LocalTime from, LocalTime to
         Rule rule = parse_rule(e.rrule, e.start);
         if (rule.r.count > 0)
             run_counted(rule, e.start.local, from, to, out);
+        else if (plain_rule(rule, e.start.local))
+            run_plain(rule, e.start.local, from, to, out);
         else
             run_windowed(rule, e.start.local, from, to, out);
     }

@@ -162,3 +162,37 @@ TEST_CASE("bad rrules are rejected naming rrule and what was expected") {
     CHECK_THROWS_WITH(validate(year_precision),
                       Catch::Contains("needs a start with a day or a time"));
 }
+
+TEST_CASE("plain yearly and monthly rules expand as libical does", "[recurrence][plain]") {
+    // The plain path (date arithmetic) against libical's iterator, which the same rule with its
+    // implied BYMONTH/BYMONTHDAY spelled out goes through; seeded random starts and windows,
+    // including windows past 2400 where the libical path shifts frames.
+    uint32_t seed = 20261123;
+    auto next = [&seed](uint32_t n) {
+        seed = seed * 1664525u + 1013904223u;
+        return (seed >> 8) % n;
+    };
+    for (int i = 0; i < 400; ++i) {
+        unsigned y = 1990 + next(60), m = 1 + next(12), d = 1 + next(28);
+        bool yearly = next(2) == 0;
+        unsigned interval = 1 + next(4);
+        char start[32];
+        bool timed = next(2) == 0;
+        std::snprintf(start, sizeof start, timed ? "%04u-%02u-%02uT%02u:30" : "%04u-%02u-%02u", y,
+                      m, d, next(24));
+        std::string rule = std::string(yearly ? "FREQ=YEARLY" : "FREQ=MONTHLY") +
+                           ";INTERVAL=" + std::to_string(interval);
+        if (next(3) == 0) rule += ";UNTIL=" + std::to_string(y + 5 + next(30)) + "0101";
+        std::string spelled = rule + (yearly ? ";BYMONTH=" + std::to_string(m) : "") +
+                              ";BYMONTHDAY=" + std::to_string(d);
+        std::string tz = timed ? "Asia/Tokyo" : "";
+        Event plain = make(start, tz, rule);
+        Event explicit_rule = make(start, tz, spelled);
+        int from_year = static_cast<int>(next(3) == 0 ? 2380 + next(200) : 1985 + next(80));
+        LocalTime from =
+            LocalTime{date::local_days{date::year{from_year} / date::month{1 + next(12)} / 1}};
+        LocalTime to = from + date::days{1 + next(3000)};
+        INFO(start << " " << rule << " window from " << from_year);
+        CHECK(expand_local(plain, from, to) == expand_local(explicit_rule, from, to));
+    }
+}
