@@ -77,7 +77,10 @@ class Reader {
     /// A calendar value from a property's time, in the zone its TZID names.
     CalTime caltime(icalproperty* p, icaltimetype tt, const char* field) {
         if (icaltime_is_null_time(tt)) bad_time(field, std::string(field) + " has no date");
-        if (tt.year < 1 || tt.year > 9999 || tt.month < 1 || tt.month > 12 || tt.day < 1)
+        // Why day > 31 here: libical reads any two digits ("20220181"), and date::format below
+        // throws std::ios_base::failure for a day outside 1-31.
+        if (tt.year < 1 || tt.year > 9999 || tt.month < 1 || tt.month > 12 || tt.day < 1 ||
+            tt.day > 31)
             bad_time(field, std::string(field) + " is not a valid date");
         date::year_month_day ymd{date::year{tt.year}, date::month{static_cast<unsigned>(tt.month)},
                                  date::day{static_cast<unsigned>(tt.day)}};
