@@ -324,3 +324,22 @@ TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their
                            "T090000\r\n");
     CHECK(import_ical(cal(berlin_like("Mine") + body)).events.size() == 10);
 }
+
+TEST_CASE("exceptions take the event's zone so they survive a JSON round trip (found by fuzzing)",
+          "[ical]") {
+    auto r = import_ical(
+        cal(vevent("m", "DTSTART;TZID=Asia/Almaty:20250106T090000\r\nRRULE:FREQ=WEEKLY\r\n"
+                        "EXDATE:20250113T090000\r\n") +
+            vevent("m", "RECURRENCE-ID:20250120T090000\r\nDTSTART:20250120T110000\r\n") +
+            vevent("f", "DTSTART:20250106T090000\r\nRRULE:FREQ=DAILY\r\n"
+                        "EXDATE;TZID=Asia/Tokyo:20250107T090000\r\n")));
+    REQUIRE(r.events.size() == 3);
+    const Event& master = r.events[0];
+    REQUIRE(master.exdates.size() == 2);
+    CHECK(master.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Asia/Almaty"});
+    CHECK(master.exdates[1] == CalTime{Precision::minute, lt(2025, 1, 20, 9), "Asia/Almaty"});
+    CHECK(r.events[1].uid == "m#20250120T090000");
+    const Event& floating = r.events[2];
+    REQUIRE(floating.exdates.size() == 1);
+    CHECK(floating.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 7, 9), ""});
+}
