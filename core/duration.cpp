@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 
 #include "core/errors.hpp"
 
@@ -93,6 +94,9 @@ Seconds parse_human_duration(std::string_view text, std::string_view field) {
             default:
                 bad_param(std::string(field), expected);
         }
+        // Why: parts may repeat ("1w1w..."), so a long enough text would overflow int64_t.
+        if (value * scale > std::numeric_limits<int64_t>::max() - total)
+            bad_param(std::string(field), expected);
         total += value * scale;
         s.remove_prefix(n + 1);
     }

@@ -47,6 +47,30 @@ std::optional<std::string> param(icalproperty* p, icalparameter_kind kind) {
     return text_of(v);
 }
 
+/// `t` (an EXDATE, RDATE or RECURRENCE-ID) the way the event starting at `start` keeps its
+/// instances: a date for an all-day event, else a time in the event's zone (floating for a
+/// floating event).
+CalTime in_zone_of(const CalTime& t, const CalTime& start) {
+    if (start.dated() && !start.timed() && t.timed()) {  // a date-time exception to a date event
+        CalTime d = t;
+        d.precision = Precision::day;
+        d.local = date::floor<date::days>(t.local);
+        d.tz.clear();
+        return d;
+    }
+    if (!t.timed() || !start.timed() || t.tz == start.tz) return t;
+    // Why: the model (and to_json) keeps an event's instances in the event's own zone, so a
+    // floating exception is read in the event's zone, and a zoned one of a floating event keeps
+    // its clock time (found by fuzzing: they changed on a to_json round trip).
+    CalTime out = t;
+    if (t.tz.empty() || start.tz.empty()) {
+        out.tz = start.tz;
+        return out;
+    }
+    Instant at = resolve_local(t.local, find_zone(t.tz));
+    return CalTime{Precision::minute, to_local(at, find_zone(start.tz)), start.tz};
+}
+
 /// Reads one VEVENT into an event (plus its RECURRENCE-ID, if an override).
 class Reader {
   public:
@@ -77,7 +101,10 @@ class Reader {
     /// A calendar value from a property's time, in the zone its TZID names.
     CalTime caltime(icalproperty* p, icaltimetype tt, const char* field) {
         if (icaltime_is_null_time(tt)) bad_time(field, std::string(field) + " has no date");
-        if (tt.year < 1 || tt.year > 9999 || tt.month < 1 || tt.month > 12 || tt.day < 1)
+        // Why day > 31 here: libical reads any two digits ("20220181"), and date::format below
+        // throws std::ios_base::failure for a day outside 1-31.
+        if (tt.year < 1 || tt.year > 9999 || tt.month < 1 || tt.month > 12 || tt.day < 1 ||
+            tt.day > 31)
             bad_time(field, std::string(field) + " is not a valid date");
         date::year_month_day ymd{date::year{tt.year}, date::month{static_cast<unsigned>(tt.month)},
                                  date::day{static_cast<unsigned>(tt.day)}};
@@ -171,22 +198,6 @@ class Reader {
                 e.end = t;
             }
         }
-    }
-
-    CalTime in_zone_of(const CalTime& t, const CalTime& start) {
-        if (!t.timed() || !start.timed() || t.tz == start.tz || t.tz.empty() || start.tz.empty()) {
-            if (start.dated() && !start.timed() &&
-                t.timed()) {  // a date-time exception to a date event
-                CalTime d = t;
-                d.precision = Precision::day;
-                d.local = date::floor<date::days>(t.local);
-                d.tz.clear();
-                return d;
-            }
-            return t;
-        }
-        Instant at = resolve_local(t.local, find_zone(t.tz));
-        return CalTime{Precision::minute, to_local(at, find_zone(start.tz)), start.tz};
     }
 
     void read_recurrence(icalcomponent* c, Event& e, std::optional<CalTime>& rid) {
@@ -364,13 +375,7 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
         CalTime rid = *p.rid;
         if (m != masters.end()) {
             Event& master = pending[m->second].event;
-            CalTime ex = rid;
-            if (ex.timed() && master.start.timed() && !ex.tz.empty() && !master.start.tz.empty() &&
-                ex.tz != master.start.tz)
-                ex = CalTime{
-                    Precision::minute,
-                    to_local(resolve_local(ex.local, find_zone(ex.tz)), find_zone(master.start.tz)),
-                    master.start.tz};
+            CalTime ex = in_zone_of(rid, master.start);
             if (std::find(master.exdates.begin(), master.exdates.end(), ex) == master.exdates.end())
                 master.exdates.push_back(ex);
             rid = ex;

@@ -67,6 +67,42 @@ std::string lower(std::string_view s) {
 constexpr int kFirstSampleYear = 2010;
 constexpr int kLastSampleYear = 2030;
 
+// Why a budget: libical expands every STANDARD/DAYLIGHT rule from its DTSTART and keeps each
+// change; a 300-byte VTIMEZONE with FREQ=DAILY from 1601 becomes ~300,000 changes (seconds and
+// ~500 MB). Real zones change at most twice a year: from 1601 (Outlook's usual DTSTART) that is
+// under 900 changes, so 8192 leaves room for any real zone.
+constexpr size_t kMaxZoneChanges = 8192;
+// Why a cap: matching one VTIMEZONE samples every day of kFirstSampleYear..kLastSampleYear, which
+// costs tens of milliseconds; a file defining thousands of zones under made-up names would hold
+// the daemon for minutes. Real files define a handful.
+constexpr size_t kMaxMatchedZones = 8;
+
+/// The zone changes libical would expand `comp`'s rules into up to the last sample year, counted
+/// up to `limit` (so a rule that changes daily costs `limit` steps here, not its full expansion).
+size_t count_changes(icalcomponent* comp, size_t limit) {
+    size_t count = 0;
+    for (icalcomponent* sub = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT);
+         sub != nullptr && count <= limit;
+         sub = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+        count += static_cast<size_t>(icalcomponent_count_properties(sub, ICAL_RDATE_PROPERTY));
+        icalproperty* start = icalcomponent_get_first_property(sub, ICAL_DTSTART_PROPERTY);
+        if (start == nullptr) continue;
+        for (icalproperty* p = icalcomponent_get_first_property(sub, ICAL_RRULE_PROPERTY);
+             p != nullptr && count <= limit;
+             p = icalcomponent_get_next_property(sub, ICAL_RRULE_PROPERTY)) {
+            icalrecur_iterator* it =
+                icalrecur_iterator_new(icalproperty_get_rrule(p), icalproperty_get_dtstart(start));
+            if (it == nullptr) continue;
+            for (icaltimetype t = icalrecur_iterator_next(it);
+                 !icaltime_is_null_time(t) && t.year <= kLastSampleYear + 10 && count <= limit;
+                 t = icalrecur_iterator_next(it))
+                ++count;
+            icalrecur_iterator_free(it);
+        }
+    }
+    return count;
+}
+
 }  // namespace
 
 std::string_view windows_zone_to_iana(std::string_view name) {
@@ -112,6 +148,14 @@ std::string TzidResolver::add_vtimezone(std::string_view text) {
             file_->tznames[name] = icalproperty_get_tzname(p);
             break;
         }
+    if (count_changes(comp, kMaxZoneChanges) > kMaxZoneChanges) {
+        icalcomponent_free(comp);
+        throw HeraldError(ErrorCode::invalid_time,
+                          "VTIMEZONE " + name + " changes offset more than " +
+                              std::to_string(kMaxZoneChanges) +
+                              " times; real zones change at most twice a year",
+                          "TZID");
+    }
     icaltimezone* zone = icaltimezone_new();
     if (icaltimezone_set_component(zone, comp) == 0) {
         icaltimezone_free(zone, 1);
@@ -158,6 +202,11 @@ std::string TzidResolver::resolve_uncached(const std::string& raw) {
 std::string TzidResolver::match_vtimezone(const std::string& tzid) {
     auto it = file_->zones.find(tzid);
     if (it == file_->zones.end()) return {};
+    if (++matched_ > kMaxMatchedZones)
+        bad_time("TZID", "unknown TZID '" + tzid + "': the file defines more than " +
+                             std::to_string(kMaxMatchedZones) +
+                             " VTIMEZONEs whose names are not IANA or Windows zone names; only "
+                             "the first are matched by their rules");
     std::vector<std::pair<Instant, int>> samples;
     for (auto day = date::sys_days{date::year{kFirstSampleYear} / 1 / 1};
          day < date::sys_days{date::year{kLastSampleYear + 1} / 1 / 1}; day += date::days{1}) {

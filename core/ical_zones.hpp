@@ -3,6 +3,7 @@
 /// such as "/mozilla.org/20050126_1/Europe/Berlin"), Windows names ("Tokyo Standard Time", from
 /// CLDR), common aliases, and otherwise the file's own VTIMEZONE, matched by its UTC offsets.
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,7 @@ class TzidResolver {
     struct FileZones;
     std::unique_ptr<FileZones> file_;
     std::map<std::string, std::string> cache_;
+    size_t matched_ = 0;  ///< VTIMEZONEs matched by their rules so far (each is costly)
 };
 
 }  // namespace herald

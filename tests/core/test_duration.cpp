@@ -106,6 +106,13 @@ TEST_CASE("parse_human_duration errors name the field and list the accepted form
         CHECK(e.field() == "--duration");
         CHECK_THAT(e.what(), Catch::Contains("15m, 1h30m, 2d, 1w, 90s or PT15M"));
     }
+    SECTION("repeated parts that would overflow are refused, not wrapped") {
+        std::string text;
+        for (int i = 0; i < 16000; ++i) text += "999999999w";
+        CHECK(error_of([&] { parse_human_duration(text, "d"); }).field() == "d");
+        text.resize(100);
+        CHECK(parse_human_duration(text, "d") == Seconds{int64_t{10} * 999999999 * 7 * 86400});
+    }
     SECTION("a broken RFC 5545 form gets the RFC 5545 message") {
         auto e = error_of([] { parse_human_duration("PT15", "--remind"); });
         CHECK(e.field() == "--remind");

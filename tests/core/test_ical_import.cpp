@@ -259,3 +259,87 @@ TEST_CASE("folded lines and LF-only files are read", "[ical]") {
     auto e = only(import_ical(text));
     CHECK(e.title == "A long title that was folded by the exporter");
 }
+
+TEST_CASE("a day number beyond 31 is a problem of that component (found by fuzzing)", "[ical]") {
+    // libical reads any two digits as the day; formatting day 81 used to throw
+    // std::ios_base::failure out of import_ical.
+    auto r = import_ical(cal(vevent("d81", "DTSTART;VALUE=DATE:20220181\r\n") +
+                             vevent("x99", "DTSTART:20220101T090000Z\r\nEXDATE:20220199T090000Z\r\n") +
+                             vevent("ok", "DTSTART;VALUE=DATE:20220101\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].uid == "ok");
+    REQUIRE(r.problems.size() == 2);
+    CHECK(r.problems[0].uid == "d81");
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("DTSTART is not a valid date"));
+    CHECK(r.problems[1].uid == "x99");
+    CHECK_THAT(r.problems[1].reason, Catch::Contains("EXDATE is not a valid date"));
+}
+
+namespace {
+
+/// A VTIMEZONE named `tzid` with CET/CEST rules; `freq` replaces the STANDARD rule's FREQ=YEARLY.
+std::string berlin_like(const std::string& tzid, const std::string& freq = "YEARLY") {
+    return "BEGIN:VTIMEZONE\r\nTZID:" + tzid +
+           "\r\nBEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nRRULE:FREQ=" + freq +
+           ";BYDAY=-1SU;BYMONTH=10\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
+           "BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+           "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("a VTIMEZONE whose rules change too often is refused, not expanded (found by fuzzing)",
+          "[ical]") {
+    // FREQ=DAILY from 1601 used to expand into ~300,000 changes (seconds and ~500 MB per zone).
+    std::string daily = "BEGIN:VTIMEZONE\r\nTZID:Daily\r\nBEGIN:STANDARD\r\n"
+                        "DTSTART:16010101T030000\r\nRRULE:FREQ=DAILY\r\nTZOFFSETFROM:+0200\r\n"
+                        "TZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+    auto r = import_ical(cal(daily + vevent("a", "DTSTART;TZID=Daily:20250110T090000\r\n")));
+    CHECK(r.events.empty());
+    REQUIRE(r.problems.size() == 2);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("VTIMEZONE Daily changes offset more than"));
+    CHECK(r.problems[1].uid == "a");
+    CHECK_THAT(r.problems[1].reason, Catch::Contains("unknown TZID 'Daily'"));
+}
+
+TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their rules",
+          "[ical]") {
+    std::string body;
+    for (int i = 0; i < 10; ++i) {
+        std::string name = "Office (Berlin) " + std::to_string(i);
+        body += berlin_like(name) + vevent("e" + std::to_string(i),
+                                           "DTSTART;TZID=" + name + ":20250710T090000\r\n");
+    }
+    auto r = import_ical(cal(body));
+    REQUIRE(r.events.size() == 8);
+    for (const auto& e : r.events) CHECK(e.start.tz == "Europe/Berlin");
+    REQUIRE(r.problems.size() == 2);
+    CHECK(r.problems[0].uid == "e8");
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("more than 8 VTIMEZONEs"));
+    // Zones named like IANA or Windows zones need no matching and are not limited.
+    body.clear();
+    for (int i = 0; i < 10; ++i)
+        body += vevent("w" + std::to_string(i),
+                       "DTSTART;TZID=W. Europe Standard Time:2025071" + std::to_string(i) +
+                           "T090000\r\n");
+    CHECK(import_ical(cal(berlin_like("Mine") + body)).events.size() == 10);
+}
+
+TEST_CASE("exceptions take the event's zone so they survive a JSON round trip (found by fuzzing)",
+          "[ical]") {
+    auto r = import_ical(
+        cal(vevent("m", "DTSTART;TZID=Asia/Almaty:20250106T090000\r\nRRULE:FREQ=WEEKLY\r\n"
+                        "EXDATE:20250113T090000\r\n") +
+            vevent("m", "RECURRENCE-ID:20250120T090000\r\nDTSTART:20250120T110000\r\n") +
+            vevent("f", "DTSTART:20250106T090000\r\nRRULE:FREQ=DAILY\r\n"
+                        "EXDATE;TZID=Asia/Tokyo:20250107T090000\r\n")));
+    REQUIRE(r.events.size() == 3);
+    const Event& master = r.events[0];
+    REQUIRE(master.exdates.size() == 2);
+    CHECK(master.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 13, 9), "Asia/Almaty"});
+    CHECK(master.exdates[1] == CalTime{Precision::minute, lt(2025, 1, 20, 9), "Asia/Almaty"});
+    CHECK(r.events[1].uid == "m#20250120T090000");
+    const Event& floating = r.events[2];
+    REQUIRE(floating.exdates.size() == 1);
+    CHECK(floating.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 7, 9), ""});
+}
