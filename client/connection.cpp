@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/protocol.hpp"
 
@@ -87,7 +88,7 @@ Json Connection::call(std::string_view method, const Json& params) {
                 throw RpcError(err.value("code", -32603), err.value("message", "unknown error"),
                                field);
         }
-        if (msg["id"] == id) return msg["result"];
+        if (msg["id"] == id) return std::move(msg["result"]);  // a long agenda is not copied
     }
 }
 

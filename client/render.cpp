@@ -1,6 +1,7 @@
 #include "client/render.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include "core/event_json.hpp"
@@ -13,12 +14,27 @@ std::string pad(const std::string& s, size_t width) {
     return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+// Why snprintf rather than date::format: iostreams and locales cost more than the rest of a
+// row, and a long listing formats two of these per row. The C locale's names, as before.
 std::string hhmm(LocalTime t) {
-    return date::format("%H:%M", date::floor<std::chrono::minutes>(t));
+    auto day = date::floor<date::days>(t);
+    date::hh_mm_ss hms{date::floor<std::chrono::minutes>(t - day)};
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02u:%02u", static_cast<unsigned>(hms.hours().count()),
+                  static_cast<unsigned>(hms.minutes().count()));
+    return buf;
 }
 
 std::string weekday_date(LocalTime t) {
-    return date::format("%a %Y-%m-%d", date::floor<date::days>(t));
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    auto day = date::floor<date::days>(t);
+    date::year_month_day ymd{day};
+    int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) return date::format("%a %Y-%m-%d", day);
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%s %04d-%02u-%02u", kDays[date::weekday{day}.c_encoding()], y,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
 }
 
 std::string title_of(const Json& e) {
