@@ -180,6 +180,7 @@ std::string Server::handle(Session& session, std::string_view line) {
     auto deliver = [this, self, after](std::string reply) {
         self->send(std::move(reply));
         if (*after) (*after)();
+        if (on_request_) on_request_();
         if (hub_ == nullptr) return;
         hub_->flush();
         scheduler_->rearm_if_changed();

@@ -2,6 +2,7 @@
 /// The listener: binds (or receives from systemd) the Unix socket, accepts clients within the
 /// connection limit, and routes their request lines to the command table.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -44,6 +45,8 @@ class Server {
     void attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler);
     /// Counters for status.
     ServerState& state() { return state_; }
+    /// Called after each request's reply is delivered (the supervisor refreshes STATUS=).
+    void on_request(std::function<void()> hook) { on_request_ = std::move(hook); }
 
   private:
     asio::awaitable<void> accept_loop();
@@ -61,6 +64,7 @@ class Server {
     AlarmStore* alarms_ = nullptr;
     Hub* hub_ = nullptr;
     Scheduler* scheduler_ = nullptr;
+    std::function<void()> on_request_;
 };
 
 }  // namespace herald
