@@ -10,7 +10,8 @@ wake-ups in 60 s and its resident memory stays under 16 MiB.
 3. Attaches `strace -c -f -p PID` for --seconds (60) and counts the syscalls it made, and the
    context switches of all its threads over the same window (/proc/PID/task/*/status); every
    wake-up of a process sleeping in epoll_wait shows up in both.
-4. Reads VmRSS, VmHWM, RssAnon and RssFile from /proc/PID/status (target: VmRSS < 16 MiB).
+4. Reads VmRSS, VmHWM, RssAnon and RssFile from /proc/PID/status (target: VmRSS < 16 MiB), and
+   Pss from /proc/PID/smaps_rollup (shared library pages divided among their users).
 
 With --peers calcurse, does the same for `calcurse --daemon` on the same events (its data
 directory from gen.py), side by side. remind has no daemon (`remind -z` re-reads and sleeps, but
@@ -42,6 +43,18 @@ def proc_status(pid):
         for line in f:
             key, _, rest = line.partition(":")
             if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile", "RssShmem"):
+                out[key] = int(rest.split()[0]) * 1024
+    return out
+
+
+def proc_pss(pid):
+    """Pss, Pss_Anon, Pss_File (bytes) of `pid`: resident pages divided among the processes
+    sharing them (a shared library's pages count in full in VmRSS)."""
+    out = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Pss", "Pss_Anon", "Pss_File"):
                 out[key] = int(rest.split()[0]) * 1024
     return out
 
@@ -114,6 +127,7 @@ def observe(pid, seconds, workdir, tag):
         text = f.read()
     total, calls = parse_strace_c(text)
     mem = proc_status(pid)
+    mem.update(proc_pss(pid))
     return {"syscalls": total, "breakdown": calls, "context_switches": ctx1 - ctx0,
             "threads": threads(pid), "seconds": seconds, "strace": text, **{k: v for k, v in mem.items()}}
 
@@ -236,14 +250,14 @@ def report(results, args):
     print(f"\nIdle for {args.seconds:g} s with {args.events:,} events, nothing due for an hour "
           f"(strace -c -f; context switches of all threads)")
     print(f"{'daemon':<18} {'syscalls':>9} {'ctx switches':>13} {'threads':>8} {'VmRSS':>10} {'VmHWM':>10} "
-          f"{'RssAnon':>10} {'RssFile':>10}")
+          f"{'RssAnon':>10} {'RssFile':>10} {'Pss':>10}")
     for name, r in results.items():
         if "error" in r:
             print(f"{name:<18} {r['error']}")
             continue
         mib = lambda k: f"{r.get(k, 0) / MIB:7.1f} MiB"  # noqa: E731
         print(f"{name:<18} {r['syscalls']:>9} {r['context_switches']:>13} {r['threads']:>8} {mib('VmRSS'):>10} "
-              f"{mib('VmHWM'):>10} {mib('RssAnon'):>10} {mib('RssFile'):>10}")
+              f"{mib('VmHWM'):>10} {mib('RssAnon'):>10} {mib('RssFile'):>10} {mib('Pss'):>10}")
     for name, r in results.items():
         if r.get("breakdown"):
             print(f"{name} syscalls: " + ", ".join(f"{k} {v}" for k, v in sorted(r["breakdown"].items(),

@@ -11,6 +11,7 @@
 
 #include "daemon/context.hpp"
 #include "daemon/group_commit.hpp"
+#include "daemon/memory_trim.hpp"
 #include "daemon/settings.hpp"
 
 namespace herald {
@@ -58,6 +59,7 @@ class Server {
     const Settings& settings_;
     ServerState state_;
     GroupCommit group_;
+    MemoryTrim trim_;
     asio::local::stream_protocol::acceptor acceptor_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     bool bound_path_ = false;
