@@ -4,6 +4,7 @@ import json
 import os
 import stat
 import unittest
+from zoneinfo import ZoneInfo
 
 from harness import DaemonTestCase
 
@@ -41,7 +42,10 @@ class CliLifecycle(DaemonTestCase):
         self.assertIn("no event with id", p.stderr)
 
     def test_default_window_is_next_30_days_and_sections(self):
-        self.d.cli("add", "Soon", "--at", datetime.date.today().isoformat())
+        # Today where the CLI runs (harness: TZ=Asia/Bishkek), not where the test runs: from
+        # 18:00 UTC on, the machine's date is already yesterday there and out of the window.
+        today = datetime.datetime.now(ZoneInfo(self.d.env.get("TZ", "Asia/Bishkek"))).date()
+        self.d.cli("add", "Soon", "--at", today.isoformat())
         self.d.cli("add", "10th meeting in Kazakhstan", "--at", "2023", "--tentative")
         self.d.cli("add", "First Central Asia + Japan summit", "--tba")
         out = self.d.cli("list").stdout
