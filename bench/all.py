@@ -48,7 +48,7 @@ def run(name, cmd, out_json, log):
 
 def supports_json(script):
     p = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True)
-    return "--json" in p.stdout
+    return any(line.lstrip().startswith("--json") for line in p.stdout.splitlines())
 
 
 # --- the summary -----------------------------------------------------------------------------

@@ -217,23 +217,25 @@ def calcurse_idle(args, work):
     home = os.path.join(work, "home")
     os.makedirs(home, exist_ok=True)
     env = dict(os.environ, HOME=home, TZ="Asia/Bishkek")
-    # calcurse --daemon forks into the background and writes its pid to <data>/.calcurse.pid
-    # (4.8: "daemon" pid file); it re-checks its next appointment once a minute.
+    # calcurse 4.8's daemon exits at once without a configuration file; with one it forks into
+    # the background, writes its pid to <data>/.daemon.pid and re-checks its next appointment
+    # once a minute (a sleep(60) loop).
+    with open(os.path.join(data, "conf"), "w") as f:
+        f.write("daemon.enable=yes\ndaemon.log=no\n")
     subprocess.run(["calcurse", "-D", data, "--daemon"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     pid = None
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + 120
+    pidfile = os.path.join(data, ".daemon.pid")
     while pid is None and time.monotonic() < deadline:
-        for name in (".daemon.pid", "daemon.pid", ".calcurse.pid"):
-            p = os.path.join(data, name)
-            if os.path.exists(p):
-                with open(p) as f:
-                    text = f.read().strip()
-                if text.isdigit() and os.path.exists(f"/proc/{text}"):
-                    pid = int(text)
+        if os.path.exists(pidfile):
+            with open(pidfile) as f:
+                text = f.read().strip()
+            if text.isdigit() and os.path.exists(f"/proc/{text}"):
+                pid = int(text)
         time.sleep(0.1)
     if pid is None:
-        return {"error": "calcurse --daemon wrote no pid file"}
+        return {"error": "calcurse --daemon did not start (no live pid in .daemon.pid)"}
     try:
         settle(pid)
         return observe(pid, args.seconds, work, "calcurse")
