@@ -93,8 +93,9 @@ def settle(pid, quiet=2.0, limit=120.0):
         if now != last:
             last, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet:
-            return
+            return True
     print(f"warning: pid {pid} still used CPU after {limit:.0f} s", file=sys.stderr)
+    return False
 
 
 def parse_strace_c(text):
@@ -237,8 +238,9 @@ def calcurse_idle(args, work):
     if pid is None:
         return {"error": "calcurse --daemon did not start (no live pid in .daemon.pid)"}
     try:
-        settle(pid)
-        return observe(pid, args.seconds, work, "calcurse")
+        # Why a long limit: calcurse loads 100,000 appointments into a sorted list for minutes.
+        settled = settle(pid, limit=args.peer_settle)
+        return {**observe(pid, args.seconds, work, "calcurse"), "settled": settled}
     finally:
         try:
             os.kill(pid, signal.SIGTERM)
@@ -258,6 +260,8 @@ def report(results, args):
             print(f"{name:<18} {r['error']}")
             continue
         mib = lambda k: f"{r.get(k, 0) / MIB:7.1f} MiB"  # noqa: E731
+        if r.get("settled") is False:
+            name += " (still loading)"
         print(f"{name:<18} {r['syscalls']:>9} {r['context_switches']:>13} {r['threads']:>8} {mib('VmRSS'):>10} "
               f"{mib('VmHWM'):>10} {mib('RssAnon'):>10} {mib('RssFile'):>10} {mib('Pss'):>10}")
     for name, r in results.items():
@@ -285,6 +289,8 @@ def main():
     ap.add_argument("--events", type=int, default=100000)
     ap.add_argument("--seconds", type=float, default=60.0, help="length of the observed idle window")
     ap.add_argument("--peers", default="calcurse", help="'calcurse' or 'none'")
+    ap.add_argument("--peer-settle", type=float, default=900.0,
+                    help="seconds to wait for calcurse --daemon to finish loading")
     ap.add_argument("--no-watcher", dest="watcher", action="store_false",
                     help="no subscribed client during the window")
     ap.add_argument("--heraldd", default=os.environ.get("HERALDD") or default_bin("heraldd", "daemon"))
