@@ -8,6 +8,7 @@
 
 Prints the median rate with min-max over --runs runs and the ratios one/baseline (cost) and
 eight/one (throughput). Usage: bench/durable_adds.py [--seconds 3] [--runs 5] [--heraldd PATH]
+[--json PATH]
 """
 import argparse
 import json
@@ -143,6 +144,7 @@ def main():
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--heraldd", default=os.environ.get("HERALDD") or default_heraldd())
     ap.add_argument("--dir", default=os.path.join(ROOT, "build"), help="where the databases go (a real disk)")
+    ap.add_argument("--json", help="also write the results as JSON to this path")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     directory = tempfile.mkdtemp(prefix="herald-bench-", dir=args.dir)
@@ -167,6 +169,13 @@ def main():
     print(f"mean group-commit batch with {args.clients} clients: {statistics.median(batches):.1f} requests")
     print(f"one-client cost / raw baseline cost: {mb / mo:.2f}x   (target <= 1.5x)")
     print(f"{args.clients} clients / one client throughput: {mm / mo:.2f}x   (target >= 3x)")
+    if args.json:
+        rates = lambda v: {"median": statistics.median(v), "min": min(v), "max": max(v), "samples": v}  # noqa: E731
+        with open(args.json, "w") as f:
+            json.dump({"seconds": args.seconds, "runs": args.runs, "clients": args.clients,
+                       "baseline_per_s": rates(base), "one_per_s": rates(one), "many_per_s": rates(many),
+                       "mean_batch": statistics.median(batches), "cost_ratio": mb / mo,
+                       "throughput_ratio": mm / mo}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ the same run mean anything; no absolute time is a pass/fail threshold.
 
   python3 bench/run.py                         # N = 1,000 / 10,000 / 100,000
   python3 bench/run.py --sizes 10000,1000000 --peers none   # Herald's scaling alone
+  python3 bench/run.py --sizes 10000,100000,1000000 --max-peer 100000 --json out.json
 """
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -74,8 +76,9 @@ class Herald:
 
 def bench_size(n, args, rows, scaling):
     work = tempfile.mkdtemp(prefix=f"herald-bench-{n}-")
+    peers = [] if args.peers == "none" or n > args.max_peer else args.peers.split(",")
     try:
-        gen_formats = "ics" + ("" if args.peers == "none" else ",rem,calcurse")
+        gen_formats = "ics" + "".join("," + {"remind": "rem"}.get(p, p) for p in peers)
         subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), str(n), work, "--formats", gen_formats],
                        check=True)
         ics = os.path.join(work, "events.ics")
@@ -83,7 +86,6 @@ def bench_size(n, args, rows, scaling):
         try:
             t_import, _ = timed(h.cmd("import", ics), env=h.env)
             row = {"n": n, "herald_import": t_import}
-            peers = [] if args.peers == "none" else args.peers.split(",")
             cal_import_dir = os.path.join(work, "calcurse-import")
             if "calcurse" in peers and n <= args.max_import_peer:
                 os.makedirs(cal_import_dir)
@@ -118,6 +120,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--peers", default="remind,calcurse", help="comma list, or 'none'")
     ap.add_argument("--max-import-peer", type=int, default=100000, help="largest N for calcurse -i")
+    ap.add_argument("--max-peer", type=int, default=10 ** 9, help="largest N the peers run at (Herald alone above)")
+    ap.add_argument("--json", help="also write every sample as JSON to this path")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
     args = ap.parse_args()
     rows, scaling = [], {}
@@ -144,6 +148,21 @@ def main():
     if len(scaling) > 1:
         ns = sorted(scaling)
         print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time")
+    if args.json:
+        def stats(samples):
+            return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
+                    "samples": samples}
+        out = []
+        for r in rows:
+            o = {"n": r["n"], "herald_import_s": r["herald_import"]}
+            if "calcurse_import" in r:
+                o["calcurse_import_s"] = r["calcurse_import"]
+            for tool in ("herald", "remind", "calcurse"):
+                if f"{tool}_list" in r:
+                    o[f"{tool}_list_s"] = stats(r[f"{tool}_list"])
+            out.append(o)
+        with open(args.json, "w") as f:
+            json.dump({"runs": args.runs, "list_day": LIST_DAY, "sizes": out}, f, indent=1)
 
 
 if __name__ == "__main__":

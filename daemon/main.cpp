@@ -168,6 +168,11 @@ int main(int argc, char** argv) {
         Supervisor supervisor(io, server, store, settings,
                               [&flags] { return load_settings(flags); });
         supervisor.set_status_hook([&scheduler] { return scheduler.status_text(); });
+        supervisor.set_next_change_hook(
+            [&scheduler]() -> std::optional<std::chrono::system_clock::time_point> {
+                if (auto at = scheduler.armed_for()) return *at;
+                return std::nullopt;
+            });
         std::optional<DesktopNotifier> desktop;
         if (!settings.system_mode && settings.desktop) {
             desktop.emplace(io, settings);

@@ -59,6 +59,7 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings)
       store_(store),
       settings_(settings),
       group_(io.get_executor(), store.db()),
+      trim_(io.get_executor()),
       acceptor_(io) {
     state_.started = wall_now();
 }
@@ -109,6 +110,7 @@ void Server::listen() {
 
 void Server::stop() {
     group_.flush();  // requests already run are committed before their sessions go
+    trim_.cancel();
     asio::error_code ec;
     acceptor_.close(ec);
     auto sessions = sessions_;
@@ -180,6 +182,8 @@ std::string Server::handle(Session& session, std::string_view line) {
     auto deliver = [this, self, after](std::string reply) {
         self->send(std::move(reply));
         if (*after) (*after)();
+        if (on_request_) on_request_();
+        trim_.note_activity();
         if (hub_ == nullptr) return;
         hub_->flush();
         scheduler_->rearm_if_changed();

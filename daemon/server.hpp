@@ -2,6 +2,7 @@
 /// The listener: binds (or receives from systemd) the Unix socket, accepts clients within the
 /// connection limit, and routes their request lines to the command table.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 
 #include "daemon/context.hpp"
 #include "daemon/group_commit.hpp"
+#include "daemon/memory_trim.hpp"
 #include "daemon/settings.hpp"
 
 namespace herald {
@@ -44,6 +46,8 @@ class Server {
     void attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler);
     /// Counters for status.
     ServerState& state() { return state_; }
+    /// Called after each request's reply is delivered (the supervisor refreshes STATUS=).
+    void on_request(std::function<void()> hook) { on_request_ = std::move(hook); }
 
   private:
     asio::awaitable<void> accept_loop();
@@ -55,12 +59,14 @@ class Server {
     const Settings& settings_;
     ServerState state_;
     GroupCommit group_;
+    MemoryTrim trim_;
     asio::local::stream_protocol::acceptor acceptor_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     bool bound_path_ = false;
     AlarmStore* alarms_ = nullptr;
     Hub* hub_ = nullptr;
     Scheduler* scheduler_ = nullptr;
+    std::function<void()> on_request_;
 };
 
 }  // namespace herald

@@ -113,19 +113,19 @@ asio::awaitable<void> Session::idle_watch() {
     while (!closed_) {
         // Read each round: a reload (SIGHUP) may change the timeout for connected clients too.
         const auto timeout = server_.settings().idle_timeout;
-        if (timeout.count() <= 0) {
-            idle_timer_.expires_after(std::chrono::seconds(60));
-            asio::error_code ec;
-            co_await idle_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
-            continue;
-        }
-        idle_timer_.expires_at(last_activity_ + timeout);
+        // Why no timer at all for subscribers (and with no timeout): an idle daemon must sleep in
+        // epoll until something happens, not wake every few minutes to re-arm a deadline that
+        // cannot expire. A reload or set_subscribed() cancels the wait to re-evaluate.
+        if (timeout.count() <= 0 || subscribed_)
+            idle_timer_.expires_at(std::chrono::steady_clock::time_point::max());
+        else
+            idle_timer_.expires_at(last_activity_ + timeout);
         asio::error_code ec;
         co_await idle_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
-        if (closed_) break;
+        if (closed_ || ec || subscribed_ || timeout.count() <= 0) continue;
         auto now = std::chrono::steady_clock::now();
-        // Subscribers and clients still being written to count as active (no busy re-arming).
-        if (subscribed_ || !outbox_.empty())
+        // A client still being written to counts as active: its deadline moves, once.
+        if (!outbox_.empty())
             last_activity_ = now;
         else if (now >= last_activity_ + timeout)
             close("idle for " + std::to_string(timeout.count()) + " s");

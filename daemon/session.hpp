@@ -31,7 +31,10 @@ class Session : public std::enable_shared_from_this<Session> {
     /// The peer's credentials.
     const PeerCred& peer() const { return peer_; }
     /// Marks the session as subscribed (exempt from the idle timeout).
-    void set_subscribed(bool on) { subscribed_ = on; }
+    void set_subscribed(bool on) {
+        subscribed_ = on;
+        idle_timer_.cancel();  // the idle watch re-evaluates: a subscriber has no deadline
+    }
     /// Re-evaluates timeouts after a configuration reload.
     void settings_changed() { idle_timer_.cancel(); }
     /// True once close() ran.

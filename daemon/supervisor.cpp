@@ -31,7 +31,12 @@ Supervisor::Supervisor(asio::io_context& io, Server& server, Store& store, Setti
       loader_(std::move(loader)),
       stop_signals_(io, SIGINT, SIGTERM),
       hup_(io, SIGHUP),
-      tick_(io) {}
+      tick_(io),
+      refresh_(io) {}
+
+Supervisor::~Supervisor() {
+    server_.on_request(nullptr);  // the server outlives us and may still deliver replies
+}
 
 std::string Supervisor::status_line() {
     std::string s = "serving " + std::to_string(store_.count()) + " events";
@@ -42,22 +47,61 @@ std::string Supervisor::status_line() {
 
 void Supervisor::start() {
     wait_signals();
-    systemd::notify("READY=1\nSTATUS=" + status_line());
+    last_status_ = status_line();
+    systemd::notify("READY=1\nSTATUS=" + last_status_);
     if (!systemd::supervised()) return;
-    // Why half: sd_watchdog_enabled(3) asks for pings well within the interval; half leaves room
-    // for a slow SQLite commit on the same thread without a false restart.
+    supervised_ = true;
+    server_.on_request([this] { status_changed(); });
     auto interval = systemd::watchdog_interval();
     watchdog_ = interval.has_value();
-    tick_period_ =
-        watchdog_ ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2)
-                  : std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                        std::chrono::seconds(30));
-    if (watchdog_) {
-        spdlog::info("watchdog: pinging every {} ms",
-                     std::chrono::duration_cast<std::chrono::milliseconds>(tick_period_).count());
-        systemd::notify("WATCHDOG=1");
+    if (!watchdog_) {
+        // Why no periodic tick: with no watchdog to ping, a timer that only re-sends STATUS= would
+        // wake an idle daemon for nothing; STATUS= follows requests and alarms instead.
+        refresh_status();
+        return;
     }
+    // Why half: sd_watchdog_enabled(3) asks for pings well within the interval; half leaves room
+    // for a slow SQLite commit on the same thread without a false restart.
+    tick_period_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2);
+    spdlog::info("watchdog: pinging every {} ms",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(tick_period_).count());
+    systemd::notify("WATCHDOG=1");
     arm_tick();
+}
+
+void Supervisor::status_changed() {
+    // With a watchdog the tick re-sends STATUS= anyway.
+    if (!supervised_ || watchdog_) return;
+    // Why a second's delay: a burst of requests costs one STATUS= (and one count query), not one
+    // each.
+    refresh_at(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+}
+
+void Supervisor::refresh_at(std::chrono::steady_clock::time_point at) {
+    if (refresh_at_ && *refresh_at_ <= at) return;  // an earlier refresh is already due
+    refresh_at_ = at;
+    refresh_.expires_at(at);
+    refresh_.async_wait([this](const asio::error_code& ec) {
+        if (ec) return;  // cancelled, or moved earlier by another refresh_at()
+        refresh_at_.reset();
+        refresh_status();
+    });
+}
+
+void Supervisor::refresh_status() {
+    if (std::string s = status_line(); s != last_status_) {
+        last_status_ = s;
+        systemd::notify("STATUS=" + s);
+    }
+    if (!next_change_) return;
+    // The next alarm changes "next alarm ..." by itself: refresh just after it, and not before.
+    if (auto next = next_change_()) {
+        auto ahead = *next - std::chrono::system_clock::now();
+        if (ahead > std::chrono::system_clock::duration::zero())
+            refresh_at(std::chrono::steady_clock::now() +
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(ahead) +
+                       std::chrono::seconds(1));
+    }
 }
 
 void Supervisor::arm_tick() {
@@ -66,7 +110,7 @@ void Supervisor::arm_tick() {
         if (ec) return;
         // The ping comes from the loop itself: if a handler hangs the loop, pings stop and
         // systemd restarts the service, which is the point of the watchdog.
-        systemd::notify(std::string(watchdog_ ? "WATCHDOG=1\n" : "") + "STATUS=" + status_line());
+        systemd::notify("WATCHDOG=1\nSTATUS=" + status_line());
         arm_tick();
     });
 }
@@ -77,6 +121,7 @@ void Supervisor::wait_signals() {
         spdlog::info("signal {}: stopping", sig);
         systemd::notify("STOPPING=1");
         tick_.cancel();
+        refresh_.cancel();
         hup_.cancel();
         server_.stop();
         io_.stop();
@@ -103,7 +148,8 @@ void Supervisor::reload() {
         resolve_admin_group(settings_);
         server_.settings_changed();
         spdlog::info("configuration reloaded from {}", settings_.config_path);
-        systemd::notify("READY=1\nSTATUS=" + status_line());
+        last_status_ = status_line();
+        systemd::notify("READY=1\nSTATUS=" + last_status_);
     } catch (const std::exception& e) {
         // Why keep running: a typo in a reloaded file must not take down a working service.
         spdlog::error("reload failed, keeping the running configuration: {}", e.what());

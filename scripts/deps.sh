@@ -16,6 +16,8 @@ PACKAGES=(
   clang libclang-rt-14-dev sqlite3 procps
   # service tests (systemd-analyze, socket activation, D-Bus + a notification server) and man pages
   systemd dbus dunst xvfb xauth libnotify-bin util-linux passwd scdoc zsh
+  # benchmarks (bench/all.py): the peers, and strace for the idle wake-up count
+  remind calcurse strace
 )
 if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206

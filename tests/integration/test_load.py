@@ -1,12 +1,16 @@
 """Load: 1,000 connections held at once, refusal beyond --max-clients, bounded buffering of a line
-with no newline, and 50 clients issuing mixed requests with zero errors.
+with no newline, and 50 clients issuing mixed requests with zero errors while a watcher still
+gets its reminders on time (each exactly once, never before due, within a generous bound).
 
-CI runs the mixed load for 15 s; HERALD_LONG_TESTS=1 runs it for 120 s (HERALD_LOAD_SECONDS=n
+CI runs the mixed load for 30 s; HERALD_LONG_TESTS=1 runs it for 120 s (HERALD_LOAD_SECONDS=n
 sets any duration).
 """
+import datetime
 import os
 import random
 import resource
+import socket
+import statistics
 import threading
 import time
 import unittest
@@ -14,8 +18,12 @@ import unittest
 from harness import DaemonTestCase, RawClient
 
 LONG = os.environ.get("HERALD_LONG_TESTS") == "1"
-MIXED_SECONDS = float(os.environ.get("HERALD_LOAD_SECONDS", "120" if LONG else "15"))
+MIXED_SECONDS = float(os.environ.get("HERALD_LOAD_SECONDS", "120" if LONG else "30"))
 HELD = 1000
+ALARM_EVERY = 2  # seconds between the alarms that come due during the mixed load
+# Behaviour, not speed: a reminder must arrive, once, not early, and not absurdly late even on a
+# loaded 2-core CI machine under a sanitizer. The bench (bench/reminder_latency.py) measures speed.
+LATE_BOUND = 5.0
 
 
 def raise_nofile(n):
@@ -89,6 +97,36 @@ class Buffering(DaemonTestCase):
         self.assertEqual(c.result("hello")["server"], "heraldd")
 
 
+def iso(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch(text):
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+class Watcher(threading.Thread):
+    """A reminders subscriber recording (arrival time, params) of each reminder line."""
+
+    def __init__(self, client):
+        super().__init__(daemon=True)
+        self.client, self.got, self.stop, self.error = client, [], threading.Event(), None
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                try:
+                    msg = self.client.read(timeout=0.5)
+                except socket.timeout:
+                    continue
+                if msg is None:
+                    raise ConnectionError("heraldd closed the watcher's connection")
+                if msg.get("method") == "reminder":
+                    self.got.append((time.time(), msg["params"]))
+        except Exception as e:  # reported by the test
+            self.error = e
+
+
 class MixedLoad(DaemonTestCase):
     CLIENTS = 50
 
@@ -128,8 +166,24 @@ class MixedLoad(DaemonTestCase):
         except Exception as e:
             errors.append(f"client {n}: {e!r}")
 
+    def add_alarms(self):
+        """One event per alarm, due every ALARM_EVERY s while the load runs; returns {event id: due}."""
+        c = self.d.connect()
+        first = int(time.time()) + 4
+        dues = {}
+        for k in range(max(1, int((MIXED_SECONDS - 6) // ALARM_EVERY) + 1)):
+            due = first + k * ALARM_EVERY
+            ev = c.result("event.add", {"event": {"title": f"due during load {k}", "start": iso(due + 3600),
+                                                  "alarms": [{"at": iso(due)}]}})["event"]
+            dues[ev["id"]] = due
+        return dues
+
     def test_fifty_clients_mixed_requests_without_errors(self):
         stop, errors = threading.Event(), []
+        watcher = Watcher(self.d.connect(timeout=60))
+        watcher.client.result("subscribe", {"topics": ["reminders"]})
+        watcher.start()
+        dues = self.add_alarms()
         counts = [dict() for _ in range(self.CLIENTS)]
         threads = [threading.Thread(target=self.worker, args=(n, stop, counts[n], errors))
                    for n in range(self.CLIENTS)]
@@ -139,6 +193,13 @@ class MixedLoad(DaemonTestCase):
         stop.set()
         for t in threads:
             t.join(timeout=60)
+        # The last alarm was due a few seconds before the load ended; give stragglers the bound.
+        wait_until = max(dues.values()) + LATE_BOUND + 1
+        while len(watcher.got) < len(dues) and time.time() < wait_until:
+            time.sleep(0.1)
+        time.sleep(0.5)  # a duplicate would arrive now
+        watcher.stop.set()
+        watcher.join(timeout=10)
         total = {}
         for cnt in counts:
             for k, v in cnt.items():
@@ -147,9 +208,27 @@ class MixedLoad(DaemonTestCase):
         self.assertEqual(errors, [])
         for op in ("add", "get", "update", "agenda", "search", "status"):
             self.assertGreater(total.get(op, 0), 0, op)
+        self.check_reminders(watcher, dues)
         status = self.d.connect().result("status")
-        self.assertEqual(status["events"], total["add"])
+        self.assertEqual(status["events"], total["add"] + len(dues))
         self.assertLess(status["commits"], status["committed_requests"], "group commit batched nothing")
+
+    def check_reminders(self, watcher, dues):
+        self.assertIsNone(watcher.error)
+        seen = {}
+        late = []
+        for arrived, params in watcher.got:
+            self.assertIn(params["event_id"], dues, params)
+            self.assertNotIn(params["event_id"], seen, f"reminder delivered twice: {params}")
+            seen[params["event_id"]] = arrived
+            due = dues[params["event_id"]]
+            self.assertEqual(epoch(params["due"]), due, params)
+            late.append(arrived - due)
+        self.assertEqual(sorted(seen), sorted(dues), "reminders missing during the load")
+        print(f"reminders during the load: {len(late)}, lateness median {statistics.median(late) * 1000:.0f} ms, "
+              f"max {max(late) * 1000:.0f} ms (bound {LATE_BOUND:.0f} s)")
+        self.assertGreaterEqual(min(late), 0.0, "a reminder arrived before it was due")
+        self.assertLess(max(late), LATE_BOUND, "a reminder arrived long after it was due")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Every benchmark of issue 7 in one command, then ONE table: each target, Herald's figure, the
+peer's figure, the ratio, the target, met or missed.
+
+  python3 bench/all.py            # full: N = 1k / 10k / 100k against remind and calcurse, Herald
+                                  # alone at 1M, 1,000 alarms, 1,000 watchers, 60 s idle at 100k
+  python3 bench/all.py --quick    # smoke run in a few minutes (small sizes, short windows)
+
+Runs, each as a subprocess with --json: run.py (list the next 30 days, import), durable_adds.py,
+reminder_latency.py and idle.py; their own tables are printed as they finish. Needs the release
+build (cmake --preset release && cmake --build --preset release) and the Debian packages remind,
+calcurse and strace (scripts/deps.sh). The machine's load average is printed before and after:
+the ratios are measured side by side in one run, absolute times only mean something on a quiet
+machine.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def run(name, cmd, out_json, log):
+    """Runs one benchmark script; returns its JSON results, or {"error": why}."""
+    print(f"\n=== {name}: {' '.join(cmd)}", flush=True)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd)
+    log.append((name, time.monotonic() - t0, p.returncode))
+    if p.returncode != 0:
+        return {"error": f"exited with {p.returncode}"}
+    try:
+        with open(out_json) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"error": f"no JSON results ({e})"}
+
+
+def supports_json(script):
+    p = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True)
+    return any(line.lstrip().startswith("--json") for line in p.stdout.splitlines())
+
+
+# --- the summary -----------------------------------------------------------------------------
+
+def ms(s):
+    return f"{s * 1000:.1f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, target, herald, peer="-", ratio="-", goal="-", ok=None):
+        self.rows.append((target, herald, peer, ratio, goal, "-" if ok is None else verdict(ok)))
+
+    def na(self, target, why):
+        self.rows.append((target, why, "", "", "", "not run"))
+
+    def print(self):
+        head = ("target", "Herald", "peer", "ratio", "target", "result")
+        widths = [max(len(str(r[i])) for r in self.rows + [head]) for i in range(len(head))]
+        line = lambda r: " | ".join(str(c).ljust(w) for c, w in zip(r, widths))  # noqa: E731
+        print(line(head))
+        print("-+-".join("-" * w for w in widths))
+        for r in self.rows:
+            print(line(r))
+
+
+def summarise_list(t, res):
+    if "error" in res:
+        t.na("1. list 30 days", f"run.py {res['error']}")
+        t.na("2. import .ics", f"run.py {res['error']}")
+        return
+    sizes = {s["n"]: s for s in res["sizes"]}
+    peer_ns = [n for n, s in sizes.items() if "remind_list_s" in s]
+    if peer_ns:
+        n = max(peer_ns)
+        s = sizes[n]
+        h, r = s["herald_list_s"]["median"], s["remind_list_s"]["median"]
+        goal = 100 if n >= 100000 else None
+        t.add(f"1. list 30 days, N={n:,}: remind/herald", ms(h), f"remind {ms(r)}", f"{r / h:.1f}x",
+              ">= 100x (at 100k)" if goal else ">= 100x at 100k (N too small)", r / h >= 100 if goal else None)
+        if "calcurse_list_s" in s:
+            c = s["calcurse_list_s"]["median"]
+            t.add(f"1. list 30 days, N={n:,}: calcurse/herald", ms(h), f"calcurse {ms(c)}", f"{c / h:.1f}x")
+    ns = sorted(sizes)
+    lo = 10000 if 10000 in sizes and ns[-1] > 10000 else ns[0]
+    if ns[-1] > lo:
+        a, b = sizes[lo]["herald_list_s"]["median"], sizes[ns[-1]]["herald_list_s"]["median"]
+        full = lo == 10000 and ns[-1] >= 1000000
+        t.add(f"1. list growth {lo:,} -> {ns[-1]:,} events", f"{ms(a)} -> {ms(b)}", "-", f"{b / a:.2f}x",
+              "< 2x (10k -> 1M)", b / a < 2 if full else None)
+    imp = [n for n, s in sizes.items() if "calcurse_import_s" in s]
+    if imp:
+        n = max(imp)
+        h, c = sizes[n]["herald_import_s"], sizes[n]["calcurse_import_s"]
+        t.add(f"2. import N={n:,}: calcurse/herald", f"{h:.2f} s", f"calcurse -i {c:.2f} s", f"{c / h:.1f}x",
+              ">= 1x", c / h >= 1)
+    bigger = [n for n in ns if n not in imp and n > (max(imp) if imp else 0)]
+    if bigger:
+        t.add(f"2. calcurse -i at {', '.join(f'{n:,}' for n in bigger)}", "-", "not run (--max-import-peer)")
+    if len(ns) > 1:
+        lo_i = 10000 if 10000 in sizes and ns[-1] > 10000 else ns[0]
+        a = sizes[lo_i]["herald_import_s"] / lo_i
+        b = sizes[ns[-1]]["herald_import_s"] / ns[-1]
+        t.add(f"2. import per event {lo_i:,} -> {ns[-1]:,}", f"{a * 1e6:.0f} -> {b * 1e6:.0f} us", "-",
+              f"{b / a:.2f}x", "linear (<= 1.5x)", b / a <= 1.5)
+
+
+def summarise_durable(t, res):
+    if "error" in res:
+        t.na("3. durable adds", f"durable_adds.py {res['error']}")
+        return
+    one, base, many = res["one_per_s"]["median"], res["baseline_per_s"]["median"], res["many_per_s"]["median"]
+    t.add("3. one client: cost / raw round trip + commit", f"{one:.0f}/s", f"raw {base:.0f}/s",
+          f"{res['cost_ratio']:.2f}x", "<= 1.5x", res["cost_ratio"] <= 1.5)
+    t.add(f"3. {res['clients']} clients / one (group commit)", f"{many:.0f}/s", f"one {one:.0f}/s",
+          f"{res['throughput_ratio']:.2f}x", ">= 3x", res["throughput_ratio"] >= 3)
+
+
+def summarise_latency(t, res):
+    if "error" in res:
+        t.na("4. reminder lateness", f"reminder_latency.py {res['error']}")
+        return
+    late, fan = res["lateness_ms"], res["fanout_ms"]
+    enough = late["n"] >= 1000
+    t.add(f"4. lateness p99, {late['n']} alarms", f"{late['p99']:.1f} ms (median {late['median']:.1f}, "
+          f"max {late['max']:.1f})", "-", "-", "p99 < 2 ms (>= 1,000 alarms)", late["p99"] < 2 if enough else None)
+    t.add(f"4. fan-out p99, {fan['watchers']} watchers", f"{fan['p99']:.1f} ms (median {fan['median']:.1f}, "
+          f"max {fan['max']:.1f})", "-", "-", "p99 < 50 ms (1,000 watchers)",
+          fan["p99"] < 50 if fan["watchers"] >= 1000 else None)
+
+
+def summarise_idle(t, res):
+    if "error" in res:
+        t.na("5. idle", f"idle.py {res['error']}")
+        return
+    h = res["results"]["heraldd"]
+    peer = res["results"].get("calcurse --daemon", {})
+    full = res["events"] >= 100000 and res["seconds"] >= 60
+    n = f"{res['events']:,} events, {res['seconds']:g} s"
+    pw = f"calcurse --daemon {peer['syscalls']}" if "syscalls" in peer else "-"
+    t.add(f"5. idle syscalls ({n})", f"{h['syscalls']} ({h['context_switches']} ctx switches)", pw, "-", "0",
+          h["syscalls"] == 0 if full else None)
+    mib = 1024 * 1024
+    pr = f"calcurse --daemon {peer['VmRSS'] / mib:.1f} MiB" if "VmRSS" in peer else "-"
+    ratio = f"{h['VmRSS'] / peer['VmRSS']:.1f}x" if "VmRSS" in peer else "-"
+    t.add(f"5. idle VmRSS ({res['events']:,} events)", f"{h['VmRSS'] / mib:.1f} MiB (peak {h['VmHWM'] / mib:.1f})",
+          pr, ratio, "< 16 MiB", h["VmRSS"] < 16 * mib if res["events"] >= 100000 else None)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes and short windows: a smoke run")
+    ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
+    ap.add_argument("--max-import-peer", type=int, default=None,
+                    help="largest N for calcurse -i (default 10,000: it needs > 9 min at 100,000)")
+    ap.add_argument("--only", default="list,durable,latency,idle", help="comma list of the parts to run")
+    ap.add_argument("--json", help="also write every part's results as JSON to this path")
+    args = ap.parse_args()
+    heraldd = os.path.join(args.bindir, "daemon", "heraldd")
+    herald = os.path.join(args.bindir, "client", "herald")
+    if not (os.path.exists(heraldd) and os.path.exists(herald)):
+        raise SystemExit(f"no {heraldd}: build it first (cmake --preset release && cmake --build --preset release)")
+    q = args.quick
+    max_import_peer = args.max_import_peer if args.max_import_peer is not None else 10000
+    alarms, watchers = (200, 100) if q else (1000, 1000)
+    py = sys.executable
+    only = args.only.split(",")
+    started, load0 = time.strftime("%Y-%m-%d %H:%M"), loadavg()
+    print(f"bench/all.py{' --quick' if q else ''}: {platform.node()}, {os.cpu_count()} CPUs, "
+          f"{platform.platform()}; load average {load0}")
+    results, log = {}, []
+    with tempfile.TemporaryDirectory(prefix="herald-all-") as tmp:
+        out = lambda name: os.path.join(tmp, f"{name}.json")  # noqa: E731
+        if "list" in only:
+            sizes = "1000,10000" if q else "1000,10000,100000,1000000"
+            results["list"] = run("list + import", [
+                py, os.path.join(HERE, "run.py"), "--bindir", args.bindir, "--sizes", sizes,
+                "--runs", "3" if q else "7", "--max-peer", "10000" if q else "100000",
+                "--max-import-peer", str(max_import_peer), "--json", out("list")], out("list"), log)
+        if "durable" in only:
+            results["durable"] = run("durable adds", [
+                py, os.path.join(HERE, "durable_adds.py"), "--heraldd", heraldd, "--seconds", "1" if q else "3",
+                "--runs", "2" if q else "5", "--json", out("durable")], out("durable"), log)
+        if "latency" in only:
+            script = os.path.join(HERE, "reminder_latency.py")
+            if supports_json(script):
+                results["latency"] = run("reminder lateness", [
+                    py, script, "--heraldd", heraldd, "--alarms", str(alarms), "--watchers", str(watchers),
+                    "--json", out("latency")], out("latency"), log)
+            else:
+                results["latency"] = {"error": "has no --json option yet"}
+        if "idle" in only:
+            results["idle"] = run("idle", [
+                py, os.path.join(HERE, "idle.py"), "--heraldd", heraldd, "--herald", herald,
+                "--events", "10000" if q else "100000", "--seconds", "10" if q else "60",
+                "--json", out("idle")], out("idle"), log)
+
+    t = Table()
+    if "list" in results:
+        summarise_list(t, results["list"])
+    if "durable" in results:
+        summarise_durable(t, results["durable"])
+    if "latency" in results:
+        summarise_latency(t, results["latency"])
+    if "idle" in results:
+        summarise_idle(t, results["idle"])
+    print(f"\n=== Issue 7 targets: bench/all.py{' --quick' if q else ''}, {started}, {platform.node()} "
+          f"({os.cpu_count()} CPUs), load average {load0} before, {loadavg()} after")
+    if q:
+        print("(--quick: sizes and windows below the targets' own; '-' in result = not comparable)")
+    t.print()
+    print("\n" + ", ".join(f"{name} {secs:.0f} s" + ("" if rc == 0 else f" (exit {rc})") for name, secs, rc in log))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"quick": q, "started": started, "load_before": load0, "load_after": loadavg(),
+                       "results": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
