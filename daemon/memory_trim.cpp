@@ -6,8 +6,9 @@
 
 namespace herald {
 
-MemoryTrim::MemoryTrim(asio::any_io_executor executor, std::chrono::steady_clock::duration quiet)
-    : timer_(std::move(executor)), quiet_(quiet) {}
+MemoryTrim::MemoryTrim(asio::any_io_executor executor, std::function<void()> release,
+                       std::chrono::steady_clock::duration quiet)
+    : timer_(std::move(executor)), release_(std::move(release)), quiet_(quiet) {}
 
 void MemoryTrim::note_activity() {
     last_ = std::chrono::steady_clock::now();
@@ -31,6 +32,7 @@ void MemoryTrim::wait() {
             return;
         }
         armed_ = false;
+        if (release_) release_();
         release_free_memory();
     });
 }

@@ -6,6 +6,7 @@
 /// requests, so a busy daemon pays nothing per request and an idle one is not woken.
 
 #include <chrono>
+#include <functional>
 
 #include <asio.hpp>
 
@@ -14,8 +15,9 @@ namespace herald {
 /// A one-shot timer that trims the heap after `quiet` without requests.
 class MemoryTrim {
   public:
-    /// Trims on `executor` after `quiet` without note_activity().
-    explicit MemoryTrim(asio::any_io_executor executor,
+    /// Trims on `executor` after `quiet` without note_activity(), first calling `release` (which
+    /// frees caches, such as SQLite's page cache, so their pages can be trimmed too).
+    explicit MemoryTrim(asio::any_io_executor executor, std::function<void()> release = {},
                         std::chrono::steady_clock::duration quiet = std::chrono::seconds(1));
     /// A request ran: trim once the daemon has been quiet for a while.
     void note_activity();
@@ -26,6 +28,7 @@ class MemoryTrim {
     void wait();
 
     asio::steady_timer timer_;
+    std::function<void()> release_;
     std::chrono::steady_clock::duration quiet_;
     std::chrono::steady_clock::time_point last_{};
     bool armed_ = false;

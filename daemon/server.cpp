@@ -59,7 +59,7 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings)
       store_(store),
       settings_(settings),
       group_(io.get_executor(), store.db()),
-      trim_(io.get_executor()),
+      trim_(io.get_executor(), [&store] { store.release_memory(); }),
       acceptor_(io) {
     state_.started = wall_now();
 }

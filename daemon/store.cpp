@@ -415,6 +415,10 @@ int64_t Store::count_owned(int64_t uid) {
     return n;
 }
 
+void Store::release_memory() {
+    sqlite3_db_release_memory(db_.handle());
+}
+
 int64_t Store::schema_version() {
     return db_.query_int("PRAGMA user_version");
 }

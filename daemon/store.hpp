@@ -76,6 +76,9 @@ class Store {
     int64_t count_owned(int64_t uid);
     /// Writes a consistent copy of the database to `dest` (SQLite backup API).
     void backup(const std::string& dest);
+    /// Frees the page cache's unused memory (SQLite re-reads pages as needed): called when the
+    /// daemon goes quiet, so an idle daemon does not keep a full cache after a big import.
+    void release_memory();
     /// The schema version in use.
     int64_t schema_version();
     /// The underlying connection (for modules that own their own tables).
