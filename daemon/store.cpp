@@ -37,6 +37,7 @@ CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql",
     kAlarmSchema,  // alarm schedules, delivery ledger, pushed messages (daemon/alarm_store.hpp)
+    kStagedMessagesSchema,  // visible_at of staged reminders (daemon/alarm_store.hpp)
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
