@@ -12,7 +12,7 @@
 Usage: bench/reminder_latency.py [--heraldd PATH] [--alarms N] [--seconds S] [--watchers W]
                                  [--json PATH]
 Uses build/release/daemon/heraldd when present, else build/dev. Everything lives in a temporary
-directory; nothing else is touched. --json writes
+directory under --dir (default build/, a real disk); nothing else is touched. --json writes
 {"lateness_ms": {"median", "p99", "max", "n"}, "fanout_ms": {"median", "p99", "max", "watchers"}}
 (bench/all.py reads it). Lateness is arrival time minus due instant; a negative value would mean
 a reminder arrived early.
@@ -120,13 +120,16 @@ def main():
     ap.add_argument("--seconds", type=int, default=40)
     ap.add_argument("--watchers", type=int, default=1000)
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
+    ap.add_argument("--dir", default=os.path.join(ROOT, "build"),
+                    help="where the database goes (a real disk: /tmp may be tmpfs, where fsync is free)")
     args = ap.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, args.watchers + 256)
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    root = tempfile.mkdtemp(prefix="herald-bench-")
+    os.makedirs(args.dir, exist_ok=True)
+    root = tempfile.mkdtemp(prefix="herald-bench-", dir=args.dir)
     sock = os.path.join(root, "socket")
     log = open(os.path.join(root, "heraldd.log"), "wb")
     daemon = subprocess.Popen([args.heraldd, "--socket", sock, "--db", os.path.join(root, "herald.db"),

@@ -145,9 +145,9 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
         Instant until = e.snooze_until.value_or(now);
         bool stage = until > now;
         Instant fired_at = stage ? until : now;
-        int64_t seq = append("reminders", "reminder", e.owner, e.is_public,
-                             reminder_json(d, fired_at, true),
-                             stage ? std::optional<Instant>(until) : std::nullopt);
+        int64_t seq =
+            append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, fired_at, true),
+                   stage ? std::optional<Instant>(until) : std::nullopt);
         set_state(e.id, AlarmState::fired, std::nullopt, seq, fired_at);
         ++report.delivered;
         if (stage) ++report.staged;

@@ -41,9 +41,8 @@ void AlarmStore::load_staged() {
 
 int64_t AlarmStore::visible_through(int64_t committed, TimePoint now,
                                     std::chrono::nanoseconds lead) {
-    std::erase_if(staged_, [&](const auto& kv) {
-        return kv.second <= now || kv.second > now + lead;
-    });
+    std::erase_if(staged_,
+                  [&](const auto& kv) { return kv.second <= now || kv.second > now + lead; });
     if (staged_.empty()) return committed;
     return std::min(committed, staged_.begin()->first - 1);
 }

@@ -133,8 +133,8 @@ class AlarmStore : public StoreObserver {
     /// Fires everything due at `now` and stages everything due in (now, horizon], in one
     /// transaction committed before it returns. Due pending alarms within `window` become fired
     /// (with a message each, or one digest per audience when `catching_up` and there are more than
-    /// five), older ones missed; expired snoozes fire again. Staged ones (alarms and snoozes) become
-    /// fired with fired_at = their due instant and a message visible_at that instant (see
+    /// five), older ones missed; expired snoozes fire again. Staged ones (alarms and snoozes)
+    /// become fired with fired_at = their due instant and a message visible_at that instant (see
     /// visible_through), so publishing them when due needs no I/O.
     FireReport fire_due(Instant now, Instant horizon, Seconds window, bool catching_up);
     /// The last seq subscribers may be sent at `now`: `committed` (the last committed message), or

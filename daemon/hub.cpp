@@ -20,8 +20,8 @@ std::string encode_message(const Message& m) {
 Hub::Hub(AlarmStore& alarms, const Settings& settings)
     : alarms_(alarms), settings_(settings), committed_(alarms.last_seq()) {
     // Staged messages not yet visible (after a restart) are not pushed: they come at visible_at.
-    pushed_ = alarms_.visible_through(committed_, std::chrono::system_clock::now(),
-                                      settings_.fire_lead);
+    pushed_ =
+        alarms_.visible_through(committed_, std::chrono::system_clock::now(), settings_.fire_lead);
 }
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
@@ -48,7 +48,8 @@ void Hub::remove(Session* session) {
 }
 
 void Hub::load(int64_t after) {
-    if (after == cache_after_) return;
+    // Why not an empty chunk: it would hide messages committed since it was read.
+    if (after == cache_after_ && !cache_.empty()) return;
     cache_ = alarms_.messages_after(after, kChunk);
     // Why only committed ones: an uncommitted message's seq is reused if its batch rolls back.
     std::erase_if(cache_, [this](const Message& m) { return m.seq > committed_; });

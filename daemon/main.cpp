@@ -75,9 +75,9 @@ void apply_test_fire_lead(herald::Settings& s) {
     char* end = nullptr;
     long long ms = std::strtoll(text, &end, 10);
     if (*text == '\0' || *end != '\0' || ms < 0 || ms > 60'000)
-        herald::bad_param("HERALDD_TEST_FIRE_LEAD_MS",
-                          "expected whole milliseconds from 0 to 60000, got '" + std::string(text) +
-                              "'");
+        herald::bad_param(
+            "HERALDD_TEST_FIRE_LEAD_MS",
+            "expected whole milliseconds from 0 to 60000, got '" + std::string(text) + "'");
     s.fire_lead = std::chrono::milliseconds(ms);
 }
 

@@ -44,6 +44,7 @@ class Scheduler {
     void wait();
     void wake(bool jumped);
     void fire(bool catching_up);
+    void warn_if_staged_late(std::chrono::system_clock::time_point began);
     void retry_in_one_second();
 
     asio::posix::stream_descriptor timer_;

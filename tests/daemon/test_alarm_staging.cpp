@@ -35,7 +35,8 @@ Event alarmed(const std::string& uid, Instant due) {
 }
 
 Event plain(const std::string& uid) {
-    Event e = event_from_json(Json{{"uid", uid}, {"title", "note " + uid}, {"start", "2040-03-02"}});
+    Event e =
+        event_from_json(Json{{"uid", uid}, {"title", "note " + uid}, {"start", "2040-03-02"}});
     e.owner = 1000;
     validate(e);
     return e;
