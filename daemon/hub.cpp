@@ -17,11 +17,15 @@ std::string encode_message(const Message& m) {
     return encode_notification(m.method, params);
 }
 
+std::chrono::nanoseconds Hub::max_lead() const {
+    // Staging never looks further ahead than this (the scheduler's lead is at most it).
+    return std::max<std::chrono::nanoseconds>(settings_.fire_lead, kMaxFireLead);
+}
+
 Hub::Hub(AlarmStore& alarms, const Settings& settings)
     : alarms_(alarms), settings_(settings), committed_(alarms.last_seq()) {
     // Staged messages not yet visible (after a restart) are not pushed: they come at visible_at.
-    pushed_ =
-        alarms_.visible_through(committed_, std::chrono::system_clock::now(), settings_.fire_lead);
+    pushed_ = alarms_.visible_through(committed_, std::chrono::system_clock::now(), max_lead());
 }
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
@@ -100,7 +104,7 @@ void Hub::prefetch() {
 }
 
 void Hub::advance(TimePoint now) {
-    int64_t last = alarms_.visible_through(committed_, now, settings_.fire_lead);
+    int64_t last = alarms_.visible_through(committed_, now, max_lead());
     if (last <= pushed_) {
         // Nothing new, but a stalled subscriber is still checked on each pass.
         std::vector<Session*> keys;

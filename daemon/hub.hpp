@@ -69,6 +69,7 @@ class Hub {
     void pump(Session* key);
     void load(int64_t after);
     void advance(TimePoint now);
+    std::chrono::nanoseconds max_lead() const;
 
     AlarmStore& alarms_;
     const Settings& settings_;

@@ -55,7 +55,7 @@ void Scheduler::arm() {
     auto visible = alarms_.next_visible();
     next_alarm_ = due && visible ? std::min(*due, *visible) : due ? due : visible;
     armed_for_.reset();
-    if (due) armed_for_ = *due - settings_.fire_lead;
+    if (due) armed_for_ = *due - lead();
     if (visible && (!armed_for_ || *visible < *armed_for_)) armed_for_ = *visible;
     itimerspec spec{};
     // An absolute instant already past fires at once; {0,0} disarms (nothing due: no wake-ups).
@@ -99,7 +99,7 @@ void Scheduler::wake(bool jumped) {
     auto now = std::chrono::system_clock::now();
     hub_.publish(now);
     auto due = alarms_.next_wake();
-    if (jumped || (due && *due - settings_.fire_lead <= now))
+    if (jumped || (due && *due - lead() <= now))
         fire(jumped);
     else
         arm();
@@ -109,10 +109,13 @@ void Scheduler::fire(bool catching_up) {
     try {
         // Alarms due by now fire now; those due within the lead are staged for their instant.
         auto now = std::chrono::system_clock::now();
-        FireReport r = alarms_.fire_due(date::floor<Seconds>(now),
-                                        date::floor<Seconds>(now + settings_.fire_lead),
-                                        settings_.catchup_window, catching_up);
-        if (r.staged > 0) warn_if_staged_late(now);
+        FireReport r =
+            alarms_.fire_due(date::floor<Seconds>(now), date::floor<Seconds>(now + lead()),
+                             settings_.catchup_window, catching_up);
+        if (r.staged > 0) {
+            warn_if_staged_late(now);
+            measure_staging(now);
+        }
         if (catching_up && (r.delivered > r.staged || r.missed > 0))
             spdlog::info(
                 "caught up: {} reminders delivered ({} digests), {} missed (older than {} s)",
@@ -125,6 +128,21 @@ void Scheduler::fire(bool catching_up) {
         spdlog::error("firing reminders failed: {}; retrying in 1 s", e.what());
         retry_in_one_second();
     }
+}
+
+std::chrono::nanoseconds Scheduler::lead() const {
+    std::chrono::nanoseconds configured = settings_.fire_lead;
+    return std::max(configured, std::min<std::chrono::nanoseconds>(2 * slow_pass_, kMaxFireLead));
+}
+
+void Scheduler::measure_staging(std::chrono::system_clock::time_point began) {
+    // A pass costs from the instant it was armed for (a late wake-up counts) to its commit. Why
+    // twice the slowest recent one, decaying by an eighth per pass: a busy disk or CPU stretches
+    // the lead before reminders go late, and a quiet one brings it back to kFireLead.
+    auto done = std::chrono::system_clock::now();
+    auto from = began;
+    if (armed_for_ && *armed_for_ < began && began - *armed_for_ < kMaxFireLead) from = *armed_for_;
+    slow_pass_ = std::max<std::chrono::nanoseconds>(done - from, slow_pass_ * 7 / 8);
 }
 
 void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began) {

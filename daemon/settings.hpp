@@ -16,6 +16,10 @@ namespace herald {
 /// the window waits for the staged reminder (at most this long), and an ack or edit in it acts as
 /// if made just after firing.
 inline constexpr std::chrono::milliseconds kFireLead{250};
+/// The most the scheduler stretches the lead to when staging passes run slow (it uses twice the
+/// recent slowest pass, daemon/scheduler.cpp). Why 2 s: rides out disk stalls of a second on a
+/// busy machine, while bounding how long a change can wait behind a staged reminder.
+inline constexpr std::chrono::milliseconds kMaxFireLead{2000};
 
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {
