@@ -111,7 +111,7 @@ TEST_CASE("a message logged during the lead waits for the staged reminder before
     CHECK(alarms.visible_through(change, at(kDue), kLead) == change);
 }
 
-TEST_CASE("a late pass fires at once; staged messages survive a restart", "[alarms][staging]") {
+TEST_CASE("a late pass fires at once and staged messages survive a restart", "[alarms][staging]") {
     test::TempDb tmp;
     int64_t staged_seq = 0;
     {
