@@ -146,4 +146,10 @@ CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds 
     return plan;
 }
 
+Firing firing_of(Instant due, Instant now, Instant horizon, Seconds window) {
+    if (due > horizon) return Firing::later;
+    if (due > now) return Firing::stage;
+    return catch_up(due, now, window) == CatchUp::deliver ? Firing::now : Firing::missed;
+}
+
 }  // namespace herald

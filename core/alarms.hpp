@@ -77,4 +77,11 @@ struct CatchUpPlan {
 CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds window,
                           size_t digest_threshold = 5);
 
+/// What a firing pass at `now` that stages ahead to `horizon` does with an alarm (or snooze) due
+/// at `due`: nothing yet (after the horizon); stage it (logged now, visible at `due`); fire it now
+/// (due, within the catch-up window); or record it missed (older than the window).
+enum class Firing { later, stage, now, missed };
+/// The Firing of an occurrence due at `due` (see Firing); `horizon` is at or after `now`.
+Firing firing_of(Instant due, Instant now, Instant horizon, Seconds window);
+
 }  // namespace herald

@@ -1,5 +1,6 @@
 // AlarmStore::fire_due: turning due schedule rows and expired snoozes into ledger states and
-// logged messages, in one transaction.
+// logged messages, in one transaction; those due within the lead are staged (logged with
+// visible_at = due) so the fsync happens before the due instant, not after it.
 #include <map>
 
 #include "core/event_json.hpp"
@@ -36,9 +37,10 @@ Json reminder_json(const Due& d, Instant now, bool snoozed) {
 
 }  // namespace
 
-size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up,
+size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
                                  FireReport& report) {
-    std::vector<Due> found;
+    std::vector<Due> found;  // due at `now`: fired now
+    std::vector<Due> ahead;  // due in (now, horizon]: staged, visible at their due instant
     for (;;) {
         struct Row {
             int64_t event_id;
@@ -46,7 +48,7 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up,
             Instant occurrence, due;
         };
         std::vector<Row> rows;
-        st_->due_rows.bind(1, secs(now)).bind(2, kBatch);
+        st_->due_rows.bind(1, secs(horizon)).bind(2, kBatch);
         while (st_->due_rows.step())
             rows.push_back(
                 {st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
@@ -57,15 +59,17 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up,
             auto key = read_entries(st_->by_key.bind(1, r.event_id)
                                         .bind(2, secs(r.occurrence))
                                         .bind(3, static_cast<int64_t>(r.alarm)));
-            bool late = catch_up(r.due, now, window) == CatchUp::missed;
+            Firing firing = firing_of(r.due, now, horizon, window);
+            bool late = firing == Firing::missed;
             std::optional<Event> event = store_.get(r.event_id);
             if (!key.empty() && key.front().state == AlarmState::pending) {
                 if (late) {
                     set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
                     ++report.missed;
                 } else if (event) {
-                    found.push_back({key.front(), event->location, format_caltime(event->start),
-                                     event->start.tz});
+                    (firing == Firing::stage ? ahead : found)
+                        .push_back({key.front(), event->location, format_caltime(event->start),
+                                    event->start.tz});
                 }
             }
             // Advance this alarm. Why skip to the window: a recurring alarm down for months records
@@ -118,33 +122,52 @@ size_t AlarmStore::fire_schedule(Instant now, Seconds window, bool catching_up,
             set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
         }
     }
-    report.delivered += found.size();
-    return found.size();
+    for (const auto& d : ahead) {
+        // Why fired_at = due: the message is what a watcher gets at the due instant.
+        int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
+                             reminder_json(d, d.entry.due, false), d.entry.due);
+        set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, d.entry.due);
+    }
+    report.delivered += found.size() + ahead.size();
+    report.staged += ahead.size();
+    return found.size() + ahead.size();
 }
 
-void AlarmStore::fire_snoozes(Instant now, FireReport& report) {
-    for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(now)))) {
+void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) {
+    for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(horizon)))) {
         Due d{e, {}, {}, {}};
         if (auto event = store_.get(e.event_id)) {
             d.location = event->location;
             d.start = format_caltime(event->start);
             d.tz = event->start.tz;
         }
+        // A snooze is staged like an alarm; a late one (a snooze instant past) fires now.
+        Instant until = e.snooze_until.value_or(now);
+        bool stage = until > now;
+        Instant fired_at = stage ? until : now;
         int64_t seq =
-            append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, now, true));
-        set_state(e.id, AlarmState::fired, std::nullopt, seq, now);
+            append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, fired_at, true),
+                   stage ? std::optional<Instant>(until) : std::nullopt);
+        set_state(e.id, AlarmState::fired, std::nullopt, seq, fired_at);
         ++report.delivered;
+        if (stage) ++report.staged;
     }
 }
 
-FireReport AlarmStore::fire_due(Instant now, Seconds window, bool catching_up) {
+FireReport AlarmStore::fire_due(Instant now, Instant horizon, Seconds window, bool catching_up) {
     FireReport report;
+    staging_.clear();
+    // Outside a request this is a top-level transaction: sql::Db commits an open group-commit
+    // batch first, so this commit is durable by itself and nothing rides on a later batch.
     sql::Transaction tx(db_);
-    fire_schedule(now, window, catching_up, report);
-    fire_snoozes(now, report);
+    fire_schedule(now, std::max(now, horizon), window, catching_up, report);
+    fire_snoozes(now, std::max(now, horizon), report);
     // Why commit before anything is pushed: a crash after this point re-delivers nothing (the
-    // ledger says fired), and a crash before it delivers on restart (still pending).
+    // ledger says fired; staged messages are published at visible_at after a restart), and a
+    // crash before it delivers on restart (still pending).
     tx.commit();
+    for (const auto& [seq, at] : staging_) staged_.emplace(seq, at);
+    staging_.clear();
     schedule_changed_ = true;
     return report;
 }

@@ -25,7 +25,34 @@ AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zon
     : store_(store),
       db_(store.db()),
       zone_source_(std::move(zone)),
-      st_(std::make_unique<Statements>(store.db())) {}
+      st_(std::make_unique<Statements>(store.db())) {
+    load_staged();
+}
+
+void AlarmStore::load_staged() {
+    // Why from the log: a daemon killed between staging and the due instant publishes them at
+    // visible_at after the restart (ones already visible are replayed like any other message).
+    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+    st_->staged.bind(1, secs(now));
+    while (st_->staged.step())
+        staged_.emplace(st_->staged.column_int(0), instant(st_->staged.column_int(1)));
+    st_->staged.reset();
+}
+
+int64_t AlarmStore::visible_through(int64_t committed, TimePoint now,
+                                    std::chrono::nanoseconds lead) {
+    std::erase_if(staged_,
+                  [&](const auto& kv) { return kv.second <= now || kv.second > now + lead; });
+    if (staged_.empty()) return committed;
+    return std::min(committed, staged_.begin()->first - 1);
+}
+
+std::optional<Instant> AlarmStore::next_visible() const {
+    std::optional<Instant> out;
+    for (const auto& [seq, at] : staged_)
+        if (!out || at < *out) out = at;
+    return out;
+}
 
 const date::time_zone* AlarmStore::zone() {
     if (zone_ == nullptr) zone_ = zone_source_();
@@ -100,16 +127,22 @@ std::optional<Instant> AlarmStore::next_wake() {
 }
 
 int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner,
-                           bool is_public, const Json& params) {
+                           bool is_public, const Json& params, std::optional<Instant> visible_at) {
     auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     st_->append.bind(1, topic)
         .bind(2, method)
         .bind(3, owner)
         .bind(4, static_cast<int64_t>(is_public))
         .bind(5, params.dump())
-        .bind(6, secs(now))
-        .run();
-    return db_.last_insert_id();
+        .bind(6, secs(now));
+    if (visible_at)
+        st_->append.bind(7, secs(*visible_at));
+    else
+        st_->append.bind_null(7);
+    st_->append.run();
+    int64_t seq = db_.last_insert_id();
+    if (visible_at) staging_.emplace_back(seq, *visible_at);
+    return seq;
 }
 
 std::vector<LedgerEntry> AlarmStore::read_entries(sql::Statement& st) {

@@ -9,10 +9,14 @@
 ///   second delivery of the same occurrence impossible.
 /// - `messages`: every pushed notification with its sequence number (AUTOINCREMENT: strictly
 ///   increasing, never reused), written in the same transaction as the state it reports, so a
-///   reconnecting subscriber can be replayed exactly what it missed.
+///   reconnecting subscriber can be replayed exactly what it missed. A staged reminder (logged
+///   ahead of its due instant, see fire_due) has `visible_at`: no subscriber is sent it, or any
+///   later message, before that instant.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +68,16 @@ CREATE TABLE messages (
 );
 )sql";
 
+/// Schema migration 3 (pre-staged firing): the instant a staged message becomes visible (NULL:
+/// at once), with a partial index so a restart finds the staged ones not yet visible.
+inline constexpr const char* kStagedMessagesSchema = R"sql(
+ALTER TABLE messages ADD COLUMN visible_at INTEGER;
+CREATE INDEX messages_staged ON messages(visible_at) WHERE visible_at IS NOT NULL;
+)sql";
+
+/// A wall-clock instant with the clock's full precision (Instant has whole seconds).
+using TimePoint = std::chrono::system_clock::time_point;
+
 /// One row of the delivery ledger.
 struct LedgerEntry {
     int64_t id = 0;
@@ -98,6 +112,7 @@ struct FireReport {
     size_t delivered = 0;  ///< alarm occurrences delivered (individually or in a digest)
     size_t missed = 0;     ///< recorded as missed (beyond the catch-up window)
     size_t digests = 0;
+    size_t staged = 0;  ///< of `delivered`: staged, visible at their due instant
 };
 
 /// Owns the alarm tables; every method runs on the daemon's one thread.
@@ -115,10 +130,23 @@ class AlarmStore : public StoreObserver {
 
     /// The earliest instant anything is due (scheduled alarm or snooze); nullopt when nothing.
     std::optional<Instant> next_wake();
-    /// Fires everything due at `now` in one transaction: pending alarms within `window` become
-    /// fired (with a message each, or one digest per audience when `catching_up` and there are more
-    /// than five), older ones missed; expired snoozes fire again. Committed before it returns.
-    FireReport fire_due(Instant now, Seconds window, bool catching_up);
+    /// Fires everything due at `now` and stages everything due in (now, horizon], in one
+    /// transaction committed before it returns. Due pending alarms within `window` become fired
+    /// (with a message each, or one digest per audience when `catching_up` and there are more than
+    /// five), older ones missed; expired snoozes fire again. Staged ones (alarms and snoozes)
+    /// become fired with fired_at = their due instant and a message visible_at that instant (see
+    /// visible_through), so publishing them when due needs no I/O.
+    FireReport fire_due(Instant now, Instant horizon, Seconds window, bool catching_up);
+    /// The last seq subscribers may be sent at `now`: `committed` (the last committed message), or
+    /// the one before the first staged message not yet visible (seq order is delivery order).
+    /// Forgets staged messages that became visible and, when the wall clock was set back, ones
+    /// more than `lead` ahead of `now` (released rather than holding the log back).
+    int64_t visible_through(int64_t committed, TimePoint now, std::chrono::nanoseconds lead);
+    /// When the earliest staged message not yet visible becomes visible; nullopt when none.
+    std::optional<Instant> next_visible() const;
+    /// True while a transaction (such as a group-commit batch) is open: the log may hold
+    /// uncommitted messages.
+    bool in_transaction() const { return db_.in_transaction(); }
     /// True (once) when the schedule changed since the last call: the timer must be re-armed.
     bool take_schedule_changed();
 
@@ -147,12 +175,14 @@ class AlarmStore : public StoreObserver {
     void schedule(const Event& e, Instant not_before);
     void unschedule(int64_t event_id);
     int64_t append(const std::string& topic, const std::string& method, int64_t owner,
-                   bool is_public, const Json& params);
+                   bool is_public, const Json& params, std::optional<Instant> visible_at = {});
     std::vector<LedgerEntry> read_entries(sql::Statement& st);
     void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
                    std::optional<Instant> fired_at);
-    size_t fire_schedule(Instant now, Seconds window, bool catching_up, FireReport& report);
-    void fire_snoozes(Instant now, FireReport& report);
+    size_t fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
+                         FireReport& report);
+    void fire_snoozes(Instant now, Instant horizon, FireReport& report);
+    void load_staged();
     const date::time_zone* zone();
 
     Store& store_;
@@ -160,6 +190,10 @@ class AlarmStore : public StoreObserver {
     std::function<const date::time_zone*()> zone_source_;
     const date::time_zone* zone_ = nullptr;
     bool schedule_changed_ = true;
+    // Staged messages of committed firing passes not yet visible: seq -> visible_at. Filled only
+    // after the commit (a rolled-back seq may be reused) and on start from the partial index.
+    std::map<int64_t, Instant> staged_;
+    std::vector<std::pair<int64_t, Instant>> staging_;  ///< of the pass in progress
     struct Statements;
     std::unique_ptr<Statements> st_;
 };

@@ -10,10 +10,12 @@ namespace herald {
 GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db)
     : executor_(std::move(executor)), db_(db) {
     db_.set_batching(true);
+    db_.set_batch_flusher([this] { flush(); });
 }
 
 GroupCommit::~GroupCommit() {
     flush();
+    db_.set_batch_flusher({});
     db_.set_batching(false);
 }
 

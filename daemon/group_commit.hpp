@@ -21,7 +21,8 @@ class GroupCommit {
     /// Receives a held reply line once its batch is durable (or has failed).
     using Deliver = std::function<void(std::string)>;
 
-    /// Turns batching on for `db`; commits are posted to `executor`.
+    /// Turns batching on for `db` (and commits the open batch before any write outside a
+    /// request); commits are posted to `executor`.
     GroupCommit(asio::any_io_executor executor, sql::Db& db);
     /// Commits any open batch (delivering its replies) and turns batching off.
     ~GroupCommit();

@@ -17,8 +17,16 @@ std::string encode_message(const Message& m) {
     return encode_notification(m.method, params);
 }
 
+std::chrono::nanoseconds Hub::max_lead() const {
+    // Staging never looks further ahead than this (the scheduler's lead is at most it).
+    return std::max<std::chrono::nanoseconds>(settings_.fire_lead, kMaxFireLead);
+}
+
 Hub::Hub(AlarmStore& alarms, const Settings& settings)
-    : alarms_(alarms), settings_(settings), pushed_(alarms.last_seq()) {}
+    : alarms_(alarms), settings_(settings), committed_(alarms.last_seq()) {
+    // Staged messages not yet visible (after a restart) are not pushed: they come at visible_at.
+    pushed_ = alarms_.visible_through(committed_, std::chrono::system_clock::now(), max_lead());
+}
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
     bool topic =
@@ -44,8 +52,11 @@ void Hub::remove(Session* session) {
 }
 
 void Hub::load(int64_t after) {
-    if (after == cache_after_) return;
+    // Why not an empty chunk: it would hide messages committed since it was read.
+    if (after == cache_after_ && !cache_.empty()) return;
     cache_ = alarms_.messages_after(after, kChunk);
+    // Why only committed ones: an uncommitted message's seq is reused if its batch rolls back.
+    std::erase_if(cache_, [this](const Message& m) { return m.seq > committed_; });
     lines_.clear();
     for (const auto& m : cache_) lines_.push_back(encode_message(m));
     cache_after_ = after;
@@ -80,8 +91,21 @@ void Hub::pump(Session* key) {
 }
 
 void Hub::flush() {
-    int64_t last = alarms_.last_seq();
-    if (last == pushed_) {
+    if (!alarms_.in_transaction()) committed_ = alarms_.last_seq();
+    advance(std::chrono::system_clock::now());
+}
+
+void Hub::publish(TimePoint now) {
+    advance(now);
+}
+
+void Hub::prefetch() {
+    if (pushed_ < committed_) load(pushed_);
+}
+
+void Hub::advance(TimePoint now) {
+    int64_t last = alarms_.visible_through(committed_, now, max_lead());
+    if (last <= pushed_) {
         // Nothing new, but a stalled subscriber is still checked on each pass.
         std::vector<Session*> keys;
         for (const auto& [key, sub] : subs_)
@@ -91,10 +115,14 @@ void Hub::flush() {
     }
     if (listener_)
         for (int64_t after = pushed_; after < last;) {
-            auto batch = alarms_.messages_after(after, 1000);
-            if (batch.empty()) break;
-            for (const auto& m : batch) listener_(m);
-            after = batch.back().seq;
+            load(after);
+            int64_t before = after;
+            for (const auto& m : cache_) {
+                if (m.seq > last) break;
+                listener_(m);
+                after = m.seq;
+            }
+            if (after == before) break;
         }
     pushed_ = last;
     std::vector<Session*> keys;

@@ -3,7 +3,8 @@
 /// each subscriber has a cursor (the last seq it was sent) and its session's outbox holds only a
 /// window of it, refilled as the client reads. A reconnecting client's replay is the same cursor
 /// starting at `since`. A subscriber whose outbox does not drain for the stall timeout is dropped
-/// with a log line; no subscriber ever delays another.
+/// with a log line; no subscriber ever delays another. Only committed messages are ever sent, and
+/// none at or after a staged message before its visible_at (AlarmStore::visible_through).
 
 #include <cstdint>
 #include <functional>
@@ -39,14 +40,22 @@ class Hub {
     /// Forgets a session (it closed).
     void remove(Session* session);
     /// Takes in every newly committed message and feeds the subscribers (call after each write).
+    /// While a transaction is open (a group-commit batch) the log is not re-read: its messages
+    /// are not durable yet.
     void flush();
+    /// Feeds the subscribers the staged messages visible at `now`, without touching the database
+    /// when they are cached (see prefetch): the reminder timer's path at a due instant.
+    void publish(TimePoint now);
+    /// Reads and encodes the messages after the last pushed one (staged ones, not yet visible)
+    /// into the shared chunk, so publishing them at their due instant needs no I/O.
+    void prefetch();
     /// Also hands every new message to `listener` (in-process sinks such as the desktop).
     void set_listener(std::function<void(const Message&)> listener) {
         listener_ = std::move(listener);
     }
     /// Number of live subscribers.
     size_t size() const { return subs_.size(); }
-    /// Sequence number of the last committed message known to the hub.
+    /// Sequence number of the last message subscribers may be sent (committed and visible).
     int64_t pushed() const { return pushed_; }
 
   private:
@@ -59,11 +68,14 @@ class Hub {
     bool wants(const Subscription& s, const Message& m) const;
     void pump(Session* key);
     void load(int64_t after);
+    void advance(TimePoint now);
+    std::chrono::nanoseconds max_lead() const;
 
     AlarmStore& alarms_;
     const Settings& settings_;
     std::unordered_map<Session*, Subscription> subs_;
     int64_t pushed_ = 0;
+    int64_t committed_ = 0;  ///< the last message known to be committed
     std::function<void(const Message&)> listener_;
     // One chunk of the log with its encoded lines, shared by every subscriber at the same cursor
     // (at a fan-out they all are), so a message is read and encoded once.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -66,6 +67,20 @@ struct Flags {
     }
 };
 
+/// Test-only (docs/testing.md): HERALDD_TEST_FIRE_LEAD_MS widens the staging lead so a test can
+/// kill the daemon between a reminder's staging and its due instant. Not a user setting.
+void apply_test_fire_lead(herald::Settings& s) {
+    const char* text = std::getenv("HERALDD_TEST_FIRE_LEAD_MS");
+    if (text == nullptr) return;
+    char* end = nullptr;
+    long long ms = std::strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || ms < 0 || ms > 60'000)
+        herald::bad_param(
+            "HERALDD_TEST_FIRE_LEAD_MS",
+            "expected whole milliseconds from 0 to 60000, got '" + std::string(text) + "'");
+    s.fire_lead = std::chrono::milliseconds(ms);
+}
+
 /// Defaults for the mode, then the config file, then the flags.
 herald::Settings load_settings(const Flags& flags) {
     using namespace herald;
@@ -79,6 +94,7 @@ herald::Settings load_settings(const Flags& flags) {
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
     flags.apply(r.settings);
     resolve_admin_group(r.settings);
+    apply_test_fire_lead(r.settings);
     return r.settings;
 }
 

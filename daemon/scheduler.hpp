@@ -1,9 +1,13 @@
 #pragma once
-/// The reminder timer: ONE timerfd on CLOCK_REALTIME armed (absolute) for the earliest due alarm.
-/// Nothing polls: with nothing due the timer is disarmed. TFD_TIMER_CANCEL_ON_SET makes a clock
-/// change (settime, resume from suspend) wake it with ECANCELED, after which it catches up and
-/// re-arms.
+/// The reminder timer: ONE timerfd on CLOCK_REALTIME armed (absolute, to the nanosecond) for the
+/// earlier of: the earliest due alarm minus the staging lead (Settings::fire_lead, stretched up
+/// to kMaxFireLead while recent staging passes were slow), when its
+/// firing is committed ahead of time ("staged"), and the earliest staged message's due instant,
+/// when it is pushed from memory. Nothing polls: with nothing due the timer is disarmed.
+/// TFD_TIMER_CANCEL_ON_SET makes a clock change (settime, resume from suspend) wake it with
+/// ECANCELED, after which it catches up and re-arms.
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -34,18 +38,25 @@ class Scheduler {
     /// "next alarm 2025-06-05T09:00:00Z" for STATUS=, or "no alarm due".
     std::string status_text() const;
     /// The instant the timer is armed for, if any.
-    std::optional<Instant> armed_for() const { return armed_for_; }
+    std::optional<std::chrono::system_clock::time_point> armed_for() const { return armed_for_; }
 
   private:
     void arm();
     void wait();
+    void wake(bool jumped);
     void fire(bool catching_up);
+    void warn_if_staged_late(std::chrono::system_clock::time_point began);
+    void measure_staging(std::chrono::system_clock::time_point began);
+    std::chrono::nanoseconds lead() const;
+    void retry_in_one_second();
 
     asio::posix::stream_descriptor timer_;
     AlarmStore& alarms_;
     Hub& hub_;
     const Settings& settings_;
-    std::optional<Instant> armed_for_;
+    std::optional<std::chrono::system_clock::time_point> armed_for_;
+    std::optional<Instant> next_alarm_;      ///< the next alarm instant, for status_text
+    std::chrono::nanoseconds slow_pass_{0};  ///< recent slowest staging pass, decaying
     uint64_t expirations_ = 0;
     bool stopping_ = false;
 };

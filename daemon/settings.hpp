@@ -9,6 +9,18 @@
 
 namespace herald {
 
+/// How long before its due instant a reminder is fired into the ledger and the message log
+/// ("staged"), so the durable commit (an fsync with synchronous=FULL: a few ms, up to ~100 ms on a
+/// slow or busy disk) is done when the instant comes and the push needs no I/O. Why 250 ms: well
+/// above a slow fsync, yet short enough that what it costs is unnoticeable: a change logged in
+/// the window waits for the staged reminder (at most this long), and an ack or edit in it acts as
+/// if made just after firing.
+inline constexpr std::chrono::milliseconds kFireLead{250};
+/// The most the scheduler stretches the lead to when staging passes run slow (it uses twice the
+/// recent slowest pass, daemon/scheduler.cpp). Why 2 s: rides out disk stalls of a second on a
+/// busy machine, while bounding how long a change can wait behind a staged reminder.
+inline constexpr std::chrono::milliseconds kMaxFireLead{2000};
+
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {
     bool system_mode = false;
@@ -38,6 +50,8 @@ struct Settings {
     std::chrono::seconds stall_timeout{
         30};           ///< a subscriber whose queue does not drain this long is dropped
     std::string zone;  ///< zone for all-day and floating alarms; empty = $TZ or the system's
+    /// Staging lead (kFireLead); tests only may change it, through HERALDD_TEST_FIRE_LEAD_MS.
+    std::chrono::milliseconds fire_lead = kFireLead;
 };
 
 }  // namespace herald

@@ -90,7 +90,15 @@ void Db::commit_batch() {
 }
 
 bool Db::open_scope() {
-    if (batching_) {
+    if (batching_ && !in_request_ && batch_open_) {
+        // Why commit the batch first: writes outside a request (fired reminders) are pushed right
+        // after their own commit, so they must not ride in a batch that is not yet durable.
+        if (flusher_) flusher_();
+        if (batch_open_)
+            throw HeraldError(ErrorCode::internal_error,
+                              "a write outside a request found a group-commit batch still open");
+    }
+    if (batching_ && in_request_) {
         if (!batch_open_) {
             exec("BEGIN IMMEDIATE");
             batch_open_ = true;

@@ -2,6 +2,7 @@
 /// Thin RAII over the SQLite C API: a connection, prepared statements and transactions.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,17 @@ class Db {
     /// True while a transaction is open on this connection.
     bool in_transaction() const;
 
-    // Group commit (daemon/group_commit.hpp). While batching is on, the first Transaction opens
-    // one batch transaction (BEGIN IMMEDIATE) that stays open until commit_batch(); inside a
-    // request (begin_request .. end_request) the request's writes sit in their own savepoint.
+    // Group commit (daemon/group_commit.hpp). While batching is on, the first Transaction of a
+    // request opens one batch transaction (BEGIN IMMEDIATE) that stays open until commit_batch();
+    // inside a request (begin_request .. end_request) the request's writes sit in their own
+    // savepoint. A Transaction outside any request (the reminder timer, a desktop action) first
+    // has the open batch committed through the flusher, then runs as an ordinary top-level
+    // transaction: its commit is durable by itself, and it never joins a batch.
     /// Turns batching on or off; off is only allowed while no batch is open.
     void set_batching(bool on);
+    /// Commits the open batch and releases its held replies (GroupCommit::flush); called before
+    /// a Transaction outside any request.
+    void set_batch_flusher(std::function<void()> flusher) { flusher_ = std::move(flusher); }
     /// True while a batch transaction is open (some request wrote, or tried to, since the last
     /// commit).
     bool batch_open() const { return batch_open_; }
@@ -57,6 +64,7 @@ class Db {
     bool batch_open_ = false;
     bool in_request_ = false;
     bool request_open_ = false;
+    std::function<void()> flusher_;
 };
 
 /// A statement prepared once and reused: bind, step, read columns, reset.

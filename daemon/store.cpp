@@ -51,6 +51,7 @@ CREATE TABLE index_horizon (
     hi INTEGER NOT NULL
 );
 )sql",
+    kStagedMessagesSchema,  // visible_at of staged reminders (daemon/alarm_store.hpp)
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 

@@ -104,7 +104,7 @@ class Store {
 };
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 3;
+inline constexpr int64_t kSchemaVersion = 4;
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

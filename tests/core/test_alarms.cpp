@@ -173,3 +173,16 @@ TEST_CASE("catch-up window: deliver recent alarms, mark older ones missed, diges
     CHECK(plan.digest);
     CHECK_FALSE(plan_catch_up({many.begin(), many.begin() + 5}, now, 24h).digest);
 }
+
+TEST_CASE("a firing pass stages alarms due before its horizon and fires late ones now") {
+    Instant now = at("2025-06-05T08:59:59Z");
+    Instant horizon = at("2025-06-05T09:00:00Z");  // a pass at 08:59:59.75 with a 250 ms lead
+    Seconds window = 24h;
+    CHECK(firing_of(at("2025-06-05T09:00:01Z"), now, horizon, window) == Firing::later);
+    CHECK(firing_of(at("2025-06-05T09:00:00Z"), now, horizon, window) == Firing::stage);
+    CHECK(firing_of(now, now, horizon, window) == Firing::now);  // due this very second: late
+    CHECK(firing_of(now - 24h, now, horizon, window) == Firing::now);
+    CHECK(firing_of(now - 24h - 1s, now, horizon, window) == Firing::missed);
+    // Without a lead (horizon == now) nothing is staged.
+    CHECK(firing_of(now + 1s, now, now, window) == Firing::later);
+}

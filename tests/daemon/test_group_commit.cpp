@@ -149,3 +149,29 @@ TEST_CASE("a failed commit answers every held request with storage_error", "[gro
     CHECK(store.count() == 1);
     CHECK(group.commits() == 1);
 }
+
+TEST_CASE("a write outside any request commits the open batch first and is durable by itself",
+          "[group]") {
+    TempPath tmp;
+    Store store(tmp.path());
+    asio::io_context io;
+    GroupCommit group(io.get_executor(), store.db());
+    Inbox inbox;
+    CHECK(group.run(add_request(store, "a@test", true, 1), inbox.deliver()).empty());
+    REQUIRE(store.db().batch_open());
+    REQUIRE(inbox.lines.empty());
+
+    // The reminder timer writing while the batch is open (its commit is only posted).
+    store.add(event("timer@test"), kNow);
+    CHECK(inbox.lines.size() == 1);  // the batch was committed and its reply released first
+    CHECK(group.commits() == 1);
+    CHECK_FALSE(store.db().batch_open());
+    CHECK_FALSE(store.db().in_transaction());
+    // Both are durable now, seen by another connection without waiting for the posted commit.
+    Store other(tmp.path());
+    CHECK(other.get_by_uid("a@test"));
+    CHECK(other.get_by_uid("timer@test"));
+    io.run();  // the posted commit finds nothing left to do
+    CHECK(group.commits() == 1);
+    CHECK(inbox.lines.size() == 1);
+}
