@@ -263,9 +263,10 @@ TEST_CASE("folded lines and LF-only files are read", "[ical]") {
 TEST_CASE("a day number beyond 31 is a problem of that component (found by fuzzing)", "[ical]") {
     // libical reads any two digits as the day; formatting day 81 used to throw
     // std::ios_base::failure out of import_ical.
-    auto r = import_ical(cal(vevent("d81", "DTSTART;VALUE=DATE:20220181\r\n") +
-                             vevent("x99", "DTSTART:20220101T090000Z\r\nEXDATE:20220199T090000Z\r\n") +
-                             vevent("ok", "DTSTART;VALUE=DATE:20220101\r\n")));
+    auto r =
+        import_ical(cal(vevent("d81", "DTSTART;VALUE=DATE:20220181\r\n") +
+                        vevent("x99", "DTSTART:20220101T090000Z\r\nEXDATE:20220199T090000Z\r\n") +
+                        vevent("ok", "DTSTART;VALUE=DATE:20220101\r\n")));
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].uid == "ok");
     REQUIRE(r.problems.size() == 2);
@@ -291,9 +292,10 @@ std::string berlin_like(const std::string& tzid, const std::string& freq = "YEAR
 TEST_CASE("a VTIMEZONE whose rules change too often is refused, not expanded (found by fuzzing)",
           "[ical]") {
     // FREQ=DAILY from 1601 used to expand into ~300,000 changes (seconds and ~500 MB per zone).
-    std::string daily = "BEGIN:VTIMEZONE\r\nTZID:Daily\r\nBEGIN:STANDARD\r\n"
-                        "DTSTART:16010101T030000\r\nRRULE:FREQ=DAILY\r\nTZOFFSETFROM:+0200\r\n"
-                        "TZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+    std::string daily =
+        "BEGIN:VTIMEZONE\r\nTZID:Daily\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16010101T030000\r\nRRULE:FREQ=DAILY\r\nTZOFFSETFROM:+0200\r\n"
+        "TZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
     auto r = import_ical(cal(daily + vevent("a", "DTSTART;TZID=Daily:20250110T090000\r\n")));
     CHECK(r.events.empty());
     REQUIRE(r.problems.size() == 2);
@@ -302,13 +304,12 @@ TEST_CASE("a VTIMEZONE whose rules change too often is refused, not expanded (fo
     CHECK_THAT(r.problems[1].reason, Catch::Contains("unknown TZID 'Daily'"));
 }
 
-TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their rules",
-          "[ical]") {
+TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their rules", "[ical]") {
     std::string body;
     for (int i = 0; i < 10; ++i) {
         std::string name = "Office (Berlin) " + std::to_string(i);
-        body += berlin_like(name) + vevent("e" + std::to_string(i),
-                                           "DTSTART;TZID=" + name + ":20250710T090000\r\n");
+        body += berlin_like(name) +
+                vevent("e" + std::to_string(i), "DTSTART;TZID=" + name + ":20250710T090000\r\n");
     }
     auto r = import_ical(cal(body));
     REQUIRE(r.events.size() == 8);
@@ -319,20 +320,21 @@ TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their
     // Zones named like IANA or Windows zones need no matching and are not limited.
     body.clear();
     for (int i = 0; i < 10; ++i)
-        body += vevent("w" + std::to_string(i),
-                       "DTSTART;TZID=W. Europe Standard Time:2025071" + std::to_string(i) +
-                           "T090000\r\n");
+        body += vevent("w" + std::to_string(i), "DTSTART;TZID=W. Europe Standard Time:2025071" +
+                                                    std::to_string(i) + "T090000\r\n");
     CHECK(import_ical(cal(berlin_like("Mine") + body)).events.size() == 10);
 }
 
 TEST_CASE("exceptions take the event's zone so they survive a JSON round trip (found by fuzzing)",
           "[ical]") {
     auto r = import_ical(
-        cal(vevent("m", "DTSTART;TZID=Asia/Almaty:20250106T090000\r\nRRULE:FREQ=WEEKLY\r\n"
-                        "EXDATE:20250113T090000\r\n") +
+        cal(vevent("m",
+                   "DTSTART;TZID=Asia/Almaty:20250106T090000\r\nRRULE:FREQ=WEEKLY\r\n"
+                   "EXDATE:20250113T090000\r\n") +
             vevent("m", "RECURRENCE-ID:20250120T090000\r\nDTSTART:20250120T110000\r\n") +
-            vevent("f", "DTSTART:20250106T090000\r\nRRULE:FREQ=DAILY\r\n"
-                        "EXDATE;TZID=Asia/Tokyo:20250107T090000\r\n")));
+            vevent("f",
+                   "DTSTART:20250106T090000\r\nRRULE:FREQ=DAILY\r\n"
+                   "EXDATE;TZID=Asia/Tokyo:20250107T090000\r\n")));
     REQUIRE(r.events.size() == 3);
     const Event& master = r.events[0];
     REQUIRE(master.exdates.size() == 2);

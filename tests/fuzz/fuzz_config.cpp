@@ -22,11 +22,11 @@ constexpr std::string_view kSource = "fuzz.toml";
 
 /// Every field of Settings, for comparisons (Settings has no operator==).
 auto fields(const Settings& s) {
-    return std::tie(s.system_mode, s.socket_path, s.db_path, s.config_path, s.log_level,
-                    s.max_line, s.max_clients, s.idle_timeout, s.max_queue_bytes, s.admin_group,
-                    s.admin_gid, s.max_clients_per_user, s.max_events_per_user, s.desktop,
-                    s.urgency, s.snooze, s.expire, s.max_import_bytes, s.catchup_window,
-                    s.default_alarm, s.stall_timeout, s.zone);
+    return std::tie(s.system_mode, s.socket_path, s.db_path, s.config_path, s.log_level, s.max_line,
+                    s.max_clients, s.idle_timeout, s.max_queue_bytes, s.admin_group, s.admin_gid,
+                    s.max_clients_per_user, s.max_events_per_user, s.desktop, s.urgency, s.snooze,
+                    s.expire, s.max_import_bytes, s.catchup_window, s.default_alarm,
+                    s.stall_timeout, s.zone);
 }
 
 bool in(size_t v, int64_t lo, int64_t hi) {
