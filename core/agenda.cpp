@@ -23,6 +23,9 @@ bool contains_text(const Event& e, const std::string& needle) {
     return std::any_of(e.categories.begin(), e.categories.end(), has);
 }
 
+const Instant kEnd =
+    Instant{date::sys_days{date::year{9999} / 12 / 31}} + date::days{1} - Seconds{1};
+
 bool overlaps(const Span& s, Instant from, Instant to) {
     // An instant event belongs to the window containing it; a span to every window it touches.
     if (s.begin == s.end) return from <= s.begin && s.begin < to;
@@ -114,6 +117,24 @@ Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q) 
         agenda.truncated = true;
     }
     return agenda;
+}
+
+std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
+                                          const date::time_zone* viewer) {
+    if (e.start.precision != Precision::day && e.start.precision != Precision::minute)
+        return std::nullopt;
+    // Growing windows: the work stays proportional to the occurrences near `now`.
+    Seconds span = date::days{32};
+    for (Instant from = now; from < kEnd; from += span, span *= 8) {
+        Instant to = from + span > kEnd || from + span < from ? kEnd : from + span;
+        for (const auto& occ : occurrences_in(e, from, to, viewer))
+            if (occ.end > now || occ.begin >= now) return occ;
+        if (!is_recurring(e)) {
+            auto s = event_span(e, viewer);
+            if (!s || s->end < now) return std::nullopt;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace herald

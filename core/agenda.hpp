@@ -47,6 +47,11 @@ bool matches_filters(const Event& e, const AgendaQuery& q);
 std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
                                        const date::time_zone* viewer);
 
+/// The first occurrence of `e` that has not ended at `now` (an instant event: not before `now`);
+/// nullopt when there is none up to 9999-12-31 or the event has no exact date.
+std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
+                                          const date::time_zone* viewer);
+
 /// Builds the agenda from candidate events (any superset of those in the window).
 Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q);
 

@@ -1,13 +1,9 @@
 #include "core/countdown.hpp"
 
 #include "core/anniversary.hpp"
-#include "core/recurrence.hpp"
 
 namespace herald {
 namespace {
-
-const Instant kEnd =
-    Instant{date::sys_days{date::year{9999} / 12 / 31}} + date::days{1} - Seconds{1};
 
 /// The zone an occurrence's date is read in: the event's own zone, or the viewer's for
 /// all-day and floating events.
@@ -16,24 +12,6 @@ const date::time_zone* zone_of(const Occurrence& occ, const date::time_zone* vie
 }
 
 }  // namespace
-
-std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
-                                          const date::time_zone* viewer) {
-    if (e.start.precision != Precision::day && e.start.precision != Precision::minute)
-        return std::nullopt;
-    // Growing windows: the work stays proportional to the occurrences near `now`.
-    Seconds span = date::days{32};
-    for (Instant from = now; from < kEnd; from += span, span *= 8) {
-        Instant to = from + span > kEnd || from + span < from ? kEnd : from + span;
-        for (const auto& occ : occurrences_in(e, from, to, viewer))
-            if (occ.end > now || occ.begin >= now) return occ;
-        if (!is_recurring(e)) {
-            auto s = event_span(e, viewer);
-            if (!s || s->end < now) return std::nullopt;
-        }
-    }
-    return std::nullopt;
-}
 
 int64_t days_until(const Occurrence& occ, Instant now, const date::time_zone* viewer) {
     auto target = date::floor<date::days>(to_local(std::max(occ.begin, now), viewer));

@@ -1,5 +1,5 @@
 #pragma once
-/// "How long until": the next occurrence of an event after a given now, and the countdown text.
+/// "How long until": days to an occurrence and the countdown text (next_occurrence: agenda.hpp).
 
 #include <optional>
 #include <string>
@@ -7,11 +7,6 @@
 #include "core/agenda.hpp"
 
 namespace herald {
-
-/// The first occurrence of `e` that has not ended at `now` (an instant event: not before `now`);
-/// nullopt when there is none up to 9999-12-31 or the event has no exact date.
-std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
-                                          const date::time_zone* viewer);
 
 /// Whole calendar days from `now`'s date to the occurrence's date, both in `viewer`.
 int64_t days_until(const Occurrence& occ, Instant now, const date::time_zone* viewer);

@@ -1,5 +1,7 @@
 #include "core/protocol.hpp"
 
+#include <simdjson.h>
+
 namespace herald {
 
 std::string_view error_kind(ErrorCode code) {
@@ -72,8 +74,64 @@ std::variant<Request, DecodeError> decode_request(std::string_view line) {
 }
 
 std::string encode_result(const Json& id, const Json& result) {
-    Json j{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}};
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    // Why not one Json{...}.dump(): that copies the whole result into the envelope first.
+    return encode_encoded_result(id, result.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+std::string encode_encoded_result(const Json& id, std::string_view result_json) {
+    // The keys in the order dump() sorts them, so both paths write the same bytes.
+    std::string out = "{\"id\":" + id.dump(-1, ' ', false, Json::error_handler_t::replace) +
+                      ",\"jsonrpc\":\"2.0\",\"result\":";
+    out.reserve(out.size() + result_json.size() + 2);
+    out.append(result_json);
+    out += "}\n";
+    return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    if (!simdjson::validate_utf8(s.data(), s.size())) {
+        // Rare (stored text is validated on the way in): dump() replaces what is not UTF-8.
+        out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+        return;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    size_t plain = 0;  // start of the run of bytes copied as they are
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out += "\\u00";
+                out += kHex[c >> 4];
+                out += kHex[c & 0xF];
+        }
+    }
+    out.append(s.substr(plain));
+    out += '"';
 }
 
 std::string encode_error(const Json& id, ErrorCode code, std::string_view message,

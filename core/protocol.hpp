@@ -40,6 +40,11 @@ std::variant<Request, DecodeError> decode_request(std::string_view line);
 
 /// Encodes a successful response line (with trailing newline).
 std::string encode_result(const Json& id, const Json& result);
+/// Encodes a successful response line around a result already encoded as one JSON value.
+std::string encode_encoded_result(const Json& id, std::string_view result_json);
+/// Appends `s` to `out` as a JSON string literal, quotes included (what dump() writes; invalid
+/// UTF-8 becomes U+FFFD).
+void append_json_string(std::string& out, std::string_view s);
 /// Encodes an error response line; `field` goes into data.field when non-empty.
 std::string encode_error(const Json& id, ErrorCode code, std::string_view message,
                          std::string_view field = {});

@@ -373,6 +373,9 @@ void validate_rrule(const std::string& rrule, const CalTime& start) {
                       "use UNTIL instead");
         return;
     }
+    // A plain rule always starts (no BY parts to miss), and asking libical would bring its ICU
+    // calendars into a daemon that otherwise never needs them (issue 7: idle memory).
+    if (plain_rule(rule, start.local)) return;
     LocalTime probe = start.local;
     const days cycle{kCycleDays};
     if (probe >= kDirectLimit) probe -= cycle * ((probe - kFrameRef) / cycle);

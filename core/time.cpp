@@ -30,6 +30,11 @@ std::string two(unsigned v) {
     return out;
 }
 
+/// Writes the last `width` decimal digits of `v` at `out`.
+void put_digits(char* out, int width, unsigned v) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+}
+
 std::string year4(int y) {
     std::string s = std::to_string(y);
     return std::string(s.size() < 4 ? 4 - s.size() : 0, '0') + s;
@@ -133,17 +138,35 @@ std::string format_caltime(const CalTime& t) {
     if (!t.dated()) return {};
     auto days = date::floor<date::days>(t.local);
     date::year_month_day ymd{days};
-    std::string out = year4(static_cast<int>(ymd.year()));
-    if (t.precision == Precision::year) return out;
-    out += "-" + two(static_cast<unsigned>(ymd.month()));
-    if (t.precision == Precision::month) return out;
-    out += "-" + two(static_cast<unsigned>(ymd.day()));
-    if (t.precision == Precision::day) return out;
+    int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) {  // outside what an event may hold; the general form
+        std::string out = year4(y);
+        if (t.precision == Precision::year) return out;
+        out += "-" + two(static_cast<unsigned>(ymd.month()));
+        if (t.precision == Precision::month) return out;
+        out += "-" + two(static_cast<unsigned>(ymd.day()));
+        if (t.precision == Precision::day) return out;
+        date::hh_mm_ss hms{t.local - days};
+        out += "T" + two(static_cast<unsigned>(hms.hours().count())) + ":" +
+               two(static_cast<unsigned>(hms.minutes().count()));
+        if (hms.seconds().count() != 0)
+            out += ":" + two(static_cast<unsigned>(hms.seconds().count()));
+        return out;
+    }
+    // Why by hand into a buffer: listings format several of these per row.
+    char buf[20] = "0000-00-00T00:00:00";
+    put_digits(buf, 4, static_cast<unsigned>(y));
+    if (t.precision == Precision::year) return {buf, 4};
+    put_digits(buf + 5, 2, static_cast<unsigned>(ymd.month()));
+    if (t.precision == Precision::month) return {buf, 7};
+    put_digits(buf + 8, 2, static_cast<unsigned>(ymd.day()));
+    if (t.precision == Precision::day) return {buf, 10};
     date::hh_mm_ss hms{t.local - days};
-    out += "T" + two(static_cast<unsigned>(hms.hours().count())) + ":" +
-           two(static_cast<unsigned>(hms.minutes().count()));
-    if (hms.seconds().count() != 0) out += ":" + two(static_cast<unsigned>(hms.seconds().count()));
-    return out;
+    put_digits(buf + 11, 2, static_cast<unsigned>(hms.hours().count()));
+    put_digits(buf + 14, 2, static_cast<unsigned>(hms.minutes().count()));
+    if (hms.seconds().count() == 0) return {buf, 16};
+    put_digits(buf + 17, 2, static_cast<unsigned>(hms.seconds().count()));
+    return {buf, 19};
 }
 
 const date::time_zone* find_zone(std::string_view name, std::string_view field) {
@@ -193,12 +216,14 @@ std::string format_instant(Instant t) {
     date::hh_mm_ss hms{t - days};
     int y = static_cast<int>(ymd.year());
     if (y < 0 || y > 9999) return date::format("%Y-%m-%dT%H:%M:%SZ", t);
-    char buf[24];
-    std::snprintf(
-        buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, static_cast<unsigned>(ymd.month()),
-        static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
-        static_cast<unsigned>(hms.minutes().count()), static_cast<unsigned>(hms.seconds().count()));
-    return buf;
+    char buf[21] = "0000-00-00T00:00:00Z";
+    put_digits(buf, 4, static_cast<unsigned>(y));
+    put_digits(buf + 5, 2, static_cast<unsigned>(ymd.month()));
+    put_digits(buf + 8, 2, static_cast<unsigned>(ymd.day()));
+    put_digits(buf + 11, 2, static_cast<unsigned>(hms.hours().count()));
+    put_digits(buf + 14, 2, static_cast<unsigned>(hms.minutes().count()));
+    put_digits(buf + 17, 2, static_cast<unsigned>(hms.seconds().count()));
+    return {buf, 20};
 }
 
 Instant parse_instant(std::string_view text, std::string_view field) {

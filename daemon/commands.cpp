@@ -24,7 +24,7 @@ constexpr std::array kCommands{
     Command{"event.add", handlers::event_add, "event", ""},
     Command{"event.get", handlers::event_get, "", "id,uid"},
     Command{"event.remove", handlers::event_remove, "id", "revision"},
-    Command{"event.search", handlers::event_search, "query", "limit"},
+    Command{"event.search", handlers::event_search, "query", "limit,after,tz"},
     Command{"event.update", handlers::event_update, "id,revision,changes", ""},
     Command{"hello", handlers::hello, "", "client,protocol"},
     Command{"status", handlers::status, "", ""},
@@ -63,6 +63,10 @@ void check_params(const Command& cmd, const Json& params) {
 
 }  // namespace
 
+std::string Result::encode(const Json& id) const {
+    return is_text_ ? encode_encoded_result(id, text_) : encode_result(id, value_);
+}
+
 const Command* find_command(std::string_view name) {
     auto it = std::lower_bound(kCommands.begin(), kCommands.end(), name,
                                [](const Command& c, std::string_view n) { return c.name < n; });
@@ -90,7 +94,7 @@ Dispatched dispatch(Context& ctx, std::string_view line) {
     } else {
         try {
             check_params(*cmd, req.params);
-            out.reply = encode_result(req.id, cmd->handler(ctx, req.params));
+            out.reply = cmd->handler(ctx, req.params).encode(req.id);
             out.ok = true;
         } catch (const HeraldError& e) {
             out.reply = encode_error(req.id, e.code(), e.what(), e.field());

@@ -13,8 +13,32 @@ namespace herald {
 
 using Json = nlohmann::json;
 
+/// What a handler returns: the JSON-RPC result as a value, or already encoded as JSON text.
+/// Why both: a long agenda is written straight to text (core/agenda_json.hpp) instead of being
+/// built as a document and then dumped; every other result stays a plain Json.
+struct Result {
+    /// A result value (the common case; `return Json{...}` and `return {{"k", v}}` both work).
+    Result(Json value) : value_(std::move(value)) {}
+    /// A result value from a braced list, as Json takes it.
+    Result(Json::initializer_list_t init) : value_(init) {}
+    /// A result already encoded as one JSON value.
+    static Result encoded(std::string json_text) {
+        Result r{Json()};
+        r.text_ = std::move(json_text);
+        r.is_text_ = true;
+        return r;
+    }
+    /// The response line for request `id`.
+    std::string encode(const Json& id) const;
+
+  private:
+    Json value_;
+    std::string text_;
+    bool is_text_ = false;
+};
+
 /// A handler takes validated params and returns the JSON-RPC result; it throws HeraldError.
-using Handler = Json (*)(Context&, const Json& params);
+using Handler = Result (*)(Context&, const Json& params);
 
 /// One method: its name, handler, and its required and optional params (comma-separated).
 struct Command {

@@ -1,6 +1,7 @@
 #include "core/agenda.hpp"
-#include "core/anniversary.hpp"
+#include "core/agenda_json.hpp"
 #include "core/event_json.hpp"
+#include "core/protocol.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -12,43 +13,22 @@ namespace {
 // Why a cap: an agenda over centuries of a daily event would build an unbounded reply.
 constexpr int64_t kMaxLimit = 100000;
 
-/// What a listing shows of an event (`brief`): the rest (description, alarms, rules, bookkeeping)
-/// is left out, which roughly halves the reply of a long agenda.
-Json brief_json(const Event& e) {
-    return Json{{"id", e.id},
-                {"title", e.title},
-                {"status", to_string(e.status)},
-                {"location", e.location},
-                {"start", format_caltime(e.start)},
-                {"end", e.end ? Json(format_caltime(*e.end)) : Json(nullptr)},
-                {"tz", e.start.tz},
-                {"precision", to_string(e.start.precision)},
-                {"all_day", e.start.precision == Precision::day},
-                {"recurring", !e.rrule.empty() || !e.rdates.empty()}};
+/// A window bound: an RFC 3339 instant, or a local date or date-time read in the viewer's zone
+/// (its first moment), so a client can ask for "30 days from 23 November" without a zone database.
+Instant read_bound(const Json& p, const char* key, const date::time_zone* viewer) {
+    std::string text = params::string(p, key);
+    if (auto iso = parse_iso(text, key); iso && !iso->offset)
+        return span_of({iso->value.precision, iso->value.local, {}}, viewer).begin;
+    return parse_instant(text, key);
 }
 
-Json occurrence_json(const Occurrence& occ, bool brief) {
-    Json j = brief ? brief_json(*occ.event) : to_json(*occ.event);
-    j["occurrence_start"] = format_instant(occ.begin);
-    j["occurrence_end"] = format_instant(occ.end);
-    j["occurrence_local"] = format_caltime(occ.start);
-    // Anniversary titles: {n}/{ordinal} become the years since the first occurrence.
-    if (auto expanded = expand_title(occ.event->title, occ.event->start, occ.start); expanded.n) {
-        j["title"] = expanded.title;
-        j["n"] = *expanded.n;
-    }
-    return j;
-}
-
-}  // namespace
-
-Json agenda(Context& ctx, const Json& p) {
+AgendaQuery read_query(const Json& p) {
     AgendaQuery q;
-    q.from = parse_instant(params::string(p, "from"), "from");
-    q.to = parse_instant(params::string(p, "to"), "to");
-    if (q.to <= q.from) bad_time("to", "to must be after from");
     std::string tz = params::opt_string(p, "tz");
     q.viewer = find_zone(tz.empty() ? "UTC" : tz, "tz");
+    q.from = read_bound(p, "from", q.viewer);
+    q.to = read_bound(p, "to", q.viewer);
+    if (q.to <= q.from) bad_time("to", "to must be after from");
     q.text = params::opt_string(p, "text");
     q.category = params::opt_string(p, "category");
     if (std::string status = params::opt_string(p, "status"); !status.empty()) {
@@ -69,6 +49,39 @@ Json agenda(Context& ctx, const Json& p) {
     q.limit = static_cast<size_t>(limit);
     q.offset = static_cast<size_t>(offset);
     q.include_undated = params::opt_bool(p, "undated", true);
+    return q;
+}
+
+Json events_json(const std::vector<const Event*>& events) {
+    Json out = Json::array();
+    for (const auto* e : events) out.push_back(to_json(*e));
+    return out;
+}
+
+/// The brief agenda as text: the same object as the whole one, occurrences written directly.
+std::string brief_text(const Agenda& a, const AgendaQuery& q) {
+    std::string out = "{\"from\":";
+    append_json_string(out, format_instant(q.from));
+    out += ",\"imprecise\":" + events_json(a.imprecise).dump() + ",\"occurrences\":[";
+    out.reserve(out.size() + a.dated.size() * 512);
+    for (const auto& occ : a.dated) {
+        append_brief_occurrence(out, occ, q.viewer);
+        out += ',';
+    }
+    if (out.back() == ',') out.pop_back();
+    out += "],\"to\":";
+    append_json_string(out, format_instant(q.to));
+    out += ",\"total\":" + std::to_string(a.total) +
+           ",\"truncated\":" + (a.truncated ? "true" : "false") + ",\"tz\":";
+    append_json_string(out, q.viewer->name());
+    out += ",\"undated\":" + events_json(a.undated).dump() + "}";
+    return out;
+}
+
+}  // namespace
+
+Result agenda(Context& ctx, const Json& p) {
+    AgendaQuery q = read_query(p);
     bool brief = params::opt_bool(p, "brief", false);
 
     std::vector<Event> candidates = ctx.store.in_window(q.from, q.to);
@@ -76,14 +89,17 @@ Json agenda(Context& ctx, const Json& p) {
         for (auto& e : ctx.store.undated()) candidates.push_back(std::move(e));
     std::erase_if(candidates, [&](const Event& e) { return !can_see(ctx, e); });
     Agenda a = build_agenda(candidates, q);
+    if (brief) return Result::encoded(brief_text(a, q));
 
-    Json out{{"from", format_instant(q.from)}, {"to", format_instant(q.to)},
-             {"tz", q.viewer->name()},         {"total", a.total},
-             {"truncated", a.truncated},       {"occurrences", Json::array()},
-             {"imprecise", Json::array()},     {"undated", Json::array()}};
-    for (const auto& occ : a.dated) out["occurrences"].push_back(occurrence_json(occ, brief));
-    for (const auto* e : a.imprecise) out["imprecise"].push_back(to_json(*e));
-    for (const auto* e : a.undated) out["undated"].push_back(to_json(*e));
+    Json out{{"from", format_instant(q.from)},
+             {"to", format_instant(q.to)},
+             {"tz", q.viewer->name()},
+             {"total", a.total},
+             {"truncated", a.truncated},
+             {"occurrences", Json::array()},
+             {"imprecise", events_json(a.imprecise)},
+             {"undated", events_json(a.undated)}};
+    for (const auto& occ : a.dated) out["occurrences"].push_back(occurrence_json(occ));
     return out;
 }
 

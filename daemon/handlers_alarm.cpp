@@ -80,13 +80,13 @@ size_t list_limit(const Json& p, int64_t fallback) {
 
 }  // namespace
 
-Json alarm_ack(Context& ctx, const Json& p) {
+Result alarm_ack(Context& ctx, const Json& p) {
     std::vector<LedgerEntry> done;
     for (const auto& e : named_entries(ctx, p)) done.push_back(ledger(ctx).acknowledge(e));
     return {{"alarms", entry_list(done)}};
 }
 
-Json alarm_snooze(Context& ctx, const Json& p) {
+Result alarm_snooze(Context& ctx, const Json& p) {
     if (p.contains("for") == p.contains("until"))
         bad_param(
             "for",
@@ -101,7 +101,7 @@ Json alarm_snooze(Context& ctx, const Json& p) {
     return {{"alarms", entry_list(done)}, {"until", format_instant(until)}};
 }
 
-Json alarm_next(Context& ctx, const Json& p) {
+Result alarm_next(Context& ctx, const Json& p) {
     size_t limit = list_limit(p, 1);
     std::vector<LedgerEntry> entries;
     if (auto id = params::opt_integer(p, "event_id")) {
@@ -124,7 +124,7 @@ Json alarm_next(Context& ctx, const Json& p) {
     return {{"alarms", list}};
 }
 
-Json alarm_missed(Context& ctx, const Json& p) {
+Result alarm_missed(Context& ctx, const Json& p) {
     std::string since = params::opt_string(p, "since");
     Instant from = since.empty() ? Instant{} : parse_instant(since, "since");
     auto entries = ledger(ctx).missed(from, list_limit(p, kMaxList));

@@ -98,7 +98,7 @@ Json export_part(std::string& text, size_t offset) {
 
 }  // namespace
 
-Json calendar_import(Context& ctx, const Json& p) {
+Result calendar_import(Context& ctx, const Json& p) {
     Json progress;
     auto text = take_text(ctx, p, progress);
     if (!text) return progress;
@@ -143,7 +143,7 @@ Json calendar_import(Context& ctx, const Json& p) {
             {"errors_not_listed", parsed.problems_dropped}};
 }
 
-Json calendar_export(Context& ctx, const Json& p) {
+Result calendar_export(Context& ctx, const Json& p) {
     if (p.contains("offset")) {
         if (ctx.scratch == nullptr || ctx.scratch->export_text.empty())
             bad_param("offset",

@@ -1,5 +1,6 @@
 #include <random>
 
+#include "core/agenda.hpp"
 #include "core/duration.hpp"
 #include "core/event_json.hpp"
 #include "daemon/authz.hpp"
@@ -37,7 +38,7 @@ Json event_list(Context& ctx, const std::vector<Event>& events) {
 
 }  // namespace
 
-Json event_add(Context& ctx, const Json& p) {
+Result event_add(Context& ctx, const Json& p) {
     const Json& ev = params::object(p, "event");
     Event e = event_from_json(ev);
     // The configured default alarm applies only when the client did not mention alarms at all:
@@ -58,7 +59,7 @@ Json event_add(Context& ctx, const Json& p) {
     return {{"event", to_json(result.event)}, {"created", result.created}};
 }
 
-Json event_get(Context& ctx, const Json& p) {
+Result event_get(Context& ctx, const Json& p) {
     if (p.contains("id") == p.contains("uid")) bad_param("id", "give exactly one of id or uid");
     if (p.contains("id")) return {{"event", to_json(visible_event(ctx, params::integer(p, "id")))}};
     std::string uid = params::string(p, "uid");
@@ -68,7 +69,7 @@ Json event_get(Context& ctx, const Json& p) {
     return {{"event", to_json(*e)}};
 }
 
-Json event_update(Context& ctx, const Json& p) {
+Result event_update(Context& ctx, const Json& p) {
     Event current = visible_event(ctx, params::integer(p, "id"));
     require_change(ctx, current);
     const Json& changes = params::object(p, "changes");
@@ -81,18 +82,35 @@ Json event_update(Context& ctx, const Json& p) {
     return {{"event", to_json(stored)}};
 }
 
-Json event_remove(Context& ctx, const Json& p) {
+Result event_remove(Context& ctx, const Json& p) {
     Event current = visible_event(ctx, params::integer(p, "id"));
     require_change(ctx, current);
     ctx.store.remove(current.id, params::opt_integer(p, "revision"));
     return {{"removed", true}, {"id", current.id}};
 }
 
-Json event_search(Context& ctx, const Json& p) {
+Result event_search(Context& ctx, const Json& p) {
     auto limit = params::opt_integer(p, "limit").value_or(50);
     if (limit < 1 || limit > 10000) bad_param("limit", "limit must be between 1 and 10000");
-    return {{"events", event_list(ctx, ctx.store.search(params::string(p, "query"),
-                                                        static_cast<size_t>(limit)))}};
+    auto events = ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit));
+    if (!p.contains("after")) return {{"events", event_list(ctx, events)}};
+    // With `after`: each event's next occurrence (herald until), computed here so that a client
+    // needs no recurrence engine.
+    Instant after = parse_instant(params::string(p, "after"), "after");
+    std::string tz = params::opt_string(p, "tz");
+    const date::time_zone* viewer = find_zone(tz.empty() ? "UTC" : tz, "tz");
+    Json out = Json::array();
+    for (const auto& e : events) {
+        if (!can_see(ctx, e)) continue;
+        Json j = to_json(e);
+        auto occ = next_occurrence(e, after, viewer);
+        j["next_occurrence"] = occ ? Json{{"occurrence_start", format_instant(occ->begin)},
+                                          {"occurrence_end", format_instant(occ->end)},
+                                          {"occurrence_local", format_caltime(occ->start)}}
+                                   : Json(nullptr);
+        out.push_back(std::move(j));
+    }
+    return {{"events", std::move(out)}};
 }
 
 }  // namespace herald::handlers

@@ -7,7 +7,7 @@
 
 namespace herald::handlers {
 
-Json hello(Context& ctx, const Json& p) {
+Result hello(Context& ctx, const Json& p) {
     if (auto proto = params::opt_integer(p, "protocol"); proto && *proto != kProtocolVersion)
         bad_param("protocol", "this heraldd speaks protocol " + std::to_string(kProtocolVersion) +
                                   ", not " + std::to_string(*proto));
@@ -20,7 +20,7 @@ Json hello(Context& ctx, const Json& p) {
             {"methods", command_names()}};
 }
 
-Json status(Context& ctx, const Json&) {
+Result status(Context& ctx, const Json&) {
     return {{"version", HERALD_VERSION},
             {"mode", ctx.settings.system_mode ? "system" : "user"},
             {"uptime_s", (ctx.now - ctx.state.started).count()},

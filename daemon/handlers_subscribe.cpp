@@ -7,7 +7,7 @@
 
 namespace herald::handlers {
 
-Json subscribe(Context& ctx, const Json& p) {
+Result subscribe(Context& ctx, const Json& p) {
     if (ctx.hub == nullptr || ctx.session == nullptr)
         throw HeraldError(ErrorCode::internal_error,
                           "subscriptions are not enabled in this server");

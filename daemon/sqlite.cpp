@@ -171,10 +171,13 @@ int64_t Statement::column_int(int i) const {
     return sqlite3_column_int64(stmt_, i);
 }
 std::string Statement::column_text(int i) const {
+    return std::string(column_view(i));
+}
+std::string_view Statement::column_view(int i) const {
     auto p = sqlite3_column_text(stmt_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
-             : std::string();
+    return p ? std::string_view(reinterpret_cast<const char*>(p),
+                                static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+             : std::string_view();
 }
 bool Statement::column_null(int i) const {
     return sqlite3_column_type(stmt_, i) == SQLITE_NULL;

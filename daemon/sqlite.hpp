@@ -90,6 +90,8 @@ class Statement {
     /// Column readers for the current row (0-based).
     int64_t column_int(int i) const;
     std::string column_text(int i) const;
+    /// The text of column i without a copy, valid until the next step or reset.
+    std::string_view column_view(int i) const;
     bool column_null(int i) const;
 
   private:

@@ -97,6 +97,7 @@ class Store {
     std::vector<Event> read_all(sql::Statement& st);
 
     sql::Db db_;
+    size_t last_read_count_ = 0;  ///< events the last read_all returned
     struct Statements;
     std::unique_ptr<Statements> st_;
     StoreObserver* observer_ = nullptr;

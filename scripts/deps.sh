@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # libraries (docs/architecture.md says why each)
   libasio-dev libhowardhinnant-date-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev
-  libcli11-dev libtomlplusplus-dev libsystemd-dev libical-dev tzdata
+  libcli11-dev libtomlplusplus-dev libsystemd-dev libical-dev libsimdjson-dev tzdata
   # scripts/gen_windows_zones.py reads CLDR windowsZones.xml
   unicode-cldr-core
   # tests

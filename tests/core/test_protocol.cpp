@@ -289,3 +289,30 @@ TEST_CASE("LineDecoder never buffers more than the limit", "[protocol][lines]") 
     REQUIRE(c.lines.size() == 1);
     CHECK(request(c.lines[0]).method == "hello");
 }
+
+TEST_CASE("append_json_string writes what dump() writes, invalid UTF-8 included") {
+    const std::vector<std::string> samples{"",
+                                           "plain",
+                                           "quote \" backslash \\ slash /",
+                                           "controls \b\f\n\r\t \x01\x1f \x7f",
+                                           std::string("nul \0 inside", 12),
+                                           "Кыргызстан · 日本 · 🎌",
+                                           "bad \xff byte",
+                                           "cut \xe6\x97",
+                                           "overlong \xc0\xaf"};
+    for (const auto& s : samples) {
+        CAPTURE(s);
+        std::string out;
+        append_json_string(out, s);
+        CHECK(out == Json(s).dump(-1, ' ', false, Json::error_handler_t::replace));
+    }
+}
+
+TEST_CASE("an encoded result makes the same line as a Json result") {
+    Json result{{"occurrences", Json::array({{{"id", 1}, {"title", "x"}}})}, {"total", 1}};
+    CHECK(encode_encoded_result(5, result.dump()) == encode_result(5, result));
+    CHECK(encode_encoded_result("abc", "true") == encode_result("abc", true));
+    Json j = one_line(encode_encoded_result(nullptr, "[1,2]"));
+    CHECK(j["result"] == Json::array({1, 2}));
+    CHECK(j["jsonrpc"] == "2.0");
+}

@@ -184,6 +184,56 @@ class Concurrency(DaemonTestCase):
         self.assertEqual(reply["error"]["code"], -32602)
         self.assertIn("brief", reply["error"]["message"])
 
+    def test_brief_timed_occurrence_carries_wall_times(self):
+        c = self.d.connect()
+        c.result("event.add", {"event": {"title": "Meeting", "start": "2022-12-24T14:40", "tz": "Asia/Tokyo",
+                                         "duration": "PT30M"}})
+        window = {"from": "2022-12-24", "to": "2022-12-25", "tz": "Asia/Bishkek", "brief": True}
+        occ = c.result("agenda", window)["occurrences"][0]
+        self.assertEqual((occ["zone_local"], occ["zone_abbrev"], occ["zone_offset"]),
+                         ("2022-12-24T14:40", "JST", 32400))
+        self.assertEqual((occ["viewer_local"], occ["viewer_abbrev"], occ["viewer_offset"]),
+                         ("2022-12-24T11:40", "+06", 21600))
+        # The whole (non-brief) reply of the same window is byte-for-byte a valid JSON-RPC line too.
+        self.assertEqual(c.result("agenda", dict(window, brief=False))["occurrences"][0]["title"], "Meeting")
+
+    def test_agenda_bounds_may_be_local_in_the_viewer_zone(self):
+        c = self.d.connect()
+        c.result("event.add", {"event": {"title": "Bishkek midnight", "start": "2026-11-23T00:00",
+                                         "tz": "Asia/Bishkek"}})
+        local = c.result("agenda", {"from": "2026-11-23", "to": "2026-11-24", "tz": "Asia/Bishkek"})
+        self.assertEqual(local["from"], "2026-11-22T18:00:00Z")
+        self.assertEqual(local["to"], "2026-11-23T18:00:00Z")
+        self.assertEqual([o["title"] for o in local["occurrences"]], ["Bishkek midnight"])
+        timed = c.result("agenda", {"from": "2026-11-23T06:30", "to": "2027", "tz": "UTC"})
+        self.assertEqual(timed["from"], "2026-11-23T06:30:00Z")
+        self.assertEqual(timed["to"], "2027-01-01T00:00:00Z")
+        # In a DST gap the local bound moves forward like any local time (02:30 -> 03:30 EDT).
+        gap = c.result("agenda", {"from": "2025-03-09T02:30", "to": "2025-03-10", "tz": "America/New_York"})
+        self.assertEqual(gap["from"], "2025-03-09T07:30:00Z")
+        for bad, needle in [("2026-02-30", "February 2026 has 28 days"), ("soon", "RFC 3339")]:
+            err = c.call("agenda", {"from": bad, "to": "2027-01-01", "tz": "UTC"})["error"]
+            self.assertEqual(err["code"], 1004, err)
+            self.assertEqual(err["data"]["field"], "from")
+            self.assertIn(needle, err["message"])
+
+    def test_search_after_gives_next_occurrence(self):
+        c = self.d.connect()
+        c.result("event.add", {"event": {"title": "Relations anniversary", "start": "1992-01-26",
+                                         "rrule": "FREQ=YEARLY"}})
+        c.result("event.add", {"event": {"title": "Relations programme (past)", "start": "2020-01-01"}})
+        found = c.result("event.search", {"query": "relations", "after": "2026-12-02T00:00:00Z",
+                                          "tz": "Asia/Bishkek"})["events"]
+        by_title = {e["title"]: e for e in found}
+        self.assertEqual(by_title["Relations anniversary"]["next_occurrence"],
+                         {"occurrence_start": "2027-01-25T18:00:00Z", "occurrence_end": "2027-01-26T18:00:00Z",
+                          "occurrence_local": "2027-01-26"})
+        self.assertIsNone(by_title["Relations programme (past)"]["next_occurrence"])
+        plain = c.result("event.search", {"query": "relations"})["events"]
+        self.assertTrue(all("next_occurrence" not in e for e in plain))
+        err = c.call("event.search", {"query": "x", "after": "tomorrow"})["error"]
+        self.assertEqual(err["data"]["field"], "after")
+
 
 if __name__ == "__main__":
     unittest.main()
