@@ -27,20 +27,29 @@ enum Exit : int {
 
 /// Global options and lazily opened connection.
 struct Cli {
-    std::string socket;                       ///< --socket / HERALD_SOCKET / default path
-    bool json = false;                        ///< --json
-    std::string view_tz;                      ///< --tz on list/show: view in another zone
-    Instant now{};                            ///< the moment the command started
-    const date::time_zone* viewer = nullptr;  ///< the user's zone (TZ or /etc/localtime)
+    std::string socket;   ///< --socket / HERALD_SOCKET / default path
+    bool json = false;    ///< --json
+    std::string view_tz;  ///< --tz on list/show: view in another zone
+    Instant now{};        ///< the moment the command started
     int exit_code = Exit::ok;
 
     /// The connection, opened on first use.
     Connection& conn();
+    /// The user's zone ($TZ or /etc/localtime, else UTC), looked up on first use: date/tz loads
+    /// its whole database then, which a command that needs only the name is spared.
+    const date::time_zone* viewer();
+    /// The name of the user's zone, without loading the tz database.
+    const std::string& viewer_name();
+    /// Views from another zone (list --tz).
+    void set_viewer(const date::time_zone* zone);
     /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results.
-    WhenContext when(const std::string& event_tz = {}) const { return {now, viewer, event_tz}; }
+    WhenContext when(const std::string& event_tz = {}) { return {now, viewer(), event_tz}; }
 
   private:
     std::unique_ptr<Connection> conn_;
+    const date::time_zone* viewer_ = nullptr;
+    std::string viewer_name_;
+    bool name_looked_up_ = false;
 };
 
 /// Prints a JSON value for --json output (one document, newline-terminated).

@@ -17,7 +17,7 @@ Instant when_instant(Cli& cli, const std::string& text, const char* field) {
     if (!t.dated() || t.precision == Precision::year || t.precision == Precision::month)
         bad_time(field, std::string(field) +
                             " must be a day or a time, such as \"2025-06-06 09:00\" or \"+2h\"");
-    return span_of(t, cli.viewer).begin;
+    return span_of(t, cli.viewer()).begin;
 }
 
 namespace {
@@ -30,8 +30,8 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
         return;
     }
     for (const auto& a : list) {
-        std::string when = local_time_text(a.value(time_key, a.value("due", "")), cli.viewer);
-        std::string occ = local_time_text(a.value("occurrence", ""), cli.viewer);
+        std::string when = local_time_text(a.value(time_key, a.value("due", "")), cli.viewer());
+        std::string occ = local_time_text(a.value("occurrence", ""), cli.viewer());
         std::printf("#%-5lld %s  %s  (event #%lld at %s, %s)\n",
                     static_cast<long long>(a.value("id", 0)), when.c_str(),
                     a.value("title", "").c_str(), static_cast<long long>(a.value("event_id", 0)),
@@ -62,7 +62,7 @@ int run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
         print_json(result);
     else
         std::printf("Snoozed alarm #%lld until %s\n", static_cast<long long>(id),
-                    local_time_text(result.value("until", ""), cli.viewer).c_str());
+                    local_time_text(result.value("until", ""), cli.viewer()).c_str());
     return Exit::ok;
 }
 

@@ -13,7 +13,7 @@ namespace {
 /// The month to show: YYYY-MM, or empty for the viewer's current month.
 date::year_month month_of(Cli& cli, const std::string& text) {
     if (text.empty()) {
-        date::year_month_day today{date::floor<date::days>(to_local(cli.now, cli.viewer))};
+        date::year_month_day today{date::floor<date::days>(to_local(cli.now, cli.viewer()))};
         return today.year() / today.month();
     }
     auto parsed = parse_iso(text, "MONTH");
@@ -60,11 +60,11 @@ int run_cal(Cli& cli, const std::string& month_text) {
     date::year_month ym = month_of(cli, month_text);
     date::local_days first{ym / 1};
     date::local_days last{ym / date::last};
-    Instant from = resolve_local(LocalTime{first}, cli.viewer);
-    Instant to = resolve_local(LocalTime{last + date::days{1}}, cli.viewer);
+    Instant from = resolve_local(LocalTime{first}, cli.viewer());
+    Instant to = resolve_local(LocalTime{last + date::days{1}}, cli.viewer());
     Json agenda = cli.conn().call("agenda", {{"from", format_instant(from)},
                                              {"to", format_instant(to)},
-                                             {"tz", cli.viewer->name()},
+                                             {"tz", cli.viewer_name()},
                                              {"undated", false}});
     if (cli.json) {
         print_json(agenda);
@@ -73,7 +73,7 @@ int run_cal(Cli& cli, const std::string& month_text) {
     std::set<unsigned> days;
     std::vector<Entry> entries;
     for (const auto& occ : agenda["occurrences"])
-        mark_days(occ, cli.viewer, first, last, days, entries);
+        mark_days(occ, cli.viewer(), first, last, days, entries);
     std::string title = date::format("%B %Y", ym);
     std::printf("%*s\n", static_cast<int>((27 + title.size()) / 2), title.c_str());
     std::puts("Mon Tue Wed Thu Fri Sat Sun");

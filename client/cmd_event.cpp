@@ -94,7 +94,7 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
         tz.clear();
     else if (tz.empty())
         tz = current && !current->value("tz", "").empty() ? current->value("tz", "")
-                                                          : std::string(cli.viewer->name());
+                                                          : std::string(cli.viewer_name());
     auto resolve = [&](const std::string& text, const char* field) {
         CalTime t = parse_when(text, cli.when(tz), field);
         if (o.floating) t.tz.clear();
@@ -137,7 +137,7 @@ void put_alarms(Cli& cli, EventOptions& o, Json& out) {
             throw HeraldError(ErrorCode::invalid_time,
                               "--remind-at needs a day or a time, such as \"2025-06-05 09:00\"",
                               "--remind-at");
-        alarms.push_back({{"at", format_instant(span_of(t, cli.viewer).begin)}});
+        alarms.push_back({{"at", format_instant(span_of(t, cli.viewer()).begin)}});
     }
     out["alarms"] = alarms;
 }
@@ -186,7 +186,7 @@ int run_show(Cli& cli, int64_t id) {
     if (cli.json)
         print_json(result["event"]);
     else
-        std::fputs(render_event(result["event"], cli.viewer).c_str(), stdout);
+        std::fputs(render_event(result["event"], cli.viewer()).c_str(), stdout);
     return Exit::ok;
 }
 

@@ -18,9 +18,9 @@ struct ListOptions {
     CLI::Option* days_opt{};
 };
 
-/// The [from, to) window from the options, as `herald list --help` describes.
+/// The [from, to) window from the options, as `herald list --help` describes, as instants.
 std::pair<Instant, Instant> window(Cli& cli, const ListOptions& o) {
-    const date::time_zone* view = cli.viewer;
+    const date::time_zone* view = cli.viewer();
     Seconds span = date::days{o.days};
     Instant from = cli.now, to = cli.now + span;
     if (o.past) from = cli.now - span, to = cli.now;
@@ -39,19 +39,46 @@ std::pair<Instant, Instant> window(Cli& cli, const ListOptions& o) {
     return {from, to};
 }
 
+/// WHEN as a local date or time when it is one in ISO form without an offset ("2026-11-23").
+std::optional<CalTime> iso_local(const std::string& text) {
+    try {
+        auto iso = parse_iso(text, "when");
+        if (iso && !iso->offset) return iso->value;
+    } catch (const HeraldError&) {
+        // parse_when reports it, or reads it as natural input ("2025-06-06 9am").
+    }
+    return std::nullopt;
+}
+
+/// The window as agenda params. When both ends are local dates or times (`--from 2026-11-23`
+/// with --days or a --to date), they go as local times that the daemon reads in the viewer's
+/// zone, so the most common listing needs no zone database here; otherwise as instants.
+Json window_params(Cli& cli, const ListOptions& o) {
+    if (!o.from.empty()) {
+        auto from = iso_local(o.from);
+        auto to = o.to.empty() ? std::nullopt : iso_local(o.to);
+        if (from && (o.to.empty() || to)) {
+            LocalTime begin = from->local;
+            LocalTime end = !to           ? begin + date::days{o.days}
+                            : to->timed() ? to->local
+                                          : period_end(*to);
+            if (end <= begin)
+                throw HeraldError(ErrorCode::invalid_time, "--to must be after --from", "--to");
+            auto local = [](LocalTime t) { return format_caltime({Precision::minute, t, {}}); };
+            return {{"from", local(begin)}, {"to", local(end)}, {"tz", cli.viewer_name()}};
+        }
+    }
+    auto [from, to] = window(cli, o);
+    return {{"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer_name()}};
+}
+
 int run_list(Cli& cli, const ListOptions& o) {
     // --tz views the list from another zone: the window, all-day events and the second time column.
-    if (!o.tz.empty()) cli.viewer = find_zone(o.tz, "--tz");
-    auto [from, to] = window(cli, o);
-    Json params{
-        {"from", format_instant(from)}, {"to", format_instant(to)}, {"tz", cli.viewer->name()}};
-    if (!o.category.empty()) params["category"] = o.category;
-    if (!o.status.empty()) params["status"] = o.status;
-    if (!o.text.empty()) params["text"] = o.text;
-    if (o.limit > 0) params["limit"] = o.limit;
+    if (!o.tz.empty()) cli.set_viewer(find_zone(o.tz, "--tz"));
     if (o.format == "ics") {
         // The events of the window as iCalendar (recurring ones whole, as RRULEs).
-        Json exp{{"from", params["from"]}, {"to", params["to"]}};
+        auto [from, to] = window(cli, o);
+        Json exp{{"from", format_instant(from)}, {"to", format_instant(to)}};
         if (!o.category.empty()) exp["category"] = o.category;
         for (Json part = cli.conn().call("calendar.export", exp);;
              part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}})) {
@@ -60,18 +87,25 @@ int run_list(Cli& cli, const ListOptions& o) {
         }
         return Exit::ok;
     }
-    // The text listing shows only what brief occurrences carry; --json gets whole events.
-    if (!cli.json && o.format != "json" && !o.tba) params["brief"] = true;
+    Json params = window_params(cli, o);
+    if (!o.category.empty()) params["category"] = o.category;
+    if (!o.status.empty()) params["status"] = o.status;
+    if (!o.text.empty()) params["text"] = o.text;
+    if (o.limit > 0) params["limit"] = o.limit;
+    if (!cli.json && o.format != "json" && !o.tba) {
+        // The text listing shows only what brief occurrences carry, decoded without a document.
+        params["brief"] = true;
+        ListedAgenda agenda = decode_listed_agenda(cli.conn().call_encoded("agenda", params));
+        std::string text = render_agenda(agenda);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return Exit::ok;
+    }
     Json agenda = cli.conn().call("agenda", params);
     if (o.tba) {  // only the undated ("to be announced") events
         if (cli.json)
             print_json(agenda["undated"]);
         else
             std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
-        return Exit::ok;
-    }
-    if (!cli.json && o.format != "json") {
-        std::fputs(render_agenda(agenda, cli.viewer).c_str(), stdout);
         return Exit::ok;
     }
     Json out = Json::array();

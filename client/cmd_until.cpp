@@ -12,18 +12,28 @@ namespace {
 int run_until(Cli& cli, const std::vector<std::string>& words) {
     std::string query;
     for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
-    Json found = cli.conn().call("event.search", {{"query", query}, {"limit", 50}});
+    // The daemon finds each match's next occurrence (the client carries no recurrence engine).
+    Json found = cli.conn().call("event.search", {{"query", query},
+                                                  {"limit", 50},
+                                                  {"after", format_instant(cli.now)},
+                                                  {"tz", cli.viewer_name()}});
     std::vector<Event> events;
-    for (const auto& j : found["events"]) {
+    events.reserve(found["events"].size());  // Occurrence points into it
+    std::optional<Occurrence> best;
+    for (auto& j : found["events"]) {
+        Json next = std::move(j["next_occurrence"]);
+        j.erase("next_occurrence");
         Event e = event_from_json(j);
         e.id = j.value("id", int64_t{0});
         events.push_back(std::move(e));
-    }
-    // Of every match, the one whose next occurrence comes first.
-    std::optional<Occurrence> best;
-    for (const auto& e : events) {
-        auto occ = next_occurrence(e, cli.now, cli.viewer);
-        if (occ && (!best || occ->begin < best->begin)) best = occ;
+        if (next.is_null()) continue;
+        Occurrence occ{&events.back(),
+                       parse_instant(next.value("occurrence_start", ""), "occurrence_start"),
+                       parse_instant(next.value("occurrence_end", ""), "occurrence_end"),
+                       caltime_from_string(next.value("occurrence_local", ""),
+                                           events.back().start.tz, "occurrence_local")};
+        // Of every match, the one whose next occurrence comes first.
+        if (!best || occ.begin < best->begin) best = occ;
     }
     if (!best)
         throw HeraldError(
@@ -36,10 +46,10 @@ int run_until(Cli& cli, const std::vector<std::string>& words) {
                     {"title", best->event->title},
                     {"occurrence_start", format_instant(best->begin)},
                     {"occurrence_local", format_caltime(best->start)},
-                    {"days", days_until(*best, cli.now, cli.viewer)},
-                    {"text", countdown_text(*best, cli.now, cli.viewer)}});
+                    {"days", days_until(*best, cli.now, cli.viewer())},
+                    {"text", countdown_text(*best, cli.now, cli.viewer())}});
     } else {
-        std::puts(countdown_text(*best, cli.now, cli.viewer).c_str());
+        std::puts(countdown_text(*best, cli.now, cli.viewer()).c_str());
     }
     return Exit::ok;
 }

@@ -31,18 +31,18 @@ std::string reminder_line(const Json& r, const date::time_zone* viewer) {
     return line;
 }
 
-void print_message(const Cli& cli, const std::string& method, const Json& p) {
+void print_message(Cli& cli, const std::string& method, const Json& p) {
     if (cli.json) {
         Json line = p;
         line["type"] = method;
         std::puts(line.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
     } else if (method == "reminder") {
-        std::printf("Reminder %s\n", reminder_line(p, cli.viewer).c_str());
+        std::printf("Reminder %s\n", reminder_line(p, cli.viewer()).c_str());
     } else if (method == "digest") {
         std::printf("While heraldd was away, %lld reminders came due:\n",
                     static_cast<long long>(p.value("count", 0)));
         for (const auto& r : p["reminders"])
-            std::printf("  %s\n", reminder_line(r, cli.viewer).c_str());
+            std::printf("  %s\n", reminder_line(r, cli.viewer()).c_str());
     } else if (method == "change") {
         const Json& e = p["event"];
         std::string title = e.is_object() ? e.value("title", "") : p.value("title", "");

@@ -46,6 +46,9 @@ class Connection {
 
     /// Sends a request and waits for its result; server notifications in between are skipped.
     Json call(std::string_view method, const Json& params = Json::object());
+    /// call() returning the result as JSON text, for results too long to build as a document.
+    /// The text has spare capacity after it, as simdjson wants.
+    std::string call_encoded(std::string_view method, const Json& params);
     /// Reads the next message (a notification or reply); nullopt on timeout. -1 waits forever.
     std::optional<Json> read_message(int timeout_ms);
     /// Sends a request without waiting; returns its id.
@@ -56,7 +59,9 @@ class Connection {
 
     std::string path_;
     int fd_ = -1;
+    static constexpr size_t kMinRead = 64 * 1024;  ///< free buffer space asked of each recv
     std::string buffer_;
+    size_t scanned_ = 0;  ///< bytes of buffer_ known to hold no newline
     int64_t next_id_ = 1;
 };
 

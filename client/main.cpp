@@ -13,24 +13,6 @@ namespace {
 using namespace herald;
 using namespace herald::client;
 
-/// The viewer's zone: $TZ when it names an IANA zone, else the system's, else UTC.
-const date::time_zone* viewer_zone() {
-    if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
-        std::string name = tz[0] == ':' ? tz + 1 : tz;
-        try {
-            return date::locate_zone(name);
-        } catch (const std::exception&) {
-            std::fprintf(stderr, "herald: TZ=%s is not an IANA zone name; using the system zone\n",
-                         tz);
-        }
-    }
-    try {
-        return date::current_zone();
-    } catch (const std::exception&) {
-        return date::locate_zone("UTC");
-    }
-}
-
 int exit_for_rpc(int code) {
     switch (static_cast<ErrorCode>(code)) {
         case ErrorCode::invalid_params:
@@ -54,7 +36,6 @@ int exit_for_rpc(int code) {
 int main(int argc, char** argv) {
     Cli cli;
     cli.now = date::floor<Seconds>(std::chrono::system_clock::now());
-    cli.viewer = viewer_zone();
     auto env = process_env();
     cli.socket = env("HERALD_SOCKET").value_or(default_paths(false, env, ::getuid()).socket);
 

@@ -25,8 +25,9 @@ std::string hhmm(LocalTime t) {
     return buf;
 }
 
+constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
 std::string weekday_date(LocalTime t) {
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     auto day = date::floor<date::days>(t);
     date::year_month_day ymd{day};
     int y = static_cast<int>(ymd.year());
@@ -37,11 +38,52 @@ std::string weekday_date(LocalTime t) {
     return buf;
 }
 
-std::string title_of(const Json& e) {
-    std::string title = e.value("title", "");
-    if (e.value("status", "") == "tentative") title += " (tentative)";
-    if (e.value("status", "") == "cancelled") title += " (cancelled)";
+std::string title_with_status(std::string title, std::string_view status) {
+    if (status == "tentative") title += " (tentative)";
+    if (status == "cancelled") title += " (cancelled)";
     return title;
+}
+
+std::string title_of(const Json& e) {
+    return title_with_status(e.value("title", ""), e.value("status", ""));
+}
+
+LocalTime wall(const std::string& local) {
+    return caltime_from_string(local, "", "occurrence").local;
+}
+
+/// The columns of a timed occurrence from its wall times: in its own zone (with the
+/// abbreviation) and, when the viewer's offset differs, in the viewer's; floating ones (no
+/// zone) are already the viewer's time.
+WhenText timed_text(const std::string& tz, const WallTime& zone, const WallTime& viewer,
+                    std::string_view viewer_tz) {
+    bool zoned = !tz.empty();
+    LocalTime local = wall(zoned ? zone.local : viewer.local);
+    WhenText w{weekday_date(local), hhmm(local)};
+    if (!zoned) return w;
+    w.time += " " + zone.abbrev;
+    if (tz != viewer_tz && zone.offset != viewer.offset) {
+        LocalTime mine = wall(viewer.local);
+        w.time += " · " + hhmm(mine) + " " + viewer.abbrev;
+        auto day = date::floor<date::days>(mine);
+        if (day != date::floor<date::days>(local))
+            w.time += std::string(" (") + kDays[date::weekday{day}.c_encoding()] + ")";
+    }
+    return w;
+}
+
+/// The columns of an all-day (or multi-day) occurrence.
+WhenText dated_text(const std::string& local_start, const std::string& start,
+                    const std::string& end) {
+    WhenText w{weekday_date(wall(local_start)), "all day"};
+    if (!end.empty() && end != start) w.time = "until " + end;
+    return w;
+}
+
+WallTime wall_in(Instant t, const date::time_zone* zone) {
+    ZoneOffset z = zone_offset_at(zone, t);
+    return {format_caltime({Precision::minute, LocalTime{(t + z.offset).time_since_epoch()}, {}}),
+            z.abbrev, z.offset.count()};
 }
 
 std::string imprecise_label(const Json& e) {
@@ -61,12 +103,14 @@ void table(std::string& out, const std::vector<std::vector<std::string>>& rows) 
     std::vector<size_t> widths(rows.front().size(), 0);
     for (const auto& r : rows)
         for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], display_width(r[i]));
+    // Appended cell by cell: a long listing is thousands of rows.
     for (const auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i)
-            line += i + 1 == r.size() ? r[i] : pad(r[i], widths[i]) + "  ";
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
+        for (size_t i = 0; i < r.size(); ++i) {
+            out += r[i];
+            if (i + 1 < r.size()) out.append(widths[i] - display_width(r[i]) + 2, ' ');
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out += '\n';
     }
 }
 
@@ -78,59 +122,48 @@ size_t display_width(std::string_view s) {
 }
 
 WhenText when_text(const Json& occ, const date::time_zone* viewer) {
-    Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
     if (!occ.value("all_day", false) && occ.value("precision", "") == "minute") {
+        Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
         std::string tz = occ.value("tz", "");
-        const date::time_zone* zone = tz.empty() ? viewer : find_zone(tz);
-        LocalTime local = to_local(begin, zone);
-        WhenText w{weekday_date(local), hhmm(local)};
-        if (tz.empty()) return w;  // floating: already the viewer's time
-        w.time += " " + zone_abbrev(begin, zone);
-        if (zone->name() != viewer->name() &&
-            utc_offset_at(zone, begin) != utc_offset_at(viewer, begin)) {
-            LocalTime mine = to_local(begin, viewer);
-            w.time += " · " + hhmm(mine) + " " + zone_abbrev(begin, viewer);
-            if (date::floor<date::days>(mine) != date::floor<date::days>(local))
-                w.time += date::format(" (%a)", date::floor<date::days>(mine));
-        }
-        return w;
+        WallTime zone = tz.empty() ? WallTime{} : wall_in(begin, find_zone(tz));
+        return timed_text(tz, zone, wall_in(begin, viewer), viewer->name());
     }
-    auto start =
-        caltime_from_string(occ.value("occurrence_local", occ.value("start", "")), "", "start");
-    WhenText w{weekday_date(start.local), "all day"};
-    if (!occ["end"].is_null() && occ.value("end", "") != occ.value("start", ""))
-        w.time = "until " + occ.value("end", "");
-    return w;
+    std::string end = occ["end"].is_null() ? "" : occ.value("end", "");
+    return dated_text(occ.value("occurrence_local", occ.value("start", "")), occ.value("start", ""),
+                      end);
 }
 
-std::string render_agenda(const Json& agenda, const date::time_zone* viewer) {
+std::string render_agenda(const ListedAgenda& agenda) {
     std::string out;
     std::vector<std::vector<std::string>> rows;
-    for (const auto& occ : agenda["occurrences"]) {
-        WhenText w = when_text(occ, viewer);
-        rows.push_back({"#" + std::to_string(occ.value("id", 0)), w.date, w.time, title_of(occ),
-                        occ.value("location", "")});
+    rows.reserve(agenda.occurrences.size());
+    for (const auto& occ : agenda.occurrences) {
+        WhenText w =
+            !occ.all_day && occ.precision == "minute"
+                ? timed_text(occ.tz, occ.zone, occ.viewer, agenda.tz)
+                : dated_text(occ.occurrence_local.empty() ? occ.start : occ.occurrence_local,
+                             occ.start, occ.end);
+        rows.push_back({"#" + std::to_string(occ.id), std::move(w.date), std::move(w.time),
+                        title_with_status(occ.title, occ.status), occ.location});
     }
-    if (rows.empty())
-        out +=
-            "No events from " + agenda.value("from", "") + " to " + agenda.value("to", "") + ".\n";
+    if (rows.empty()) out += "No events from " + agenda.from + " to " + agenda.to + ".\n";
     table(out, rows);
-    if (agenda.value("truncated", false))
+    if (agenda.truncated)
         out += "… " +
-               std::to_string(agenda.value("total", size_t{0}) - agenda["occurrences"].size()) +
+               std::to_string(agenda.total - static_cast<int64_t>(agenda.occurrences.size())) +
                " more not shown (raise --limit)\n";
-    if (!agenda["imprecise"].empty()) {
+    if (!agenda.imprecise.empty()) {
         out += "\nDate not fixed:\n";
         rows.clear();
-        for (const auto& e : agenda["imprecise"])
+        for (const auto& e : agenda.imprecise)
             rows.push_back({"#" + std::to_string(e.value("id", 0)), imprecise_label(e), title_of(e),
                             e.value("location", "")});
         table(out, rows);
     }
-    if (!agenda["undated"].empty()) {
+    if (!agenda.undated.empty()) {
         out += "\nTo be announced:\n";
         rows.clear();
-        for (const auto& e : agenda["undated"])
+        for (const auto& e : agenda.undated)
             rows.push_back(
                 {"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
         table(out, rows);

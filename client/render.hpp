@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/agenda_reply.hpp"
 #include "core/time.hpp"
 
 namespace herald::client {
@@ -22,8 +23,9 @@ struct WhenText {
 /// The date and time columns of an occurrence object from `agenda`.
 WhenText when_text(const Json& occurrence, const date::time_zone* viewer);
 
-/// The whole agenda (dated, "date not fixed", "to be announced") as an aligned table.
-std::string render_agenda(const Json& agenda, const date::time_zone* viewer);
+/// The whole brief agenda (dated, "date not fixed", "to be announced") as an aligned table, from
+/// the wall times the daemon computed (no zone database needed).
+std::string render_agenda(const ListedAgenda& agenda);
 
 /// Only the "to be announced" section (herald list --tba).
 std::string render_tba(const Json& undated);

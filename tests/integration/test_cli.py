@@ -2,9 +2,10 @@
 import json
 import os
 import stat
+import subprocess
 import unittest
 
-from harness import DaemonTestCase
+from harness import DaemonTestCase, HERALD
 
 
 class CliLifecycle(DaemonTestCase):
@@ -102,6 +103,68 @@ class CliLifecycle(DaemonTestCase):
         self.assertEqual(self.d.cli_json("status")["events"], 1)
         p = self.d.cli("add", "Different", "--at", "2030-05-05", "--uid", "retry-1@test", check=False)
         self.assertEqual(p.returncode, 75)
+
+class CliListingWindow(DaemonTestCase):
+    """herald list --from DATE sends local bounds the daemon reads in the viewer's zone; the
+    result is the same as the instants the CLI used to compute, DST included."""
+
+    def test_local_window_in_viewer_zone(self):
+        # 23:30 on 22 November in Bishkek (UTC+6) is still 22 November there: outside the window.
+        self.d.cli("add", "Late evening", "--at", "2026-11-22 23:30", "--tz", "Asia/Bishkek")
+        self.d.cli("add", "First morning", "--at", "2026-11-23 00:30", "--tz", "Asia/Bishkek")
+        self.d.cli("add", "Last day", "--at", "2026-12-22")
+        self.d.cli("add", "Day after", "--at", "2026-12-23")
+        out = self.d.cli("list", "--from", "2026-11-23", "--days", "30").stdout
+        self.assertNotIn("Late evening", out)
+        self.assertIn("Mon 2026-11-23  00:30 +06  First morning", out)
+        self.assertIn("Last day", out)
+        self.assertNotIn("Day after", out)
+        # The same window through --to (a date means through that day).
+        self.assertEqual(out, self.d.cli("list", "--from", "2026-11-23", "--to", "2026-12-22").stdout)
+        # Seen from Tokyo the late evening (02:30 JST on the 23rd) is inside.
+        out = self.d.cli("list", "--from", "2026-11-23", "--days", "30", "--tz", "Asia/Tokyo").stdout
+        self.assertIn("Late evening", out)
+
+    def test_window_across_a_dst_change(self):
+        # New York: 2025-11-02 is 25 hours long; a local window keeps whole days.
+        env = {"TZ": "America/New_York"}
+        self.d.cli("add", "Sunday 23:30", "--at", "2025-11-02 23:30", "--tz", "America/New_York")
+        self.d.cli("add", "Monday 00:30", "--at", "2025-11-03 00:30", "--tz", "America/New_York")
+        out = self.d.cli("list", "--from", "2025-11-02", "--days", "1", env=env).stdout
+        self.assertIn("Sunday 23:30", out)
+        self.assertNotIn("Monday 00:30", out)
+
+    def test_bad_windows(self):
+        p = self.d.cli("list", "--from", "2026-11-23", "--to", "2026-11-01", check=False)
+        self.assertEqual(p.returncode, 65)
+        self.assertIn("--to must be after --from", p.stderr)
+        p = self.d.cli("list", "--from", "2026-02-30", check=False)
+        self.assertEqual(p.returncode, 65)
+        self.assertIn("impossible date", p.stderr)
+
+    def test_bad_tz_falls_back_to_the_system_zone(self):
+        p = self.d.cli("list", "--from", "2026-11-23", env={"TZ": "Mars/Olympus"})
+        self.assertIn("TZ=Mars/Olympus is not an IANA zone name", p.stderr)
+        self.assertIn("No events from", p.stdout)
+
+    def test_until_uses_the_daemons_next_occurrence(self):
+        self.d.cli("add", "{ordinal} anniversary of relations", "--at", "1992-01-26", "--anniversary")
+        out = self.d.cli("until", "anniversary").stdout
+        self.assertRegex(out, r"^\d+(st|nd|rd|th) anniversary of relations: (\d+ days|today|tomorrow), ")
+        self.assertIn("-01-26", out)
+        p = self.d.cli("until", "nothing-matches", check=False)
+        self.assertEqual(p.returncode, 66)
+
+
+class CliStartup(unittest.TestCase):
+    def test_client_does_not_load_libical(self):
+        """recurrence and validation run in the daemon: loading libical and ICU cost every
+        command 3 ms (docs/architecture.md, "Listing is per row")."""
+        dynamic = subprocess.run(["readelf", "-d", HERALD], capture_output=True, text=True, check=True).stdout
+        needed = [line for line in dynamic.splitlines() if "(NEEDED)" in line]
+        self.assertTrue(needed)
+        for lib in ("libical", "libicu"):
+            self.assertFalse([n for n in needed if lib in n], needed)
 
 
 if __name__ == "__main__":
