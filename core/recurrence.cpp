@@ -265,16 +265,22 @@ int64_t periods_before(const icalrecurrencetype& r, LocalTime dtstart, LocalTime
 /// Why not icalrecur_iterator_set_start: in libical 3.0.16 it loses the INTERVAL phase of WEEKLY
 /// rules whose DTSTART lies centuries back. Windows past 2400 run in a frame shifted by 400-year
 /// cycles.
-/// True for a YEARLY or MONTHLY rule with no BY parts and a start on day 1-28: its instances are
-/// the start's month/day (or day) every INTERVAL periods, with no invalid dates to skip.
-bool plain_rule(const Rule& rule, LocalTime dtstart) {
-    const auto& r = rule.r;
-    if (r.freq != ICAL_YEARLY_RECURRENCE && r.freq != ICAL_MONTHLY_RECURRENCE) return false;
+/// True when the rule has any BY part (BYDAY, BYMONTHDAY, ...).
+bool has_by_parts(const icalrecurrencetype& r) {
     for (short first :
          {r.by_second[0], r.by_minute[0], r.by_hour[0], r.by_day[0], r.by_month_day[0],
           r.by_year_day[0], r.by_week_no[0], r.by_month[0], r.by_set_pos[0]})
-        if (first != ICAL_RECURRENCE_ARRAY_MAX) return false;
-    return static_cast<unsigned>(date::year_month_day{date::floor<days>(dtstart)}.day()) <= 28;
+        if (first != ICAL_RECURRENCE_ARRAY_MAX) return true;
+    return false;
+}
+
+/// True for a YEARLY or MONTHLY rule with no BY parts: its instances are the start's month/day
+/// (or day) every INTERVAL periods, skipping the periods where that date does not exist
+/// (February 29 outside leap years, the 31st of a 30-day month), as RFC 5545 says.
+bool plain_rule(const Rule& rule) {
+    const auto& r = rule.r;
+    if (r.freq != ICAL_YEARLY_RECURRENCE && r.freq != ICAL_MONTHLY_RECURRENCE) return false;
+    return !has_by_parts(r);
 }
 
 /// Instances of a plain rule (see plain_rule) with from <= start < to, by date arithmetic.
@@ -301,6 +307,7 @@ void run_plain(const Rule& rule, LocalTime dtstart, LocalTime from, LocalTime to
         if (month >= int64_t{10000} * 12) break;  // beyond 9999
         date::year_month_day d{date::year{static_cast<int>(month / 12)},
                                date::month{static_cast<unsigned>(month % 12 + 1)}, ymd.day()};
+        if (!d.ok()) continue;  // no such date in that month or year: no instance
         LocalTime l = local_days{d} + time_of_day;
         if (l >= to) break;
         if (l >= from) out.push_back(l);
@@ -373,9 +380,9 @@ void validate_rrule(const std::string& rrule, const CalTime& start) {
                       "use UNTIL instead");
         return;
     }
-    // A plain rule always starts (no BY parts to miss), and asking libical would bring its ICU
-    // calendars into a daemon that otherwise never needs them (issue 7: idle memory).
-    if (plain_rule(rule, start.local)) return;
+    // A rule without BY parts always starts (there is nothing to miss), and asking libical
+    // would bring its ICU calendars into a daemon that may otherwise never need them.
+    if (!has_by_parts(rule.r)) return;
     LocalTime probe = start.local;
     const days cycle{kCycleDays};
     if (probe >= kDirectLimit) probe -= cycle * ((probe - kFrameRef) / cycle);
@@ -393,7 +400,7 @@ std::vector<LocalTime> expand_local(const Event& e, LocalTime from, LocalTime to
         Rule rule = parse_rule(e.rrule, e.start);
         if (rule.r.count > 0)
             run_counted(rule, e.start.local, from, to, out);
-        else if (plain_rule(rule, e.start.local))
+        else if (plain_rule(rule))
             run_plain(rule, e.start.local, from, to, out);
         else
             run_windowed(rule, e.start.local, from, to, out);

@@ -1,6 +1,7 @@
 #include "daemon/session.hpp"
 
 #include <array>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,11 @@
 namespace herald {
 
 using asio::use_awaitable;
+
+namespace {
+// Asio writes at most 64 buffers per sendmsg; more would only loop inside async_write.
+constexpr size_t kMaxGather = 64;
+}  // namespace
 
 Session::Session(asio::local::stream_protocol::socket socket, Server& server, PeerCred peer)
     : socket_(std::move(socket)),
@@ -91,9 +97,20 @@ asio::awaitable<void> Session::writer() {
                 co_await signal_.async_wait(asio::redirect_error(use_awaitable, ec));
                 continue;
             }
-            co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_awaitable);
-            outbox_bytes_ -= outbox_.front().size();
-            outbox_.pop_front();
+            // What is queued goes in one write (up to kMaxGather lines): a burst of reminders
+            // due in the same second leaves in one sendmsg, so the last line is not later than
+            // the first by a loop turn per line. The deque keeps the lines in place meanwhile
+            // (push_back does not move its elements).
+            std::vector<asio::const_buffer> lines;
+            for (const auto& line : outbox_) {
+                if (lines.size() == kMaxGather) break;
+                lines.push_back(asio::buffer(line));
+            }
+            co_await asio::async_write(socket_, lines, use_awaitable);
+            for (size_t i = 0; i < lines.size(); ++i) {
+                outbox_bytes_ -= outbox_.front().size();
+                outbox_.pop_front();
+            }
             last_progress_ = std::chrono::steady_clock::now();
             if (drain_hook_ && outbox_bytes_ <= server_.settings().max_queue_bytes / 4)
                 drain_hook_();
