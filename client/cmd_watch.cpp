@@ -43,6 +43,10 @@ void print_message(Cli& cli, const std::string& method, const Json& p) {
                     static_cast<long long>(p.value("count", 0)));
         for (const auto& r : p["reminders"])
             std::printf("  %s\n", reminder_line(r, cli.viewer()).c_str());
+    } else if (method == "change" && p.value("kind", "") == "imported") {
+        std::printf("Change: import of %lld new and %lld updated events\n",
+                    static_cast<long long>(p.value("added", 0)),
+                    static_cast<long long>(p.value("updated", 0)));
     } else if (method == "change") {
         const Json& e = p["event"];
         std::string title = e.is_object() ? e.value("title", "") : p.value("title", "");

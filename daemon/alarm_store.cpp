@@ -61,12 +61,17 @@ const date::time_zone* AlarmStore::zone() {
 
 AlarmStore::~AlarmStore() = default;
 
-void AlarmStore::schedule(const Event& e, Instant not_before) {
-    st_->clear_schedule.bind(1, e.id).run();
-    st_->clear_pending.bind(1, e.id).run();
-    schedule_changed_ = true;
+void AlarmStore::schedule(const Event& e, Instant not_before, bool fresh) {
+    // A new event has no rows to clear, and one without alarms leaves the schedule (and so the
+    // timer) as it was.
+    if (!fresh) {
+        st_->clear_schedule.bind(1, e.id).run();
+        st_->clear_pending.bind(1, e.id).run();
+        schedule_changed_ = true;
+    }
     // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
-    if (!alarms_can_fire(e) || e.status == Status::cancelled) return;
+    if (!alarms_can_fire(e) || e.status == Status::cancelled || e.alarms.empty()) return;
+    schedule_changed_ = true;
     for (size_t i = 0; i < e.alarms.size(); ++i) {
         auto next = next_alarm_occurrence(e, i, not_before, zone());
         auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
@@ -93,12 +98,24 @@ void AlarmStore::unschedule(int64_t event_id) {
     schedule_changed_ = true;
 }
 
-void AlarmStore::saved(const std::optional<Event>& before, const Event& after) {
-    schedule(after, after.updated);
+void AlarmStore::saved(const std::optional<Event>& before, const Event& after,
+                       std::string_view after_json, bool log) {
+    schedule(after, after.updated, !before.has_value());
     bool firmed = before && !alarms_can_fire(*before) && alarms_can_fire(after);
+    // A firmed date is always told (subscribers wait for it), even within an import.
+    if (!log && !firmed) return;
     std::string kind = !before ? "added" : firmed ? "firmed" : "updated";
-    append("changes", "change", after.owner, after.visibility == Visibility::public_,
-           {{"kind", kind}, {"event_id", after.id}, {"event", to_json(after)}});
+    // The params written around the stored JSON (keys in dump()'s order): no second to_json.
+    std::string params = "{\"event\":";
+    params.append(after_json);
+    params += ",\"event_id\":" + std::to_string(after.id) + ",\"kind\":\"" + kind + "\"}";
+    append_encoded("changes", "change", after.owner, after.visibility == Visibility::public_,
+                   std::move(params));
+}
+
+void AlarmStore::imported(int64_t owner, size_t added, size_t updated) {
+    append("changes", "change", owner, false,
+           {{"kind", "imported"}, {"added", added}, {"updated", updated}});
 }
 
 void AlarmStore::removed(const Event& before) {
@@ -128,12 +145,18 @@ std::optional<Instant> AlarmStore::next_wake() {
 
 int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner,
                            bool is_public, const Json& params, std::optional<Instant> visible_at) {
+    return append_encoded(topic, method, owner, is_public, params.dump(), visible_at);
+}
+
+int64_t AlarmStore::append_encoded(const std::string& topic, const std::string& method,
+                                   int64_t owner, bool is_public, std::string params_json,
+                                   std::optional<Instant> visible_at) {
     auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     st_->append.bind(1, topic)
         .bind(2, method)
         .bind(3, owner)
         .bind(4, static_cast<int64_t>(is_public))
-        .bind(5, params.dump())
+        .bind(5, params_json)
         .bind(6, secs(now));
     if (visible_at)
         st_->append.bind(7, secs(*visible_at));
@@ -249,7 +272,7 @@ std::vector<Message> AlarmStore::messages_after(int64_t after, size_t limit) {
         m.method = st_->after.column_text(2);
         m.owner = st_->after.column_int(3);
         m.is_public = st_->after.column_int(4) != 0;
-        m.params = Json::parse(st_->after.column_text(5));
+        m.params_json = st_->after.column_text(5);
         out.push_back(std::move(m));
     }
     st_->after.reset();

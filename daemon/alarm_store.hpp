@@ -101,7 +101,9 @@ struct Message {
     std::string method;  ///< "reminder", "digest" or "change"
     int64_t owner = -1;
     bool is_public = false;
-    Json params;  ///< without seq (added when encoded)
+    std::string params_json;  ///< the params object as stored (JSON text), without seq
+    /// The params as a document (the desktop sink reads reminders with it).
+    Json params() const { return Json::parse(params_json); }
 };
 
 /// The JSON of a ledger entry as the protocol shows it.
@@ -125,7 +127,10 @@ class AlarmStore : public StoreObserver {
     ~AlarmStore() override;
 
     // StoreObserver: reschedule the event's alarms and log a change message, in its transaction.
-    void saved(const std::optional<Event>& before, const Event& after) override;
+    void saved(const std::optional<Event>& before, const Event& after, std::string_view after_json,
+               bool log) override;
+    /// Logs the one change message of an import: {"kind":"imported","added":n,"updated":m}.
+    void imported(int64_t owner, size_t added, size_t updated);
     void removed(const Event& before) override;
 
     /// The earliest instant anything is due (scheduled alarm or snooze); nullopt when nothing.
@@ -172,10 +177,14 @@ class AlarmStore : public StoreObserver {
     int64_t last_seq();
 
   private:
-    void schedule(const Event& e, Instant not_before);
+    void schedule(const Event& e, Instant not_before, bool fresh);
     void unschedule(int64_t event_id);
     int64_t append(const std::string& topic, const std::string& method, int64_t owner,
                    bool is_public, const Json& params, std::optional<Instant> visible_at = {});
+    /// append() with the params already encoded as a JSON object.
+    int64_t append_encoded(const std::string& topic, const std::string& method, int64_t owner,
+                           bool is_public, std::string params_json,
+                           std::optional<Instant> visible_at = {});
     std::vector<LedgerEntry> read_entries(sql::Statement& st);
     void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
                    std::optional<Instant> fired_at);

@@ -65,13 +65,14 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
     hub.set_listener([&desktop, viewer](const Message& m) {
         try {
             if (m.method == "reminder") {
-                desktop.notify(desktop_reminder(m.params, viewer));
+                desktop.notify(desktop_reminder(m.params(), viewer));
             } else if (m.method == "digest") {
+                Json p = m.params();
                 DesktopReminder r;
                 r.key = "digest-" + std::to_string(m.seq);
-                r.title = std::to_string(m.params.value("count", 0)) +
+                r.title = std::to_string(p.value("count", 0)) +
                           " reminders came due while Herald was away";
-                for (const auto& item : m.params["reminders"])
+                for (const auto& item : p["reminders"])
                     r.where += (r.where.empty() ? "" : "\n") + item.value("title", "");
                 desktop.notify(r);
             }

@@ -7,8 +7,9 @@
 
 namespace herald {
 
-GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db)
-    : executor_(std::move(executor)), db_(db) {
+GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db,
+                         std::chrono::microseconds wait)
+    : executor_(std::move(executor)), db_(db), wait_(executor_), max_wait_(wait) {
     db_.set_batching(true);
     db_.set_batch_flusher([this] { flush(); });
 }
@@ -33,21 +34,46 @@ std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver
     if (!db_.batch_open()) return d.reply;
     if (!d.reply.empty())
         held_.push_back({std::move(deliver), std::move(d.id), std::move(d.reply)});
-    if (!commit_posted_) {
-        commit_posted_ = true;
-        // Why post: every request already read in this loop turn runs before the commit and
-        // joins the batch, so one fsync covers all of them.
-        asio::post(executor_, [this] {
-            if (commit_posted_) flush();
-        });
+    if (waiting_ && held_.size() >= writers_) {
+        // Everyone the last batch had is in: commit at the end of this turn instead.
+        waiting_ = false;
+        wait_.cancel();
+        post_commit();
+    } else if (!commit_posted_ && !waiting_) {
+        if (writers_ > 1 && held_.size() < writers_) {
+            waiting_ = true;
+            wait_.expires_after(max_wait_);
+            wait_.async_wait([this](const asio::error_code& ec) {
+                if (ec || !waiting_) return;
+                waiting_ = false;
+                flush();
+            });
+        } else {
+            post_commit();
+        }
     }
     return {};
 }
 
+void GroupCommit::post_commit() {
+    commit_posted_ = true;
+    // Why post: every request already read in this loop turn runs before the commit and joins
+    // the batch, so one fsync covers all of them.
+    asio::post(executor_, [this] {
+        if (commit_posted_) flush();
+    });
+}
+
 void GroupCommit::flush() {
     commit_posted_ = false;
+    if (waiting_) {
+        waiting_ = false;
+        wait_.cancel();
+    }
     std::vector<Held> held;
     held.swap(held_);
+    // Reads count too: a client that only reads in a batch still shares its commit.
+    if (!held.empty()) writers_ = held.size();
     try {
         db_.commit_batch();
         ++commits_;

@@ -1,6 +1,9 @@
 #pragma once
 /// Group commit: the writes of every request read in one turn of the event loop share one durable
-/// transaction, and each write is acknowledged only after that transaction has committed.
+/// transaction, and each write is acknowledged only after that transaction has committed. When
+/// the last batch had several writers, a new batch waits (at most kGroupCommitWait) until as many
+/// have joined it, as PostgreSQL's commit_delay/commit_siblings do: clients that just got their
+/// replies are about to send again, and one fsync for all of them beats one each.
 
 #include <cstdint>
 #include <functional>
@@ -8,9 +11,11 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include "daemon/commands.hpp"
+#include "daemon/settings.hpp"
 #include "daemon/sqlite.hpp"
 
 namespace herald {
@@ -22,8 +27,9 @@ class GroupCommit {
     using Deliver = std::function<void(std::string)>;
 
     /// Turns batching on for `db` (and commits the open batch before any write outside a
-    /// request); commits are posted to `executor`.
-    GroupCommit(asio::any_io_executor executor, sql::Db& db);
+    /// request); commits are posted to `executor`; a batch waits at most `wait` for writers.
+    GroupCommit(asio::any_io_executor executor, sql::Db& db,
+                std::chrono::microseconds wait = kGroupCommitWait);
     /// Commits any open batch (delivering its replies) and turns batching off.
     ~GroupCommit();
     GroupCommit(const GroupCommit&) = delete;
@@ -46,10 +52,17 @@ class GroupCommit {
         std::string reply;
     };
 
+    /// Commits the batch at the end of this loop turn.
+    void post_commit();
+
     asio::any_io_executor executor_;
     sql::Db& db_;
+    asio::steady_timer wait_;
+    std::chrono::microseconds max_wait_;
     std::vector<Held> held_;
+    size_t writers_ = 1;  ///< requests in the last committed batch: the writers to wait for
     bool commit_posted_ = false;
+    bool waiting_ = false;
     uint64_t commits_ = 0;
     uint64_t committed_requests_ = 0;
 };

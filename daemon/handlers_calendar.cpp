@@ -8,6 +8,7 @@
 #include "core/agenda.hpp"
 #include "core/ical_export.hpp"
 #include "core/ical_import.hpp"
+#include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -128,6 +129,7 @@ Result calendar_import(Context& ctx, const Json& p) {
                 problems.push_back({parsed.lines[i], parsed.events[i].uid, err.what()});
             }
         }
+        if (ctx.alarms && added + updated > 0) ctx.alarms->imported(ctx.peer.uid, added, updated);
         tx.commit();
     }
     spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors", added, updated,

@@ -56,6 +56,8 @@ Result event_add(Context& ctx, const Json& p) {
     if (!result.created && !can_see(ctx, result.event))
         throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event",
                           "uid");
+    // A new event's reply is written around the JSON just stored, not encoded a second time.
+    if (result.created) return Result::encoded("{\"created\":true,\"event\":" + result.json + "}");
     return {{"event", to_json(result.event)}, {"created", result.created}};
 }
 

@@ -12,9 +12,22 @@ constexpr size_t kChunk = 1000;
 }  // namespace
 
 std::string encode_message(const Message& m) {
-    Json params = m.params;
-    params["seq"] = m.seq;
-    return encode_notification(m.method, params);
+    // Spliced rather than re-encoded: the stored params are one JSON object already (a change
+    // message holds a whole event), and parsing it back to add "seq" was most of the hub's work
+    // after each committed add.
+    std::string_view params = m.params_json;
+    if (params.size() < 2 || params.front() != '{' || params.back() != '}') {
+        Json p = m.params();  // not what append() writes; throws if it is not JSON at all
+        p["seq"] = m.seq;
+        return encode_notification(m.method, p);
+    }
+    std::string out = "{\"jsonrpc\":\"2.0\",\"method\":";
+    append_json_string(out, m.method);
+    out += ",\"params\":";
+    out.append(params.substr(0, params.size() - 1));
+    if (params.size() > 2) out += ',';
+    out += "\"seq\":" + std::to_string(m.seq) + "}}\n";
+    return out;
 }
 
 std::chrono::nanoseconds Hub::max_lead() const {

@@ -20,6 +20,9 @@ inline constexpr std::chrono::milliseconds kFireLead{250};
 /// recent slowest pass, daemon/scheduler.cpp). Why 2 s: rides out disk stalls of a second on a
 /// busy machine, while bounding how long a change can wait behind a staged reminder.
 inline constexpr std::chrono::milliseconds kMaxFireLead{2000};
+/// Longest a group-commit batch waits for the other writers of the last batch to join it
+/// (daemon/group_commit.hpp); a lone writer never waits.
+inline constexpr std::chrono::microseconds kGroupCommitWait{1000};
 
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {

@@ -30,7 +30,30 @@ Db::Db(const std::string& path) {
 }
 
 Db::~Db() {
+    for (auto* st : controls_) sqlite3_finalize(st);
     sqlite3_close_v2(db_);
+}
+
+namespace {
+constexpr std::array<const char*, 9> kControlSql{
+    "BEGIN IMMEDIATE",     "COMMIT",       "ROLLBACK",   "SAVEPOINT request", "RELEASE request",
+    "ROLLBACK TO request", "SAVEPOINT tx", "RELEASE tx", "ROLLBACK TO tx"};
+}  // namespace
+
+int Db::control(Control c) {
+    static_assert(kControlSql.size() == static_cast<size_t>(Control::count_));
+    auto i = static_cast<size_t>(c);
+    if (controls_[i] == nullptr &&
+        sqlite3_prepare_v3(db_, kControlSql[i], -1, SQLITE_PREPARE_PERSISTENT, &controls_[i],
+                           nullptr) != SQLITE_OK)
+        return sqlite3_errcode(db_);
+    int rc = sqlite3_step(controls_[i]);
+    sqlite3_reset(controls_[i]);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+void Db::control_or_fail(Control c) {
+    if (control(c) != SQLITE_OK) fail(db_, kControlSql[static_cast<size_t>(c)]);
 }
 
 void Db::exec(std::string_view sql) {
@@ -71,9 +94,8 @@ void Db::end_request(bool ok) {
     // Why by hand: a failing request must leave no trace in the batch the others will commit.
     if (!in_transaction())
         return;  // SQLite already rolled the whole batch back; commit_batch reports it
-    if (!ok) sqlite3_exec(db_, "ROLLBACK TO request", nullptr, nullptr, nullptr);
-    if (sqlite3_exec(db_, "RELEASE request", nullptr, nullptr, nullptr) != SQLITE_OK)
-        fail(db_, "releasing a request");
+    if (!ok) control(Control::rollback_to_request);
+    if (control(Control::release_request) != SQLITE_OK) fail(db_, "releasing a request");
 }
 
 void Db::commit_batch() {
@@ -82,9 +104,9 @@ void Db::commit_batch() {
     if (!in_transaction())
         throw HeraldError(ErrorCode::storage_error,
                           "the batch transaction was rolled back by SQLite; nothing was stored");
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (control(Control::commit) != SQLITE_OK) {
         std::string msg = std::string("database error while committing: ") + sqlite3_errmsg(db_);
-        if (in_transaction()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (in_transaction()) control(Control::rollback);
         throw HeraldError(ErrorCode::storage_error, msg);
     }
 }
@@ -100,22 +122,22 @@ bool Db::open_scope() {
     }
     if (batching_ && in_request_) {
         if (!batch_open_) {
-            exec("BEGIN IMMEDIATE");
+            control_or_fail(Control::begin);
             batch_open_ = true;
         } else if (!in_transaction()) {
             throw HeraldError(ErrorCode::storage_error,
                               "the batch transaction was rolled back by SQLite");
         }
         if (in_request_ && !request_open_) {
-            exec("SAVEPOINT request");
+            control_or_fail(Control::savepoint_request);
             request_open_ = true;
         }
     }
     if (in_transaction()) {
-        exec("SAVEPOINT tx");
+        control_or_fail(Control::savepoint_tx);
         return true;
     }
-    exec("BEGIN IMMEDIATE");
+    control_or_fail(Control::begin);
     return false;
 }
 
@@ -189,13 +211,15 @@ Transaction::Transaction(Db& db) : db_(db) {
 Transaction::~Transaction() {
     if (done_ || !db_.in_transaction()) return;
     // Savepoints have fixed names: RAII keeps them strictly nested, so the innermost one matches.
-    if (nested_)
-        sqlite3_exec(db_.handle(), "ROLLBACK TO tx; RELEASE tx", nullptr, nullptr, nullptr);
-    else
-        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (nested_) {
+        db_.control(Db::Control::rollback_to_tx);
+        db_.control(Db::Control::release_tx);
+    } else {
+        db_.control(Db::Control::rollback);
+    }
 }
 void Transaction::commit() {
-    db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
+    db_.control_or_fail(nested_ ? Db::Control::release_tx : Db::Control::commit);
     done_ = true;
 }
 

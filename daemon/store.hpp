@@ -19,8 +19,10 @@ namespace herald {
 class StoreObserver {
   public:
     virtual ~StoreObserver() = default;
-    /// An event was added (`before` empty) or updated.
-    virtual void saved(const std::optional<Event>& before, const Event& after) = 0;
+    /// An event was added (`before` empty) or updated; `after_json` is the JSON stored for it.
+    /// `log` is false for the events of an import, which logs one summary change instead.
+    virtual void saved(const std::optional<Event>& before, const Event& after,
+                       std::string_view after_json, bool log) = 0;
     /// An event was removed.
     virtual void removed(const Event& before) = 0;
 };
@@ -36,6 +38,7 @@ class Store {
     struct AddResult {
         Event event;
         bool created = false;  ///< false when an event with the same uid already existed
+        std::string json;      ///< the stored JSON of a created event (empty for a retry)
     };
     /// Stores a new event (id, revision, created and updated are assigned). When `uid` exists
     /// with the same content this is a retry and returns the stored event; with different
@@ -88,9 +91,10 @@ class Store {
 
   private:
     void migrate();
-    void insert_new(Event& e, Instant now);
-    void index(const Event& e);
-    void index_window(const Event& e);
+    std::string insert_new(Event& e, Instant now);  ///< returns the JSON stored
+    /// Indexes `e` (window spans, text); `fresh` when nothing is indexed under its id yet.
+    void index(const Event& e, bool fresh);
+    void index_window(const Event& e, bool fresh);
     void unindex(int64_t id);
     void unindex_window(int64_t id);
     std::optional<Event> read_one(sql::Statement& st);

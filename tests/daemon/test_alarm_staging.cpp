@@ -73,9 +73,9 @@ TEST_CASE("a pass within the lead stages the reminder: fired now, visible at its
     auto msgs = alarms.messages_after(before, 10);
     REQUIRE(msgs.size() == 1);
     CHECK(msgs[0].method == "reminder");
-    CHECK(msgs[0].params["fired_at"] == format_instant(kDue));
-    CHECK(msgs[0].params["due"] == format_instant(kDue));
-    auto fired = alarms.entry(msgs[0].params["id"].get<int64_t>());
+    CHECK(msgs[0].params()["fired_at"] == format_instant(kDue));
+    CHECK(msgs[0].params()["due"] == format_instant(kDue));
+    auto fired = alarms.entry(msgs[0].params()["id"].get<int64_t>());
     REQUIRE(fired);
     CHECK(fired->state == AlarmState::fired);
     CHECK(fired->seq == seq);
@@ -126,9 +126,9 @@ TEST_CASE("a late pass fires at once and staged messages survive a restart", "[a
         CHECK(r.staged == 1);
         auto msgs = alarms.messages_after(2, 10);
         REQUIRE(msgs.size() == 2);
-        CHECK(msgs[0].params["title"] == "meeting late@test");
-        CHECK(msgs[0].params["fired_at"] == format_instant(kDue - 1s));
-        CHECK(msgs[1].params["fired_at"] == format_instant(kDue));
+        CHECK(msgs[0].params()["title"] == "meeting late@test");
+        CHECK(msgs[0].params()["fired_at"] == format_instant(kDue - 1s));
+        CHECK(msgs[1].params()["fired_at"] == format_instant(kDue));
         staged_seq = msgs[1].seq;
         CHECK(alarms.visible_through(staged_seq, at(kDue, -200ms), kLead) == staged_seq - 1);
     }
@@ -163,7 +163,7 @@ TEST_CASE("an expiring snooze is staged like an alarm", "[alarms][staging]") {
     alarms.fire_due(kDue, kDue, kWindow, false);  // no lead: fires at its instant
     auto msgs = alarms.messages_after(1, 10);
     REQUIRE(msgs.size() == 1);
-    auto entry = alarms.entry(msgs[0].params["id"].get<int64_t>());
+    auto entry = alarms.entry(msgs[0].params()["id"].get<int64_t>());
     REQUIRE(entry);
     alarms.snooze(*entry, kDue + 600s);
     CHECK(alarms.next_wake() == kDue + 600s);
@@ -171,8 +171,8 @@ TEST_CASE("an expiring snooze is staged like an alarm", "[alarms][staging]") {
     CHECK(r.staged == 1);
     auto again = alarms.messages_after(msgs[0].seq, 10);
     REQUIRE(again.size() == 1);
-    CHECK(again[0].params["snoozed"] == true);
-    CHECK(again[0].params["fired_at"] == format_instant(kDue + 600s));
+    CHECK(again[0].params()["snoozed"] == true);
+    CHECK(again[0].params()["fired_at"] == format_instant(kDue + 600s));
     CHECK(alarms.next_visible() == kDue + 600s);
     CHECK(alarms.entry(entry->id)->state == AlarmState::fired);
 }

@@ -175,3 +175,66 @@ TEST_CASE("a write outside any request commits the open batch first and is durab
     CHECK(group.commits() == 1);
     CHECK(inbox.lines.size() == 1);
 }
+
+TEST_CASE("after a batch of several writers the next one waits for as many, a lone writer never",
+          "[group]") {
+    TempPath tmp;
+    Store store(tmp.path());
+    asio::io_context io;
+    // A long wait, so that a slow (sanitizer) build cannot run into it where it must not.
+    const std::chrono::seconds wait{2};
+    Inbox inbox;  // before the GroupCommit: its destructor may still deliver
+    GroupCommit group(io.get_executor(), store.db(), wait);
+    // Runs what is ready now (restart: a poll that ran out of work stops the io_context).
+    auto poll = [&io] {
+        io.restart();
+        return io.poll();
+    };
+    int id = 1;
+    auto add = [&](const std::string& uid) {
+        CHECK(group.run(add_request(store, uid, true, id++), inbox.deliver()).empty());
+    };
+
+    // A lone writer: its batch commits at the end of the loop turn, no timer involved.
+    add("solo@test");
+    CHECK(poll() > 0);
+    CHECK(group.commits() == 1);
+    REQUIRE(inbox.lines.size() == 1);
+
+    // Three writers in one turn make one batch.
+    add("a@test");
+    add("b@test");
+    add("c@test");
+    poll();
+    CHECK(group.commits() == 2);
+    REQUIRE(inbox.lines.size() == 4);
+
+    // The next batch waits for three: two are not enough within a turn...
+    add("d@test");
+    add("e@test");
+    poll();
+    CHECK(group.commits() == 2);
+    CHECK(inbox.lines.size() == 4);
+    CHECK(store.db().batch_open());
+    // ...the third commits it at once (end of this turn), without waiting for the timer.
+    add("f@test");
+    auto t0 = std::chrono::steady_clock::now();
+    poll();
+    CHECK(group.commits() == 3);
+    CHECK(inbox.lines.size() == 7);
+    CHECK(std::chrono::steady_clock::now() - t0 < wait);
+
+    // When the others do not come, the wait ends after `wait` and one commit is made.
+    add("g@test");
+    t0 = std::chrono::steady_clock::now();
+    io.restart();
+    io.run();
+    CHECK(std::chrono::steady_clock::now() - t0 >= wait / 2);
+    CHECK(group.commits() == 4);
+    CHECK(inbox.lines.size() == 8);
+    // That batch had one writer: the next commits at the end of its turn again.
+    add("h@test");
+    CHECK(poll() > 0);
+    CHECK(group.commits() == 5);
+    CHECK(Store(tmp.path()).count() == 9);
+}

@@ -222,6 +222,30 @@ class Changes(RemindersTestCase):
         replayed = self.replay(since=seqs[1], topics=("changes",))
         self.assertEqual([m["params"]["seq"] for m in replayed], seqs[2:])
 
+    def test_imported_alarms_fire_and_the_import_is_one_change(self):
+        """calendar.import schedules each event's VALARM like event.add does; subscribers get
+        one change of kind "imported" with the counts, not one per event."""
+        due = next_second(3)
+        start = datetime.datetime.fromtimestamp(due + 900, datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+               + "".join(f"BEGIN:VEVENT\r\nUID:imp-{i}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                         f"DTSTART:{start}\r\nSUMMARY:Imported {i}\r\n"
+                         + ("BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:r\r\nTRIGGER:-PT15M\r\n"
+                            "END:VALARM\r\n" if i == 0 else "")
+                         + "END:VEVENT\r\n" for i in range(3))
+               + "END:VCALENDAR\r\n")
+        w = self.watch("--changes")
+        self.assertEqual(self.c.result("calendar.import", {"ics": ics})["added"], 3)
+        [change] = w.take(1, timeout=10)
+        self.assertEqual((change["type"], change["kind"], change["added"], change["updated"]),
+                         ("change", "imported", 3, 0))
+        self.assertEqual([a["title"] for a in self.c.result("alarm.next")["alarms"]], ["Imported 0"])
+        [reminder] = w.take(1, timeout=15)
+        self.assertEqual((reminder["type"], reminder["title"], reminder["due"]), ("reminder", "Imported 0", iso(due)))
+        # Re-importing the same file changes nothing and tells nobody.
+        self.assertEqual(self.c.result("calendar.import", {"ics": ics})["unchanged"], 3)
+        w.quiet_for(1.5)
+
     def test_default_alarm(self):
         self.d.stop()
         self.d.extra_args += ["--default-alarm", "15m"]
