@@ -23,6 +23,10 @@ inline constexpr std::chrono::milliseconds kMaxFireLead{2000};
 /// Longest a group-commit batch waits for the other writers of the last batch to join it
 /// (daemon/group_commit.hpp); a lone writer never waits.
 inline constexpr std::chrono::microseconds kGroupCommitWait{1000};
+/// Largest page cache an import uses while it runs (daemon/handlers_calendar.cpp), in KiB. Why
+/// 256 MiB: enough for the uid index and R*Tree of a million events; the pages are released
+/// when the daemon goes quiet.
+inline constexpr size_t kImportCacheKiB = 256 * 1024;
 
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {

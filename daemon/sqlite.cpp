@@ -223,4 +223,16 @@ void Transaction::commit() {
     done_ = true;
 }
 
+CacheBoost::CacheBoost(Db& db, int64_t kib) : db_(db), saved_(db.query_int("PRAGMA cache_size")) {
+    db_.exec("PRAGMA cache_size=" + std::to_string(-kib));
+}
+
+CacheBoost::~CacheBoost() {
+    try {
+        db_.exec("PRAGMA cache_size=" + std::to_string(saved_));
+    } catch (const std::exception&) {
+        // Only the cache's size is left larger; memory_trim still releases its pages.
+    }
+}
+
 }  // namespace herald::sql

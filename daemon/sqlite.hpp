@@ -139,4 +139,17 @@ class Transaction {
     bool done_ = false;
 };
 
+/// Raises the page cache to `kib` KiB while it lives (PRAGMA cache_size), then restores it.
+class CacheBoost {
+  public:
+    CacheBoost(Db& db, int64_t kib);
+    ~CacheBoost();
+    CacheBoost(const CacheBoost&) = delete;
+    CacheBoost& operator=(const CacheBoost&) = delete;
+
+  private:
+    Db& db_;
+    int64_t saved_;
+};
+
 }  // namespace herald::sql

@@ -125,6 +125,9 @@ Store::Store(const std::string& path) : db_(path) {
     // Why FULL: an acknowledged write must survive a power loss, not only a process crash.
     db_.exec("PRAGMA synchronous=FULL");
     db_.exec("PRAGMA foreign_keys=ON");
+    // Why in memory: statement journals and sorter spills would otherwise be files created and
+    // unlinked in /var/tmp during ordinary writes.
+    db_.exec("PRAGMA temp_store=MEMORY");
     migrate();
     st_ = std::make_unique<Statements>(db_);
 }

@@ -74,7 +74,19 @@ TEST_CASE("a new store has the schema, the application id and WAL", "[store][sch
     CHECK(store.db().query_int("PRAGMA application_id") == kApplicationId);
     CHECK(pragma_text(store.db(), "PRAGMA journal_mode") == "wal");
     CHECK(store.db().query_int("PRAGMA synchronous") == 2);  // FULL
+    CHECK(store.db().query_int("PRAGMA temp_store") == 2);   // MEMORY: no files in /var/tmp
     CHECK(store.count() == 0);
+}
+
+TEST_CASE("a cache boost raises the page cache and restores it", "[store][cache]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    int64_t before = store.db().query_int("PRAGMA cache_size");
+    {
+        sql::CacheBoost boost(store.db(), 65536);
+        CHECK(store.db().query_int("PRAGMA cache_size") == -65536);
+    }
+    CHECK(store.db().query_int("PRAGMA cache_size") == before);
 }
 
 TEST_CASE("add, get and idempotent retries", "[store][add]") {
