@@ -116,6 +116,17 @@ def collect(socks, expected, timeout):
     return out
 
 
+def timer_floor(samples=1000, step=0.005):
+    """Lateness of a plain sleep to an absolute instant in this process: what the machine's timer
+    and scheduler alone add (a VM's timer interrupts), measured side by side with heraldd's."""
+    out = []
+    for _ in range(samples):
+        target = time.time() + step
+        time.sleep(max(0.0, target - time.time()))
+        out.append(time.time() - target)
+    return out
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -165,6 +176,7 @@ def main():
         due = int(time.time()) + 2
         add_events(sock, [due])
         fan = collect(socks, args.watchers, timeout=30)
+        floor = timer_floor()
     finally:
         daemon.terminate()
         daemon.wait()
@@ -180,13 +192,17 @@ def main():
           f"{ms(min(late))} {ms(statistics.median(late)):>9} {ms(pct(late, 99))} {ms(max(late))}")
     print(f"{f'1 alarm fanned out to {args.watchers} watchers':<44} {len(fan):>6} "
           f"{ms(min(fan))} {ms(statistics.median(fan)):>9} {ms(pct(fan, 99))} {ms(max(fan))}")
+    print(f"{'machine floor: a sleep to an absolute instant':<44} {len(floor):>6} "
+          f"{ms(min(floor))} {ms(statistics.median(floor)):>9} {ms(pct(floor, 99))} {ms(max(floor))}")
     if args.json:
         r = lambda v: round(v * 1000, 3)
         with open(args.json, "w") as f:
             json.dump({"lateness_ms": {"median": r(statistics.median(late)), "p99": r(pct(late, 99)),
                                        "max": r(max(late)), "n": len(late)},
                        "fanout_ms": {"median": r(statistics.median(fan)), "p99": r(pct(fan, 99)),
-                                     "max": r(max(fan)), "watchers": len(fan)}}, f)
+                                     "max": r(max(fan)), "watchers": len(fan)},
+                       "timer_floor_ms": {"median": r(statistics.median(floor)), "p99": r(pct(floor, 99)),
+                                          "max": r(max(floor)), "n": len(floor)}}, f)
             f.write("\n")
     if len(late) != args.alarms or len(fan) != args.watchers:
         sys.exit("some reminders did not arrive")

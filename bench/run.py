@@ -101,7 +101,9 @@ def bench_size(n, args, rows, scaling):
                                     f"{m}/{d}/{y}", "--days", "30"]
             samples = {k: [] for k in cmds}
             for k, c in cmds.items():  # warm-up: page cache, first-run costs
-                timed(c, env=h.env)
+                out = timed(c, env=h.env)[1]
+                if k == "herald":
+                    row["herald_rows"] = out.count(b"\n")
             for _ in range(args.runs):
                 for k, c in cmds.items():
                     samples[k].append(timed(c, env=h.env)[0])
@@ -130,13 +132,14 @@ def main():
         bench_size(n, args, rows, scaling)
 
     print("\nList the next 30 days (whole process, median of %d, min-max)" % args.runs)
-    print(f"{'N':>9} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | remind/herald | calcurse/herald")
+    print(f"{'N':>9} | {'rows':>6} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | remind/herald | "
+          "calcurse/herald")
     for r in rows:
         h = statistics.median(r["herald_list"])
         rr = f"{statistics.median(r['remind_list']) / h:11.1f}x" if "remind_list" in r else "-"
         cr = f"{statistics.median(r['calcurse_list']) / h:13.1f}x" if "calcurse_list" in r else "-"
-        print(f"{r['n']:>9,} | {fmt(r['herald_list']):>28} | {fmt(r.get('remind_list', [])):>28} | "
-              f"{fmt(r.get('calcurse_list', [])):>28} | {rr:>13} | {cr:>15}")
+        print(f"{r['n']:>9,} | {r['herald_rows']:>6,} | {fmt(r['herald_list']):>28} | "
+              f"{fmt(r.get('remind_list', [])):>28} | {fmt(r.get('calcurse_list', [])):>28} | {rr:>13} | {cr:>15}")
     print("\nImport an N-event .ics (one run each)")
     print(f"{'N':>9} | {'herald import':>14} | {'calcurse -i':>14} | calcurse/herald | herald per 1k events")
     for r in rows:
@@ -147,14 +150,21 @@ def main():
         print(f"{r['n']:>9,} | {hi:12.2f} s | {cal} | {ratio:>15} | {hi / r['n'] * 1000:.3f} s")
     if len(scaling) > 1:
         ns = sorted(scaling)
-        print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time")
+        by_n = {r["n"]: r for r in rows}
+        lo, hi = by_n[ns[0]], by_n[ns[-1]]
+        # Why rows too: the window's row count grows with N, and printing them is linear in it;
+        # an index shows as time that follows the rows printed, a scan as time that follows N.
+        per_row = (scaling[ns[-1]] - scaling[ns[0]]) / max(1, hi["herald_rows"] - lo["herald_rows"])
+        print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time, "
+              f"x{hi['herald_rows'] / max(1, lo['herald_rows']):.1f} rows printed "
+              f"({per_row * 1e6:.1f} us per extra row)")
     if args.json:
         def stats(samples):
             return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
                     "samples": samples}
         out = []
         for r in rows:
-            o = {"n": r["n"], "herald_import_s": r["herald_import"]}
+            o = {"n": r["n"], "herald_import_s": r["herald_import"], "herald_rows": r["herald_rows"]}
             if "calcurse_import" in r:
                 o["calcurse_import_s"] = r["calcurse_import"]
             for tool in ("herald", "remind", "calcurse"):
