@@ -74,7 +74,7 @@ class Herald:
         self.proc.wait()
 
 
-def bench_size(n, args, rows, scaling):
+def bench_size(n, args, rows):
     work = tempfile.mkdtemp(prefix=f"herald-bench-{n}-")
     peers = [] if args.peers == "none" or n > args.max_peer else args.peers.split(",")
     try:
@@ -109,7 +109,6 @@ def bench_size(n, args, rows, scaling):
                     samples[k].append(timed(c, env=h.env)[0])
             row.update({f"{k}_list": v for k, v in samples.items()})
             rows.append(row)
-            scaling[n] = statistics.median(samples["herald"])
         finally:
             h.stop()
     finally:
@@ -126,10 +125,10 @@ def main():
     ap.add_argument("--json", help="also write every sample as JSON to this path")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
     args = ap.parse_args()
-    rows, scaling = [], {}
+    rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         print(f"... N = {n:,}", file=sys.stderr)
-        bench_size(n, args, rows, scaling)
+        bench_size(n, args, rows)
 
     print("\nList the next 30 days (whole process, median of %d, min-max)" % args.runs)
     print(f"{'N':>9} | {'rows':>6} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | remind/herald | "
@@ -148,14 +147,13 @@ def main():
         ratio = f"{c / hi:14.1f}x" if c else "-"
         cal = f"{c:12.2f} s" if c else f"{'-':>14}"
         print(f"{r['n']:>9,} | {hi:12.2f} s | {cal} | {ratio:>15} | {hi / r['n'] * 1000:.3f} s")
-    if len(scaling) > 1:
-        ns = sorted(scaling)
-        by_n = {r["n"]: r for r in rows}
-        lo, hi = by_n[ns[0]], by_n[ns[-1]]
+    if len(rows) > 1:
+        lo, hi = min(rows, key=lambda r: r["n"]), max(rows, key=lambda r: r["n"])
+        t_lo, t_hi = statistics.median(lo["herald_list"]), statistics.median(hi["herald_list"])
         # Why rows too: the window's row count grows with N, and printing them is linear in it;
         # an index shows as time that follows the rows printed, a scan as time that follows N.
-        per_row = (scaling[ns[-1]] - scaling[ns[0]]) / max(1, hi["herald_rows"] - lo["herald_rows"])
-        print(f"\nHerald list scaling: {ns[0]:,} -> {ns[-1]:,} events: x{scaling[ns[-1]] / scaling[ns[0]]:.2f} time, "
+        per_row = (t_hi - t_lo) / max(1, hi["herald_rows"] - lo["herald_rows"])
+        print(f"\nHerald list scaling: {lo['n']:,} -> {hi['n']:,} events: x{t_hi / t_lo:.2f} time, "
               f"x{hi['herald_rows'] / max(1, lo['herald_rows']):.1f} rows printed "
               f"({per_row * 1e6:.1f} us per extra row)")
     if args.json:

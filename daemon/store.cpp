@@ -299,7 +299,14 @@ Event Store::update(Event e, int64_t expected_revision, Instant now) {
                               std::to_string(expected_revision) + "; fetch it again and retry",
                           "revision");
     std::optional<Event> before = observer_ ? get(e.id) : std::nullopt;
-    e.revision = current + 1;
+    std::string json = rewrite(e, current, now);
+    if (observer_) observer_->saved(before, e, json, true);
+    tx.commit();
+    return e;
+}
+
+std::string Store::rewrite(Event& e, int64_t current_revision, Instant now) {
+    e.revision = current_revision + 1;
     e.updated = now;
     std::string json = to_json(e).dump();
     st_->update.bind(1, e.owner)
@@ -308,12 +315,10 @@ Event Store::update(Event e, int64_t expected_revision, Instant now) {
         .bind(4, e.revision)
         .bind(5, json)
         .bind(6, e.id)
-        .bind(7, expected_revision)
+        .bind(7, current_revision)
         .run();
     index(e, false);
-    if (observer_) observer_->saved(before, e, json, true);
-    tx.commit();
-    return e;
+    return json;
 }
 
 void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
@@ -364,7 +369,7 @@ Store::Upsert Store::upsert(Event e, Instant now,
         for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
         if (j.dump() == content_key(e)) return Upsert::unchanged;
     }
-    auto existing = stored ? get_by_uid(e.uid) : std::nullopt;
+    auto existing = stored ? std::optional<Event>(event_from_stored(*stored)) : std::nullopt;
     // Imports schedule each event's alarms but log one summary change, not one per event
     // (handlers_calendar.cpp): a calendar of 100,000 events would otherwise add as many
     // messages, each holding its event.
@@ -377,18 +382,7 @@ Store::Upsert Store::upsert(Event e, Instant now,
     e.id = existing->id;
     e.owner = existing->owner;
     e.created = existing->created;
-    e.revision = existing->revision + 1;
-    e.updated = now;
-    std::string json = to_json(e).dump();
-    st_->update.bind(1, e.owner)
-        .bind(2, to_string(e.visibility))
-        .bind(3, to_string(e.start.precision))
-        .bind(4, e.revision)
-        .bind(5, json)
-        .bind(6, e.id)
-        .bind(7, existing->revision)
-        .run();
-    index(e, false);
+    std::string json = rewrite(e, existing->revision, now);
     if (observer_) observer_->saved(existing, e, json, false);
     return Upsert::updated;
 }

@@ -92,6 +92,9 @@ class Store {
   private:
     void migrate();
     std::string insert_new(Event& e, Instant now);  ///< returns the JSON stored
+    /// Writes `e` over its row at `current_revision` (revision + 1, updated = now) and re-indexes
+    /// it; returns the JSON stored.
+    std::string rewrite(Event& e, int64_t current_revision, Instant now);
     /// Indexes `e` (window spans, text); `fresh` when nothing is indexed under its id yet.
     void index(const Event& e, bool fresh);
     void index_window(const Event& e, bool fresh);
