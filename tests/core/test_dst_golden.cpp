@@ -183,7 +183,7 @@ TEST_CASE("a daily 09:00 event stays at local 09:00 across two years of transiti
     }
 }
 
-TEST_CASE("recurrence instances in a DST gap move forward by the gap; overlaps occur once") {
+TEST_CASE("recurrence instances in a DST gap move forward by the gap, overlaps occur once") {
     Event gap = daily("2007-03-09T02:30", "America/New_York");
     auto occ = occurrences_in(gap, utc("2007-03-10T00:00:00Z"), utc("2007-03-13T00:00:00Z"),
                               find_zone("UTC"));

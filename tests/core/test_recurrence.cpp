@@ -79,7 +79,7 @@ TEST_CASE("WKST changes which weeks an INTERVAL=2 rule uses (RFC 5545 example)")
           Strings{"1997-08-05T09:00", "1997-08-17T09:00", "1997-08-19T09:00", "1997-08-31T09:00"});
 }
 
-TEST_CASE("COUNT and UNTIL bound the series; windows inside the series start mid-way") {
+TEST_CASE("COUNT and UNTIL bound the series, windows inside the series start mid-way") {
     auto counted = make("2025-01-01T09:00", "Asia/Tokyo", "FREQ=DAILY;COUNT=10");
     CHECK(expand(counted, "2025-01-09", "2025-02-01") ==
           Strings{"2025-01-09T09:00", "2025-01-10T09:00"});

@@ -2,92 +2,27 @@
 private, public events are changed only by root and the admin group, and per-uid limits hold.
 
 Needs root (to run clients as other uids with setpriv and create a test user and group)."""
-import grp
 import json
 import os
 import pwd
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
-from harness import HERALD, Daemon, RawClient
 
-USER_A = "herald-it-a"
-ADMIN_GROUP = "herald-it-adm"
-SETPRIV = shutil.which("setpriv")
-
-
-def ensure_account():
-    """Creates the test user and admin group when absent; returns (uid_a, admin_gid)."""
-    try:
-        gid = grp.getgrnam(ADMIN_GROUP).gr_gid
-    except KeyError:
-        subprocess.run(["groupadd", "--system", ADMIN_GROUP], check=True)
-        gid = grp.getgrnam(ADMIN_GROUP).gr_gid
-    try:
-        uid = pwd.getpwnam(USER_A).pw_uid
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER_A], check=True)
-        uid = pwd.getpwnam(USER_A).pw_uid
-    return uid, gid
-
-
-def skip_reason():
-    if os.geteuid() != 0:
-        return "needs root to run clients as other users (setpriv) and to create a test user"
-    if SETPRIV is None:
-        return "setpriv is not installed (Debian package util-linux)"
-    if not shutil.which("useradd"):
-        return "useradd is not installed (Debian package passwd)"
-    return None
+from system_harness import SETPRIV, SystemModeCase, skip_reason
 
 
 @unittest.skipIf(skip_reason() is not None, skip_reason() or "")
-class SystemModeAuthz(unittest.TestCase):
+class SystemModeAuthz(SystemModeCase):
+    USERS = ("herald-it-a",)
+    ADMIN_GROUP = "herald-it-adm"
+    CONFIG = "max_events_per_user = 4\nmax_clients_per_user = 2\n"
+
     def setUp(self):
-        self.uid_a, self.admin_gid = ensure_account()
+        super().setUp()
+        self.uid_a = self.uids[0]
         self.uid_b = pwd.getpwnam("nobody").pw_uid
-        self.root = tempfile.mkdtemp(prefix="herald-authz-")
-        cfg = os.path.join(self.root, "heraldd.toml")
-        with open(cfg, "w") as f:
-            f.write(f'[auth]\nadmin_group = "{ADMIN_GROUP}"\nmax_events_per_user = 4\nmax_clients_per_user = 2\n')
-        self.d = Daemon(self.root, ["--system", "--config", cfg])
-        os.chmod(self.root, 0o755)
-        os.makedirs(os.path.join(self.root, "run", "herald"), mode=0o755)
-        os.chmod(os.path.join(self.root, "run"), 0o755)
-        os.chmod(os.path.join(self.root, "run", "herald"), 0o755)
-        self.d.start()
-        self.rootc = self.d.connect()
-
-    def tearDown(self):
-        for c in self.d.clients:
-            c.close()
-        code = self.d.stop()
-        log = self.d.log_text()
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.assertIn(code, (0, None), log)
-
-    def as_user(self, uid, *args, admin=False, check=None):
-        """Runs herald as `uid` (with the admin group as a supplementary group when `admin`)."""
-        groups = ["--groups", str(self.admin_gid)] if admin else ["--clear-groups"]
-        gid = pwd.getpwuid(uid).pw_gid
-        cmd = [SETPRIV, f"--reuid={uid}", f"--regid={gid}", *groups, HERALD, "--socket", self.d.socket, *args]
-        env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": "/"}
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=30)
-        if check is not None:
-            self.assertEqual(p.returncode, check, f"{args} as uid {uid}: {p.stdout}{p.stderr}")
-        return p
-
-    def add(self, uid, title, *extra, admin=False):
-        p = self.as_user(uid, "--json", "add", title, "--at", "2030-05-01", *extra, admin=admin, check=0)
-        return json.loads(p.stdout)["event"]
-
-    def listed(self, uid):
-        p = self.as_user(uid, "--json", "list", "--from", "2030-01-01", "--to", "2030-12-31", check=0)
-        text = p.stdout
-        return text
 
     def test_socket_is_reachable_by_everyone(self):
         self.assertEqual(os.stat(self.d.socket).st_mode & 0o777, 0o666)
@@ -122,7 +57,7 @@ class SystemModeAuthz(unittest.TestCase):
         public = self.rootc.result("event.add", {"event": {"title": "EXPO national day", "start": "2030-06-06",
                                                            "visibility": "public"}})["event"]
         denied = self.as_user(self.uid_b, "edit", str(public["id"]), "--title", "mine now", check=77)
-        self.assertIn(ADMIN_GROUP, denied.stderr)
+        self.assertIn(self.ADMIN_GROUP, denied.stderr)
         self.as_user(self.uid_b, "rm", str(public["id"]), check=77)
         self.as_user(self.uid_a, "add", "Announcement", "--at", "2030-07-01", "--public", check=77)
         self.assertEqual(self.rootc.result("event.get", {"id": public["id"]})["event"]["title"], "EXPO national day")
