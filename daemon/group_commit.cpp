@@ -8,8 +8,13 @@
 namespace herald {
 
 GroupCommit::GroupCommit(asio::any_io_executor executor, sql::Db& db,
-                         std::chrono::microseconds wait)
-    : executor_(std::move(executor)), db_(db), wait_(executor_), max_wait_(wait) {
+                         std::chrono::microseconds wait, std::chrono::milliseconds commit_delay)
+    : executor_(std::move(executor)),
+      db_(db),
+      wait_(executor_),
+      delay_(executor_),
+      commit_delay_(commit_delay),
+      max_wait_(wait) {
     db_.set_batching(true);
     db_.set_batch_flusher([this] { flush(); });
 }
@@ -57,6 +62,14 @@ std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver
 
 void GroupCommit::post_commit() {
     commit_posted_ = true;
+    if (commit_delay_.count() > 0) {
+        // Test-only: the loop goes on serving (and writing any reply not held) until the commit.
+        delay_.expires_after(commit_delay_);
+        delay_.async_wait([this](const asio::error_code& ec) {
+            if (!ec && commit_posted_) flush();
+        });
+        return;
+    }
     // Why post: every request already read in this loop turn runs before the commit and joins
     // the batch, so one fsync covers all of them.
     asio::post(executor_, [this] {

@@ -28,8 +28,10 @@ class GroupCommit {
 
     /// Turns batching on for `db` (and commits the open batch before any write outside a
     /// request); commits are posted to `executor`; a batch waits at most `wait` for writers.
+    /// `commit_delay` (tests only) postpones each commit by a timer while the loop runs on.
     GroupCommit(asio::any_io_executor executor, sql::Db& db,
-                std::chrono::microseconds wait = kGroupCommitWait);
+                std::chrono::microseconds wait = kGroupCommitWait,
+                std::chrono::milliseconds commit_delay = std::chrono::milliseconds{0});
     /// Commits any open batch (delivering its replies) and turns batching off.
     ~GroupCommit();
     GroupCommit(const GroupCommit&) = delete;
@@ -58,6 +60,8 @@ class GroupCommit {
     asio::any_io_executor executor_;
     sql::Db& db_;
     asio::steady_timer wait_;
+    asio::steady_timer delay_;
+    std::chrono::milliseconds commit_delay_;
     std::chrono::microseconds max_wait_;
     std::vector<Held> held_;
     size_t writers_ = 1;  ///< requests in the last committed batch: the writers to wait for

@@ -67,18 +67,24 @@ struct Flags {
     }
 };
 
-/// Test-only (docs/testing.md): HERALDD_TEST_FIRE_LEAD_MS widens the staging lead so a test can
-/// kill the daemon between a reminder's staging and its due instant. Not a user setting.
-void apply_test_fire_lead(herald::Settings& s) {
-    const char* text = std::getenv("HERALDD_TEST_FIRE_LEAD_MS");
-    if (text == nullptr) return;
+/// Test-only (docs/testing.md) milliseconds from environment variable `name`, if set.
+std::optional<std::chrono::milliseconds> test_ms(const char* name) {
+    const char* text = std::getenv(name);
+    if (text == nullptr) return std::nullopt;
     char* end = nullptr;
     long long ms = std::strtoll(text, &end, 10);
     if (*text == '\0' || *end != '\0' || ms < 0 || ms > 60'000)
         herald::bad_param(
-            "HERALDD_TEST_FIRE_LEAD_MS",
-            "expected whole milliseconds from 0 to 60000, got '" + std::string(text) + "'");
-    s.fire_lead = std::chrono::milliseconds(ms);
+            name, "expected whole milliseconds from 0 to 60000, got '" + std::string(text) + "'");
+    return std::chrono::milliseconds(ms);
+}
+
+/// Test-only, not user settings: HERALDD_TEST_FIRE_LEAD_MS widens the staging lead so a test can
+/// kill the daemon between a reminder's staging and its due instant; HERALDD_TEST_COMMIT_DELAY_MS
+/// holds each batch open so the crash test can kill it between a request and its COMMIT.
+void apply_test_timing(herald::Settings& s) {
+    if (auto ms = test_ms("HERALDD_TEST_FIRE_LEAD_MS")) s.fire_lead = *ms;
+    if (auto ms = test_ms("HERALDD_TEST_COMMIT_DELAY_MS")) s.commit_delay = *ms;
 }
 
 /// Defaults for the mode, then the config file, then the flags.
@@ -94,7 +100,7 @@ herald::Settings load_settings(const Flags& flags) {
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
     flags.apply(r.settings);
     resolve_admin_group(r.settings);
-    apply_test_fire_lead(r.settings);
+    apply_test_timing(r.settings);
     return r.settings;
 }
 

@@ -58,7 +58,7 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings)
     : io_(io),
       store_(store),
       settings_(settings),
-      group_(io.get_executor(), store.db()),
+      group_(io.get_executor(), store.db(), kGroupCommitWait, settings.commit_delay),
       trim_(io.get_executor(), [&store] { store.release_memory(); }),
       acceptor_(io) {
     state_.started = wall_now();

@@ -59,6 +59,9 @@ struct Settings {
     std::string zone;  ///< zone for all-day and floating alarms; empty = $TZ or the system's
     /// Staging lead (kFireLead); tests only may change it, through HERALDD_TEST_FIRE_LEAD_MS.
     std::chrono::milliseconds fire_lead = kFireLead;
+    /// Delay of every batch commit; tests only (HERALDD_TEST_COMMIT_DELAY_MS), so the crash test
+    /// can kill the daemon between a batch's last request and its COMMIT.
+    std::chrono::milliseconds commit_delay{0};
 };
 
 }  // namespace herald
