@@ -83,6 +83,15 @@ class BusTestCase(DaemonTestCase):
                 ids.append(int(re.search(r"uint32 (\d+)", b).group(1)))
         return ids
 
+    def notify_actions(self):
+        """The (key, label) pairs of the first Notify call's actions (the first `as` argument)."""
+        with open(self.monitor_log) as f:  # a message starts at its type (the body has newlines)
+            blocks = re.split(r"\n(?=(?:method call|method return|signal|error) )", f.read())
+        block = next(b for b in blocks if b.startswith("method call") and "member=Notify" in b)
+        first_array = block.split("array [", 1)[1].split("]", 1)[0]
+        strings = re.findall(r'string "([^"]*)"', first_array)
+        return list(zip(strings[0::2], strings[1::2]))
+
     def add_with_alarm(self, title):
         due = next_second(2)
         c = self.d.connect()
@@ -103,6 +112,11 @@ class WithServer(BusTestCase):
         self.assertEqual(self.notify_calls(), 1)
         with open(self.monitor_log) as f:
             self.assertIn("Japan–Kyrgyz foreign ministers' meeting", f.read())
+        # The popup offers exactly the actions the daemon acts on (the Snooze label names the delay).
+        actions = dict(self.notify_actions())
+        self.assertEqual(sorted(actions), ["default", "dismiss", "snooze"], actions)
+        self.assertTrue(actions["snooze"].startswith("Snooze"), actions)
+        self.assertEqual(actions["dismiss"], "Dismiss")
         # The notification the server shows, and its id, from dunst's own history of displayed ones.
         shown = json.loads(subprocess.run(["dunstctl", "history"], capture_output=True, text=True).stdout
                            or '{"data": [[]]}')
