@@ -182,6 +182,22 @@ class AckSnooze(RemindersTestCase):
         self.assertEqual(p.returncode, 65)
         self.assertIn("acknowledged", p.stderr)
 
+    def test_snooze_until_fires_at_the_instant_asked(self):
+        w = self.watch()
+        self.add_alarm("Snoozed to a second", next_second(1))
+        [first] = w.take(1)
+        until = next_second(3)
+        snoozed = self.c.result("alarm.snooze", {"id": first["id"], "until": iso(until)})
+        self.assertEqual(snoozed["until"], iso(until))
+        [entry] = [a for a in self.c.result("alarm.next", {"limit": 10})["alarms"] if a["id"] == first["id"]]
+        self.assertEqual((entry["state"], entry["fires_at"]), ("snoozed", iso(until)))
+        [again] = w.take(1, timeout=10)
+        arrived = time.time()
+        self.assertEqual(again["id"], first["id"])
+        # Never early; not a whole minute late either (a snooze shifted by a minute either way fails).
+        self.assertGreaterEqual(arrived, until, "the snoozed reminder came before its instant")
+        self.assertLess(arrived, until + 30)
+
     def test_ack_before_due_dismisses(self):
         w = self.watch()
         due = next_second(2)
