@@ -49,6 +49,20 @@ void progress(size_t done, size_t total) {
     std::fflush(stderr);
 }
 
+/// Prints calendar.import's `key` list ("errors" or "warnings"): one line each with line and UID.
+void print_problems(const Json& result, const std::string& key, const char* what,
+                    const char* prefix) {
+    const Json& list = result.contains(key) ? result[key] : Json::array();
+    size_t unlisted = result.value(key + "_not_listed", size_t{0});
+    if (list.empty() && unlisted == 0) return;
+    std::printf("%zu %s:\n", list.size() + unlisted, what);
+    for (const auto& e : list)
+        std::printf("  line %lld%s: %s%s\n", static_cast<long long>(e.value("line", 0)),
+                    e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "", prefix,
+                    e.value("reason", "").c_str());
+    if (unlisted > 0) std::printf("  … and %zu more\n", unlisted);
+}
+
 int run_import(Cli& cli, const std::string& path) {
     std::string text = read_input(path);
     // Why only on a terminal: a bar in a pipe or a log file is noise.
@@ -67,23 +81,17 @@ int run_import(Cli& cli, const std::string& path) {
     if (cli.json) {
         print_json(result);
     } else {
-        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged",
+        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged\n",
                     path == "-" ? "stdin" : path.c_str(),
                     static_cast<long long>(result.value("added", 0)),
                     static_cast<long long>(result.value("updated", 0)),
                     static_cast<long long>(result.value("unchanged", 0)));
-        const Json& errors = result["errors"];
-        std::printf(errors.empty() ? "\n" : "; %zu not imported:\n",
-                    errors.size() + result.value("errors_not_listed", size_t{0}));
-        for (const auto& e : errors)
-            std::printf("  line %lld%s: %s\n", static_cast<long long>(e.value("line", 0)),
-                        e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "",
-                        e.value("reason", "").c_str());
-        if (result.value("errors_not_listed", 0) > 0)
-            std::printf("  … and %lld more\n",
-                        static_cast<long long>(result.value("errors_not_listed", 0)));
+        print_problems(result, "errors", "not imported", "");
+        print_problems(result, "warnings", "warnings (those events were kept)", "warning: ");
     }
-    return result["errors"].empty() ? Exit::ok : Exit::data_error;
+    // Why 65 only for errors: a warning means a part was dropped or repaired, the event kept.
+    bool lost = !result["errors"].empty() || result.value("errors_not_listed", size_t{0}) > 0;
+    return lost ? Exit::data_error : Exit::ok;
 }
 
 struct ExportOptions {
