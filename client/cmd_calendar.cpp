@@ -27,6 +27,37 @@ std::string read_input(const std::string& path) {
     return ss.str();
 }
 
+/// Moves a fold that splits a UTF-8 character (RFC 5545 folds at octets, so some writers split
+/// characters) to just before that character: the parts alone are not valid UTF-8 and could not
+/// travel in JSON. Unfolding gives the same bytes, and line numbers stay those of the file.
+void move_folds_off_characters(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        bool fold =
+            text[i] == '\n' && i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t');
+        size_t end = out.size() - (!out.empty() && out.back() == '\r' ? 1 : 0);
+        size_t lead = end;
+        while (fold && lead > 0 && end - lead < 3 &&
+               (static_cast<unsigned char>(out[lead - 1]) & 0xC0) == 0x80)
+            --lead;
+        if (fold && lead > 0) {
+            auto b = static_cast<unsigned char>(out[lead - 1]);
+            size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            if (need > 1 && end - lead + 1 < need) {  // an incomplete character before the fold
+                std::string part = out.substr(lead - 1, end - lead + 1);
+                out.erase(lead - 1, end - lead + 1);
+                out += text.substr(i, 2);  // the line end and the fold's blank
+                out += part;
+                ++i;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    text = std::move(out);
+}
+
 /// End of the next chunk: after a newline when there is one, never inside a UTF-8 character.
 size_t chunk_end(const std::string& text, size_t pos) {
     if (text.size() - pos <= kChunk) return text.size();
@@ -65,6 +96,7 @@ void print_problems(const Json& result, const std::string& key, const char* what
 
 int run_import(Cli& cli, const std::string& path) {
     std::string text = read_input(path);
+    move_folds_off_characters(text);
     // Why only on a terminal: a bar in a pipe or a log file is noise.
     bool bar = !cli.json && ::isatty(STDERR_FILENO) == 1 && text.size() > kChunk;
     Json result;

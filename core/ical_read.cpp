@@ -115,6 +115,11 @@ class Reader {
             if (prop == "DTSTART" || prop == "RECURRENCE-ID")
                 lost(prop, prop + " cannot be read (" + error_text(msg) + "); the event is lost");
             if (prop == "TRIGGER") continue;  // read_alarms drops that alarm with its warning
+            // Why no warning: an empty text (Google writes "DESCRIPTION:") loses nothing.
+            if (msg.rfind("No value for ", 0) == 0 &&
+                (prop == "DESCRIPTION" || prop == "LOCATION" || prop == "SUMMARY" ||
+                 prop == "COMMENT" || prop == "URL"))
+                continue;
             warn(prop.empty() ? "VEVENT" : prop,
                  (prop.empty() ? "a line" : prop) + " dropped: " + error_text(msg));
         }
@@ -291,12 +296,11 @@ class Reader {
     /// DTEND `t` against the start, read the way python-icalendar and khal read odd pairs.
     void read_end(Event& e, CalTime t) {
         if (!e.start.timed() && t.timed()) {
-            // A DATE start with a DATE-TIME end: the event is all-day; DTEND's date is exclusive
-            // at midnight, else it is the last day.
-            auto day = date::floor<date::days>(t.local);
-            bool midnight = LocalTime{day} == t.local;
-            t = CalTime{Precision::day, LocalTime{midnight ? day - date::days{1} : day}, ""};
-            warn("DTEND", "DTEND is a date-time but DTSTART a date; read as an all-day end");
+            // A DATE start with a DATE-TIME end: python-icalendar (recurring-ical-events) reads
+            // the start as midnight in DTEND's zone, a timed event.
+            warn("DTSTART", "DTSTART is a date but DTEND a date-time; DTSTART read as 00:00" +
+                                (t.tz.empty() ? std::string() : " in " + t.tz));
+            e.start = CalTime{Precision::minute, e.start.local, t.tz};
         } else if (e.start.timed() && !t.timed()) {
             warn("DTEND", "DTEND is a date but DTSTART a date-time; read as midnight");
             t.precision = Precision::minute;
