@@ -362,3 +362,115 @@ TEST_CASE("exceptions take the event's zone so they survive a JSON round trip (f
     REQUIRE(floating.exdates.size() == 1);
     CHECK(floating.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 7, 9), ""});
 }
+
+namespace {
+
+Instant instant_of(const CalTime& t) {
+    return resolve_local(t.local, find_zone(t.tz));
+}
+
+Instant utc(int y, unsigned m, unsigned d, int hh, int mm = 0) {
+    return Instant{date::sys_days{date::year{y} / date::month{m} / date::day{d}}} +
+           std::chrono::hours{hh} + std::chrono::minutes{mm};
+}
+
+}  // namespace
+
+TEST_CASE("a mapped zone name gives way to the file's VTIMEZONE where they disagree", "[ical]") {
+    // Outlook's zone as Outlook defines it: UTC+6 all year (Almaty is UTC+5 since March 2024).
+    const std::string central_asia =
+        "BEGIN:VTIMEZONE\r\nTZID:Central Asia Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16010101T000000\r\nTZOFFSETFROM:+0600\r\nTZOFFSETTO:+0600\r\nEND:STANDARD\r\n"
+        "END:VTIMEZONE\r\n";
+    auto r = import_ical(
+        cal(central_asia + vevent("ca",
+                                  "DTSTART;TZID=Central Asia Standard Time:20250303T100000\r\n"
+                                  "RRULE:FREQ=WEEKLY\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 3, 4));
+    // The same name with rules of its own (UTC+5): the file's rules decide, with a warning.
+    std::string plus5 = central_asia;
+    for (size_t at; (at = plus5.find("+0600")) != std::string::npos;) plus5.replace(at, 5, "+0500");
+    r = import_ical(
+        cal(plus5 + vevent("ca5", "DTSTART;TZID=Central Asia Standard Time:20250303T100000\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 3, 5));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("disagrees"));
+    // Pre-2007 US rules under a Windows name: on 2025-03-20 the file says PST, not PDT.
+    const std::string old_pacific =
+        "BEGIN:VTIMEZONE\r\nTZID:Pacific Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16011028T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+        "TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:16010401T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4\r\n"
+        "TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+    r = import_ical(
+        cal(old_pacific + vevent("pst", "DTSTART;TZID=Pacific Standard Time:20250320T090000\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 20, 17));
+}
+
+TEST_CASE("liberal reading - CATEGORIES BOM bare VEVENT RDATE before DTSTART", "[ical]") {
+    auto e = only(
+        import_ical(cal(vevent("c", "DTSTART;VALUE=DATE:20250101\r\nCATEGORIES:a,b\\,c,d\r\n"))));
+    CHECK(e.categories == std::vector<std::string>{"a", "b,c", "d"});
+    e = only(import_ical("\xEF\xBB\xBF" + cal(vevent("bom", "DTSTART;VALUE=DATE:20250101\r\n"))));
+    CHECK(e.uid == "bom");
+    e = only(import_ical(vevent("bare", "DTSTART;VALUE=DATE:20250101\r\n")));
+    CHECK(e.uid == "bare");
+    auto r = import_ical(cal(vevent(
+        "rd", "DTSTART:20250320T090000Z\r\nDTEND:20250320T100000Z\r\nRDATE:20250317T090000Z\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].start == CalTime{Precision::minute, lt(2025, 3, 17, 9), "UTC"});
+    REQUIRE(r.events[0].end);
+    CHECK(r.events[0].end->local == lt(2025, 3, 17, 10));
+    CHECK(r.events[0].rdates ==
+          std::vector<CalTime>{{Precision::minute, lt(2025, 3, 20, 9), "UTC"}});
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].property == "RDATE");
+}
+
+TEST_CASE("versions of one UID - the highest SEQUENCE then the latest DTSTAMP wins", "[ical]") {
+    auto r = import_ical(
+        cal(vevent("s", "SEQUENCE:3\r\nDTSTART;VALUE=DATE:20250103\r\n") +
+            vevent("s", "SEQUENCE:1\r\nDTSTART;VALUE=DATE:20250101\r\n") +
+            vevent("t", "LAST-MODIFIED:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250101\r\n") +
+            vevent("t", "LAST-MODIFIED:20250301T000000Z\r\nDTSTART;VALUE=DATE:20250105\r\n")));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.problems.empty());
+    CHECK(r.events[0].start.local == lt(2025, 1, 3));
+    CHECK(r.events[1].start.local == lt(2025, 1, 5));
+    REQUIRE(r.warnings.size() == 2);
+    CHECK(r.warnings[0].line == 11);  // the older "s"
+    CHECK(r.warnings[1].line == 18);  // the older "t"
+}
+
+TEST_CASE("a VEVENT without UID gets a stable one derived from its content", "[ical]") {
+    const std::string a = "BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";
+    const std::string b = "BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:B\r\nEND:VEVENT\r\n";
+    auto r1 = import_ical(cal(a + b + a));
+    auto r2 =
+        import_ical(cal("BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:A\r\n"
+                        "DESCRIPTION:edited\r\nEND:VEVENT\r\n"));
+    REQUIRE(r1.events.size() == 3);  // the copy of A is kept too, as A-2
+    REQUIRE(r2.events.size() == 1);
+    CHECK(r1.events[0].uid.rfind("herald-", 0) == 0);
+    CHECK(r1.events[0].uid != r1.events[1].uid);
+    CHECK(r1.events[2].uid == r1.events[0].uid + "-2");
+    CHECK(r2.events[0].uid == r1.events[0].uid);  // same start and title: the same event
+    CHECK(r1.warnings.size() == 3);
+}
+
+TEST_CASE("an override that carries an RRULE stays one instance", "[ical]") {
+    auto r =
+        import_ical(cal(vevent("o", "DTSTART:20250407T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n") +
+                        vevent("o",
+                               "RECURRENCE-ID:20250414T090000Z\r\nDTSTART:20250415T090000Z\r\n"
+                               "RRULE:FREQ=WEEKLY;COUNT=4\r\n")));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.events[1].uid == "o#20250414T090000");
+    CHECK(r.events[1].rrule.empty());
+    CHECK(r.events[0].rrule == "FREQ=WEEKLY;COUNT=4");
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].property == "RRULE");
+}
