@@ -317,7 +317,7 @@ TEST_CASE("a VTIMEZONE whose rules change too often is refused, not expanded (fo
     CHECK_THAT(r.warnings[1].reason, Catch::Contains("unknown TZID 'Daily'"));
 }
 
-TEST_CASE("only the first VTIMEZONEs with unknown names are matched; the rest use file rules",
+TEST_CASE("only the first VTIMEZONEs with unknown names are matched - the rest use file rules",
           "[ical]") {
     std::string body;
     for (int i = 0; i < 66; ++i) {
