@@ -27,6 +27,37 @@ std::string read_input(const std::string& path) {
     return ss.str();
 }
 
+/// Moves a fold that splits a UTF-8 character (RFC 5545 folds at octets, so some writers split
+/// characters) to just before that character: the parts alone are not valid UTF-8 and could not
+/// travel in JSON. Unfolding gives the same bytes, and line numbers stay those of the file.
+void move_folds_off_characters(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        bool fold =
+            text[i] == '\n' && i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t');
+        size_t end = out.size() - (!out.empty() && out.back() == '\r' ? 1 : 0);
+        size_t lead = end;
+        while (fold && lead > 0 && end - lead < 3 &&
+               (static_cast<unsigned char>(out[lead - 1]) & 0xC0) == 0x80)
+            --lead;
+        if (fold && lead > 0) {
+            auto b = static_cast<unsigned char>(out[lead - 1]);
+            size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            if (need > 1 && end - lead + 1 < need) {  // an incomplete character before the fold
+                std::string part = out.substr(lead - 1, end - lead + 1);
+                out.erase(lead - 1, end - lead + 1);
+                out += text.substr(i, 2);  // the line end and the fold's blank
+                out += part;
+                ++i;
+                continue;
+            }
+        }
+        out += text[i];
+    }
+    text = std::move(out);
+}
+
 /// End of the next chunk: after a newline when there is one, never inside a UTF-8 character.
 size_t chunk_end(const std::string& text, size_t pos) {
     if (text.size() - pos <= kChunk) return text.size();
@@ -49,8 +80,23 @@ void progress(size_t done, size_t total) {
     std::fflush(stderr);
 }
 
+/// Prints calendar.import's `key` list ("errors" or "warnings"): one line each with line and UID.
+void print_problems(const Json& result, const std::string& key, const char* what,
+                    const char* prefix) {
+    const Json& list = result.contains(key) ? result[key] : Json::array();
+    size_t unlisted = result.value(key + "_not_listed", size_t{0});
+    if (list.empty() && unlisted == 0) return;
+    std::printf("%zu %s:\n", list.size() + unlisted, what);
+    for (const auto& e : list)
+        std::printf("  line %lld%s: %s%s\n", static_cast<long long>(e.value("line", 0)),
+                    e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "", prefix,
+                    e.value("reason", "").c_str());
+    if (unlisted > 0) std::printf("  … and %zu more\n", unlisted);
+}
+
 int run_import(Cli& cli, const std::string& path) {
     std::string text = read_input(path);
+    move_folds_off_characters(text);
     // Why only on a terminal: a bar in a pipe or a log file is noise.
     bool bar = !cli.json && ::isatty(STDERR_FILENO) == 1 && text.size() > kChunk;
     Json result;
@@ -67,23 +113,17 @@ int run_import(Cli& cli, const std::string& path) {
     if (cli.json) {
         print_json(result);
     } else {
-        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged",
+        std::printf("Imported %s: %lld added, %lld updated, %lld unchanged\n",
                     path == "-" ? "stdin" : path.c_str(),
                     static_cast<long long>(result.value("added", 0)),
                     static_cast<long long>(result.value("updated", 0)),
                     static_cast<long long>(result.value("unchanged", 0)));
-        const Json& errors = result["errors"];
-        std::printf(errors.empty() ? "\n" : "; %zu not imported:\n",
-                    errors.size() + result.value("errors_not_listed", size_t{0}));
-        for (const auto& e : errors)
-            std::printf("  line %lld%s: %s\n", static_cast<long long>(e.value("line", 0)),
-                        e.contains("uid") ? (" (" + e.value("uid", "") + ")").c_str() : "",
-                        e.value("reason", "").c_str());
-        if (result.value("errors_not_listed", 0) > 0)
-            std::printf("  … and %lld more\n",
-                        static_cast<long long>(result.value("errors_not_listed", 0)));
+        print_problems(result, "errors", "not imported", "");
+        print_problems(result, "warnings", "warnings (those events were kept)", "warning: ");
     }
-    return result["errors"].empty() ? Exit::ok : Exit::data_error;
+    // Why 65 only for errors: a warning means a part was dropped or repaired, the event kept.
+    bool lost = !result["errors"].empty() || result.value("errors_not_listed", size_t{0}) > 0;
+    return lost ? Exit::data_error : Exit::ok;
 }
 
 struct ExportOptions {

@@ -64,9 +64,9 @@ void check_instance_date(const CalTime& d, const CalTime& start, const char* fie
 void validate(const Event& e, const EventLimits& limits) {
     if (e.title.empty()) bad_param("title", "title is empty; expected a short line of text");
     check_text("title", e.title, limits.max_title, false);
-    if (e.uid.empty() || e.uid.size() > 255 || has_control(e.uid, false) ||
-        e.uid.find(' ') != std::string::npos)
-        bad_param("uid", "uid must be 1-255 printable characters without spaces");
+    // Why spaces are allowed: RFC 5545 UIDs are any text, and files in the wild use them.
+    if (e.uid.empty() || e.uid.size() > 255 || has_control(e.uid, false))
+        bad_param("uid", "uid must be 1-255 printable characters");
     check_text("description", e.description, limits.max_text, true);
     check_text("source", e.source, limits.max_text, true);
     check_text("location", e.location, limits.max_title, false);

@@ -9,6 +9,10 @@
 /// - RECURRENCE-ID overrides become an EXDATE on the master plus their own event with uid
 ///   "<uid>#<recurrence-id>" (recurrence id as YYYYMMDD or YYYYMMDDTHHMMSS in the master's zone);
 ///   ical_export.hpp turns them back into RECURRENCE-ID components.
+/// - Liberal reading (ical_read.hpp): a bad non-essential property is repaired or dropped with a
+///   warning; an event is lost (an error) only when its start cannot be read. A VEVENT without
+///   UID gets one derived from its content; of two versions of one UID the higher SEQUENCE
+///   (then the later DTSTAMP/LAST-MODIFIED) wins. X-WR-TIMEZONE zones floating times.
 /// - X-HERALD-PRECISION year/month/none makes the date imprecise (DTSTART's year / month; none =
 ///   undated) and drops the placeholder DTEND and the note the exporter added to DESCRIPTION.
 
@@ -26,18 +30,22 @@ struct IcalImportOptions {
     EventLimits limits;
 };
 
-/// The events that could be read (with the line each began at) and one problem per bad component.
+/// The events that could be read (with the line each began at), one problem per lost component
+/// and one warning per repaired or dropped part.
 struct IcalImport {
     std::vector<Event> events;
-    std::vector<size_t> lines;  ///< lines[i] is the BEGIN line of events[i]
-    std::vector<IcalProblem> problems;
-    size_t problems_dropped = 0;  ///< problems beyond the listing limit
-    size_t components = 0;        ///< VEVENTs seen (good and bad)
-    size_t skipped = 0;           ///< other components (VTODO, VJOURNAL, ...) not imported
+    std::vector<size_t> lines;          ///< lines[i] is the BEGIN line of events[i]
+    std::vector<IcalProblem> problems;  ///< components lost (errors)
+    size_t problems_dropped = 0;        ///< problems beyond the listing limit
+    std::vector<IcalProblem> warnings;  ///< parts dropped or repaired; the events were kept
+    size_t warnings_dropped = 0;        ///< warnings beyond the listing limit
+    size_t components = 0;              ///< VEVENTs seen (good and bad)
+    size_t skipped = 0;                 ///< other components (VTODO, VJOURNAL, ...) not imported
 };
 
 /// Reads every VEVENT of `text`. Throws HeraldError(invalid_params, field "ics") only when the
-/// text is not iCalendar at all (no BEGIN:VCALENDAR); anything else is a per-component problem.
+/// text is not iCalendar at all (neither BEGIN:VCALENDAR nor BEGIN:VEVENT); anything else is a
+/// per-component problem or warning.
 IcalImport import_ical(std::string_view text, const IcalImportOptions& options = {});
 
 }  // namespace herald

@@ -31,7 +31,7 @@ class Scanner {
     Scanner(std::string_view text, const IcalScanLimits& limits) : text_(text), limits_(limits) {}
 
     IcalScan run() {
-        size_t pos = 0;
+        size_t pos = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
         while (pos < text_.size()) {
             size_t nl = text_.find('\n', pos);
             size_t end = nl == std::string_view::npos ? text_.size() : nl;
@@ -56,7 +56,7 @@ class Scanner {
             ++out_.problems_dropped;
             return;
         }
-        out_.problems.push_back({line, {}, std::move(reason)});
+        out_.problems.push_back({line, {}, std::move(reason), {}});
     }
 
     void spoil(std::string reason) {
@@ -86,18 +86,19 @@ class Scanner {
         check_length();
         if (iequals_prefix(line, "BEGIN:"))
             begin(upper(line.substr(6)));
+        else if (!open_ && in_calendar_ && iequals_prefix(line, "X-WR-TIMEZONE:"))
+            out_.x_wr_timezone = std::string(line.substr(14));
         else if (iequals_prefix(line, "END:"))
             end(upper(line.substr(4)));
     }
 
     void start_block(const std::string& kind) {
         open_ = true;
-        block_ = IcalBlock{kind, line_no_, {}, {}};
+        block_ = IcalBlock{kind, line_no_, {}, {}, false};
         block_start_ = line_start_;
         stack_.assign(1, kind);
         overflow_ = 0;
-        if (!in_calendar_)
-            block_.error = "BEGIN:" + kind + " outside BEGIN:VCALENDAR ... END:VCALENDAR";
+        block_.outside = !in_calendar_;
     }
 
     void close_block(size_t end_offset) {

@@ -15,6 +15,7 @@ struct IcalProblem {
     size_t line = 0;
     std::string uid;
     std::string reason;
+    std::string property;  ///< the property (or component) the problem is about, when one is
 };
 
 /// One top-level component inside VCALENDAR.
@@ -23,6 +24,7 @@ struct IcalBlock {
     size_t line = 0;        ///< line of its BEGIN
     std::string_view text;  ///< from BEGIN to END inclusive (a view into the scanned text)
     std::string error;      ///< non-empty when the component is structurally broken
+    bool outside = false;   ///< found outside BEGIN:VCALENDAR ... END:VCALENDAR
 };
 
 /// Structural limits of the scanner.
@@ -38,9 +40,12 @@ struct IcalScan {
     std::vector<IcalProblem> problems;
     size_t problems_dropped = 0;  ///< problems beyond max_problems
     bool saw_calendar = false;
+    std::string x_wr_timezone;  ///< the calendar's X-WR-TIMEZONE (zone of its floating times)
 };
 
-/// Scans `text` (CRLF or LF line ends, folded lines allowed). Never throws on bad input.
+/// Scans `text` (CRLF or LF line ends, folded lines allowed, a UTF-8 byte order mark skipped).
+/// Components outside any VCALENDAR (bare VEVENT files, which khal reads) are kept with
+/// `outside` set. Never throws on bad input.
 IcalScan scan_ical(std::string_view text, const IcalScanLimits& limits = {});
 
 /// The value of the first "UID:" line of a component's text, unfolded; empty when none.

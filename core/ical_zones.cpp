@@ -62,22 +62,29 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// Why these bounds: wide enough to tell rule sets apart (the US changed its rules in 2007), and
-// inside the range both libical and the compiled zoneinfo describe exactly.
-constexpr int kFirstSampleYear = 2010;
-constexpr int kLastSampleYear = 2030;
+// Why these bounds: the years a TZID is checked in are the event's own (clamped here): wide
+// enough to tell rule sets apart, and inside the range both libical and the compiled zoneinfo
+// describe exactly. resolve() (no event at hand) uses 2010-2030.
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2040;
+constexpr int kDefaultFirst = 2010;
+constexpr int kDefaultLast = 2030;
+// Why at most 20 years per check: an open-ended series is checked from its start on; two decades
+// cover what a file's rules were written for and keep one check to ~7,000 samples.
+constexpr int kMaxYears = 20;
 
 // Why a budget: libical expands every STANDARD/DAYLIGHT rule from its DTSTART and keeps each
 // change; a 300-byte VTIMEZONE with FREQ=DAILY from 1601 becomes ~300,000 changes (seconds and
 // ~500 MB). Real zones change at most twice a year: from 1601 (Outlook's usual DTSTART) that is
 // under 900 changes, so 8192 leaves room for any real zone.
 constexpr size_t kMaxZoneChanges = 8192;
-// Why a cap: matching one VTIMEZONE samples every day of kFirstSampleYear..kLastSampleYear, which
-// costs tens of milliseconds; a file defining thousands of zones under made-up names would hold
-// the daemon for minutes. Real files define a handful.
-constexpr size_t kMaxMatchedZones = 8;
+// Why a cap: matching one VTIMEZONE samples every day of the event's years against every IANA
+// zone, which costs milliseconds; a file defining thousands of zones under made-up names (or
+// thousands of events in different years) would hold the daemon. Past the cap the file's rules
+// are used directly, which is always right for single events.
+constexpr size_t kMaxMatches = 64;
 
-/// The zone changes libical would expand `comp`'s rules into up to the last sample year, counted
+/// The zone changes libical would expand `comp`'s rules into up to kLastYear, counted
 /// up to `limit` (so a rule that changes daily costs `limit` steps here, not its full expansion).
 size_t count_changes(icalcomponent* comp, size_t limit) {
     size_t count = 0;
@@ -94,7 +101,7 @@ size_t count_changes(icalcomponent* comp, size_t limit) {
                 icalrecur_iterator_new(icalproperty_get_rrule(p), icalproperty_get_dtstart(start));
             if (it == nullptr) continue;
             for (icaltimetype t = icalrecur_iterator_next(it);
-                 !icaltime_is_null_time(t) && t.year <= kLastSampleYear + 10 && count <= limit;
+                 !icaltime_is_null_time(t) && t.year <= kLastYear + 1 && count <= limit;
                  t = icalrecur_iterator_next(it))
                 ++count;
             icalrecur_iterator_free(it);
@@ -118,6 +125,58 @@ struct TzidResolver::FileZones {
         for (auto& [_, z] : zones) icaltimezone_free(z, 1);
     }
 };
+
+namespace {
+
+std::pair<int, int> clamp_years(int first, int last) {
+    first = std::clamp(first, kFirstYear, kLastYear);
+    last = std::clamp(last, first, std::min(kLastYear, first + kMaxYears - 1));
+    return {first, last};
+}
+
+/// The VTIMEZONE's UTC offset at noon UTC of every day of the years first..last.
+std::vector<std::pair<Instant, int>> sample_offsets(icaltimezone* zone, int first, int last) {
+    std::vector<std::pair<Instant, int>> samples;
+    for (auto day = date::sys_days{date::year{first} / 1 / 1};
+         day < date::sys_days{date::year{last + 1} / 1 / 1}; day += date::days{1}) {
+        Instant t = day + std::chrono::hours{12};
+        icaltimetype tt = icaltime_from_timet_with_zone(
+            static_cast<time_t>(t.time_since_epoch().count()), 0, icaltimezone_get_utc_timezone());
+        int is_daylight = 0;
+        samples.emplace_back(t, icaltimezone_get_utc_offset_of_utc_time(zone, &tt, &is_daylight));
+    }
+    return samples;
+}
+
+std::string strip_quotes(const std::string& tzid) {
+    if (tzid.size() >= 2 && tzid.front() == '"' && tzid.back() == '"')
+        return tzid.substr(1, tzid.size() - 2);
+    return tzid;
+}
+
+/// The IANA zone a TZID names or is mapped to by name alone; `exact` tells an IANA name.
+std::string map_by_name(const std::string& tzid, bool& exact) {
+    exact = is_iana(tzid);
+    if (exact) return std::string(date::locate_zone(tzid)->name());
+    // Vendor prefixes: "/mozilla.org/20050126_1/Europe/Berlin",
+    // "/citadel.org/.../America/New_York".
+    for (size_t slash = tzid.find('/'); slash != std::string::npos;
+         slash = tzid.find('/', slash + 1)) {
+        std::string rest = tzid.substr(slash + 1);
+        if (rest.find('/') != std::string::npos && is_iana(rest)) return rest;
+    }
+    if (auto w = windows_zone_to_iana(tzid); !w.empty()) return std::string(w);
+    for (const auto& a : kAliases)
+        if (iequal(a.windows, tzid)) return std::string(a.iana);
+    return {};
+}
+
+std::string years_text(int first, int last) {
+    return first == last ? std::to_string(first)
+                         : std::to_string(first) + "-" + std::to_string(last);
+}
+
+}  // namespace
 
 TzidResolver::TzidResolver() : file_(std::make_unique<FileZones>()) {}
 TzidResolver::~TzidResolver() = default;
@@ -165,65 +224,101 @@ std::string TzidResolver::add_vtimezone(std::string_view text) {
     if (auto old = file_->zones.find(name); old != file_->zones.end())
         icaltimezone_free(old->second, 1);
     file_->zones[name] = zone;
-    cache_.erase(name);
+    std::erase_if(cache_, [&](const auto& kv) { return std::get<0>(kv.first) == name; });
     return name;
 }
 
-const std::string& TzidResolver::resolve(const std::string& tzid) {
-    auto it = cache_.find(tzid);
-    if (it == cache_.end()) it = cache_.emplace(tzid, resolve_uncached(tzid)).first;
-    if (it->second.empty())
-        bad_time(
-            "TZID",
-            "unknown TZID '" + tzid +
-                "': not an IANA or Windows zone name, and the file's VTIMEZONE for it (if any) "
-                "matches no IANA zone");
+std::string TzidResolver::resolve(const std::string& tzid) {
+    const TzidChoice& c = choose(tzid, kDefaultFirst, kDefaultLast);
+    if (c.zone.empty())
+        bad_time("TZID",
+                 "unknown TZID '" + tzid +
+                     "': not an IANA or Windows zone name, and the file's VTIMEZONE for it (if "
+                     "any) matches no IANA zone");
+    return c.zone;
+}
+
+const TzidChoice& TzidResolver::choose(const std::string& tzid, int first_year, int last_year) {
+    auto [first, last] = clamp_years(first_year, last_year);
+    auto key = std::make_tuple(tzid, first, last);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, choose_uncached(tzid, first, last)).first;
     return it->second;
 }
 
-std::string TzidResolver::resolve_uncached(const std::string& raw) {
-    std::string tzid = raw;
-    if (tzid.size() >= 2 && tzid.front() == '"' && tzid.back() == '"')
-        tzid = tzid.substr(1, tzid.size() - 2);
-    if (is_iana(tzid)) return std::string(date::locate_zone(tzid)->name());
-    // Vendor prefixes: "/mozilla.org/20050126_1/Europe/Berlin",
-    // "/citadel.org/.../America/New_York".
-    for (size_t slash = tzid.find('/'); slash != std::string::npos;
-         slash = tzid.find('/', slash + 1)) {
-        std::string rest = tzid.substr(slash + 1);
-        if (rest.find('/') != std::string::npos && is_iana(rest)) return rest;
+TzidChoice TzidResolver::choose_uncached(const std::string& raw, int first, int last) {
+    bool exact = false;
+    std::string mapped = map_by_name(strip_quotes(raw), exact);
+    bool has_file_zone = file_->zones.count(raw) > 0;
+    // Why an IANA name is not checked: the file's copy of an IANA zone is at best as current as
+    // the system's tz database, often older.
+    if (exact || (!mapped.empty() && !has_file_zone)) return {mapped, false, {}};
+    if (!has_file_zone)
+        return {{},
+                false,
+                "unknown TZID '" + raw +
+                    "': not an IANA, Windows or common zone name and the file has no VTIMEZONE "
+                    "for it"};
+    std::string why;
+    if (!mapped.empty()) {
+        why = disagreement(raw, mapped, first, last);
+        if (why.empty()) return {mapped, false, {}};
     }
-    if (auto w = windows_zone_to_iana(tzid); !w.empty()) return std::string(w);
-    for (const auto& a : kAliases)
-        if (iequal(a.windows, tzid)) return std::string(a.iana);
-    return match_vtimezone(raw);
+    std::string years = years_text(first, last);
+    if (++matched_ > kMaxMatches)
+        return {{},
+                true,
+                (why.empty() ? "TZID '" + raw + "' is not a zone name" : why) +
+                    "; too many VTIMEZONE matches in this file, so its rules give the instants "
+                    "(stored in UTC)"};
+    std::string match = match_vtimezone(raw, first, last);
+    if (why.empty() && !match.empty()) return {match, false, {}};
+    if (match.empty())
+        return {{},
+                true,
+                (why.empty() ? "TZID '" + raw + "'" : why) +
+                    "; no IANA zone has the file's VTIMEZONE offsets in " + years +
+                    ", so its rules give the instants (stored in UTC)"};
+    return {match, false, why + "; using " + match + ", which agrees with it in " + years};
 }
 
-std::string TzidResolver::match_vtimezone(const std::string& tzid) {
-    auto it = file_->zones.find(tzid);
-    if (it == file_->zones.end()) return {};
-    if (++matched_ > kMaxMatchedZones)
-        bad_time("TZID", "unknown TZID '" + tzid + "': the file defines more than " +
-                             std::to_string(kMaxMatchedZones) +
-                             " VTIMEZONEs whose names are not IANA or Windows zone names; only "
-                             "the first are matched by their rules");
-    std::vector<std::pair<Instant, int>> samples;
-    for (auto day = date::sys_days{date::year{kFirstSampleYear} / 1 / 1};
-         day < date::sys_days{date::year{kLastSampleYear + 1} / 1 / 1}; day += date::days{1}) {
-        Instant t = day + std::chrono::hours{12};
-        icaltimetype tt = icaltime_from_timet_with_zone(
-            static_cast<time_t>(t.time_since_epoch().count()), 0, icaltimezone_get_utc_timezone());
-        int is_daylight = 0;
-        samples.emplace_back(
-            t, icaltimezone_get_utc_offset_of_utc_time(it->second, &tt, &is_daylight));
-    }
+std::string TzidResolver::disagreement(const std::string& tzid, const std::string& zone, int first,
+                                       int last) {
+    const date::time_zone* tz = find_zone(zone);
+    for (const auto& [t, offset] : sample_offsets(file_->zones.at(tzid), first, last))
+        if (utc_offset_at(tz, t).count() != offset)
+            return "TZID '" + tzid + "' maps to " + zone +
+                   ", but the file's VTIMEZONE disagrees on " +
+                   date::format("%Y-%m-%d", date::floor<date::days>(t));
+    return {};
+}
+
+Instant TzidResolver::file_instant(const std::string& tzid, LocalTime local) const {
+    icaltimezone* zone = file_->zones.at(tzid);
+    auto days = date::floor<date::days>(local);
+    date::year_month_day ymd{days};
+    date::hh_mm_ss<Seconds> hms{local - days};
+    icaltimetype tt = icaltime_null_time();
+    tt.year = static_cast<int>(ymd.year());
+    tt.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    tt.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    tt.hour = static_cast<int>(hms.hours().count());
+    tt.minute = static_cast<int>(hms.minutes().count());
+    tt.second = static_cast<int>(hms.seconds().count());
+    int is_daylight = 0;
+    int offset = icaltimezone_get_utc_offset(zone, &tt, &is_daylight);
+    return Instant{local.time_since_epoch()} - Seconds{offset};
+}
+
+std::string TzidResolver::match_vtimezone(const std::string& tzid, int first, int last) {
+    auto samples = sample_offsets(file_->zones.at(tzid), first, last);
     const std::string needle = lower(tzid);
     const std::string tzname = file_->tznames.count(tzid) ? file_->tznames[tzid] : std::string();
     std::string best;
     int best_score = -1;
     for (const auto& zone : date::get_tzdb().zones) {
         bool same = std::all_of(samples.begin(), samples.end(), [&](const auto& s) {
-            return zone.get_info(s.first).offset.count() == s.second;
+            return utc_offset_at(&zone, s.first).count() == s.second;
         });
         if (!same) continue;
         // Prefer a zone whose city the TZID names ("(UTC+09:00) Osaka, Sapporo, Tokyo"), then one
@@ -233,7 +328,7 @@ std::string TzidResolver::match_vtimezone(const std::string& tzid) {
         std::replace(city.begin(), city.end(), '_', ' ');
         int score = 0;
         if (needle.find(city) != std::string::npos) score += 4;
-        if (!tzname.empty() && zone.get_info(samples.front().first).abbrev == tzname) score += 2;
+        if (!tzname.empty() && zone_abbrev(samples.front().first, &zone) == tzname) score += 2;
         if (name.rfind("Etc/", 0) != 0) score += 1;
         if (score > best_score) best_score = score, best = name;
     }

@@ -23,6 +23,7 @@ constexpr size_t kExportPart = 1024 * 1024;
 Json problem_json(const IcalProblem& p) {
     Json j{{"line", p.line}, {"reason", p.reason}};
     if (!p.uid.empty()) j["uid"] = p.uid;
+    if (!p.property.empty()) j["property"] = p.property;
     return j;
 }
 
@@ -132,23 +133,28 @@ Result calendar_import(Context& ctx, const Json& p) {
                                                : unchanged)++;
             } catch (const HeraldError& err) {
                 if (err.code() == ErrorCode::storage_error) throw;
-                problems.push_back({parsed.lines[i], parsed.events[i].uid, err.what()});
+                problems.push_back(
+                    {parsed.lines[i], parsed.events[i].uid, err.what(), err.field()});
             }
         }
         if (ctx.alarms && added + updated > 0) ctx.alarms->imported(ctx.peer.uid, added, updated);
         tx.commit();
     }
-    spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors", added, updated,
-                 unchanged, problems.size() + parsed.problems_dropped);
-    Json errors = Json::array();
+    spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors, {} warnings",
+                 added, updated, unchanged, problems.size() + parsed.problems_dropped,
+                 parsed.warnings.size() + parsed.warnings_dropped);
+    Json errors = Json::array(), warnings = Json::array();
     for (const auto& pr : problems) errors.push_back(problem_json(pr));
+    for (const auto& w : parsed.warnings) warnings.push_back(problem_json(w));
     return {{"added", added},
             {"updated", updated},
             {"unchanged", unchanged},
             {"events", parsed.components},
             {"skipped", parsed.skipped},
             {"errors", errors},
-            {"errors_not_listed", parsed.problems_dropped}};
+            {"errors_not_listed", parsed.problems_dropped},
+            {"warnings", warnings},
+            {"warnings_not_listed", parsed.warnings_dropped}};
 }
 
 Result calendar_export(Context& ctx, const Json& p) {

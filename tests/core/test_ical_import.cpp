@@ -60,7 +60,8 @@ TEST_CASE("timed values - TZID UTC floating and DURATION", "[ical]") {
 
 TEST_CASE("Windows zone names vendor prefixes and aliases map to IANA", "[ical]") {
     CHECK(windows_zone_to_iana("Tokyo Standard Time") == "Asia/Tokyo");
-    CHECK(windows_zone_to_iana("central asia standard time") == "Asia/Almaty");
+    // Not CLDR 41's Asia/Almaty: Almaty left UTC+6 in March 2024, the Windows zone did not.
+    CHECK(windows_zone_to_iana("central asia standard time") == "Asia/Bishkek");
     CHECK(windows_zone_to_iana("Nowhere Time").empty());
     auto e =
         only(import_ical(cal(vevent("a", "DTSTART;TZID=Tokyo Standard Time:20250110T090000\r\n"))));
@@ -96,15 +97,18 @@ TEST_CASE("a TZID defined only by the file's VTIMEZONE maps to an IANA zone with
     CHECK(r.events[0].start.tz == "Asia/Tokyo");
 }
 
-TEST_CASE("an unknown TZID is an error for that component only", "[ical]") {
+TEST_CASE("an unknown TZID without VTIMEZONE is read as floating time with a warning", "[ical]") {
     auto r = import_ical(cal(vevent("bad", "DTSTART;TZID=Mars/Olympus:20250110T090000\r\n") +
                              vevent("good", "DTSTART;VALUE=DATE:20250110\r\n")));
-    REQUIRE(r.events.size() == 1);
-    CHECK(r.events[0].uid == "good");
-    REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0].uid == "bad");
-    CHECK(r.problems[0].line == 4);
-    CHECK_THAT(r.problems[0].reason, Catch::Contains("Mars/Olympus"));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.problems.empty());
+    CHECK(r.events[0].start == CalTime{Precision::minute, lt(2025, 1, 10, 9), ""});
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].uid == "bad");
+    CHECK(r.warnings[0].line == 8);  // the DTSTART line
+    CHECK(r.warnings[0].property == "DTSTART");
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("Mars/Olympus"));
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("floating"));
 }
 
 TEST_CASE("RRULE EXDATE and RDATE are kept in the event's zone", "[ical]") {
@@ -204,16 +208,20 @@ TEST_CASE("bad components are reported with line and reason - good ones import",
             "BEGIN:VEVENT\r\nUID:noend\r\nDTSTART;VALUE=DATE:20250101\r\n" +
             vevent("ok2", "DTSTART;VALUE=DATE:20250102\r\n"));
     auto r = import_ical(text);
-    REQUIRE(r.events.size() == 2);
+    REQUIRE(r.events.size() == 3);
     CHECK(r.events[0].uid == "ok1");
-    CHECK(r.events[1].uid == "ok2");
-    REQUIRE(r.problems.size() == 4);
+    CHECK(r.events[1].uid == "badrule");  // kept without its RRULE
+    CHECK(r.events[1].rrule.empty());
+    CHECK(r.events[2].uid == "ok2");
+    REQUIRE(r.problems.size() == 3);
     CHECK(r.problems[0].uid == "baddate");
     CHECK_THAT(r.problems[0].reason, Catch::Contains("2025-02-31"));
     CHECK(r.problems[1].uid == "garbage");
-    CHECK(r.problems[2].uid == "badrule");
-    CHECK(r.problems[3].uid == "noend");
-    CHECK_THAT(r.problems[3].reason, Catch::Contains("END:VEVENT"));
+    CHECK(r.problems[2].uid == "noend");
+    CHECK_THAT(r.problems[2].reason, Catch::Contains("END:VEVENT"));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].uid == "badrule");
+    CHECK(r.warnings[0].property == "RRULE");
     CHECK(r.components == 6);
 }
 
@@ -221,11 +229,12 @@ TEST_CASE("structure - truncated unbalanced deep nesting long lines not iCalenda
     auto r = import_ical("BEGIN:VCALENDAR\r\n" + vevent("a", "DTSTART;VALUE=DATE:20250101\r\n") +
                          "BEGIN:VEVENT\r\nUID:cut\r\nDTSTART;VALU");
     CHECK(r.events.size() == 1);
-    REQUIRE(r.problems.size() == 2);
-    CHECK_THAT(r.problems[0].reason, Catch::Contains("without END:VCALENDAR"));
-    CHECK(r.problems[1].uid == "cut");
-    CHECK(r.problems[1].line == 8);
-    CHECK_THAT(r.problems[1].reason, Catch::Contains("no END:VEVENT"));
+    REQUIRE(r.warnings.size() == 1);  // no event is lost by it
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("without END:VCALENDAR"));
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].uid == "cut");
+    CHECK(r.problems[0].line == 8);
+    CHECK_THAT(r.problems[0].reason, Catch::Contains("no END:VEVENT"));
 
     std::string deep = "BEGIN:VEVENT\r\nUID:deep\r\nDTSTART;VALUE=DATE:20250101\r\n";
     for (int i = 0; i < 10000; ++i) deep += "BEGIN:X-NEST\r\n";
@@ -267,13 +276,15 @@ TEST_CASE("a day number beyond 31 is a problem of that component (found by fuzzi
         import_ical(cal(vevent("d81", "DTSTART;VALUE=DATE:20220181\r\n") +
                         vevent("x99", "DTSTART:20220101T090000Z\r\nEXDATE:20220199T090000Z\r\n") +
                         vevent("ok", "DTSTART;VALUE=DATE:20220101\r\n")));
-    REQUIRE(r.events.size() == 1);
-    CHECK(r.events[0].uid == "ok");
-    REQUIRE(r.problems.size() == 2);
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.events[0].uid == "x99");  // kept without the EXDATE
+    CHECK(r.events[0].exdates.empty());
+    REQUIRE(r.problems.size() == 1);
     CHECK(r.problems[0].uid == "d81");
     CHECK_THAT(r.problems[0].reason, Catch::Contains("DTSTART is not a valid date"));
-    CHECK(r.problems[1].uid == "x99");
-    CHECK_THAT(r.problems[1].reason, Catch::Contains("EXDATE is not a valid date"));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].uid == "x99");
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("EXDATE dropped: EXDATE is not a valid date"));
 }
 
 namespace {
@@ -297,26 +308,32 @@ TEST_CASE("a VTIMEZONE whose rules change too often is refused, not expanded (fo
         "DTSTART:16010101T030000\r\nRRULE:FREQ=DAILY\r\nTZOFFSETFROM:+0200\r\n"
         "TZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
     auto r = import_ical(cal(daily + vevent("a", "DTSTART;TZID=Daily:20250110T090000\r\n")));
-    CHECK(r.events.empty());
-    REQUIRE(r.problems.size() == 2);
-    CHECK_THAT(r.problems[0].reason, Catch::Contains("VTIMEZONE Daily changes offset more than"));
-    CHECK(r.problems[1].uid == "a");
-    CHECK_THAT(r.problems[1].reason, Catch::Contains("unknown TZID 'Daily'"));
+    REQUIRE(r.events.size() == 1);  // kept, in floating time
+    CHECK(r.events[0].start.tz.empty());
+    CHECK(r.problems.empty());
+    REQUIRE(r.warnings.size() == 2);
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("VTIMEZONE Daily changes offset more than"));
+    CHECK(r.warnings[1].uid == "a");
+    CHECK_THAT(r.warnings[1].reason, Catch::Contains("unknown TZID 'Daily'"));
 }
 
-TEST_CASE("only the first few VTIMEZONEs with unknown names are matched by their rules", "[ical]") {
+TEST_CASE("only the first VTIMEZONEs with unknown names are matched - the rest use file rules",
+          "[ical]") {
     std::string body;
-    for (int i = 0; i < 10; ++i) {
+    for (int i = 0; i < 66; ++i) {
         std::string name = "Office (Berlin) " + std::to_string(i);
         body += berlin_like(name) +
                 vevent("e" + std::to_string(i), "DTSTART;TZID=" + name + ":20250710T090000\r\n");
     }
     auto r = import_ical(cal(body));
-    REQUIRE(r.events.size() == 8);
-    for (const auto& e : r.events) CHECK(e.start.tz == "Europe/Berlin");
-    REQUIRE(r.problems.size() == 2);
-    CHECK(r.problems[0].uid == "e8");
-    CHECK_THAT(r.problems[0].reason, Catch::Contains("more than 8 VTIMEZONEs"));
+    REQUIRE(r.events.size() == 66);  // none is lost for its zone
+    CHECK(r.problems.empty());
+    for (size_t i = 0; i < 64; ++i) CHECK(r.events[i].start.tz == "Europe/Berlin");
+    // 09:00 CEST = 07:00 UTC by the file's own rules.
+    CHECK(r.events[64].start == CalTime{Precision::minute, lt(2025, 7, 10, 7), "UTC"});
+    REQUIRE(r.warnings.size() == 2);
+    CHECK(r.warnings[0].uid == "e64");
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("too many VTIMEZONE matches"));
     // Zones named like IANA or Windows zones need no matching and are not limited.
     body.clear();
     for (int i = 0; i < 10; ++i)
@@ -344,4 +361,116 @@ TEST_CASE("exceptions take the event's zone so they survive a JSON round trip (f
     const Event& floating = r.events[2];
     REQUIRE(floating.exdates.size() == 1);
     CHECK(floating.exdates[0] == CalTime{Precision::minute, lt(2025, 1, 7, 9), ""});
+}
+
+namespace {
+
+Instant instant_of(const CalTime& t) {
+    return resolve_local(t.local, find_zone(t.tz));
+}
+
+Instant utc(int y, unsigned m, unsigned d, int hh, int mm = 0) {
+    return Instant{date::sys_days{date::year{y} / date::month{m} / date::day{d}}} +
+           std::chrono::hours{hh} + std::chrono::minutes{mm};
+}
+
+}  // namespace
+
+TEST_CASE("a mapped zone name gives way to the file's VTIMEZONE where they disagree", "[ical]") {
+    // Outlook's zone as Outlook defines it: UTC+6 all year (Almaty is UTC+5 since March 2024).
+    const std::string central_asia =
+        "BEGIN:VTIMEZONE\r\nTZID:Central Asia Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16010101T000000\r\nTZOFFSETFROM:+0600\r\nTZOFFSETTO:+0600\r\nEND:STANDARD\r\n"
+        "END:VTIMEZONE\r\n";
+    auto r = import_ical(
+        cal(central_asia + vevent("ca",
+                                  "DTSTART;TZID=Central Asia Standard Time:20250303T100000\r\n"
+                                  "RRULE:FREQ=WEEKLY\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 3, 4));
+    // The same name with rules of its own (UTC+5): the file's rules decide, with a warning.
+    std::string plus5 = central_asia;
+    for (size_t at; (at = plus5.find("+0600")) != std::string::npos;) plus5.replace(at, 5, "+0500");
+    r = import_ical(
+        cal(plus5 + vevent("ca5", "DTSTART;TZID=Central Asia Standard Time:20250303T100000\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 3, 5));
+    REQUIRE(r.warnings.size() == 1);
+    CHECK_THAT(r.warnings[0].reason, Catch::Contains("disagrees"));
+    // Pre-2007 US rules under a Windows name: on 2025-03-20 the file says PST, not PDT.
+    const std::string old_pacific =
+        "BEGIN:VTIMEZONE\r\nTZID:Pacific Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16011028T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+        "TZOFFSETFROM:-0700\r\nTZOFFSETTO:-0800\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:16010401T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=4\r\n"
+        "TZOFFSETFROM:-0800\r\nTZOFFSETTO:-0700\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
+    r = import_ical(
+        cal(old_pacific + vevent("pst", "DTSTART;TZID=Pacific Standard Time:20250320T090000\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(instant_of(r.events[0].start) == utc(2025, 3, 20, 17));
+}
+
+TEST_CASE("liberal reading - CATEGORIES BOM bare VEVENT RDATE before DTSTART", "[ical]") {
+    auto e = only(
+        import_ical(cal(vevent("c", "DTSTART;VALUE=DATE:20250101\r\nCATEGORIES:a,b\\,c,d\r\n"))));
+    CHECK(e.categories == std::vector<std::string>{"a", "b,c", "d"});
+    e = only(import_ical("\xEF\xBB\xBF" + cal(vevent("bom", "DTSTART;VALUE=DATE:20250101\r\n"))));
+    CHECK(e.uid == "bom");
+    e = only(import_ical(vevent("bare", "DTSTART;VALUE=DATE:20250101\r\n")));
+    CHECK(e.uid == "bare");
+    auto r = import_ical(cal(vevent(
+        "rd", "DTSTART:20250320T090000Z\r\nDTEND:20250320T100000Z\r\nRDATE:20250317T090000Z\r\n")));
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].start == CalTime{Precision::minute, lt(2025, 3, 17, 9), "UTC"});
+    REQUIRE(r.events[0].end);
+    CHECK(r.events[0].end->local == lt(2025, 3, 17, 10));
+    CHECK(r.events[0].rdates ==
+          std::vector<CalTime>{{Precision::minute, lt(2025, 3, 20, 9), "UTC"}});
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].property == "RDATE");
+}
+
+TEST_CASE("versions of one UID - the highest SEQUENCE then the latest DTSTAMP wins", "[ical]") {
+    auto r = import_ical(
+        cal(vevent("s", "SEQUENCE:3\r\nDTSTART;VALUE=DATE:20250103\r\n") +
+            vevent("s", "SEQUENCE:1\r\nDTSTART;VALUE=DATE:20250101\r\n") +
+            vevent("t", "LAST-MODIFIED:20250101T000000Z\r\nDTSTART;VALUE=DATE:20250101\r\n") +
+            vevent("t", "LAST-MODIFIED:20250301T000000Z\r\nDTSTART;VALUE=DATE:20250105\r\n")));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.problems.empty());
+    CHECK(r.events[0].start.local == lt(2025, 1, 3));
+    CHECK(r.events[1].start.local == lt(2025, 1, 5));
+    REQUIRE(r.warnings.size() == 2);
+    CHECK(r.warnings[0].line == 11);  // the older "s"
+    CHECK(r.warnings[1].line == 18);  // the older "t"
+}
+
+TEST_CASE("a VEVENT without UID gets a stable one derived from its content", "[ical]") {
+    const std::string a = "BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";
+    const std::string b = "BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:B\r\nEND:VEVENT\r\n";
+    auto r1 = import_ical(cal(a + b + a));
+    auto r2 =
+        import_ical(cal("BEGIN:VEVENT\r\nDTSTART:20250318T090000Z\r\nSUMMARY:A\r\n"
+                        "DESCRIPTION:edited\r\nEND:VEVENT\r\n"));
+    REQUIRE(r1.events.size() == 3);  // the copy of A is kept too, as A-2
+    REQUIRE(r2.events.size() == 1);
+    CHECK(r1.events[0].uid.rfind("herald-", 0) == 0);
+    CHECK(r1.events[0].uid != r1.events[1].uid);
+    CHECK(r1.events[2].uid == r1.events[0].uid + "-2");
+    CHECK(r2.events[0].uid == r1.events[0].uid);  // same start and title: the same event
+    CHECK(r1.warnings.size() == 3);
+}
+
+TEST_CASE("an override that carries an RRULE stays one instance", "[ical]") {
+    auto r =
+        import_ical(cal(vevent("o", "DTSTART:20250407T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n") +
+                        vevent("o",
+                               "RECURRENCE-ID:20250414T090000Z\r\nDTSTART:20250415T090000Z\r\n"
+                               "RRULE:FREQ=WEEKLY;COUNT=4\r\n")));
+    REQUIRE(r.events.size() == 2);
+    CHECK(r.events[1].uid == "o#20250414T090000");
+    CHECK(r.events[1].rrule.empty());
+    CHECK(r.events[0].rrule == "FREQ=WEEKLY;COUNT=4");
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].property == "RRULE");
 }
