@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 
 #include "core/errors.hpp"
@@ -446,7 +447,15 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
         fts += (fts.empty() ? "" : " ") + quoted + "\"";
         word.clear();
     };
-    for (char c : query) {
+    for (size_t i = 0; i < query.size(); ++i) {
+        // Why refused: a NUL ends the FTS5 query inside SQLite, and no stored text holds controls.
+        if (auto u = static_cast<unsigned char>(query[i]); (u < 0x20 && u != '\t') || u == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "U+%04X", u);
+            bad_param("query", "query must not contain control characters (" + std::string(hex) +
+                                   " at byte " + std::to_string(i) + "); expected words");
+        }
+        char c = query[i];
         if (c == ' ' || c == '\t')
             flush();
         else
