@@ -100,20 +100,34 @@ struct Parts {
                                      std::string(when_forms()));
 }
 
+/// Sets `slot` once. Why: "tomorrow 9am 10am" or "noon midnight" contradicts itself, and
+/// silently taking the last word would store a time the user did not mean.
+template <class T>
+void set_once(std::optional<T>& slot, T value, std::string_view what, std::string_view field,
+              std::string_view text) {
+    if (slot)
+        bad_time(std::string(field), "'" + std::string(text) + "' names more than one " +
+                                         std::string(what) + "; give one");
+    slot = value;
+}
+
 /// Applies "N unit" relative to now: hours and minutes give an instant, days and longer a date.
-void relative(Parts& p, int n, Unit u, const WhenContext& ctx, date::local_days today) {
+void relative(Parts& p, int n, Unit u, const WhenContext& ctx, date::local_days today,
+              std::string_view field, std::string_view text) {
+    auto set_day = [&](date::local_days d) { set_once(p.day, d, "day", field, text); };
     switch (u) {
         case Unit::minute:
-            p.instant = ctx.now + std::chrono::minutes{n};
+            set_once(p.instant, ctx.now + std::chrono::minutes{n}, "relative time", field, text);
             break;
         case Unit::hour:
-            p.instant = ctx.now + std::chrono::hours{n};
+            set_once(p.instant, Instant{ctx.now + std::chrono::hours{n}}, "relative time", field,
+                     text);
             break;
         case Unit::day:
-            p.day = today + date::days{n};
+            set_day(today + date::days{n});
             break;
         case Unit::week:
-            p.day = today + date::days{7 * n};
+            set_day(today + date::days{7 * n});
             break;
         case Unit::month:
         case Unit::year: {
@@ -121,8 +135,8 @@ void relative(Parts& p, int n, Unit u, const WhenContext& ctx, date::local_days 
             auto ym = date::year_month{ymd.year(), ymd.month()} +
                       (u == Unit::month ? date::months{n} : date::months{12 * n});
             auto last = (ym.year() / ym.month() / date::last).day();
-            p.day = date::local_days{ym.year() / ym.month() /
-                                     std::min(ymd.day(), last)};  // 31 Jan + 1 month = 28/29 Feb
+            // 31 Jan + 1 month = 28/29 Feb
+            set_day(date::local_days{ym.year() / ym.month() / std::min(ymd.day(), last)});
             break;
         }
     }
@@ -133,26 +147,28 @@ Parts read_words(std::string_view text, const WhenContext& ctx, std::string_view
     const LocalTime now_local = to_local(ctx.now, ctx.viewer);
     const date::local_days today = date::floor<date::days>(now_local);
     Parts p;
+    auto set_day = [&](date::local_days d) { set_once(p.day, d, "day", field, text); };
+    auto set_minutes = [&](int m) { set_once(p.minutes, m, "time of day", field, text); };
     for (size_t i = 0; i < words.size(); ++i) {
         const std::string& w = words[i];
         const std::string next = i + 1 < words.size() ? words[i + 1] : "";
         if (w == "at" || w == "on") continue;
         if (w == "now") {
-            p.instant = ctx.now;
+            set_once(p.instant, ctx.now, "relative time", field, text);
         } else if (w == "today") {
-            p.day = today;
+            set_day(today);
         } else if (w == "tomorrow") {
-            p.day = today + date::days{1};
+            set_day(today + date::days{1});
         } else if (w == "yesterday") {
-            p.day = today - date::days{1};
+            set_day(today - date::days{1});
         } else if (w == "next" && weekday_of(next)) {
-            p.day =
-                today + date::days{1} + (*weekday_of(next) - date::weekday{today + date::days{1}});
+            set_day(today + date::days{1} +
+                    (*weekday_of(next) - date::weekday{today + date::days{1}}));
             ++i;
         } else if (auto wd = weekday_of(w)) {
-            p.day = today + (*wd - date::weekday{today});  // this coming one, today included
+            set_day(today + (*wd - date::weekday{today}));  // this coming one, today included
         } else if (w == "in" && number(next) && i + 2 < words.size() && unit_of(words[i + 2])) {
-            relative(p, *number(next), *unit_of(words[i + 2]), ctx, today);
+            relative(p, *number(next), *unit_of(words[i + 2]), ctx, today, field, text);
             i += 2;
         } else if (w.size() > 1 && w[0] == '+') {
             size_t digits_end = w.find_first_not_of("0123456789", 1);
@@ -160,15 +176,15 @@ Parts read_words(std::string_view text, const WhenContext& ctx, std::string_view
                 w.substr(1, digits_end == std::string::npos ? std::string::npos : digits_end - 1));
             std::string unit = digits_end == std::string::npos ? next : w.substr(digits_end);
             if (!n || !unit_of(unit)) unreadable(field, text, w);
-            relative(p, *n, *unit_of(unit), ctx, today);
+            relative(p, *n, *unit_of(unit), ctx, today, field, text);
             if (digits_end == std::string::npos) ++i;
         } else if (auto iso = w.size() == 10 ? parse_iso(w, field) : std::nullopt;
                    iso && iso->value.precision == Precision::day) {
-            p.day = date::floor<date::days>(iso->value.local);
+            set_day(date::floor<date::days>(iso->value.local));
         } else if (auto t = time_of_day(w)) {
-            p.minutes = t;
+            set_minutes(*t);
         } else if (number(w) && (next == "am" || next == "pm") && time_of_day(w + next)) {
-            p.minutes = time_of_day(w + next);
+            set_minutes(*time_of_day(w + next));
             ++i;
         } else {
             unreadable(field, text, words[i]);

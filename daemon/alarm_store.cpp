@@ -120,6 +120,9 @@ void AlarmStore::imported(int64_t owner, size_t added, size_t updated) {
 
 void AlarmStore::removed(const Event& before) {
     unschedule(before.id);
+    // Why every row, not only pending ones: a snooze of a removed event must not fire, and
+    // nothing keyed to its id may outlive it.
+    st_->clear_ledger.bind(1, before.id).run();
     append("changes", "change", before.owner, before.visibility == Visibility::public_,
            {{"kind", "removed"},
             {"event_id", before.id},
@@ -243,13 +246,25 @@ LedgerEntry AlarmStore::snooze(const LedgerEntry& e, Instant until) {
     return out;
 }
 
-std::vector<LedgerEntry> AlarmStore::missed(Instant since, size_t limit) {
-    return read_entries(st_->missed.bind(1, secs(since)).bind(2, static_cast<int64_t>(limit)));
+namespace {
+
+/// Binds the owner filter `viewer` (nullopt: every row) to parameter `i`.
+sql::Statement& bind_viewer(sql::Statement& st, int i, std::optional<int64_t> viewer) {
+    return viewer ? st.bind(i, *viewer) : st.bind_null(i);
 }
 
-std::vector<LedgerEntry> AlarmStore::upcoming(size_t limit) {
-    auto out = read_entries(st_->upcoming.bind(1, static_cast<int64_t>(limit)));
-    for (auto& e : read_entries(st_->upcoming_snoozes.bind(1, static_cast<int64_t>(limit))))
+}  // namespace
+
+std::vector<LedgerEntry> AlarmStore::missed(Instant since, size_t limit,
+                                            std::optional<int64_t> viewer) {
+    st_->missed.bind(1, secs(since)).bind(2, static_cast<int64_t>(limit));
+    return read_entries(bind_viewer(st_->missed, 3, viewer));
+}
+
+std::vector<LedgerEntry> AlarmStore::upcoming(size_t limit, std::optional<int64_t> viewer) {
+    auto n = static_cast<int64_t>(limit);
+    auto out = read_entries(bind_viewer(st_->upcoming.bind(1, n), 2, viewer));
+    for (auto& e : read_entries(bind_viewer(st_->upcoming_snoozes.bind(1, n), 2, viewer)))
         out.push_back(std::move(e));
     auto when = [](const LedgerEntry& e) { return e.snooze_until.value_or(e.due); };
     std::stable_sort(out.begin(), out.end(),

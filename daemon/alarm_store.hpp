@@ -6,7 +6,8 @@
 ///   fires.
 /// - `alarm_ledger`: one row per alarm occurrence (event, occurrence instant, alarm index) with
 ///   state pending → fired → acknowledged / snoozed(until) / missed. The unique key makes a
-///   second delivery of the same occurrence impossible.
+///   second delivery of the same occurrence impossible. Removing an event removes its rows (event
+///   ids are never reused, so no row can name another event).
 /// - `messages`: every pushed notification with its sequence number (AUTOINCREMENT: strictly
 ///   increasing, never reused), written in the same transaction as the state it reports, so a
 ///   reconnecting subscriber can be replayed exactly what it missed. A staged reminder (logged
@@ -164,10 +165,13 @@ class AlarmStore : public StoreObserver {
     LedgerEntry acknowledge(const LedgerEntry& e);
     /// Snoozes an entry until `until` (already checked).
     LedgerEntry snooze(const LedgerEntry& e, Instant until);
-    /// Missed entries due at or after `since`, oldest first.
-    std::vector<LedgerEntry> missed(Instant since, size_t limit);
-    /// Upcoming alarms: pending ones by due instant and snoozed ones by snooze instant, merged.
-    std::vector<LedgerEntry> upcoming(size_t limit);
+    /// Missed entries due at or after `since`, oldest first; of those `viewer` may see (own or
+    /// public; all when nullopt), filtered before the limit.
+    std::vector<LedgerEntry> missed(Instant since, size_t limit,
+                                    std::optional<int64_t> viewer = std::nullopt);
+    /// Upcoming alarms: pending ones by due instant and snoozed ones by snooze instant, merged;
+    /// of those `viewer` may see, filtered before the limit.
+    std::vector<LedgerEntry> upcoming(size_t limit, std::optional<int64_t> viewer = std::nullopt);
     /// Pending entries of one event (its next alarm occurrences), by due instant.
     std::vector<LedgerEntry> pending_of(int64_t event_id);
 

@@ -29,6 +29,7 @@ struct AlarmStore::Statements {
     explicit Statements(sql::Db& db)
         : clear_schedule(db, "DELETE FROM alarm_schedule WHERE event_id = ?"),
           clear_pending(db, "DELETE FROM alarm_ledger WHERE event_id = ? AND state = 'pending'"),
+          clear_ledger(db, "DELETE FROM alarm_ledger WHERE event_id = ?"),
           put_schedule(db,
                        "INSERT OR REPLACE INTO alarm_schedule(event_id, alarm_index, occurrence, "
                        "due) VALUES(?,?,?,?)"),
@@ -61,8 +62,8 @@ struct AlarmStore::Statements {
                     "UPDATE alarm_ledger SET state = ?, snooze_until = ?, seq = ?, fired_at = ? "
                     "WHERE id = ?"),
           missed(db, sql_with("SELECT ",
-                              " FROM alarm_ledger WHERE state = 'missed' AND due >= ? ORDER BY "
-                              "due, id LIMIT ?")),
+                              " FROM alarm_ledger WHERE state = 'missed' AND due >= ?1 AND "
+                              "(?3 IS NULL OR owner = ?3 OR public) ORDER BY due, id LIMIT ?2")),
           upcoming(
               db, sql_with(
                       "SELECT ",
@@ -70,11 +71,12 @@ struct AlarmStore::Statements {
                       "alarm_ledger l "
                       "ON l.event_id = s.event_id AND l.alarm_index = s.alarm_index AND "
                       "l.occurrence = s.occurrence WHERE s.due IS NOT NULL AND l.state = 'pending' "
-                      "ORDER BY s.due LIMIT ?) ORDER BY due, id")),
+                      "AND (?2 IS NULL OR l.owner = ?2 OR l.public) ORDER BY s.due LIMIT ?1) "
+                      "ORDER BY due, id")),
           upcoming_snoozes(
-              db,
-              sql_with("SELECT ",
-                       " FROM alarm_ledger WHERE state = 'snoozed' ORDER BY snooze_until LIMIT ?")),
+              db, sql_with("SELECT ",
+                           " FROM alarm_ledger WHERE state = 'snoozed' AND (?2 IS NULL OR owner = "
+                           "?2 OR public) ORDER BY snooze_until LIMIT ?1")),
           pending_of(db, sql_with("SELECT ",
                                   " FROM alarm_ledger WHERE event_id = ? AND state = 'pending' "
                                   "ORDER BY due, alarm_index")),
@@ -86,9 +88,9 @@ struct AlarmStore::Statements {
                 "SELECT seq, topic, method, owner, public, params FROM messages WHERE seq > ? "
                 "ORDER BY seq LIMIT ?"),
           last_seq(db, "SELECT coalesce(max(seq), 0) FROM messages") {}
-    sql::Statement clear_schedule, clear_pending, put_schedule, put_pending, min_due, min_snooze,
-        due_rows, due_snoozes, by_key, by_id, by_occurrence, set_state, missed, upcoming,
-        upcoming_snoozes, pending_of, append, staged, after, last_seq;
+    sql::Statement clear_schedule, clear_pending, clear_ledger, put_schedule, put_pending, min_due,
+        min_snooze, due_rows, due_snoozes, by_key, by_id, by_occurrence, set_state, missed,
+        upcoming, upcoming_snoozes, pending_of, append, staged, after, last_seq;
 };
 
 }  // namespace herald

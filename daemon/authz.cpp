@@ -11,17 +11,53 @@
 
 namespace herald {
 
+Caller caller_of(const Settings& settings, const PeerCred& peer) {
+    Caller c{settings.system_mode, peer.uid, true};
+    if (!settings.system_mode || peer.uid == 0) return c;
+    c.admin = settings.admin_gid && (peer.gid == *settings.admin_gid ||
+                                     std::find(peer.groups.begin(), peer.groups.end(),
+                                               *settings.admin_gid) != peer.groups.end());
+    return c;
+}
+
+Caller caller_of(const Context& ctx) {
+    return caller_of(ctx.settings, ctx.peer);
+}
+
+bool sees_all(const Caller& c) {
+    return !c.system_mode || c.uid == 0;
+}
+
+bool may_see(const Caller& c, int64_t owner, bool is_public) {
+    return sees_all(c) || owner == c.uid || is_public;
+}
+
+Access may_change(const Caller& c, int64_t owner, bool is_public) {
+    if (!may_see(c, owner, is_public)) return Access::hidden;
+    // Why admins only for public events: everyone sees (and is reminded of) them.
+    if (is_public) return c.admin ? Access::allowed : Access::denied;
+    return sees_all(c) || owner == c.uid ? Access::allowed : Access::denied;
+}
+
+bool may_publish(const Caller& c) {
+    return c.admin;
+}
+
+bool has_quota(const Caller& c) {
+    return c.system_mode && c.uid != 0;
+}
+
+std::optional<int64_t> view_scope(const Caller& c) {
+    if (sees_all(c)) return std::nullopt;
+    return c.uid;
+}
+
 bool can_see(const Context& ctx, const Event& e) {
-    return !ctx.settings.system_mode || ctx.peer.uid == 0 || e.owner == ctx.peer.uid ||
-           e.visibility == Visibility::public_;
+    return may_see(caller_of(ctx), e.owner, e.visibility == Visibility::public_);
 }
 
 bool is_admin(const Context& ctx) {
-    if (!ctx.settings.system_mode || ctx.peer.uid == 0) return true;
-    if (!ctx.settings.admin_gid) return false;
-    int64_t gid = *ctx.settings.admin_gid;
-    return ctx.peer.gid == gid ||
-           std::find(ctx.peer.groups.begin(), ctx.peer.groups.end(), gid) != ctx.peer.groups.end();
+    return caller_of(ctx).admin;
 }
 
 namespace {
@@ -36,30 +72,38 @@ namespace {
 }  // namespace
 
 void require_change(const Context& ctx, const Event& e) {
-    if (!can_see(ctx, e))
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
-    if (e.visibility == Visibility::public_) {
-        if (!is_admin(ctx)) deny_public(ctx, "event " + std::to_string(e.id) + " is public", "id");
-        return;
+    bool is_public = e.visibility == Visibility::public_;
+    switch (may_change(caller_of(ctx), e.owner, is_public)) {
+        case Access::allowed:
+            return;
+        case Access::hidden:
+            throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id),
+                              "id");
+        case Access::denied:
+            if (is_public) deny_public(ctx, "event " + std::to_string(e.id) + " is public", "id");
+            throw HeraldError(ErrorCode::permission_denied,
+                              "event " + std::to_string(e.id) +
+                                  " belongs to another user; only its owner or root may change it",
+                              "id");
     }
-    if (ctx.settings.system_mode && ctx.peer.uid != 0 && e.owner != ctx.peer.uid)
-        throw HeraldError(ErrorCode::permission_denied,
-                          "event " + std::to_string(e.id) +
-                              " belongs to another user; only its owner or root may change it",
-                          "id");
 }
 
-void require_store(Context& ctx, const Event& e, bool is_new) {
-    if (e.visibility == Visibility::public_ && !is_admin(ctx))
+void require_write(const Context& ctx, const Event& next, const Event* existing, int64_t owned) {
+    if (existing) require_change(ctx, *existing);
+    Caller c = caller_of(ctx);
+    if (next.visibility == Visibility::public_ && !may_publish(c))
         deny_public(ctx, "cannot make the event public", "visibility");
-    if (!is_new || !ctx.settings.system_mode || ctx.peer.uid == 0) return;
-    auto owned = ctx.store.count_owned(ctx.peer.uid);
+    if (existing || !has_quota(c)) return;
     if (owned >= static_cast<int64_t>(ctx.settings.max_events_per_user))
         throw HeraldError(ErrorCode::too_large,
-                          "user " + std::to_string(ctx.peer.uid) + " already owns " +
+                          "user " + std::to_string(c.uid) + " already owns " +
                               std::to_string(owned) +
                               " events, the limit ([auth] max_events_per_user); remove some first",
                           "event");
+}
+
+int64_t owned_count(Context& ctx) {
+    return has_quota(caller_of(ctx)) ? ctx.store.count_owned(ctx.peer.uid) : 0;
 }
 
 void resolve_admin_group(Settings& settings) {

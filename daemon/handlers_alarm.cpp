@@ -20,7 +20,7 @@ AlarmStore& ledger(Context& ctx) {
 }
 
 bool can_see_entry(const Context& ctx, const LedgerEntry& e) {
-    return !ctx.settings.system_mode || ctx.peer.uid == 0 || e.owner == ctx.peer.uid || e.is_public;
+    return may_see(caller_of(ctx), e.owner, e.is_public);
 }
 
 /// The entries a request names: {id} (a ledger id, as shown by herald watch) or
@@ -57,8 +57,11 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
                                   " that has fired or is next due",
                               "occurrence");
     }
+    // Why the owner only, even for a public event's alarm: the ledger row is shared, and one
+    // user's ack or snooze would change everyone's reminder.
+    Caller caller = caller_of(ctx);
     for (const auto& e : out)
-        if (ctx.settings.system_mode && ctx.peer.uid != 0 && e.owner != ctx.peer.uid)
+        if (!sees_all(caller) && e.owner != caller.uid)
             throw HeraldError(ErrorCode::permission_denied,
                               "alarm " + std::to_string(e.id) + " belongs to another user's event",
                               "id");
@@ -113,10 +116,9 @@ Result alarm_next(Context& ctx, const Json& p) {
         entries = ledger(ctx).pending_of(*id);
         if (entries.size() > limit) entries.resize(limit);
     } else {
-        // Visibility filtering may drop entries; ask for more so a page is usually full.
-        entries = ledger(ctx).upcoming(ctx.settings.system_mode ? limit * 4 : limit);
-        std::erase_if(entries, [&](const LedgerEntry& e) { return !can_see_entry(ctx, e); });
-        if (entries.size() > limit) entries.resize(limit);
+        // Filtered in the query, before the limit: others' alarms must not crowd out the
+        // caller's.
+        entries = ledger(ctx).upcoming(limit, view_scope(caller_of(ctx)));
     }
     Json list = entry_list(entries);
     for (size_t i = 0; i < entries.size(); ++i)
@@ -127,8 +129,7 @@ Result alarm_next(Context& ctx, const Json& p) {
 Result alarm_missed(Context& ctx, const Json& p) {
     std::string since = params::opt_string(p, "since");
     Instant from = since.empty() ? Instant{} : parse_instant(since, "since");
-    auto entries = ledger(ctx).missed(from, list_limit(p, kMaxList));
-    std::erase_if(entries, [&](const LedgerEntry& e) { return !can_see_entry(ctx, e); });
+    auto entries = ledger(ctx).missed(from, list_limit(p, kMaxList), view_scope(caller_of(ctx)));
     return {{"alarms", entry_list(entries)}};
 }
 

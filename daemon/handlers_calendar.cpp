@@ -118,23 +118,25 @@ Result calendar_import(Context& ctx, const Json& p) {
         sql::CacheBoost cache(
             ctx.store.db(), static_cast<int64_t>(std::clamp<size_t>(parsed.events.size() * 4, 2048,
                                                                     kImportCacheKiB)));
+        // Each component passes the rule of event.add/event.update (authz.hpp); the quota counts
+        // this import's additions as they happen.
+        int64_t owned = owned_count(ctx);
+        auto may_write = [&](const Event& next, const Event* existing) {
+            require_write(ctx, next, existing, owned);
+            if (!existing) ++owned;
+        };
         for (size_t i = 0; i < parsed.events.size(); ++i) {
             Event& e = parsed.events[i];
             e.owner = ctx.peer.uid;
+            std::string uid = e.uid;  // for the error line: upsert() takes `e`
             try {
-                auto r = ctx.store.upsert(std::move(e), ctx.now, [&](const Event& existing) {
-                    if (!can_see(ctx, existing))
-                        throw HeraldError(ErrorCode::permission_denied,
-                                          "uid is taken by another user's event", "uid");
-                    require_change(ctx, existing);
-                });
+                auto r = ctx.store.upsert(std::move(e), ctx.now, may_write);
                 (r == Store::Upsert::added     ? added
                  : r == Store::Upsert::updated ? updated
                                                : unchanged)++;
             } catch (const HeraldError& err) {
                 if (err.code() == ErrorCode::storage_error) throw;
-                problems.push_back(
-                    {parsed.lines[i], parsed.events[i].uid, err.what(), err.field()});
+                problems.push_back({parsed.lines[i], uid, err.what(), err.field()});
             }
         }
         if (ctx.alarms && added + updated > 0) ctx.alarms->imported(ctx.peer.uid, added, updated);

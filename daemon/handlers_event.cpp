@@ -50,12 +50,11 @@ Result event_add(Context& ctx, const Json& p) {
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);
-    auto existing = ctx.store.get_by_uid(e.uid);
-    require_store(ctx, e, !existing.has_value());
+    // Uids are per owner: only the caller's own event with this uid makes this a retry (or a
+    // conflict), so the answer never depends on another user's events.
+    auto existing = ctx.store.get_owned(e.owner, e.uid);
+    require_write(ctx, e, existing ? &*existing : nullptr, existing ? 0 : owned_count(ctx));
     auto result = ctx.store.add(std::move(e), ctx.now);
-    if (!result.created && !can_see(ctx, result.event))
-        throw HeraldError(ErrorCode::permission_denied, "uid is taken by another user's event",
-                          "uid");
     // A new event's reply is written around the JSON just stored, not encoded a second time.
     if (result.created) return Result::encoded("{\"created\":true,\"event\":" + result.json + "}");
     return {{"event", to_json(result.event)}, {"created", result.created}};
@@ -65,7 +64,7 @@ Result event_get(Context& ctx, const Json& p) {
     if (p.contains("id") == p.contains("uid")) bad_param("id", "give exactly one of id or uid");
     if (p.contains("id")) return {{"event", to_json(visible_event(ctx, params::integer(p, "id")))}};
     std::string uid = params::string(p, "uid");
-    auto e = ctx.store.get_by_uid(uid);
+    auto e = ctx.store.get_by_uid(uid, view_scope(caller_of(ctx)));
     if (!e || !can_see(ctx, *e))
         throw HeraldError(ErrorCode::not_found, "no event with uid " + uid, "uid");
     return {{"event", to_json(*e)}};
@@ -79,7 +78,7 @@ Result event_update(Context& ctx, const Json& p) {
         bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
-    require_store(ctx, next, false);
+    require_write(ctx, next, &current, 0);
     Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
     return {{"event", to_json(stored)}};
 }
@@ -94,7 +93,10 @@ Result event_remove(Context& ctx, const Json& p) {
 Result event_search(Context& ctx, const Json& p) {
     auto limit = params::opt_integer(p, "limit").value_or(50);
     if (limit < 1 || limit > 10000) bad_param("limit", "limit must be between 1 and 10000");
-    auto events = ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit));
+    // Filtered by the store before the limit: other users' matches must not crowd out the
+    // caller's own.
+    auto events = ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit),
+                                   view_scope(caller_of(ctx)));
     if (!p.contains("after")) return {{"events", event_list(ctx, events)}};
     // With `after`: each event's next occurrence (herald until), computed here so that a client
     // needs no recurrence engine.

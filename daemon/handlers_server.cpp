@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include "core/protocol.hpp"
+#include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
 #include "daemon/store.hpp"
@@ -21,17 +22,24 @@ Result hello(Context& ctx, const Json& p) {
 }
 
 Result status(Context& ctx, const Json&) {
-    return {{"version", HERALD_VERSION},
-            {"mode", ctx.settings.system_mode ? "system" : "user"},
-            {"uptime_s", (ctx.now - ctx.state.started).count()},
-            {"events", ctx.store.count()},
-            {"clients", ctx.state.clients},
-            {"requests", ctx.state.requests},
-            {"commits", ctx.state.commits},
-            {"committed_requests", ctx.state.committed_requests},
-            {"database", ctx.settings.db_path},
-            {"socket", ctx.settings.socket_path},
-            {"schema_version", ctx.store.schema_version()}};
+    Json out{{"version", HERALD_VERSION},
+             {"mode", ctx.settings.system_mode ? "system" : "user"},
+             {"uptime_s", (ctx.now - ctx.state.started).count()},
+             {"clients", ctx.state.clients},
+             {"requests", ctx.state.requests},
+             {"commits", ctx.state.commits},
+             {"committed_requests", ctx.state.committed_requests},
+             {"socket", ctx.settings.socket_path},
+             {"schema_version", ctx.store.schema_version()}};
+    // Why: in system mode the totals and the database's path are the service's, not a user's
+    // business; a user is shown their own figures, admins (root, the admin group) the totals.
+    if (is_admin(ctx)) {
+        out["events"] = ctx.store.count();
+        out["database"] = ctx.settings.db_path;
+    } else {
+        out["events"] = ctx.store.count_owned(ctx.peer.uid);
+    }
+    return out;
 }
 
 }  // namespace herald::handlers

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/protocol.hpp"
+#include "daemon/authz.hpp"
 #include "daemon/session.hpp"
 
 namespace herald {
@@ -45,9 +46,8 @@ bool Hub::wants(const Subscription& s, const Message& m) const {
     bool topic =
         m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
     if (!topic) return false;
-    // Same policy as authz.hpp's can_see: in system mode a user hears of their own and public
-    // events.
-    return !settings_.system_mode || s.peer.uid == 0 || m.owner == s.peer.uid || m.is_public;
+    // The rule of authz.hpp: a user hears of what they may see (their own and public events).
+    return may_see(caller_of(settings_, s.peer), m.owner, m.is_public);
 }
 
 void Hub::subscribe(const std::shared_ptr<Session>& session, Topics topics,

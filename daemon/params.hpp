@@ -2,6 +2,7 @@
 /// Typed access to JSON-RPC params with errors that name the field and the expected type.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,11 @@ inline int64_t integer(const Json& p, const char* key) {
     auto it = p.find(key);
     if (it == p.end()) bad_param(key, std::string(key) + " is required: expected an integer");
     if (!it->is_number_integer()) bad_param(key, std::string(key) + " must be an integer");
+    // Why: above 2^63 - 1 the JSON number is unsigned and would wrap to a negative id.
+    if (it->is_number_unsigned() &&
+        it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+        bad_param(key, std::string(key) + " must be an integer from -2^63 to 2^63 - 1, not " +
+                           it->dump());
     return it->get<int64_t>();
 }
 

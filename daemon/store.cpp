@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 
 #include "core/errors.hpp"
@@ -54,6 +55,36 @@ CREATE TABLE index_horizon (
 );
 )sql",
     kStagedMessagesSchema,  // visible_at of staged reminders (daemon/alarm_store.hpp)
+    // Ids never reused (AUTOINCREMENT: sqlite_sequence keeps the highest id ever given, seeded
+    // with every id the ledger or the log still names) and uids per owner (UNIQUE(uid, owner): a
+    // user's uid never collides with, so never reveals, another user's event). The ledger rows of
+    // events removed before this version are retired with them.
+    R"sql(
+CREATE TABLE events_v5 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL,
+    owner INTEGER NOT NULL,
+    visibility TEXT NOT NULL,
+    precision TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (uid, owner)
+);
+INSERT INTO events_v5(id, uid, owner, visibility, precision, revision, data)
+    SELECT id, uid, owner, visibility, precision, revision, data FROM events;
+DROP TABLE events;
+ALTER TABLE events_v5 RENAME TO events;
+CREATE INDEX events_precision ON events(precision);
+INSERT INTO sqlite_sequence(name, seq)
+    SELECT 'events', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events');
+UPDATE sqlite_sequence SET seq = max(seq,
+    (SELECT coalesce(max(event_id), 0) FROM alarm_ledger),
+    (SELECT coalesce(max(event_id), 0) FROM alarm_schedule),
+    (SELECT coalesce(max(json_extract(params, '$.event_id')), 0) FROM messages))
+    WHERE name = 'events';
+DELETE FROM alarm_ledger WHERE event_id NOT IN (SELECT id FROM events);
+DELETE FROM alarm_schedule WHERE event_id NOT IN (SELECT id FROM events);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
@@ -76,13 +107,18 @@ struct Store::Statements {
         : insert(db,
                  "INSERT INTO events(id, uid, owner, visibility, precision, revision, data) "
                  "VALUES(?,?,?,?,?,?,?)"),
-          next_id(db, "SELECT coalesce(max(id), 0) + 1 FROM events"),
+          next_id(
+              db,
+              "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) + 1"),
           update(db,
                  "UPDATE events SET owner=?, visibility=?, precision=?, revision=?, data=? WHERE "
                  "id=? AND revision=?"),
           remove(db, "DELETE FROM events WHERE id = ?"),
           by_id(db, "SELECT data FROM events WHERE id = ?"),
-          by_uid(db, "SELECT data FROM events WHERE uid = ?"),
+          by_uid(db,
+                 "SELECT data FROM events WHERE uid = ?1 AND (?2 IS NULL OR owner = ?2 OR "
+                 "visibility = 'public') ORDER BY owner IS NOT ?2, id LIMIT 1"),
+          by_owner_uid(db, "SELECT data FROM events WHERE uid = ? AND owner = ?"),
           revision(db, "SELECT revision FROM events WHERE id = ?"),
           window(db,
                  "SELECT data FROM events WHERE id IN (SELECT id FROM event_spans WHERE hi >= ?1 "
@@ -106,11 +142,11 @@ struct Store::Statements {
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
           search(db,
                  "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text "
-                 "MATCH ? "
-                 "ORDER BY rank LIMIT ?") {}
-    sql::Statement insert, next_id, update, remove, by_id, by_uid, revision, window, undated, all,
-        count, count_owned, span_insert, span_delete, instance_insert, instance_delete, recurring,
-        text_insert, text_delete, search;
+                 "MATCH ?1 AND (?2 IS NULL OR e.owner = ?2 OR e.visibility = 'public') "
+                 "ORDER BY rank LIMIT ?3") {}
+    sql::Statement insert, next_id, update, remove, by_id, by_uid, by_owner_uid, revision, window,
+        undated, all, count, count_owned, span_insert, span_delete, instance_insert,
+        instance_delete, recurring, text_insert, text_delete, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -233,7 +269,7 @@ void Store::unindex(int64_t id) {
 }
 
 Store::AddResult Store::add(Event e, Instant now) {
-    if (auto existing = get_by_uid(e.uid)) {
+    if (auto existing = get_owned(e.owner, e.uid)) {
         if (content_key(*existing) != content_key(e))
             throw HeraldError(ErrorCode::revision_conflict,
                               "an event with uid " + e.uid + " already exists (id " +
@@ -252,8 +288,10 @@ Store::AddResult Store::add(Event e, Instant now) {
 std::string Store::insert_new(Event& e, Instant now) {
     e.revision = 1;
     e.created = e.updated = now;
-    // The JSON holds the id, so the id is taken first and the row written once. max(id) + 1 is
-    // the id SQLite itself gives an INTEGER PRIMARY KEY row (one writer: nothing races it).
+    // The JSON holds the id, so the id is taken first and the row written once: the next after
+    // the highest ever given (AUTOINCREMENT's sqlite_sequence, which this insert then advances;
+    // one writer: nothing races it). Why never reused: alarms, snoozes and clients name events
+    // by id, and a reused id would hand them another (maybe another user's) event.
     st_->next_id.step();
     e.id = st_->next_id.column_int(0);
     st_->next_id.reset();
@@ -277,10 +315,21 @@ std::optional<Event> Store::get(int64_t id) {
     return e;
 }
 
-std::optional<Event> Store::get_by_uid(const std::string& uid) {
+std::optional<Event> Store::get_by_uid(const std::string& uid, std::optional<int64_t> viewer) {
     st_->by_uid.bind(1, uid);
+    if (viewer)
+        st_->by_uid.bind(2, *viewer);
+    else
+        st_->by_uid.bind_null(2);
     auto e = read_one(st_->by_uid);
     st_->by_uid.reset();
+    return e;
+}
+
+std::optional<Event> Store::get_owned(int64_t owner, const std::string& uid) {
+    st_->by_owner_uid.bind(1, uid).bind(2, owner);
+    auto e = read_one(st_->by_owner_uid);
+    st_->by_owner_uid.reset();
     return e;
 }
 
@@ -356,14 +405,13 @@ std::vector<Event> Store::all() {
     return read_all(st_->all);
 }
 
-Store::Upsert Store::upsert(Event e, Instant now,
-                            const std::function<void(const Event&)>& may_replace) {
+Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write) {
     // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
     // unchanged re-import is the common case of a big calendar.
-    st_->by_uid.bind(1, e.uid);
+    st_->by_owner_uid.bind(1, e.uid).bind(2, e.owner);
     std::optional<std::string> stored;
-    if (st_->by_uid.step()) stored = st_->by_uid.column_text(0);
-    st_->by_uid.reset();
+    if (st_->by_owner_uid.step()) stored = st_->by_owner_uid.column_text(0);
+    st_->by_owner_uid.reset();
     if (stored) {
         Json j = Json::parse(*stored);
         for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
@@ -373,12 +421,12 @@ Store::Upsert Store::upsert(Event e, Instant now,
     // Imports schedule each event's alarms but log one summary change, not one per event
     // (handlers_calendar.cpp): a calendar of 100,000 events would otherwise add as many
     // messages, each holding its event.
+    may_write(e, existing ? &*existing : nullptr);
     if (!existing) {
         std::string json = insert_new(e, now);
         if (observer_) observer_->saved(std::nullopt, e, json, false);
         return Upsert::added;
     }
-    may_replace(*existing);
     e.id = existing->id;
     e.owner = existing->owner;
     e.created = existing->created;
@@ -387,7 +435,8 @@ Store::Upsert Store::upsert(Event e, Instant now,
     return Upsert::updated;
 }
 
-std::vector<Event> Store::search(const std::string& query, size_t limit) {
+std::vector<Event> Store::search(const std::string& query, size_t limit,
+                                 std::optional<int64_t> viewer) {
     // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax.
     std::string fts;
     std::string word;
@@ -398,7 +447,15 @@ std::vector<Event> Store::search(const std::string& query, size_t limit) {
         fts += (fts.empty() ? "" : " ") + quoted + "\"";
         word.clear();
     };
-    for (char c : query) {
+    for (size_t i = 0; i < query.size(); ++i) {
+        // Why refused: a NUL ends the FTS5 query inside SQLite, and no stored text holds controls.
+        if (auto u = static_cast<unsigned char>(query[i]); (u < 0x20 && u != '\t') || u == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "U+%04X", u);
+            bad_param("query", "query must not contain control characters (" + std::string(hex) +
+                                   " at byte " + std::to_string(i) + "); expected words");
+        }
+        char c = query[i];
         if (c == ' ' || c == '\t')
             flush();
         else
@@ -406,7 +463,11 @@ std::vector<Event> Store::search(const std::string& query, size_t limit) {
     }
     flush();
     if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
-    st_->search.bind(1, fts).bind(2, static_cast<int64_t>(limit));
+    st_->search.bind(1, fts).bind(3, static_cast<int64_t>(limit));
+    if (viewer)
+        st_->search.bind(2, *viewer);
+    else
+        st_->search.bind_null(2);
     return read_all(st_->search);
 }
 

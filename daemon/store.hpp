@@ -46,8 +46,12 @@ class Store {
     AddResult add(Event e, Instant now);
     /// The event with this id, if any.
     std::optional<Event> get(int64_t id);
-    /// The event with this uid, if any.
-    std::optional<Event> get_by_uid(const std::string& uid);
+    /// An event with this uid: of `viewer`'s own and the public ones (their own first) when a
+    /// viewer is given, else of all (uids are unique per owner); the lowest id of several.
+    std::optional<Event> get_by_uid(const std::string& uid,
+                                    std::optional<int64_t> viewer = std::nullopt);
+    /// The event of `owner` with this uid, if any.
+    std::optional<Event> get_owned(int64_t owner, const std::string& uid);
     /// Replaces an event when its stored revision equals `expected_revision`; throws not_found or
     /// revision_conflict otherwise. Returns the stored result with the new revision.
     Event update(Event e, int64_t expected_revision, Instant now);
@@ -62,17 +66,21 @@ class Store {
     size_t refresh_index(Instant now);
     /// What upsert() did.
     enum class Upsert { added, updated, unchanged };
-    /// Within the caller's transaction (no commit of its own): inserts an event with a new uid,
-    /// replaces one whose content differs (keeping id, owner and created; revision + 1), or leaves
-    /// an identical one alone. `may_replace` vetoes replacing an existing event (throw from it).
-    Upsert upsert(Event e, Instant now,
-                  const std::function<void(const Event& existing)>& may_replace);
+    /// Called before upsert() writes: the event to store and the one it replaces (null: none).
+    using MayWrite = std::function<void(const Event& next, const Event* existing)>;
+    /// Within the caller's transaction (no commit of its own): inserts an event with a uid new
+    /// to its owner, replaces the owner's one whose content differs (keeping id, owner and
+    /// created; revision + 1), or leaves an identical one alone. `may_write` vetoes a write
+    /// (throw from it).
+    Upsert upsert(Event e, Instant now, const MayWrite& may_write);
     /// Every event, in id order.
     std::vector<Event> all();
     /// Every undated event.
     std::vector<Event> undated();
-    /// Full-text search (FTS5 query syntax, words are ANDed); best matches first.
-    std::vector<Event> search(const std::string& query, size_t limit);
+    /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
+    /// may see (own or public; every event when nullopt): filtered before the limit.
+    std::vector<Event> search(const std::string& query, size_t limit,
+                              std::optional<int64_t> viewer = std::nullopt);
     /// Number of stored events.
     int64_t count();
     /// Number of events owned by `uid` (per-user quota).
@@ -112,7 +120,7 @@ class Store {
 };
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 4;
+inline constexpr int64_t kSchemaVersion = 5;
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

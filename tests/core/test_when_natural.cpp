@@ -86,3 +86,19 @@ TEST_CASE("unreadable input names the part and lists the accepted forms") {
     CHECK_THROWS_WITH(parse_when("+2h tomorrow", ctx()), Catch::Contains("mixes a relative time"));
     CHECK_THROWS_WITH(parse_when("2025-02-30 9am", ctx()), Catch::Contains("impossible date"));
 }
+
+TEST_CASE("contradictory words are refused, not resolved by the last one") {
+    for (const char* text : {"tomorrow 9am 10am", "noon midnight", "today tomorrow", "fri mon",
+                             "+2h +3h", "in 2 days tomorrow", "now +1h", "9 am 14:00"}) {
+        INFO(text);
+        try {
+            parse_when(text, ctx(), "--at");
+            FAIL("accepted " << text);
+        } catch (const HeraldError& e) {
+            CHECK(e.code() == ErrorCode::invalid_time);
+            CHECK(e.field() == "--at");
+            CHECK_THAT(e.what(), Catch::Contains("names more than one"));
+        }
+    }
+    CHECK(when("on fri at 9am") == "2025-06-06T09:00 Asia/Bishkek");  // one day, one time
+}

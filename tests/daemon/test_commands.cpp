@@ -309,3 +309,24 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
     CHECK(send(owner, "event.remove", Json{{"id", pub_id}})["error"]["code"] == 1003);
     CHECK(send(root, "event.remove", Json{{"id", pub_id}})["result"]["removed"] == true);
 }
+
+TEST_CASE("commands: ids beyond 64 bits and control characters in a query are invalid_params") {
+    Fixture f;
+    // 2^63 and 2^64 - 1 would wrap to negative ids in the messages.
+    for (const char* big : {"9223372036854775808", "18446744073709551615"}) {
+        Json err = f.error("event.get", Json{{"id", Json::parse(big)}});
+        CHECK(err["data"]["kind"] == "invalid_params");
+        CHECK(err["data"]["field"] == "id");
+        CHECK_THAT(err["message"].get<std::string>(), Catch::Contains(big));
+        CHECK_THAT(err["message"].get<std::string>(), !Catch::Contains("-"
+                                                                       "9223"));
+    }
+    CHECK(f.error("event.get", {{"id", INT64_MAX}})["data"]["kind"] == "not_found");
+    for (std::string query : {std::string("a\0b", 3), std::string("meeting\x1b]0;x\x07")}) {
+        Json err = f.error("event.search", {{"query", query}});
+        CHECK(err["data"]["kind"] == "invalid_params");
+        CHECK(err["data"]["field"] == "query");
+        CHECK_THAT(err["message"].get<std::string>(), Catch::Contains("control characters"));
+        CHECK_THAT(err["message"].get<std::string>(), !Catch::Contains("SELECT"));
+    }
+}

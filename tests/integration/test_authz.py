@@ -15,8 +15,8 @@ from system_harness import SETPRIV, SystemModeCase, skip_reason
 
 @unittest.skipIf(skip_reason() is not None, skip_reason() or "")
 class SystemModeAuthz(SystemModeCase):
-    USERS = ("herald-it-a",)
-    ADMIN_GROUP = "herald-it-adm"
+    USERS = ("herald-az-it",)
+    ADMIN_GROUP = "herald-az-itadm"
     CONFIG = "max_events_per_user = 4\nmax_clients_per_user = 2\n"
 
     def setUp(self):

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Mutation check: plants each bug listed in tests/mutations.txt, one at a time, and runs the tests
+that should catch it. A mutation is caught when those tests fail; it survives when they pass.
+
+Runs in a throw-away git worktree of HEAD (your working tree is never touched) with an
+incremental `dev` build of its own, so it takes about a minute per mutation after the first
+build. Not part of CI (docs/testing.md): run it on demand, and add a mutation with every bug fixed.
+
+  python3 scripts/mutate.py                 # every mutation
+  python3 scripts/mutate.py -k ledger       # those whose name contains "ledger"
+  python3 scripts/mutate.py --list          # names only
+  python3 scripts/mutate.py --keep DIR      # reuse DIR as the worktree (faster re-runs)
+
+Format of tests/mutations.txt, one block per mutation, blocks separated by blank lines:
+  ## name                     what the planted bug is, in a few words after the name
+  file: path/in/repo
+  find: exact text           (must occur exactly once in the file; `\\n` for a newline)
+  replace: text              (the bug)
+  tests: ctest -R regex      (the tests that must catch it)
+"""
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def parse(path):
+    """The mutations in `path` as dicts with name, about, file, find, replace, tests."""
+    out = []
+    for block in re.split(r"\n\s*\n", path.read_text()):
+        lines = [l for l in block.strip().splitlines() if l.strip() and not l.startswith("#  ")]
+        if not lines or not lines[0].startswith("## "):
+            continue
+        head = lines[0][3:].strip().split(None, 1)
+        m = {"name": head[0], "about": head[1] if len(head) > 1 else ""}
+        for l in lines[1:]:
+            key, _, value = l.partition(":")
+            m[key.strip()] = value[1:] if value.startswith(" ") else value
+        for key in ("file", "find", "replace", "tests"):
+            if key not in m:
+                sys.exit(f"{path}: mutation {m['name']} has no '{key}:' line")
+        m["find"] = m["find"].replace("\\n", "\n")
+        m["replace"] = m["replace"].replace("\\n", "\n")
+        out.append(m)
+    return out
+
+
+def run(cmd, cwd, timeout=3600):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def build(tree):
+    p = run(["cmake", "--build", "--preset", "dev", "-j", str(os.cpu_count() or 2)], tree)
+    return p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-k", default="", help="only mutations whose name contains this")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--keep", help="worktree directory to create or reuse")
+    args = ap.parse_args()
+    mutations = [m for m in parse(ROOT / "tests" / "mutations.txt") if args.k in m["name"]]
+    if args.list:
+        for m in mutations:
+            print(f"{m['name']:40} {m['file']:36} {m['tests']}")
+        return 0
+    tree = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="herald-mutate-")) / "tree"
+    if not (tree / ".git").exists():
+        run(["git", "worktree", "add", "--detach", str(tree), "HEAD"], ROOT).check_returncode()
+    else:
+        run(["git", "checkout", "--detach", "--force", run(["git", "rev-parse", "HEAD"], ROOT).stdout.strip()], tree)
+    run(["cmake", "--preset", "dev"], tree).check_returncode()
+    ok, log = build(tree)
+    if not ok:
+        sys.exit("the unmutated tree does not build:\n" + log)
+    rows, caught = [], 0
+    for m in mutations:
+        path = tree / m["file"]
+        text = path.read_text()
+        n = text.count(m["find"])
+        start = time.monotonic()
+        if n != 1:
+            verdict = f"STALE (find text occurs {n} times)"
+        else:
+            path.write_text(text.replace(m["find"], m["replace"]))
+            try:
+                ok, log = build(tree)
+                if not ok:
+                    verdict = "BUILD FAILS (fix the mutation)"
+                else:
+                    p = run(["ctest", "--preset", "dev", "-j", "2", "-R", m["tests"]], tree)
+                    if "No tests were found" in p.stdout + p.stderr:
+                        verdict = "NO TESTS MATCH"
+                    elif p.returncode != 0:
+                        failed = re.findall(r"\d+ - (\S+) \(Failed", p.stdout)
+                        verdict = "caught by " + ", ".join(failed[:3])
+                        caught += 1
+                    else:
+                        verdict = "SURVIVED"
+            finally:
+                path.write_text(text)
+        rows.append((m["name"], verdict, time.monotonic() - start))
+        print(f"{m['name']:40} {verdict}  ({rows[-1][2]:.0f} s)", flush=True)
+    build(tree)  # leave the kept tree built unmutated
+    if not args.keep:
+        run(["git", "worktree", "remove", "--force", str(tree)], ROOT)
+        shutil.rmtree(tree.parent, ignore_errors=True)
+    total = len(rows)
+    print(f"\n| mutation | caught by | time |\n| --- | --- | --- |")
+    for name, verdict, secs in rows:
+        print(f"| {name} | {verdict} | {secs:.0f} s |")
+    print(f"\nscore: {caught}/{total} caught ({100.0 * caught / max(total, 1):.1f}%)")
+    return 0 if caught == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
