@@ -111,7 +111,7 @@ std::string json_terminal_safe(std::string_view json) {
     out.reserve(json.size());
     for (size_t i = 0; i < json.size();) {
         auto d = decode(json.substr(i));
-        if (d && d->second > 1 && unsafe_for_terminal(d->first)) {
+        if (d && (d->second > 1 || d->first == 0x7F) && unsafe_for_terminal(d->first)) {
             char esc[8];
             std::snprintf(esc, sizeof esc, "\\u%04X", static_cast<unsigned>(d->first));
             out += esc;

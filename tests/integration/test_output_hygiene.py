@@ -12,8 +12,8 @@ from harness import HERALD, DaemonTestCase
 
 # Bytes a terminal must never be sent from data: ESC, BEL, C1 CSI (U+009B) and NEL (U+0085) in
 # UTF-8, RLO (U+202E) and LINE SEPARATOR (U+2028).
-RAW = [b"\x1b", b"\x07", b"\xc2\x9b", b"\xc2\x85", "\u202e".encode(), "\u2028".encode()]
-HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202etxt.exe", "ls\u2028x"]
+RAW = [b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xc2\x85", "\u202e".encode(), "\u2028".encode()]
+HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202etxt.exe", "ls\u2028x", "del\x7f"]
 
 
 class Hygiene(DaemonTestCase):
@@ -70,6 +70,7 @@ class Hygiene(DaemonTestCase):
         code, out = self.on_tty("--json", "import", f.name)
         self.assert_clean(out)
         self.assertIn(b"\\u202E", out)  # --json keeps the value, escaped
+        self.assertIn(b"\\u007F", out)
         # Piped output is data: byte-exact.
         p = self.d.cli("--json", "import", f.name, check=False)
         self.assertEqual(len(json.loads(p.stdout)["errors"]), len(HOSTILE))
@@ -79,7 +80,7 @@ class Hygiene(DaemonTestCase):
         ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01", "--location", "here")["event"]
         db = sqlite3.connect(self.d.db)
         db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
-                   (HOSTILE[0] + HOSTILE[1], HOSTILE[3] + HOSTILE[4] + HOSTILE[2], ev["id"]))
+                   (HOSTILE[0] + HOSTILE[1] + HOSTILE[5], HOSTILE[3] + HOSTILE[4] + HOSTILE[2], ev["id"]))
         db.commit()
         db.close()
         for args in (["list", "--from", "2030-01-01", "--to", "2030-01-02"], ["show", str(ev["id"])],
