@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "client/terminal.hpp"
 #include "client/viewer.hpp"
 
 namespace herald::client {
@@ -36,7 +37,7 @@ void Cli::set_viewer(const date::time_zone* zone) {
 }
 
 void print_json(const Json& j) {
-    std::puts(j.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
+    std::puts(json_terminal_safe(j.dump(2, ' ', false, Json::error_handler_t::replace)).c_str());
 }
 
 }  // namespace herald::client

@@ -86,6 +86,13 @@ void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz)
     }
 }
 
+/// The string field `key` of a stored event; "" when absent or null (a TBA event's start is null).
+std::string field_text(const Json* event, const char* key) {
+    if (event == nullptr) return {};
+    auto it = event->find(key);
+    return it != event->end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 /// The start/end/zone fields from --at/--end/--tz/--floating, as JSON.
 void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     std::string tz = o.tz;
@@ -93,25 +100,25 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     if (o.floating)
         tz.clear();
     else if (tz.empty())
-        tz = current && !current->value("tz", "").empty() ? current->value("tz", "")
-                                                          : std::string(cli.viewer_name());
+        tz = !field_text(current, "tz").empty() ? field_text(current, "tz")
+                                                : std::string(cli.viewer_name());
     auto resolve = [&](const std::string& text, const char* field) {
         CalTime t = parse_when(text, cli.when(tz), field);
         if (o.floating) t.tz.clear();
         return t;
     };
-    std::string start_text = current ? current->value("start", "") : "";
     if (o.at_opt->count() > 0) {
         CalTime start = resolve(o.at, "--at");
         out["start"] = format_caltime(start);
         out["tz"] = start.tz;
     } else if (current && (o.tz_opt->count() > 0 || o.floating)) {
-        out["tz"] = current->value("precision", "") == "minute" ? tz : "";
+        out["tz"] = field_text(current, "precision") == "minute" ? tz : "";
     }
     if (o.end_opt->count() > 0) {
         CalTime end = resolve(o.end, "--end");
         out["end"] = format_caltime(end);
-        if (end.tz != out.value("tz", current ? current->value("tz", "") : ""))
+        if (end.tz !=
+            (out.contains("tz") ? out["tz"].get<std::string>() : field_text(current, "tz")))
             out["end_tz"] = end.tz;
     }
     if (o.duration_opt->count() > 0)
@@ -195,7 +202,9 @@ int run_edit(Cli& cli, EventOptions& o) {
     Json changes = Json::object();
     put_texts(o, changes);
     put_times(cli, o, changes, &current);
-    put_recurrence(cli, o, changes, changes.value("tz", current.value("tz", "")));
+    put_recurrence(
+        cli, o, changes,
+        changes.contains("tz") ? changes["tz"].get<std::string>() : field_text(&current, "tz"));
     put_alarms(cli, o, changes);
     if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
     if (changes.empty())

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "client/cli.hpp"
+#include "client/terminal.hpp"
 #include "core/errors.hpp"
 #include "core/paths.hpp"
 
@@ -34,6 +35,7 @@ int exit_for_rpc(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    filter_terminal_output();
     Cli cli;
     cli.now = date::floor<Seconds>(std::chrono::system_clock::now());
     auto env = process_env();

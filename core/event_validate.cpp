@@ -1,5 +1,7 @@
 // validate() of core/event.hpp.
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "core/errors.hpp"
 #include "core/event.hpp"
@@ -10,12 +12,39 @@
 namespace herald {
 namespace {
 
+/// The first character of `s` a text field may not hold, as "U+XXXX (what)", or "" when none.
+/// Why more than ASCII controls: C1 controls (U+0080-U+009F, such as CSI U+009B), the bidi
+/// embeddings, overrides and isolates and the Unicode line separators reach other users'
+/// terminals and can retitle them or reorder what they read. Multi-line fields keep newline, tab
+/// and the line separators.
+std::string forbidden_char(std::string_view s, bool multiline) {
+    auto name = [](unsigned c, const char* what) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "U+%04X", c);
+        return std::string(hex) + " (" + what + ")";
+    };
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto u = static_cast<unsigned char>(s[i]);
+        if (u < 0x20 || u == 0x7f) {
+            if (multiline && (u == '\n' || u == '\t' || u == '\r')) continue;
+            return name(u, "a control character");
+        }
+        auto next = [&](size_t k) -> unsigned {
+            return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+        };
+        if (u == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F)
+            return name(next(1), "a C1 control character");
+        if (u != 0xE2) continue;
+        unsigned c = ((u & 0x0Fu) << 12) | ((next(1) & 0x3Fu) << 6) | (next(2) & 0x3Fu);
+        if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+            return name(c, "a bidi control");
+        if (!multiline && (c == 0x2028 || c == 0x2029)) return name(c, "a line separator");
+    }
+    return {};
+}
+
 bool has_control(std::string_view s, bool allow_newlines) {
-    return std::any_of(s.begin(), s.end(), [&](char c) {
-        auto u = static_cast<unsigned char>(c);
-        if (allow_newlines && (c == '\n' || c == '\t' || c == '\r')) return false;
-        return u < 0x20 || u == 0x7f;
-    });
+    return !forbidden_char(s, allow_newlines).empty();
 }
 
 void check_text(std::string_view field, const std::string& value, size_t max, bool multiline) {
@@ -24,9 +53,10 @@ void check_text(std::string_view field, const std::string& value, size_t max, bo
                           std::string(field) + " is " + std::to_string(value.size()) +
                               " bytes; at most " + std::to_string(max) + " are allowed",
                           std::string(field));
-    if (has_control(value, multiline))
-        bad_param(std::string(field), std::string(field) + " contains control characters" +
-                                          (multiline ? "" : "; expected a single line of text"));
+    if (auto bad = forbidden_char(value, multiline); !bad.empty())
+        bad_param(std::string(field),
+                  std::string(field) + " contains " + bad +
+                      (multiline ? "; expected text" : "; expected a single line of text"));
 }
 
 void check_caltime(const CalTime& t, std::string_view field) {

@@ -39,6 +39,11 @@ Access may_change(const Caller& c, int64_t owner, bool is_public) {
     return sees_all(c) || owner == c.uid ? Access::allowed : Access::denied;
 }
 
+Access may_act_on_alarm(const Caller& c, int64_t owner, bool is_public) {
+    if (!may_see(c, owner, is_public)) return Access::hidden;
+    return sees_all(c) || owner == c.uid ? Access::allowed : Access::denied;
+}
+
 bool may_publish(const Caller& c) {
     return c.admin;
 }

@@ -44,6 +44,9 @@ bool sees_all(const Caller& c);
 bool may_see(const Caller& c, int64_t owner, bool is_public);
 /// May the caller change or remove an existing event (or act on its alarms)?
 Access may_change(const Caller& c, int64_t owner, bool is_public);
+/// May the caller acknowledge or snooze an alarm of an event owned by `owner`? Only its owner
+/// (and root): the ledger row is shared, so one user's ack would silence everyone's reminder.
+Access may_act_on_alarm(const Caller& c, int64_t owner, bool is_public);
 /// May the caller store an event as public (add one, make one public)?
 bool may_publish(const Caller& c);
 /// True when `max_events_per_user` applies to the caller (system mode, not root).

@@ -57,11 +57,9 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
                                   " that has fired or is next due",
                               "occurrence");
     }
-    // Why the owner only, even for a public event's alarm: the ledger row is shared, and one
-    // user's ack or snooze would change everyone's reminder.
     Caller caller = caller_of(ctx);
     for (const auto& e : out)
-        if (!sees_all(caller) && e.owner != caller.uid)
+        if (may_act_on_alarm(caller, e.owner, e.is_public) != Access::allowed)
             throw HeraldError(ErrorCode::permission_denied,
                               "alarm " + std::to_string(e.id) + " belongs to another user's event",
                               "id");

@@ -82,6 +82,11 @@ TEST_CASE("authz: who sees and changes what") {
     CHECK(may_change(root, kBob, false) == Access::allowed);
     CHECK(may_change(owner, kBob, true) == Access::allowed);
 
+    CHECK(may_act_on_alarm(alice, kAlice, false) == Access::allowed);
+    CHECK(may_act_on_alarm(alice, kBob, false) == Access::hidden);
+    CHECK(may_act_on_alarm(admin, kBob, true) == Access::denied);  // shared by everyone
+    CHECK(may_act_on_alarm(root, kBob, false) == Access::allowed);
+
     CHECK_FALSE(may_publish(alice));
     CHECK(may_publish(admin));
     CHECK(has_quota(alice));

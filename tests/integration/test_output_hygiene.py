@@ -1,0 +1,106 @@
+"""Input and output hygiene (issue 14, items 15 and 18) against the real daemon and client: text
+fields refuse control and bidi characters, nothing from stored or imported data reaches a
+terminal raw (herald runs on a real pseudo-terminal here), and a TBA event can be edited."""
+import json
+import os
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+
+from harness import HERALD, DaemonTestCase
+
+# Bytes a terminal must never be sent from data: ESC, BEL, C1 CSI (U+009B) and NEL (U+0085) in
+# UTF-8, RLO (U+202E) and LINE SEPARATOR (U+2028).
+RAW = [b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xc2\x85", "\u202e".encode(), "\u2028".encode()]
+HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202etxt.exe", "ls\u2028x", "del\x7f"]
+
+
+class Hygiene(DaemonTestCase):
+    def on_tty(self, *args):
+        """Runs herald with stdout and stderr on a pseudo-terminal; returns (exit code, bytes)."""
+        master, slave = os.openpty()
+        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="UTC")
+        p = subprocess.Popen([HERALD, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(master)
+        return p.wait(timeout=60), out
+
+    def assert_clean(self, out):
+        for raw in RAW:
+            self.assertNotIn(raw, out, out)
+
+    def test_text_fields_refuse_control_and_bidi_characters(self):
+        c = self.d.connect()
+        for text in HOSTILE:
+            for field in ("title", "location"):
+                ev = {"title": "ok", "start": "2030-01-01", field: text}
+                err = c.call("event.add", {"event": ev})["error"]
+                self.assertEqual(err["data"], {"kind": "invalid_params", "field": field}, text)
+                self.assertIn("expected a single line of text", err["message"])
+        # Multi-line text keeps its newlines and tabs, but no C1 or bidi controls.
+        ok = c.result("event.add", {"event": {"title": "ok", "start": "2030-01-01", "description": "a\n\tb\u2028c"}})
+        self.assertEqual(ok["event"]["description"], "a\n\tb\u2028c")
+        err = c.call("event.add", {"event": {"title": "ok", "start": "2030-01-01", "description": "x\u202ey"}})["error"]
+        self.assertEqual(err["data"]["field"], "description")
+        self.assertIn("U+202E", err["message"])
+
+    def test_import_error_lines_reach_a_terminal_without_raw_controls(self):
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//EN"]
+        for i, text in enumerate(HOSTILE):
+            lines += ["BEGIN:VEVENT", f"UID:{text}@x", "DTSTART:20300101", f"SUMMARY:{text}", "END:VEVENT"]
+        lines += ["BEGIN:VEVENT", "UID:fine@x", "DTSTART:20300101", "SUMMARY:fine", "END:VEVENT", "END:VCALENDAR"]
+        with tempfile.NamedTemporaryFile("w", suffix=".ics", delete=False, dir=self.root, encoding="utf-8") as f:
+            f.write("\r\n".join(lines) + "\r\n")
+        code, out = self.on_tty("import", f.name)
+        self.assertEqual(code, 65, out)
+        self.assertIn(b"1 added", out)
+        self.assertIn(b"TITLE-HIJACK", out)  # the error lines are there, made harmless
+        self.assertIn("\ufffd".encode(), out)
+        self.assert_clean(out)
+        code, out = self.on_tty("--json", "import", f.name)
+        self.assert_clean(out)
+        self.assertIn(b"\\u202E", out)  # --json keeps the value, escaped
+        self.assertIn(b"\\u007F", out)
+        # Piped output is data: byte-exact.
+        p = self.d.cli("--json", "import", f.name, check=False)
+        self.assertEqual(len(json.loads(p.stdout)["errors"]), len(HOSTILE))
+
+    def test_stored_text_is_never_printed_raw(self):
+        # Text stored before the input checks existed (written into the database directly).
+        ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01", "--location", "here")["event"]
+        db = sqlite3.connect(self.d.db)
+        db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
+                   (HOSTILE[0] + HOSTILE[1] + HOSTILE[5], HOSTILE[3] + HOSTILE[4] + HOSTILE[2], ev["id"]))
+        db.commit()
+        db.close()
+        for args in (["list", "--from", "2030-01-01", "--to", "2030-01-02"], ["show", str(ev["id"])],
+                     ["--json", "show", str(ev["id"])], ["until", "placeholder"]):
+            code, out = self.on_tty(*args)
+            self.assert_clean(out)
+        code, out = self.on_tty("list", "--from", "2030-01-01", "--to", "2030-01-02")
+        self.assertEqual(code, 0, out)
+        self.assertIn(b"TITLE-HIJACK", out)
+
+    def test_edit_a_tba_event(self):
+        ev = self.d.cli_json("add", "EXPO opening", "--tba")["event"]
+        self.assertIsNone(ev["start"])
+        for args in (["--title", "EXPO 2025 opening"], ["--location", "Osaka"], ["--at", "2025-04-13"]):
+            self.d.cli("edit", str(ev["id"]), *args)
+        got = self.d.cli_json("show", str(ev["id"]))
+        self.assertEqual((got["title"], got["location"], got["start"]), ("EXPO 2025 opening", "Osaka", "2025-04-13"))
+        self.d.cli("edit", str(ev["id"]), "--tba")
+        self.assertIsNone(self.d.cli_json("show", str(ev["id"]))["start"])
+
+
+if __name__ == "__main__":
+    unittest.main()
