@@ -207,6 +207,17 @@ class AckSnooze(RemindersTestCase):
         self.assertEqual(acked["alarms"][0]["state"], "acknowledged")
         w.quiet_for(due - time.time() + 1.5)
 
+    def test_ack_before_due_survives_an_edit_of_the_event(self):
+        # The edit re-schedules the event's alarms; the early acknowledgement must stay in the ledger.
+        w = self.watch()
+        due = next_second(3)
+        ev = self.add_alarm("Acknowledged, then edited", due)
+        [entry] = self.c.result("alarm.next", {"event_id": ev["id"]})["alarms"]
+        self.c.result("alarm.ack", {"event_id": ev["id"], "occurrence": entry["occurrence"]})
+        self.c.result("event.update", {"id": ev["id"], "revision": ev["revision"],
+                                       "changes": {"location": "Osaka"}})
+        w.quiet_for(due - time.time() + 1.5)
+
     def test_errors_name_the_field(self):
         ev = self.c.result("event.add", {"event": {"title": "Summit", "start": "2023",
                                                    "alarms": [{"trigger": "-P1D"}]}})["event"]
