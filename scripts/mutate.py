@@ -14,7 +14,7 @@ build. Not part of CI (docs/testing.md): run it on demand, and add a mutation wi
 Format of tests/mutations.txt, one block per mutation, blocks separated by blank lines:
   ## name                     what the planted bug is, in a few words after the name
   file: path/in/repo
-  find: exact text           (must occur exactly once in the file; `\\n` for a newline)
+  find: exact text           (must occur exactly once in the file; ⏎ for a line break)
   replace: text              (the bug)
   tests: ctest -R regex      (the tests that must catch it)
 """
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 
+NEWLINE = "⏎"  # ⏎ stands for a line break in find/replace (a backslash-n is C++ text)
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -46,8 +47,8 @@ def parse(path):
         for key in ("file", "find", "replace", "tests"):
             if key not in m:
                 sys.exit(f"{path}: mutation {m['name']} has no '{key}:' line")
-        m["find"] = m["find"].replace("\\n", "\n")
-        m["replace"] = m["replace"].replace("\\n", "\n")
+        m["find"] = m["find"].replace(NEWLINE, "\n")
+        m["replace"] = m["replace"].replace(NEWLINE, "\n")
         out.append(m)
     return out
 
@@ -65,6 +66,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-k", default="", help="only mutations whose name contains this")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--check", action="store_true",
+                    help="only check that every find text occurs exactly once (no build)")
     ap.add_argument("--keep", help="worktree directory to create or reuse")
     args = ap.parse_args()
     mutations = [m for m in parse(ROOT / "tests" / "mutations.txt") if args.k in m["name"]]
@@ -72,6 +75,12 @@ def main():
         for m in mutations:
             print(f"{m['name']:40} {m['file']:36} {m['tests']}")
         return 0
+    if args.check:
+        stale = [m["name"] for m in mutations if (ROOT / m["file"]).read_text().count(m["find"]) != 1]
+        for name in stale:
+            print(f"stale: {name}")
+        print(f"{len(mutations)} mutations, {len(stale)} stale")
+        return 1 if stale else 0
     tree = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="herald-mutate-")) / "tree"
     if not (tree / ".git").exists():
         run(["git", "worktree", "add", "--detach", str(tree), "HEAD"], ROOT).check_returncode()
