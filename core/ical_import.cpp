@@ -25,6 +25,7 @@ struct Pending {
     IcalRead read;
     size_t line;
     bool dropped = false;
+    bool touched = false;  ///< changed after read_vevent validated it (override uid, EXDATEs)
 };
 
 /// Collects problems and warnings up to the listing limit.
@@ -84,11 +85,15 @@ void attach_overrides(std::vector<Pending>& pending) {
         if (auto m = masters.find(p.read.event.uid); m != masters.end()) {
             Event& master = pending[m->second].read.event;
             CalTime ex = in_zone_of(rid, master.start);
-            if (std::find(master.exdates.begin(), master.exdates.end(), ex) == master.exdates.end())
+            if (std::find(master.exdates.begin(), master.exdates.end(), ex) ==
+                master.exdates.end()) {
                 master.exdates.push_back(ex);
+                pending[m->second].touched = true;
+            }
             rid = ex;
         }
         p.read.event.uid += "#" + rid_key(rid);
+        p.touched = true;
     }
 }
 
@@ -175,7 +180,7 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
         std::sort(e.exdates.begin(), e.exdates.end(),
                   [](const CalTime& a, const CalTime& b) { return a.local < b.local; });
         try {
-            validate(e, options.limits);
+            if (p.touched) validate(e, options.limits);  // read_vevent validated the others
             out.events.push_back(std::move(e));
             out.lines.push_back(p.line);
         } catch (const HeraldError& err) {

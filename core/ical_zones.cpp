@@ -64,11 +64,9 @@ std::string lower(std::string_view s) {
 
 // Why these bounds: the years a TZID is checked in are the event's own (clamped here): wide
 // enough to tell rule sets apart, and inside the range both libical and the compiled zoneinfo
-// describe exactly. resolve() (no event at hand) uses 2010-2030.
+// describe exactly.
 constexpr int kFirstYear = 1970;
 constexpr int kLastYear = 2040;
-constexpr int kDefaultFirst = 2010;
-constexpr int kDefaultLast = 2030;
 // Why at most 20 years per check: an open-ended series is checked from its start on; two decades
 // cover what a file's rules were written for and keep one check to ~7,000 samples.
 constexpr int kMaxYears = 20;
@@ -226,16 +224,6 @@ std::string TzidResolver::add_vtimezone(std::string_view text) {
     file_->zones[name] = zone;
     std::erase_if(cache_, [&](const auto& kv) { return std::get<0>(kv.first) == name; });
     return name;
-}
-
-std::string TzidResolver::resolve(const std::string& tzid) {
-    const TzidChoice& c = choose(tzid, kDefaultFirst, kDefaultLast);
-    if (c.zone.empty())
-        bad_time("TZID",
-                 "unknown TZID '" + tzid +
-                     "': not an IANA or Windows zone name, and the file's VTIMEZONE for it (if "
-                     "any) matches no IANA zone");
-    return c.zone;
 }
 
 const TzidChoice& TzidResolver::choose(const std::string& tzid, int first_year, int last_year) {

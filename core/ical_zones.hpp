@@ -40,9 +40,6 @@ class TzidResolver {
     std::string add_vtimezone(std::string_view component_text);
     /// How `tzid` is read for an event whose instances fall in the years first..last. Never throws.
     const TzidChoice& choose(const std::string& tzid, int first_year, int last_year);
-    /// The IANA zone for `tzid` over 2010-2030; throws HeraldError(invalid_time, field "TZID")
-    /// when there is none.
-    std::string resolve(const std::string& tzid);
     /// The instant `local` names in the file's VTIMEZONE `tzid` (which must have been added).
     Instant file_instant(const std::string& tzid, LocalTime local) const;
 
