@@ -62,10 +62,10 @@ CalTime caltime_from_string(std::string_view text, std::string_view tz, std::str
                      "': expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
     CalTime t = parsed->value;
     if (parsed->offset) {
-        // An explicit offset pins the instant; keep it as UTC unless a zone was named.
+        // An explicit offset pins the instant; keep it as UTC unless a zone was named. The
+        // instant is kept exactly, also the second of a repeated wall time (fold).
         Instant instant{t.local.time_since_epoch() - *parsed->offset};
-        t.tz = tz.empty() ? "UTC" : std::string(tz);
-        t.local = to_local(instant, find_zone(t.tz, "tz"));
+        t = caltime_at(instant, tz.empty() ? "UTC" : std::string(tz));
     } else if (t.timed()) {
         t.tz = std::string(tz);
     }

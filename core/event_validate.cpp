@@ -98,7 +98,8 @@ void validate(const Event& e, const EventLimits& limits) {
     }
     if (e.duration) {
         if (e.end) bad_param("duration", "give either end or duration, not both");
-        if (e.duration->count() < 0) bad_param("duration", "duration must not be negative");
+        if (e.duration->negative && !e.duration->zero())
+            bad_param("duration", "duration must not be negative");
         if (!e.start.timed())
             bad_param("duration", "duration applies only to timed events; use end for dates");
     }

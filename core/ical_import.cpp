@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
 #include "core/ical_zones.hpp"
@@ -22,6 +23,9 @@ constexpr std::string_view kUsed[] = {"DTSTART", "DTEND",   "DURATION",      "RR
                                       "EXDATE",  "RDATE",   "RECURRENCE-ID", "TRIGGER",
                                       "UID",     "SUMMARY", "STATUS",        "CLASS"};
 
+/// The line that marks a VTODO as a Herald event to be announced.
+constexpr std::string_view kTbaMark = "X-HERALD-PRECISION:none";
+
 void check_libical_errors(icalcomponent* c) {
     for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
          p != nullptr; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
@@ -33,6 +37,16 @@ void check_libical_errors(icalcomponent* c) {
     for (icalcomponent* sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
          sub != nullptr; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
         check_libical_errors(sub);
+}
+
+/// A libical duration with its nominal (weeks, days) and exact parts kept apart.
+Duration duration_of(const icaldurationtype& d) {
+    Duration out;
+    out.negative = d.is_neg != 0;
+    out.weeks = d.weeks;
+    out.days = d.days;
+    out.exact = Seconds{int64_t{d.hours} * 3600 + int64_t{d.minutes} * 60 + d.seconds};
+    return out;
 }
 
 std::string text_of(const char* s) {
@@ -85,13 +99,14 @@ class Reader {
         check_libical_errors(c);
         Result r;
         Event& e = r.event;
+        herald_tz_.clear();
         e.uid = text_of(icalcomponent_get_uid(c));
-        e.title = text_of(icalcomponent_get_summary(c));
-        if (e.title.empty()) e.title = "(no title)";
+        e.title = text_of(icalcomponent_get_summary(c));  // a missing SUMMARY stays empty
         e.description = text_of(icalcomponent_get_description(c));
         e.location = text_of(icalcomponent_get_location(c));
         read_properties(c, e);
         read_times(c, e);
+        rezone(e);
         read_recurrence(c, e, r.rid);
         read_alarms(c, e);
         apply_precision(c, e);
@@ -162,6 +177,13 @@ class Reader {
                     std::string name = text_of(icalproperty_get_x_name(p));
                     if (name == "X-HERALD-SOURCE")
                         e.source = text_of(icalvalue_get_x(icalproperty_get_value(p)));
+                    else if (name == "X-HERALD-STATUS")  // a VTODO has no TENTATIVE
+                        e.status =
+                            text_of(icalvalue_get_x(icalproperty_get_value(p))) == "TENTATIVE"
+                                ? Status::tentative
+                                : e.status;
+                    else if (name == "X-HERALD-TZ")  // the zone of a start written in UTC
+                        herald_tz_ = text_of(icalvalue_get_x(icalproperty_get_value(p)));
                     break;
                 }
                 default:
@@ -188,10 +210,11 @@ class Reader {
             if (t != e.start) e.end = t;
         } else if (icalproperty* dur =
                        icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
-            Seconds d{icaldurationtype_as_int(icalproperty_get_duration(dur))};
+            Duration nominal = duration_of(icalproperty_get_duration(dur));
+            Seconds d = approx_seconds(nominal);
             if (d.count() < 0) bad_param("DURATION", "DURATION must not be negative");
             if (e.start.timed()) {
-                if (d.count() > 0) e.duration = d;
+                if (d.count() > 0) e.duration = nominal;
             } else if (d >= date::days{2}) {
                 CalTime t = e.start;
                 t.local += date::floor<date::days>(d) - date::days{1};
@@ -238,7 +261,7 @@ class Reader {
                 alarm.related = Alarm::Related::absolute;
                 alarm.at = resolve_local(at.local, find_zone(at.tz.empty() ? "UTC" : at.tz));
             } else {
-                alarm.offset = Seconds{icaldurationtype_as_int(t.duration)};
+                alarm.offset = duration_of(t.duration);
                 icalparameter* rel = icalproperty_get_first_parameter(trig, ICAL_RELATED_PARAMETER);
                 alarm.related = rel && icalparameter_get_related(rel) == ICAL_RELATED_END
                                     ? Alarm::Related::end
@@ -282,7 +305,20 @@ class Reader {
             *precision == Precision::year ? ymd.year() / 1 / 1 : ymd.year() / ymd.month() / 1}};
     }
 
+    /// Herald writes the later of a repeated wall time in UTC (ical_export.hpp); X-HERALD-TZ
+    /// names the event's zone so the start (and end) go back to it, fold and all.
+    void rezone(Event& e) {
+        if (herald_tz_.empty()) return;
+        auto back = [&](CalTime& t) {
+            if (t.timed() && t.tz == "UTC")
+                t = caltime_at(resolve_local(t.local, find_zone("UTC")), herald_tz_);
+        };
+        back(e.start);
+        if (e.end) back(*e.end);
+    }
+
     TzidResolver& zones_;
+    std::string herald_tz_;  ///< X-HERALD-TZ of the component being read
 };
 
 /// "20250110" or "20250110T090000": the recurrence id part of an override's uid.
@@ -328,10 +364,13 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
     std::vector<Pending> pending;
     for (const auto& b : scan.blocks) {
         if (b.kind == "VTIMEZONE" && b.error.empty()) continue;
-        if (b.kind != "VEVENT" && b.kind != "VTIMEZONE") {
+        // Herald writes an undated (TBA) event as a VTODO, which needs no DTSTART (see
+        // ical_export.hpp); other VTODOs are tasks, not events.
+        const bool tba = b.kind == "VTODO" && b.text.find(kTbaMark) != std::string_view::npos;
+        if (b.kind != "VEVENT" && b.kind != "VTIMEZONE" && !tba) {
             ++out.skipped;
             if (b.error.empty()) continue;
-        } else if (b.kind == "VEVENT") {
+        } else if (b.kind == "VEVENT" || tba) {
             ++out.components;
         }
         if (!b.error.empty()) {
@@ -341,7 +380,8 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
         std::string copy(b.text);
         CompPtr comp(icalcomponent_new_from_string(copy.c_str()), icalcomponent_free);
         std::string uid = find_uid(b.text);
-        if (!comp || icalcomponent_isa(comp.get()) != ICAL_VEVENT_COMPONENT) {
+        if (!comp ||
+            icalcomponent_isa(comp.get()) != (tba ? ICAL_VTODO_COMPONENT : ICAL_VEVENT_COMPONENT)) {
             problem(b.line, uid, "VEVENT cannot be parsed");
             continue;
         }
