@@ -62,7 +62,8 @@ void check_instance_date(const CalTime& d, const CalTime& start, const char* fie
 }  // namespace
 
 void validate(const Event& e, const EventLimits& limits) {
-    if (e.title.empty()) bad_param("title", "title is empty; expected a short line of text");
+    // An empty title is kept: an imported VEVENT without SUMMARY has none, and inventing one
+    // ("(no title)") would be exported back as if the user had written it.
     check_text("title", e.title, limits.max_title, false);
     if (e.uid.empty() || e.uid.size() > 255 || has_control(e.uid, false) ||
         e.uid.find(' ') != std::string::npos)
