@@ -145,6 +145,14 @@ CalTime like_start(const CalTime& x, const CalTime& start) {
     return out;
 }
 
+/// value_of(like_start(x)), marked X-HERALD-VALUE=DATE when a day was written as a date-time so
+/// that Herald reads the day back (other programs ignore an unknown parameter).
+std::string instance_value(const CalTime& x, const CalTime& start) {
+    CalTime written = like_start(x, start);
+    std::string v = value_of(written);
+    return written.timed() && !x.timed() ? ";X-HERALD-VALUE=DATE" + v : v;
+}
+
 std::string time_lines(const Event& e) {
     std::string out;
     if (!e.start.dated()) return out;
@@ -193,9 +201,10 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     if (!e.rrule.empty()) out += ical_fold("RRULE:" + e.rrule);
     for (const auto& x : e.exdates)
         if (!skip_exdates.count(format_caltime(x)))
-            out += ical_fold("EXDATE" + value_of(like_start(x, e.start)));
-    for (const auto& r : e.rdates) out += ical_fold("RDATE" + value_of(like_start(r, e.start)));
-    if (!e.title.empty()) out += ical_fold("SUMMARY:" + ical_escape_text(e.title));
+            out += ical_fold("EXDATE" + instance_value(x, e.start));
+    for (const auto& r : e.rdates) out += ical_fold("RDATE" + instance_value(r, e.start));
+    // An empty title is written empty: calcurse crashes on a VEVENT without SUMMARY.
+    out += ical_fold("SUMMARY:" + ical_escape_text(e.title));
     std::string description = e.description;
     bool imprecise = e.start.precision != Precision::day && e.start.precision != Precision::minute;
     if (imprecise)
@@ -203,11 +212,9 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     if (!description.empty()) out += ical_fold("DESCRIPTION:" + ical_escape_text(description));
     if (!e.location.empty()) out += ical_fold("LOCATION:" + ical_escape_text(e.location));
     if (!e.url.empty()) out += ical_fold("URL:" + e.url);
-    if (!e.categories.empty()) {
-        std::string cats;
-        for (const auto& c : e.categories) cats += (cats.empty() ? "" : ",") + ical_escape_text(c);
-        out += ical_fold("CATEGORIES:" + cats);
-    }
+    // One CATEGORIES line each: libical splits "a\,b,c" into "a,b,c" (a comma in a category
+    // was lost on the way back).
+    for (const auto& c : e.categories) out += ical_fold("CATEGORIES:" + ical_escape_text(c));
     out += status_lines(e);
     // Why not CLASS:PRIVATE: Herald's private means "only the owner's daemon account sees it",
     // and CLASS:PRIVATE would hide the event from everyone the file is shared with.

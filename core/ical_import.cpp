@@ -30,6 +30,8 @@ void check_libical_errors(icalcomponent* c) {
     for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
          p != nullptr; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
         std::string msg = icalproperty_get_xlicerror(p);
+        // An empty SUMMARY is an empty title (Herald writes one for an event without a title).
+        if (msg.rfind("No value for SUMMARY property", 0) == 0) continue;
         for (auto used : kUsed)
             if (msg.find(" " + std::string(used) + " property") != std::string::npos)
                 bad_param(std::string(used), msg);
@@ -83,6 +85,13 @@ CalTime in_zone_of(const CalTime& t, const CalTime& start) {
     }
     Instant at = resolve_local(t.local, find_zone(t.tz));
     return CalTime{Precision::minute, to_local(at, find_zone(start.tz)), start.tz};
+}
+
+/// A day Herald wrote as a date-time in DTSTART's type (X-HERALD-VALUE=DATE) is a day again.
+CalTime as_written(icalproperty* p, CalTime t) {
+    const char* v = icalproperty_get_parameter_as_string(p, "X-HERALD-VALUE");
+    if (v == nullptr || std::string_view(v) != "DATE" || !t.timed()) return t;
+    return CalTime{Precision::day, date::floor<date::days>(t.local), {}};
 }
 
 /// Reads one VEVENT into an event (plus its RECURRENCE-ID, if an override).
@@ -231,7 +240,8 @@ class Reader {
         }
         for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY);
              p != nullptr; p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
-            CalTime t = in_zone_of(caltime(p, icalproperty_get_exdate(p), "EXDATE"), e.start);
+            CalTime t = in_zone_of(as_written(p, caltime(p, icalproperty_get_exdate(p), "EXDATE")),
+                                   e.start);
             if (std::find(e.exdates.begin(), e.exdates.end(), t) == e.exdates.end())
                 e.exdates.push_back(t);
         }
@@ -239,7 +249,7 @@ class Reader {
              p != nullptr; p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
             icaldatetimeperiodtype v = icalproperty_get_rdate(p);
             icaltimetype tt = icaltime_is_null_time(v.time) ? v.period.start : v.time;
-            e.rdates.push_back(in_zone_of(caltime(p, tt, "RDATE"), e.start));
+            e.rdates.push_back(in_zone_of(as_written(p, caltime(p, tt, "RDATE")), e.start));
         }
         if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY))
             rid = caltime(p, icalproperty_get_recurrenceid(p), "RECURRENCE-ID");
