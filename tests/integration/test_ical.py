@@ -416,35 +416,55 @@ class ExportToOtherPrograms(DaemonTestCase):
 
     @unittest.skipUnless(shutil.which("khal"), "khal is not installed (scripts/deps.sh installs it)")
     def test_khal_imports_it(self):
-        home = os.path.join(self.root, "khal")
+        self.khal_import(self.path, "export")
+        p = self.khal("list", "2025-11-02", "2025-11-03", "--format", "{start-time} {title}")
+        self.assertIn("06:30 Late hour", p.stdout)  # the instant given, shown in UTC
+
+    @unittest.skipUnless(shutil.which("khal"), "khal is not installed (scripts/deps.sh installs it)")
+    def test_khal_shows_the_dataset_without_made_up_days(self):
+        self.khal_import(DATASET, "dataset")
+        # The undated summit is a VTODO (khal skips it), not an event on the article's date.
+        out = self.khal("list", "2025-02-03", "2025-02-04", "--format", "{title}").stdout
+        self.assertNotIn("Summit of Heads of State", out)
+        # A year-only meeting covers its whole year, not 1 January alone.
+        out = self.khal("list", "2023-07-01", "2023-07-02", "--format", "{title}").stdout
+        self.assertIn("10th (anniversary) Foreign Ministers", out)
+
+    def khal(self, *args):
+        return subprocess.run(["khal", "-c", self.khal_conf, *args], capture_output=True, text=True,
+                              env=self.khal_env, timeout=120)
+
+    def khal_import(self, path, name):
+        """khal import --batch of `path` into a fresh vdir; asserts it reports nothing and stored
+        every VEVENT (overrides share their master's file)."""
+        home = os.path.join(self.root, "khal-" + name)
         vdir = os.path.join(home, "vdir")
         os.makedirs(vdir)
         conf = os.path.join(home, "config")
         with open(conf, "w") as f:
             f.write(KHAL_CONFIG.format(vdir=vdir, db=os.path.join(home, "khal.db")))
-        env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, TZ="UTC")
-        p = subprocess.run(["khal", "-c", conf, "import", "--batch", self.path], capture_output=True,
-                           text=True, env=env, timeout=120)
+        self.khal_conf = conf
+        self.khal_env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, TZ="UTC")
+        p = self.khal("import", "--batch", path)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertNotIn("error", (p.stdout + p.stderr).lower())
         self.assertNotIn("warning", (p.stdout + p.stderr).lower())
-        # Every VEVENT (overrides share their master's file) is in the vdir.
-        uids = {herald_uid(ve).split("#")[0] for ve in icalendar.Calendar.from_ical(self.text).walk("VEVENT")}
+        uids = {herald_uid(ve).split("#")[0] for ve in icalendar.Calendar.from_ical(read(path)).walk("VEVENT")}
         self.assertEqual(len(os.listdir(vdir)), len(uids))
-        p = subprocess.run(["khal", "-c", conf, "list", "2025-11-02", "2025-11-03", "--format",
-                            "{start-time} {title}"], capture_output=True, text=True, env=env, timeout=120)
-        self.assertIn("06:30 Late hour", p.stdout)  # the instant given, shown in UTC
 
     @unittest.skipUnless(shutil.which("calcurse"), "calcurse is not installed")
-    def test_calcurse_imports_it(self):
-        data = os.path.join(self.root, "calcurse")
-        os.makedirs(data)
-        p = subprocess.run(["calcurse", "-D", data, "-i", self.path], capture_output=True, text=True,
-                           env=dict(os.environ, TZ="UTC"), timeout=120)
-        out = p.stdout + p.stderr
-        self.assertEqual(p.returncode, 0, out)
-        self.assertNotIn("error", out.lower())
-        self.assertRegex(out, r"\b0 skipped\b|skipped:\s*0\b", out)
+    def test_calcurse_imports_it_and_the_dataset(self):
+        for name, path in (("export", self.path), ("dataset", DATASET)):
+            with self.subTest(name):
+                data = os.path.join(self.root, "calcurse-" + name)
+                os.makedirs(data)
+                p = subprocess.run(["calcurse", "-D", data, "-i", path], capture_output=True, text=True,
+                                   env=dict(os.environ, TZ="UTC"), timeout=120)
+                out = p.stdout + p.stderr
+                self.assertEqual(p.returncode, 0, out)
+                self.assertNotIn("error", out.lower())
+                self.assertIn(" 0 skipped", out)
+                self.assertIn(" 1 todo ", out)  # the TBA event
 
     def test_herald_reads_it_back_into_the_same_listing(self):
         second = Daemon(tempfile.mkdtemp(prefix="herald-it-")).start()
@@ -460,7 +480,7 @@ class ExportToOtherPrograms(DaemonTestCase):
 class Dataset(DaemonTestCase):
     def test_dataset_parses_and_every_event_has_a_source(self):
         cal = icalendar.Calendar.from_ical(read(DATASET))
-        vevents = cal.walk("VEVENT")
+        vevents = cal.walk("VEVENT") + cal.walk("VTODO")  # the undated summit is a VTODO
         self.assertGreaterEqual(len(vevents), 19)
         for ve in vevents:
             self.assertTrue(str(ve.get("X-HERALD-SOURCE", "")).strip(), ve["UID"])
