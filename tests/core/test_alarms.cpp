@@ -231,4 +231,12 @@ TEST_CASE("alarms of the later of a repeated hour are due from the instant given
     REQUIRE(due);
     CHECK(due->occurrence == at("2025-11-02T06:30:00Z"));
     CHECK(due->due == at("2025-11-02T06:15:00Z"));
+    SECTION("a recurring event's first instance keeps the fold, later ones are unique") {
+        e.rrule = "FREQ=DAILY;COUNT=2";
+        auto occ =
+            occurrences_in(e, at("2025-11-01T00:00:00Z"), at("2025-11-05T00:00:00Z"), zone("UTC"));
+        REQUIRE(occ.size() == 2);
+        CHECK(occ[0].begin == at("2025-11-02T06:30:00Z"));
+        CHECK(occ[1].begin == at("2025-11-03T06:30:00Z"));
+    }
 }
