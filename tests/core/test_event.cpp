@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/event_json.hpp"
+#include "core/event_stored.hpp"
 #include "tests/support.hpp"
 
 using namespace herald;
@@ -462,5 +463,6 @@ TEST_CASE("an explicit offset in a repeated hour keeps the instant given", "[eve
         CHECK(to_json(e)["start"] == "2025-11-02T01:30-05:00");
         CHECK(format_instant(event_span(e, utc)->begin) == "2025-11-02T06:30:00Z");
         check_round_trip(e);
+        CHECK(event_from_stored(to_json(e).dump()).start == e.start);
     }
 }
