@@ -464,5 +464,9 @@ TEST_CASE("an explicit offset in a repeated hour keeps the instant given", "[eve
         CHECK(format_instant(event_span(e, utc)->begin) == "2025-11-02T06:30:00Z");
         check_round_trip(e);
         CHECK(event_from_stored(to_json(e).dump()).start == e.start);
+        // Changing only the zone keeps the wall time, as for any start.
+        Event moved = apply_changes(e, Json{{"tz", "Europe/Berlin"}});
+        CHECK(format_caltime(moved.start) == "2025-11-02T01:30");
+        CHECK(moved.start.tz == "Europe/Berlin");
     }
 }
