@@ -55,7 +55,7 @@ int run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
         if (rest.size() > 1)
             throw HeraldError(ErrorCode::invalid_params,
                               "expected one duration such as 10m, or until WHEN", "snooze");
-        params["for"] = format_duration(parse_human_duration(rest[0], "snooze"));
+        params["for"] = format_duration(Duration(parse_human_duration(rest[0], "snooze")));
     }
     Json result = cli.conn().call("alarm.snooze", params);
     if (cli.json)

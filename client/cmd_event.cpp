@@ -122,7 +122,8 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
             out["end_tz"] = end.tz;
     }
     if (o.duration_opt->count() > 0)
-        out["duration"] = format_duration(parse_human_duration(o.duration, "--duration"));
+        out["duration"] =
+            format_duration(parse_calendar_duration(o.duration, "--duration"));  // 24h stays PT24H
 }
 
 /// The alarms from --remind / --remind-at / --no-remind, when any was given.
@@ -133,10 +134,10 @@ void put_alarms(Cli& cli, EventOptions& o, Json& out) {
                           "--no-remind");
     Json alarms = Json::array();
     for (const auto& r : o.remind) {
-        // "1d" and "-P1D" both mean a day before the start.
-        Seconds d = parse_human_duration(r, "--remind");
-        alarms.push_back(
-            {{"trigger", format_duration(d.count() > 0 ? -d : d)}, {"related", "start"}});
+        // "1d" and "-P1D" both mean a day before the start (at the same wall time: nominal).
+        Duration d = parse_calendar_duration(r, "--remind");
+        if (!d.negative && !d.zero()) d = negated(d);
+        alarms.push_back({{"trigger", format_duration(d)}, {"related", "start"}});
     }
     for (const auto& w : o.remind_at) {
         CalTime t = parse_when(w, cli.when(), "--remind-at");

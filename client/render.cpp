@@ -198,7 +198,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
         std::string tz = e.value("tz", "");
         auto start = caltime_from_string(e.value("start", ""), tz, "start");
         occ["occurrence_start"] =
-            format_instant(resolve_local(start.local, tz.empty() ? viewer : find_zone(tz)));
+            format_instant(span_of(start, viewer).begin);  // keeps a fold (the later 01:30)
         WhenText w = when_text(occ, viewer);
         when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + tz);
     } else if (e.value("precision", "") == "day") {

@@ -58,14 +58,17 @@ std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
     const date::time_zone* zone = e.start.tz.empty() ? viewer : find_zone(e.start.tz);
     const Seconds length =
         span->end - span->begin;  // RFC 5545: every instance lasts as long as the first
-    const date::days slack{2};    // covers any UTC offset and DST gap
+    const date::days slack{2};    // covers any UTC offset, DST gap and nominal-day change
     LocalTime lo = to_local(from - length, zone) - slack;
     LocalTime hi = to_local(to, zone) + slack;
     for (LocalTime local : expand_local(e, lo, hi)) {
         CalTime start = e.start;
         start.local = local;
-        Span s{resolve_local(local, zone), {}};
-        if (e.start.timed())
+        // The first instance keeps the start's fold (the later of a repeated hour).
+        Span s{resolve_local(local, zone, e.start.fold && local == e.start.local), {}};
+        if (e.start.timed() && e.duration)
+            s.end = add_duration(s.begin, *e.duration, zone);  // P1D: same wall time next day
+        else if (e.start.timed())
             s.end = s.begin + length;
         else
             s.end = resolve_local(local + (period_end(e.start) - e.start.local) +

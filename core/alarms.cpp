@@ -19,7 +19,7 @@ std::optional<AlarmOccurrence> best_in(const Event& e, size_t index, Instant lo,
                                        Instant not_before, const date::time_zone* viewer) {
     std::optional<AlarmOccurrence> best;
     for (const auto& occ : occurrences_in(e, lo, hi, viewer)) {
-        Instant due = alarm_due(e.alarms[index], occ);
+        Instant due = alarm_due(e.alarms[index], occ, viewer);
         if (due < not_before) continue;
         if (!best || due < best->due || (due == best->due && occ.begin < best->occurrence))
             best = AlarmOccurrence{index, occ.begin, due};
@@ -44,16 +44,14 @@ void require_fixed_date(const Event& e, std::string_view field) {
                                      "; its alarms wait until a precise date or time is set");
 }
 
-Instant alarm_due(const Alarm& a, const Occurrence& occ) {
-    switch (a.related) {
-        case Alarm::Related::absolute:
-            return a.at;
-        case Alarm::Related::end:
-            return occ.end + a.offset;
-        case Alarm::Related::start:
-            break;
-    }
-    return occ.begin + a.offset;
+Instant alarm_due(const Alarm& a, const Occurrence& occ, const date::time_zone* viewer) {
+    if (a.related == Alarm::Related::absolute) return a.at;
+    // A nominal offset (-P1D) keeps the anchor's wall time in the zone the anchor is given in.
+    const Event* e = occ.event;
+    const bool at_end = a.related == Alarm::Related::end;
+    const std::string& tz = at_end && e && e->end ? e->end->tz : occ.start.tz;
+    const date::time_zone* zone = tz.empty() ? viewer : find_zone(tz);
+    return add_duration(at_end ? occ.end : occ.begin, a.offset, zone);
 }
 
 std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t index,
@@ -73,7 +71,9 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
     }
     // due >= not_before  <=>  anchor >= not_before - offset; one second earlier so a span whose
     // end is exactly there still overlaps the window.
-    Instant lo = not_before - a.offset - Seconds{1};
+    // A nominal offset differs from its 86400 s days by a DST change at most: a day of slack.
+    const Seconds slack = a.offset.nominal() ? Seconds{date::days{1}} + Seconds{1} : Seconds{1};
+    Instant lo = not_before - approx_seconds(a.offset) - slack;
     Instant limit = lo + kHorizon;
     if (e.rrule.empty() && e.rdates.empty())
         return best_in(e, index, lo, limit, not_before, viewer);
@@ -83,8 +83,8 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
     for (Seconds width = kFirstWindow; lo + width <= limit + kFirstWindow; width *= 2) {
         auto found = best_in(e, index, lo, lo + width, not_before, viewer);
         if (found) {
-            Instant anchor = found->due - a.offset;
-            auto again = best_in(e, index, lo, anchor + Seconds{1}, not_before, viewer);
+            Instant anchor = found->due - approx_seconds(a.offset);
+            auto again = best_in(e, index, lo, anchor + slack, not_before, viewer);
             return again && again->due < found->due ? again : found;
         }
     }

@@ -28,9 +28,11 @@ bool alarms_can_fire(const Event& e);
 /// year or month precision): such alarms wait until a precise date is set.
 void require_fixed_date(const Event& e, std::string_view field = "event_id");
 
-/// The due instant of alarm `a` for occurrence `occ`: anchor (start or end) plus the offset, or
-/// the absolute instant. All-day occurrences begin at the start of their day in the viewer's zone.
-Instant alarm_due(const Alarm& a, const Occurrence& occ);
+/// The due instant of alarm `a` for occurrence `occ`: anchor (start or end) moved by the offset
+/// per RFC 5545 (a nominal -P1D keeps the wall time in the anchor's zone, `viewer` for floating
+/// and all-day events), or the absolute instant. All-day occurrences begin at the start of their
+/// day in the viewer's zone.
+Instant alarm_due(const Alarm& a, const Occurrence& occ, const date::time_zone* viewer);
 
 /// The first occurrence of alarm `index` of `e` due at or after `not_before`, expanding the
 /// event's occurrences through occurrences_in (so recurring events repeat their alarms); nullopt

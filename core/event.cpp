@@ -27,7 +27,8 @@ std::optional<Span> event_span(const Event& e, const date::time_zone* viewer) {
         Span end = span_of(*e.end, e.end->tz.empty() ? viewer : find_zone(e.end->tz));
         s.end = std::max(s.end, e.end->timed() ? end.begin : end.end);
     } else if (e.duration) {
-        s.end = s.begin + *e.duration;
+        s.end =
+            add_duration(s.begin, *e.duration, e.start.tz.empty() ? viewer : find_zone(e.start.tz));
     }
     return s;
 }

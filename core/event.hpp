@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/duration.hpp"
 #include "core/time.hpp"
 
 namespace herald {
@@ -26,8 +27,9 @@ std::string_view to_string(Visibility v);
 struct Alarm {
     enum class Related { start, end, absolute };
     Related related = Related::start;
-    Seconds offset{0};  ///< for start/end: signed offset (-PT15M fires 15 minutes before)
-    Instant at{};       ///< for absolute alarms
+    Duration offset;  ///< for start/end: signed offset (-PT15M fires 15 minutes before, -P1D
+                      ///< at the same wall time the day before)
+    Instant at{};     ///< for absolute alarms
     bool operator==(const Alarm&) const = default;
 };
 
@@ -49,8 +51,8 @@ struct Event {
     Instant updated{};
     CalTime start;               ///< precision none = undated ("to be announced")
     std::optional<CalTime> end;  ///< same kind as start; an all-day end is the last day, inclusive
-    std::optional<Seconds> duration;  ///< alternative to end for timed events
-    std::string rrule;                ///< RFC 5545 RRULE value, empty when not recurring
+    std::optional<Duration> duration;  ///< alternative to end for timed events (P1D nominal)
+    std::string rrule;                 ///< RFC 5545 RRULE value, empty when not recurring
     std::vector<CalTime> exdates;
     std::vector<CalTime> rdates;
     std::vector<Alarm> alarms;
@@ -70,7 +72,8 @@ struct EventLimits {
 void validate(const Event& e, const EventLimits& limits = {});
 
 /// The instant span an event covers, in `viewer` for zone-less times; nullopt when undated.
-/// Timed events without end or duration are instants (begin == end).
+/// Timed events without end or duration are instants (begin == end); a duration is applied in
+/// the start's zone (RFC 5545: P1D ends at the same wall time the next day).
 std::optional<Span> event_span(const Event& e, const date::time_zone* viewer);
 
 }  // namespace herald

@@ -62,10 +62,10 @@ CalTime caltime_from_string(std::string_view text, std::string_view tz, std::str
                      "': expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
     CalTime t = parsed->value;
     if (parsed->offset) {
-        // An explicit offset pins the instant; keep it as UTC unless a zone was named.
+        // An explicit offset pins the instant; keep it as UTC unless a zone was named. The
+        // instant is kept exactly, also the second of a repeated wall time (fold).
         Instant instant{t.local.time_since_epoch() - *parsed->offset};
-        t.tz = tz.empty() ? "UTC" : std::string(tz);
-        t.local = to_local(instant, find_zone(t.tz, "tz"));
+        t = caltime_at(instant, tz.empty() ? "UTC" : std::string(tz));
     } else if (t.timed()) {
         t.tz = std::string(tz);
     }
@@ -211,7 +211,16 @@ Event apply_changes(const Event& base, const Json& changes) {
     // unless the caller sent a tz too (then event_from_json reports it).
     if (changes.contains("start") && changes.at("start").is_null() && !changes.contains("tz"))
         merged["tz"] = "";
-    // A zone change alone re-zones the existing local start (and end, unless its zone was given).
+    // A zone change alone re-zones the existing local start (and end, unless its zone was given):
+    // the wall time is kept, so a fold (the old zone's repeated hour) is dropped with the offset.
+    auto wall = [](CalTime t) {
+        t.fold = false;
+        return format_caltime(t);
+    };
+    if (changes.contains("tz") && !changes.contains("start") && base.start.fold)
+        merged["start"] = wall(base.start);
+    if (changes.contains("tz") && !changes.contains("end") && base.end && base.end->fold)
+        merged["end"] = wall(*base.end);
     if (changes.contains("tz") && !changes.contains("end_tz") && base.end)
         merged["end_tz"] = merged["tz"];
     else if (base.end && base.end->tz != base.start.tz && !changes.contains("end_tz"))

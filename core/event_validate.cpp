@@ -92,7 +92,8 @@ void check_instance_date(const CalTime& d, const CalTime& start, const char* fie
 }  // namespace
 
 void validate(const Event& e, const EventLimits& limits) {
-    if (e.title.empty()) bad_param("title", "title is empty; expected a short line of text");
+    // An empty title is kept: an imported VEVENT without SUMMARY has none, and inventing one
+    // ("(no title)") would be exported back as if the user had written it.
     check_text("title", e.title, limits.max_title, false);
     // Why spaces are allowed: RFC 5545 UIDs are any text, and files in the wild use them.
     if (e.uid.empty() || e.uid.size() > 255 || has_control(e.uid, false))
@@ -128,7 +129,8 @@ void validate(const Event& e, const EventLimits& limits) {
     }
     if (e.duration) {
         if (e.end) bad_param("duration", "give either end or duration, not both");
-        if (e.duration->count() < 0) bad_param("duration", "duration must not be negative");
+        if (e.duration->negative && !e.duration->zero())
+            bad_param("duration", "duration must not be negative");
         if (!e.start.timed())
             bad_param("duration", "duration applies only to timed events; use end for dates");
     }

@@ -27,9 +27,12 @@ bool is_utc(const std::string& tz) {
 }
 
 /// ";VALUE=DATE:20250606", ";TZID=Asia/Tokyo:20221224T144000", ":20250606T090000Z" or floating.
+/// The later of a repeated wall time is written in UTC: RFC 5545 reads a TZID time in a DST
+/// overlap as its first occurrence, so no TZID form names the second.
 std::string value_of(const CalTime& t) {
     if (!t.timed()) return ";VALUE=DATE:" + day_stamp(t.local);
     if (t.tz.empty()) return ":" + local_stamp(t.local);
+    if (t.fold) return ":" + stamp(span_of(t, nullptr).begin);
     if (is_utc(t.tz)) return ":" + local_stamp(t.local) + "Z";
     return ";TZID=" + t.tz + ":" + local_stamp(t.local);
 }
@@ -117,6 +120,8 @@ std::optional<Override> as_override(const Event& e,
 std::string alarm_lines(const Event& e) {
     std::string out;
     for (const auto& a : e.alarms) {
+        // A relative trigger needs a DTSTART; a TBA event's VTODO has none (its alarms wait).
+        if (!e.start.dated() && a.related != Alarm::Related::absolute) continue;
         out += ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
                ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
         if (a.related == Alarm::Related::absolute)
@@ -130,13 +135,35 @@ std::string alarm_lines(const Event& e) {
     return out;
 }
 
+/// An EXDATE or RDATE in DTSTART's value type (RFC 5545 §3.8.5.1; khal and calcurse reject a
+/// DATE next to a DATE-TIME DTSTART): a day of a timed event becomes that day at the start's time.
+CalTime like_start(const CalTime& x, const CalTime& start) {
+    if (!start.timed() || x.timed()) return x;
+    CalTime out = start;
+    out.fold = false;
+    out.local = x.local + (start.local - date::floor<date::days>(start.local));
+    return out;
+}
+
+/// value_of(like_start(x)), marked X-HERALD-VALUE=DATE when a day was written as a date-time so
+/// that Herald reads the day back (other programs ignore an unknown parameter).
+std::string instance_value(const CalTime& x, const CalTime& start) {
+    CalTime written = like_start(x, start);
+    std::string v = value_of(written);
+    return written.timed() && !x.timed() ? ";X-HERALD-VALUE=DATE" + v : v;
+}
+
 std::string time_lines(const Event& e) {
     std::string out;
     if (!e.start.dated()) return out;
     if (e.start.precision == Precision::year || e.start.precision == Precision::month) {
+        // The whole month or year, free time: another program shows the period the date lies
+        // in rather than a made-up first day.
         out += ical_fold("DTSTART" + value_of(CalTime{Precision::day, e.start.local, {}}));
-        return out + ical_fold("DTEND;VALUE=DATE:" + day_stamp(e.start.local + date::days{1}));
+        out += ical_fold("DTEND;VALUE=DATE:" + day_stamp(period_end(e.start)));
+        return out + ical_fold("TRANSP:TRANSPARENT");
     }
+    if (e.start.fold || (e.end && e.end->fold)) out += ical_fold("X-HERALD-TZ:" + e.start.tz);
     out += ical_fold("DTSTART" + value_of(e.start));
     if (!e.start.timed()) {
         LocalTime last = e.end ? e.end->local : e.start.local;
@@ -149,9 +176,21 @@ std::string time_lines(const Event& e) {
     return out;
 }
 
+/// STATUS in the component's terms: a VTODO knows no TENTATIVE or CONFIRMED, so a TBA event
+/// keeps its tentative status in X-HERALD-STATUS.
+std::string status_lines(const Event& e) {
+    if (e.status == Status::cancelled) return ical_fold("STATUS:CANCELLED");
+    if (e.start.dated())
+        return ical_fold(e.status == Status::tentative ? "STATUS:TENTATIVE" : "STATUS:CONFIRMED");
+    return e.status == Status::tentative ? ical_fold("X-HERALD-STATUS:TENTATIVE") : "";
+}
+
 std::string event_lines(const Event& e, const std::optional<Override>& ov,
                         const std::set<std::string>& skip_exdates, Instant now) {
-    std::string out = ical_fold("BEGIN:VEVENT");
+    // Why a VTODO for a TBA event: a VEVENT needs a DTSTART in a calendar without METHOD
+    // (RFC 5545 §3.6.1) and any date would be made up; a VTODO needs none.
+    const std::string kind = e.start.dated() ? "VEVENT" : "VTODO";
+    std::string out = ical_fold("BEGIN:" + kind);
     out += ical_fold("UID:" + (ov ? ov->master : e.uid));
     out += ical_fold("DTSTAMP:" + stamp(now));
     if (e.created.time_since_epoch().count() > 0) out += ical_fold("CREATED:" + stamp(e.created));
@@ -161,8 +200,10 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     out += time_lines(e);
     if (!e.rrule.empty()) out += ical_fold("RRULE:" + e.rrule);
     for (const auto& x : e.exdates)
-        if (!skip_exdates.count(format_caltime(x))) out += ical_fold("EXDATE" + value_of(x));
-    for (const auto& r : e.rdates) out += ical_fold("RDATE" + value_of(r));
+        if (!skip_exdates.count(format_caltime(x)))
+            out += ical_fold("EXDATE" + instance_value(x, e.start));
+    for (const auto& r : e.rdates) out += ical_fold("RDATE" + instance_value(r, e.start));
+    // An empty title is written empty: calcurse crashes on a VEVENT without SUMMARY.
     out += ical_fold("SUMMARY:" + ical_escape_text(e.title));
     std::string description = e.description;
     bool imprecise = e.start.precision != Precision::day && e.start.precision != Precision::minute;
@@ -171,20 +212,17 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     if (!description.empty()) out += ical_fold("DESCRIPTION:" + ical_escape_text(description));
     if (!e.location.empty()) out += ical_fold("LOCATION:" + ical_escape_text(e.location));
     if (!e.url.empty()) out += ical_fold("URL:" + e.url);
-    if (!e.categories.empty()) {
-        std::string cats;
-        for (const auto& c : e.categories) cats += (cats.empty() ? "" : ",") + ical_escape_text(c);
-        out += ical_fold("CATEGORIES:" + cats);
-    }
-    out += ical_fold(std::string("STATUS:") + (e.status == Status::tentative   ? "TENTATIVE"
-                                               : e.status == Status::cancelled ? "CANCELLED"
-                                                                               : "CONFIRMED"));
-    out += ical_fold(std::string("CLASS:") +
-                     (e.visibility == Visibility::public_ ? "PUBLIC" : "PRIVATE"));
+    // One CATEGORIES line each: libical splits "a\,b,c" into "a,b,c" (a comma in a category
+    // was lost on the way back).
+    for (const auto& c : e.categories) out += ical_fold("CATEGORIES:" + ical_escape_text(c));
+    out += status_lines(e);
+    // Why not CLASS:PRIVATE: Herald's private means "only the owner's daemon account sees it",
+    // and CLASS:PRIVATE would hide the event from everyone the file is shared with.
+    if (e.visibility == Visibility::public_) out += ical_fold("CLASS:PUBLIC");
     if (!e.source.empty()) out += ical_fold("X-HERALD-SOURCE:" + ical_escape_text(e.source));
     if (imprecise)
         out += ical_fold("X-HERALD-PRECISION:" + std::string(to_string(e.start.precision)));
-    return out + alarm_lines(e) + ical_fold("END:VEVENT");
+    return out + alarm_lines(e) + ical_fold("END:" + kind);
 }
 
 }  // namespace

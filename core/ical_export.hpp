@@ -4,9 +4,14 @@
 /// CRLF line ends, lines folded at 75 octets without splitting a UTF-8 character, TEXT escaped,
 /// a VTIMEZONE (built from the tz database's transitions) for every zone used, recurrences kept as
 /// RRULE/EXDATE/RDATE, overrides ("<uid>#<recurrence-id>", see ical_import.hpp) as RECURRENCE-ID
-/// components, alarms as VALARMs. Imprecise dates are exported honestly: the first day as a DATE,
-/// X-HERALD-PRECISION, and precision_note() appended to DESCRIPTION; undated events have no
-/// DTSTART (allowed by RFC 5545 when the calendar has no METHOD).
+/// components, alarms as VALARMs. Every value is one other programs (khal, calcurse,
+/// python-icalendar) read: EXDATE/RDATE in DTSTART's value type; no SUMMARY for an empty title;
+/// CLASS:PUBLIC for a public event and no CLASS otherwise. Imprecise dates are exported honestly:
+/// a year or month as an all-day, TRANSP:TRANSPARENT event over the whole period, with
+/// X-HERALD-PRECISION and precision_note() appended to DESCRIPTION; an undated (TBA) event as a
+/// VTODO without dates (a VEVENT needs a DTSTART) with X-HERALD-PRECISION:none. The later of a
+/// repeated wall time (CalTime::fold) is written in UTC with X-HERALD-TZ naming the event's zone.
+/// ical_import reads all of these back into the same event.
 
 #include <string>
 #include <string_view>

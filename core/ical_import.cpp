@@ -13,6 +13,9 @@
 namespace herald {
 namespace {
 
+/// The line that marks a VTODO as a Herald event to be announced.
+constexpr std::string_view kTbaMark = "X-HERALD-PRECISION:none";
+
 /// "20250110" or "20250110T090000": the recurrence id part of an override's uid.
 std::string rid_key(const CalTime& t) {
     auto days = date::floor<date::days>(t.local);
@@ -144,7 +147,10 @@ IcalImport import_ical(std::string_view text, const IcalImportOptions& options) 
     std::vector<Pending> pending;
     for (const auto& b : scan.blocks) {
         if (b.kind == "VTIMEZONE") continue;
-        if (b.kind != "VEVENT") {
+        // Herald writes an undated (TBA) event as a VTODO, which needs no DTSTART (see
+        // ical_export.hpp); other VTODOs are tasks, not events.
+        const bool tba = b.kind == "VTODO" && b.text.find(kTbaMark) != std::string_view::npos;
+        if (b.kind != "VEVENT" && !tba) {
             ++out.skipped;
             if (!b.error.empty())
                 report.warning({b.line, find_uid(b.text), b.kind + " skipped: " + b.error, b.kind});

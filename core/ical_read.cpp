@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
 
@@ -45,6 +46,23 @@ Instant instant_of(icaltimetype tt) {
     return Instant{Seconds{icaltime_as_timet_with_zone(tt, icaltimezone_get_utc_timezone())}};
 }
 
+/// A libical duration with its nominal (weeks, days) and exact parts kept apart.
+Duration duration_of(const icaldurationtype& d) {
+    Duration out;
+    out.negative = d.is_neg != 0;
+    out.weeks = d.weeks;
+    out.days = d.days;
+    out.exact = Seconds{int64_t{d.hours} * 3600 + int64_t{d.minutes} * 60 + d.seconds};
+    return out;
+}
+
+/// A day Herald wrote as a date-time in DTSTART's type (X-HERALD-VALUE=DATE) is a day again.
+CalTime as_written(icalproperty* p, CalTime t) {
+    const char* v = icalproperty_get_parameter_as_string(p, "X-HERALD-VALUE");
+    if (v == nullptr || std::string_view(v) != "DATE" || !t.timed()) return t;
+    return CalTime{Precision::day, date::floor<date::days>(t.local), {}};
+}
+
 /// Replaces line breaks and other control characters of a one-line text; true when it did.
 bool make_one_line(std::string& s, std::string_view joint) {
     std::string out;
@@ -76,13 +94,13 @@ class Reader {
         e.title = text_of(icalcomponent_get_summary(c));
         if (make_one_line(e.title, " "))
             warn("SUMMARY", "SUMMARY: line breaks and control characters replaced by spaces");
-        if (e.title.empty()) e.title = "(no title)";
         e.description = text_of(icalcomponent_get_description(c));
         e.location = text_of(icalcomponent_get_location(c));
         if (make_one_line(e.location, ", "))
             warn("LOCATION", "LOCATION: line breaks replaced by \", \" (Herald keeps one line)");
         read_properties(c, r);
         read_times(c, e);
+        rezone(e);
         read_recurrence(c, e, r.rid);
         read_alarms(c, e);
         apply_precision(c, e);
@@ -184,8 +202,7 @@ class Reader {
                     r.stamp = std::max(r.stamp, instant_of(icalproperty_get_lastmodified(p)));
                     break;
                 case ICAL_X_PROPERTY:
-                    if (text_of(icalproperty_get_x_name(p)) == "X-HERALD-SOURCE")
-                        e.source = text_of(icalvalue_get_x(icalproperty_get_value(p)));
+                    read_herald_x(p, e);
                     break;
                 default:
                     break;
@@ -262,6 +279,30 @@ class Reader {
         if (!note.empty() && noted_.insert(tzid).second) warn(field, field + ": " + note);
     }
 
+    /// Herald's own X- properties (ical_export.hpp).
+    void read_herald_x(icalproperty* p, Event& e) {
+        std::string name = text_of(icalproperty_get_x_name(p));
+        std::string value = text_of(icalvalue_get_x(icalproperty_get_value(p)));
+        if (name == "X-HERALD-SOURCE")
+            e.source = value;
+        else if (name == "X-HERALD-STATUS" && value == "TENTATIVE")  // a VTODO has no TENTATIVE
+            e.status = Status::tentative;
+        else if (name == "X-HERALD-TZ")  // the zone of a start written in UTC
+            herald_tz_ = value;
+    }
+
+    /// Herald writes the later of a repeated wall time in UTC (ical_export.hpp); X-HERALD-TZ
+    /// names the event's zone so the start (and end) go back to it, fold and all.
+    void rezone(Event& e) {
+        if (herald_tz_.empty()) return;
+        auto back = [&](CalTime& t) {
+            if (t.timed() && t.tz == "UTC")
+                t = caltime_at(resolve_local(t.local, find_zone("UTC")), herald_tz_);
+        };
+        back(e.start);
+        if (e.end) back(*e.end);
+    }
+
     void read_times(icalcomponent* c, Event& e) {
         icalproperty* start = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
         if (start == nullptr) return;  // undated: no DTSTART (RFC 5545 allows it without METHOD)
@@ -280,11 +321,12 @@ class Reader {
             }
         } else if (icalproperty* dur =
                        icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
-            Seconds d{icaldurationtype_as_int(icalproperty_get_duration(dur))};
+            Duration nominal = duration_of(icalproperty_get_duration(dur));
+            Seconds d = approx_seconds(nominal);
             if (d.count() < 0) {
                 warn("DURATION", "DURATION dropped: it is negative");
             } else if (e.start.timed()) {
-                if (d.count() > 0) e.duration = d;
+                if (d.count() > 0) e.duration = nominal;
             } else if (d >= date::days{2}) {
                 CalTime t = e.start;
                 t.local += date::floor<date::days>(d) - date::days{1};
@@ -351,7 +393,8 @@ class Reader {
         for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY);
              p != nullptr; p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY), ++n) {
             try {
-                CalTime t = in_zone_of(caltime(p, icalproperty_get_exdate(p), "EXDATE"), e.start);
+                CalTime t = in_zone_of(
+                    as_written(p, caltime(p, icalproperty_get_exdate(p), "EXDATE")), e.start);
                 if (std::find(e.exdates.begin(), e.exdates.end(), t) == e.exdates.end())
                     e.exdates.push_back(t);
             } catch (const HeraldError& err) {
@@ -368,7 +411,7 @@ class Reader {
             try {
                 icaldatetimeperiodtype v = icalproperty_get_rdate(p);
                 icaltimetype tt = icaltime_is_null_time(v.time) ? v.period.start : v.time;
-                e.rdates.push_back(in_zone_of(caltime(p, tt, "RDATE"), e.start));
+                e.rdates.push_back(in_zone_of(as_written(p, caltime(p, tt, "RDATE")), e.start));
             } catch (const HeraldError& err) {
                 warn("RDATE", "RDATE dropped: " + std::string(err.what()), n);
             }
@@ -430,7 +473,7 @@ class Reader {
             alarm.related = Alarm::Related::absolute;
             alarm.at = resolve_local(at.local, find_zone(at.tz.empty() ? "UTC" : at.tz));
         } else {
-            alarm.offset = Seconds{icaldurationtype_as_int(t.duration)};
+            alarm.offset = duration_of(t.duration);
             icalparameter* rel = icalproperty_get_first_parameter(trig, ICAL_RELATED_PARAMETER);
             alarm.related = rel && icalparameter_get_related(rel) == ICAL_RELATED_END
                                 ? Alarm::Related::end
@@ -480,6 +523,7 @@ class Reader {
     std::vector<IcalProblem>& warnings_;
     std::pair<int, int> years_{2010, 2030};
     std::set<std::string> noted_;  ///< TZIDs already warned about for this event
+    std::string herald_tz_;        ///< X-HERALD-TZ of the component being read
     size_t alarm_n_ = 0;
 };
 
@@ -510,7 +554,7 @@ bool drop_field(Event& e, const std::string& field, std::string& prop) {
     else if (f == "duration")
         e.duration.reset(), prop = "DURATION";
     else if (f == "title")
-        e.title = "(no title)", prop = "SUMMARY";
+        e.title.clear(), prop = "SUMMARY";
     else
         return false;
     return true;
@@ -556,7 +600,9 @@ IcalRead read_vevent(const std::vector<IcalLine>& lines, IcalFile& file,
                                 "X-LIC-ERROR"});
     std::string text = join_lines(lines, {"X-LIC-ERROR"});
     CompPtr comp(icalcomponent_new_from_string(text.c_str()), icalcomponent_free);
-    if (!comp || icalcomponent_isa(comp.get()) != ICAL_VEVENT_COMPONENT)
+    // Herald writes an undated (TBA) event as a VTODO (ical_export.hpp); import_ical passes only those.
+    if (!comp || (icalcomponent_isa(comp.get()) != ICAL_VEVENT_COMPONENT &&
+                  icalcomponent_isa(comp.get()) != ICAL_VTODO_COMPONENT))
         throw HeraldError(ErrorCode::invalid_params, "VEVENT cannot be parsed", "VEVENT");
     IcalRead r = Reader(lines, file, warnings).read(comp.get());
     for (int attempt = 0; attempt < 16; ++attempt) {

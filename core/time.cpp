@@ -134,7 +134,19 @@ std::optional<ParsedIso> parse_iso(std::string_view s, std::string_view field) {
     return out;
 }
 
-std::string format_caltime(const CalTime& t) {
+namespace {
+
+/// "-05:00": the offset a folded value carries in its canonical string.
+std::string offset_suffix(const CalTime& t) {
+    if (!t.fold || !t.timed() || t.tz.empty()) return {};
+    const Seconds off = local_info(find_zone(t.tz), t.local).second;
+    const auto v = std::chrono::abs(off).count();
+    return (off.count() < 0 ? "-" : "+") + two(static_cast<unsigned>(v / 3600)) + ":" +
+           two(static_cast<unsigned>(v % 3600 / 60));
+}
+
+/// format_caltime without the offset of a folded value.
+std::string format_wall(const CalTime& t) {
     if (!t.dated()) return {};
     auto days = date::floor<date::days>(t.local);
     date::year_month_day ymd{days};
@@ -169,6 +181,13 @@ std::string format_caltime(const CalTime& t) {
     return {buf, 19};
 }
 
+}  // namespace
+
+std::string format_caltime(const CalTime& t) {
+    if (t.fold) return format_wall(t) + offset_suffix(t);
+    return format_wall(t);
+}
+
 const date::time_zone* find_zone(std::string_view name, std::string_view field) {
     try {
         return date::locate_zone(name);
@@ -178,12 +197,22 @@ const date::time_zone* find_zone(std::string_view name, std::string_view field) 
     }
 }
 
-Instant resolve_local(LocalTime local, const date::time_zone* zone) {
+Instant resolve_local(LocalTime local, const date::time_zone* zone, bool fold) {
     auto info = local_info(zone, local);
+    if (fold && info.kind == LocalInfo::Kind::ambiguous)
+        return Instant{local.time_since_epoch() - info.second};
     // unique: the only offset. ambiguous: first occurrence = the earlier (pre-transition) offset.
     // nonexistent: RFC 5545 moves the time forward by the gap, which is the same as reading it
     // with the offset in force before the transition.
     return Instant{local.time_since_epoch() - info.first};
+}
+
+CalTime caltime_at(Instant t, const std::string& tz) {
+    const date::time_zone* zone = find_zone(tz, "tz");
+    CalTime out{Precision::minute, to_local(t, zone), tz};
+    // The later of two equal wall times: only a fold says so.
+    out.fold = resolve_local(out.local, zone) != t;
+    return out;
 }
 
 LocalTime period_end(const CalTime& t) {
@@ -203,7 +232,7 @@ LocalTime period_end(const CalTime& t) {
 
 Span span_of(const CalTime& t, const date::time_zone* viewer) {
     const date::time_zone* zone = t.tz.empty() ? viewer : find_zone(t.tz);
-    Instant begin = resolve_local(t.local, zone);
+    Instant begin = resolve_local(t.local, zone, t.fold);
     if (t.timed()) return {begin, begin};
     return {begin, resolve_local(period_end(t), zone)};
 }

@@ -31,6 +31,10 @@ struct CalTime {
     Precision precision = Precision::none;  ///< none = undated ("to be announced")
     LocalTime local{};  ///< wall time; midnight of the first day for day/month/year
     std::string tz;     ///< IANA zone for minute precision; empty = floating (viewer's zone)
+    /// The second occurrence of a wall time repeated when the clocks go back (a DST overlap).
+    /// Why: RFC 5545 reads a repeated local time as its first occurrence, so the later one has
+    /// to be carried; its canonical string carries the offset ("2025-11-02T01:30-05:00").
+    bool fold = false;
 
     bool operator==(const CalTime&) const = default;
     /// True for a timed value (minute precision).
@@ -50,7 +54,8 @@ struct ParsedIso {
 std::optional<ParsedIso> parse_iso(std::string_view text, std::string_view field = "start");
 
 /// The canonical string of a calendar value ("2022-12-24T14:40", "2025-06-06", "2022-11", "2023").
-/// Seconds are printed only when non-zero. Undated gives "".
+/// Seconds are printed only when non-zero; a folded time ends in its UTC offset
+/// ("2025-11-02T01:30-05:00"). Undated gives "".
 std::string format_caltime(const CalTime& t);
 
 /// Looks up an IANA zone; throws HeraldError(invalid_time) naming `field` when unknown.
@@ -81,8 +86,13 @@ struct LocalInfo {
 LocalInfo local_info(const date::time_zone* zone, LocalTime local);
 
 /// Converts a wall time in `zone` to UTC by RFC 5545 §3.3.5: an ambiguous time is its first
-/// occurrence; a nonexistent time (in a DST gap) is moved forward by the length of the gap.
-Instant resolve_local(LocalTime local, const date::time_zone* zone);
+/// occurrence (its second when `fold`); a nonexistent time (in a DST gap) is moved forward by the
+/// length of the gap.
+Instant resolve_local(LocalTime local, const date::time_zone* zone, bool fold = false);
+
+/// The minute-precision value naming instant `t` in zone `tz` (fold set when `t` is the second
+/// occurrence of a repeated wall time), so that resolving it gives `t` back.
+CalTime caltime_at(Instant t, const std::string& tz);
 
 /// The UTC instants covering a calendar value as seen by a viewer in `viewer` zone:
 /// a timed value is one instant (begin == end), a day/month/year its whole span [begin, end).

@@ -227,8 +227,7 @@ CalTime parse_when(std::string_view text, const WhenContext& ctx, std::string_vi
         CalTime t = parsed->value;
         if (parsed->offset) {
             Instant instant{t.local.time_since_epoch() - *parsed->offset};
-            t.tz = zone_name;
-            t.local = to_local(instant, find_zone(t.tz));
+            t = caltime_at(instant, zone_name);  // keeps the later of a repeated hour
         } else if (t.timed()) {
             t.tz = zone_name;
         }

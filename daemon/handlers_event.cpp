@@ -44,9 +44,10 @@ Result event_add(Context& ctx, const Json& p) {
     // The configured default alarm applies only when the client did not mention alarms at all:
     // an explicit [] means "no alarms".
     if (!ctx.settings.default_alarm.empty() && !ev.contains("alarms"))
-        e.alarms.push_back({Alarm::Related::start,
-                            -parse_human_duration(ctx.settings.default_alarm, "default_alarm"),
-                            {}});
+        e.alarms.push_back(
+            {Alarm::Related::start,
+             negated(parse_calendar_duration(ctx.settings.default_alarm, "default_alarm")),
+             {}});
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);

@@ -425,8 +425,9 @@ EVENTS = [
         description=(
             "Date to be announced. The first Summit of Heads of State of the "
             "Central Asia + Japan Dialogue was described on 3 February 2025 "
-            "as set to take place in the near future. DTSTART is the "
-            "article's date, not the summit's."
+            "as set to take place in the near future. The start kept in the "
+            "generator is the article's date, for ordering only: the file "
+            "has no date for it."
         ),
         sources=["002"],
     ),
@@ -552,30 +553,62 @@ def source_string(ev: dict) -> str:
     return " ; ".join(SOURCES[k] for k in ev["sources"])
 
 
+# The sentence Herald's export appends to DESCRIPTION for an imprecise or undated date (its
+# import strips it again): core/ical_export.cpp precision_note().
+PRECISION_NOTES = {
+    "year": "[Herald: only the year is known; the day shown is a placeholder.]",
+    "month": "[Herald: only the month is known; the day shown is a placeholder.]",
+    "none": "[Herald: the date is to be announced.]",
+}
+
+
+def period_end(ev: dict) -> dt.date:
+    """DTEND (exclusive): the given end, else the day, month or year after the start."""
+    start = ev["start"]
+    if "end" in ev:
+        return ev["end"]
+    if ev["precision"] == "year":
+        return dt.date(start.year + 1, 1, 1)
+    if ev["precision"] == "month":
+        return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start + dt.timedelta(days=1)
+
+
 def vevent_lines(ev: dict) -> list[str]:
-    lines = ["BEGIN:VEVENT",
+    """The component Herald's export writes for the event (docs/protocol.md, calendar.export):
+    a year or month is an all-day span of the whole period, and an undated event is a VTODO
+    (a VEVENT needs a DTSTART, and any date would be made up)."""
+    kind = "VTODO" if ev["precision"] == "none" else "VEVENT"
+    lines = [f"BEGIN:{kind}",
              f"UID:{ev['uid']}@{UID_DOMAIN}",
              f"DTSTAMP:{DTSTAMP}"]
     start = ev["start"]
     if isinstance(start, dt.datetime):
         lines.append(f"DTSTART;TZID={ev['tzid']}:{fmt_local_datetime(start)}")
         lines.append(f"DURATION:{ev['duration']}")
-    else:
-        end = ev.get("end", start + dt.timedelta(days=1))
+    elif kind == "VEVENT":
         lines.append(f"DTSTART;VALUE=DATE:{fmt_date(start)}")
-        lines.append(f"DTEND;VALUE=DATE:{fmt_date(end)}")
+        lines.append(f"DTEND;VALUE=DATE:{fmt_date(period_end(ev))}")
     if ev.get("rrule"):
         lines.append(f"RRULE:{ev['rrule']}")
     lines.append(f"SUMMARY:{escape_text(ev['summary'])}")
-    lines.append(f"DESCRIPTION:{escape_text(ev['description'])}")
+    description = ev["description"]
+    if ev["precision"] in PRECISION_NOTES:
+        description += "\n\n" + PRECISION_NOTES[ev["precision"]]
+    lines.append(f"DESCRIPTION:{escape_text(description)}")
     if ev.get("location"):
         lines.append(f"LOCATION:{escape_text(ev['location'])}")
     lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in ev["categories"]))
-    lines.append(f"STATUS:{ev['status']}")
-    lines.append("TRANSP:TRANSPARENT")
+    if kind == "VEVENT":
+        lines.append(f"STATUS:{ev['status']}")
+        lines.append("TRANSP:TRANSPARENT")
+    elif ev["status"] == "CANCELLED":
+        lines.append("STATUS:CANCELLED")
+    elif ev["status"] == "TENTATIVE":  # a VTODO has no TENTATIVE
+        lines.append("X-HERALD-STATUS:TENTATIVE")
     lines.append(f"X-HERALD-SOURCE:{escape_text(source_string(ev))}")
     lines.append(f"X-HERALD-PRECISION:{ev['precision']}")
-    lines.append("END:VEVENT")
+    lines.append(f"END:{kind}")
     return lines
 
 
@@ -617,9 +650,11 @@ def markdown_table(events: list[dict]) -> str:
         if isinstance(s, dt.datetime):
             date = s.strftime("%Y-%m-%d %H:%M") + f" {ev['tzid']}"
             end = ev["duration"]
+        elif ev["precision"] == "none":
+            date, end = "TBA (no date in the file)", ""
         else:
             date = s.isoformat()
-            end = ev.get("end", s + dt.timedelta(days=1)).isoformat()
+            end = period_end(ev).isoformat()
         if ev.get("rrule"):
             date += f" ({ev['rrule']})"
         title = ev["summary"].replace("|", "\\|")

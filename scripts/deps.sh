@@ -18,6 +18,8 @@ PACKAGES=(
   systemd dbus dunst xvfb xauth libnotify-bin util-linux passwd scdoc zsh
   # benchmarks (bench/all.py): the peers, and strace for the idle wake-up count
   remind calcurse strace
+  # export compatibility tests (tests/integration/test_ical.py): khal reads what herald exports
+  khal
 )
 if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206

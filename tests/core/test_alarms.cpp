@@ -186,3 +186,57 @@ TEST_CASE("a firing pass stages alarms due before its horizon and fires late one
     // Without a lead (horizon == now) nothing is staged.
     CHECK(firing_of(now + 1s, now, now, window) == Firing::later);
 }
+
+TEST_CASE("a nominal -P1D fires at the same wall time the day before, -PT24H 24 hours before",
+          "[alarms][nominal]") {
+    // 2027-03-14 10:00 in New York is EDT (14:00Z); the day before, 10:00 is EST (15:00Z).
+    Alarm day{Alarm::Related::start, parse_duration("-P1D", "trigger"), {}};
+    Alarm hours{Alarm::Related::start, parse_duration("-PT24H", "trigger"), {}};
+    Event e = timed("2027-03-14T10:00", "America/New_York", {day, hours});
+    auto nominal = next_alarm_occurrence(e, 0, at("2027-01-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(nominal);
+    CHECK(nominal->due == at("2027-03-13T15:00:00Z"));
+    auto exact = next_alarm_occurrence(e, 1, at("2027-01-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(exact);
+    CHECK(exact->due == at("2027-03-13T14:00:00Z"));
+    SECTION("a search starting between the two still finds the nominal one") {
+        auto late = next_alarm_occurrence(e, 0, at("2027-03-13T14:30:00Z"), zone("UTC"));
+        REQUIRE(late);
+        CHECK(late->due == at("2027-03-13T15:00:00Z"));
+        CHECK_FALSE(next_alarm_occurrence(e, 0, at("2027-03-13T15:00:01Z"), zone("UTC")));
+    }
+    SECTION("relative to the end, in the end's zone: autumn, the day before is 25 hours") {
+        // Ends 2025-11-02 10:00 EST (15:00Z); -P1D is 2025-11-01 10:00 EDT (14:00Z).
+        Event f = timed("2025-11-02T09:00", "America/New_York",
+                        {{Alarm::Related::end, parse_duration("-P1D", "trigger"), {}}});
+        f.duration = 1h;
+        auto due = next_alarm_occurrence(f, 0, at("2025-10-01T00:00:00Z"), zone("UTC"));
+        REQUIRE(due);
+        CHECK(due->due == at("2025-11-01T14:00:00Z"));
+    }
+    SECTION("a floating event takes the wall time in the viewer's zone") {
+        Event g = timed("2027-03-14T10:00", "", {day});
+        auto due =
+            next_alarm_occurrence(g, 0, at("2027-01-01T00:00:00Z"), zone("America/New_York"));
+        REQUIRE(due);
+        CHECK(due->due == at("2027-03-13T15:00:00Z"));
+    }
+}
+
+TEST_CASE("alarms of the later of a repeated hour are due from the instant given",
+          "[alarms][fold]") {
+    Event e = timed("2025-11-02T01:30", "America/New_York", {before(15min)});
+    e.start.fold = true;  // 01:30 EST = 06:30Z, not the first 01:30 (05:30Z)
+    auto due = next_alarm_occurrence(e, 0, at("2025-11-01T00:00:00Z"), zone("UTC"));
+    REQUIRE(due);
+    CHECK(due->occurrence == at("2025-11-02T06:30:00Z"));
+    CHECK(due->due == at("2025-11-02T06:15:00Z"));
+    SECTION("a recurring event's first instance keeps the fold, later ones are unique") {
+        e.rrule = "FREQ=DAILY;COUNT=2";
+        auto occ =
+            occurrences_in(e, at("2025-11-01T00:00:00Z"), at("2025-11-05T00:00:00Z"), zone("UTC"));
+        REQUIRE(occ.size() == 2);
+        CHECK(occ[0].begin == at("2025-11-02T06:30:00Z"));
+        CHECK(occ[1].begin == at("2025-11-03T06:30:00Z"));
+    }
+}

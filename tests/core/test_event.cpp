@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/event.hpp"
 #include "core/event_json.hpp"
+#include "core/event_stored.hpp"
 #include "tests/support.hpp"
 
 using namespace herald;
@@ -86,10 +87,8 @@ TEST_CASE("validate accepts well-formed events of every precision", "[event][val
 
 TEST_CASE("validate names the first bad field", "[event][validate]") {
     using E = Event&;
-    SECTION("empty title") {
-        auto err = invalid(edited(meeting(), [](E e) { e.title.clear(); }));
-        CHECK(err.code() == ErrorCode::invalid_params);
-        CHECK(err.field() == "title");
+    SECTION("an empty title is kept (a VEVENT without SUMMARY), not invented") {
+        CHECK_NOTHROW(validate(edited(meeting(), [](E e) { e.title.clear(); })));
     }
     SECTION("control characters in single-line fields; newlines are fine in the description") {
         for (std::string bad :
@@ -422,5 +421,53 @@ TEST_CASE("event_span gives the instants an event covers", "[event][span]") {
         CHECK(event_span(e, utc_zone)->end == utc(2024, 1, 1));
         e.start = CalTime{};
         CHECK_FALSE(event_span(e, utc_zone));
+    }
+}
+
+TEST_CASE("a nominal duration keeps the wall time, an exact one the elapsed time",
+          "[event][span]") {
+    const auto* utc = find_zone("UTC");
+    Event e = meeting();
+    // 2027-03-13 10:00 in New York (EST, 15:00Z); the clocks go forward on the 14th.
+    e.start = CalTime{Precision::minute, local(2027, 3, 13, 10, 0), "America/New_York"};
+    e.duration = parse_duration("P1D", "duration");
+    CHECK(format_instant(event_span(e, utc)->end) == "2027-03-14T14:00:00Z");  // 10:00 EDT
+    e.duration = parse_duration("PT24H", "duration");
+    CHECK(format_instant(event_span(e, utc)->end) == "2027-03-14T15:00:00Z");  // 11:00 EDT
+    SECTION("the JSON form is the RFC 5545 text as written") {
+        CHECK(to_json(e)["duration"] == "PT24H");
+        e.duration = parse_duration("P1D", "duration");
+        CHECK(to_json(e)["duration"] == "P1D");
+        check_round_trip(e);
+    }
+}
+
+TEST_CASE("an explicit offset in a repeated hour keeps the instant given", "[event][fold]") {
+    const auto* utc = find_zone("UTC");
+    // 2025-11-02 01:30 happens twice in New York: 05:30Z (EDT) and 06:30Z (EST).
+    for (const char* given : {"2025-11-02T01:30-05:00", "2025-11-02T06:30Z"}) {
+        INFO(given);
+        CalTime t = caltime_from_string(given, "America/New_York", "start");
+        CHECK(t.fold);
+        CHECK(t.local == local(2025, 11, 2, 1, 30));
+        CHECK(format_caltime(t) == "2025-11-02T01:30-05:00");
+        CHECK(format_instant(span_of(t, utc).begin) == "2025-11-02T06:30:00Z");
+    }
+    CalTime first = caltime_from_string("2025-11-02T01:30-04:00", "America/New_York", "start");
+    CHECK_FALSE(first.fold);
+    CHECK(format_caltime(first) == "2025-11-02T01:30");
+    CHECK(format_instant(span_of(first, utc).begin) == "2025-11-02T05:30:00Z");
+    SECTION("the event keeps it through JSON and the store's form") {
+        Event e = meeting();
+        e.start = caltime_from_string("2025-11-02T06:30Z", "America/New_York", "start");
+        e.duration.reset();
+        CHECK(to_json(e)["start"] == "2025-11-02T01:30-05:00");
+        CHECK(format_instant(event_span(e, utc)->begin) == "2025-11-02T06:30:00Z");
+        check_round_trip(e);
+        CHECK(event_from_stored(to_json(e).dump()).start == e.start);
+        // Changing only the zone keeps the wall time, as for any start.
+        Event moved = apply_changes(e, Json{{"tz", "Europe/Berlin"}});
+        CHECK(format_caltime(moved.start) == "2025-11-02T01:30");
+        CHECK(moved.start.tz == "Europe/Berlin");
     }
 }

@@ -146,3 +146,78 @@ TEST_CASE("round trip - import(export(events)) gives the same events", "[ical]")
     // And again: a second round gives the same text (apart from nothing: DTSTAMP is fixed).
     CHECK(export_ical(back.events, kNow) == text);
 }
+
+TEST_CASE("export writes what other programs read, and reads it back", "[ical][compat]") {
+    SECTION("EXDATE and RDATE take DTSTART's value type") {
+        Event w = base("weekly@x");
+        w.start = CalTime{Precision::minute, lt(2025, 1, 6, 9), "Europe/Berlin"};
+        w.rrule = "FREQ=WEEKLY;COUNT=5";
+        w.exdates = {CalTime{Precision::day, lt(2025, 1, 13), ""}};
+        w.rdates = {CalTime{Precision::day, lt(2025, 1, 8), ""}};
+        std::string text = export_ical({w}, kNow);
+        CHECK_THAT(text, !Catch::Contains(";VALUE=DATE"));
+        CHECK_THAT(text, Catch::Contains("EXDATE;X-HERALD-VALUE=DATE;TZID=Europe/Berlin:20250113T090000"));
+        CHECK_THAT(text,
+                   Catch::Contains("RDATE;X-HERALD-VALUE=DATE;TZID=Europe/Berlin:20250108T090000"));
+        auto back = import_ical(text);
+        REQUIRE(back.events.size() == 1);
+        same(back.events[0], w);  // Herald reads the days back as days
+    }
+    SECTION("a TBA event is a VTODO without dates that comes back undated") {
+        Event tba = base("tba@x");
+        tba.start = CalTime{};
+        tba.status = Status::tentative;
+        std::string text = export_ical({tba}, kNow);
+        CHECK_THAT(text, Catch::Contains("BEGIN:VTODO"));
+        CHECK_THAT(text, !Catch::Contains("BEGIN:VEVENT"));
+        CHECK_THAT(text, !Catch::Contains("DTSTART"));
+        CHECK_THAT(text, Catch::Contains("X-HERALD-PRECISION:none"));
+        auto back = import_ical(text);
+        REQUIRE(back.problems.empty());
+        REQUIRE(back.events.size() == 1);
+        same(back.events[0], tba);
+    }
+    SECTION("a year-only date covers its whole year as free time") {
+        Event year = base("year@x");
+        year.start = CalTime{Precision::year, lt(2023, 1, 1), ""};
+        std::string text = export_ical({year}, kNow);
+        CHECK_THAT(text,
+                   Catch::Contains("DTSTART;VALUE=DATE:20230101\r\nDTEND;VALUE=DATE:20240101"));
+        CHECK_THAT(text, Catch::Contains("TRANSP:TRANSPARENT"));
+        auto back = import_ical(text);
+        REQUIRE(back.events.size() == 1);
+        same(back.events[0], year);
+    }
+    SECTION("CLASS only for a public event; an empty title is an empty SUMMARY and stays empty") {
+        Event priv = base("private@x");
+        priv.title.clear();
+        Event pub = base("public@x");
+        pub.visibility = Visibility::public_;
+        std::string text = export_ical({priv, pub}, kNow);
+        CHECK_THAT(text, !Catch::Contains("CLASS:PRIVATE"));
+        CHECK_THAT(text, Catch::Contains("CLASS:PUBLIC"));
+        CHECK_THAT(text, !Catch::Contains("no title"));
+        CHECK_THAT(text, Catch::Contains("SUMMARY:\r\n"));
+        auto back = import_ical(text);
+        INFO((back.problems.empty() ? std::string() : back.problems[0].reason));
+        REQUIRE(back.events.size() == 2);
+        same(back.events[0], priv);
+        same(back.events[1], pub);
+    }
+    SECTION("the later of a repeated hour is written in UTC and comes back folded") {
+        Event late = base("late@x");
+        late.start = CalTime{Precision::minute, lt(2025, 11, 2, 1, 30), "America/New_York"};
+        late.start.fold = true;
+        late.duration = parse_duration("P1D", "d");
+        late.alarms = {Alarm{Alarm::Related::start, parse_duration("-P1D", "t"), {}}};
+        std::string text = export_ical({late}, kNow);
+        CHECK_THAT(text, Catch::Contains("DTSTART:20251102T063000Z"));
+        CHECK_THAT(text, Catch::Contains("X-HERALD-TZ:America/New_York"));
+        CHECK_THAT(text, Catch::Contains("DURATION:P1D"));
+        CHECK_THAT(text, Catch::Contains("TRIGGER:-P1D"));
+        auto back = import_ical(text);
+        REQUIRE(back.problems.empty());
+        REQUIRE(back.events.size() == 1);
+        same(back.events[0], late);
+    }
+}

@@ -213,7 +213,8 @@ TEST_CASE("dispatch_line: add, get, update, agenda, search and remove", "[comman
           "changes.revision");
     CHECK(f.error("event.update", Json{{"id", id},
                                        {"revision", 2},
-                                       {"changes", {{"title", ""}}}})["data"]["field"] == "title");
+                                       {"changes", {{"title", "a\x01b"}}}})["data"]["field"] ==
+          "title");
     CHECK(f.result("event.get", Json{{"id", id}})["event"]["revision"] == 2);
 
     f.result("event.add",

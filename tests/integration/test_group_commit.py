@@ -61,7 +61,7 @@ class GroupCommit(DaemonTestCase):
         first = c.result("event.add", {"event": event("base@group.test")})["event"]
         batch = [
             ("event.add", {"event": event("a@group.test")}),
-            ("event.add", {"event": {"title": "", "start": "2025-01-01"}}),             # validation: title
+            ("event.add", {"event": {"title": "a\u0001b", "start": "2025-01-01"}}),    # validation: title
             ("event.update", {"id": first["id"], "revision": 99, "changes": {"title": "x"}}),  # conflict
             ("event.add", {"event": event("b@group.test")}),
             ("event.add", {"event": event("base@group.test", "other content")}),       # uid conflict

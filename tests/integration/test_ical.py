@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +55,8 @@ def herald_start(event):
     if event["precision"] == "day":
         return dt.date.fromisoformat(event["start"])
     local = dt.datetime.fromisoformat(event["start"])
+    if local.tzinfo:  # the later of a repeated hour carries its offset ("...T01:30-05:00")
+        return local.astimezone(UTC)
     if not event["tz"]:
         return local
     return local.replace(tzinfo=zoneinfo.ZoneInfo(event["tz"])).astimezone(UTC)
@@ -474,7 +477,8 @@ class ExportAndRoundTrip(DaemonTestCase):
             self.assertIn("DTSTAMP", ve)
             if "DTSTART" in ve and "TZID" in ve["DTSTART"].params:
                 self.assertIn(ve["DTSTART"].params["TZID"], tzids)
-        self.assertEqual(len(cal.walk("VEVENT")), c.result("status")["events"])
+        # A TBA event is a VTODO (a VEVENT needs a DTSTART): together they are every event.
+        self.assertEqual(len(cal.walk("VEVENT")) + len(cal.walk("VTODO")), c.result("status")["events"])
         # The dataset's imprecise dates are exported honestly.
         iy = [ve for ve in cal.walk("VEVENT") if str(ve["UID"]) == "ca-jp-fmm-10-2023@herald.dataset"][0]
         self.assertEqual(str(iy["X-HERALD-PRECISION"]), "year")
@@ -507,7 +511,8 @@ class ExportAndRoundTrip(DaemonTestCase):
         self.assertNotIn("expo2025-kyrgyzstan-national-day-2025-06-06@herald.dataset", uids)
         path = os.path.join(self.root, "out.ics")
         self.d.cli("export", path)
-        self.assertEqual(len(icalendar.Calendar.from_ical(read(path)).walk("VEVENT")),
+        cal = icalendar.Calendar.from_ical(read(path))
+        self.assertEqual(len(cal.walk("VEVENT")) + len(cal.walk("VTODO")),
                          self.d.connect().result("status")["events"])
         ics = self.d.cli("list", "--format", "ics", "--from", "2025-06-01", "--to", "2025-06-30").stdout
         self.assertIn("EXPO 2025", ics)
@@ -517,10 +522,145 @@ class ExportAndRoundTrip(DaemonTestCase):
         self.assertIn("Japan–Kyrgyz Foreign Ministers' Meeting (Hayashi–Kulubaev)", grid)
 
 
+KHAL_CONFIG = """[calendars]
+[[herald]]
+path = {vdir}
+type = calendar
+[sqlite]
+path = {db}
+[locale]
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+local_timezone = UTC
+default_timezone = UTC
+[default]
+default_calendar = herald
+"""
+
+
+def every_kind(d):
+    """Adds one event of every kind through the CLI: dated, timed, floating, all-day with an end,
+    recurring with exceptions and an override, alarms (nominal and exact), imprecise, TBA, an
+    empty title, commas in categories, public, and the later of a repeated hour."""
+    add = lambda *a: d.cli("add", *a)
+    add("Timed", "--at", "2025-06-06 09:00", "--tz", "Asia/Tokyo", "--duration", "24h", "--remind", "1d",
+        "--remind", "PT30M", "-c", "a,b", "-c", "plain", "--public")
+    add("Floating", "--at", "2025-06-07 10:30", "--floating", "--duration", "1d")
+    add("All day", "--at", "2025-06-06", "--end", "2025-06-08", "--remind", "1d")
+    add("Weekly", "--at", "2025-01-06 09:00", "--tz", "Europe/Berlin", "--rrule", "FREQ=WEEKLY;COUNT=6",
+        "--except", "2025-01-13", "--uid", "weekly@it")
+    # An override as calendar apps send it: the master's 2025-01-20 instance moved to 11:00.
+    over = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//it//EN\r\nBEGIN:VEVENT\r\nUID:moved@it\r\n"
+            "DTSTAMP:20250101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20250106T090000\r\n"
+            "RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:moved@it\r\n"
+            "DTSTAMP:20250101T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20250120T090000\r\n"
+            "DTSTART;TZID=Europe/Berlin:20250120T110000\r\nSUMMARY:Moved\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    d.connect().result("calendar.import", {"ics": over})
+    add("Yearly day", "--at", "1992-01-26", "--anniversary")
+    add("Year only", "--at", "2023", "-d", "Sometime; maybe, later")
+    add("Month only", "--at", "2022-11", "--tentative")
+    add("To be announced", "--tba", "-c", "summit")
+    add("Late hour", "--at", "2025-11-02T01:30-05:00", "--tz", "America/New_York", "--remind", "15m")
+    d.connect().result("event.add", {"event": {"uid": "untitled@it", "title": "", "start": "2025-03-03"}})
+
+
+class ExportToOtherPrograms(DaemonTestCase):
+    """herald export is read by khal, calcurse and python-icalendar without an error, and Herald
+    reads it back into the same listing."""
+
+    def setUp(self):
+        super().setUp()
+        every_kind(self.d)
+        self.path = os.path.join(self.root, "export.ics")
+        self.d.cli("export", self.path)
+        self.text = read(self.path)
+
+    def test_python_icalendar_reads_every_component(self):
+        cal = icalendar.Calendar.from_ical(self.text)
+        events, todos = cal.walk("VEVENT"), cal.walk("VTODO")
+        self.assertEqual(len(events) + len(todos), self.d.connect().result("status")["events"])
+        self.assertEqual([str(t["X-HERALD-PRECISION"]) for t in todos], ["none"])
+        for ve in events:
+            self.assertIn("DTSTART", ve)
+            for x in ve.get("EXDATE", []) if isinstance(ve.get("EXDATE"), list) else [ve.get("EXDATE")]:
+                if x is not None:
+                    self.assertEqual(type(x.dts[0].dt), type(ve["DTSTART"].dt), ve["UID"])
+        self.assertNotIn("CLASS:PRIVATE", self.text)
+        self.assertNotIn("(no title)", self.text)
+        self.assertIn("SUMMARY:\n", self.text)  # empty, not missing (calcurse crashes then)
+        late = [ve for ve in events if str(ve.get("SUMMARY")) == "Late hour"][0]
+        self.assertEqual(late["DTSTART"].dt, dt.datetime(2025, 11, 2, 6, 30, tzinfo=UTC))
+
+    @unittest.skipUnless(shutil.which("khal"), "khal is not installed (scripts/deps.sh installs it)")
+    def test_khal_imports_it(self):
+        self.khal_import(self.path, "export")
+        p = self.khal("list", "2025-11-02", "2025-11-03", "--format", "{start-time} {title}")
+        self.assertIn("06:30 Late hour", p.stdout)  # the instant given, shown in UTC
+
+    @unittest.skipUnless(shutil.which("khal"), "khal is not installed (scripts/deps.sh installs it)")
+    def test_khal_shows_the_dataset_without_made_up_days(self):
+        self.khal_import(DATASET, "dataset")
+        # The undated summit is a VTODO (khal skips it), not an event on the article's date.
+        out = self.khal("list", "2025-02-03", "2025-02-04", "--format", "{title}").stdout
+        self.assertNotIn("Summit of Heads of State", out)
+        # A year-only meeting covers its whole year, not 1 January alone.
+        out = self.khal("list", "2023-07-01", "2023-07-02", "--format", "{title}").stdout
+        self.assertIn("10th (anniversary) Foreign Ministers", out)
+
+    def khal(self, *args):
+        return subprocess.run(["khal", "-c", self.khal_conf, *args], capture_output=True, text=True,
+                              env=self.khal_env, timeout=120)
+
+    def khal_import(self, path, name):
+        """khal import --batch of `path` into a fresh vdir; asserts it reports nothing and stored
+        every VEVENT (overrides share their master's file)."""
+        home = os.path.join(self.root, "khal-" + name)
+        vdir = os.path.join(home, "vdir")
+        os.makedirs(vdir)
+        conf = os.path.join(home, "config")
+        with open(conf, "w") as f:
+            f.write(KHAL_CONFIG.format(vdir=vdir, db=os.path.join(home, "khal.db")))
+        self.khal_conf = conf
+        self.khal_env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, TZ="UTC")
+        p = self.khal("import", "--batch", path)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertNotIn("error", (p.stdout + p.stderr).lower())
+        self.assertNotIn("warning", (p.stdout + p.stderr).lower())
+        uids = {herald_uid(ve).split("#")[0] for ve in icalendar.Calendar.from_ical(read(path)).walk("VEVENT")}
+        self.assertEqual(len(os.listdir(vdir)), len(uids))
+
+    @unittest.skipUnless(shutil.which("calcurse"), "calcurse is not installed")
+    def test_calcurse_imports_it_and_the_dataset(self):
+        for name, path in (("export", self.path), ("dataset", DATASET)):
+            with self.subTest(name):
+                data = os.path.join(self.root, "calcurse-" + name)
+                os.makedirs(data)
+                p = subprocess.run(["calcurse", "-D", data, "-i", path], capture_output=True, text=True,
+                                   env=dict(os.environ, TZ="UTC"), timeout=120)
+                out = p.stdout + p.stderr
+                self.assertEqual(p.returncode, 0, out)
+                self.assertNotIn("error", out.lower())
+                self.assertIn(" 0 skipped", out)
+                self.assertIn(" 1 todo ", out)  # the TBA event
+
+    def test_herald_reads_it_back_into_the_same_listing(self):
+        second = Daemon(tempfile.mkdtemp(prefix="herald-it-")).start()
+        try:
+            reply = import_text(second.connect(), self.text)["result"]
+            self.assertEqual(reply["errors"], [])
+            self.assertEqual(listing(second), listing(self.d))
+        finally:
+            second.stop()
+            shutil.rmtree(second.root, ignore_errors=True)
+
+
 class Dataset(DaemonTestCase):
     def test_dataset_parses_and_every_event_has_a_source(self):
         cal = icalendar.Calendar.from_ical(read(DATASET))
-        vevents = cal.walk("VEVENT")
+        vevents = cal.walk("VEVENT") + cal.walk("VTODO")  # the undated summit is a VTODO
         self.assertGreaterEqual(len(vevents), 19)
         for ve in vevents:
             self.assertTrue(str(ve.get("X-HERALD-SOURCE", "")).strip(), ve["UID"])

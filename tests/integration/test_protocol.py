@@ -40,7 +40,7 @@ class Errors(DaemonTestCase):
         cases = [
             ("event.add", {}, "event"),
             ("event.add", {"event": {"title": "x"}}, "start"),
-            ("event.add", {"event": {"title": "", "start": "2025-01-01"}}, "title"),
+            ("event.add", {"event": {"title": "a\u0001b", "start": "2025-01-01"}}, "title"),
             ("event.add", {"event": {"title": "x", "start": "2025-01-01", "colour": "red"}}, "colour"),
             ("event.add", {"event": {"title": "x", "start": "2025-01-01", "status": "maybe"}}, "status"),
             ("event.get", {"id": "seven"}, "id"),

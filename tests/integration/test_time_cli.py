@@ -89,6 +89,50 @@ class TimeCli(DaemonTestCase):
         self.assertIn("cannot read 'next'", p.stderr)
         self.assertIn("tomorrow 9am", p.stderr)
 
+    def test_remind_1d_across_dst_fires_at_the_same_wall_time_the_day_before(self):
+        # RFC 5545 3.3.6: -P1D is nominal. 2027-03-14 10:00 EDT is 14:00Z; the day before, 10:00 is
+        # EST, 15:00Z (an exact 24 hours would be 14:00Z). The daemon's own alarm.next says when.
+        ev = self.d.cli_json("add", "R", "--at", "2027-03-14 10:00", "--tz", "America/New_York", "--remind", "1d",
+                             "--duration", "24h")["event"]
+        self.assertEqual(ev["alarms"], [{"related": "start", "trigger": "-P1D"}])
+        self.assertEqual(ev["duration"], "PT24H")  # stored as written: exact, not P1D
+        due = self.d.cli_json("next", "--event", str(ev["id"]))["alarms"]
+        self.assertEqual([a["fires_at"] for a in due], ["2027-03-13T15:00:00Z"])
+        self.assertEqual(due[0]["occurrence"], "2027-03-14T14:00:00Z")
+        exact = self.d.cli_json("add", "E", "--at", "2027-03-14 10:00", "--tz", "America/New_York", "--remind",
+                                "24h")["event"]
+        self.assertEqual(self.d.cli_json("next", "--event", str(exact["id"]))["alarms"][0]["fires_at"],
+                         "2027-03-13T14:00:00Z")
+        # The event's end: PT24H is 24 hours later (11:00 EDT); 1d would be 10:00 EDT.
+        occ = self.d.cli_json("list", "--from", "2027-03-14", "--to", "2027-03-15")
+        self.assertEqual({o["title"]: o["occurrence_end"] for o in occ}["R"], "2027-03-15T14:00:00Z")
+        nominal = self.d.cli_json("add", "N", "--at", "2027-03-13 10:00", "--tz", "America/New_York",
+                                  "--duration", "1d")["event"]
+        self.assertEqual(nominal["duration"], "P1D")
+        occ = self.d.cli_json("list", "--from", "2027-03-13", "--to", "2027-03-14")
+        self.assertEqual({o["title"]: o["occurrence_end"] for o in occ}["N"], "2027-03-14T14:00:00Z")
+
+    def test_an_offset_in_the_repeated_hour_keeps_the_instant_given(self):
+        # 2027-11-07 01:30 happens twice in New York: 05:30Z (EDT) then 06:30Z (EST).
+        for given in ("2027-11-07T01:30-05:00", "2027-11-07T06:30Z"):
+            ev = self.d.cli_json("add", "Later " + given, "--at", given, "--tz", "America/New_York", "--remind",
+                                 "15m")["event"]
+            self.assertEqual(ev["start"], "2027-11-07T01:30-05:00")
+            self.assertEqual(ev["tz"], "America/New_York")
+            due = self.d.cli_json("next", "--event", str(ev["id"]))["alarms"]
+            self.assertEqual([a["fires_at"] for a in due], ["2027-11-07T06:15:00Z"])
+        first = self.d.cli_json("add", "Earlier", "--at", "2027-11-07T01:30-04:00", "--tz", "America/New_York")
+        self.assertEqual(first["event"]["start"], "2027-11-07T01:30")
+        occ = self.d.cli_json("list", "--from", "2027-11-07", "--to", "2027-11-08")
+        self.assertEqual(sorted((o["occurrence_start"], o["title"]) for o in occ),
+                         [("2027-11-07T05:30:00Z", "Earlier"),
+                          ("2027-11-07T06:30:00Z", "Later 2027-11-07T01:30-05:00"),
+                          ("2027-11-07T06:30:00Z", "Later 2027-11-07T06:30Z")])
+        out = self.d.cli("list", "--from", "2027-11-07", "--to", "2027-11-08", "--tz", "America/New_York").stdout
+        self.assertIn("01:30 EDT  Earlier", out)
+        self.assertIn("01:30 EST  Later 2027-11-07T06:30Z", out)
+        self.assertIn("01:30 EST", self.d.cli("show", str(occ[-1]["id"])).stdout)
+
 
 if __name__ == "__main__":
     unittest.main()
