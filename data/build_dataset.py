@@ -16,45 +16,30 @@ regenerating the file without changing the data gives identical bytes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import pathlib
 import re
 import sys
 
 OUT_FILE = pathlib.Path(__file__).resolve().parent / "central-asia-japan.ics"
+SOURCES_FILE = OUT_FILE.parent / "sources.csv"
 
 PRODID = "-//Herald//Central Asia + Japan dataset//EN"
 DTSTAMP = "20261123T000000Z"  # fixed: the day the dataset was compiled
 UID_DOMAIN = "herald.dataset"
 
 # --------------------------------------------------------------------------
-# Sources (the five seed articles), cited the way a reader would: author or
-# outlet, title as printed, place and date. The seed file each comes from is
-# recorded only in SEED_FILES and data/facts.csv (for maintainers), never in
-# text Herald shows. None of the articles prints a URL.
-# No source string may contain ";" because " ; " is the list separator.
+# Sources (the five seed articles), kept in data/sources.csv: the citation a
+# reader sees (author or outlet, title as printed, place and date; none of the
+# articles prints a URL) and the seed file it comes from, which is
+# maintainers' bookkeeping only and never written to the calendar.
+# No citation may contain ";" because " ; " is the list separator.
 # --------------------------------------------------------------------------
-SOURCES = {
-    "000": "Erkin Atabekov (Charge d'Affaires a.i. of the Kyrgyz Republic), "
-           "\"Exports, trade opportunities creating buzz\", The Japan Times, "
-           "Kyrgyz National Day Special, 2022 (no date printed)",
-    "001": "Ministry of Foreign Affairs of Japan, press release "
-           "\"Japan-Kyrgyz Foreign Ministers' Meeting\", 24 December 2022",
-    "002": "Trend news agency, report from Bishkek, 3 February 2025",
-    "003": "\"Dialogue 'Central Asia + Japan' is an effective platform for "
-           "cooperation\", 17 April 2022 (Uzbek source, outlet not named)",
-    "004": "Kazinform, \"Central Asia-Japan Dialogue Continues\", Tokyo, "
-           "25 December 2022",
-}
-
-# The seed file of each source: maintainers' bookkeeping only (never written to the calendar).
-SEED_FILES = {
-    "000": "000_65a2efc45ac071cf.txt",
-    "001": "001_01bcc21cf51fd19d.txt",
-    "002": "002_6eace4120258b034.txt",
-    "003": "003_6017495ba7d66406.txt",
-    "004": "004_c4fa1fb556ffcfa1.txt",
-}
+with open(SOURCES_FILE, encoding="utf-8", newline="") as _f:
+    _rows = list(csv.DictReader(_f))
+SOURCES = {r["seed"]: r["citation"] for r in _rows}
+SEED_FILES = {r["seed"]: r["file"] for r in _rows}
 
 # What an event's X-HERALD-INFERRED may list: the parts of it that are inferred, not stated.
 INFERABLE = ("date", "year", "end", "location")

@@ -530,7 +530,7 @@ class Dataset(DaemonTestCase):
         meeting = by_uid["jp-kg-fm-meeting-2022-12-24@herald.dataset"]
         self.assertEqual((meeting["start"], meeting["tz"], meeting["duration"]), ("2022-12-24T14:40", "Asia/Tokyo", "PT30M"))
         self.assertEqual(by_uid["ca-jp-summit-1@herald.dataset"]["section"], "undated")
-        self.assertEqual(by_uid["ca-jp-fmm-10-2023@herald.dataset"]["precision"], "year")
+        self.assertEqual(by_uid["ca-jp-fmm-10-2023@herald.dataset"]["section"], "undated")
         self.assertEqual(by_uid["jp-kg-emergency-grant-aid-2022-10@herald.dataset"]["start"], "2022-10")
         program = by_uid["jp-kg-cooperation-program-2023-2025@herald.dataset"]
         self.assertEqual((program["start"], program["end"]), ("2023-01-01", "2025-12-31"))
