@@ -474,7 +474,7 @@ class ExportAndRoundTrip(DaemonTestCase):
                 self.assertIn(ve["DTSTART"].params["TZID"], tzids)
         self.assertEqual(len(cal.walk("VEVENT")), c.result("status")["events"])
         # The dataset's imprecise dates are exported honestly.
-        iy = [ve for ve in cal.walk("VEVENT") if str(ve["UID"]) == "ca-jp-fmm-10-2023@herald.dataset"][0]
+        iy = [ve for ve in cal.walk("VEVENT") if str(ve["UID"]) == "kg-jp-zhaparov-visit-2023@herald.dataset"][0]
         self.assertEqual(str(iy["X-HERALD-PRECISION"]), "year")
         self.assertIn("only the year is known", str(iy["DESCRIPTION"]))
         # Recurrences stay rules; overrides come back as RECURRENCE-ID components.
@@ -536,7 +536,8 @@ class Dataset(DaemonTestCase):
         self.assertEqual((program["start"], program["end"]), ("2023-01-01", "2025-12-31"))
         out = self.d.cli("list", "--from", "2022-01-01", "--to", "2025-12-31").stdout
         self.assertIn("Kyrgyzstan National Day at EXPO 2025 Osaka", out)
-        self.assertIn("To be announced:", out)
+        # The undated events are listed for windows that reach today (test_dataset.py).
+        self.assertIn("To be announced:", self.d.cli("list", "--from", "2022-01-01", "--to", "2100-01-01").stdout)
 
 
 class Bulk(DaemonTestCase):
