@@ -92,6 +92,7 @@ int run_list(Cli& cli, const ListOptions& o) {
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
     if (o.limit > 0) params["limit"] = o.limit;
+    if (o.tba) params["undated"] = true;  // asked for explicitly: whatever the window
     if (!cli.json && o.format != "json" && !o.tba) {
         // The text listing shows only what brief occurrences carry, decoded without a document.
         params["brief"] = true;

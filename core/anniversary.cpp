@@ -1,5 +1,8 @@
 #include "core/anniversary.hpp"
 
+#include <optional>
+#include <utility>
+
 namespace herald {
 namespace {
 
@@ -8,10 +11,24 @@ void replace_all(std::string& s, std::string_view what, const std::string& with)
         s.replace(pos, what.size(), with);
 }
 
+constexpr std::string_view kFirstOpen = "{first:";
+
+/// The founding form of a title: TEXT of its `{first:TEXT}` and the title without that part;
+/// nullopt when there is none (an unterminated `{first:` is plain text).
+std::optional<std::pair<std::string, std::string>> split_first_form(const std::string& title) {
+    size_t open = title.find(kFirstOpen);
+    if (open == std::string::npos) return std::nullopt;
+    size_t close = title.find('}', open + kFirstOpen.size());
+    if (close == std::string::npos) return std::nullopt;
+    std::string text = title.substr(open + kFirstOpen.size(), close - open - kFirstOpen.size());
+    return std::pair{text, title.substr(0, open) + title.substr(close + 1)};
+}
+
 }  // namespace
 
 bool has_anniversary_placeholder(const std::string& title) {
-    return title.find("{n}") != std::string::npos || title.find("{ordinal}") != std::string::npos;
+    return title.find("{n}") != std::string::npos || title.find("{ordinal}") != std::string::npos ||
+           split_first_form(title).has_value();
 }
 
 int years_between(const CalTime& first, const CalTime& occurrence) {
@@ -43,6 +60,7 @@ ExpandedTitle expand_title(const std::string& title, const CalTime& first,
     if (!has_anniversary_placeholder(title)) return out;
     int n = years_between(first, occurrence);
     out.n = n;
+    if (auto forms = split_first_form(title)) out.title = n == 0 ? forms->first : forms->second;
     replace_all(out.title, "{n}", std::to_string(n));
     replace_all(out.title, "{ordinal}", ordinal(n));
     return out;

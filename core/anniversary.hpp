@@ -16,7 +16,7 @@ struct ExpandedTitle {
     std::optional<int> n;  ///< set when the title had a placeholder
 };
 
-/// True when `title` contains `{n}` or `{ordinal}`.
+/// True when `title` contains `{n}`, `{ordinal}` or a `{first:…}` founding form.
 bool has_anniversary_placeholder(const std::string& title);
 
 /// Whole years from `first` to `occurrence` (calendar dates; 0 on the first occurrence itself).
@@ -26,8 +26,10 @@ int years_between(const CalTime& first, const CalTime& occurrence);
 std::string ordinal(int n);
 
 /// Fills `{n}` and `{ordinal}` in `title` for the occurrence starting at `occurrence`.
-/// Policy: the first occurrence itself is year 0 and shows "0"/"0th", so the count is never
-/// shifted and `n` in JSON always equals the years elapsed.
+/// Policy: the first occurrence itself is year 0, so the count is never shifted and `n` in JSON
+/// always equals the years elapsed. A founding date is not an anniversary: when the title holds
+/// `{first:TEXT}`, year 0 shows TEXT alone and later years drop the `{first:…}` part; without
+/// it, year 0 shows "0"/"0th".
 ExpandedTitle expand_title(const std::string& title, const CalTime& first,
                            const CalTime& occurrence);
 

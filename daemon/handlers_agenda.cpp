@@ -2,6 +2,7 @@
 #include "core/agenda_json.hpp"
 #include "core/event_json.hpp"
 #include "core/protocol.hpp"
+#include "core/undated_window.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -82,6 +83,9 @@ std::string brief_text(const Agenda& a, const AgendaQuery& q) {
 
 Result agenda(Context& ctx, const Json& p) {
     AgendaQuery q = read_query(p);
+    // Without an explicit `undated`, "to be announced" events go only to windows reaching today.
+    if (auto u = p.find("undated"); u == p.end() || u->is_null())
+        q.include_undated = undated_belongs(q.to, ctx.now, q.viewer);
     bool brief = params::opt_bool(p, "brief", false);
 
     std::vector<Event> candidates = ctx.store.in_window(q.from, q.to);

@@ -16,35 +16,33 @@ regenerating the file without changing the data gives identical bytes.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import pathlib
+import re
 import sys
 
 OUT_FILE = pathlib.Path(__file__).resolve().parent / "central-asia-japan.ics"
+SOURCES_FILE = OUT_FILE.parent / "sources.csv"
 
 PRODID = "-//Herald//Central Asia + Japan dataset//EN"
 DTSTAMP = "20261123T000000Z"  # fixed: the day the dataset was compiled
 UID_DOMAIN = "herald.dataset"
 
 # --------------------------------------------------------------------------
-# Sources (the five seed articles). Keys are the seed file names.
-# No source string may contain ";" because " ; " is the list separator.
+# Sources (the five seed articles), kept in data/sources.csv: the citation a
+# reader sees (author or outlet, title as printed, place and date; none of the
+# articles prints a URL) and the seed file it comes from, which is
+# maintainers' bookkeeping only and never written to the calendar.
+# No citation may contain ";" because " ; " is the list separator.
 # --------------------------------------------------------------------------
-SOURCES = {
-    "000": "000_65a2efc45ac071cf.txt: The Japan Times, Kyrgyz National Day "
-           "Special, 2022 (column by Erkin Atabekov, Charge d'Affaires a.i., "
-           "Kyrgyz Republic, compiled with the embassy, exact date not "
-           "stated, written after 10 Aug and before Nov 2022)",
-    "001": "001_01bcc21cf51fd19d.txt: Ministry of Foreign Affairs of Japan "
-           "press release, 24 December 2022",
-    "002": "002_6eace4120258b034.txt: Trend, 3 February 2025 (Bishkek "
-           "dateline)",
-    "003": "003_6017495ba7d66406.txt: unnamed Uzbek official source, "
-           "17 April 2022 (written from Uzbekistan's side, apparently an "
-           "Uzbek MFA or embassy piece - outlet not named in the text)",
-    "004": "004_c4fa1fb556ffcfa1.txt: Kazinform, 25 December 2022 (Tokyo "
-           "dateline, citing the press office of the Kazakh MFA)",
-}
+with open(SOURCES_FILE, encoding="utf-8", newline="") as _f:
+    _rows = list(csv.DictReader(_f))
+SOURCES = {r["seed"]: r["citation"] for r in _rows}
+SEED_FILES = {r["seed"]: r["file"] for r in _rows}
+
+# What an event's X-HERALD-INFERRED may list: the parts of it that are inferred, not stated.
+INFERABLE = ("date", "year", "end", "location")
 
 PRECISIONS = ("minute", "day", "month", "year", "none")
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
@@ -66,24 +64,33 @@ D = dt.date
 #   location    optional LOCATION
 #   description DESCRIPTION (plain text, "\n" for paragraph breaks)
 #   sources     list of SOURCES keys
+#   inferred    optional: which of INFERABLE are inferred rather than stated
+#               (X-HERALD-INFERRED); the DESCRIPTION then says "Inferred: ..."
 # --------------------------------------------------------------------------
 EVENTS = [
     dict(
         uid="kg-jp-relations-1992",
-        summary="{ordinal} anniversary of Kyrgyzstan–Japan diplomatic relations",
+        # The first occurrence (1992) is the founding itself, not a "0th anniversary": Herald
+        # shows the {first:...} form for it (docs/protocol.md, anniversary titles).
+        summary="{ordinal} anniversary of Kyrgyzstan–Japan diplomatic relations"
+                "{first:Kyrgyzstan–Japan diplomatic relations established}",
         start=D(1992, 1, 26),
         rrule="FREQ=YEARLY",
         precision="day",
+        inferred=["date"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "anniversary"],
         description=(
             "Kyrgyzstan and Japan established diplomatic relations on "
             "26 January 1992. Recurs yearly on 26 January; the n-th "
             "anniversary falls in year 1992 + n.\n"
-            "Article 000 reports that on 26 January 2022 the Kyrgyz Republic "
-            "and Japan celebrated the 30th anniversary of the establishment "
-            "of diplomatic relations; that celebration is the 2022 occurrence "
-            "of this series (the establishment date is derived from it)."
+            "The Japan Times column (2022) reports that on 26 January the "
+            "Kyrgyz Republic and Japan celebrated the 30th anniversary of the "
+            "establishment of diplomatic relations; that celebration is the "
+            "2022 occurrence of this series.\n"
+            "Inferred: the sources do not state the establishment date. "
+            "26 January 1992 is derived from the date of the 30th-anniversary "
+            "celebration in 2022."
         ),
         sources=["000"],
     ),
@@ -96,8 +103,8 @@ EVENTS = [
         categories=["uzbekistan-japan", "education"],
         location="Tashkent, Uzbekistan",
         description=(
-            "Article 003 mentions the Japanese Digital University established "
-            "in Tashkent in 2020. At the 8th Central Asia + Japan foreign "
+            "The Japanese Digital University was established in Tashkent in "
+            "2020. At the 8th Central Asia + Japan foreign "
             "ministers' meeting (15 April 2022) Uzbekistan proposed turning "
             "it into a Central Asian Digital University to widen training "
             "and professional development across the region. Only the year "
@@ -113,13 +120,16 @@ EVENTS = [
         precision="year",
         status="CONFIRMED",
         categories=["un", "kyrgyzstan-japan"],
-        location="UN General Assembly, 76th session",
+        location="UN Headquarters, New York, United States",
+        inferred=["location"],
         description=(
             "In 2021 the 76th session of the UN General Assembly, on the "
             "initiative of the Kyrgyz Republic and with support from Japan, "
             "adopted the resolution declaring 2022 the International Year of "
-            "Sustainable Mountain Development. The article gives only the "
-            "year of adoption."
+            "Sustainable Mountain Development. Only the year of adoption is "
+            "given.\n"
+            "Inferred: the place. The sources name the session, not the "
+            "venue. The General Assembly sits at UN Headquarters in New York."
         ),
         sources=["000"],
     ),
@@ -150,8 +160,8 @@ EVENTS = [
         precision="day",
         status="CONFIRMED",
         categories=["central-asia-japan", "ministerial"],
-        location="Bishkek, Kyrgyzstan (article 000) / videoconference "
-                 "(article 003)",
+        # The sources disagree on the venue; the DESCRIPTION spells it out (data/README.md).
+        location="Videoconference",
         description=(
             "Meeting of the foreign ministers and government representatives "
             "of Japan, Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and "
@@ -162,10 +172,12 @@ EVENTS = [
             "joint poverty-reduction programme based on One Village - One "
             "Product, a regional Green Agenda for Central Asia and a Central "
             "Asian Digital University.\n"
-            "SOURCES DISAGREE on the venue: article 000 says the eighth "
-            "meeting was held in Bishkek, article 003 says it was held by "
-            "videoconference. Both are recorded; neither article reconciles "
-            "them. Article 000 gives no year (2022 from context)."
+            "Sources disagree on the venue: the Uzbek report of 17 April 2022 "
+            "says the meeting was held by videoconference, and The Japan "
+            "Times column (2022) says it was held in Bishkek. Neither "
+            "reconciles the two (a videoconference hosted from Bishkek would "
+            "fit both). The location shown is the Uzbek report's, the more "
+            "detailed account of the meeting."
         ),
         sources=["000", "003"],
     ),
@@ -174,14 +186,17 @@ EVENTS = [
         summary="Contract signed to export 400 t of Kyrgyz honey to Japan",
         start=D(2022, 8, 10),
         precision="day",
+        inferred=["year"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "trade"],
         location="Tokyo, Japan",
         description=(
             "A contract was signed in Tokyo for the export of Kyrgyz honey to "
             "Japan in the amount of 400 tons. For comparison, 43 tons of "
-            "honey were exported to Japan in 2021. Article 000 gives no year "
-            "(2022 from context)."
+            "honey were exported to Japan in 2021.\n"
+            "Inferred: the year. The Japan Times column gives \"Aug. 10\" "
+            "without a year. 2022 follows from its context (it was written "
+            "in 2022, before the November meeting it calls upcoming)."
         ),
         sources=["000"],
     ),
@@ -209,6 +224,7 @@ EVENTS = [
                 "2023–2025",
         start=D(2022, 12, 24),
         precision="day",
+        inferred=["date", "location"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "ministerial", "agreement"],
         location="Tokyo, Japan",
@@ -216,9 +232,12 @@ EVENTS = [
             "Signing ceremony of the Cooperation Program between the Ministry "
             "of Foreign Affairs of Japan and the Ministry of Foreign Affairs "
             "of the Kyrgyz Republic for 2023-2025, signed by the two "
-            "ministers (Hayashi, Kulubaev) prior to their 14:40 meeting. "
-            "No time given. The release does not name the city; Tokyo is "
-            "inferred from the 9th Central Asia + Japan meeting."
+            "ministers (Hayashi, Kulubaev).\n"
+            "Inferred: the day and the city. The Japanese MFA release of "
+            "24 December 2022 says the programme was signed \"prior to\" the "
+            "ministers' 14:40 meeting that day, without giving the signing "
+            "date, and names no city. Tokyo is the venue of the 9th Central "
+            "Asia + Japan meeting Kulubaev came to attend."
         ),
         sources=["001"],
     ),
@@ -227,17 +246,21 @@ EVENTS = [
         summary="Japan–Kyrgyz MFA Cooperation Program period (2023–2025)",
         start=D(2023, 1, 1),
         end=D(2026, 1, 1),
-        # Whole years 2023-2025 = known day bounds; Herald has no multi-year imprecise span.
+        # The text gives years (2023-2025). Herald has no multi-year imprecise span (a year
+        # precision date is one year at most), so the bounds are the first and last day of
+        # those years, at day precision, and marked inferred (data/README.md).
         precision="day",
+        inferred=["date", "end"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "agreement"],
         description=(
             "Period covered by the Cooperation Program between the Ministry "
             "of Foreign Affairs of Japan and the Ministry of Foreign Affairs "
             "of the Kyrgyz Republic for 2023-2025, signed on 24 December "
-            "2022. The source gives only the years, so the period is "
-            "recorded as 1 January 2023 to 31 December 2025 inclusive "
-            "(DTEND 2026-01-01 is exclusive)."
+            "2022.\n"
+            "Inferred: the first and last day. The programme's title gives "
+            "only the years 2023-2025. The period is shown as 1 January 2023 "
+            "to 31 December 2025."
         ),
         sources=["001"],
     ),
@@ -247,6 +270,7 @@ EVENTS = [
                 "Dialogue",
         start=D(2022, 12, 24),
         precision="day",
+        inferred=["date"],
         status="CONFIRMED",
         categories=["central-asia-japan", "ministerial"],
         location="Tokyo, Japan",
@@ -260,10 +284,11 @@ EVENTS = [
             "the Astana International Financial Center. A Joint Statement "
             "was adopted. The next (10th, anniversary) meeting is to be held "
             "in Kazakhstan, which chairs the Dialogue from 2023.\n"
-            "Date: article 001 (24 Dec 2022) has Kulubaev in Japan that day "
-            "to attend this meeting, and article 004 (Tokyo, 25 Dec 2022) "
-            "reports it as held. Neither states the day outright.\n"
-            "SOURCES DIFFER on timing: article 000 (2022) said the ninth "
+            "Inferred: the day. The Japanese MFA release of 24 December 2022 "
+            "has Kulubaev in Japan that day to attend this meeting, and "
+            "Kazinform (Tokyo, 25 December 2022) reports it as held. Neither "
+            "states the day outright.\n"
+            "The plan changed: The Japan Times column (2022) said the ninth "
             "meeting was planned for November 2022 in Tokyo. It was held in "
             "December."
         ),
@@ -276,6 +301,7 @@ EVENTS = [
         tzid="Asia/Tokyo",
         duration="PT30M",
         precision="minute",
+        inferred=["location"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "ministerial"],
         location="Tokyo, Japan",
@@ -289,8 +315,9 @@ EVENTS = [
             "30 years of assistance and the October 2022 emergency grant "
             "aid, and hoped for closer economic ties (human resources, "
             "decarbonization). They discussed Ukraine and East Asia. The "
-            "release also spells the name Kulbayev. City not named in the "
-            "release (Tokyo inferred)."
+            "release also spells the name Kulbayev.\n"
+            "Inferred: the city. The release names none. Tokyo is the venue "
+            "of the 9th Central Asia + Japan meeting Kulubaev came to attend."
         ),
         sources=["001"],
     ),
@@ -299,6 +326,7 @@ EVENTS = [
         summary="Kazakhstan–Japan foreign ministers' talks (Tileuberdi–Hayashi)",
         start=D(2022, 12, 24),
         precision="day",
+        inferred=["date", "location"],
         status="CONFIRMED",
         categories=["kazakhstan-japan", "ministerial"],
         location="Tokyo, Japan",
@@ -308,8 +336,10 @@ EVENTS = [
             "Hayashi on the margins of the 9th Central Asia + Japan "
             "ministerial meeting: the expanded strategic partnership built "
             "over 30 years of diplomatic relations and topical international "
-            "issues. Article 004 gives no date; the day is that of the 9th "
-            "meeting."
+            "issues.\n"
+            "Inferred: the day and the city. Kazinform (Tokyo, 25 December "
+            "2022) gives no date. The talks were on the margins of the 9th "
+            "meeting, held in Tokyo on 24 December."
         ),
         sources=["004"],
     ),
@@ -323,26 +353,28 @@ EVENTS = [
         categories=["central-asia-japan"],
         location="Kazakhstan",
         description=(
-            "According to article 004 the chairmanship of the Dialogue is "
-            "transferred to Kazakhstan from 2023. Only the year is given."
+            "According to Kazinform (25 December 2022) the chairmanship of "
+            "the Dialogue passes to Kazakhstan from 2023. Only the year is given."
         ),
         sources=["004"],
     ),
     dict(
-        uid="ca-jp-fmm-10-2023",
+        uid="ca-jp-fmm-10-2023",  # UID kept stable although the event is now undated
         summary="10th (anniversary) Foreign Ministers' Meeting of the Central "
                 "Asia + Japan Dialogue",
-        start=D(2023, 1, 1),
-        precision="year",
+        # Undated: only the chairmanship is dated ("from 2023"), not the meeting. DTSTART is
+        # the date of the article that mentions it, as for every undated event.
+        start=D(2022, 12, 25),
+        precision="none",
         status="TENTATIVE",
         categories=["central-asia-japan", "ministerial", "anniversary"],
         location="Kazakhstan",
         description=(
-            "Article 004 says the next, 10th anniversary meeting of the "
-            "format will be held in Kazakhstan, since the chairmanship "
-            "passes to Kazakhstan from 2023. Date to be announced: no date "
-            "or city is given, and the year 2023 is inferred from the "
-            "chairmanship, not stated for the meeting."
+            "Date to be announced. Kazinform (25 December 2022) says the "
+            "next, 10th anniversary meeting of the format will be held in "
+            "Kazakhstan, since the chairmanship passes to Kazakhstan from "
+            "2023. No date or city is given for the meeting: it is expected "
+            "during Kazakhstan's chairmanship."
         ),
         sources=["004"],
     ),
@@ -368,6 +400,7 @@ EVENTS = [
                 "Kasymaliev",
         start=D(2025, 2, 3),
         precision="day",
+        inferred=["date", "location"],
         status="CONFIRMED",
         categories=["kyrgyzstan-japan", "visit"],
         location="Bishkek, Kyrgyzstan",
@@ -380,7 +413,10 @@ EVENTS = [
             "cooperation, the upcoming first Central Asia + Japan summit and "
             "EXPO 2025 Osaka. Kasymaliev predicted 9% growth in 2024 and "
             "invited Japanese business. Nagashima voiced interest in energy, "
-            "tourism and education. Day from the article's dateline."
+            "tourism and education.\n"
+            "Inferred: the day and the city, from the report's dateline "
+            "(Bishkek, 3 February 2025). The report does not date or place "
+            "the meeting itself."
         ),
         sources=["002"],
     ),
@@ -538,8 +574,21 @@ def validate(events: list[dict]) -> None:
             assert ev.get("end", start + dt.timedelta(days=1)) > start, uid
         if ev["precision"] == "none":
             assert "Date to be announced" in ev["description"], uid
+        check_reader_text(ev)
     for key, text in SOURCES.items():
         assert ";" not in text, key
+
+
+def check_reader_text(ev: dict) -> None:
+    """What a reader sees names no seed file or "article NNN" and marks every inference."""
+    uid = ev["uid"]
+    inferred = ev.get("inferred", [])
+    assert all(i in INFERABLE for i in inferred), uid
+    # Why both ways: an inference must be visible to a reader and to a program alike.
+    assert ("Inferred:" in ev["description"]) == bool(inferred), uid
+    shown = " ".join([ev["summary"], ev["description"], ev.get("location", ""),
+                      source_string(ev)])
+    assert not re.search(r"\barticle \d{3}\b|\d{3}_[0-9a-f]{16}", shown, re.I), uid
 
 
 def sort_key(ev: dict):
@@ -599,6 +648,8 @@ def vevent_lines(ev: dict) -> list[str]:
     if ev.get("location"):
         lines.append(f"LOCATION:{escape_text(ev['location'])}")
     lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in ev["categories"]))
+    if ev.get("inferred"):
+        lines.append("X-HERALD-INFERRED:" + ",".join(ev["inferred"]))
     if kind == "VEVENT":
         lines.append(f"STATUS:{ev['status']}")
         lines.append("TRANSP:TRANSPARENT")
@@ -658,7 +709,7 @@ def markdown_table(events: list[dict]) -> str:
         if ev.get("rrule"):
             date += f" ({ev['rrule']})"
         title = ev["summary"].replace("|", "\\|")
-        files = ", ".join(SOURCES[k].split(":", 1)[0] for k in ev["sources"])
+        files = ", ".join(SEED_FILES[k] for k in ev["sources"])
         rows.append(f"| {i} | {date} | {end} | {ev['precision']} | {title} | "
                     f"{ev['status']} | {files} | `{ev['uid']}@{UID_DOMAIN}` |")
     return "\n".join(rows) + "\n"

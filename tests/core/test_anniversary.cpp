@@ -37,3 +37,28 @@ TEST_CASE("the 30th anniversary of 1992-01-26 is on 2022-01-26") {
     auto leap = caltime_from_string("2024-02-29", "", "start");
     CHECK(years_between(leap, caltime_from_string("2028-02-29", "", "start")) == 4);
 }
+
+TEST_CASE("a founding form titles the first occurrence and anniversaries count from year 1") {
+    const std::string title =
+        "{ordinal} anniversary of Kyrgyzstan–Japan diplomatic relations"
+        "{first:Kyrgyzstan–Japan diplomatic relations established}";
+    auto first = caltime_from_string("1992-01-26", "", "start");
+    auto founding = expand_title(title, first, first);
+    CHECK(founding.title == "Kyrgyzstan–Japan diplomatic relations established");
+    CHECK(founding.n == 0);
+    auto one = expand_title(title, first, caltime_from_string("1993-01-26", "", "start"));
+    CHECK(one.title == "1st anniversary of Kyrgyzstan–Japan diplomatic relations");
+    CHECK(one.n == 1);
+    auto thirty = expand_title(title, first, caltime_from_string("2022-01-26", "", "start"));
+    CHECK(thirty.title == "30th anniversary of Kyrgyzstan–Japan diplomatic relations");
+    // The founding form ends at its first "}"; an unterminated form is plain text.
+    CHECK(expand_title("{n} years{first:Day one}", first, first).title == "Day one");
+    auto open = expand_title("{ordinal} year {first:no end", first,
+                             caltime_from_string("1994-01-26", "", "start"));
+    CHECK(open.title == "2nd year {first:no end");
+    // A founding form alone still makes the title an anniversary title (n is reported).
+    CHECK(has_anniversary_placeholder("Founded{first:Founded today}"));
+    CHECK(expand_title("Founded{first:Founded today}", first,
+                       caltime_from_string("2000-01-26", "", "start"))
+              .title == "Founded");
+}
