@@ -94,8 +94,7 @@ bool names_instance(const Event& e, const CalTime& x, LocalTime l) {
     if (!x.timed() || tz.empty() || (x.local > l ? x.local - l : l - x.local) > days{1})
         return false;
     const date::time_zone* zone = find_zone(tz);
-    return resolve_local(x.local, x.tz.empty() ? zone : find_zone(x.tz)) ==
-           resolve_local(l, zone);
+    return resolve_local(x.local, x.tz.empty() ? zone : find_zone(x.tz)) == resolve_local(l, zone);
 }
 
 bool excluded(const Event& e, LocalTime l) {

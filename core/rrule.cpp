@@ -14,7 +14,7 @@ constexpr int kLastYear = 9999;
 
 /// Facts about one calendar day that the BY parts test.
 struct DayInfo {
-    int64_t day = 0;  ///< days since 1970-01-01
+    int64_t day = 0;                                           ///< days since 1970-01-01
     int year = 0, month = 0, mday = 0, yday = 0, weekday = 0;  ///< weekday 0 = Monday
     int month_len = 0, year_len = 0;
 };
@@ -193,14 +193,13 @@ int64_t units_between(const RRule& r, LocalTime dtstart, LocalTime t) {
     }
 }
 
-
 const char* kRuleForms =
     "expected RFC 5545 rule parts such as FREQ=YEARLY, FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH, "
     "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20301231T000000Z or FREQ=DAILY;COUNT=10";
 
 /// Reads the text of one RRULE and reports what RFC 5545 expects where it does not fit.
 class RuleParser {
-public:
+  public:
     explicit RuleParser(const std::string& text) : text_(text) {}
 
     [[noreturn]] void fail(const std::string& msg) const {
@@ -219,8 +218,8 @@ public:
         }
         if (!ok || n < lo || n > hi)
             fail(std::string(name) + " takes " + (signed_ok ? "±" : "") + std::to_string(lo) +
-                 " to " + (signed_ok ? "±" : "") + std::to_string(hi) + ", not '" +
-                 std::string(v) + "'");
+                 " to " + (signed_ok ? "±" : "") + std::to_string(hi) + ", not '" + std::string(v) +
+                 "'");
         return static_cast<int>(negative ? -n : n);
     }
 
@@ -244,7 +243,8 @@ public:
             if (item.size() < 2) fail("BYDAY takes weekdays such as MO, 2TU or -1FR");
             WeekdayNum w;
             w.weekday = weekday(item.substr(item.size() - 2));
-            if (item.size() > 2) w.ordinal = number("a BYDAY ordinal", item.substr(0, item.size() - 2), 1, 53, true);
+            if (item.size() > 2)
+                w.ordinal = number("a BYDAY ordinal", item.substr(0, item.size() - 2), 1, 53, true);
             out.push_back(w);
         }
         return out;
@@ -262,15 +262,17 @@ public:
         const bool has_time = v.size() >= 15 && v[8] == 'T';
         const bool utc = has_time && v.size() == 16 && v[15] == 'Z';
         if (!(v.size() == 8 || (has_time && (v.size() == 15 || utc))))
-            fail("UNTIL takes a date (20301231) or a date-time (20301231T170000Z in UTC, or "
-                 "20301231T170000 for a floating start), not '" + std::string(v) + "'");
+            fail(
+                "UNTIL takes a date (20301231) or a date-time (20301231T170000Z in UTC, or "
+                "20301231T170000 for a floating start), not '" +
+                std::string(v) + "'");
         const date::year_month_day ymd{date::year{digits(0, 4)},
                                        date::month{static_cast<unsigned>(digits(4, 2))},
                                        date::day{static_cast<unsigned>(digits(6, 2))}};
         const int h = has_time ? digits(9, 2) : 0, m = has_time ? digits(11, 2) : 0,
                   sec = has_time ? digits(13, 2) : 0;
-        if (digits(0, 8) < 0 || !ymd.ok() || static_cast<int>(ymd.year()) < 1 || h < 0 ||
-            h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60)
+        if (digits(0, 8) < 0 || !ymd.ok() || static_cast<int>(ymd.year()) < 1 || h < 0 || h > 23 ||
+            m < 0 || m > 59 || sec < 0 || sec > 60)
             fail("UNTIL '" + std::string(v) + "' is not a valid date or date-time");
         r.until = LocalTime{date::local_days{ymd}} + std::chrono::hours{h} +
                   std::chrono::minutes{m} + Seconds{std::min(sec, 59)};
@@ -287,7 +289,7 @@ public:
         }
     }
 
-private:
+  private:
     const std::string& text_;
 };
 
@@ -304,13 +306,14 @@ Freq freq_from(const RuleParser& p, std::string_view v) {
 
 /// RFC 5545 §3.3.10's table of which BY parts each FREQ allows, and the other MUSTs.
 void check_combinations(const RuleParser& p, const RRule& r, bool all_day) {
-    const bool day_or_longer_period = r.freq == Freq::daily || r.freq == Freq::weekly ||
-                                      r.freq == Freq::monthly;
+    const bool day_or_longer_period =
+        r.freq == Freq::daily || r.freq == Freq::weekly || r.freq == Freq::monthly;
     if (!r.by_week_no.empty() && r.freq != Freq::yearly)
         p.fail("BYWEEKNO is allowed only with FREQ=YEARLY");
     if (!r.by_year_day.empty() && day_or_longer_period)
-        p.fail("BYYEARDAY is allowed with FREQ=YEARLY, HOURLY, MINUTELY or SECONDLY, not with "
-               "DAILY, WEEKLY or MONTHLY");
+        p.fail(
+            "BYYEARDAY is allowed with FREQ=YEARLY, HOURLY, MINUTELY or SECONDLY, not with "
+            "DAILY, WEEKLY or MONTHLY");
     if (!r.by_month_day.empty() && r.freq == Freq::weekly)
         p.fail("BYMONTHDAY is not allowed with FREQ=WEEKLY; use BYDAY for days of the week");
     const bool ordinals = std::any_of(r.by_day.begin(), r.by_day.end(),
@@ -324,22 +327,22 @@ void check_combinations(const RuleParser& p, const RRule& r, bool all_day) {
                     [](const WeekdayNum& w) { return std::abs(w.ordinal) > 5; }))
         p.fail("with FREQ=MONTHLY a BYDAY number is ±1 to ±5 (a month has at most five of a day)");
     const bool other_by = !r.by_second.empty() || !r.by_minute.empty() || !r.by_hour.empty() ||
-                          !r.by_day.empty() || !r.by_month_day.empty() ||
-                          !r.by_year_day.empty() || !r.by_week_no.empty() || !r.by_month.empty();
+                          !r.by_day.empty() || !r.by_month_day.empty() || !r.by_year_day.empty() ||
+                          !r.by_week_no.empty() || !r.by_month.empty();
     if (!r.by_set_pos.empty() && !other_by)
         p.fail("BYSETPOS needs another BYxxx part to pick from (such as BYDAY=MO,TU,WE,TH,FR)");
     if (r.count > 0 && r.until_form != UntilForm::none)
         p.fail("give either COUNT or UNTIL, not both");
     if (all_day && (r.freq < Freq::daily || !r.by_hour.empty() || !r.by_minute.empty() ||
                     !r.by_second.empty()))
-        p.fail("an all-day event repeats by days: FREQ HOURLY, MINUTELY, SECONDLY and BYHOUR, "
-               "BYMINUTE, BYSECOND need a start with a time of day");
+        p.fail(
+            "an all-day event repeats by days: FREQ HOURLY, MINUTELY, SECONDLY and BYHOUR, "
+            "BYMINUTE, BYSECOND need a start with a time of day");
 }
 
 }  // namespace
 
-RRuleIterator::RRuleIterator(const RRule& rule, LocalTime dtstart, LocalTime from,
-                             LocalTime limit)
+RRuleIterator::RRuleIterator(const RRule& rule, LocalTime dtstart, LocalTime from, LocalTime limit)
     : rule_(effective_rule(rule, dtstart)),
       dtstart_(dtstart),
       offsets_(offsets(rule_)),

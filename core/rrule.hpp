@@ -34,8 +34,8 @@ struct RRule {
     int count = 0;  ///< 0 = no COUNT
     UntilForm until_form = UntilForm::none;
     LocalTime until{};  ///< as written: UTC wall clock for utc, midnight for date
-    std::vector<int> by_second, by_minute, by_hour, by_month_day, by_year_day, by_week_no,
-        by_month, by_set_pos;
+    std::vector<int> by_second, by_minute, by_hour, by_month_day, by_year_day, by_week_no, by_month,
+        by_set_pos;
     std::vector<WeekdayNum> by_day;
     int wkst = 0;  ///< week start, 0 = Monday (RFC 5545's default)
 };
@@ -49,7 +49,7 @@ RRule parse_rrule(const std::string& text, bool all_day);
 /// expansions and limits per FREQ, then BYSETPOS, then instances before DTSTART dropped).
 /// COUNT and UNTIL are not applied: the caller does (UNTIL may bound instants, not wall times).
 class RRuleIterator {
-public:
+  public:
     /// Instances of `rule` for a series starting at `dtstart`, beginning with the period that
     /// holds `from` (the first period when `from` <= `dtstart`) and ending before the first
     /// period that begins at or after `limit`, so the work follows the window even for a rule
@@ -58,13 +58,13 @@ public:
     /// The next instance, or nullopt once the series passes `limit` or 9999-12-31.
     std::optional<LocalTime> next();
 
-private:
-    bool fill_day_period();  ///< YEARLY..DAILY: the next period's instances into pending_
-    bool fill_sub_daily();   ///< HOURLY..SECONDLY: the next matching period's instances
+  private:
+    bool fill_day_period();            ///< YEARLY..DAILY: the next period's instances into pending_
+    bool fill_sub_daily();             ///< HOURLY..SECONDLY: the next matching period's instances
     int64_t period_first_day() const;  ///< first day of period `period_` (days since 1970)
-    void period_days();      ///< the days of period `period_` that pass the BY parts, in days_
+    void period_days();  ///< the days of period `period_` that pass the BY parts, in days_
     void month_days(int year, int month);  ///< appends the matching days of one month to days_
-    void emit();             ///< BYSETPOS on candidates_, then those from DTSTART on to pending_
+    void emit();  ///< BYSETPOS on candidates_, then those from DTSTART on to pending_
 
     RRule rule_;  ///< with the parts RFC 5545 takes from DTSTART written out
     LocalTime dtstart_;

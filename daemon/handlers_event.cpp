@@ -3,6 +3,7 @@
 #include "core/agenda.hpp"
 #include "core/duration.hpp"
 #include "core/event_json.hpp"
+#include "core/recurrence.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -50,6 +51,7 @@ Result event_add(Context& ctx, const Json& p) {
     if (e.uid.empty()) e.uid = new_uid();
     e.owner = ctx.peer.uid;
     validate(e);
+    check_exdates_match(e);  // a client's EXDATE must name an instance (imports may not)
     auto existing = ctx.store.get_by_uid(e.uid);
     require_store(ctx, e, !existing.has_value());
     auto result = ctx.store.add(std::move(e), ctx.now);
@@ -79,6 +81,7 @@ Result event_update(Context& ctx, const Json& p) {
         bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
+    if (changes.contains("exdates")) check_exdates_match(next);
     require_store(ctx, next, false);
     Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
     return {{"event", to_json(stored)}};

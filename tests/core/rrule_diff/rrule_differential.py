@@ -102,10 +102,15 @@ def random_parts(rng, freq, all_day):
             seconds = sample(rng, list(range(60)), 1, 3)
             parts.append("BYSECOND=" + join(seconds))
             per_period *= len(seconds) if freq in ("DAILY", "HOURLY", "MINUTELY") else 1
-    if parts and rng.random() < 0.3:
-        # dateutil never returns from a rule whose BYSETPOS picks nothing in any period, so
-        # DAILY and shorter periods get positions that exist, longer ones small positions.
-        top = per_period if sub_daily or freq == "DAILY" else 2
+    # dateutil never returns from a rule whose BYSETPOS picks nothing in any period (it checks
+    # UNTIL only on instances), so BYSETPOS goes only with parts that cannot contradict each
+    # other, and DAILY and shorter periods get positions that exist.
+    names = [p.split("=")[0] for p in parts]
+    day_limits = sum(n in ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY") for n in names) + any(
+        any(c.isdigit() for c in p) for p in parts if p.startswith("BYDAY="))
+    consistent = day_limits + ("BYMONTH" in names) <= 1
+    if parts and consistent and rng.random() < 0.35:
+        top = per_period if sub_daily or freq == "DAILY" else 1
         parts.append("BYSETPOS=" + join(signed(rng, top) for _ in range(rng.randint(1, 2))))
     if rng.random() < 0.3:
         parts.append("WKST=" + rng.choice(DAYS))
@@ -153,7 +158,7 @@ def make_case(rng, i):
         parts.append(f"INTERVAL={rng.choice([2, 3, 4, 5, 7, 10])}")
     parts += random_parts(rng, freq, all_day)
     # How far past DTSTART the oracle may have to iterate (dateutil walks from DTSTART).
-    reach = {"SECONDLY": 1, "MINUTELY": 6, "HOURLY": 60}.get(freq, 400)
+    reach = {"SECONDLY": 0, "MINUTELY": 4, "HOURLY": 60}.get(freq, 400)
     end = rng.random()
     until = None
     if end < 0.3:
@@ -179,7 +184,8 @@ def make_case(rng, i):
     offset = datetime.timedelta(days=rng.randint(-3, reach), hours=rng.randint(0, 23))
     length = datetime.timedelta(days=rng.randint(1, 3) if sub_daily else rng.randint(10, 200))
     if freq == "SECONDLY":
-        length = datetime.timedelta(hours=rng.randint(1, 12))
+        length = datetime.timedelta(minutes=rng.randint(5, 90))
+        offset = datetime.timedelta(hours=hour, minutes=rng.randint(-30, 60))
     win_from = datetime.datetime.combine(day, datetime.time()) + offset
     win_to = win_from + length
     return {"id": i, "rule": ";".join(parts), "zone": zone, "all_day": all_day,
@@ -219,16 +225,16 @@ def oracle(case):
             # DTSTART counts as the first instance: when it is not one of the rule's, the rule
             # adds only COUNT-1 more.
             n = count if dtstart in list(rule.replace(until=dtstart)) else count - 1
-            rule = rule.replace(count=n, until=hi) if n else None
+            walls = list(rule.replace(until=hi))[:n]
         else:
-            rule = rule.replace(until=hi)
+            walls = list(rule.replace(until=hi))
     except ValueError as e:
         # dateutil refuses a sub-daily INTERVAL that can never reach the BYHOUR/BYMINUTE/BYSECOND
         # values; RFC 5545 allows the rule, which simply has no instances besides DTSTART.
         if "empty set" not in str(e):
             raise
-        rule = None
-    walls = list(rule.between(lo, hi, inc=True)) if rule else []
+        walls = []
+    walls = [w for w in walls if lo <= w]
     until = case["until"]
     if until is not None:
         kind, value = until

@@ -1,7 +1,7 @@
 /// Test-only tool for the recurrence differential (rrule_differential.py): reads lines
 /// `id<TAB>start<TAB>tz<TAB>rrule<TAB>from<TAB>to` (start as in the protocol, from/to UTC instants)
-/// and prints `id<TAB>OK<TAB>instant,instant,...` with the UTC start of every occurrence Herald lists
-/// in [from, to) (viewer UTC), or `id<TAB>ERROR<TAB>message` when Herald refuses the event.
+/// and prints `id<TAB>OK<TAB>instant,instant,...` with the UTC start of every occurrence Herald
+/// lists in [from, to) (viewer UTC), or `id<TAB>ERROR<TAB>message` when Herald refuses the event.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,7 +26,11 @@ std::vector<std::string> split_tabs(const std::string& line) {
 
 std::string expand_line(const std::vector<std::string>& f) {
     using herald::Json;
-    Json j = {{"uid", "rule-" + f[0] + "@test"}, {"title", "t"}, {"start", f[1]}, {"tz", f[2]}, {"rrule", f[3]}};
+    Json j = {{"uid", "rule-" + f[0] + "@test"},
+              {"title", "t"},
+              {"start", f[1]},
+              {"tz", f[2]},
+              {"rrule", f[3]}};
     herald::Event e = herald::event_from_json(j);
     herald::validate(e);
     const auto* utc = herald::find_zone("UTC");
