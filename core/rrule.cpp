@@ -301,7 +301,7 @@ Freq freq_from(const RuleParser& p, std::string_view v) {
     for (const auto& [name, f] : names)
         if (v == name) return f;
     p.fail("FREQ must be SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY, not '" +
-           std::string(v) + "'");
+           std::string(v) + "'; " + kRuleForms);
 }
 
 /// RFC 5545 §3.3.10's table of which BY parts each FREQ allows, and the other MUSTs.

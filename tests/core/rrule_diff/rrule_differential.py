@@ -158,7 +158,7 @@ def make_case(rng, i):
         parts.append(f"INTERVAL={rng.choice([2, 3, 4, 5, 7, 10])}")
     parts += random_parts(rng, freq, all_day)
     # How far past DTSTART the oracle may have to iterate (dateutil walks from DTSTART).
-    reach = {"SECONDLY": 0, "MINUTELY": 4, "HOURLY": 60}.get(freq, 400)
+    reach = {"SECONDLY": 0, "MINUTELY": 4, "HOURLY": 30, "DAILY": 200, "WEEKLY": 300}.get(freq, 400)
     end = rng.random()
     until = None
     if end < 0.3:
@@ -216,8 +216,13 @@ def oracle(case):
     parts = [p for p in case["rule"].split(";") if not p.startswith(("UNTIL=", "COUNT="))]
     count = next((int(p[6:]) for p in case["rule"].split(";") if p.startswith("COUNT=")), None)
     base = ";".join(parts)
-    lo = wf.replace(tzinfo=None) - datetime.timedelta(days=2)
-    hi = wt.replace(tzinfo=None) + datetime.timedelta(days=2)
+    # The wall-time window: the UTC window seen in the zone, widened by more than any offset
+    # change (a day where a zone skipped one, Pacific/Apia 2011; 3 h elsewhere keeps dateutil's
+    # walk through SECONDLY rules short).
+    slack = datetime.timedelta(hours=26 if all_day or zone == "Pacific/Apia" else 3)
+    tz = UTC if all_day else ZoneInfo(zone)
+    lo = wf.astimezone(tz).replace(tzinfo=None) - slack
+    hi = wt.astimezone(tz).replace(tzinfo=None) + slack
     try:
         rule = rrulestr(base, dtstart=dtstart)
         # UNTIL=hi bounds dateutil's walk (it would look for a next instance up to 9999).
@@ -280,7 +285,7 @@ def main():
     for line in run.stdout.splitlines():
         ident, status, rest = line.split("\t", 2)
         got[int(ident)] = (status, rest)
-    diffs = refused_valid = accepted_invalid = instants = 0
+    diffs = refused_valid = accepted_invalid = instants = undecided = 0
     shown = []
     for c in cases:
         status, rest = got[c["id"]]
@@ -298,8 +303,10 @@ def main():
         try:
             want = oracle(c)
         except OracleTimeout:
-            diffs += 1
-            shown.append(f"oracle timed out on {c['rule']} from {c['start']} {c['zone']}")
+            # dateutil checks UNTIL only on instances, so on a rule without any (BY parts that
+            # never meet) it walks on to 9999: such a rule cannot be checked here.
+            undecided += 1
+            shown.append(f"dateutil did not return on {c['rule']} from {c['start']} {c['zone']}")
             continue
         finally:
             signal.alarm(0)
@@ -311,11 +318,13 @@ def main():
             shown.append(f"differs {c['rule']} from {c['start']} {c['zone'] or 'all-day'} window "
                          f"{c['from']}..{c['to']}: missing {missing} extra {extra}")
     print(f"{args.rules} rules (seed {args.seed}): {diffs} differ, {refused_valid} valid rules "
-          f"refused, {accepted_invalid} invalid rules accepted; {instants} instants compared; "
+          f"refused, {accepted_invalid} invalid rules accepted, {undecided} undecided (dateutil did not "
+          f"return in 3 s); {instants} instants compared; "
           f"tool {t_tool:.1f} s, total {time.monotonic() - t0:.1f} s")
     for s in shown[:args.show]:
         print("  " + s)
-    return 1 if diffs or refused_valid or accepted_invalid else 0
+    # Undecided rules are few (BY parts that never meet); more would mean the oracle checks little.
+    return 1 if diffs or refused_valid or accepted_invalid or undecided > args.rules // 200 else 0
 
 
 if __name__ == "__main__":
