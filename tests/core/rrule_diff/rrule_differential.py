@@ -223,22 +223,28 @@ def oracle(case):
     tz = UTC if all_day else ZoneInfo(zone)
     lo = wf.astimezone(tz).replace(tzinfo=None) - slack
     hi = wt.astimezone(tz).replace(tzinfo=None) + slack
+    start = dtstart
+    if "FREQ=WEEKLY" in base:
+        # dateutil's first WEEKLY period runs from DTSTART, not from the week's start, so BYSETPOS
+        # there picks among fewer days than RFC 5545's week; the oracle starts dateutil at the
+        # week's start (WKST) with DTSTART's weekday written out, and drops what is before DTSTART.
+        wkst = next((DAYS.index(p[5:]) for p in parts if p.startswith("WKST=")), 0)
+        start = dtstart - datetime.timedelta(days=(dtstart.weekday() - wkst) % 7)
+        if not any(p.startswith("BYDAY=") for p in parts):
+            base += ";BYDAY=" + DAYS[dtstart.weekday()]
     try:
-        rule = rrulestr(base, dtstart=dtstart)
         # UNTIL=hi bounds dateutil's walk (it would look for a next instance up to 9999).
-        if count is not None:
-            # DTSTART counts as the first instance: when it is not one of the rule's, the rule
-            # adds only COUNT-1 more.
-            n = count if dtstart in list(rule.replace(until=dtstart)) else count - 1
-            walls = list(rule.replace(until=hi))[:n]
-        else:
-            walls = list(rule.replace(until=hi))
+        walls = [w for w in rrulestr(base, dtstart=start).replace(until=hi) if w >= dtstart]
     except ValueError as e:
         # dateutil refuses a sub-daily INTERVAL that can never reach the BYHOUR/BYMINUTE/BYSECOND
         # values; RFC 5545 allows the rule, which simply has no instances besides DTSTART.
         if "empty set" not in str(e):
             raise
         walls = []
+    if count is not None:
+        # DTSTART counts as the first instance: when it is not one of the rule's, the rule adds
+        # only COUNT-1 more.
+        walls = walls[:count if walls[:1] == [dtstart] else count - 1]
     walls = [w for w in walls if lo <= w]
     until = case["until"]
     if until is not None:
