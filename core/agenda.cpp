@@ -75,11 +75,17 @@ std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
                                       (e.end ? e.end->local - e.start.local : Seconds{0}),
                                   zone);
         if (!overlaps(s, from, to)) continue;
-        // A whole skipped day (Pacific/Apia 2011-12-30) shifts onto the next day's instance: the
-        // instance that really is at that wall time wins, so nothing is listed twice.
-        if (!out.empty() && out.back().begin == s.begin) out.pop_back();
         out.push_back({&e, s.begin, s.end, start});
     }
+    // A DST gap shifts its wall times onto later ones (02:30 -> 03:30; a whole skipped day,
+    // Pacific/Apia 2011-12-30, onto the next day's instance): the instance that really is at that
+    // wall time wins (the later nominal start), so one event never lists an instant twice.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Occurrence& a, const Occurrence& b) { return a.begin < b.begin; });
+    auto same = [](const Occurrence& a, const Occurrence& b) { return a.begin == b.begin; };
+    std::reverse(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end(), same), out.end());
+    std::reverse(out.begin(), out.end());
     return out;
 }
 

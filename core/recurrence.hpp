@@ -1,22 +1,23 @@
 #pragma once
-/// Recurrence expansion (RFC 5545 RRULE, EXDATE, RDATE) in an event's local time, with libical's
-/// recurrence iterator. Pure computation: no I/O, no clock.
+/// Recurrence expansion (RFC 5545 RRULE, EXDATE, RDATE) in an event's local time, with Herald's
+/// own RRULE expander (core/rrule). Pure computation: no I/O, no clock.
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/event.hpp"
+#include "core/rrule.hpp"
 
 namespace herald {
-
-/// Largest COUNT accepted: bounds the work of expanding a COUNT rule, which libical can only
-/// iterate from its first instance.
-inline constexpr int kMaxRecurrenceCount = 100000;
 
 /// Checks an RRULE value for an event starting at `start`; throws HeraldError(invalid_params)
 /// naming `rrule` and saying what was expected.
 void validate_rrule(const std::string& rrule, const CalTime& start);
+
+/// Throws HeraldError(invalid_params) naming `exdates` when an EXDATE names no instance of the
+/// event. For EXDATEs a client gives (event.add, event.update); imported files keep theirs.
+void check_exdates_match(const Event& e);
 
 /// True when the event has more than one possible occurrence (an rrule or rdates).
 bool is_recurring(const Event& e);
@@ -27,7 +28,8 @@ bool is_recurring(const Event& e);
 std::vector<LocalTime> expand_local(const Event& e, LocalTime from, LocalTime to);
 
 /// The nominal local start of the last instance, or nullopt when the recurrence has no end.
-/// For an UNTIL rule this is an upper bound (UNTIL itself), not necessarily an instance.
+/// For an UNTIL rule this is an upper bound (UNTIL's wall time, a day later for a UTC UNTIL),
+/// not necessarily an instance.
 std::optional<LocalTime> last_local_start(const Event& e);
 
 }  // namespace herald

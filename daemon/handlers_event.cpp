@@ -3,6 +3,7 @@
 #include "core/agenda.hpp"
 #include "core/duration.hpp"
 #include "core/event_json.hpp"
+#include "core/recurrence.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -53,6 +54,7 @@ Result event_add(Context& ctx, const Json& p) {
     validate(e);
     // Uids are per owner: only the caller's own event with this uid makes this a retry (or a
     // conflict), so the answer never depends on another user's events.
+    check_exdates_match(e);  // a client's EXDATE must name an instance (imports may not)
     auto existing = ctx.store.get_owned(e.owner, e.uid);
     require_write(ctx, e, existing ? &*existing : nullptr, existing ? 0 : owned_count(ctx));
     auto result = ctx.store.add(std::move(e), ctx.now);
@@ -79,6 +81,7 @@ Result event_update(Context& ctx, const Json& p) {
         bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
+    if (changes.contains("exdates")) check_exdates_match(next);
     require_write(ctx, next, &current, 0);
     Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
     return {{"event", to_json(stored)}};

@@ -108,7 +108,7 @@ TEST_CASE("EXDATE removes instances, RDATE adds them, DTSTART is always the firs
     CHECK(format_caltime(occ[2].start) == "2025-06-13T15:00");
 }
 
-TEST_CASE("dates beyond libical's horizon, up to 9999-12-31") {
+TEST_CASE("dates beyond 2582 (libical 3.0's horizon), up to 9999-12-31") {
     auto leap = make("2024-02-29", "", "FREQ=YEARLY");
     CHECK(expand(leap, "9990-01-01", "9999-12-31T23:59:59") == Strings{"9992-02-29", "9996-02-29"});
     auto friday13 =
@@ -147,15 +147,31 @@ TEST_CASE("bad rrules are rejected naming rrule and what was expected") {
             CHECK_THAT(err.what(), Catch::Contains(needle));
         }
     };
-    check_bad("2025-01-01", "FREQ=FORTNIGHTLY", "expected RFC 5545 rule parts");
-    check_bad("2025-01-01", "BYDAY=MO", "expected RFC 5545 rule parts");
-    check_bad("2025-01-01", "FREQ=DAILY;COUNT=3;UNTIL=20250105", "cannot read rrule");
-    check_bad("2025-01-01T10:00", "FREQ=HOURLY", "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY");
-    check_bad("2025-01-01T10:00", "FREQ=DAILY;BYHOUR=9,17", "BYHOUR");
-    check_bad("2025-01-01", "FREQ=DAILY;COUNT=1000000", "COUNT must be between 1 and 100000");
-    check_bad("2025-01-01", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "BY parts can ever match");
-    check_bad("2025-01-01", "FREQ=YEARLY;INTERVAL=101", "INTERVAL must be at most 100");
-    check_bad("2304-02-29", "FREQ=YEARLY;COUNT=100", "reaches past the year 2582");
+    check_bad("2025-01-01", "FREQ=FORTNIGHTLY", "FREQ must be SECONDLY, MINUTELY, HOURLY");
+    check_bad("2025-01-01", "BYDAY=MO", "FREQ is required");
+    check_bad("2025-01-01", "FREQ=DAILY;COUNT=3;UNTIL=20250105", "either COUNT or UNTIL");
+    check_bad("2025-01-01", "FREQ=HOURLY", "an all-day event repeats by days");
+    check_bad("2025-01-01", "FREQ=DAILY;BYHOUR=9", "need a start with a time of day");
+    check_bad("2025-01-01", "FREQ=DAILY;COUNT=1000000", "COUNT takes 1 to 100000");
+    check_bad("2025-01-01", "FREQ=DAILY;FREQ=WEEKLY", "FREQ is given twice");
+    check_bad("2025-01-01", "FREQ=DAILY;BYMONTH=13", "BYMONTH takes 1 to 12");
+    check_bad("2025-01-01", "FREQ=DAILY;BYWEEKNO=1", "BYWEEKNO is allowed only with FREQ=YEARLY");
+    check_bad("2025-01-01", "FREQ=MONTHLY;BYYEARDAY=1", "BYYEARDAY is allowed with FREQ=YEARLY");
+    check_bad("2025-01-01", "FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY is not allowed with");
+    check_bad("2025-01-01", "FREQ=WEEKLY;BYDAY=2MO", "allowed only with FREQ=MONTHLY or YEARLY");
+    check_bad("2025-01-01", "FREQ=YEARLY;BYWEEKNO=2;BYDAY=1MO", "not allowed together with");
+    check_bad("2025-01-01", "FREQ=MONTHLY;BYSETPOS=1", "BYSETPOS needs another BYxxx part");
+    check_bad("2025-01-01", "FREQ=DAILY;BYSETPOS=0", "BYSETPOS takes ±1 to ±366");
+    check_bad("2025-01-01", "FREQ=DAILY;WKST=XX", "not a weekday");
+    check_bad("2025-01-01", "FREQ=DAILY;UNTIL=2025-02-01", "UNTIL takes a date");
+    check_bad("2025-01-01", "FREQ=DAILY;X-FOO=1", "unknown rule part");
+    // What RFC 5545 allows is accepted, also rules whose BY parts never meet (only DTSTART).
+    for (const char* rule : {"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;INTERVAL=101",
+                             "FREQ=YEARLY;BYYEARDAY=60;BYMONTH=3", "FREQ=YEARLY;BYWEEKNO=20"})
+        CHECK_NOTHROW(validate(make("2025-01-01", "", rule)));
+    CHECK_NOTHROW(validate(make("2304-02-29", "", "FREQ=YEARLY;COUNT=100")));
+    CHECK_NOTHROW(
+        validate(make("2025-01-01T10:00", "UTC", "FREQ=MINUTELY;BYHOUR=9;BYSECOND=0,30")));
     Event ok = make("2025-01-01", "", "FREQ=YEARLY;INTERVAL=7;UNTIL=21000101");
     CHECK_NOTHROW(validate(ok));
     Event year_precision = make("2023", "", "FREQ=YEARLY");
@@ -163,10 +179,10 @@ TEST_CASE("bad rrules are rejected naming rrule and what was expected") {
                       Catch::Contains("needs a start with a day or a time"));
 }
 
-TEST_CASE("plain yearly and monthly rules expand as libical does", "[recurrence][plain]") {
-    // The plain path (date arithmetic) against libical's iterator, which the same rule with its
-    // implied BYMONTH/BYMONTHDAY spelled out goes through; seeded random starts and windows,
-    // including windows past 2400 where the libical path shifts frames.
+TEST_CASE("plain yearly and monthly rules expand as with their implied parts spelled out",
+          "[recurrence][plain]") {
+    // The parts RFC 5545 takes from DTSTART against the same rule with them written out;
+    // seeded random starts and windows, including windows past 2400.
     uint32_t seed = 20261123;
     auto next = [&seed](uint32_t n) {
         seed = seed * 1664525u + 1013904223u;
@@ -199,5 +215,107 @@ TEST_CASE("plain yearly and monthly rules expand as libical does", "[recurrence]
         LocalTime to = from + date::days{1 + next(3000)};
         INFO(start << " " << rule << " window from " << from_year);
         CHECK(expand_local(plain, from, to) == expand_local(explicit_rule, from, to));
+    }
+}
+
+// Issue 13 (recurrence): each case found against dateutil, pinned with hand-checked instances.
+
+TEST_CASE("DAILY with a negative BYMONTHDAY keeps the days counted from the month's end") {
+    auto last = make("2025-01-31T09:00", "UTC", "FREQ=DAILY;BYMONTHDAY=-1");
+    CHECK(expand(last, "2025-01-01", "2025-05-01") ==
+          Strings{"2025-01-31T09:00", "2025-02-28T09:00", "2025-03-31T09:00", "2025-04-30T09:00"});
+    auto both = make("2025-01-31T09:00", "UTC", "FREQ=DAILY;BYMONTHDAY=1,-1");
+    CHECK(expand(both, "2025-01-01", "2025-03-02") ==
+          Strings{"2025-01-31T09:00", "2025-02-01T09:00", "2025-02-28T09:00", "2025-03-01T09:00"});
+    auto counted = make("2025-01-31T09:00", "UTC", "FREQ=DAILY;BYMONTHDAY=-2;COUNT=3");
+    CHECK_NOTHROW(validate(counted));
+    // DTSTART (not a -2nd day) counts first, then two instances of the rule.
+    CHECK(expand(counted, "2025-01-01", "2026-01-01") ==
+          Strings{"2025-01-31T09:00", "2025-02-27T09:00", "2025-03-30T09:00"});
+}
+
+TEST_CASE("BYSETPOS picks within each WEEKLY period") {
+    auto e = make("2025-01-03T09:00", "UTC", "FREQ=WEEKLY;BYDAY=MO,WE,FR;BYSETPOS=-1;COUNT=4");
+    CHECK(expand(e, "2025-01-01", "2025-03-01") ==
+          Strings{"2025-01-03T09:00", "2025-01-10T09:00", "2025-01-17T09:00", "2025-01-24T09:00"});
+}
+
+TEST_CASE("BYWEEKNO follows WKST, keeps weeks that straddle the year, expands without BYDAY") {
+    auto fri = make("2027-12-31T09:00", "UTC", "FREQ=YEARLY;BYWEEKNO=52;BYDAY=FR");
+    CHECK(expand(fri, "2027-01-01", "2030-01-01") ==
+          Strings{"2027-12-31T09:00", "2028-12-29T09:00", "2029-12-28T09:00"});
+    // 2025 starts on a Wednesday: with weeks from Monday, week 1 is 2024-12-30..2025-01-05; from
+    // Sunday it is 2024-12-29..2025-01-04.
+    auto monday_weeks = make("2024-06-01", "", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU;WKST=MO");
+    CHECK(expand(monday_weeks, "2024-12-01", "2025-02-01") == Strings{"2025-01-05"});
+    auto sunday_weeks = make("2024-06-01", "", "FREQ=YEARLY;BYWEEKNO=1;BYDAY=SU;WKST=SU");
+    CHECK(expand(sunday_weeks, "2024-12-01", "2025-02-01") == Strings{"2024-12-29"});
+    auto whole_week = make("2025-01-01", "", "FREQ=YEARLY;BYWEEKNO=20");
+    CHECK(expand(whole_week, "2025-02-01", "2026-01-01") ==
+          Strings{"2025-05-12", "2025-05-13", "2025-05-14", "2025-05-15", "2025-05-16",
+                  "2025-05-17", "2025-05-18"});
+}
+
+TEST_CASE("BYYEARDAY with BYMONTH is accepted and limited by the month") {
+    auto e = make("2025-01-01T09:00", "UTC", "FREQ=YEARLY;BYYEARDAY=60;BYMONTH=3");
+    CHECK_NOTHROW(validate(e));
+    // Day 60 is 1 March in common years and 29 February in leap years (2028: no instance).
+    CHECK(expand(e, "2025-01-02", "2030-01-01") ==
+          Strings{"2025-03-01T09:00", "2026-03-01T09:00", "2027-03-01T09:00", "2029-03-01T09:00"});
+}
+
+TEST_CASE("a UTC UNTIL bounds instants, also in a DST overlap") {
+    // 2025-11-02 01:30 in New York is 05:30Z (EDT, the first of the two); UNTIL 06:15Z is after it.
+    auto e = make("2025-10-30T01:30", "America/New_York", "FREQ=DAILY;UNTIL=20251102T061500Z");
+    CHECK(expand(e, "2025-10-01", "2025-12-01") ==
+          Strings{"2025-10-30T01:30", "2025-10-31T01:30", "2025-11-01T01:30", "2025-11-02T01:30"});
+    auto before = make("2025-10-30T01:30", "America/New_York", "FREQ=DAILY;UNTIL=20251102T052959Z");
+    CHECK(expand(before, "2025-10-01", "2025-12-01").size() == 3);
+}
+
+TEST_CASE("COUNT counts DTSTART first, also when DTSTART is not an instance of the rule") {
+    auto e = make("2025-01-01T09:00", "UTC", "FREQ=WEEKLY;BYDAY=FR;COUNT=3");  // a Wednesday
+    CHECK(expand(e, "2025-01-01", "2026-01-01") ==
+          Strings{"2025-01-01T09:00", "2025-01-03T09:00", "2025-01-10T09:00"});
+    CHECK(*last_local_start(e) == at("2025-01-10T09:00"));
+}
+
+TEST_CASE("BYDAY with and without ordinals unites them (RFC 5545), dateutil intersects") {
+    auto e = make("2025-01-01", "", "FREQ=MONTHLY;BYDAY=1MO,FR");
+    CHECK(expand(e, "2025-02-01", "2025-03-01") ==
+          Strings{"2025-02-03", "2025-02-07", "2025-02-14", "2025-02-21", "2025-02-28"});
+}
+
+TEST_CASE("sub-daily FREQs and BYHOUR/BYMINUTE/BYSECOND, an instant listed once across a gap") {
+    auto e = make("2025-03-09T01:15", "America/New_York", "FREQ=MINUTELY;INTERVAL=30;COUNT=5");
+    CHECK(expand(e, "2025-03-09", "2025-03-10") == Strings{"2025-03-09T01:15", "2025-03-09T01:45",
+                                                           "2025-03-09T02:15", "2025-03-09T02:45",
+                                                           "2025-03-09T03:15"});
+    auto* utc = date::locate_zone("UTC");
+    const Instant day{date::sys_days{date::year{2025} / 3 / 9}};
+    auto occ = occurrences_in(e, day, day + date::days{1}, utc);
+    std::vector<std::string> begins;
+    for (const auto& o : occ) begins.push_back(format_instant(o.begin));
+    // 02:15 (in the gap) is 03:15 EDT, the same instant as the 03:15 instance: listed once.
+    CHECK(begins == Strings{"2025-03-09T06:15:00Z", "2025-03-09T06:45:00Z", "2025-03-09T07:15:00Z",
+                            "2025-03-09T07:45:00Z"});
+    auto hours =
+        make("2025-01-01T00:00", "UTC", "FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0,30;BYSETPOS=-1");
+    CHECK(expand(hours, "2025-01-02", "2025-01-04") ==
+          Strings{"2025-01-02T17:30", "2025-01-03T17:30"});
+}
+
+TEST_CASE("EXDATE at the shown time of a gap-shifted instance removes it; unmatched is an error") {
+    auto e = make("2025-03-02T02:30", "America/New_York", "FREQ=WEEKLY");
+    e.exdates = {caltime_from_string("2025-03-09T03:30", "America/New_York", "exdates")};
+    CHECK(expand(e, "2025-03-01", "2025-03-20") == Strings{"2025-03-02T02:30", "2025-03-16T02:30"});
+    CHECK_NOTHROW(check_exdates_match(e));
+    e.exdates = {caltime_from_string("2025-03-10T02:30", "America/New_York", "exdates")};
+    try {
+        check_exdates_match(e);
+        FAIL("an EXDATE naming no occurrence was accepted");
+    } catch (const HeraldError& err) {
+        CHECK(err.field() == "exdates");
+        CHECK_THAT(err.what(), Catch::Contains("exdate 2025-03-10T02:30 matches no occurrence"));
     }
 }
