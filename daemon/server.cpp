@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "core/paths.hpp"
 #include "core/protocol.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/hub.hpp"
@@ -68,18 +70,48 @@ Server::~Server() {
     stop();
 }
 
+namespace {
+
+/// Creates the socket's directory when missing (0700 in user mode: only the owner may reach the
+/// socket; system mode relies on the unit's RuntimeDirectoryMode and the socket's own mode).
+/// Why only a directory we create is chmodded: `--socket /tmp/x.sock` must not close /tmp.
+/// Herald's own runtime directory must then be the user's and 0700, or whoever owns it could
+/// receive the user's requests.
+void prepare_socket_dir(const std::filesystem::path& dir, const Settings& settings) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(dir)) {
+        fs::create_directories(dir);
+        if (!settings.system_mode && ::chmod(dir.c_str(), 0700) != 0)
+            throw HeraldError(ErrorCode::storage_error,
+                              "cannot make " + dir.string() + " private: " + std::strerror(errno));
+    }
+    if (settings.system_mode || settings.private_runtime_dir.empty() ||
+        fs::path(settings.private_runtime_dir).lexically_normal() != dir.lexically_normal())
+        return;
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw HeraldError(ErrorCode::permission_denied,
+                          dir.string() + " is not a directory; remove it and start again");
+    if (auto problem = private_dir_problem(dir.string(), ::getuid(), st.st_uid, st.st_mode);
+        !problem.empty())
+        throw HeraldError(ErrorCode::permission_denied, "refusing to serve: " + problem);
+}
+
+}  // namespace
+
 void Server::bind_socket() {
     namespace fs = std::filesystem;
     fs::path path(settings_.socket_path);
     if (path.string().size() >= sizeof(sockaddr_un::sun_path))
         throw HeraldError(ErrorCode::invalid_params, "socket path too long: " + path.string());
-    if (path.has_parent_path()) {
-        fs::create_directories(path.parent_path());
-        // Why 0700: only the owner may reach the socket in user mode; system mode relies on
-        // the unit's RuntimeDirectoryMode and the socket's own mode.
-        if (!settings_.system_mode) ::chmod(path.parent_path().c_str(), 0700);
-    }
-    if (fs::exists(fs::symlink_status(path))) {
+    if (path.has_parent_path()) prepare_socket_dir(path.parent_path(), settings_);
+    if (struct stat st{}; ::lstat(path.c_str(), &st) == 0) {
+        // Why only a socket is replaced: --socket naming a regular file must not destroy it.
+        if (!S_ISSOCK(st.st_mode))
+            throw HeraldError(ErrorCode::invalid_params,
+                              path.string() +
+                                  " exists and is not a socket; refusing to replace it "
+                                  "(choose another --socket path)");
         stream_protocol::socket probe(io_);
         asio::error_code ec;
         probe.connect(stream_protocol::endpoint(path.string()), ec);

@@ -32,6 +32,9 @@ inline constexpr size_t kImportCacheKiB = 256 * 1024;
 struct Settings {
     bool system_mode = false;
     std::string socket_path;
+    /// User mode: the directory Herald owns for its socket by default (core/paths); when the
+    /// socket is in it, it must be the user's and 0700 (server.cpp).
+    std::string private_runtime_dir;
     std::string db_path;
     std::string config_path;
     std::string log_level = "info";
