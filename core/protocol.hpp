@@ -19,6 +19,11 @@ using Json = nlohmann::json;
 inline constexpr int kProtocolVersion = 1;
 /// Default maximum length of one request line, in bytes.
 inline constexpr size_t kDefaultMaxLine = 1024 * 1024;
+/// Most occurrences one agenda window may hold, over all its pages; a larger window is refused
+/// (too_large) with what to narrow (docs/protocol.md, "Limits").
+inline constexpr int64_t kMaxAgendaOccurrences = 100000;
+/// Most occurrences one agenda reply carries without a `limit`; the rest follow by `next_cursor`.
+inline constexpr size_t kAgendaPageOccurrences = 2000;
 
 /// A decoded JSON-RPC request or notification.
 struct Request {

@@ -50,6 +50,24 @@ PeerCred peer_of(stream_protocol::socket& s) {
     return out;
 }
 
+/// `reply`, or a too_large error in its place when it is longer than `limit`: one reply must fit
+/// in what a client may have queued, else the client would be dropped instead of answered.
+std::string bounded_reply(std::string reply, size_t limit) {
+    if (reply.size() <= limit) return reply;
+    constexpr std::string_view head = "{\"id\":";  // encode_encoded_result's envelope
+    Json id = nullptr;
+    if (std::string_view(reply).starts_with(head))
+        if (auto end = reply.find(",\"jsonrpc\"", head.size()); end != std::string::npos)
+            if (Json j = Json::parse(reply.substr(head.size(), end - head.size()), nullptr, false);
+                !j.is_discarded())
+                id = std::move(j);
+    return encode_error(id, ErrorCode::too_large,
+                        "the answer is " + std::to_string(reply.size()) + " bytes, more than the " +
+                            std::to_string(limit) +
+                            " bytes one reply may take (half of max_queue_bytes); ask for less: a "
+                            "narrower window or a smaller limit");
+}
+
 Instant wall_now() {
     return date::floor<Seconds>(std::chrono::system_clock::now());
 }
@@ -212,7 +230,7 @@ std::string Server::handle(Session& session, std::string_view line) {
     // pushed after its reply, and only once its batch is durable.
     auto after = std::make_shared<std::function<void()>>();
     auto deliver = [this, self, after](std::string reply) {
-        self->send(std::move(reply));
+        self->send(bounded_reply(std::move(reply), settings_.max_queue_bytes / 2));
         if (*after) (*after)();
         if (on_request_) on_request_();
         trim_.note_activity();
