@@ -107,15 +107,21 @@ class Pager {
         Seconds length = date::days{1};
         size_t bytes = 0;
         const size_t before = cursor_ ? cursor_->seen : 0;
-        while (at < q_.to && !cut_) {
+        while (at < q_.to && !cut_ && !inexact_) {
             Instant end = q_.to - at <= length ? q_.to : at + length;
             std::vector<Occurrence> found = slice(at, end, at == q_.from && !cursor_);
             for (const auto& occ : found) {
                 if (skipped_ < q_.offset) {
                     ++skipped_;
                 } else if (q_.limit > 0 && before + page_.size() >= q_.limit) {
-                    ++extra_;  // past the client's limit: counted for `total`, not listed
-                } else if (page_.size() >= kPageOccurrences || (!page_.empty() && bytes >= budget_)) {
+                    // Past the client's limit: counted for `total`, not listed, within a budget.
+                    if (extra_ == kAgendaCountPastLimit) {
+                        inexact_ = true;
+                        break;
+                    }
+                    ++extra_;
+                } else if (page_.size() >= kPageOccurrences ||
+                           (!page_.empty() && bytes >= budget_)) {
                     cut_ = true;  // the next page resumes at the cursor
                     break;
                 } else {
@@ -137,6 +143,8 @@ class Pager {
         return (cursor_ ? cursor_->seen : 0) + skipped_ + page_.size() + extra_;
     }
     const std::vector<Occurrence>& page() const { return page_; }
+    /// False when counting past a `limit` stopped at its budget: `total` is then a lower bound.
+    bool total_exact() const { return !inexact_; }
     /// True when occurrences follow this page (on a next page, or past the limit).
     bool more() const { return cut_ || extra_ > 0; }
     /// The cursor of the next page, when this one was cut by the page budget.
@@ -167,7 +175,8 @@ class Pager {
         sq.include_undated = false;
         Agenda a = build_agenda(events, sq);
         for (const Event* e : a.imprecise)
-            if (Instant entry = std::max(span_of(e->start, q_.viewer).begin, q_.from); entry >= from)
+            if (Instant entry = std::max(span_of(e->start, q_.viewer).begin, q_.from);
+                entry >= from)
                 imprecise_.push_back({e, entry});
         std::erase_if(a.dated, [&](const Occurrence& o) {
             if (!first && o.begin < from) return true;
@@ -183,6 +192,7 @@ class Pager {
     size_t budget_;
     size_t skipped_ = 0, extra_ = 0;
     bool cut_ = false;
+    bool inexact_ = false;
     std::vector<Occurrence> page_;
     std::vector<std::pair<const Event*, Instant>> imprecise_;
     std::deque<std::vector<Event>> kept_;  ///< the slices' events, which occurrences point into
@@ -214,6 +224,7 @@ std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<
     out += "],\"to\":";
     append_json_string(out, format_instant(q.to));
     out += ",\"total\":" + std::to_string(pg.listed()) +
+           (pg.total_exact() ? "" : ",\"total_exact\":false") +
            ",\"truncated\":" + (pg.more() ? "true" : "false") + ",\"tz\":";
     append_json_string(out, q.viewer->name());
     out += ",\"undated\":" + events_json(undated_refs).dump() + "}";
@@ -246,7 +257,8 @@ Result agenda(Context& ctx, const Json& p) {
     std::vector<Event> undated;
     if (q.include_undated && !cursor) {
         undated = ctx.store.undated();
-        std::erase_if(undated, [&](const Event& e) { return !can_see(ctx, e) || !matches_filters(e, q); });
+        std::erase_if(undated,
+                      [&](const Event& e) { return !can_see(ctx, e) || !matches_filters(e, q); });
     }
     std::vector<const Event*> undated_refs;
     for (const auto& e : undated) undated_refs.push_back(&e);
@@ -261,6 +273,7 @@ Result agenda(Context& ctx, const Json& p) {
              {"imprecise", events_json(pager.imprecise())},
              {"undated", events_json(undated_refs)}};
     if (auto next = pager.next_cursor()) out["next_cursor"] = *next;
+    if (!pager.total_exact()) out["total_exact"] = false;
     for (const auto& occ : pager.page()) out["occurrences"].push_back(occurrence_json(occ));
     return out;
 }
