@@ -210,6 +210,7 @@ int main(int argc, char** argv) {
         if (size_t n = store.refresh_index(date::floor<Seconds>(std::chrono::system_clock::now()));
             n > 0)
             spdlog::info("re-indexed {} recurring events for the current horizon", n);
+        store.db().set_busy_timeout(kServeBusyTimeout);
         asio::io_context io(1);
         AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
         store.set_observer(&alarms);

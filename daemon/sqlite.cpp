@@ -90,6 +90,9 @@ int64_t Db::last_insert_id() const {
 int Db::changes() const {
     return sqlite3_changes(db_);
 }
+void Db::set_busy_timeout(std::chrono::milliseconds wait) {
+    sqlite3_busy_timeout(db_, static_cast<int>(wait.count()));
+}
 bool Db::in_transaction() const {
     return sqlite3_get_autocommit(db_) == 0;
 }

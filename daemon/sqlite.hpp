@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ class Db {
     int64_t last_insert_id() const;
     /// Rows changed by the last statement.
     int changes() const;
+    /// How long a statement waits for another process's lock before failing with `busy`.
+    void set_busy_timeout(std::chrono::milliseconds wait);
     /// True while a transaction is open on this connection.
     bool in_transaction() const;
 

@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import socket
+import sqlite3
 import statistics
 import threading
 import time
@@ -122,6 +123,37 @@ class SmallQueuePages(DaemonTestCase):
         rows = [l for l in self.d.cli("list", "--from", "2026-03-01", "--days", "30", env=UTC).stdout.splitlines()
                 if "Standup" in l]
         self.assertEqual(len(rows), 40 * 30)
+
+
+class ExternalLock(DaemonTestCase):
+    """Item 10: a write waiting on another process's lock must not stall the loop."""
+
+    def test_locked_database_answers_busy_and_others_are_served(self):
+        c = self.d.connect(timeout=30)
+        c.result("event.add", {"event": {"title": "Before the lock", "start": "2030-05-01"}})
+        holder = sqlite3.connect(self.d.db, timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            writer = self.d.connect(timeout=30)
+            t0 = time.monotonic()
+            writer.request("event.add", {"event": {"title": "While locked", "start": "2030-05-02"}})
+            other = self.d.connect(timeout=30)
+            t1 = time.monotonic()
+            self.assertIn("events", other.result("status"))
+            status_wait = time.monotonic() - t1
+            reply = writer.read()
+            add_wait = time.monotonic() - t0
+            print(f"\nexternal lock: busy answer after {add_wait * 1000:.0f} ms, "
+                  f"another client's status {status_wait * 1000:.0f} ms")
+            self.assertEqual(reply["error"]["data"]["kind"], "busy", reply)
+            self.assertLess(add_wait, 1.0)
+            self.assertLess(status_wait, 1.0)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        # The lock gone, the same write succeeds.
+        self.assertEqual(c.result("event.add", {"event": {"title": "While locked", "start": "2030-05-02"}})
+                         ["event"]["title"], "While locked")
 
 
 class HostileClient(DaemonTestCase):
