@@ -82,6 +82,15 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings)
       trim_(io.get_executor(), [&store] { store.release_memory(); }),
       acceptor_(io) {
     state_.started = wall_now();
+    state_.buffered_imports = [this](int64_t uid) {
+        size_t mine = 0, all = 0;
+        for (const auto& [s, _] : sessions_) {
+            size_t n = s->scratch().import_buffer.size();
+            all += n;
+            if (s->peer().uid == uid) mine += n;
+        }
+        return std::pair{mine, all};
+    };
 }
 
 Server::~Server() {

@@ -125,6 +125,38 @@ class SmallQueuePages(DaemonTestCase):
         self.assertEqual(len(rows), 40 * 30)
 
 
+class ImportBuffers(DaemonTestCase):
+    """Item 9: one budget for buffered import chunks per uid over all its connections."""
+
+    daemon_args = ("--max-import", str(8 << 20))
+
+    def test_chunks_over_all_connections_share_one_budget(self):
+        chunk = "X" * (512 << 10)
+        conns = [self.d.connect(timeout=60) for _ in range(4)]
+        received = []
+        refused = None
+        for i in range(14):  # 4 connections x 7 MiB, each under --max-import on its own
+            for k, c in enumerate(conns):
+                reply = c.call("calendar.import", {"chunk": chunk})
+                if "error" in reply:
+                    refused = (k, i, reply["error"])
+                    break
+                received.append(reply["result"]["received"])
+            if refused:
+                break
+        self.assertIsNotNone(refused, "28 MiB of chunks buffered for one uid under an 8 MiB budget")
+        self.assertEqual(refused[2]["data"]["kind"], "too_large")
+        self.assertIn("all connections", refused[2]["message"])
+        self.assertLessEqual(len(received), 16)
+        # The budget freed (the refused connection's chunks were discarded, the others close),
+        # an import fits again.
+        for c in conns:
+            c.close()
+        self.d.clients.clear()
+        c = self.d.connect(timeout=60)
+        self.assertEqual(c.result("calendar.import", {"chunk": chunk})["received"], 512 << 10)
+
+
 class ExternalLock(DaemonTestCase):
     """Item 10: a write waiting on another process's lock must not stall the loop."""
 
