@@ -22,9 +22,9 @@ inline constexpr size_t kDefaultMaxLine = 1024 * 1024;
 /// Most occurrences one agenda window may hold, over all its pages; a larger window is refused
 /// (too_large) with what to narrow (docs/protocol.md, "Limits").
 inline constexpr int64_t kMaxAgendaOccurrences = 100000;
-/// Most occurrences one agenda reply carries; the rest follow by `next_cursor`. Why 500: a page is
+/// Most occurrences one agenda reply carries; the rest follow by `next_cursor`. Why 200: a page is
 /// one request's work on the daemon's one thread, a few ms in a release build.
-inline constexpr size_t kAgendaPageOccurrences = 500;
+inline constexpr size_t kAgendaPageOccurrences = 200;
 /// Most occurrences an agenda with a `limit` counts past it for `total`; beyond, `total` is a
 /// lower bound and `total_exact` is false. Why: counting is expansion, as costly as listing.
 inline constexpr size_t kAgendaCountPastLimit = 5000;
