@@ -105,7 +105,10 @@ class SmallQueuePages(DaemonTestCase):
         c.request("agenda", params)
         while True:
             while b"\n" not in c.buf:
-                c.buf += c.sock.recv(65536)
+                data = c.sock.recv(65536)
+                if not data:
+                    raise ConnectionError("heraldd closed the connection mid-listing")
+                c.buf += data
             line, c.buf = c.buf.split(b"\n", 1)
             self.assertLessEqual(len(line), 32768, "a page longer than half the queue limit")
             result = json.loads(line)["result"]
