@@ -87,6 +87,8 @@ ListedAgenda decode_listed_agenda(std::string result_json) {
                 a.total = v.get_int64();
             } else if (key == "truncated") {
                 a.truncated = v.get_bool();
+            } else if (key == "next_cursor") {
+                a.next_cursor = text(v);
             }
         }
     } catch (const simdjson::simdjson_error& e) {
@@ -94,6 +96,35 @@ ListedAgenda decode_listed_agenda(std::string result_json) {
                                  e.what());
     }
     return a;
+}
+
+Json fetch_agenda(Connection& conn, Json params) {
+    Json agenda = conn.call("agenda", params);
+    while (agenda.contains("next_cursor")) {
+        params["cursor"] = agenda["next_cursor"];
+        Json page = conn.call("agenda", params);
+        for (auto& occ : page["occurrences"]) agenda["occurrences"].push_back(std::move(occ));
+        for (auto& e : page["imprecise"]) agenda["imprecise"].push_back(std::move(e));
+        agenda["total"] = page["total"];
+        agenda["truncated"] = page["truncated"];
+        agenda.erase("next_cursor");
+        if (page.contains("next_cursor")) agenda["next_cursor"] = page["next_cursor"];
+    }
+    return agenda;
+}
+
+ListedAgenda fetch_listed_agenda(Connection& conn, Json params) {
+    ListedAgenda agenda = decode_listed_agenda(conn.call_encoded("agenda", params));
+    while (!agenda.next_cursor.empty()) {
+        params["cursor"] = agenda.next_cursor;
+        ListedAgenda page = decode_listed_agenda(conn.call_encoded("agenda", params));
+        for (auto& occ : page.occurrences) agenda.occurrences.push_back(std::move(occ));
+        for (auto& e : page.imprecise) agenda.imprecise.push_back(std::move(e));
+        agenda.total = page.total;
+        agenda.truncated = page.truncated;
+        agenda.next_cursor = std::move(page.next_cursor);
+    }
+    return agenda;
 }
 
 }  // namespace herald::client

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/connection.hpp"
+
 namespace herald::client {
 
 using Json = nlohmann::json;
@@ -33,6 +35,7 @@ struct ListedAgenda {
     std::string from, to, tz;
     int64_t total = 0;
     bool truncated = false;
+    std::string next_cursor;  ///< where the next page starts; empty on the last page
     std::vector<ListedOccurrence> occurrences;
     Json imprecise = Json::array();
     Json undated = Json::array();
@@ -42,5 +45,12 @@ struct ListedAgenda {
 /// thousands of rows; an nlohmann document of them cost more than the rest of `herald list`).
 /// Throws std::runtime_error when the text is not such an object.
 ListedAgenda decode_listed_agenda(std::string result_json);
+
+/// The whole agenda for `params` (no cursor): the first page and every page its `next_cursor`
+/// leads to, merged (docs/protocol.md, "Limits"). Throws RpcError (too_large) past the cap.
+Json fetch_agenda(Connection& conn, Json params);
+
+/// fetch_agenda() for the brief agenda (`params` has brief: true), decoded.
+ListedAgenda fetch_listed_agenda(Connection& conn, Json params);
 
 }  // namespace herald::client

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <set>
 
+#include "client/agenda_reply.hpp"
 #include "client/cli.hpp"
 #include "client/render.hpp"
 #include "core/errors.hpp"
@@ -62,10 +63,10 @@ int run_cal(Cli& cli, const std::string& month_text) {
     date::local_days last{ym / date::last};
     Instant from = resolve_local(LocalTime{first}, cli.viewer());
     Instant to = resolve_local(LocalTime{last + date::days{1}}, cli.viewer());
-    Json agenda = cli.conn().call("agenda", {{"from", format_instant(from)},
-                                             {"to", format_instant(to)},
-                                             {"tz", cli.viewer_name()},
-                                             {"undated", false}});
+    Json agenda = fetch_agenda(cli.conn(), {{"from", format_instant(from)},
+                                            {"to", format_instant(to)},
+                                            {"tz", cli.viewer_name()},
+                                            {"undated", false}});
     if (cli.json) {
         print_json(agenda);
         return Exit::ok;

@@ -96,12 +96,12 @@ int run_list(Cli& cli, const ListOptions& o) {
     if (!cli.json && o.format != "json" && !o.tba) {
         // The text listing shows only what brief occurrences carry, decoded without a document.
         params["brief"] = true;
-        ListedAgenda agenda = decode_listed_agenda(cli.conn().call_encoded("agenda", params));
+        ListedAgenda agenda = fetch_listed_agenda(cli.conn(), params);
         std::string text = render_agenda(agenda);
         std::fwrite(text.data(), 1, text.size(), stdout);
         return Exit::ok;
     }
-    Json agenda = cli.conn().call("agenda", params);
+    Json agenda = fetch_agenda(cli.conn(), params);
     if (o.tba) {  // only the undated ("to be announced") events
         if (cli.json)
             print_json(agenda["undated"]);

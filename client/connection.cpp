@@ -12,6 +12,8 @@
 
 #include <simdjson.h>
 
+#include "core/errors.hpp"
+#include "core/paths.hpp"
 #include "core/protocol.hpp"
 
 namespace herald::client {
@@ -31,6 +33,24 @@ Connection::Connection(std::string path) : path_(std::move(path)) {
                           "). Start it with 'heraldd &' or 'systemctl --user start heraldd', "
                           "or point --socket / HERALD_SOCKET at a running daemon.");
     }
+    check_peer();
+}
+
+void Connection::check_peer() {
+    // Why before sending anything: whoever listens on the path gets the request, and another user
+    // may have bound it (a /tmp/herald-<uid> they created first).
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    const bool known = ::getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0;
+    if (known && trusted_peer(::getuid(), cred.uid)) return;
+    ::close(fd_);
+    fd_ = -1;
+    throw HeraldError(ErrorCode::permission_denied,
+                      known ? path_ + " is served by uid " + std::to_string(cred.uid) +
+                                  ", neither you nor root; nothing was sent. Remove its "
+                                  "directory (or set XDG_RUNTIME_DIR) and start your heraldd"
+                            : path_ + ": cannot tell who serves it (SO_PEERCRED failed: " +
+                                  std::strerror(errno) + "); nothing was sent");
 }
 
 Connection::~Connection() {

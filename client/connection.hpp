@@ -55,6 +55,8 @@ class Connection {
     int64_t send(std::string_view method, const Json& params);
 
   private:
+    /// Refuses (HeraldError permission_denied) a daemon running as neither this uid nor root.
+    void check_peer();
     std::optional<std::string> read_line(int timeout_ms);
 
     std::string path_;

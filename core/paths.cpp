@@ -1,5 +1,6 @@
 #include "core/paths.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace herald {
@@ -33,12 +34,13 @@ Paths default_paths(bool system_mode, const EnvLookup& env, unsigned uid) {
         return p;
     }
     auto home = env("HOME").value_or("/tmp");
-    if (runtime)
+    if (runtime) {
         p.socket = *runtime + "/socket";
-    else if (auto xdg = env("XDG_RUNTIME_DIR"))
-        p.socket = *xdg + "/herald/socket";
-    else
-        p.socket = "/tmp/herald-" + std::to_string(uid) + "/socket";
+    } else {
+        auto xdg = env("XDG_RUNTIME_DIR");
+        p.private_runtime_dir = xdg ? *xdg + "/herald" : "/tmp/herald-" + std::to_string(uid);
+        p.socket = p.private_runtime_dir + "/socket";
+    }
     if (state)
         p.database = *state + "/herald.db";
     else
@@ -48,6 +50,26 @@ Paths default_paths(bool system_mode, const EnvLookup& env, unsigned uid) {
     else
         p.config = env("XDG_CONFIG_HOME").value_or(home + "/.config") + "/herald/heraldd.toml";
     return p;
+}
+
+std::string private_dir_problem(const std::string& dir, unsigned uid, unsigned owner,
+                                unsigned mode) {
+    if (owner != uid)
+        return dir + " belongs to uid " + std::to_string(owner) + ", not to uid " +
+               std::to_string(uid) + "; remove it (or set XDG_RUNTIME_DIR) and start again";
+    if ((mode & 077) != 0) {
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "%04o", mode & 07777);
+        return dir + " has mode " + octal +
+               ", so other users can reach or replace the socket in it; "
+               "it must be 0700 (chmod 700 " +
+               dir + ")";
+    }
+    return {};
+}
+
+bool trusted_peer(unsigned uid, unsigned peer_uid) {
+    return peer_uid == uid || peer_uid == 0;
 }
 
 }  // namespace herald

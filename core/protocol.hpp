@@ -19,6 +19,15 @@ using Json = nlohmann::json;
 inline constexpr int kProtocolVersion = 1;
 /// Default maximum length of one request line, in bytes.
 inline constexpr size_t kDefaultMaxLine = 1024 * 1024;
+/// Most occurrences one agenda window may hold, over all its pages; a larger window is refused
+/// (too_large) with what to narrow (docs/protocol.md, "Limits").
+inline constexpr int64_t kMaxAgendaOccurrences = 100000;
+/// Most occurrences one agenda reply carries; the rest follow by `next_cursor`. Why 200: a page is
+/// one request's work on the daemon's one thread, a few ms in a release build.
+inline constexpr size_t kAgendaPageOccurrences = 200;
+/// Most occurrences an agenda with a `limit` counts past it for `total`; beyond, `total` is a
+/// lower bound and `total_exact` is false. Why: counting is expansion, as costly as listing.
+inline constexpr size_t kAgendaCountPastLimit = 5000;
 
 /// A decoded JSON-RPC request or notification.
 struct Request {

@@ -14,7 +14,7 @@ namespace {
 // Sorted by name: find_command does a binary search (checked by a unit test).
 constexpr std::array kCommands{
     Command{"agenda", handlers::agenda, "from,to",
-            "tz,text,category,status,limit,offset,undated,brief"},
+            "tz,text,category,status,limit,offset,undated,brief,cursor"},
     Command{"alarm.ack", handlers::alarm_ack, "", "id,event_id,occurrence,alarm"},
     Command{"alarm.missed", handlers::alarm_missed, "", "since,limit"},
     Command{"alarm.next", handlers::alarm_next, "", "event_id,limit"},

@@ -25,6 +25,7 @@ struct Where {
         throw ConfigError(std::string(source) + ":" + std::to_string(node.source().begin.line) +
                           ": " + key + ": expected " + expected);
     }
+    int64_t integer(Bounds b) const { return integer(b.min, b.max); }
     int64_t integer(int64_t min, int64_t max) const {
         auto v = node.value_exact<int64_t>();
         if (!v) fail("an integer between " + std::to_string(min) + " and " + std::to_string(max));
@@ -34,6 +35,7 @@ struct Where {
         return *v;
     }
     size_t size(int64_t min, int64_t max) const { return static_cast<size_t>(integer(min, max)); }
+    size_t size(Bounds b) const { return static_cast<size_t>(integer(b)); }
     std::string string() const {
         auto v = node.value_exact<std::string>();
         if (!v) fail("a string");
@@ -74,27 +76,27 @@ struct Key {
     Setter set;
 };
 
-constexpr int64_t kMaxInt = int64_t{1} << 40;
+constexpr int64_t kMaxInt = kMaxSettingBytes;
 
 // The documented keys (config/heraldd.toml); a unit test checks that file against this table.
 const std::vector<Key>& keys() {
     static const std::vector<Key> table{
         {"server", "socket", [](Settings& s, const Where& w) { s.socket_path = w.string(); }},
         {"server", "max_line",
-         [](Settings& s, const Where& w) { s.max_line = w.size(256, kMaxInt); }},
+         [](Settings& s, const Where& w) { s.max_line = w.size(kMaxLineBounds); }},
         {"server", "max_clients",
-         [](Settings& s, const Where& w) { s.max_clients = w.size(1, 1000000); }},
+         [](Settings& s, const Where& w) { s.max_clients = w.size(kMaxClientsBounds); }},
         {"server", "idle_timeout",
          [](Settings& s, const Where& w) {
              s.idle_timeout = std::chrono::seconds(w.integer(0, 86400 * 365));
          }},
         {"server", "max_queue_bytes",
-         [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(4096, kMaxInt); }},
+         [](Settings& s, const Where& w) { s.max_queue_bytes = w.size(kMaxQueueBounds); }},
         {"server", "max_import_bytes",
-         [](Settings& s, const Where& w) { s.max_import_bytes = w.size(1024, kMaxInt); }},
+         [](Settings& s, const Where& w) { s.max_import_bytes = w.size(kMaxImportBounds); }},
         {"server", "stall_timeout",
          [](Settings& s, const Where& w) {
-             s.stall_timeout = std::chrono::seconds(w.integer(1, 86400));
+             s.stall_timeout = std::chrono::seconds(w.integer(kStallTimeoutBounds));
          }},
         {"reminders", "catchup_window",
          [](Settings& s, const Where& w) {
@@ -156,6 +158,10 @@ std::string line_of(std::string_view source, const toml::node& n) {
 }
 
 }  // namespace
+
+std::string Bounds::expected() const {
+    return "an integer between " + std::to_string(min) + " and " + std::to_string(max);
+}
 
 ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source) {
     ConfigResult out{base, {}};

@@ -2,6 +2,7 @@
 /// heraldd.toml: parsing and validation into Settings (pure: a string in, Settings out), and
 /// loading the file from its path. Every key is documented in config/heraldd.toml.
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -17,6 +18,30 @@ class ConfigError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+
+/// Inclusive range of an integer setting: one table for heraldd.toml and the command line, so a
+/// value refused in the file is refused as a flag too.
+struct Bounds {
+    int64_t min;
+    int64_t max;
+    /// True when `v` lies in the range.
+    bool contains(int64_t v) const { return v >= min && v <= max; }
+    /// "an integer between MIN and MAX", for error messages.
+    std::string expected() const;
+};
+
+/// Largest byte count a size setting accepts (1 TiB).
+inline constexpr int64_t kMaxSettingBytes = int64_t{1} << 40;
+/// server.max_line / --max-line: below 256 bytes no request fits.
+inline constexpr Bounds kMaxLineBounds{256, kMaxSettingBytes};
+/// server.max_clients / --max-clients: 0 would refuse everyone.
+inline constexpr Bounds kMaxClientsBounds{1, 1000000};
+/// server.max_queue_bytes / --max-queue: 0 would drop every client at its first reply.
+inline constexpr Bounds kMaxQueueBounds{4096, kMaxSettingBytes};
+/// server.max_import_bytes / --max-import.
+inline constexpr Bounds kMaxImportBounds{1024, kMaxSettingBytes};
+/// server.stall_timeout / --stall-timeout, in seconds.
+inline constexpr Bounds kStallTimeoutBounds{1, 86400};
 
 /// Result of parsing: the settings and the warnings (unknown keys, with their line).
 struct ConfigResult {

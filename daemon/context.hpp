@@ -32,6 +32,8 @@ struct ServerState {
     uint64_t requests = 0;
     uint64_t commits = 0;             ///< group-commit batches committed
     uint64_t committed_requests = 0;  ///< replies released by those batches
+    /// Import chunks buffered over all sessions: of one uid, and in total (set by the server).
+    std::function<std::pair<size_t, size_t>(int64_t uid)> buffered_imports{};
 };
 
 /// Per-connection state of requests that span several lines (chunked calendar.import/export).

@@ -1,3 +1,6 @@
+#include <cstdio>
+#include <deque>
+
 #include "core/agenda.hpp"
 #include "core/agenda_json.hpp"
 #include "core/event_json.hpp"
@@ -11,8 +14,19 @@
 namespace herald::handlers {
 namespace {
 
-// Why a cap: an agenda over centuries of a daily event would build an unbounded reply.
-constexpr int64_t kMaxLimit = 100000;
+// Why a cap: a window of centuries over a daily event has millions of occurrences; beyond this
+// many a listing is refused with what to narrow, however it is paged.
+constexpr int64_t kMaxLimit = kMaxAgendaOccurrences;
+// Occurrences one reply carries at most: with the byte budget it keeps each request's work short
+// (one thread serves everyone) and each reply well under a client's queue limit.
+constexpr size_t kPageOccurrences = kAgendaPageOccurrences;
+
+/// Where a page resumes: after the occurrence (begin, id); `seen` were listed before it.
+struct Cursor {
+    Instant begin{};
+    int64_t id = 0;
+    size_t seen = 0;
+};
 
 /// A window bound: an RFC 3339 instant, or a local date or date-time read in the viewer's zone
 /// (its first moment), so a client can ask for "30 days from 23 November" without a zone database.
@@ -42,16 +56,148 @@ AgendaQuery read_query(const Json& p) {
         else
             bad_param("status", "status must be confirmed, tentative or cancelled");
     }
-    auto limit = params::opt_integer(p, "limit").value_or(kMaxLimit);
+    auto limit = params::opt_integer(p, "limit").value_or(0);
     auto offset = params::opt_integer(p, "offset").value_or(0);
-    if (limit < 1 || limit > kMaxLimit)
+    if (p.contains("limit") && (limit < 1 || limit > kMaxLimit))
         bad_param("limit", "limit must be between 1 and " + std::to_string(kMaxLimit));
-    if (offset < 0) bad_param("offset", "offset must not be negative");
+    if (offset < 0 || offset > kMaxLimit)
+        bad_param("offset", "offset must be between 0 and " + std::to_string(kMaxLimit));
     q.limit = static_cast<size_t>(limit);
     q.offset = static_cast<size_t>(offset);
     q.include_undated = params::opt_bool(p, "undated", true);
     return q;
 }
+
+/// The `cursor` param: "<begin unix seconds>.<event id>.<occurrences listed before>".
+std::optional<Cursor> read_cursor(const Json& p) {
+    std::string text = params::opt_string(p, "cursor");
+    if (text.empty()) return std::nullopt;
+    long long begin = 0, id = 0, seen = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lld.%lld.%lld%c", &begin, &id, &seen, &tail) != 3 || seen < 0 ||
+        seen > kMaxLimit)
+        bad_param("cursor", "cursor must be a next_cursor from an earlier agenda reply");
+    return Cursor{Instant{Seconds{begin}}, id, static_cast<size_t>(seen)};
+}
+
+std::string format_cursor(const Occurrence& last, size_t seen) {
+    return std::to_string(last.begin.time_since_epoch().count()) + "." +
+           std::to_string(last.event->id) + "." + std::to_string(seen);
+}
+
+[[noreturn]] void over_cap(const AgendaQuery& q) {
+    throw HeraldError(ErrorCode::too_large,
+                      "the window from " + format_instant(q.from) + " to " + format_instant(q.to) +
+                          " holds more than " + std::to_string(kMaxLimit) +
+                          " occurrences; narrow it (an earlier --to, fewer --days) or filter it "
+                          "(--text, --category, --status)",
+                      "to");
+}
+
+/// One page of the agenda: the window is expanded in time slices from the cursor on, so the work
+/// of a request follows the occurrences it returns, not the length of the window.
+class Pager {
+  public:
+    Pager(Context& ctx, const AgendaQuery& q, std::optional<Cursor> cursor, size_t byte_budget)
+        : ctx_(ctx), q_(q), cursor_(cursor), budget_(byte_budget) {}
+
+    /// Collects the page; `bytes_of` sizes one occurrence as the reply will write it.
+    template <class Size>
+    void run(Size bytes_of) {
+        Instant at = cursor_ ? std::max(q_.from, cursor_->begin) : q_.from;
+        Seconds length = date::days{1};
+        size_t bytes = 0;
+        const size_t before = cursor_ ? cursor_->seen : 0;
+        while (at < q_.to && !cut_ && !inexact_) {
+            Instant end = q_.to - at <= length ? q_.to : at + length;
+            std::vector<Occurrence> found = slice(at, end, at == q_.from && !cursor_);
+            for (const auto& occ : found) {
+                if (skipped_ < q_.offset) {
+                    ++skipped_;
+                } else if (q_.limit > 0 && before + page_.size() >= q_.limit) {
+                    // Past the client's limit: counted for `total`, not listed, within a budget.
+                    if (extra_ == kAgendaCountPastLimit) {
+                        inexact_ = true;
+                        break;
+                    }
+                    ++extra_;
+                } else if (page_.size() >= kPageOccurrences ||
+                           (!page_.empty() && bytes >= budget_)) {
+                    cut_ = true;  // the next page resumes at the cursor
+                    break;
+                } else {
+                    bytes += bytes_of(occ);
+                    page_.push_back(occ);
+                }
+            }
+            if (listed() > static_cast<size_t>(kMaxLimit)) over_cap(q_);
+            at = end;
+            if (found.size() < kPageOccurrences / 4)
+                length *= 2;
+            else if (found.size() > kPageOccurrences && length > Seconds{3600})
+                length /= 2;
+        }
+    }
+
+    /// Occurrences listed up to the end of this page (and counted past a `limit`): `total`.
+    size_t listed() const {
+        return (cursor_ ? cursor_->seen : 0) + skipped_ + page_.size() + extra_;
+    }
+    const std::vector<Occurrence>& page() const { return page_; }
+    /// False when counting past a `limit` stopped at its budget: `total` is then a lower bound.
+    bool total_exact() const { return !inexact_; }
+    /// True when occurrences follow this page (on a next page, or past the limit).
+    bool more() const { return cut_ || extra_ > 0; }
+    /// The cursor of the next page, when this one was cut by the page budget.
+    std::optional<std::string> next_cursor() const {
+        if (!cut_) return std::nullopt;
+        return format_cursor(page_.back(), (cursor_ ? cursor_->seen : 0) + skipped_ + page_.size());
+    }
+    /// Imprecise events entering the window in the part this page covers (up to the cursor), so
+    /// each is listed once over all pages.
+    std::vector<const Event*> imprecise() const {
+        std::vector<const Event*> out;
+        for (const auto& [e, entry] : imprecise_)
+            if (!cut_ || entry < page_.back().begin) out.push_back(e);
+        return out;
+    }
+
+  private:
+    /// The dated occurrences beginning in [from, to) in (begin, id) order (in the window's first
+    /// slice also those that began before the window and overlap it), past the cursor.
+    std::vector<Occurrence> slice(Instant from, Instant to, bool first) {
+        auto& events = kept_.emplace_back(ctx_.store.in_window(from, to));
+        std::erase_if(events, [&](const Event& e) { return !can_see(ctx_, e); });
+        AgendaQuery sq = q_;
+        sq.from = from;
+        sq.to = to;
+        sq.limit = 0;
+        sq.offset = 0;
+        sq.include_undated = false;
+        Agenda a = build_agenda(events, sq);
+        for (const Event* e : a.imprecise)
+            if (Instant entry = std::max(span_of(e->start, q_.viewer).begin, q_.from);
+                entry >= from)
+                imprecise_.push_back({e, entry});
+        std::erase_if(a.dated, [&](const Occurrence& o) {
+            if (!first && o.begin < from) return true;
+            return cursor_ && (o.begin < cursor_->begin ||
+                               (o.begin == cursor_->begin && o.event->id <= cursor_->id));
+        });
+        return std::move(a.dated);
+    }
+
+    Context& ctx_;
+    const AgendaQuery& q_;
+    std::optional<Cursor> cursor_;
+    size_t budget_;
+    size_t skipped_ = 0, extra_ = 0;
+    bool cut_ = false;
+    bool inexact_ = false;
+    std::vector<Occurrence> page_;
+    std::vector<std::pair<const Event*, Instant>> imprecise_;
+    std::deque<std::vector<Event>> kept_;  ///< the slices' events, which occurrences point into
+};
 
 Json events_json(const std::vector<const Event*>& events) {
     Json out = Json::array();
@@ -60,22 +206,30 @@ Json events_json(const std::vector<const Event*>& events) {
 }
 
 /// The brief agenda as text: the same object as the whole one, occurrences written directly.
-std::string brief_text(const Agenda& a, const AgendaQuery& q) {
+std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<Event>& undated,
+                       const std::vector<const Event*>& undated_refs) {
     std::string out = "{\"from\":";
     append_json_string(out, format_instant(q.from));
-    out += ",\"imprecise\":" + events_json(a.imprecise).dump() + ",\"occurrences\":[";
-    out.reserve(out.size() + a.dated.size() * 512);
-    for (const auto& occ : a.dated) {
+    out += ",\"imprecise\":" + events_json(pg.imprecise()).dump();
+    if (auto next = pg.next_cursor()) {
+        out += ",\"next_cursor\":";
+        append_json_string(out, *next);
+    }
+    out += ",\"occurrences\":[";
+    out.reserve(out.size() + pg.page().size() * 512);
+    for (const auto& occ : pg.page()) {
         append_brief_occurrence(out, occ, q.viewer);
         out += ',';
     }
     if (out.back() == ',') out.pop_back();
     out += "],\"to\":";
     append_json_string(out, format_instant(q.to));
-    out += ",\"total\":" + std::to_string(a.total) +
-           ",\"truncated\":" + (a.truncated ? "true" : "false") + ",\"tz\":";
+    out += ",\"total\":" + std::to_string(pg.listed()) +
+           (pg.total_exact() ? "" : ",\"total_exact\":false") +
+           ",\"truncated\":" + (pg.more() ? "true" : "false") + ",\"tz\":";
     append_json_string(out, q.viewer->name());
-    out += ",\"undated\":" + events_json(a.undated).dump() + "}";
+    out += ",\"undated\":" + events_json(undated_refs).dump() + "}";
+    (void)undated;
     return out;
 }
 
@@ -86,24 +240,45 @@ Result agenda(Context& ctx, const Json& p) {
     // Without an explicit `undated`, "to be announced" events go only to windows reaching today.
     if (auto u = p.find("undated"); u == p.end() || u->is_null())
         q.include_undated = undated_belongs(q.to, ctx.now, q.viewer);
+    std::optional<Cursor> cursor = read_cursor(p);
+    if (cursor && q.offset > 0)
+        bad_param("cursor", "cursor continues a listing where a page ended; it takes no offset");
     bool brief = params::opt_bool(p, "brief", false);
+    // Why a quarter of the queue limit: a page plus the imprecise and undated events stays well
+    // within what one client may have queued (daemon/session.cpp).
+    Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1));
+    std::string scratch;
+    if (brief)
+        pager.run([&](const Occurrence& occ) {
+            scratch.clear();
+            append_brief_occurrence(scratch, occ, q.viewer);
+            return scratch.size();
+        });
+    else
+        pager.run([](const Occurrence& occ) { return occurrence_json(occ).dump().size(); });
 
-    std::vector<Event> candidates = ctx.store.in_window(q.from, q.to);
-    if (q.include_undated)
-        for (auto& e : ctx.store.undated()) candidates.push_back(std::move(e));
-    std::erase_if(candidates, [&](const Event& e) { return !can_see(ctx, e); });
-    Agenda a = build_agenda(candidates, q);
-    if (brief) return Result::encoded(brief_text(a, q));
+    // Imprecise and undated events come with the first page only.
+    std::vector<Event> undated;
+    if (q.include_undated && !cursor) {
+        undated = ctx.store.undated();
+        std::erase_if(undated,
+                      [&](const Event& e) { return !can_see(ctx, e) || !matches_filters(e, q); });
+    }
+    std::vector<const Event*> undated_refs;
+    for (const auto& e : undated) undated_refs.push_back(&e);
+    if (brief) return Result::encoded(brief_text(pager, q, undated, undated_refs));
 
     Json out{{"from", format_instant(q.from)},
              {"to", format_instant(q.to)},
              {"tz", q.viewer->name()},
-             {"total", a.total},
-             {"truncated", a.truncated},
+             {"total", pager.listed()},
+             {"truncated", pager.more()},
              {"occurrences", Json::array()},
-             {"imprecise", events_json(a.imprecise)},
-             {"undated", events_json(a.undated)}};
-    for (const auto& occ : a.dated) out["occurrences"].push_back(occurrence_json(occ));
+             {"imprecise", events_json(pager.imprecise())},
+             {"undated", events_json(undated_refs)}};
+    if (auto next = pager.next_cursor()) out["next_cursor"] = *next;
+    if (!pager.total_exact()) out["total_exact"] = false;
+    for (const auto& occ : pager.page()) out["occurrences"].push_back(occurrence_json(occ));
     return out;
 }
 

@@ -27,6 +27,28 @@ Json problem_json(const IcalProblem& p) {
     return j;
 }
 
+/// Refuses a chunk that would take the import chunks buffered by the caller's uid over all its
+/// connections past max_import_bytes, or those of everyone past twice that. Why: the per-
+/// connection limit alone let 4 connections hold 4 imports' worth, 64 per uid in system mode.
+void check_buffer_budget(Context& ctx, size_t more) {
+    if (!ctx.state.buffered_imports) return;
+    auto [mine, all] = ctx.state.buffered_imports(ctx.peer.uid);
+    const size_t per_uid = ctx.settings.max_import_bytes, total = 2 * per_uid;
+    if (mine + more <= per_uid && all + more <= total) return;
+    ctx.scratch->import_buffer.clear();
+    ctx.scratch->import_buffer.shrink_to_fit();
+    throw HeraldError(ErrorCode::too_large,
+                      mine + more > per_uid
+                          ? "your imports in progress on all connections would buffer more than " +
+                                std::to_string(per_uid) +
+                                " bytes (heraldd --max-import); finish one before sending another; "
+                                "this connection's chunks are discarded"
+                          : "imports in progress would buffer more than " + std::to_string(total) +
+                                " bytes in all (twice heraldd --max-import); try again later; this "
+                                "connection's chunks are discarded",
+                      "chunk");
+}
+
 /// The whole iCalendar text of this request, or nullopt while chunks are still arriving.
 std::optional<std::string> take_text(Context& ctx, const Json& p, Json& progress) {
     if (p.contains("ics") == p.contains("chunk"))
@@ -49,6 +71,7 @@ std::optional<std::string> take_text(Context& ctx, const Json& p, Json& progress
     const Json& chunk = p.at("chunk");
     if (!chunk.is_string())
         bad_param("chunk", "chunk must be a string (part of the iCalendar text)");
+    check_buffer_budget(ctx, chunk.get_ref<const std::string&>().size());
     if (buffer.size() + chunk.get_ref<const std::string&>().size() >
         ctx.settings.max_import_bytes) {
         buffer.clear();

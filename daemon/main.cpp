@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -26,18 +27,22 @@
 #include "daemon/scheduler.hpp"
 #include "daemon/server.hpp"
 #include "daemon/settings.hpp"
+#include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
 #include "daemon/supervisor.hpp"
 
 namespace {
 
 constexpr int kExConfig = 78;  // sysexits(3) EX_CONFIG
+constexpr int kExUsage = 64;   // sysexits(3) EX_USAGE
+constexpr int kExData = 65;    // sysexits(3) EX_DATAERR: the database file is damaged
 
 /// Command-line values; each overrides the config file only when given.
 struct Flags {
     bool system_mode = false;
     std::string socket, db, config, log_level;
-    std::optional<size_t> max_line, max_clients, max_import_bytes, max_queue_bytes;
+    // Signed, so "-1" is read as -1 and refused rather than wrapped to "unlimited".
+    std::optional<int64_t> max_line, max_clients, max_import_bytes, max_queue_bytes;
     std::optional<int64_t> stall_timeout;
     std::optional<std::string> catchup, default_alarm;
 
@@ -45,25 +50,41 @@ struct Flags {
         if (!socket.empty()) s.socket_path = socket;
         if (!db.empty()) s.db_path = db;
         if (!log_level.empty()) s.log_level = log_level;
-        if (max_line) s.max_line = *max_line;
-        if (max_clients) s.max_clients = *max_clients;
-        if (max_import_bytes) s.max_import_bytes = *max_import_bytes;
-        if (max_queue_bytes) s.max_queue_bytes = *max_queue_bytes;
+        if (max_line) s.max_line = static_cast<size_t>(*max_line);
+        if (max_clients) s.max_clients = static_cast<size_t>(*max_clients);
+        if (max_import_bytes) s.max_import_bytes = static_cast<size_t>(*max_import_bytes);
+        if (max_queue_bytes) s.max_queue_bytes = static_cast<size_t>(*max_queue_bytes);
         if (catchup) {
             s.catchup_window = herald::parse_human_duration(*catchup, "--catchup");
             if (s.catchup_window.count() < 0)
                 herald::bad_param("--catchup", "the catch-up window must not be negative");
         }
-        if (stall_timeout) {
-            if (*stall_timeout < 1)
-                herald::bad_param("--stall-timeout", "the stall timeout must be at least 1 second");
-            s.stall_timeout = std::chrono::seconds(*stall_timeout);
-        }
+        if (stall_timeout) s.stall_timeout = std::chrono::seconds(*stall_timeout);
         if (default_alarm) {
             if (!default_alarm->empty())
                 herald::parse_human_duration(*default_alarm, "--default-alarm");
             s.default_alarm = *default_alarm;
         }
+    }
+
+    /// The first numeric flag outside the range heraldd.toml allows for the same setting, as a
+    /// message naming the flag; empty when all are in range.
+    std::string out_of_range() const {
+        using namespace herald;
+        const std::pair<const char*, std::pair<const std::optional<int64_t>*, Bounds>> checks[] = {
+            {"--max-line", {&max_line, kMaxLineBounds}},
+            {"--max-clients", {&max_clients, kMaxClientsBounds}},
+            {"--max-import", {&max_import_bytes, kMaxImportBounds}},
+            {"--max-queue", {&max_queue_bytes, kMaxQueueBounds}},
+            {"--stall-timeout", {&stall_timeout, kStallTimeoutBounds}},
+        };
+        for (const auto& [flag, check] : checks) {
+            const auto& [value, bounds] = check;
+            if (*value && !bounds.contains(**value))
+                return std::string(flag) + ": expected " + bounds.expected() + ", not " +
+                       std::to_string(**value);
+        }
+        return {};
     }
 };
 
@@ -94,6 +115,7 @@ herald::Settings load_settings(const Flags& flags) {
     base.system_mode = flags.system_mode;
     Paths defaults = default_paths(flags.system_mode, process_env(), ::getuid());
     base.socket_path = defaults.socket;
+    base.private_runtime_dir = defaults.private_runtime_dir;
     base.db_path = defaults.database;
     base.config_path = flags.config.empty() ? defaults.config : flags.config;
     ConfigResult r = load_config(base.config_path, base, !flags.config.empty());
@@ -149,7 +171,11 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : 64;
+        return app.exit(e) == 0 ? 0 : kExUsage;
+    }
+    if (std::string bad = flags.out_of_range(); !bad.empty()) {
+        std::fprintf(stderr, "heraldd: %s\n", bad.c_str());
+        return kExUsage;
     }
     setup_logging(flags.log_level.empty() ? "info" : flags.log_level);
     Settings settings;
@@ -174,10 +200,23 @@ int main(int argc, char** argv) {
             std::filesystem::create_directories(db_dir);
             ::chmod(db_dir.c_str(), 0700);
         }
+        if (sql::Damage damage = sql::quick_check(settings.db_path); !damage.problems.empty()) {
+            // Why .dump and not .recover: Debian 12's sqlite3 (3.40) fails every .recover. A dump
+            // stops at the first unreadable table with ROLLBACK; the sed keeps what it read.
+            spdlog::critical(
+                "the database {0} is damaged ({1}); heraldd will not write to it. Save what can be "
+                "read: sqlite3 {0} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | "
+                "sqlite3 {0}.recovered && sqlite3 {0}.recovered 'PRAGMA user_version={2}; PRAGMA "
+                "application_id={3}', then move {0} (and any {0}-wal, {0}-shm) aside and "
+                "{0}.recovered to {0}, and start heraldd again (heraldd(8), RECOVERY)",
+                settings.db_path, damage.problems, damage.user_version, damage.application_id);
+            return kExData;
+        }
         Store store(settings.db_path);
         if (size_t n = store.refresh_index(date::floor<Seconds>(std::chrono::system_clock::now()));
             n > 0)
             spdlog::info("re-indexed {} recurring events for the current horizon", n);
+        store.db().set_busy_timeout(kServeBusyTimeout);
         asio::io_context io(1);
         AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
         store.set_observer(&alarms);

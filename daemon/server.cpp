@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "core/paths.hpp"
 #include "core/protocol.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/hub.hpp"
@@ -48,6 +50,24 @@ PeerCred peer_of(stream_protocol::socket& s) {
     return out;
 }
 
+/// `reply`, or a too_large error in its place when it is longer than `limit`: one reply must fit
+/// in what a client may have queued, else the client would be dropped instead of answered.
+std::string bounded_reply(std::string reply, size_t limit) {
+    if (reply.size() <= limit) return reply;
+    constexpr std::string_view head = "{\"id\":";  // encode_encoded_result's envelope
+    Json id = nullptr;
+    if (std::string_view(reply).starts_with(head))
+        if (auto end = reply.find(",\"jsonrpc\"", head.size()); end != std::string::npos)
+            if (Json j = Json::parse(reply.substr(head.size(), end - head.size()), nullptr, false);
+                !j.is_discarded())
+                id = std::move(j);
+    return encode_error(id, ErrorCode::too_large,
+                        "the answer is " + std::to_string(reply.size()) + " bytes, more than the " +
+                            std::to_string(limit) +
+                            " bytes one reply may take (half of max_queue_bytes); ask for less: a "
+                            "narrower window or a smaller limit");
+}
+
 Instant wall_now() {
     return date::floor<Seconds>(std::chrono::system_clock::now());
 }
@@ -62,24 +82,63 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings)
       trim_(io.get_executor(), [&store] { store.release_memory(); }),
       acceptor_(io) {
     state_.started = wall_now();
+    state_.buffered_imports = [this](int64_t uid) {
+        size_t mine = 0, all = 0;
+        for (const auto& [s, _] : sessions_) {
+            size_t n = s->scratch().import_buffer.size();
+            all += n;
+            if (s->peer().uid == uid) mine += n;
+        }
+        return std::pair{mine, all};
+    };
 }
 
 Server::~Server() {
     stop();
 }
 
+namespace {
+
+/// Creates the socket's directory when missing (0700 in user mode: only the owner may reach the
+/// socket; system mode relies on the unit's RuntimeDirectoryMode and the socket's own mode).
+/// Why only a directory we create is chmodded: `--socket /tmp/x.sock` must not close /tmp.
+/// Herald's own runtime directory must then be the user's and 0700, or whoever owns it could
+/// receive the user's requests.
+void prepare_socket_dir(const std::filesystem::path& dir, const Settings& settings) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(dir)) {
+        fs::create_directories(dir);
+        if (!settings.system_mode && ::chmod(dir.c_str(), 0700) != 0)
+            throw HeraldError(ErrorCode::storage_error,
+                              "cannot make " + dir.string() + " private: " + std::strerror(errno));
+    }
+    if (settings.system_mode || settings.private_runtime_dir.empty() ||
+        fs::path(settings.private_runtime_dir).lexically_normal() != dir.lexically_normal())
+        return;
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw HeraldError(ErrorCode::permission_denied,
+                          dir.string() + " is not a directory; remove it and start again");
+    if (auto problem = private_dir_problem(dir.string(), ::getuid(), st.st_uid, st.st_mode);
+        !problem.empty())
+        throw HeraldError(ErrorCode::permission_denied, "refusing to serve: " + problem);
+}
+
+}  // namespace
+
 void Server::bind_socket() {
     namespace fs = std::filesystem;
     fs::path path(settings_.socket_path);
     if (path.string().size() >= sizeof(sockaddr_un::sun_path))
         throw HeraldError(ErrorCode::invalid_params, "socket path too long: " + path.string());
-    if (path.has_parent_path()) {
-        fs::create_directories(path.parent_path());
-        // Why 0700: only the owner may reach the socket in user mode; system mode relies on
-        // the unit's RuntimeDirectoryMode and the socket's own mode.
-        if (!settings_.system_mode) ::chmod(path.parent_path().c_str(), 0700);
-    }
-    if (fs::exists(fs::symlink_status(path))) {
+    if (path.has_parent_path()) prepare_socket_dir(path.parent_path(), settings_);
+    if (struct stat st{}; ::lstat(path.c_str(), &st) == 0) {
+        // Why only a socket is replaced: --socket naming a regular file must not destroy it.
+        if (!S_ISSOCK(st.st_mode))
+            throw HeraldError(ErrorCode::invalid_params,
+                              path.string() +
+                                  " exists and is not a socket; refusing to replace it "
+                                  "(choose another --socket path)");
         stream_protocol::socket probe(io_);
         asio::error_code ec;
         probe.connect(stream_protocol::endpoint(path.string()), ec);
@@ -180,7 +239,7 @@ std::string Server::handle(Session& session, std::string_view line) {
     // pushed after its reply, and only once its batch is durable.
     auto after = std::make_shared<std::function<void()>>();
     auto deliver = [this, self, after](std::string reply) {
-        self->send(std::move(reply));
+        self->send(bounded_reply(std::move(reply), settings_.max_queue_bytes / 2));
         if (*after) (*after)();
         if (on_request_) on_request_();
         trim_.note_activity();

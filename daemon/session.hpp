@@ -54,10 +54,13 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::awaitable<void> reader();
     asio::awaitable<void> writer();
     asio::awaitable<void> idle_watch();
+    /// Waits while more than half the queue limit is queued (the writer wakes it as it drains).
+    asio::awaitable<void> wait_for_room();
 
     asio::local::stream_protocol::socket socket_;
     asio::steady_timer signal_;
     asio::steady_timer idle_timer_;
+    asio::steady_timer room_;  ///< the reader waits on it for the outbox to drain
     Server& server_;
     PeerCred peer_;
     LineDecoder decoder_;

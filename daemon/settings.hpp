@@ -28,10 +28,18 @@ inline constexpr std::chrono::microseconds kGroupCommitWait{1000};
 /// when the daemon goes quiet.
 inline constexpr size_t kImportCacheKiB = 256 * 1024;
 
+/// How long a request waits for another process's lock on the database (sqlite3 with a write
+/// open, a backup) before it fails with `busy`. Why short: the wait blocks the one thread, so every
+/// other client and the reminders would wait too (5 s at start, for migrations, is fine).
+inline constexpr std::chrono::milliseconds kServeBusyTimeout{50};
+
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {
     bool system_mode = false;
     std::string socket_path;
+    /// User mode: the directory Herald owns for its socket by default (core/paths); when the
+    /// socket is in it, it must be the user's and 0700 (server.cpp).
+    std::string private_runtime_dir;
     std::string db_path;
     std::string config_path;
     std::string log_level = "info";

@@ -1,11 +1,23 @@
 #include "daemon/sqlite.hpp"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "core/errors.hpp"
 
 namespace herald::sql {
 namespace {
+/// Takes group and other access away from the database file and its -wal and -shm when a
+/// previous version (or a copy) left them open; in-memory and temporary databases have no file.
+void make_private(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::string file = path + suffix;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+            ::chmod(file.c_str(), st.st_mode & 0700);
+    }
+}
+
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
     std::string msg = "database error while " + std::string(what) + ": " +
                       (db ? sqlite3_errmsg(db) : "out of memory");
@@ -18,7 +30,13 @@ namespace {
 
 Db::Db(const std::string& path) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    // Why 0600 whatever the umask: the file holds every user's private events (system mode). SQLite
+    // gives -wal and -shm the main file's mode, so making the main file private covers them.
+    const mode_t old_mask = ::umask(077);
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    ::umask(old_mask);
+    if (rc == SQLITE_OK) make_private(path);
+    if (rc != SQLITE_OK) {
         std::string msg =
             "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
         sqlite3_close(db_);
@@ -71,6 +89,9 @@ int64_t Db::last_insert_id() const {
 }
 int Db::changes() const {
     return sqlite3_changes(db_);
+}
+void Db::set_busy_timeout(std::chrono::milliseconds wait) {
+    sqlite3_busy_timeout(db_, static_cast<int>(wait.count()));
 }
 bool Db::in_transaction() const {
     return sqlite3_get_autocommit(db_) == 0;
@@ -233,6 +254,27 @@ CacheBoost::~CacheBoost() {
     } catch (const std::exception&) {
         // Only the cache's size is left larger; memory_trim still releases its pages.
     }
+}
+
+Damage quick_check(const std::string& path) {
+    Damage out;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || st.st_size == 0) return out;  // created fresh at start
+    try {
+        Db db(path);
+        // From the header (page 1), readable when other pages are not; a dump does not carry them.
+        out.user_version = db.query_int("PRAGMA user_version");
+        out.application_id = db.query_int("PRAGMA application_id");
+        Statement check(db, "PRAGMA quick_check(5)");
+        while (check.step()) {
+            std::string row = check.column_text(0);
+            if (row == "ok") continue;
+            out.problems += (out.problems.empty() ? "" : "; ") + row;
+        }
+    } catch (const HeraldError& e) {
+        out.problems = e.what();  // not even readable as a database (SQLITE_NOTADB, SQLITE_CORRUPT)
+    }
+    return out;
 }
 
 }  // namespace herald::sql

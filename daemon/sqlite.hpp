@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ class Db {
     int64_t last_insert_id() const;
     /// Rows changed by the last statement.
     int changes() const;
+    /// How long a statement waits for another process's lock before failing with `busy`.
+    void set_busy_timeout(std::chrono::milliseconds wait);
     /// True while a transaction is open on this connection.
     bool in_transaction() const;
 
@@ -151,5 +154,17 @@ class CacheBoost {
     Db& db_;
     int64_t saved_;
 };
+
+/// What `quick_check` found in a database file.
+struct Damage {
+    std::string problems;        ///< the first few problems; empty when the file is sound
+    int64_t user_version = 0;    ///< from the header, for the recovered copy
+    int64_t application_id = 0;  ///< from the header, for the recovered copy
+};
+
+/// Runs SQLite's `PRAGMA quick_check` on the database file at `path` (no problems when it does
+/// not exist yet). Why at start: a damaged file accepts writes that make it worse (and an export
+/// then fails entirely), so heraldd refuses it and says how to recover (heraldd(8), RECOVERY).
+Damage quick_check(const std::string& path);
 
 }  // namespace herald::sql

@@ -1,0 +1,262 @@
+"""Bounded work on the one thread (issue 14, items 7 and 8): long listings arrive whole in pages,
+a window over the occurrence cap is refused with what to narrow, a reply too long for the queue is
+an error rather than a dropped connection, and a hostile client pipelining huge agendas holds
+neither another client's requests nor the reminders, nor any work once it is gone.
+
+The hostile-load figures (p99 of the ordinary client's requests, reminder lateness) are printed;
+HERALD_LOAD_SECONDS sets how long the load runs (default 8 s)."""
+import datetime
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import threading
+import time
+import unittest
+
+from harness import DaemonTestCase, RawClient
+from test_load import Watcher, epoch, iso
+
+LOAD_SECONDS = float(os.environ.get("HERALD_LOAD_SECONDS", "8"))
+UTC = {"TZ": "UTC"}
+
+
+def weekly_count(start, begin, end):
+    """Weekly instances of `start` in [begin, end): the oracle, by plain date arithmetic."""
+    n, t = 0, start
+    while t < end:
+        if t >= begin:
+            n += 1
+        t += datetime.timedelta(weeks=1)
+    return n
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def p99(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+class PagedListings(DaemonTestCase):
+    """Item 8: listings within the cap arrive whole, beyond it a clear error."""
+
+    def add(self, c, title, start, rule):
+        c.result("event.add", {"event": {"title": title, "start": start, "tz": "UTC", "rrule": rule,
+                                         "location": "Room " + "x" * 60}})
+
+    def test_century_of_three_weekly_events_is_listed_whole(self):
+        c = self.d.connect()
+        starts = ["2026-01-05T09:00", "2026-01-06T12:30", "2026-01-07T18:15"]
+        for k, s in enumerate(starts):
+            self.add(c, f"Weekly {k}", s, "FREQ=WEEKLY")
+        begin = datetime.datetime(2026, 1, 1)
+        end = begin + datetime.timedelta(days=36600)
+        expected = sum(weekly_count(datetime.datetime.fromisoformat(s), begin, end) for s in starts)
+        self.assertGreater(expected, 15000)
+        p = self.d.cli("list", "--from", "2026-01-01", "--days", "36600", env=UTC, timeout=300)
+        rows = [l for l in p.stdout.splitlines() if "Weekly " in l]
+        self.assertEqual(len(rows), expected, p.stderr)
+        self.assertNotIn("more not shown", p.stdout)
+        listed = self.d.cli_json("list", "--from", "2026-01-01", "--days", "36600", env=UTC, timeout=300)
+        dated = [(o["id"], o["occurrence_start"]) for o in listed if o["section"] == "dated"]
+        self.assertEqual(len(dated), expected)
+        self.assertEqual(len(set(dated)), expected, "an occurrence listed twice across pages")
+        self.assertEqual(dated, sorted(dated, key=lambda x: (x[1], x[0])), "pages out of order")
+
+    def test_window_over_the_cap_is_refused_with_what_to_narrow(self):
+        c = self.d.connect()
+        for k in range(3):
+            self.add(c, f"Daily {k}", f"2026-01-01T0{k}:00", "FREQ=DAILY")
+        p = self.d.cli("list", "--from", "2026-01-01", "--days", "36600", check=False, env=UTC, timeout=300)
+        self.assertEqual(p.returncode, 65, p.stdout + p.stderr)  # data error, not "daemon not running"
+        self.assertIn("more than 100000 occurrences", p.stderr)
+        self.assertIn("narrow", p.stderr)
+        self.assertEqual(p.stdout, "", "nothing printed of a refused listing")
+
+    def test_a_reply_too_long_for_the_queue_is_an_error_not_a_drop(self):
+        c = self.d.connect(timeout=60)
+        for k in range(100):  # 6 MB of descriptions, over the 4 MiB queue limit
+            c.result("event.add", {"event": {"title": f"Report {k}", "start": "2030-05-01",
+                                             "description": "findings " * 6600}})
+        reply = c.call("event.search", {"query": "findings", "limit": 10000})
+        self.assertEqual(reply["error"]["data"]["kind"], "too_large", str(reply)[:300])
+        self.assertIn("ask for less", reply["error"]["message"])
+        self.assertEqual(c.result("hello")["server"], "heraldd")
+
+
+class SmallQueuePages(DaemonTestCase):
+    """Pages follow the client's queue limit: each reply stays under half of it."""
+
+    daemon_args = ("--max-queue", "65536")
+
+    def test_pages_fit_the_queue_and_join_up(self):
+        c = self.d.connect()
+        for k in range(40):
+            c.result("event.add", {"event": {"title": f"Standup {k}", "start": f"2026-03-01T{k % 24:02d}:{k % 60:02d}",
+                                             "tz": "UTC", "rrule": "FREQ=DAILY"}})
+        params = {"from": "2026-03-01", "to": "2026-03-31", "tz": "UTC", "brief": True}
+        seen, pages = [], 0
+        c.request("agenda", params)
+        while True:
+            while b"\n" not in c.buf:
+                data = c.sock.recv(65536)
+                if not data:
+                    raise ConnectionError("heraldd closed the connection mid-listing")
+                c.buf += data
+            line, c.buf = c.buf.split(b"\n", 1)
+            self.assertLessEqual(len(line), 32768, "a page longer than half the queue limit")
+            result = json.loads(line)["result"]
+            pages += 1
+            seen += [(o["id"], o["occurrence_start"]) for o in result["occurrences"]]
+            if "next_cursor" not in result:
+                self.assertFalse(result["truncated"])
+                self.assertEqual(result["total"], len(seen))
+                break
+            self.assertTrue(result["truncated"])
+            c.request("agenda", {**params, "cursor": result["next_cursor"]})
+        self.assertEqual(len(seen), 40 * 30)
+        self.assertEqual(len(set(seen)), 40 * 30)
+        self.assertGreater(pages, 3)
+        rows = [l for l in self.d.cli("list", "--from", "2026-03-01", "--days", "30", env=UTC).stdout.splitlines()
+                if "Standup" in l]
+        self.assertEqual(len(rows), 40 * 30)
+
+
+class ImportBuffers(DaemonTestCase):
+    """Item 9: one budget for buffered import chunks per uid over all its connections."""
+
+    daemon_args = ("--max-import", str(8 << 20))
+
+    def test_chunks_over_all_connections_share_one_budget(self):
+        chunk = "X" * (512 << 10)
+        conns = [self.d.connect(timeout=60) for _ in range(4)]
+        received = []
+        refused = None
+        for i in range(14):  # 4 connections x 7 MiB, each under --max-import on its own
+            for k, c in enumerate(conns):
+                reply = c.call("calendar.import", {"chunk": chunk})
+                if "error" in reply:
+                    refused = (k, i, reply["error"])
+                    break
+                received.append(reply["result"]["received"])
+            if refused:
+                break
+        self.assertIsNotNone(refused, "28 MiB of chunks buffered for one uid under an 8 MiB budget")
+        self.assertEqual(refused[2]["data"]["kind"], "too_large")
+        self.assertIn("all connections", refused[2]["message"])
+        self.assertLessEqual(len(received), 16)
+        # The budget freed (the refused connection's chunks were discarded, the others close),
+        # an import fits again.
+        for c in conns:
+            c.close()
+        self.d.clients.clear()
+        c = self.d.connect(timeout=60)
+        self.assertEqual(c.result("calendar.import", {"chunk": chunk})["received"], 512 << 10)
+
+
+class ExternalLock(DaemonTestCase):
+    """Item 10: a write waiting on another process's lock must not stall the loop."""
+
+    def test_locked_database_answers_busy_and_others_are_served(self):
+        c = self.d.connect(timeout=30)
+        c.result("event.add", {"event": {"title": "Before the lock", "start": "2030-05-01"}})
+        holder = sqlite3.connect(self.d.db, timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            writer = self.d.connect(timeout=30)
+            t0 = time.monotonic()
+            writer.request("event.add", {"event": {"title": "While locked", "start": "2030-05-02"}})
+            other = self.d.connect(timeout=30)
+            t1 = time.monotonic()
+            self.assertIn("events", other.result("status"))
+            status_wait = time.monotonic() - t1
+            reply = writer.read()
+            add_wait = time.monotonic() - t0
+            print(f"\nexternal lock: busy answer after {add_wait * 1000:.0f} ms, "
+                  f"another client's status {status_wait * 1000:.0f} ms")
+            self.assertEqual(reply["error"]["data"]["kind"], "busy", reply)
+            self.assertLess(add_wait, 1.0)
+            self.assertLess(status_wait, 1.0)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        # The lock gone, the same write succeeds.
+        self.assertEqual(c.result("event.add", {"event": {"title": "While locked", "start": "2030-05-02"}})
+                         ["event"]["title"], "While locked")
+
+
+class HostileClient(DaemonTestCase):
+    """Item 7: one client pipelining agendas over 0001-9999 holds nobody else, nor any work once gone."""
+
+    def hostile(self, stop, count):
+        """Pipelines agenda requests over the whole calendar, reading the replies slowly."""
+        h = RawClient(self.d.socket, timeout=60)
+        line = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "agenda",
+                           "params": {"from": "0001-01-01", "to": "9999-12-31", "tz": "UTC"}}) + "\n"
+        h.sock.sendall(line.encode() * count)
+        while not stop.is_set():
+            try:
+                h.sock.recv(4096)
+            except socket.timeout:
+                pass
+            time.sleep(0.01)
+        return h
+
+    def test_ordinary_client_and_reminders_stay_on_time(self):
+        setup = self.d.connect(timeout=60)
+        setup.result("event.add", {"event": {"title": "Every day since year 1", "start": "0001-01-01T09:00",
+                                             "tz": "UTC", "rrule": "FREQ=DAILY", "description": "d" * 2000}})
+        watcher = Watcher(self.d.connect(timeout=60))
+        watcher.client.result("subscribe", {"topics": ["reminders"]})
+        watcher.start()
+        first = int(time.time()) + 3
+        dues = {}
+        for k in range(int(LOAD_SECONDS)):
+            due = first + k
+            ev = setup.result("event.add", {"event": {"title": f"due {k}", "start": iso(due + 3600),
+                                                      "alarms": [{"at": iso(due)}]}})["event"]
+            dues[ev["id"]] = due
+        stop = threading.Event()
+        holder = {}
+        t = threading.Thread(target=lambda: holder.update(h=self.hostile(stop, 900)), daemon=True)
+        t.start()
+        time.sleep(0.5)
+        ordinary = self.d.connect(timeout=30)
+        latencies = []
+        end = first + LOAD_SECONDS + 0.5
+        while time.time() < end:
+            t0 = time.monotonic()
+            self.assertIn("events", ordinary.result("status"))
+            latencies.append(time.monotonic() - t0)
+            time.sleep(0.01)
+        stop.set()
+        t.join(10)
+        watcher.stop.set()
+        watcher.join(10)
+        late = sorted(arrived - dues[p["event_id"]] for arrived, p in watcher.got if p["event_id"] in dues)
+        print(f"\nhostile pipeline of 900 agendas over 0001-9999: ordinary status p99 "
+              f"{p99(latencies) * 1000:.1f} ms (median {statistics.median(latencies) * 1000:.1f} ms, "
+              f"{len(latencies)} requests); reminders {len(late)}/{len(dues)}, lateness p99 "
+              f"{p99(late) * 1000:.1f} ms, max {max(late) * 1000:.1f} ms")
+        self.assertEqual(len(late), len(dues), "reminders missing under the hostile load")
+        self.assertLess(p99(latencies), 0.100)
+        self.assertLess(p99(late), 0.050)
+        self.assertGreaterEqual(late[0], 0.0)
+        # Once the hostile client is gone, its remaining requests cost nothing.
+        holder["h"].close()
+        time.sleep(0.5)
+        before = cpu_seconds(self.d.proc.pid)
+        time.sleep(1.0)
+        spent = cpu_seconds(self.d.proc.pid) - before
+        print(f"daemon CPU in the second after the hostile client left: {spent * 1000:.0f} ms")
+        self.assertLess(spent, 0.1, "the daemon kept working for a client that is gone")
+
+
+if __name__ == "__main__":
+    unittest.main()
