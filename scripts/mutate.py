@@ -109,7 +109,7 @@ def main():
                     if "No tests were found" in p.stdout + p.stderr:
                         verdict = "NO TESTS MATCH"
                     elif p.returncode != 0:
-                        failed = re.findall(r"\d+ - (\S+) \(Failed", p.stdout)
+                        failed = re.findall(r"\d+ - (.+?) \((?:Failed|Timeout|SEGFAULT|Subprocess aborted)", p.stdout)
                         verdict = "caught by " + ", ".join(failed[:3])
                         caught += 1
                     else:
