@@ -12,7 +12,7 @@ PACKAGES=(
   # scripts/gen_windows_zones.py reads CLDR windowsZones.xml
   unicode-cldr-core
   # tests
-  catch2 python3 python3-icalendar python3-recurring-ical-events python3-dateutil
+  catch2 python3 python3-icalendar python3-recurring-ical-events python3-x-wr-timezone python3-dateutil
   clang libclang-rt-14-dev sqlite3 procps
   # service tests (systemd-analyze, socket activation, D-Bus + a notification server) and man pages
   systemd dbus dunst xvfb xauth libnotify-bin util-linux passwd scdoc zsh
