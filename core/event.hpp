@@ -68,6 +68,10 @@ struct EventLimits {
     size_t max_alarms = 32;
 };
 
+/// The first character a text field may not hold, as "U+009B (a C1 control character)", or ""
+/// when none: controls, bidi embeddings/overrides/isolates, and (one-line fields) U+2028/U+2029.
+std::string forbidden_text_char(std::string_view s, bool multiline);
+
 /// Checks every rule of the model; throws HeraldError naming the first bad field.
 void validate(const Event& e, const EventLimits& limits = {});
 

@@ -91,6 +91,10 @@ void check_instance_date(const CalTime& d, const CalTime& start, const char* fie
 
 }  // namespace
 
+std::string forbidden_text_char(std::string_view s, bool multiline) {
+    return forbidden_char(s, multiline);
+}
+
 void validate(const Event& e, const EventLimits& limits) {
     // An empty title is kept: an imported VEVENT without SUMMARY has none, and inventing one
     // ("(no title)") would be exported back as if the user had written it.

@@ -148,9 +148,8 @@ class Reader {
 
     void read_uid(icalcomponent* c, IcalRead& r) {
         std::string uid = text_of(icalcomponent_get_uid(c));
-        bool printable = std::none_of(uid.begin(), uid.end(), [](char ch) {
-            return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-        });
+        // The model's rule for one-line text (controls, C1, bidi), so a kept UID always validates.
+        const bool printable = forbidden_text_char(uid, false).empty();
         if (!uid.empty() && uid.size() <= 200 && printable) {
             r.event.uid = uid;
             return;
@@ -161,8 +160,9 @@ class Reader {
         r.derived_uid = true;
         warn("UID", uid.empty() ? "no UID; derived " + r.event.uid +
                                       " from DTSTART and SUMMARY (stable across re-imports)"
-                                : "UID is longer than 200 bytes or has control characters; "
-                                  "replaced by " +
+                                : "UID '" + uid.substr(0, 80) + (uid.size() > 80 ? "...'" : "'") +
+                                      " is longer than 200 bytes or has control characters; "
+                                      "replaced by " +
                                       r.event.uid + ", derived from DTSTART and SUMMARY");
     }
 

@@ -305,7 +305,7 @@ TEST_CASE("sub-daily FREQs and BYHOUR/BYMINUTE/BYSECOND, an instant listed once 
           Strings{"2025-01-02T17:30", "2025-01-03T17:30"});
 }
 
-TEST_CASE("EXDATE at the shown time of a gap-shifted instance removes it; unmatched is an error") {
+TEST_CASE("EXDATE at the shown time of a gap-shifted instance removes it, unmatched is an error") {
     auto e = make("2025-03-02T02:30", "America/New_York", "FREQ=WEEKLY");
     e.exdates = {caltime_from_string("2025-03-09T03:30", "America/New_York", "exdates")};
     CHECK(expand(e, "2025-03-01", "2025-03-20") == Strings{"2025-03-02T02:30", "2025-03-16T02:30"});

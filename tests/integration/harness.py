@@ -80,6 +80,16 @@ class RawClient:
             raise AssertionError(f"{method} failed: {reply['error']}")
         return reply["result"]
 
+    def agenda_all(self, params):
+        """`agenda` followed over every page (next_cursor): the first reply with all occurrences."""
+        first = self.result("agenda", params)
+        page = first
+        while page.get("next_cursor"):
+            page = self.result("agenda", {**params, "cursor": page["next_cursor"]})
+            first["occurrences"] += page["occurrences"]
+        first.pop("next_cursor", None)
+        return first
+
     def close(self):
         self.sock.close()
 

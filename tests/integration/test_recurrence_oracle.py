@@ -121,7 +121,7 @@ class RecurrenceOracle(DaemonTestCase):
             win_from = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(
                 days=rng.randint(-30, 3000))
             win_to = win_from + datetime.timedelta(days=rng.randint(20, 500))
-            agenda = c.result("agenda", {"from": win_from.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            agenda = c.agenda_all({"from": win_from.strftime("%Y-%m-%dT%H:%M:%SZ"),
                                          "to": win_to.strftime("%Y-%m-%dT%H:%M:%SZ"), "tz": "UTC",
                                          "text": f"rule {i}", "undated": False})
             got = [o["occurrence_start"] for o in agenda["occurrences"] if o["id"] == event_id]
