@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 namespace herald::client {
@@ -125,11 +126,37 @@ std::string json_terminal_safe(std::string_view json) {
     return out;
 }
 
+namespace {
+
+FILE* original_stdout = nullptr;
+FILE* original_stderr = nullptr;
+
+/// At exit: closes the filtering streams (writing any cut-off character, freeing their sinks)
+/// and puts the originals back; exit() only flushes streams, it never closes them.
+void restore_terminal_output() {
+    if (original_stdout != nullptr && stdout != original_stdout) {
+        FILE* f = stdout;
+        stdout = original_stdout;
+        std::fclose(f);
+    }
+    if (original_stderr != nullptr && stderr != original_stderr) {
+        FILE* f = stderr;
+        stderr = original_stderr;
+        std::fclose(f);
+    }
+}
+
+}  // namespace
+
 void filter_terminal_output() {
     // Why replacing the FILE pointers: every printf of every command goes through them, so no
     // new output path can forget to filter.
+    original_stdout = stdout;
+    original_stderr = stderr;
     stdout = filtered(stdout, STDOUT_FILENO, true);
     stderr = filtered(stderr, STDERR_FILENO, false);
+    if (stdout != original_stdout || stderr != original_stderr)
+        std::atexit(restore_terminal_output);
 }
 
 }  // namespace herald::client

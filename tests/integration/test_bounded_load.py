@@ -245,8 +245,12 @@ class HostileClient(DaemonTestCase):
               f"{len(latencies)} requests); reminders {len(late)}/{len(dues)}, lateness p99 "
               f"{p99(late) * 1000:.1f} ms, max {max(late) * 1000:.1f} ms")
         self.assertEqual(len(late), len(dues), "reminders missing under the hostile load")
-        self.assertLess(p99(latencies), 0.100)
-        self.assertLess(p99(late), 0.050)
+        # The bounds are the issue's, in the build users run; under ASan+UBSan (the sanitizer pass
+        # of scripts/test.sh sets ASAN_OPTIONS) every page costs several times more, so that pass
+        # checks the same behaviour with bounds scaled by 10.
+        scale = 10 if "ASAN_OPTIONS" in os.environ else 1
+        self.assertLess(p99(latencies), 0.100 * scale)
+        self.assertLess(p99(late), 0.050 * scale)
         self.assertGreaterEqual(late[0], 0.0)
         # Once the hostile client is gone, its remaining requests cost nothing.
         holder["h"].close()

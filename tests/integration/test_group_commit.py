@@ -53,8 +53,10 @@ class GroupCommit(DaemonTestCase):
         self.assertTrue(all("result" in r for r in replies), replies)
         status = c.result("status")
         self.assertEqual(status["committed_requests"], 50)
-        # 50 requests in one 64 KiB read: far fewer commits than requests.
-        self.assertLessEqual(status["commits"], 5)
+        # 50 requests in one 64 KiB read: far fewer commits than requests. The reader yields the
+        # thread after every 5 ms of pipelined work (bounded work, docs/architecture.md), so a slow
+        # build (ASan) splits the 50 into a few more batches; 50 separate commits is the bug.
+        self.assertLessEqual(status["commits"], 10)
 
     def test_failing_request_does_not_roll_back_its_batch(self):
         c = self.d.connect()
