@@ -600,7 +600,8 @@ IcalRead read_vevent(const std::vector<IcalLine>& lines, IcalFile& file,
                                 "X-LIC-ERROR"});
     std::string text = join_lines(lines, {"X-LIC-ERROR"});
     CompPtr comp(icalcomponent_new_from_string(text.c_str()), icalcomponent_free);
-    // Herald writes an undated (TBA) event as a VTODO (ical_export.hpp); import_ical passes only those.
+    // Herald writes an undated (TBA) event as a VTODO (ical_export.hpp); import_ical passes only
+    // those.
     if (!comp || (icalcomponent_isa(comp.get()) != ICAL_VEVENT_COMPONENT &&
                   icalcomponent_isa(comp.get()) != ICAL_VTODO_COMPONENT))
         throw HeraldError(ErrorCode::invalid_params, "VEVENT cannot be parsed", "VEVENT");

@@ -62,35 +62,32 @@ TEST_CASE("nominal and exact durations stay apart (RFC 5545 3.3.6)", "[duration]
     CHECK(format_duration(negated(parse_calendar_duration("1d", "d"))) == "-P1D");
 
     const auto* ny = find_zone("America/New_York");
-    auto at = [](const char* s) { return parse_instant(s, "t"); };
+    // The instant `from` plus `duration` read in `zone`, as RFC 3339.
+    auto plus = [](const char* from, const char* duration, const date::time_zone* zone) {
+        return format_instant(
+            add_duration(parse_instant(from, "t"), parse_duration(duration, "d"), zone));
+    };
     SECTION("a nominal day keeps the wall time across the spring change (23 h)") {
         // 2027-03-13 10:00 EST = 15:00Z; the next day 10:00 EDT = 14:00Z.
-        CHECK(format_instant(add_duration(at("2027-03-13T15:00:00Z"), parse_duration("P1D", "d"),
-                                          ny)) == "2027-03-14T14:00:00Z");
-        CHECK(format_instant(add_duration(at("2027-03-14T14:00:00Z"), parse_duration("-P1D", "d"),
-                                          ny)) == "2027-03-13T15:00:00Z");
+        CHECK(plus("2027-03-13T15:00:00Z", "P1D", ny) == "2027-03-14T14:00:00Z");
+        CHECK(plus("2027-03-14T14:00:00Z", "-P1D", ny) == "2027-03-13T15:00:00Z");
     }
     SECTION("an exact 24 hours does not") {
-        CHECK(format_instant(add_duration(at("2027-03-13T15:00:00Z"), parse_duration("PT24H", "d"),
-                                          ny)) == "2027-03-14T15:00:00Z");
+        CHECK(plus("2027-03-13T15:00:00Z", "PT24H", ny) == "2027-03-14T15:00:00Z");
     }
     SECTION("a nominal week across the autumn change is 7 days and one hour") {
-        CHECK(format_instant(add_duration(at("2025-10-30T13:00:00Z"), parse_duration("P1W", "d"),
-                                          ny)) == "2025-11-06T14:00:00Z");
+        CHECK(plus("2025-10-30T13:00:00Z", "P1W", ny) == "2025-11-06T14:00:00Z");
     }
     SECTION("days then exact hours: P1DT1H from 2025-11-01 01:30 EDT") {
         // Nominal day: 2025-11-02 01:30, the first (EDT) one = 05:30Z; then one exact hour.
-        CHECK(format_instant(add_duration(at("2025-11-01T05:30:00Z"), parse_duration("P1DT1H", "d"),
-                                          ny)) == "2025-11-02T06:30:00Z");
+        CHECK(plus("2025-11-01T05:30:00Z", "P1DT1H", ny) == "2025-11-02T06:30:00Z");
     }
     SECTION("a nominal day landing in a gap moves forward by the gap") {
         // 2027-03-13 02:30 EST + P1D = 2027-03-14 02:30, which does not exist: 03:30 EDT = 07:30Z.
-        CHECK(format_instant(add_duration(at("2027-03-13T07:30:00Z"), parse_duration("P1D", "d"),
-                                          ny)) == "2027-03-14T07:30:00Z");
+        CHECK(plus("2027-03-13T07:30:00Z", "P1D", ny) == "2027-03-14T07:30:00Z");
     }
     SECTION("in UTC a nominal day is 24 hours") {
-        CHECK(format_instant(add_duration(at("2027-03-13T15:00:00Z"), parse_duration("P1D", "d"),
-                                          find_zone("UTC"))) == "2027-03-14T15:00:00Z");
+        CHECK(plus("2027-03-13T15:00:00Z", "P1D", find_zone("UTC")) == "2027-03-14T15:00:00Z");
     }
 }
 

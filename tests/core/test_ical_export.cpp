@@ -156,7 +156,8 @@ TEST_CASE("export writes what other programs read, and reads it back", "[ical][c
         w.rdates = {CalTime{Precision::day, lt(2025, 1, 8), ""}};
         std::string text = export_ical({w}, kNow);
         CHECK_THAT(text, !Catch::Contains(";VALUE=DATE"));
-        CHECK_THAT(text, Catch::Contains("EXDATE;X-HERALD-VALUE=DATE;TZID=Europe/Berlin:20250113T090000"));
+        CHECK_THAT(
+            text, Catch::Contains("EXDATE;X-HERALD-VALUE=DATE;TZID=Europe/Berlin:20250113T090000"));
         CHECK_THAT(text,
                    Catch::Contains("RDATE;X-HERALD-VALUE=DATE;TZID=Europe/Berlin:20250108T090000"));
         auto back = import_ical(text);

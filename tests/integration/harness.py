@@ -195,6 +195,20 @@ class Daemon:
         return json.loads(self.cli("--json", *args, **kw).stdout)
 
 
+def finish_daemon(case, daemon, root, killed_ok=True):
+    """Closes the daemon's clients, stops it, removes `root`; fails `case` on a sanitizer report
+    or an exit other than 0 (or a SIGKILL, when the test may have sent one: `killed_ok`)."""
+    for c in daemon.clients:
+        c.close()
+    code = daemon.stop()
+    log = daemon.log_text()
+    shutil.rmtree(root, ignore_errors=True)
+    for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+        case.assertNotIn(marker, log, "sanitizer report in heraldd log")
+    if code is not None and code not in ((0, -9) if killed_ok else (0,)):
+        case.fail(f"heraldd exited with {code}:\n{log}")
+
+
 class DaemonTestCase(unittest.TestCase):
     """Each test gets a fresh directory and a running daemon (self.d)."""
 
@@ -205,12 +219,4 @@ class DaemonTestCase(unittest.TestCase):
         self.d = Daemon(self.root, self.daemon_args).start()
 
     def tearDown(self):
-        for c in self.d.clients:
-            c.close()
-        code = self.d.stop()
-        log = self.d.log_text()
-        shutil.rmtree(self.root, ignore_errors=True)
-        for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
-            self.assertNotIn(marker, log, "sanitizer report in heraldd log")
-        if code is not None and code not in (0, -9):
-            self.fail(f"heraldd exited with {code}:\n{log}")
+        finish_daemon(self, self.d, self.root)

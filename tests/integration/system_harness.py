@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERALD, Daemon
+from harness import HERALD, Daemon, finish_daemon
 
 SETPRIV = shutil.which("setpriv")
 
@@ -95,12 +95,7 @@ class SystemModeCase(unittest.TestCase):
         return []
 
     def tearDown(self):
-        for c in self.d.clients:
-            c.close()
-        code = self.d.stop()
-        log = self.d.log_text()
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.assertIn(code, (0, None), log)
+        finish_daemon(self, self.d, self.root, killed_ok=False)
 
     def user_cmd(self, uid, argv, admin=False):
         """argv run as `uid` (with the admin group as a supplementary group when `admin`)."""
