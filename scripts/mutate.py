@@ -10,6 +10,9 @@ build. Not part of CI (docs/testing.md): run it on demand, and add a mutation wi
   python3 scripts/mutate.py -k ledger       # those whose name contains "ledger"
   python3 scripts/mutate.py --list          # names only
   python3 scripts/mutate.py --keep DIR      # reuse DIR as the worktree (faster re-runs)
+  python3 scripts/mutate.py --logs DIR      # ctest's output per mutation in DIR/<name>.log
+
+With ccache on PATH the worktree's build uses it, so the first build mostly hits the cache.
 
 Format of tests/mutations.txt, one block per mutation, blocks separated by blank lines:
   ## name                     what the planted bug is, in a few words after the name
@@ -69,6 +72,7 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="only check that every find text occurs exactly once (no build)")
     ap.add_argument("--keep", help="worktree directory to create or reuse")
+    ap.add_argument("--logs", help="directory for each mutation's ctest output (which test failed, why)")
     args = ap.parse_args()
     mutations = [m for m in parse(ROOT / "tests" / "mutations.txt") if args.k in m["name"]]
     if args.list:
@@ -86,7 +90,11 @@ def main():
         run(["git", "worktree", "add", "--detach", str(tree), "HEAD"], ROOT).check_returncode()
     else:
         run(["git", "checkout", "--detach", "--force", run(["git", "rev-parse", "HEAD"], ROOT).stdout.strip()], tree)
-    run(["cmake", "--preset", "dev"], tree).check_returncode()
+    launcher = [f"-DCMAKE_{lang}_COMPILER_LAUNCHER=ccache" for lang in ("C", "CXX")] if shutil.which("ccache") else []
+    run(["cmake", "--preset", "dev", *launcher], tree).check_returncode()
+    logs = pathlib.Path(args.logs) if args.logs else None
+    if logs:
+        logs.mkdir(parents=True, exist_ok=True)
     ok, log = build(tree)
     if not ok:
         sys.exit("the unmutated tree does not build:\n" + log)
@@ -106,6 +114,8 @@ def main():
                     verdict = "BUILD FAILS (fix the mutation)"
                 else:
                     p = run(["ctest", "--preset", "dev", "-j", "2", "-R", m["tests"]], tree)
+                    if logs:
+                        (logs / f"{m['name']}.log").write_text(p.stdout + p.stderr)
                     if "No tests were found" in p.stdout + p.stderr:
                         verdict = "NO TESTS MATCH"
                     elif p.returncode != 0:

@@ -120,6 +120,43 @@ class NeverEarly(StagingTestCase):
         self.assertEqual(msg["params"]["id"], acked[0]["id"])
         self.assert_quiet(sub, 1.5)
 
+    def test_edit_inside_the_lead_does_not_fire_the_staged_occurrence_again(self):
+        # The edit re-schedules the event's alarms while the ledger already says fired (staged):
+        # the occurrence must go out once, at its instant, not once more after the edit.
+        sub, _ = self.subscriber()
+        due = int(time.time()) + LEAD_S + 2
+        ev = self.add_alarm("Edited while staged", due)
+        self.wait_staged(ev["id"])
+        self.c.result("event.update", {"id": ev["id"], "revision": ev["revision"],
+                                       "changes": {"location": "Bishkek"}})
+        self.assertLess(time.time(), due, "too slow for this test's due instant")
+        [(arrived, msg)] = self.take(sub, 1)
+        self.assertGreaterEqual(arrived, due)
+        self.assertEqual((msg["params"]["event_id"], msg["params"]["fired_at"]), (ev["id"], iso(due)))
+        self.assert_quiet(sub, 2.5)
+        self.assertEqual(len(self.replay(0)), 1)
+
+    def test_event_moved_inside_the_lead_fires_once_at_the_new_time(self):
+        # Moved while its reminder is staged: the staged message still goes out at its instant
+        # (as if the edit came just after it fired), and the new time fires once, at that time.
+        sub, _ = self.subscriber()
+        due = int(time.time()) + LEAD_S + 2
+        ev = {"title": "Moved while staged", "start": iso(due + 3600), "alarms": [{"trigger": "-PT1H"}]}
+        ev = self.c.result("event.add", {"event": ev})["event"]
+        self.wait_staged(ev["id"])
+        moved = due + LEAD_S + 3
+        self.c.result("event.update", {"id": ev["id"], "revision": ev["revision"],
+                                       "changes": {"start": iso(moved + 3600)}})
+        self.assertLess(time.time(), due, "too slow for this test's due instant")
+        (t1, staged), (t2, again) = self.take(sub, 2, timeout=LEAD_S + 15)
+        self.assertEqual(staged["params"]["due"], iso(due))
+        self.assertGreaterEqual(t1, due)
+        self.assertEqual((again["params"]["event_id"], again["params"]["due"]), (ev["id"], iso(moved)))
+        self.assertEqual(again["params"]["occurrence"], iso(moved + 3600))
+        self.assertGreaterEqual(t2, moved)
+        self.assert_quiet(sub, 2.5)
+        self.assertEqual([m["params"]["due"] for m in self.replay(0)], [iso(due), iso(moved)])
+
 
 class Ordering(StagingTestCase):
     def test_change_inside_the_lead_waits_for_the_staged_reminder(self):
