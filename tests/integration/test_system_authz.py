@@ -232,6 +232,31 @@ class HostileUsers(SystemModeCase):
         self.assertIsNone(msg, "a removed event's snooze fired")
         self.assertEqual(self.rpc(self.a, "alarm.ack", {"id": fired["id"]})["error"]["data"]["kind"], "not_found")
 
+    # The alarm handlers and the hub ask the same rule: another user's private alarm is not_found.
+    def test_another_users_private_alarm_is_not_found_nor_heard(self):
+        wa, wb = self.watch(self.a), self.watch(self.b)
+        due = int(time.time()) + 3
+        ev = self.result(self.a, "event.add", {"event": {"title": "A's private call", "start": iso(due + 3600),
+                                                         "alarms": [{"trigger": "-PT1H"}]}})["event"]
+        [entry] = self.result(self.a, "alarm.next", {"event_id": ev["id"]})["alarms"]
+        self.assertEqual(self.result(self.b, "alarm.next", {"limit": 10})["alarms"], [])
+        self.assertNotIn("private call", self.as_user(self.b, "next", check=0).stdout)
+        mine = wa.take(10)
+        self.assertIsNotNone(mine, "A did not hear their own reminder")
+        self.assertEqual((mine["type"], mine["event_id"]), ("reminder", ev["id"]))
+        self.assertIsNone(wb.take(1), "B heard of A's private event")
+        for method, params in [("alarm.next", {"event_id": ev["id"]}),
+                               ("alarm.ack", {"id": entry["id"]}),
+                               ("alarm.ack", {"event_id": ev["id"], "occurrence": entry["occurrence"]}),
+                               ("alarm.snooze", {"id": entry["id"], "for": "10m"})]:
+            err = self.rpc(self.b, method, params).get("error")
+            self.assertIsNotNone(err, f"B's {method} {params} of A's alarm succeeded")
+            self.assertEqual(err["data"]["kind"], "not_found", (method, params, err))
+            self.assertNotIn("another user", err["message"])
+        # A's alarm is untouched by B's attempts: A can still snooze it.
+        self.assertEqual(self.result(self.a, "alarm.snooze", {"id": entry["id"], "for": "10m"})["alarms"][0]["state"],
+                         "snoozed")
+
     def test_ids_are_never_reused_across_restarts(self):
         ids = [self.add(self.a, f"A {i}")["id"] for i in range(3)]
         self.as_user(self.a, "rm", str(ids[-1]), check=0)
