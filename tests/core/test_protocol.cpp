@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -195,6 +198,38 @@ TEST_CASE("error_kind names every code", "[protocol]") {
     CHECK(error_kind(ErrorCode::busy) == "busy");
     CHECK(error_kind(ErrorCode::storage_error) == "storage_error");
     CHECK(error_kind(ErrorCode::internal_error) == "internal_error");
+}
+
+TEST_CASE("every error code has the number and kind of docs/protocol.md's table",
+          "[protocol][errors]") {
+    // Why the document is the oracle: clients match these numbers, so they are a contract; a
+    // code renumbered in errors.hpp would still agree with Herald's own client.
+    std::ifstream doc(HERALD_SOURCE_DIR "/docs/protocol.md");
+    REQUIRE(doc);
+    const std::regex row(R"(^\| (-?[0-9]+) \| ([a-z_]+) \| )");
+    std::map<std::string, int> table;
+    for (std::string line; std::getline(doc, line);) {
+        std::smatch m;
+        if (!std::regex_search(line, m, row)) continue;
+        INFO(line);
+        const int number = std::stoi(m[1]);
+        const auto code = static_cast<ErrorCode>(number);
+        CHECK(error_kind(code) == m[2].str());
+        Json e = one_line(encode_error(Json(1), code, "what went wrong", "field"));
+        CHECK(e["error"]["code"] == number);
+        CHECK(e["error"]["data"]["kind"] == m[2].str());
+        table[m[2]] = number;
+    }
+    // And every code of errors.hpp is in the table under its number.
+    for (ErrorCode c :
+         {ErrorCode::parse_error, ErrorCode::invalid_request, ErrorCode::method_not_found,
+          ErrorCode::invalid_params, ErrorCode::internal_error, ErrorCode::not_found,
+          ErrorCode::revision_conflict, ErrorCode::permission_denied, ErrorCode::invalid_time,
+          ErrorCode::too_large, ErrorCode::busy, ErrorCode::storage_error}) {
+        INFO(error_kind(c));
+        REQUIRE(table.count(std::string(error_kind(c))) == 1);
+        CHECK(table[std::string(error_kind(c))] == static_cast<int>(c));
+    }
 }
 
 TEST_CASE("LineDecoder splits a byte stream into lines", "[protocol][lines]") {
