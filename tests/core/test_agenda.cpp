@@ -306,3 +306,28 @@ TEST_CASE("paging with limit and offset", "[agenda][paging]") {
         CHECK_FALSE(a.truncated);
     }
 }
+
+TEST_CASE("each recurring instance keeps a nominal duration's wall time across DST",
+          "[agenda][duration]") {
+    // Daily at 10:00 in New York for P1D (to 10:00 the next day) and PT24H; the clocks go
+    // forward on 2027-03-14, so the instance of the 13th lasts 23 hours nominally.
+    std::vector<Event> events{ev(1, Json{{"title", "Nominal"},
+                                         {"start", "2027-03-10T10:00"},
+                                         {"tz", "America/New_York"},
+                                         {"duration", "P1D"},
+                                         {"rrule", "FREQ=DAILY"}}),
+                              ev(2, Json{{"title", "Exact"},
+                                         {"start", "2027-03-10T10:00"},
+                                         {"tz", "America/New_York"},
+                                         {"duration", "PT24H"},
+                                         {"rrule", "FREQ=DAILY"}})};
+    Agenda a = build_agenda(events, window("2027-03-13T15:00:00Z", "2027-03-13T15:00:01Z"));
+    REQUIRE(a.dated.size() == 2);
+    CHECK(format_instant(a.dated[0].begin) == "2027-03-13T15:00:00Z");  // 10:00 EST
+    CHECK(format_instant(a.dated[0].end) == "2027-03-14T14:00:00Z");    // 10:00 EDT
+    CHECK(format_instant(a.dated[1].end) == "2027-03-14T15:00:00Z");    // 11:00 EDT
+    // And the first instance, before the change, lasts a whole 24 hours either way.
+    Agenda first = build_agenda(events, window("2027-03-10T15:00:00Z", "2027-03-10T15:00:01Z"));
+    REQUIRE(first.dated.size() == 2);
+    CHECK(first.dated[0].end - first.dated[0].begin == std::chrono::hours{24});
+}

@@ -474,3 +474,19 @@ TEST_CASE("an override that carries an RRULE stays one instance", "[ical]") {
     REQUIRE(r.warnings.size() == 1);
     CHECK(r.warnings[0].property == "RRULE");
 }
+
+TEST_CASE("a higher SEQUENCE wins over a later DTSTAMP", "[ical]") {
+    // RFC 5545 §3.8.7.4: SEQUENCE orders revisions; DTSTAMP/LAST-MODIFIED only break a tie.
+    for (bool reversed : {false, true}) {
+        INFO("newer revision " << (reversed ? "second" : "first") << " in the file");
+        std::string revised = vevent("v", "SEQUENCE:3\r\nDTSTART;VALUE=DATE:20250107\r\n");
+        std::string touched = vevent("v",
+                                     "SEQUENCE:2\r\nLAST-MODIFIED:20250601T000000Z\r\n"
+                                     "DTSTART;VALUE=DATE:20250101\r\n");
+        auto r = import_ical(cal(reversed ? touched + revised : revised + touched));
+        REQUIRE(r.events.size() == 1);
+        CHECK(r.events[0].start.local == lt(2025, 1, 7));
+        REQUIRE(r.warnings.size() == 1);
+        CHECK_THAT(r.warnings[0].reason, Catch::Contains("SEQUENCE 3"));
+    }
+}

@@ -319,3 +319,26 @@ TEST_CASE("EXDATE at the shown time of a gap-shifted instance removes it, unmatc
         CHECK_THAT(err.what(), Catch::Contains("exdate 2025-03-10T02:30 matches no occurrence"));
     }
 }
+
+TEST_CASE(
+    "an UNTIL that lands exactly on an instance keeps it, all-day and timed, plain and windowed") {
+    // Plain yearly (the no-scan path) and monthly with a BY part, each listed whole and through
+    // a window that starts mid-series (the windowed path).
+    const std::pair<std::string, std::string> windows[] = {{"2000-01-01", "2040-01-01"},
+                                                           {"2025-01-01", "2040-01-01"}};
+    for (const auto& [from, to] : windows) {
+        INFO("window from " << from);
+        auto allday = make("2020-03-15", "", "FREQ=YEARLY;UNTIL=20250315");
+        CHECK(expand(allday, from, to).back() == "2025-03-15");
+        auto by_part = make("2020-03-15", "", "FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20250315");
+        CHECK(expand(by_part, from, to).back() == "2025-03-15");
+        // UTC UNTIL on a zoned start: 09:00 CET is 08:00Z, compared as instants.
+        auto utc = make("2020-03-15T09:00", "Europe/Berlin", "FREQ=YEARLY;UNTIL=20250315T080000Z");
+        CHECK(expand(utc, from, to).back() == "2025-03-15T09:00");
+        // A local UNTIL on a floating start and a date UNTIL on a timed one bound wall times.
+        auto local = make("2020-03-15T09:00", "", "FREQ=YEARLY;UNTIL=20250315T090000");
+        CHECK(expand(local, from, to).back() == "2025-03-15T09:00");
+        auto date = make("2020-03-15T09:00", "Asia/Tokyo", "FREQ=MONTHLY;UNTIL=20250315");
+        CHECK(expand(date, from, to).back() == "2025-03-15T09:00");
+    }
+}
