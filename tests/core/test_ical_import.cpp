@@ -490,3 +490,13 @@ TEST_CASE("a higher SEQUENCE wins over a later DTSTAMP", "[ical]") {
         CHECK_THAT(r.warnings[0].reason, Catch::Contains("SEQUENCE 3"));
     }
 }
+
+TEST_CASE("a byte order mark before the first BEGIN is skipped, also before a bare VEVENT",
+          "[ical]") {
+    // Windows editors write one; read as part of the first line it would hide that BEGIN.
+    const std::string bom = "\xEF\xBB\xBF";
+    CHECK(only(import_ical(bom + vevent("bare", "DTSTART;VALUE=DATE:20250101\r\n"))).uid == "bare");
+    auto r = import_ical(bom + cal(vevent("in-cal", "DTSTART;VALUE=DATE:20250101\r\n")));
+    CHECK(only(r).uid == "in-cal");
+    CHECK(r.warnings.empty());
+}
