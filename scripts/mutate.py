@@ -152,14 +152,14 @@ def build(tree, targets=()):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-k", default="", help="only mutations whose name contains this")
+    ap.add_argument("-k", default="", help="only mutations whose name matches this regex (a part of it will do)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--check", action="store_true",
                     help="only check that every find text occurs exactly once and every named test method exists (no build)")
     ap.add_argument("--keep", help="worktree directory to create or reuse")
     ap.add_argument("--logs", help="directory for each mutation's ctest output (which test failed, why)")
     args = ap.parse_args()
-    mutations = [m for m in parse(ROOT / "tests" / "mutations.txt") if args.k in m["name"]]
+    mutations = [m for m in parse(ROOT / "tests" / "mutations.txt") if re.search(args.k, m["name"])]
     if args.list:
         for m in mutations:
             print(f"{m['name']:40} {m['file']:36} {m['tests']}")

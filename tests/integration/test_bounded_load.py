@@ -191,6 +191,55 @@ class ExternalLock(DaemonTestCase):
                          ["event"]["title"], "While locked")
 
 
+class ReaderSlice(DaemonTestCase):
+    """A client pipelining cheap requests yields the thread every 5 ms (kReaderSlice), not once per
+    64 KiB read: another client's request waits a slice, not a read's worth of the pipeline."""
+
+    def test_pipelined_cheap_requests_leave_room_for_another_client(self):
+        setup = self.d.connect(timeout=60)
+        ev = setup.result("event.add", {"event": {"title": "Looked up", "start": "2030-05-01"}})["event"]
+        line = (json.dumps({"jsonrpc": "2.0", "id": 1, "method": "event.get", "params": {"id": ev["id"]}})
+                + "\n").encode()
+        per_read = 64 * 1024 // len(line)  # requests in one read of the session's 64 KiB buffer
+        count = per_read * 20
+        piper = RawClient(self.d.socket, timeout=60)
+        got, done = [0], threading.Event()
+
+        def drain():
+            buf = b""
+            while got[0] < count:
+                data = piper.sock.recv(1 << 20)
+                if not data:
+                    break
+                buf += data
+                got[0] += buf.count(b"\n")
+                buf = buf[buf.rfind(b"\n") + 1:]
+            done.set()
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        probe = self.d.connect(timeout=60)
+        t0 = time.monotonic()
+        sender = threading.Thread(target=lambda: piper.sock.sendall(line * count), daemon=True)
+        sender.start()
+        waits = []
+        while not done.is_set() and got[0] < count * 0.8:
+            t = time.monotonic()
+            probe.result("hello")
+            waits.append(time.monotonic() - t)
+            time.sleep(0.02)
+        self.assertTrue(done.wait(120), "the pipelined replies did not all arrive")
+        per_read_seconds = (time.monotonic() - t0) * per_read / count
+        median = statistics.median(waits[1:] or waits)
+        print(f"\n{count} pipelined event.get: {per_read_seconds * 1000:.1f} ms of work per 64 KiB read; "
+              f"another client's hello waited {median * 1000:.1f} ms (median of {len(waits)}), "
+              f"max {max(waits) * 1000:.1f} ms")
+        self.assertGreaterEqual(len(waits), 5, "the pipeline finished too fast to probe")
+        # A slice is 5 ms; without slices a probe arriving mid-read waits for the rest of the read
+        # (planted 5 s slices: a probe waited 1.9 s against 0.55 s of work per read, here 0.05-0.1 s).
+        self.assertLess(max(waits), per_read_seconds / 2)
+
+
 class HostileClient(DaemonTestCase):
     """Item 7: one client pipelining agendas over 0001-9999 holds nobody else, nor any work once gone."""
 
