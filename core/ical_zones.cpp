@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "core/time.hpp"
+#include "core/vtimezone_rule.hpp"
 
 namespace herald {
 namespace {
@@ -169,6 +170,19 @@ std::string map_by_name(const std::string& tzid, bool& exact) {
     return {};
 }
 
+/// A TZID as a rule zone's name: one line of at most 200 bytes (cut on a UTF-8 boundary).
+std::string display_name(const std::string& tzid) {
+    std::string out;
+    for (char c : tzid)
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+    if (out.size() > 200) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+    }
+    return out;
+}
+
 std::string years_text(int first, int last) {
     return first == last ? std::to_string(first)
                          : std::to_string(first) + "-" + std::to_string(last);
@@ -254,20 +268,38 @@ TzidChoice TzidResolver::choose_uncached(const std::string& raw, int first, int 
     }
     std::string years = years_text(first, last);
     if (++matched_ > kMaxMatches)
-        return {{},
-                true,
-                (why.empty() ? "TZID '" + raw + "' is not a zone name" : why) +
-                    "; too many VTIMEZONE matches in this file, so its rules give the instants "
-                    "(stored in UTC)"};
+        return file_rule_choice(raw, first, last,
+                                (why.empty() ? "TZID '" + raw + "' is not a zone name" : why) +
+                                    "; too many VTIMEZONE matches in this file");
     std::string match = match_vtimezone(raw, first, last);
     if (why.empty() && !match.empty()) return {match, false, {}};
     if (match.empty())
+        return file_rule_choice(raw, first, last,
+                                (why.empty() ? "TZID '" + raw + "'" : why) +
+                                    "; no IANA zone has the file's VTIMEZONE offsets in " + years);
+    return {match, false, why + "; using " + match + ", which agrees with it in " + years};
+}
+
+TzidChoice TzidResolver::file_rule_choice(const std::string& tzid, int first, int last,
+                                          const std::string& why) {
+    icaltimezone* zone = file_->zones.at(tzid);
+    auto rule = vtimezone_rule(icaltimezone_get_component(zone), first);
+    if (!rule)
         return {{},
                 true,
-                (why.empty() ? "TZID '" + raw + "'" : why) +
-                    "; no IANA zone has the file's VTIMEZONE offsets in " + years +
-                    ", so its rules give the instants (stored in UTC)"};
-    return {match, false, why + "; using " + match + ", which agrees with it in " + years};
+                why +
+                    "; its rules are not yearly rules a POSIX TZ rule states, so they give the "
+                    "instants stored in UTC (later instances of a series keep the first one's "
+                    "offset)"};
+    const std::string posix = format_tz_rule(*rule);
+    std::string note = why + "; kept in the file's own zone (" + posix + ")";
+    // Why compare: a VTIMEZONE may change its rules over the years (RDATEs, observances with
+    // UNTIL); the rule holds those in force in the event's first year, used for every instance.
+    const int from = std::max(kFirstYear, first - kMaxYears);
+    if (auto day = first_difference(zone, *rule, from, last); !day.empty())
+        note += "; the VTIMEZONE has other rules in other years (it differs on " + day +
+                "): every instance uses those in force in " + std::to_string(first);
+    return {rule_zone_text(posix, display_name(strip_quotes(tzid))), false, note};
 }
 
 std::string TzidResolver::disagreement(const std::string& tzid, const std::string& zone, int first,
