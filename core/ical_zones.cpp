@@ -342,13 +342,15 @@ std::string TzidResolver::match_vtimezone(const std::string& tzid, int first, in
         });
         if (!same) continue;
         // Prefer a zone whose city the TZID names ("(UTC+09:00) Osaka, Sapporo, Tokyo"), then one
-        // whose abbreviation matches the VTIMEZONE's TZNAME; avoid the Etc/ offsets.
+        // whose abbreviation matches the VTIMEZONE's TZNAME, then one whose region it names
+        // ("Western/Central Europe": not Africa/Ceuta); avoid the Etc/ offsets.
         std::string name(zone.name());
         std::string city = lower(name.substr(name.rfind('/') + 1));
         std::replace(city.begin(), city.end(), '_', ' ');
         int score = 0;
-        if (needle.find(city) != std::string::npos) score += 4;
-        if (!tzname.empty() && zone_abbrev(samples.front().first, &zone) == tzname) score += 2;
+        if (needle.find(city) != std::string::npos) score += 8;
+        if (!tzname.empty() && zone_abbrev(samples.front().first, &zone) == tzname) score += 4;
+        if (needle.find(lower(name.substr(0, name.find('/')))) != std::string::npos) score += 2;
         if (name.rfind("Etc/", 0) != 0) score += 1;
         if (score > best_score) best_score = score, best = name;
     }

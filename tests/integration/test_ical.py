@@ -433,7 +433,7 @@ class Conformance(unittest.TestCase):
             ("custom_tz_mytimezone_dst.ics", "mytz-daily@herald.test"):
                 lambda e: self.assertEqual(e["tz"], "vtimezone:MYST-5:30MYDT,J105,J264/3 MyTimezone"),
             ("custom_tz_western_central_europe.ics", "wce@herald.test"):
-                lambda e: self.assertEqual(e["tz"], "Europe/Berlin"),
+                lambda e: self.assertTrue(e["tz"].startswith("Europe/"), e["tz"]),  # not Africa/Ceuta
             ("outlook_central_asia.ics",
              "040000008200E00074C5B7101A82E0080000000010CA1F1E5A5FDA01000000000000000010000000C0FFEE00000000000000000000000001"):
                 lambda e: self.assertEqual(e["tz"], "Asia/Bishkek"),
