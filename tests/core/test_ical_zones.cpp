@@ -168,4 +168,14 @@ TEST_CASE("a rule zone is exported as its VTIMEZONE rules and re-imported into t
     CHECK(back.start == e.start);
     CHECK(back.exdates == e.exdates);
     CHECK(back.rrule == e.rrule);
+    // A last-Sunday rule (BYDAY=-1SU) and a fixed-date one (BYMONTHDAY) come back the same too.
+    for (const std::string tz : {"vtimezone:<-0330>3:30<-0230>,M4.2.0,M10.5.0 Mine",
+                                 "vtimezone:MYST-5:30MYDT,J105,J264/3 MyTimezone"}) {
+        Event other = e;
+        other.start.tz = tz;
+        other.exdates.clear();
+        const std::string out = export_ical({other}, utc(2025, 1, 1, 0));
+        INFO(out);
+        CHECK(only(import_ical(out)).start == other.start);
+    }
 }
