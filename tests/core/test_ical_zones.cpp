@@ -13,13 +13,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string cal(const std::string& body) {
-    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n";
-}
-
-std::string vevent(const std::string& uid, const std::string& props) {
-    return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:Event " + uid +
-           "\r\n" + props + "END:VEVENT\r\n";
+/// A calendar of `vtimezone` and one event `uid` with DTSTAMP, SUMMARY and `props`.
+std::string file_of(const std::string& vtimezone, const std::string& uid,
+                    const std::string& props) {
+    return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + vtimezone +
+           "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\nSUMMARY:" + uid +
+           "\r\n" + props + "END:VEVENT\r\nEND:VCALENDAR\r\n";
 }
 
 /// A VTIMEZONE with a STANDARD and a DAYLIGHT observance: `standard`/`daylight` are their
@@ -64,9 +63,9 @@ const Event& only(const IcalImport& r) {
 
 TEST_CASE("a VTIMEZONE no IANA zone matches is kept as a rule zone with each year's changes",
           "[ical]") {
-    auto r = import_ical(cal(kBrasilia + vevent("br",
-                                                "DTSTART;TZID=\"(UTC-03:00) Brasília\":"
-                                                "20251001T090000\r\nRRULE:FREQ=WEEKLY\r\n")));
+    auto r = import_ical(file_of(kBrasilia, "br",
+                                 "DTSTART;TZID=\"(UTC-03:00) Brasília\":"
+                                 "20251001T090000\r\nRRULE:FREQ=WEEKLY\r\n"));
     const Event& e = only(r);
     CHECK(e.start.tz == "vtimezone:<-03>3<-02>,M10.3.0/0,M2.3.0/0 (UTC-03:00) Brasília");
     CHECK(e.start.local == LocalTime{date::local_days{date::year{2025} / 10 / 1}} + 9h);
@@ -85,8 +84,8 @@ TEST_CASE("a VTIMEZONE no IANA zone matches is kept as a rule zone with each yea
 
 TEST_CASE("VTIMEZONE rule shapes become POSIX rules - other shapes fall back to UTC", "[ical]") {
     auto zone_of = [](const std::string& std_part, const std::string& dst_part) {
-        auto r = import_ical(cal(vtimezone("Mine", std_part, dst_part) +
-                                 vevent("x", "DTSTART;TZID=Mine:20250610T090000\r\n")));
+        auto r = import_ical(file_of(vtimezone("Mine", std_part, dst_part), "x",
+                                     "DTSTART;TZID=Mine:20250610T090000\r\n"));
         return only(r).start.tz;
     };
     // Fixed dates with TZNAMEs (15 April 02:00 to 21 September 03:00): Jn rules.
@@ -108,12 +107,12 @@ TEST_CASE("VTIMEZONE rule shapes become POSIX rules - other shapes fall back to 
           "vtimezone:<+0317>-3:17 Mine");
     // Every Sunday of March is no POSIX rule: the file's instant, in UTC (10:00 +0317 = 05:43Z).
     auto r = import_ical(
-        cal(vtimezone("Odd",
-                      "DTSTART:20001029T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
-                      "TZOFFSETFROM:+0417\r\nTZOFFSETTO:+0317\r\n",
-                      "DTSTART:20000305T000000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=SU\r\n"
-                      "TZOFFSETFROM:+0317\r\nTZOFFSETTO:+0417\r\n") +
-            vevent("odd", "DTSTART;TZID=Odd:20250110T090000\r\n")));
+        file_of(vtimezone("Odd",
+                          "DTSTART:20001029T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+                          "TZOFFSETFROM:+0417\r\nTZOFFSETTO:+0317\r\n",
+                          "DTSTART:20000305T000000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=SU\r\n"
+                          "TZOFFSETFROM:+0317\r\nTZOFFSETTO:+0417\r\n"),
+                "odd", "DTSTART;TZID=Odd:20250110T090000\r\n"));
     CHECK(only(r).start.tz == "UTC");
     CHECK(only(r).start.local ==
           LocalTime{date::local_days{date::year{2025} / 1 / 10}} + 5h + 43min);
@@ -130,9 +129,9 @@ TEST_CASE("a VTIMEZONE whose rules change over the years uses those in force at 
         "TZOFFSETTO:-0300\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:20081019T000000\r\n"
         "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=3SU;UNTIL=20181021T030000Z\r\nTZOFFSETFROM:-0300\r\n"
         "TZOFFSETTO:-0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
-    auto r = import_ical(cal(history + vevent("h",
-                                              "DTSTART;TZID=Brasília history:20171001T090000"
-                                              "\r\nRRULE:FREQ=MONTHLY;COUNT=6\r\n")));
+    auto r = import_ical(file_of(history, "h",
+                                 "DTSTART;TZID=Brasília history:20171001T090000"
+                                 "\r\nRRULE:FREQ=MONTHLY;COUNT=6\r\n"));
     const Event& e = only(r);
     CHECK(e.start.tz == "vtimezone:<-03>3<-02>,M10.3.0/0,M2.3.0/0 Brasília history");
     CHECK(at(e, 2017, 11, 1, 9) == utc(2017, 11, 1, 11));
@@ -140,9 +139,9 @@ TEST_CASE("a VTIMEZONE whose rules change over the years uses those in force at 
     CHECK_THAT(r.warnings[0].reason, Catch::Contains("other rules in other years"));
     CHECK_THAT(r.warnings[0].reason, Catch::Contains("2019-10-20"));
     // An event of 2020 gets the offset in force then, UTC-3 without DST (which IANA zones have).
-    r = import_ical(cal(history + vevent("h2",
-                                         "DTSTART;TZID=Brasília history:20201001T090000"
-                                         "\r\nRRULE:FREQ=MONTHLY;COUNT=6\r\n")));
+    r = import_ical(file_of(history, "h2",
+                            "DTSTART;TZID=Brasília history:20201001T090000"
+                            "\r\nRRULE:FREQ=MONTHLY;COUNT=6\r\n"));
     CHECK(at(only(r), 2020, 11, 1, 9) == utc(2020, 11, 1, 12));
     // Its fixed-offset rule, as the rule zone would hold it had no IANA zone matched.
     icalcomponent* vtz = icalcomponent_new_from_string(history.c_str());
@@ -153,11 +152,11 @@ TEST_CASE("a VTIMEZONE whose rules change over the years uses those in force at 
 
 TEST_CASE("a rule zone is exported as its VTIMEZONE rules and re-imported into the same event",
           "[ical]") {
-    auto first = import_ical(cal(kBrasilia + vevent("br",
-                                                    "DTSTART;TZID=\"(UTC-03:00) Brasília\":"
-                                                    "20251001T090000\r\nRRULE:FREQ=WEEKLY;"
-                                                    "COUNT=8\r\nEXDATE;TZID=\"(UTC-03:00) "
-                                                    "Brasília\":20251022T090000\r\n")));
+    auto first = import_ical(file_of(kBrasilia, "br",
+                                     "DTSTART;TZID=\"(UTC-03:00) Brasília\":"
+                                     "20251001T090000\r\nRRULE:FREQ=WEEKLY;"
+                                     "COUNT=8\r\nEXDATE;TZID=\"(UTC-03:00) "
+                                     "Brasília\":20251022T090000\r\n"));
     const Event& e = only(first);
     const std::string text = export_ical({e}, utc(2025, 1, 1, 0));
     CHECK_THAT(text, Catch::Contains("DTSTART;TZID=\"(UTC-03:00) Brasília\":20251001T090000"));
