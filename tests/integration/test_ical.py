@@ -447,6 +447,21 @@ class Conformance(unittest.TestCase):
                     d.stop()
                     shutil.rmtree(d.root, ignore_errors=True)
 
+    def test_a_rule_zone_is_shown_by_its_tzid_with_each_instance_offset(self):
+        p, result, c, d = conformance_run(self, "custom_tz_brasilia_old_dst.ics")
+        try:
+            e = c.result("event.get", {"uid": "brasilia-dst@herald.test"})["event"]
+            show = d.cli("show", str(e["id"])).stdout
+            self.assertIn("09:00 -03", show)
+            self.assertIn(" (UTC-03:00) Brasília\n", show)  # the file's TZID, not the rule text
+            self.assertNotIn("vtimezone:", show)
+            out = d.cli("list", "--from", "2025-10-14", "--to", "2025-10-24", "--tz", "UTC").stdout
+            self.assertIn("Wed 2025-10-15  09:00 -03 · 12:00 UTC", out)
+            self.assertIn("Wed 2025-10-22  09:00 -02 · 11:00 UTC", out)  # after the third Sunday
+        finally:
+            d.stop()
+            shutil.rmtree(d.root, ignore_errors=True)
+
     def test_reimport_of_uidless_events_updates_instead_of_duplicating(self):
         p, result, c, d = conformance_run(self, "calcurse_export.ics")
         try:
