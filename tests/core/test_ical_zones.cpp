@@ -167,6 +167,13 @@ TEST_CASE("a rule zone is exported as its VTIMEZONE rules and re-imported into t
     CHECK(back.start == e.start);
     CHECK(back.exdates == e.exdates);
     CHECK(back.rrule == e.rrule);
+    // The later 23:30 of 2026-02-14 (DST ends at midnight): written in UTC with X-HERALD-TZ
+    // naming the TZID, read back into the rule zone, fold and all.
+    Event late = e;
+    late.exdates.clear();
+    late.start = caltime_at(utc(2026, 2, 15, 2, 30), e.start.tz);
+    REQUIRE(late.start.fold);
+    CHECK(only(import_ical(export_ical({late}, utc(2025, 1, 1, 0)))).start == late.start);
     // A last-Sunday rule (BYDAY=-1SU) and a fixed-date one (BYMONTHDAY) come back the same too.
     for (const std::string tz : {"vtimezone:<-0330>3:30<-0230>,M4.2.0,M10.5.0 Mine",
                                  "vtimezone:MYST-5:30MYDT,J105,J264/3 MyTimezone"}) {
