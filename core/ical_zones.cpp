@@ -295,8 +295,11 @@ TzidChoice TzidResolver::file_rule_choice(const std::string& tzid, int first, in
     std::string note = why + "; kept in the file's own zone (" + posix + ")";
     // Why compare: a VTIMEZONE may change its rules over the years (RDATEs, observances with
     // UNTIL); the rule holds those in force in the event's first year, used for every instance.
+    // Past kMaxMatches checks (each samples decades) the warning is left out, not the zone.
     const int from = std::max(kFirstYear, first - kMaxYears);
-    if (auto day = first_difference(zone, *rule, from, last); !day.empty())
+    if (++compared_ > kMaxMatches)
+        note += "; not compared with the VTIMEZONE's other years (too many zones in this file)";
+    else if (auto day = first_difference(zone, *rule, from, last); !day.empty())
         note += "; the VTIMEZONE has other rules in other years (it differs on " + day +
                 "): every instance uses those in force in " + std::to_string(first);
     return {rule_zone_text(posix, display_name(strip_quotes(tzid))), false, note};

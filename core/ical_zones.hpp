@@ -55,7 +55,8 @@ class TzidResolver {
     struct FileZones;
     std::unique_ptr<FileZones> file_;
     std::map<std::tuple<std::string, int, int>, TzidChoice> cache_;
-    size_t matched_ = 0;  ///< VTIMEZONEs matched by their rules so far (each is costly)
+    size_t matched_ = 0;   ///< VTIMEZONEs matched by their rules so far (each is costly)
+    size_t compared_ = 0;  ///< rule zones checked against their VTIMEZONE's other years
 };
 
 }  // namespace herald
