@@ -200,7 +200,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
         occ["occurrence_start"] =
             format_instant(span_of(start, viewer).begin);  // keeps a fold (the later 01:30)
         WhenText w = when_text(occ, viewer);
-        when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + tz);
+        when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + zone_display_name(tz));
     } else if (e.value("precision", "") == "day") {
         when = weekday_date(caltime_from_string(e.value("start", ""), "", "start").local) +
                ", all day";
@@ -209,7 +209,9 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     }
     line("when", when);
     if (!e["end"].is_null())
-        line("end", e.value("end", "") + (e.contains("end_tz") ? " " + e.value("end_tz", "") : ""));
+        line("end",
+             e.value("end", "") +
+                 (e.contains("end_tz") ? " " + zone_display_name(e.value("end_tz", "")) : ""));
     if (!e["duration"].is_null()) line("duration", e.value("duration", ""));
     if (!e.value("rrule", "").empty()) line("repeats", e.value("rrule", ""));
     line("location", e.value("location", ""));

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/duration.hpp"
+#include "core/vtimezone_rule.hpp"
 
 namespace herald {
 namespace {
@@ -26,6 +27,14 @@ bool is_utc(const std::string& tz) {
     return tz == "UTC";
 }
 
+/// A zone's TZID as a parameter value: a rule zone's name, quoted when it has ':', ';' or ','
+/// ("(UTC-03:00) Brasília"); a parameter value cannot hold a '"'.
+std::string tzid_param(const std::string& tz) {
+    std::string name = zone_display_name(tz);
+    std::erase(name, '"');
+    return name.find_first_of(":;,") == std::string::npos ? name : '"' + name + '"';
+}
+
 /// ";VALUE=DATE:20250606", ";TZID=Asia/Tokyo:20221224T144000", ":20250606T090000Z" or floating.
 /// The later of a repeated wall time is written in UTC: RFC 5545 reads a TZID time in a DST
 /// overlap as its first occurrence, so no TZID form names the second.
@@ -34,7 +43,7 @@ std::string value_of(const CalTime& t) {
     if (t.tz.empty()) return ":" + local_stamp(t.local);
     if (t.fold) return ":" + stamp(span_of(t, nullptr).begin);
     if (is_utc(t.tz)) return ":" + local_stamp(t.local) + "Z";
-    return ";TZID=" + t.tz + ":" + local_stamp(t.local);
+    return ";TZID=" + tzid_param(t.tz) + ":" + local_stamp(t.local);
 }
 
 std::string offset_text(Seconds off) {
@@ -53,6 +62,9 @@ int year_of(LocalTime t) {
 /// VTIMEZONE for `zone` covering [first_year, last_year]: one observance per transition.
 std::string vtimezone(const std::string& name, int first_year, int last_year) {
     const date::time_zone* zone = find_zone(name);
+    // A rule zone (a file's own VTIMEZONE kept as a rule) goes back out as that rule.
+    if (const TzRule* rule = rule_of_zone(zone))
+        return rule_vtimezone(zone_display_name(name), *rule, first_year, last_year);
     std::string out = ical_fold("BEGIN:VTIMEZONE") + ical_fold("TZID:" + name);
     auto observance = [&](const date::sys_info& info, Seconds from, LocalTime start) {
         std::string kind = info.save != std::chrono::minutes{0} ? "DAYLIGHT" : "STANDARD";
@@ -163,7 +175,8 @@ std::string time_lines(const Event& e) {
         out += ical_fold("DTEND;VALUE=DATE:" + day_stamp(period_end(e.start)));
         return out + ical_fold("TRANSP:TRANSPARENT");
     }
-    if (e.start.fold || (e.end && e.end->fold)) out += ical_fold("X-HERALD-TZ:" + e.start.tz);
+    if (e.start.fold || (e.end && e.end->fold))
+        out += ical_fold("X-HERALD-TZ:" + zone_display_name(e.start.tz));
     out += ical_fold("DTSTART" + value_of(e.start));
     if (!e.start.timed()) {
         LocalTime last = e.end ? e.end->local : e.start.local;

@@ -295,9 +295,12 @@ class Reader {
     /// names the event's zone so the start (and end) go back to it, fold and all.
     void rezone(Event& e) {
         if (herald_tz_.empty()) return;
+        // The zone is the one DTSTART's TZID would give (a rule zone's name is its VTIMEZONE's).
+        const std::string zone = file_.zones.choose(herald_tz_, years_.first, years_.second).zone;
+        if (zone.empty()) return;
         auto back = [&](CalTime& t) {
             if (t.timed() && t.tz == "UTC")
-                t = caltime_at(resolve_local(t.local, find_zone("UTC")), herald_tz_);
+                t = caltime_at(resolve_local(t.local, find_zone("UTC")), zone);
         };
         back(e.start);
         if (e.end) back(*e.end);

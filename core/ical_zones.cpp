@@ -10,6 +10,7 @@
 
 #include "core/errors.hpp"
 #include "core/time.hpp"
+#include "core/vtimezone_rule.hpp"
 
 namespace herald {
 namespace {
@@ -169,6 +170,19 @@ std::string map_by_name(const std::string& tzid, bool& exact) {
     return {};
 }
 
+/// A TZID as a rule zone's name: one line of at most 200 bytes (cut on a UTF-8 boundary).
+std::string display_name(const std::string& tzid) {
+    std::string out;
+    for (char c : tzid)
+        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+    if (out.size() > 200) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+    }
+    return out;
+}
+
 std::string years_text(int first, int last) {
     return first == last ? std::to_string(first)
                          : std::to_string(first) + "-" + std::to_string(last);
@@ -254,20 +268,41 @@ TzidChoice TzidResolver::choose_uncached(const std::string& raw, int first, int 
     }
     std::string years = years_text(first, last);
     if (++matched_ > kMaxMatches)
-        return {{},
-                true,
-                (why.empty() ? "TZID '" + raw + "' is not a zone name" : why) +
-                    "; too many VTIMEZONE matches in this file, so its rules give the instants "
-                    "(stored in UTC)"};
+        return file_rule_choice(raw, first, last,
+                                (why.empty() ? "TZID '" + raw + "' is not a zone name" : why) +
+                                    "; too many VTIMEZONE matches in this file");
     std::string match = match_vtimezone(raw, first, last);
     if (why.empty() && !match.empty()) return {match, false, {}};
     if (match.empty())
+        return file_rule_choice(raw, first, last,
+                                (why.empty() ? "TZID '" + raw + "'" : why) +
+                                    "; no IANA zone has the file's VTIMEZONE offsets in " + years);
+    return {match, false, why + "; using " + match + ", which agrees with it in " + years};
+}
+
+TzidChoice TzidResolver::file_rule_choice(const std::string& tzid, int first, int last,
+                                          const std::string& why) {
+    icaltimezone* zone = file_->zones.at(tzid);
+    auto rule = vtimezone_rule(icaltimezone_get_component(zone), first);
+    if (!rule)
         return {{},
                 true,
-                (why.empty() ? "TZID '" + raw + "'" : why) +
-                    "; no IANA zone has the file's VTIMEZONE offsets in " + years +
-                    ", so its rules give the instants (stored in UTC)"};
-    return {match, false, why + "; using " + match + ", which agrees with it in " + years};
+                why +
+                    "; its rules are not yearly rules a POSIX TZ rule states, so they give the "
+                    "instants stored in UTC (later instances of a series keep the first one's "
+                    "offset)"};
+    const std::string posix = format_tz_rule(*rule);
+    std::string note = why + "; kept in the file's own zone (" + posix + ")";
+    // Why compare: a VTIMEZONE may change its rules over the years (RDATEs, observances with
+    // UNTIL); the rule holds those in force in the event's first year, used for every instance.
+    // Past kMaxMatches checks (each samples decades) the warning is left out, not the zone.
+    const int from = std::max(kFirstYear, first - kMaxYears);
+    if (++compared_ > kMaxMatches)
+        note += "; not compared with the VTIMEZONE's other years (too many zones in this file)";
+    else if (auto day = first_difference(zone, *rule, from, last); !day.empty())
+        note += "; the VTIMEZONE has other rules in other years (it differs on " + day +
+                "): every instance uses those in force in " + std::to_string(first);
+    return {rule_zone_text(posix, display_name(strip_quotes(tzid))), false, note};
 }
 
 std::string TzidResolver::disagreement(const std::string& tzid, const std::string& zone, int first,
@@ -310,13 +345,15 @@ std::string TzidResolver::match_vtimezone(const std::string& tzid, int first, in
         });
         if (!same) continue;
         // Prefer a zone whose city the TZID names ("(UTC+09:00) Osaka, Sapporo, Tokyo"), then one
-        // whose abbreviation matches the VTIMEZONE's TZNAME; avoid the Etc/ offsets.
+        // whose abbreviation matches the VTIMEZONE's TZNAME, then one whose region it names
+        // ("Western/Central Europe": not Africa/Ceuta); avoid the Etc/ offsets.
         std::string name(zone.name());
         std::string city = lower(name.substr(name.rfind('/') + 1));
         std::replace(city.begin(), city.end(), '_', ' ');
         int score = 0;
-        if (needle.find(city) != std::string::npos) score += 4;
-        if (!tzname.empty() && zone_abbrev(samples.front().first, &zone) == tzname) score += 2;
+        if (needle.find(city) != std::string::npos) score += 8;
+        if (!tzname.empty() && zone_abbrev(samples.front().first, &zone) == tzname) score += 4;
+        if (needle.find(lower(name.substr(0, name.find('/')))) != std::string::npos) score += 2;
         if (name.rfind("Etc/", 0) != 0) score += 1;
         if (score > best_score) best_score = score, best = name;
     }

@@ -3,7 +3,8 @@
 /// such as "/mozilla.org/20050126_1/Europe/Berlin"), Windows names ("Tokyo Standard Time", from
 /// CLDR), common aliases, and otherwise the file's own VTIMEZONE, matched by its UTC offsets.
 /// A mapped (non-IANA) name is checked against the file's VTIMEZONE over the event's years; when
-/// they disagree, or no IANA zone has the VTIMEZONE's offsets, the file's rules decide.
+/// they disagree, or no IANA zone has the VTIMEZONE's offsets, the file's rules decide: as a rule
+/// zone (time.hpp) carrying the VTIMEZONE's yearly rules as a POSIX TZ rule.
 
 #include <cstddef>
 #include <map>
@@ -22,8 +23,8 @@ std::string_view windows_zone_to_iana(std::string_view windows_name);
 
 /// How one TZID is read for one event.
 struct TzidChoice {
-    std::string zone;         ///< IANA zone; empty with file_rules false: unknown, read floating
-    bool file_rules = false;  ///< no IANA zone fits: convert with the file's VTIMEZONE to UTC
+    std::string zone;         ///< IANA or rule zone; empty with file_rules false: read floating
+    bool file_rules = false;  ///< no zone fits (rules POSIX cannot state): convert to UTC
     std::string note;         ///< why the plain mapping was not used (for a warning); may be empty
 };
 
@@ -46,13 +47,16 @@ class TzidResolver {
   private:
     TzidChoice choose_uncached(const std::string& tzid, int first_year, int last_year);
     std::string match_vtimezone(const std::string& tzid, int first_year, int last_year);
+    TzidChoice file_rule_choice(const std::string& tzid, int first_year, int last_year,
+                                const std::string& why);
     std::string disagreement(const std::string& tzid, const std::string& zone, int first_year,
                              int last_year);
 
     struct FileZones;
     std::unique_ptr<FileZones> file_;
     std::map<std::tuple<std::string, int, int>, TzidChoice> cache_;
-    size_t matched_ = 0;  ///< VTIMEZONEs matched by their rules so far (each is costly)
+    size_t matched_ = 0;   ///< VTIMEZONEs matched by their rules so far (each is costly)
+    size_t compared_ = 0;  ///< rule zones checked against their VTIMEZONE's other years
 };
 
 }  // namespace herald

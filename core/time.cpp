@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/errors.hpp"
+#include "core/tz_rule.hpp"
 
 namespace herald {
 namespace {
@@ -189,6 +190,7 @@ std::string format_caltime(const CalTime& t) {
 }
 
 const date::time_zone* find_zone(std::string_view name, std::string_view field) {
+    if (is_rule_zone(name)) return find_rule_zone(name, field);
     try {
         return date::locate_zone(name);
     } catch (const std::runtime_error&) {

@@ -58,8 +58,21 @@ std::optional<ParsedIso> parse_iso(std::string_view text, std::string_view field
 /// ("2025-11-02T01:30-05:00"). Undated gives "".
 std::string format_caltime(const CalTime& t);
 
-/// Looks up an IANA zone; throws HeraldError(invalid_time) naming `field` when unknown.
+/// Looks up an IANA zone or a rule zone (below); throws HeraldError(invalid_time) naming `field`
+/// when unknown or malformed.
 const date::time_zone* find_zone(std::string_view name, std::string_view field = "tz");
+
+/// Marks a zone given by a POSIX TZ rule instead of an IANA name: "vtimezone:<rule> <name>", such
+/// as "vtimezone:<-03>3<-02>,M10.3.0/0,M2.3.0/0 (UTC-03:00) Brasília". Why: a file's VTIMEZONE
+/// that matches no IANA zone must still give every instance of a series its own offset; the
+/// text carries the rule, so the event keeps its zone wherever its tz string goes (JSON, SQLite).
+inline constexpr std::string_view kRuleZonePrefix = "vtimezone:";
+/// True when `tz` names a rule zone (starts with kRuleZonePrefix).
+bool is_rule_zone(std::string_view tz);
+/// The tz text of a rule zone from a POSIX TZ string and a display name (may be empty).
+std::string rule_zone_text(std::string_view posix, std::string_view name);
+/// What to show for a zone: a rule zone's name (its rule when unnamed), else `tz` itself.
+std::string zone_display_name(std::string_view tz);
 
 /// The local time type in force in a zone at an instant.
 struct ZoneOffset {

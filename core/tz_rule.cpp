@@ -138,6 +138,41 @@ date::local_days day_of(const TzRuleDate& d, int year) {
     return date::local_days{y / m / wd[static_cast<unsigned>(d.week)]};
 }
 
+/// A POSIX time or offset: [-]h[:mm[:ss]], minutes and seconds only when needed.
+std::string hms_text(Seconds s) {
+    std::string out = s.count() < 0 ? "-" : "";
+    const auto v = std::chrono::abs(s).count();
+    out += std::to_string(v / 3600);
+    auto two = [](long long n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+    if (v % 3600 != 0) out += ":" + two(v % 3600 / 60);
+    if (v % 60 != 0) out += ":" + two(v % 60);
+    return out;
+}
+
+std::string abbrev_text(const std::string& name) {
+    const bool letters = name.size() >= 3 && std::all_of(name.begin(), name.end(), [](char c) {
+                             return std::isalpha(static_cast<unsigned char>(c)) != 0;
+                         });
+    return letters ? name : "<" + name + ">";
+}
+
+std::string date_text(const TzRuleDate& d) {
+    std::string out;
+    switch (d.kind) {
+        case TzRuleDate::Kind::month_week_day:
+            out = "M" + std::to_string(d.month) + "." + std::to_string(d.week) + "." +
+                  std::to_string(d.weekday);
+            break;
+        case TzRuleDate::Kind::julian:
+            out = "J" + std::to_string(d.day);
+            break;
+        case TzRuleDate::Kind::day_of_year:
+            out = std::to_string(d.day);
+            break;
+    }
+    return d.time == hours{2} ? out : out + "/" + hms_text(d.time);
+}
+
 uint64_t be32(std::string_view b, size_t pos) {
     uint64_t v = 0;
     for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(b[pos + i]);
@@ -164,6 +199,15 @@ TzRule parse_tz_rule(std::string_view text, std::string_view field) {
     rule.dst_end = in.rule_date("the DST end");
     if (!in.at_end()) in.fail("the end of the rule");
     return rule;
+}
+
+std::string format_tz_rule(const TzRule& rule) {
+    // POSIX offsets count hours west of Greenwich.
+    std::string out = abbrev_text(rule.std_abbrev) + hms_text(-rule.std_offset);
+    if (!rule.has_dst()) return out;
+    out += abbrev_text(rule.dst_abbrev);
+    if (rule.dst_offset != rule.std_offset + hours{1}) out += hms_text(-rule.dst_offset);
+    return out + "," + date_text(rule.dst_start) + "," + date_text(rule.dst_end);
 }
 
 std::optional<std::array<TzTransition, 2>> tz_transitions(const TzRule& rule, int year) {

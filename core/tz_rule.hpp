@@ -57,11 +57,23 @@ struct TzTransition {
 /// Throws HeraldError(invalid_time) naming `field` and what was expected.
 TzRule parse_tz_rule(std::string_view text, std::string_view field = "tz");
 
+/// The canonical POSIX TZ string of a rule, which parse_tz_rule reads back into the same rule
+/// ("<-03>3<-02>,M10.3.0/0,M2.3.0/0"); names that are not 3+ letters are written as <...>.
+std::string format_tz_rule(const TzRule& rule);
+
 /// The two DST changes of `year` (start and end, in time order); nullopt without DST.
 std::optional<std::array<TzTransition, 2>> tz_transitions(const TzRule& rule, int year);
 
 /// The local time type `rule` gives at instant `t`.
 TzState tz_state_at(const TzRule& rule, Instant t);
+
+/// The zone of a rule zone's tz text ("vtimezone:<rule> <name>", time.hpp), made once per text
+/// and kept for the process (like date/tz's zones). Throws HeraldError(invalid_time) naming
+/// `field` when the rule or the name is malformed. Only Herald's time functions may be asked
+/// about it: date/tz's own get_info would look for a zone file of that name.
+const date::time_zone* find_rule_zone(std::string_view text, std::string_view field = "tz");
+/// The rule of a zone made by find_rule_zone; nullptr for an IANA zone.
+const TzRule* rule_of_zone(const date::time_zone* zone);
 
 /// The TZ string footer of a TZif file's bytes: "" for a v1 file or an empty footer; nullopt
 /// when the bytes are not a well-formed TZif file.

@@ -45,6 +45,10 @@ const TzRule* footer_rule(const date::time_zone* zone) {
 }  // namespace
 
 ZoneOffset zone_offset_at(const date::time_zone* zone, Instant t) {
+    if (const TzRule* rule = rule_of_zone(zone)) {  // a rule zone has no zone file: never get_info
+        TzState s = tz_state_at(*rule, t);
+        return {s.offset, std::move(s.abbrev), s.dst};
+    }
     auto info = zone->get_info(t);
     if (open_ended(info)) {
         if (const TzRule* rule = footer_rule(zone)) {
@@ -59,19 +63,11 @@ Seconds utc_offset_at(const date::time_zone* zone, Instant t) {
     return zone_offset_at(zone, t).offset;
 }
 
-LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
-    auto li = zone->get_info(local);
-    const bool touches_tail =
-        open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
-    if (!touches_tail || footer_rule(zone) == nullptr) {
-        auto kind = li.result == date::local_info::unique      ? LocalInfo::Kind::unique
-                    : li.result == date::local_info::ambiguous ? LocalInfo::Kind::ambiguous
-                                                               : LocalInfo::Kind::nonexistent;
-        return {kind, li.first.offset,
-                li.result == date::local_info::unique ? li.first.offset : li.second.offset};
-    }
-    // Near or past the last explicit transition: compare the offsets a day either side (rule
-    // transitions are months apart) and check which of them reproduce this wall time.
+namespace {
+
+/// Classifies a wall time by a zone's rule: compares the offsets a day either side (rule
+/// transitions are months apart) and checks which of them reproduce this wall time.
+LocalInfo local_info_by_rule(const date::time_zone* zone, LocalTime local) {
     const Instant naive{local.time_since_epoch()};
     const Seconds before = utc_offset_at(zone, naive - date::days{1});
     const Seconds after = utc_offset_at(zone, naive + date::days{1});
@@ -82,6 +78,24 @@ LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
     if (fits_before) return {LocalInfo::Kind::unique, before, before};
     if (fits_after) return {LocalInfo::Kind::unique, after, after};
     return {LocalInfo::Kind::nonexistent, before, after};
+}
+
+}  // namespace
+
+LocalInfo local_info(const date::time_zone* zone, LocalTime local) {
+    if (rule_of_zone(zone) != nullptr) return local_info_by_rule(zone, local);
+    auto li = zone->get_info(local);
+    const bool touches_tail =
+        open_ended(li.first) || (li.result != date::local_info::unique && open_ended(li.second));
+    if (!touches_tail || footer_rule(zone) == nullptr) {
+        auto kind = li.result == date::local_info::unique      ? LocalInfo::Kind::unique
+                    : li.result == date::local_info::ambiguous ? LocalInfo::Kind::ambiguous
+                                                               : LocalInfo::Kind::nonexistent;
+        return {kind, li.first.offset,
+                li.result == date::local_info::unique ? li.first.offset : li.second.offset};
+    }
+    // Near or past the last explicit transition: the footer rule decides.
+    return local_info_by_rule(zone, local);
 }
 
 }  // namespace herald

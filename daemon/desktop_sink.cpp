@@ -47,7 +47,7 @@ DesktopReminder desktop_reminder(const Json& p, const date::time_zone* viewer) {
         r.when_event =
             date::format("%a %Y-%m-%d %H:%M ", date::floor<std::chrono::minutes>(local)) +
             zone_abbrev(occ, zone);
-        if (zone->get_info(occ).offset != viewer->get_info(occ).offset)
+        if (utc_offset_at(zone, occ) != utc_offset_at(viewer, occ))
             r.when_local =
                 date::format("%H:%M ", date::floor<std::chrono::minutes>(to_local(occ, viewer))) +
                 zone_abbrev(occ, viewer);

@@ -203,3 +203,71 @@ TEST_CASE(
     CHECK(with_dst > 50);
     CHECK(compared > 1000);
 }
+
+TEST_CASE("format_tz_rule writes what parse_tz_rule reads back, for every system footer") {
+    CHECK(format_tz_rule(parse_tz_rule("<-03>3<-02>,M10.3.0/0,M2.3.0/0")) ==
+          "<-03>3<-02>,M10.3.0/0,M2.3.0/0");
+    CHECK(format_tz_rule(parse_tz_rule("CET-1CEST,M3.5.0,M10.5.0/3")) ==
+          "CET-1CEST,M3.5.0,M10.5.0/3");
+    CHECK(format_tz_rule(parse_tz_rule("<+0545>-5:45")) == "<+0545>-5:45");
+    CHECK(format_tz_rule(parse_tz_rule("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0")) ==
+          "<+1030>-10:30<+11>-11,M10.1.0,M4.1.0");
+    CHECK(format_tz_rule(parse_tz_rule("EST5EDT4,0/0,J365/25")) == "EST5EDT,0/0,J365/25");
+    size_t footers = 0;
+    for (const auto& zone : date::get_tzdb().zones) {
+        auto footer = read_zone_footer(zone.name());
+        if (!footer || footer->empty()) continue;
+        INFO(zone.name() << ": " << *footer);
+        const TzRule rule = parse_tz_rule(*footer);
+        REQUIRE(parse_tz_rule(format_tz_rule(rule)) == rule);
+        ++footers;
+    }
+    CHECK(footers > 300);
+}
+
+TEST_CASE("a rule zone answers every offset question from its rule") {
+    // Brasília's rules before 2019: DST from the third Sunday of October to the third Sunday of
+    // February, both changes at 00:00 local time. Instants computed with Python's zoneinfo for
+    // America/Sao_Paulo in 2017/2018, whose rules these are.
+    const std::string tz = "vtimezone:<-03>3<-02>,M10.3.0/0,M2.3.0/0 (UTC-03:00) Brasília";
+    const date::time_zone* zone = find_zone(tz);
+    CHECK(zone == find_zone(tz));  // made once
+    CHECK(zone->name() == tz);
+    CHECK(rule_of_zone(zone) != nullptr);
+    CHECK(rule_of_zone(find_zone("America/Sao_Paulo")) == nullptr);
+    CHECK(zone_display_name(tz) == "(UTC-03:00) Brasília");
+    CHECK(zone_display_name("Asia/Tokyo") == "Asia/Tokyo");
+    CHECK(utc_offset_at(zone, utc("2017-10-15T02:59:59Z")) == -3h);
+    CHECK(utc_offset_at(zone, utc("2017-10-15T03:00:00Z")) == -2h);
+    CHECK(zone_abbrev(utc("2017-12-01T00:00:00Z"), zone) == "-02");
+    CHECK(utc_offset_at(zone, utc("2018-02-18T01:59:59Z")) == -2h);
+    CHECK(utc_offset_at(zone, utc("2018-02-18T02:00:00Z")) == -3h);
+    CHECK(utc_offset_at(zone, utc("9999-12-01T00:00:00Z")) == -2h);  // no 2037 horizon
+    const LocalTime gap = LocalTime{date::local_days{date::year{2017} / 10 / 15}} + 30min;
+    CHECK(local_info(zone, gap).kind == LocalInfo::Kind::nonexistent);
+    CHECK(resolve_local(gap, zone) == utc("2017-10-15T03:30:00Z"));  // moved forward by the gap
+    const LocalTime overlap = LocalTime{date::local_days{date::year{2018} / 2 / 17}} + 23h + 30min;
+    CHECK(local_info(zone, overlap).kind == LocalInfo::Kind::ambiguous);
+    CHECK(resolve_local(overlap, zone) == utc("2018-02-18T01:30:00Z"));
+    CHECK(resolve_local(overlap, zone, true) == utc("2018-02-18T02:30:00Z"));
+    CalTime later = caltime_at(utc("2018-02-18T02:30:00Z"), tz);
+    CHECK(later.fold);
+    CHECK(format_caltime(later) == "2018-02-17T23:30-03:00");
+}
+
+TEST_CASE("a malformed rule zone is refused with what was expected") {
+    auto message = [](const std::string& tz) -> std::string {
+        try {
+            find_zone(tz, "tz");
+        } catch (const HeraldError& e) {
+            CHECK(e.field() == "tz");
+            return e.what();
+        }
+        FAIL("accepted " << tz);
+        return {};
+    };
+    CHECK_THAT(message("vtimezone:"), Catch::Contains("invalid POSIX TZ rule"));
+    CHECK_THAT(message("vtimezone:<-03>3<-02>,M13.3.0 Bad"), Catch::Contains("M1-M12"));
+    CHECK_THAT(message("vtimezone:UTC0 two\nlines"), Catch::Contains("one line"));
+    CHECK_THAT(message("vtimezone:UTC0 " + std::string(201, 'x')), Catch::Contains("200 bytes"));
+}

@@ -69,14 +69,30 @@ def _instances_on_until(cal, start, end):
         first = ve["DTSTART"].dt
         if not isinstance(until, dt.datetime) or until.tzinfo is None or not isinstance(first, dt.datetime):
             continue
-        if hasattr(first.tzinfo, "zone"):  # pytz zones from icalendar 4; dateutil needs zoneinfo
-            first = first.replace(tzinfo=zoneinfo.ZoneInfo(first.tzinfo.zone))
         exdates = {key(d.dt) for v in (ve.get("EXDATE") if isinstance(ve.get("EXDATE"), list)
                                        else [ve.get("EXDATE")] if ve.get("EXDATE") else []) for d in v.dts}
         naive = until.astimezone(UTC).replace(tzinfo=None)
-        if until in list(rrulestr(rule.to_ical().decode(), dtstart=first)) and start <= naive < end \
-                and key(until) not in exdates:
+        if until in _instants(rule, first, until) and start <= naive < end and key(until) not in exdates:
             out.add((str(ve.get("SUMMARY", "")), key(until)))
+    return out
+
+
+def _instants(rule, first, until):
+    """The instants of `rule` from `first` up to the UTC `until`: dateutil expands wall times;
+    IANA zones resolve through zoneinfo, a file's own VTIMEZONE through python-icalendar's
+    evaluator (pytz-like: localize)."""
+    tz = first.tzinfo
+    if hasattr(tz, "zone") and _is_iana(tz.zone):  # pytz zones from icalendar 4; dateutil needs zoneinfo
+        return list(rrulestr(rule.to_ical().decode(), dtstart=first.replace(tzinfo=zoneinfo.ZoneInfo(tz.zone))))
+    if not hasattr(tz, "localize"):
+        return list(rrulestr(rule.to_ical().decode(), dtstart=first))
+    text = ";".join(p for p in rule.to_ical().decode().split(";") if not p.startswith("UNTIL="))
+    out = []
+    for wall in rrulestr(text, dtstart=first.replace(tzinfo=None)):
+        instant = tz.localize(wall)
+        if instant > until:
+            return out
+        out.append(instant)
     return out
 
 

@@ -315,6 +315,9 @@ EXPECT = {
     "custom_tz_brasilia.ics": (1, [], []),
     "custom_tz_western_central_europe.ics": (1, [], []),
     "custom_tz_mytimezone.ics": (2, [("DTSTART", 24), ("DTSTART", 30)], []),
+    # Zones no IANA zone matches, with series across their DST changes: kept as rule zones.
+    "custom_tz_brasilia_old_dst.ics": (2, [("DTSTART", 23), ("DTSTART", 31)], []),
+    "custom_tz_mytimezone_dst.ics": (2, [("DTSTART", 24), ("DTSTART", 32)], []),
     "google_export.ics": (3, [], []),
     "outlook_export.ics": (2, [], []),
     "thunderbird_export.ics": (1, [("CLASS", 30), ("X-LIC-ERROR", 31)], []),
@@ -425,6 +428,12 @@ class Conformance(unittest.TestCase):
                 lambda e: self.assertEqual((e["start"], e["tz"], e.get("end")), ("2025-06-01T00:00", "UTC", "2025-06-03T00:00")),
             ("x_wr_timezone.ics", "x-wr@herald.test"):
                 lambda e: self.assertEqual(e["tz"], "America/New_York"),
+            ("custom_tz_brasilia_old_dst.ics", "brasilia-dst@herald.test"):
+                lambda e: self.assertEqual(e["tz"], "vtimezone:<-03>3<-02>,M10.3.0/0,M2.3.0/0 (UTC-03:00) Brasília"),
+            ("custom_tz_mytimezone_dst.ics", "mytz-daily@herald.test"):
+                lambda e: self.assertEqual(e["tz"], "vtimezone:MYST-5:30MYDT,J105,J264/3 MyTimezone"),
+            ("custom_tz_western_central_europe.ics", "wce@herald.test"):
+                lambda e: self.assertTrue(e["tz"].startswith("Europe/"), e["tz"]),  # not Africa/Ceuta
             ("outlook_central_asia.ics",
              "040000008200E00074C5B7101A82E0080000000010CA1F1E5A5FDA01000000000000000010000000C0FFEE00000000000000000000000001"):
                 lambda e: self.assertEqual(e["tz"], "Asia/Bishkek"),
@@ -437,6 +446,21 @@ class Conformance(unittest.TestCase):
                 finally:
                     d.stop()
                     shutil.rmtree(d.root, ignore_errors=True)
+
+    def test_a_rule_zone_is_shown_by_its_tzid_with_each_instance_offset(self):
+        p, result, c, d = conformance_run(self, "custom_tz_brasilia_old_dst.ics")
+        try:
+            e = c.result("event.get", {"uid": "brasilia-dst@herald.test"})["event"]
+            show = d.cli("show", str(e["id"])).stdout
+            self.assertIn("09:00 -03", show)
+            self.assertIn(" (UTC-03:00) Brasília\n", show)  # the file's TZID, not the rule text
+            self.assertNotIn("vtimezone:", show)
+            out = d.cli("list", "--from", "2025-10-14", "--to", "2025-10-24", "--tz", "UTC").stdout
+            self.assertIn("Wed 2025-10-15  09:00 -03 · 12:00 UTC", out)
+            self.assertIn("Wed 2025-10-22  09:00 -02 · 11:00 UTC", out)  # after the third Sunday
+        finally:
+            d.stop()
+            shutil.rmtree(d.root, ignore_errors=True)
 
     def test_reimport_of_uidless_events_updates_instead_of_duplicating(self):
         p, result, c, d = conformance_run(self, "calcurse_export.ics")
@@ -564,6 +588,9 @@ def every_kind(d):
     add("Month only", "--at", "2022-11", "--tentative")
     add("To be announced", "--tba", "-c", "summit")
     add("Late hour", "--at", "2025-11-02T01:30-05:00", "--tz", "America/New_York", "--remind", "15m")
+    # Zones of a file's own VTIMEZONE (rule zones), with series across their DST changes.
+    for name in ("custom_tz_brasilia_old_dst.ics", "custom_tz_mytimezone_dst.ics"):
+        d.connect().result("calendar.import", {"ics": read(os.path.join(CONFORMANCE, name))})
     d.connect().result("event.add", {"event": {"uid": "untitled@it", "title": "", "start": "2025-03-03"}})
 
 
