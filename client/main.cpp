@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
     register_list_command(app, cli);
     register_status_command(app, cli);
     register_until_command(app, cli);
-    register_calendar_commands(app, cli);
-    register_cal_command(app, cli);
+    register_ics_commands(app, cli);
+    register_month_command(app, cli);
     register_alarm_commands(app, cli);
     register_watch_command(app, cli);
     try {

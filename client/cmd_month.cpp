@@ -109,7 +109,7 @@ int run_cal(Cli& cli, const std::string& month_text) {
 
 }  // namespace
 
-void register_cal_command(CLI::App& app, Cli& cli) {
+void register_month_command(CLI::App& app, Cli& cli) {
     auto month = std::make_shared<std::string>();
     auto* cal =
         app.add_subcommand("cal", "Month calendar with event markers (default: this month)");

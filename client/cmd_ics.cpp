@@ -157,7 +157,7 @@ int run_export(Cli& cli, const ExportOptions& o) {
 
 }  // namespace
 
-void register_calendar_commands(CLI::App& app, Cli& cli) {
+void register_ics_commands(CLI::App& app, Cli& cli) {
     auto path = std::make_shared<std::string>();
     auto* imp = app.add_subcommand(
         "import", "Import an iCalendar (.ics) file; '-' reads stdin. Re-importing updates");
