@@ -3,6 +3,7 @@
 
 #include "client/cli.hpp"
 #include "client/render.hpp"
+#include "client/window.hpp"
 #include "core/errors.hpp"
 
 namespace herald::client {
@@ -20,18 +21,15 @@ struct ListOptions {
 
 /// The [from, to) window from the options, as `herald list --help` describes, as instants.
 std::pair<Instant, Instant> window(Cli& cli, const ListOptions& o) {
-    const date::time_zone* view = cli.viewer();
     Seconds span = date::days{o.days};
     Instant from = cli.now, to = cli.now + span;
     if (o.past) from = cli.now - span, to = cli.now;
     if (!o.from.empty()) {
-        from = span_of(parse_when(o.from, cli.when(), "--from"), view).begin;
+        from = window_start(cli, o.from, "--from");
         to = from + span;
     }
     if (!o.to.empty()) {
-        CalTime t = parse_when(o.to, cli.when(), "--to");
-        // A date given as the end means "through that day" (month, year likewise).
-        to = t.timed() ? span_of(t, view).begin : span_of(t, view).end;
+        to = window_end(cli, o.to, "--to");  // a date as the end means "through that day"
         if (o.from.empty() && !o.past) from = std::min(cli.now, to - span);
         if (o.from.empty() && o.past) from = to - span;
     }
