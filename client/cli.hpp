@@ -7,30 +7,18 @@
 #include <CLI/CLI.hpp>
 
 #include "client/connection.hpp"
+#include "core/exit_codes.hpp"
 #include "core/time.hpp"
 #include "core/when.hpp"
 
 namespace herald::client {
 
-/// sysexits(3) codes the CLI returns.
-enum Exit : int {
-    ok = 0,
-    failure = 1,
-    usage = 64,
-    data_error = 65,
-    not_found = 66,
-    unavailable = 69,
-    software = 70,
-    temp_fail = 75,
-    no_permission = 77,
-};
-
 /// Global options and lazily opened connection.
 struct Cli {
-    std::string socket;  ///< --socket / HERALD_SOCKET / default path
-    bool json = false;   ///< --json
-    Instant now{};       ///< the moment the command started
-    int exit_code = Exit::ok;
+    std::string socket;         ///< --socket / HERALD_SOCKET / default path
+    bool json = false;          ///< --json
+    Instant now{};              ///< the moment the command started
+    Exit exit_code = Exit::ok;  ///< set by the subcommand that ran
 
     /// The connection, opened on first use.
     Connection& conn();
