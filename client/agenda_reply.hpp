@@ -47,7 +47,7 @@ struct ListedAgenda {
 ListedAgenda decode_listed_agenda(std::string result_json);
 
 /// The whole agenda for `params` (no cursor): the first page and every page its `next_cursor`
-/// leads to, merged (docs/protocol.md, "Limits"). Throws RpcError (too_large) past the cap.
+/// leads to, merged (docs/protocol.md, "Limits"). Throws HeraldError (too_large) past the cap.
 Json fetch_agenda(Connection& conn, Json params);
 
 /// fetch_agenda() for the brief agenda (`params` has brief: true), decoded.

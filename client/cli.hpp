@@ -7,31 +7,18 @@
 #include <CLI/CLI.hpp>
 
 #include "client/connection.hpp"
+#include "core/exit_codes.hpp"
 #include "core/time.hpp"
 #include "core/when.hpp"
 
 namespace herald::client {
 
-/// sysexits(3) codes the CLI returns.
-enum Exit : int {
-    ok = 0,
-    failure = 1,
-    usage = 64,
-    data_error = 65,
-    not_found = 66,
-    unavailable = 69,
-    software = 70,
-    temp_fail = 75,
-    no_permission = 77,
-};
-
 /// Global options and lazily opened connection.
 struct Cli {
-    std::string socket;   ///< --socket / HERALD_SOCKET / default path
-    bool json = false;    ///< --json
-    std::string view_tz;  ///< --tz on list/show: view in another zone
-    Instant now{};        ///< the moment the command started
-    int exit_code = Exit::ok;
+    std::string socket;         ///< --socket / HERALD_SOCKET / default path
+    bool json = false;          ///< --json
+    Instant now{};              ///< the moment the command started
+    Exit exit_code = Exit::ok;  ///< set by the subcommand that ran
 
     /// The connection, opened on first use.
     Connection& conn();
@@ -56,13 +43,13 @@ struct Cli {
 void print_json(const Json& j);
 
 /// Registers each subcommand on `app` (cmd_*.cpp).
-void register_event_commands(CLI::App& app, Cli& cli);     // add, show, edit, rm
-void register_list_command(CLI::App& app, Cli& cli);       // list
-void register_status_command(CLI::App& app, Cli& cli);     // status
-void register_until_command(CLI::App& app, Cli& cli);      // until (cmd_until.cpp)
-void register_calendar_commands(CLI::App& app, Cli& cli);  // import, export (cmd_calendar.cpp)
-void register_cal_command(CLI::App& app, Cli& cli);        // cal (cmd_cal.cpp)
-void register_alarm_commands(CLI::App& app, Cli& cli);     // ack, snooze, next, missed
-void register_watch_command(CLI::App& app, Cli& cli);      // watch
+void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
+void register_list_command(CLI::App& app, Cli& cli);    // list
+void register_status_command(CLI::App& app, Cli& cli);  // status
+void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
+void register_ics_commands(CLI::App& app, Cli& cli);    // import, export (cmd_ics.cpp)
+void register_month_command(CLI::App& app, Cli& cli);   // cal (cmd_month.cpp)
+void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed
+void register_watch_command(CLI::App& app, Cli& cli);   // watch
 
 }  // namespace herald::client

@@ -1,7 +1,8 @@
 // herald ack / snooze / next / missed: the alarm ledger from the command line.
+#include "client/cmd_alarm.hpp"
+
 #include <cstdio>
 
-#include "client/cli.hpp"
 #include "core/duration.hpp"
 #include "core/errors.hpp"
 
@@ -18,6 +19,27 @@ Instant when_instant(Cli& cli, const std::string& text, const char* field) {
         bad_time(field, std::string(field) +
                             " must be a day or a time, such as \"2025-06-06 09:00\" or \"+2h\"");
     return span_of(t, cli.viewer()).begin;
+}
+
+Json snooze_request(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
+    Json params{{"id", id}};
+    if (rest.empty())
+        throw HeraldError(ErrorCode::invalid_params, "expected a duration (10m) or until WHEN",
+                          "snooze");
+    if (rest[0] == "until") {
+        std::string when;
+        for (size_t i = 1; i < rest.size(); ++i) when += (i > 1 ? " " : "") + rest[i];
+        if (when.empty())
+            throw HeraldError(ErrorCode::invalid_params, "until needs a WHEN, e.g. until 15:30",
+                              "until");
+        params["until"] = format_instant(when_instant(cli, when, "until"));
+    } else {
+        if (rest.size() > 1)
+            throw HeraldError(ErrorCode::invalid_params,
+                              "expected one duration such as 10m, or until WHEN", "snooze");
+        params["for"] = format_duration(Duration(parse_human_duration(rest[0], "snooze")));
+    }
+    return params;
 }
 
 namespace {
@@ -39,25 +61,8 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
     }
 }
 
-int run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
-    Json params{{"id", id}};
-    if (rest.empty())
-        throw HeraldError(ErrorCode::invalid_params, "expected a duration (10m) or until WHEN",
-                          "snooze");
-    if (rest[0] == "until") {
-        std::string when;
-        for (size_t i = 1; i < rest.size(); ++i) when += (i > 1 ? " " : "") + rest[i];
-        if (when.empty())
-            throw HeraldError(ErrorCode::invalid_params, "until needs a WHEN, e.g. until 15:30",
-                              "until");
-        params["until"] = format_instant(when_instant(cli, when, "until"));
-    } else {
-        if (rest.size() > 1)
-            throw HeraldError(ErrorCode::invalid_params,
-                              "expected one duration such as 10m, or until WHEN", "snooze");
-        params["for"] = format_duration(Duration(parse_human_duration(rest[0], "snooze")));
-    }
-    Json result = cli.conn().call("alarm.snooze", params);
+Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
+    Json result = cli.conn().call("alarm.snooze", snooze_request(cli, id, rest));
     if (cli.json)
         print_json(result);
     else

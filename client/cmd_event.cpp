@@ -1,5 +1,6 @@
 // herald add / show / edit / rm
-#include "client/cli.hpp"
+#include "client/cmd_event.hpp"
+
 #include "client/render.hpp"
 #include "core/duration.hpp"
 #include "core/errors.hpp"
@@ -10,23 +11,6 @@
 
 namespace herald::client {
 namespace {
-
-/// Options shared by add and edit.
-struct EventOptions {
-    std::string title, at, end, tz, location, source, description, url, uid, duration, status;
-    std::vector<std::string> categories;
-    std::string repeat, rrule;
-    std::vector<std::string> excepts;
-    bool anniversary = false;
-    CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
-    std::vector<std::string> remind, remind_at;
-    bool no_remind = false;
-    bool tentative = false, tba = false, floating = false, is_public = false;
-    CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{},
-        *description_opt{}, *url_opt{}, *category_opt{}, *duration_opt{}, *status_opt{},
-        *title_opt{};
-    int64_t id = 0;
-};
 
 void add_event_options(CLI::App* cmd, EventOptions& o) {
     o.at_opt = cmd->add_option("--at,-a", o.at,
@@ -161,7 +145,50 @@ void put_texts(EventOptions& o, Json& out) {
     if (o.tentative) out["status"] = "tentative";
 }
 
-int run_add(Cli& cli, EventOptions& o) {
+Exit run_add(Cli& cli, EventOptions& o) {
+    Json result = cli.conn().call("event.add", add_request(cli, o));
+    if (cli.json)
+        print_json(result);
+    else
+        std::printf("%s event #%lld: %s\n",
+                    result.value("created", false) ? "Added" : "Already had",
+                    static_cast<long long>(result["event"].value("id", 0)),
+                    result["event"].value("title", "").c_str());
+    return Exit::ok;
+}
+
+Exit run_show(Cli& cli, int64_t id) {
+    Json result = cli.conn().call("event.get", {{"id", id}});
+    if (cli.json)
+        print_json(result["event"]);
+    else
+        std::fputs(render_event(result["event"], cli.viewer()).c_str(), stdout);
+    return Exit::ok;
+}
+
+Exit run_edit(Cli& cli, EventOptions& o) {
+    Json current = cli.conn().call("event.get", {{"id", o.id}})["event"];
+    Json result = cli.conn().call("event.update", edit_request(cli, o, current));
+    if (cli.json)
+        print_json(result["event"]);
+    else
+        std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
+                    static_cast<long long>(result["event"].value("revision", 0)));
+    return Exit::ok;
+}
+
+Exit run_rm(Cli& cli, int64_t id) {
+    Json result = cli.conn().call("event.remove", {{"id", id}});
+    if (cli.json)
+        print_json(result);
+    else
+        std::printf("Removed event #%lld\n", static_cast<long long>(id));
+    return Exit::ok;
+}
+
+}  // namespace
+
+Json add_request(Cli& cli, EventOptions& o) {
     Json ev = Json::object();
     put_texts(o, ev);
     if (o.tba) {
@@ -178,28 +205,10 @@ int run_add(Cli& cli, EventOptions& o) {
     put_alarms(cli, o, ev);
     if (!o.uid.empty()) ev["uid"] = o.uid;
     if (o.is_public) ev["visibility"] = "public";
-    Json result = cli.conn().call("event.add", {{"event", ev}});
-    if (cli.json)
-        print_json(result);
-    else
-        std::printf("%s event #%lld: %s\n",
-                    result.value("created", false) ? "Added" : "Already had",
-                    static_cast<long long>(result["event"].value("id", 0)),
-                    result["event"].value("title", "").c_str());
-    return Exit::ok;
+    return {{"event", ev}};
 }
 
-int run_show(Cli& cli, int64_t id) {
-    Json result = cli.conn().call("event.get", {{"id", id}});
-    if (cli.json)
-        print_json(result["event"]);
-    else
-        std::fputs(render_event(result["event"], cli.viewer()).c_str(), stdout);
-    return Exit::ok;
-}
-
-int run_edit(Cli& cli, EventOptions& o) {
-    Json current = cli.conn().call("event.get", {{"id", o.id}})["event"];
+Json edit_request(Cli& cli, EventOptions& o, const Json& current) {
     Json changes = Json::object();
     put_texts(o, changes);
     put_times(cli, o, changes, &current);
@@ -211,36 +220,31 @@ int run_edit(Cli& cli, EventOptions& o) {
     if (changes.empty())
         throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option",
                           "edit");
-    Json result = cli.conn().call(
-        "event.update", {{"id", o.id}, {"revision", current["revision"]}, {"changes", changes}});
-    if (cli.json)
-        print_json(result["event"]);
-    else
-        std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
-                    static_cast<long long>(result["event"].value("revision", 0)));
-    return Exit::ok;
+    auto revision = current.find("revision");
+    return {{"id", o.id},
+            {"revision", revision != current.end() ? *revision : Json()},
+            {"changes", changes}};
 }
 
-int run_rm(Cli& cli, int64_t id) {
-    Json result = cli.conn().call("event.remove", {{"id", id}});
-    if (cli.json)
-        print_json(result);
-    else
-        std::printf("Removed event #%lld\n", static_cast<long long>(id));
-    return Exit::ok;
+void add_add_options(CLI::App& add, EventOptions& o) {
+    add.add_option("title", o.title, "Title")->required();
+    add_event_options(&add, o);
+    add.add_flag("--tba", o.tba, "The date is to be announced (undated)");
+    add.add_option("--uid", o.uid, "Stable unique id (retries with the same uid do not duplicate)");
+    add.add_flag("--public", o.is_public, "Visible to every user (system mode)");
 }
 
-}  // namespace
+void add_edit_options(CLI::App& edit, EventOptions& o) {
+    edit.add_option("id", o.id, "Event id")->required();
+    o.title_opt = edit.add_option("--title,-t", o.title, "New title");
+    add_event_options(&edit, o);
+    edit.add_flag("--tba", o.tba, "Make the date to be announced again");
+}
 
 void register_event_commands(CLI::App& app, Cli& cli) {
     auto add_opts = std::make_shared<EventOptions>();
     auto* add = app.add_subcommand("add", "Add an event");
-    add->add_option("title", add_opts->title, "Title")->required();
-    add_event_options(add, *add_opts);
-    add->add_flag("--tba", add_opts->tba, "The date is to be announced (undated)");
-    add->add_option("--uid", add_opts->uid,
-                    "Stable unique id (retries with the same uid do not duplicate)");
-    add->add_flag("--public", add_opts->is_public, "Visible to every user (system mode)");
+    add_add_options(*add, *add_opts);
     add->callback([&cli, add_opts] { cli.exit_code = run_add(cli, *add_opts); });
 
     auto show_id = std::make_shared<int64_t>(0);
@@ -250,10 +254,7 @@ void register_event_commands(CLI::App& app, Cli& cli) {
 
     auto edit_opts = std::make_shared<EventOptions>();
     auto* edit = app.add_subcommand("edit", "Change an event");
-    edit->add_option("id", edit_opts->id, "Event id")->required();
-    edit_opts->title_opt = edit->add_option("--title,-t", edit_opts->title, "New title");
-    add_event_options(edit, *edit_opts);
-    edit->add_flag("--tba", edit_opts->tba, "Make the date to be announced again");
+    add_edit_options(*edit, *edit_opts);
     edit->callback([&cli, edit_opts] { cli.exit_code = run_edit(cli, *edit_opts); });
 
     auto rm_id = std::make_shared<int64_t>(0);

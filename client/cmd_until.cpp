@@ -9,7 +9,7 @@
 namespace herald::client {
 namespace {
 
-int run_until(Cli& cli, const std::vector<std::string>& words) {
+Exit run_until(Cli& cli, const std::vector<std::string>& words) {
     std::string query;
     for (const auto& w : words) query += (query.empty() ? "" : " ") + w;
     // The daemon finds each match's next occurrence (the client carries no recurrence engine).

@@ -5,10 +5,9 @@
 #include <thread>
 
 #include "client/cli.hpp"
+#include "client/cmd_alarm.hpp"
 
 namespace herald::client {
-
-std::string local_time_text(const std::string& instant_text, const date::time_zone* viewer);
 
 namespace {
 
@@ -56,7 +55,7 @@ void print_message(Cli& cli, const std::string& method, const Json& p) {
     std::fflush(stdout);
 }
 
-int run_watch(Cli& cli, WatchOptions& o) {
+Exit run_watch(Cli& cli, WatchOptions& o) {
     if (o.changes) o.topics.push_back("changes");
     int64_t last = o.since;
     int64_t seen = 0;

@@ -115,7 +115,9 @@ namespace {
     std::string field = err.contains("data") && err["data"].contains("field")
                             ? err["data"]["field"].get<std::string>()
                             : "";
-    throw RpcError(err.value("code", -32603), err.value("message", "unknown error"), field);
+    // The wire carries the code as a number; one the client does not know stays that number.
+    throw HeraldError(static_cast<ErrorCode>(err.value("code", -32603)),
+                      err.value("message", "unknown error"), field, ErrorOrigin::daemon);
 }
 
 }  // namespace

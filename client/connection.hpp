@@ -19,22 +19,6 @@ class Unavailable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-/// The daemon answered with a JSON-RPC error.
-class RpcError : public std::runtime_error {
-  public:
-    /// Creates an error from the reply's code, message and data.field.
-    RpcError(int code, const std::string& message, std::string field)
-        : std::runtime_error(message), code_(code), field_(std::move(field)) {}
-    /// The error code (docs/protocol.md).
-    int code() const { return code_; }
-    /// The field the error is about, or empty.
-    const std::string& field() const { return field_; }
-
-  private:
-    int code_;
-    std::string field_;
-};
-
 /// One connection; requests are answered in order.
 class Connection {
   public:
@@ -45,6 +29,7 @@ class Connection {
     Connection& operator=(const Connection&) = delete;
 
     /// Sends a request and waits for its result; server notifications in between are skipped.
+    /// An error reply is thrown as a HeraldError of origin daemon.
     Json call(std::string_view method, const Json& params = Json::object());
     /// call() returning the result as JSON text, for results too long to build as a document.
     /// The text has spare capacity after it, as simdjson wants.

@@ -5,34 +5,13 @@
 #include <cstdlib>
 
 #include "client/cli.hpp"
+#include "client/exit_status.hpp"
 #include "client/terminal.hpp"
 #include "core/errors.hpp"
 #include "core/paths.hpp"
 
-namespace {
-
 using namespace herald;
 using namespace herald::client;
-
-int exit_for_rpc(int code) {
-    switch (static_cast<ErrorCode>(code)) {
-        case ErrorCode::invalid_params:
-        case ErrorCode::invalid_time:
-        case ErrorCode::too_large:
-            return Exit::data_error;
-        case ErrorCode::not_found:
-            return Exit::not_found;
-        case ErrorCode::permission_denied:
-            return Exit::no_permission;
-        case ErrorCode::revision_conflict:
-        case ErrorCode::busy:
-            return Exit::temp_fail;
-        default:
-            return Exit::software;
-    }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     filter_terminal_output();
@@ -52,29 +31,24 @@ int main(int argc, char** argv) {
     register_list_command(app, cli);
     register_status_command(app, cli);
     register_until_command(app, cli);
-    register_calendar_commands(app, cli);
-    register_cal_command(app, cli);
+    register_ics_commands(app, cli);
+    register_month_command(app, cli);
     register_alarm_commands(app, cli);
     register_watch_command(app, cli);
     try {
         app.parse(argc, argv);
-        return cli.exit_code;
+        return static_cast<int>(cli.exit_code);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? Exit::ok : Exit::usage;
+        return static_cast<int>(app.exit(e) == 0 ? Exit::ok : Exit::usage);
     } catch (const Unavailable& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
-        return Exit::unavailable;
-    } catch (const RpcError& e) {
+        return static_cast<int>(Exit::unavailable);
+    } catch (const HeraldError& e) {  // found here or carried by the daemon's reply
         std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
                      e.what());
-        return exit_for_rpc(e.code());
-    } catch (const HeraldError& e) {
-        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
-                     e.what());
-        return e.code() == ErrorCode::invalid_params ? Exit::usage
-                                                     : exit_for_rpc(static_cast<int>(e.code()));
+        return static_cast<int>(exit_for(e));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
-        return Exit::software;
+        return static_cast<int>(Exit::software);
     }
 }

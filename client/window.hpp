@@ -2,20 +2,31 @@
 /// Window bounds from WHEN arguments, as list/export/cal read them.
 
 #include <string>
+#include <utility>
 
 #include "client/cli.hpp"
 
 namespace herald::client {
 
 /// The first instant of WHEN (for a date: its first moment in the viewer's zone).
-inline Instant window_start(Cli& cli, const std::string& text, const char* field) {
-    return span_of(parse_when(text, cli.when(), field), cli.viewer()).begin;
-}
+Instant window_start(Cli& cli, const std::string& text, const char* field);
 
 /// The end of WHEN: a date-time itself; a date, month or year means "through" it.
-inline Instant window_end(Cli& cli, const std::string& text, const char* field) {
-    CalTime t = parse_when(text, cli.when(), field);
-    return t.timed() ? span_of(t, cli.viewer()).begin : span_of(t, cli.viewer()).end;
-}
+Instant window_end(Cli& cli, const std::string& text, const char* field);
+
+/// What places list's window: --from, --to, --days and --past.
+struct ListWindow {
+    std::string from, to;  ///< WHEN texts, empty when not given
+    int days = 30;         ///< the window's length when one end is open
+    bool past = false;     ///< the window ends now instead of starting now
+};
+
+/// list's [from, to) window as instants, as `herald list --help` describes.
+std::pair<Instant, Instant> list_window(Cli& cli, const ListWindow& w);
+
+/// list's window as agenda params (from, to, tz). When both ends are local dates or times
+/// (`--from 2026-11-23` with --days or a --to date), they go as local times that the daemon reads
+/// in the viewer's zone, so the most common listing needs no zone database here.
+Json list_window_params(Cli& cli, const ListWindow& w);
 
 }  // namespace herald::client

@@ -26,20 +26,31 @@ enum class ErrorCode : int {
 /// Short stable name of an error code ("not_found"), used in JSON `data.kind`.
 std::string_view error_kind(ErrorCode code);
 
+/// Where an error was found: in this process, or in the daemon that answered a request. The
+/// client needs it: invalid_params it finds itself is a bad command line, the daemon's is bad data.
+enum class ErrorOrigin { local, daemon };
+
 /// An error a person can act on: which field was wrong and what was expected.
 class HeraldError : public std::runtime_error {
   public:
-    /// Creates an error with a code, a message and optionally the offending field.
-    HeraldError(ErrorCode code, std::string message, std::string field = {})
-        : std::runtime_error(std::move(message)), code_(code), field_(std::move(field)) {}
+    /// Creates an error with a code, a message, optionally the offending field and its origin.
+    HeraldError(ErrorCode code, std::string message, std::string field = {},
+                ErrorOrigin origin = ErrorOrigin::local)
+        : std::runtime_error(std::move(message)),
+          code_(code),
+          field_(std::move(field)),
+          origin_(origin) {}
     /// The stable error code.
     ErrorCode code() const noexcept { return code_; }
     /// The request field the error is about, or empty.
     const std::string& field() const noexcept { return field_; }
+    /// Whether this process found the error or a daemon's reply carried it.
+    ErrorOrigin origin() const noexcept { return origin_; }
 
   private:
     ErrorCode code_;
     std::string field_;
+    ErrorOrigin origin_;
 };
 
 /// Throws an invalid_params error about `field`.

@@ -23,7 +23,7 @@ def main(source, build):
     commands = " ".join(" ".join(t.get("command", [])) for t in shown["tests"])
     scripts = " ".join(p.read_text() for p in pathlib.Path(source, "tests").rglob("*.sh"))
     missing, seen = [], 0
-    for binary in ("core", "daemon"):
+    for binary in ("core", "daemon", "client"):
         for path in sorted(pathlib.Path(source, "tests", binary).glob("test_*.cpp")):
             for name, tags in CASE.findall(path.read_text()):
                 seen += 1

@@ -57,7 +57,7 @@ void mark_days(const Json& occ, const date::time_zone* viewer, date::local_days 
     entries.push_back({day_of(d0), day_of(d1), occ.value("title", "")});
 }
 
-int run_cal(Cli& cli, const std::string& month_text) {
+Exit run_cal(Cli& cli, const std::string& month_text) {
     date::year_month ym = month_of(cli, month_text);
     date::local_days first{ym / 1};
     date::local_days last{ym / date::last};
@@ -109,7 +109,7 @@ int run_cal(Cli& cli, const std::string& month_text) {
 
 }  // namespace
 
-void register_cal_command(CLI::App& app, Cli& cli) {
+void register_month_command(CLI::App& app, Cli& cli) {
     auto month = std::make_shared<std::string>();
     auto* cal =
         app.add_subcommand("cal", "Month calendar with event markers (default: this month)");

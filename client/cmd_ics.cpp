@@ -94,7 +94,7 @@ void print_problems(const Json& result, const std::string& key, const char* what
     if (unlisted > 0) std::printf("  … and %zu more\n", unlisted);
 }
 
-int run_import(Cli& cli, const std::string& path) {
+Exit run_import(Cli& cli, const std::string& path) {
     std::string text = read_input(path);
     move_folds_off_characters(text);
     // Why only on a terminal: a bar in a pipe or a log file is noise.
@@ -123,14 +123,14 @@ int run_import(Cli& cli, const std::string& path) {
     }
     // Why 65 only for errors: a warning means a part was dropped or repaired, the event kept.
     bool lost = !result["errors"].empty() || result.value("errors_not_listed", size_t{0}) > 0;
-    return lost ? Exit::data_error : Exit::ok;
+    return lost ? Exit::data : Exit::ok;
 }
 
 struct ExportOptions {
     std::string from, to, category, file;
 };
 
-int run_export(Cli& cli, const ExportOptions& o) {
+Exit run_export(Cli& cli, const ExportOptions& o) {
     Json params = Json::object();
     if (!o.from.empty()) params["from"] = format_instant(window_start(cli, o.from, "--from"));
     if (!o.to.empty()) params["to"] = format_instant(window_end(cli, o.to, "--to"));
@@ -157,7 +157,7 @@ int run_export(Cli& cli, const ExportOptions& o) {
 
 }  // namespace
 
-void register_calendar_commands(CLI::App& app, Cli& cli) {
+void register_ics_commands(CLI::App& app, Cli& cli) {
     auto path = std::make_shared<std::string>();
     auto* imp = app.add_subcommand(
         "import", "Import an iCalendar (.ics) file; '-' reads stdin. Re-importing updates");

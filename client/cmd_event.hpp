@@ -1,0 +1,41 @@
+#pragma once
+/// herald add / edit: their options and the requests they make (cmd_event.cpp).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "client/cli.hpp"
+
+namespace herald::client {
+
+/// Options shared by add and edit; the option pointers tell what was given.
+struct EventOptions {
+    std::string title, at, end, tz, location, source, description, url, uid, duration, status;
+    std::vector<std::string> categories;
+    std::string repeat, rrule;
+    std::vector<std::string> excepts;
+    bool anniversary = false;
+    CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
+    std::vector<std::string> remind, remind_at;
+    bool no_remind = false;
+    bool tentative = false, tba = false, floating = false, is_public = false;
+    CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{},
+        *description_opt{}, *url_opt{}, *category_opt{}, *duration_opt{}, *status_opt{},
+        *title_opt{};
+    int64_t id = 0;
+};
+
+/// Adds add's title and options to the `add` subcommand, bound to `o`.
+void add_add_options(CLI::App& add, EventOptions& o);
+
+/// Adds edit's id and options to the `edit` subcommand, bound to `o`.
+void add_edit_options(CLI::App& edit, EventOptions& o);
+
+/// The event.add params for the given options.
+Json add_request(Cli& cli, EventOptions& o);
+
+/// The event.update params for the given options, against the event as stored (`current`).
+Json edit_request(Cli& cli, EventOptions& o, const Json& current);
+
+}  // namespace herald::client
