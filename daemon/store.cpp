@@ -494,19 +494,4 @@ int64_t Store::schema_version() {
     return db_.query_int("PRAGMA user_version");
 }
 
-void Store::backup(const std::string& dest) {
-    sqlite3* out = nullptr;
-    if (sqlite3_open(dest.c_str(), &out) != SQLITE_OK) {
-        sqlite3_close(out);
-        throw HeraldError(ErrorCode::storage_error, "cannot open backup file " + dest);
-    }
-    sqlite3_backup* b = sqlite3_backup_init(out, "main", db_.handle(), "main");
-    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
-    sqlite3_backup_finish(b);
-    std::string err = sqlite3_errmsg(out);
-    sqlite3_close(out);
-    if (rc != SQLITE_DONE)
-        throw HeraldError(ErrorCode::storage_error, "backup to " + dest + " failed: " + err);
-}
-
 }  // namespace herald

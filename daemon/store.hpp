@@ -85,8 +85,6 @@ class Store {
     int64_t count();
     /// Number of events owned by `uid` (per-user quota).
     int64_t count_owned(int64_t uid);
-    /// Writes a consistent copy of the database to `dest` (SQLite backup API).
-    void backup(const std::string& dest);
     /// Frees the page cache's unused memory (SQLite re-reads pages as needed): called when the
     /// daemon goes quiet, so an idle daemon does not keep a full cache after a big import.
     void release_memory();

@@ -1,5 +1,4 @@
-// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries,
-// backup.
+// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -398,21 +397,6 @@ TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[stor
         store.remove(honey.id, std::nullopt);
         CHECK(store.search("buckwheat", 10).empty());
     }
-}
-
-TEST_CASE("backup writes a copy that opens as a store", "[store][backup]") {
-    TempDb tmp, copy;
-    Store store(tmp.path());
-    store.add(meeting(), kNow);
-    store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
-    store.backup(copy.path());
-    Store restored(copy.path());
-    CHECK(restored.count() == store.count());
-    CHECK(restored.count() == 2);
-    CHECK(*restored.get_by_uid("expo@t") == *store.get_by_uid("expo@t"));
-    CHECK(restored.search("ministers", 10).size() == 1);
-    CHECK(error_of([&] { store.backup("/nonexistent-dir/herald/backup.db"); }).code() ==
-          ErrorCode::storage_error);
 }
 
 TEST_CASE("files that are not Herald databases are refused and left alone", "[store][schema]") {
