@@ -110,7 +110,7 @@ size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, b
             Json list = Json::array();
             for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
             int64_t seq = append("reminders", "digest", items.front()->entry.owner, audience.second,
-                                 {{"count", items.size()}, {"reminders", list}});
+                                 {{"count", items.size()}, {"reminders", list}}, now);
             for (const auto* d : items)
                 set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
             ++report.digests;
@@ -118,14 +118,14 @@ size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, b
     } else {
         for (const auto& d : found) {
             int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
-                                 reminder_json(d, now, false));
+                                 reminder_json(d, now, false), now);
             set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
         }
     }
     for (const auto& d : ahead) {
         // Why fired_at = due: the message is what a watcher gets at the due instant.
         int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
-                             reminder_json(d, d.entry.due, false), d.entry.due);
+                             reminder_json(d, d.entry.due, false), now, d.entry.due);
         set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, d.entry.due);
     }
     report.delivered += found.size() + ahead.size();
@@ -147,7 +147,7 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
         Instant fired_at = stage ? until : now;
         int64_t seq =
             append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, fired_at, true),
-                   stage ? std::optional<Instant>(until) : std::nullopt);
+                   now, stage ? std::optional<Instant>(until) : std::nullopt);
         set_state(e.id, AlarmState::fired, std::nullopt, seq, fired_at);
         ++report.delivered;
         if (stage) ++report.staged;

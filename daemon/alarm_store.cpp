@@ -21,18 +21,17 @@ Json to_json(const LedgerEntry& e) {
     return j;
 }
 
-AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone)
+AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone, Instant now)
     : store_(store),
       db_(store.db()),
       zone_source_(std::move(zone)),
       st_(std::make_unique<Statements>(store.db())) {
-    load_staged();
+    load_staged(now);
 }
 
-void AlarmStore::load_staged() {
+void AlarmStore::load_staged(Instant now) {
     // Why from the log: a daemon killed between staging and the due instant publishes them at
     // visible_at after the restart (ones already visible are replayed like any other message).
-    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
     st_->staged.bind(1, secs(now));
     while (st_->staged.step())
         staged_.emplace(st_->staged.column_int(0), instant(st_->staged.column_int(1)));
@@ -110,24 +109,23 @@ void AlarmStore::saved(const std::optional<Event>& before, const Event& after,
     params.append(after_json);
     params += ",\"event_id\":" + std::to_string(after.id) + ",\"kind\":\"" + kind + "\"}";
     append_encoded("changes", "change", after.owner, after.visibility == Visibility::public_,
-                   std::move(params));
+                   std::move(params), after.updated);
 }
 
-void AlarmStore::imported(int64_t owner, size_t added, size_t updated) {
+void AlarmStore::imported(int64_t owner, size_t added, size_t updated, Instant now) {
     append("changes", "change", owner, false,
-           {{"kind", "imported"}, {"added", added}, {"updated", updated}});
+           {{"kind", "imported"}, {"added", added}, {"updated", updated}}, now);
 }
 
-void AlarmStore::removed(const Event& before) {
+void AlarmStore::removed(const Event& before, Instant now) {
     unschedule(before.id);
     // Why every row, not only pending ones: a snooze of a removed event must not fire, and
     // nothing keyed to its id may outlive it.
     st_->clear_ledger.bind(1, before.id).run();
-    append("changes", "change", before.owner, before.visibility == Visibility::public_,
-           {{"kind", "removed"},
-            {"event_id", before.id},
-            {"event", nullptr},
-            {"title", before.title}});
+    append(
+        "changes", "change", before.owner, before.visibility == Visibility::public_,
+        {{"kind", "removed"}, {"event_id", before.id}, {"event", nullptr}, {"title", before.title}},
+        now);
 }
 
 bool AlarmStore::take_schedule_changed() {
@@ -147,14 +145,14 @@ std::optional<Instant> AlarmStore::next_wake() {
 }
 
 int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner,
-                           bool is_public, const Json& params, std::optional<Instant> visible_at) {
-    return append_encoded(topic, method, owner, is_public, params.dump(), visible_at);
+                           bool is_public, const Json& params, Instant now,
+                           std::optional<Instant> visible_at) {
+    return append_encoded(topic, method, owner, is_public, params.dump(), now, visible_at);
 }
 
 int64_t AlarmStore::append_encoded(const std::string& topic, const std::string& method,
                                    int64_t owner, bool is_public, std::string params_json,
-                                   std::optional<Instant> visible_at) {
-    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+                                   Instant now, std::optional<Instant> visible_at) {
     st_->append.bind(1, topic)
         .bind(2, method)
         .bind(3, owner)
@@ -235,12 +233,17 @@ LedgerEntry AlarmStore::acknowledge(const LedgerEntry& e) {
     return out;
 }
 
-LedgerEntry AlarmStore::snooze(const LedgerEntry& e, Instant until) {
+std::vector<LedgerEntry> AlarmStore::snooze(const std::vector<LedgerEntry>& entries, Instant until,
+                                            Instant now) {
+    for (const auto& e : entries) check_snooze(e.state, until, now);  // all or nothing
     sql::Transaction tx(db_);
-    LedgerEntry out = e;
-    out.state = AlarmState::snoozed;
-    out.snooze_until = until;
-    set_state(out.id, out.state, until, out.seq, out.fired_at);
+    std::vector<LedgerEntry> out;
+    for (const auto& e : entries) {
+        LedgerEntry& s = out.emplace_back(e);
+        s.state = AlarmState::snoozed;
+        s.snooze_until = until;
+        set_state(s.id, s.state, until, s.seq, s.fired_at);
+    }
     tx.commit();
     schedule_changed_ = true;
     return out;

@@ -123,16 +123,18 @@ class AlarmStore : public StoreObserver {
   public:
     /// Uses `store`'s database; all-day and floating events are placed in the zone `zone` returns,
     /// asked on first need (why lazily: loading the tz database costs memory a daemon without
-    /// alarms never needs).
-    AlarmStore(Store& store, std::function<const date::time_zone*()> zone);
+    /// alarms never needs). Staged messages not yet visible at `now` are held back.
+    AlarmStore(Store& store, std::function<const date::time_zone*()> zone, Instant now);
     ~AlarmStore() override;
 
-    // StoreObserver: reschedule the event's alarms and log a change message, in its transaction.
+    // StoreObserver: reschedule the event's alarms and log a change message, in its transaction
+    // (logged at after.updated, the write's instant).
     void saved(const std::optional<Event>& before, const Event& after, std::string_view after_json,
                bool log) override;
-    /// Logs the one change message of an import: {"kind":"imported","added":n,"updated":m}.
-    void imported(int64_t owner, size_t added, size_t updated);
-    void removed(const Event& before) override;
+    /// Logs the one change message of an import at `now`:
+    /// {"kind":"imported","added":n,"updated":m}.
+    void imported(int64_t owner, size_t added, size_t updated, Instant now);
+    void removed(const Event& before, Instant now) override;
 
     /// The earliest instant anything is due (scheduled alarm or snooze); nullopt when nothing.
     std::optional<Instant> next_wake();
@@ -163,8 +165,11 @@ class AlarmStore : public StoreObserver {
                                      std::optional<size_t> alarm);
     /// Acknowledges an entry (no further firing).
     LedgerEntry acknowledge(const LedgerEntry& e);
-    /// Snoozes an entry until `until` (already checked).
-    LedgerEntry snooze(const LedgerEntry& e, Instant until);
+    /// Snoozes entries until `until`, all or none: throws (check_snooze) when one has not fired,
+    /// was acknowledged, or `until` is not after `now`. Every snooze (a request, the desktop's
+    /// Snooze action) comes through here, so the rule is checked on every path.
+    std::vector<LedgerEntry> snooze(const std::vector<LedgerEntry>& entries, Instant until,
+                                    Instant now);
     /// Missed entries due at or after `since`, oldest first; of those `viewer` may see (own or
     /// public; all when nullopt), filtered before the limit.
     std::vector<LedgerEntry> missed(Instant since, size_t limit,
@@ -184,10 +189,11 @@ class AlarmStore : public StoreObserver {
     void schedule(const Event& e, Instant not_before, bool fresh);
     void unschedule(int64_t event_id);
     int64_t append(const std::string& topic, const std::string& method, int64_t owner,
-                   bool is_public, const Json& params, std::optional<Instant> visible_at = {});
+                   bool is_public, const Json& params, Instant now,
+                   std::optional<Instant> visible_at = {});
     /// append() with the params already encoded as a JSON object.
     int64_t append_encoded(const std::string& topic, const std::string& method, int64_t owner,
-                           bool is_public, std::string params_json,
+                           bool is_public, std::string params_json, Instant now,
                            std::optional<Instant> visible_at = {});
     std::vector<LedgerEntry> read_entries(sql::Statement& st);
     void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
@@ -195,7 +201,7 @@ class AlarmStore : public StoreObserver {
     size_t fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
                          FireReport& report);
     void fire_snoozes(Instant now, Instant horizon, FireReport& report);
-    void load_staged();
+    void load_staged(Instant now);
     const date::time_zone* zone();
 
     Store& store_;

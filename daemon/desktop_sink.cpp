@@ -93,7 +93,7 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
             try {
                 Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
                 if (action == "snooze")
-                    alarms.snooze(*entry, now + settings.snooze);
+                    alarms.snooze({*entry}, now + settings.snooze, now);
                 else if (action == "dismiss" || action == "default")
                     alarms.acknowledge(*entry);
                 else

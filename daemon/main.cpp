@@ -214,7 +214,9 @@ bool refuse_damaged(const std::string& db_path) {
 void serve(herald::Store& store, herald::Settings& settings, const Flags& flags) {
     using namespace herald;
     asio::io_context io(1);
-    AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
+    AlarmStore alarms(
+        store, [&settings] { return alarm_zone(settings.zone); },
+        date::floor<Seconds>(std::chrono::system_clock::now()));
     store.set_observer(&alarms);
     Hub hub(alarms, settings);
     Scheduler scheduler(io, alarms, hub, settings);

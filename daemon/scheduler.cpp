@@ -20,10 +20,6 @@ int make_timerfd() {
     return fd;
 }
 
-Instant wall_now() {
-    return date::floor<Seconds>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 Scheduler::Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings)
@@ -160,7 +156,8 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
 
 void Scheduler::retry_in_one_second() {
     itimerspec spec{};
-    spec.it_value.tv_sec = static_cast<time_t>(wall_now().time_since_epoch().count() + 1);
+    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+    spec.it_value.tv_sec = static_cast<time_t>(now.time_since_epoch().count() + 1);
     ::timerfd_settime(timer_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
                       nullptr);
 }

@@ -122,8 +122,9 @@ struct Store::Statements {
           revision(db, "SELECT revision FROM events WHERE id = ?"),
           window(db,
                  "SELECT data FROM events WHERE id IN (SELECT id FROM event_spans WHERE hi >= ?1 "
-                 "AND lo < ?2 UNION SELECT id / 1024 FROM instance_spans WHERE hi >= ?1 AND lo < "
-                 "?2)"),
+                 "AND lo < ?2 UNION SELECT id / " +
+                     std::to_string(kRowsPerEvent) +
+                     " FROM instance_spans WHERE hi >= ?1 AND lo < ?2)"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -333,20 +334,29 @@ std::optional<Event> Store::get_owned(int64_t owner, const std::string& uid) {
     return e;
 }
 
-Event Store::update(Event e, int64_t expected_revision, Instant now) {
-    sql::Transaction tx(db_);
-    st_->revision.bind(1, e.id);
+void no_such_event(int64_t id, std::string_view field) {
+    throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id),
+                      std::string(field));
+}
+
+int64_t Store::revision_at(int64_t id, std::optional<int64_t> expected) {
+    st_->revision.bind(1, id);
     bool found = st_->revision.step();
     int64_t current = found ? st_->revision.column_int(0) : 0;
     st_->revision.reset();
-    if (!found)
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
-    if (current != expected_revision)
+    if (!found) no_such_event(id);
+    if (expected && *expected != current)
         throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(e.id) + " is at revision " +
-                              std::to_string(current) + ", not " +
-                              std::to_string(expected_revision) + "; fetch it again and retry",
+                          "event " + std::to_string(id) + " is at revision " +
+                              std::to_string(current) + ", not " + std::to_string(*expected) +
+                              "; fetch it again and retry",
                           "revision");
+    return current;
+}
+
+Event Store::update(Event e, int64_t expected_revision, Instant now) {
+    sql::Transaction tx(db_);
+    int64_t current = revision_at(e.id, expected_revision);
     std::optional<Event> before = observer_ ? get(e.id) : std::nullopt;
     std::string json = rewrite(e, current, now);
     if (observer_) observer_->saved(before, e, json, true);
@@ -370,22 +380,11 @@ std::string Store::rewrite(Event& e, int64_t current_revision, Instant now) {
     return json;
 }
 
-void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
+void Store::remove(int64_t id, std::optional<int64_t> expected_revision, Instant now) {
     sql::Transaction tx(db_);
-    st_->revision.bind(1, id);
-    bool found = st_->revision.step();
-    int64_t current = found ? st_->revision.column_int(0) : 0;
-    st_->revision.reset();
-    if (!found)
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
-    if (expected_revision && *expected_revision != current)
-        throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(id) + " is at revision " +
-                              std::to_string(current) + ", not " +
-                              std::to_string(*expected_revision),
-                          "revision");
+    revision_at(id, expected_revision);
     if (observer_)
-        if (auto before = get(id)) observer_->removed(*before);
+        if (auto before = get(id)) observer_->removed(*before, now);
     st_->remove.bind(1, id).run();
     unindex(id);
     tx.commit();

@@ -14,8 +14,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Far in the future, so the real clock the store reads on opening never reaches it.
 const Instant kDue = parse_instant("2040-03-01T09:00:00Z", "t");
+// When each AlarmStore is opened: an hour before the first alarm is due.
+const Instant kOpened = kDue - 3600s;
 constexpr std::chrono::milliseconds kLead{250};
 constexpr Seconds kWindow{24 * 3600};
 
@@ -52,7 +53,7 @@ TEST_CASE("a pass within the lead stages the reminder: fired now, visible at its
           "[alarms][staging]") {
     test::TempDb tmp;
     Store store(tmp.path());
-    AlarmStore alarms(store, utc);
+    AlarmStore alarms(store, utc, kOpened);
     store.set_observer(&alarms);
     store.add(alarmed("a@test", kDue), kDue - 3600s);
     int64_t before = alarms.last_seq();  // the "added" change message
@@ -96,7 +97,7 @@ TEST_CASE("a message logged during the lead waits for the staged reminder before
           "[alarms][staging]") {
     test::TempDb tmp;
     Store store(tmp.path());
-    AlarmStore alarms(store, utc);
+    AlarmStore alarms(store, utc, kOpened);
     store.set_observer(&alarms);
     store.add(alarmed("a@test", kDue), kDue - 3600s);
     int64_t before = alarms.last_seq();
@@ -116,7 +117,7 @@ TEST_CASE("a late pass fires at once and staged messages survive a restart", "[a
     int64_t staged_seq = 0;
     {
         Store store(tmp.path());
-        AlarmStore alarms(store, utc);
+        AlarmStore alarms(store, utc, kOpened);
         store.set_observer(&alarms);
         store.add(alarmed("late@test", kDue - 10s), kDue - 3600s);
         store.add(alarmed("ahead@test", kDue), kDue - 3600s);
@@ -134,7 +135,7 @@ TEST_CASE("a late pass fires at once and staged messages survive a restart", "[a
     }
     // A daemon killed before the due instant: the reopened store still holds it back.
     Store store(tmp.path());
-    AlarmStore alarms(store, utc);
+    AlarmStore alarms(store, utc, kOpened);
     CHECK(alarms.next_visible() == kDue);
     CHECK(alarms.visible_through(staged_seq, at(kDue, -200ms), kLead) == staged_seq - 1);
     CHECK(alarms.visible_through(staged_seq, at(kDue), kLead) == staged_seq);
@@ -144,7 +145,7 @@ TEST_CASE("a staged message further ahead than the lead is released (clock set b
           "[alarms][staging]") {
     test::TempDb tmp;
     Store store(tmp.path());
-    AlarmStore alarms(store, utc);
+    AlarmStore alarms(store, utc, kOpened);
     store.set_observer(&alarms);
     store.add(alarmed("a@test", kDue), kDue - 3600s);
     alarms.fire_due(kDue - 1s, kDue, kWindow, false);
@@ -157,7 +158,7 @@ TEST_CASE("a staged message further ahead than the lead is released (clock set b
 TEST_CASE("an expiring snooze is staged like an alarm", "[alarms][staging]") {
     test::TempDb tmp;
     Store store(tmp.path());
-    AlarmStore alarms(store, utc);
+    AlarmStore alarms(store, utc, kOpened);
     store.set_observer(&alarms);
     store.add(alarmed("a@test", kDue), kDue - 3600s);
     alarms.fire_due(kDue, kDue, kWindow, false);  // no lead: fires at its instant
@@ -165,7 +166,7 @@ TEST_CASE("an expiring snooze is staged like an alarm", "[alarms][staging]") {
     REQUIRE(msgs.size() == 1);
     auto entry = alarms.entry(msgs[0].params()["id"].get<int64_t>());
     REQUIRE(entry);
-    alarms.snooze(*entry, kDue + 600s);
+    alarms.snooze({*entry}, kDue + 600s, kDue);
     CHECK(alarms.next_wake() == kDue + 600s);
     FireReport r = alarms.fire_due(kDue + 599s, kDue + 600s, kWindow, false);
     CHECK(r.staged == 1);

@@ -180,9 +180,9 @@ TEST_CASE("store: an event id is never given again") {
                     .add(event("e" + std::to_string(i) + "@x", kAlice, Visibility::private_, "e"),
                          kNow)
                     .event.id);
-        store.remove(ids.back(), std::nullopt);  // the highest
+        store.remove(ids.back(), std::nullopt, kNow);  // the highest
         CHECK(store.add(event("f@x", kAlice, Visibility::private_, "f"), kNow).event.id == 4);
-        store.remove(4, std::nullopt);
+        store.remove(4, std::nullopt, kNow);
     }
     Store reopened(db.path());
     CHECK(reopened.add(event("g@x", kAlice, Visibility::private_, "g"), kNow).event.id == 5);
