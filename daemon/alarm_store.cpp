@@ -71,24 +71,27 @@ void AlarmStore::schedule(const Event& e, Instant not_before, bool fresh) {
     // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
     if (!alarms_can_fire(e) || e.status == Status::cancelled || e.alarms.empty()) return;
     schedule_changed_ = true;
-    for (size_t i = 0; i < e.alarms.size(); ++i) {
-        auto next = next_alarm_occurrence(e, i, not_before, zone());
-        auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
-        if (next)
-            put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
-        else
-            put.bind_null(3).bind_null(4);
-        put.run();
-        if (!next) continue;
-        st_->put_pending.bind(1, e.id)
-            .bind(2, secs(next->occurrence))
-            .bind(3, static_cast<int64_t>(i))
-            .bind(4, secs(next->due))
-            .bind(5, e.owner)
-            .bind(6, static_cast<int64_t>(e.visibility == Visibility::public_))
-            .bind(7, e.title)
-            .run();
-    }
+    for (size_t i = 0; i < e.alarms.size(); ++i)
+        put_next(e.id, i, next_alarm_occurrence(e, i, not_before, zone()), &e);
+}
+
+void AlarmStore::put_next(int64_t event_id, size_t alarm,
+                          const std::optional<AlarmOccurrence>& next, const Event* e) {
+    auto& put = st_->put_schedule.bind(1, event_id).bind(2, static_cast<int64_t>(alarm));
+    if (next)
+        put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+    else
+        put.bind_null(3).bind_null(4);
+    put.run();
+    if (!next || e == nullptr) return;
+    st_->put_pending.bind(1, event_id)
+        .bind(2, secs(next->occurrence))
+        .bind(3, static_cast<int64_t>(alarm))
+        .bind(4, secs(next->due))
+        .bind(5, e->owner)
+        .bind(6, static_cast<int64_t>(e->visibility == Visibility::public_))
+        .bind(7, e->title)
+        .run();
 }
 
 void AlarmStore::unschedule(int64_t event_id) {
@@ -108,12 +111,12 @@ void AlarmStore::saved(const std::optional<Event>& before, const Event& after,
     std::string params = "{\"event\":";
     params.append(after_json);
     params += ",\"event_id\":" + std::to_string(after.id) + ",\"kind\":\"" + kind + "\"}";
-    append_encoded("changes", "change", after.owner, after.visibility == Visibility::public_,
-                   std::move(params), after.updated);
+    append_encoded(kTopicChanges, kMethodChange, after.owner,
+                   after.visibility == Visibility::public_, std::move(params), after.updated);
 }
 
 void AlarmStore::imported(int64_t owner, size_t added, size_t updated, Instant now) {
-    append("changes", "change", owner, false,
+    append(kTopicChanges, kMethodChange, owner, false,
            {{"kind", "imported"}, {"added", added}, {"updated", updated}}, now);
 }
 
@@ -123,7 +126,7 @@ void AlarmStore::removed(const Event& before, Instant now) {
     // nothing keyed to its id may outlive it.
     st_->clear_ledger.bind(1, before.id).run();
     append(
-        "changes", "change", before.owner, before.visibility == Visibility::public_,
+        kTopicChanges, kMethodChange, before.owner, before.visibility == Visibility::public_,
         {{"kind", "removed"}, {"event_id", before.id}, {"event", nullptr}, {"title", before.title}},
         now);
 }

@@ -107,6 +107,18 @@ struct Message {
     Json params() const { return Json::parse(params_json); }
 };
 
+/// Topics and methods of logged messages (the protocol's names, stored as text).
+inline constexpr const char* kTopicReminders = "reminders";
+inline constexpr const char* kTopicChanges = "changes";
+inline constexpr const char* kMethodReminder = "reminder";
+inline constexpr const char* kMethodDigest = "digest";
+inline constexpr const char* kMethodChange = "change";
+
+// Internal to alarm_fire.cpp (daemon/alarm_store_sql.hpp): the pieces of a firing pass.
+struct DueAlarm;
+struct DueRow;
+struct DueBatches;
+
 /// The JSON of a ledger entry as the protocol shows it.
 Json to_json(const LedgerEntry& e);
 
@@ -198,6 +210,19 @@ class AlarmStore : public StoreObserver {
     std::vector<LedgerEntry> read_entries(sql::Statement& st);
     void set_state(int64_t id, AlarmState s, std::optional<Instant> snooze_until, int64_t seq,
                    std::optional<Instant> fired_at);
+    /// Next alarm occurrence of (event, alarm) into the schedule and, when there is one, a
+    /// pending ledger row (`e` is the event it belongs to; null only when `next` is empty).
+    void put_next(int64_t event_id, size_t alarm, const std::optional<AlarmOccurrence>& next,
+                  const Event* e);
+    // The phases of fire_schedule (alarm_fire.cpp).
+    std::vector<DueRow> due_rows(Instant horizon);
+    void take_due(const DueRow& r, const std::optional<Event>& event, Firing firing,
+                  DueBatches& out, FireReport& report);
+    void advance(const DueRow& r, const std::optional<Event>& event, Instant now, Seconds window,
+                 bool late);
+    void deliver(const std::vector<DueAlarm>& found, Instant now, Seconds window, bool catching_up,
+                 FireReport& report);
+    void stage(const std::vector<DueAlarm>& ahead, Instant now);
     size_t fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
                          FireReport& report);
     void fire_snoozes(Instant now, Instant horizon, FireReport& report);

@@ -25,6 +25,27 @@ inline std::string sql_with(const char* head, const char* tail) {
     return std::string(head) + kEntryColumns + tail;
 }
 
+/// An alarm found due, with what its message needs.
+struct DueAlarm {
+    LedgerEntry entry;
+    std::string location;
+    std::string start;
+    std::string tz;
+};
+
+/// One row of alarm_schedule due by a firing pass's horizon.
+struct DueRow {
+    int64_t event_id;
+    size_t alarm;
+    Instant occurrence, due;
+};
+
+/// What a firing pass collected: due at `now` (fired now), due in (now, horizon] (staged).
+struct DueBatches {
+    std::vector<DueAlarm> found;
+    std::vector<DueAlarm> ahead;
+};
+
 struct AlarmStore::Statements {
     explicit Statements(sql::Db& db)
         : clear_schedule(db, "DELETE FROM alarm_schedule WHERE event_id = ?"),

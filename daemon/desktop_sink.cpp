@@ -64,9 +64,9 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
     const date::time_zone* viewer = local_zone(settings);
     hub.set_listener([&desktop, viewer](const Message& m) {
         try {
-            if (m.method == "reminder") {
+            if (m.method == kMethodReminder) {
                 desktop.notify(desktop_reminder(m.params(), viewer));
-            } else if (m.method == "digest") {
+            } else if (m.method == kMethodDigest) {
                 Json p = m.params();
                 DesktopReminder r;
                 r.key = "digest-" + std::to_string(m.seq);

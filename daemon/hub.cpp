@@ -43,8 +43,8 @@ Hub::Hub(AlarmStore& alarms, const Settings& settings)
 }
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
-    bool topic =
-        m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
+    bool topic = m.topic == kTopicReminders ? s.topics.reminders
+                                            : m.topic == kTopicChanges && s.topics.changes;
     if (!topic) return false;
     // The rule of authz.hpp: a user hears of what they may see (their own and public events).
     return may_see(caller_of(settings_, s.peer), m.owner, m.is_public);
