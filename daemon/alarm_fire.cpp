@@ -147,7 +147,7 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
 
 FireReport AlarmStore::fire_due(Instant now, Instant horizon, Seconds window, bool catching_up) {
     FireReport report;
-    staging_.clear();
+    log_.begin_staging();
     // Outside a request this is a top-level transaction: sql::Db commits an open group-commit
     // batch first, so this commit is durable by itself and nothing rides on a later batch.
     sql::Transaction tx(db_);
@@ -157,8 +157,7 @@ FireReport AlarmStore::fire_due(Instant now, Instant horizon, Seconds window, bo
     // ledger says fired; staged messages are published at visible_at after a restart), and a
     // crash before it delivers on restart (still pending).
     tx.commit();
-    for (const auto& [seq, at] : staging_) staged_.emplace(seq, at);
-    staging_.clear();
+    log_.commit_staging();
     schedule_changed_ = true;
     return report;
 }

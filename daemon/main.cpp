@@ -214,11 +214,11 @@ bool refuse_damaged(const std::string& db_path) {
 void serve(herald::Store& store, herald::Settings& settings, const Flags& flags) {
     using namespace herald;
     asio::io_context io(1);
-    AlarmStore alarms(
-        store, [&settings] { return alarm_zone(settings.zone); },
-        date::floor<Seconds>(std::chrono::system_clock::now()));
+    auto now = std::chrono::system_clock::now();
+    MessageLog log(store.db(), date::floor<Seconds>(now));
+    AlarmStore alarms(store, log, [&settings] { return alarm_zone(settings.zone); });
     store.set_observer(&alarms);
-    Hub hub(alarms, settings);
+    Hub hub(log, settings, now);
     Scheduler scheduler(io, alarms, hub, settings);
     Server server(io, store, settings);
     server.attach(alarms, hub, scheduler);

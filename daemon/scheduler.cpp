@@ -48,7 +48,7 @@ void Scheduler::arm() {
     if (stopping_) return;
     using std::chrono::nanoseconds;
     auto due = alarms_.next_wake();
-    auto visible = alarms_.next_visible();
+    auto visible = hub_.next_visible();
     next_alarm_ = due && visible ? std::min(*due, *visible) : due ? due : visible;
     armed_for_.reset();
     if (due) armed_for_ = *due - lead();
@@ -145,7 +145,7 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
     // Why warn: a staging pass slower than the lead (a disk busy for longer than it) makes those
     // reminders late by the difference; the log says so instead of hiding it.
     auto done = std::chrono::system_clock::now();
-    auto earliest = alarms_.next_visible();
+    auto earliest = hub_.next_visible();
     if (!earliest || done <= *earliest) return;
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;

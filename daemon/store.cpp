@@ -11,7 +11,6 @@
 #include "core/event_json.hpp"
 #include "core/event_stored.hpp"
 #include "core/index_spans.hpp"
-#include "daemon/alarm_store.hpp"
 
 namespace herald {
 namespace {
@@ -42,7 +41,44 @@ CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
 CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql",
-    kAlarmSchema,  // alarm schedules, delivery ledger, pushed messages (daemon/alarm_store.hpp)
+    // Alarm schedules and the delivery ledger (daemon/alarm_store.hpp), pushed messages
+    // (daemon/message_log.hpp).
+    R"sql(
+CREATE TABLE alarm_schedule (
+    event_id INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    occurrence INTEGER,
+    due INTEGER,
+    PRIMARY KEY (event_id, alarm_index)
+);
+CREATE INDEX alarm_schedule_due ON alarm_schedule(due);
+CREATE TABLE alarm_ledger (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL,
+    occurrence INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    due INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    snooze_until INTEGER,
+    seq INTEGER,
+    fired_at INTEGER,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    UNIQUE (event_id, occurrence, alarm_index)
+);
+CREATE INDEX alarm_ledger_snoozed ON alarm_ledger(snooze_until) WHERE state = 'snoozed';
+CREATE INDEX alarm_ledger_missed ON alarm_ledger(due) WHERE state = 'missed';
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    method TEXT NOT NULL,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+)sql",
     // Sparse series (yearly, monthly) indexed instance by instance inside a horizon around now, so
     // a window query finds only the series with an instance in it (core/index_spans.hpp). Existing
     // rows in event_spans stay valid (a superset) until refresh_index() re-indexes the series.
@@ -54,7 +90,12 @@ CREATE TABLE index_horizon (
     hi INTEGER NOT NULL
 );
 )sql",
-    kStagedMessagesSchema,  // visible_at of staged reminders (daemon/alarm_store.hpp)
+    // Pre-staged firing: the instant a staged message becomes visible (NULL: at once), with a
+    // partial index so a restart finds the staged ones not yet visible (daemon/message_log.hpp).
+    R"sql(
+ALTER TABLE messages ADD COLUMN visible_at INTEGER;
+CREATE INDEX messages_staged ON messages(visible_at) WHERE visible_at IS NOT NULL;
+)sql",
     // Ids never reused (AUTOINCREMENT: sqlite_sequence keeps the highest id ever given, seeded
     // with every id the ledger or the log still names) and uids per owner (UNIQUE(uid, owner): a
     // user's uid never collides with, so never reveals, another user's event). The ledger rows of
@@ -170,6 +211,10 @@ Store::Store(const std::string& path) : db_(path) {
 }
 
 Store::~Store() = default;
+
+const char* schema_migration(int64_t from) {
+    return kMigrations[from];
+}
 
 void Store::migrate() {
     int64_t version = db_.query_int("PRAGMA user_version");

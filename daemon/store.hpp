@@ -127,6 +127,9 @@ class Store {
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
 inline constexpr int64_t kSchemaVersion = 5;
+/// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
+/// of released versions with it); `from` is below kSchemaVersion.
+const char* schema_migration(int64_t from);
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

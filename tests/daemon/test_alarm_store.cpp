@@ -37,7 +37,8 @@ TEST_CASE("every snooze is checked by the ledger, all or none (the desktop's Sno
           "[alarms]") {
     test::TempDb tmp;
     Store store(tmp.path());
-    AlarmStore alarms(store, utc, kDue - 3600s);
+    MessageLog log(store.db(), kDue - 3600s);
+    AlarmStore alarms(store, log, utc);
     store.set_observer(&alarms);
     int64_t a = store.add(alarmed("a@test", kDue), kDue - 3600s).event.id;
     int64_t b = store.add(alarmed("b@test", kDue), kDue - 3600s).event.id;
