@@ -27,6 +27,13 @@ std::optional<AlarmOccurrence> best_in(const Event& e, size_t index, Instant lo,
     return best;
 }
 
+/// The fate of an alarm found due late (after downtime or a clock jump).
+enum class CatchUp { deliver, missed };
+/// deliver when `due` is at most `window` before `now` (or not yet past), else missed.
+CatchUp catch_up(Instant due, Instant now, Seconds window) {
+    return now - due <= window ? CatchUp::deliver : CatchUp::missed;
+}
+
 }  // namespace
 
 bool alarms_can_fire(const Event& e) {
@@ -91,17 +98,6 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
     return std::nullopt;
 }
 
-std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before,
-                                          const date::time_zone* viewer) {
-    if (!alarms_can_fire(e)) return std::nullopt;
-    std::optional<AlarmOccurrence> best;
-    for (size_t i = 0; i < e.alarms.size(); ++i) {
-        auto next = next_alarm_occurrence(e, i, not_before, viewer);
-        if (next && (!best || next->due < best->due)) best = next;
-    }
-    return best;
-}
-
 std::string_view to_string(AlarmState s) {
     return kStateNames[static_cast<size_t>(s)];
 }
@@ -125,15 +121,6 @@ Instant check_snooze(AlarmState s, Instant until, Instant now) {
         bad_time("until", "snooze until " + format_instant(until) + " is not in the future (now " +
                               format_instant(now) + ")");
     return until;
-}
-
-std::optional<Instant> refire_at(AlarmState s, std::optional<Instant> snooze_until) {
-    if (s == AlarmState::snoozed) return snooze_until;
-    return std::nullopt;
-}
-
-CatchUp catch_up(Instant due, Instant now, Seconds window) {
-    return now - due <= window ? CatchUp::deliver : CatchUp::missed;
 }
 
 CatchUpPlan plan_catch_up(const std::vector<Instant>& due, Instant now, Seconds window,

@@ -41,11 +41,6 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
                                                      Instant not_before,
                                                      const date::time_zone* viewer);
 
-/// The earliest alarm occurrence of any alarm of `e` due at or after `not_before` (ties: lowest
-/// alarm index); nullopt when none, including for events whose date is not fixed.
-std::optional<AlarmOccurrence> next_alarm(const Event& e, Instant not_before,
-                                          const date::time_zone* viewer);
-
 /// Delivery state of an alarm occurrence in the ledger.
 enum class AlarmState { pending, fired, acknowledged, snoozed, missed };
 /// "pending", "fired", "acknowledged", "snoozed", "missed".
@@ -60,13 +55,6 @@ AlarmState acknowledge(AlarmState s);
 /// invalid_params (field `id`) when the alarm has not fired yet or was acknowledged, and
 /// invalid_time (field `until`) when `until` is not after `now`.
 Instant check_snooze(AlarmState s, Instant until, Instant now);
-/// When an entry fires again: the snooze instant for a snoozed one, never for the others.
-std::optional<Instant> refire_at(AlarmState s, std::optional<Instant> snooze_until);
-
-/// The fate of an alarm found due late (after downtime or a clock jump).
-enum class CatchUp { deliver, missed };
-/// deliver when `due` is at most `window` before `now` (or not yet past), else missed.
-CatchUp catch_up(Instant due, Instant now, Seconds window);
 
 /// How a batch of late alarms is delivered.
 struct CatchUpPlan {

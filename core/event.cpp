@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/errors.hpp"
+
 namespace herald {
 
 std::string_view to_string(Status s) {
@@ -18,6 +20,19 @@ std::string_view to_string(Status s) {
 
 std::string_view to_string(Visibility v) {
     return v == Visibility::public_ ? "public" : "private";
+}
+
+Status parse_status(std::string_view text) {
+    if (text.empty() || text == "confirmed") return Status::confirmed;
+    if (text == "tentative") return Status::tentative;
+    if (text == "cancelled") return Status::cancelled;
+    bad_param("status", "status must be confirmed, tentative or cancelled");
+}
+
+Visibility parse_visibility(std::string_view text) {
+    if (text.empty() || text == "private") return Visibility::private_;
+    if (text == "public") return Visibility::public_;
+    bad_param("visibility", "visibility must be private or public");
 }
 
 std::optional<Span> event_span(const Event& e, const date::time_zone* viewer) {

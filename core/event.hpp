@@ -22,6 +22,11 @@ enum class Visibility { private_, public_ };
 std::string_view to_string(Status s);
 /// "private" / "public".
 std::string_view to_string(Visibility v);
+/// The status named `text` ("" is confirmed, the default); throws invalid_params naming `status`.
+Status parse_status(std::string_view text);
+/// The visibility named `text` ("" is private, the default); throws invalid_params naming
+/// `visibility`.
+Visibility parse_visibility(std::string_view text);
 
 /// A reminder attached to an event: an offset from its start or end, or an absolute instant.
 struct Alarm {

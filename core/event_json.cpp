@@ -154,22 +154,8 @@ Event event_from_json(const Json& j) {
     e.url = opt_string(j, "url");
     e.source = opt_string(j, "source");
     e.categories = string_list(j, "categories");
-    std::string status = opt_string(j, "status");
-    if (status.empty() || status == "confirmed")
-        e.status = Status::confirmed;
-    else if (status == "tentative")
-        e.status = Status::tentative;
-    else if (status == "cancelled")
-        e.status = Status::cancelled;
-    else
-        bad_param("status", "status must be confirmed, tentative or cancelled");
-    std::string visibility = opt_string(j, "visibility");
-    if (visibility.empty() || visibility == "private")
-        e.visibility = Visibility::private_;
-    else if (visibility == "public")
-        e.visibility = Visibility::public_;
-    else
-        bad_param("visibility", "visibility must be private or public");
+    e.status = parse_status(opt_string(j, "status"));
+    e.visibility = parse_visibility(opt_string(j, "visibility"));
     std::string tz = opt_string(j, "tz");
     if (!tz.empty()) find_zone(tz, "tz");
     if (!j.contains("start"))

@@ -117,20 +117,8 @@ void read_field(std::string_view key, od::value v, Event& e, Raw& raw) {
 }
 
 void convert(const Raw& raw, Event& e) {
-    if (raw.status.empty() || raw.status == "confirmed")
-        e.status = Status::confirmed;
-    else if (raw.status == "tentative")
-        e.status = Status::tentative;
-    else if (raw.status == "cancelled")
-        e.status = Status::cancelled;
-    else
-        bad_param("status", "status must be confirmed, tentative or cancelled");
-    if (raw.visibility.empty() || raw.visibility == "private")
-        e.visibility = Visibility::private_;
-    else if (raw.visibility == "public")
-        e.visibility = Visibility::public_;
-    else
-        bad_param("visibility", "visibility must be private or public");
+    e.status = parse_status(raw.status);
+    e.visibility = parse_visibility(raw.visibility);
     if (!raw.tz.empty()) find_zone(raw.tz, "tz");
     if (raw.start) e.start = caltime_from_string(*raw.start, raw.tz, "start");
     if (!raw.end.empty()) {

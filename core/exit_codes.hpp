@@ -1,22 +1,27 @@
 #pragma once
-/// Process exit codes of herald and heraldd, named as in sysexits(3).
+/// Process exit codes of heraldd and herald, with the names of sysexits(3).
 
 namespace herald {
 
-/// sysexits(3) codes: what a script, a shell or systemd can tell apart.
+/// sysexits(3) codes; a process returns `static_cast<int>(Exit::...)` (see exit_code()).
 enum class Exit : int {
     ok = 0,
-    usage = 64,
-    data = 65,
-    no_input = 66,
-    unavailable = 69,
-    software = 70,
-    os_err = 71,
-    cant_create = 73,
-    io_err = 74,
-    temp_fail = 75,
-    no_perm = 77,
-    config = 78,
+    usage = 64,        ///< EX_USAGE: bad command line
+    data = 65,         ///< EX_DATAERR: bad input data (a damaged database)
+    no_input = 66,     ///< EX_NOINPUT: an input file is missing or unreadable
+    unavailable = 69,  ///< EX_UNAVAILABLE: a service is unavailable
+    software = 70,     ///< EX_SOFTWARE: internal error
+    os_err = 71,       ///< EX_OSERR: the operating system refused (socket, files)
+    cant_create = 73,  ///< EX_CANTCREAT: an output file cannot be created
+    io_err = 74,       ///< EX_IOERR: input/output error
+    temp_fail = 75,    ///< EX_TEMPFAIL: try again later (another instance holds the socket)
+    no_perm = 77,      ///< EX_NOPERM: permission denied
+    config = 78,       ///< EX_CONFIG: invalid configuration
 };
+
+/// The integer a process returns for `e`.
+constexpr int exit_code(Exit e) {
+    return static_cast<int>(e);
+}
 
 }  // namespace herald

@@ -14,15 +14,7 @@ constexpr int64_t kBatch = 512;
 // instead).
 constexpr size_t kDigestThreshold = 5;
 
-/// An alarm found due, with what the message needs.
-struct Due {
-    LedgerEntry entry;
-    std::string location;
-    std::string start;
-    std::string tz;
-};
-
-Json reminder_json(const Due& d, Instant now, bool snoozed) {
+Json reminder_json(const DueAlarm& d, Instant now, bool snoozed) {
     Json j = to_json(d.entry);
     j["state"] = "fired";
     j["fired_at"] = format_instant(now);
@@ -37,105 +29,104 @@ Json reminder_json(const Due& d, Instant now, bool snoozed) {
 
 }  // namespace
 
-size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
-                                 FireReport& report) {
-    std::vector<Due> found;  // due at `now`: fired now
-    std::vector<Due> ahead;  // due in (now, horizon]: staged, visible at their due instant
-    for (;;) {
-        struct Row {
-            int64_t event_id;
-            size_t alarm;
-            Instant occurrence, due;
-        };
-        std::vector<Row> rows;
-        st_->due_rows.bind(1, secs(horizon)).bind(2, kBatch);
-        while (st_->due_rows.step())
-            rows.push_back(
-                {st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
-                 instant(st_->due_rows.column_int(2)), instant(st_->due_rows.column_int(3))});
-        st_->due_rows.reset();
-        if (rows.empty()) break;
-        for (const auto& r : rows) {
-            auto key = read_entries(st_->by_key.bind(1, r.event_id)
-                                        .bind(2, secs(r.occurrence))
-                                        .bind(3, static_cast<int64_t>(r.alarm)));
-            Firing firing = firing_of(r.due, now, horizon, window);
-            bool late = firing == Firing::missed;
-            std::optional<Event> event = store_.get(r.event_id);
-            if (!key.empty() && key.front().state == AlarmState::pending) {
-                if (late) {
-                    set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
-                    ++report.missed;
-                } else if (event) {
-                    (firing == Firing::stage ? ahead : found)
-                        .push_back({key.front(), event->location, format_caltime(event->start),
-                                    event->start.tz});
-                }
-            }
-            // Advance this alarm. Why skip to the window: a recurring alarm down for months records
-            // its first missed occurrence, not every one of them.
-            Instant not_before = r.due + Seconds{1};
-            if (late) not_before = std::max(not_before, now - window);
-            std::optional<AlarmOccurrence> next;
-            if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
-                next = next_alarm_occurrence(*event, r.alarm, not_before, zone());
-            auto& put =
-                st_->put_schedule.bind(1, r.event_id).bind(2, static_cast<int64_t>(r.alarm));
-            if (next)
-                put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
-            else
-                put.bind_null(3).bind_null(4);
-            put.run();
-            if (next)
-                st_->put_pending.bind(1, r.event_id)
-                    .bind(2, secs(next->occurrence))
-                    .bind(3, static_cast<int64_t>(r.alarm))
-                    .bind(4, secs(next->due))
-                    .bind(5, event->owner)
-                    .bind(6, static_cast<int64_t>(event->visibility == Visibility::public_))
-                    .bind(7, event->title)
-                    .run();
-        }
+std::vector<DueRow> AlarmStore::due_rows(Instant horizon) {
+    std::vector<DueRow> rows;
+    st_->due_rows.bind(1, secs(horizon)).bind(2, kBatch);
+    while (st_->due_rows.step())
+        rows.push_back(
+            {st_->due_rows.column_int(0), static_cast<size_t>(st_->due_rows.column_int(1)),
+             instant(st_->due_rows.column_int(2)), instant(st_->due_rows.column_int(3))});
+    st_->due_rows.reset();
+    return rows;
+}
+
+void AlarmStore::take_due(const DueRow& r, const std::optional<Event>& event, Firing firing,
+                          DueBatches& out, FireReport& report) {
+    auto key = read_entries(st_->by_key.bind(1, r.event_id)
+                                .bind(2, secs(r.occurrence))
+                                .bind(3, static_cast<int64_t>(r.alarm)));
+    if (key.empty() || key.front().state != AlarmState::pending) return;
+    if (firing == Firing::missed) {
+        set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
+        ++report.missed;
+    } else if (event) {
+        (firing == Firing::stage ? out.ahead : out.found)
+            .push_back(
+                {key.front(), event->location, format_caltime(event->start), event->start.tz});
     }
+}
+
+void AlarmStore::advance(const DueRow& r, const std::optional<Event>& event, Instant now,
+                         Seconds window, bool late) {
+    // Why skip to the window: a recurring alarm down for months records its first missed
+    // occurrence, not every one of them.
+    Instant not_before = r.due + Seconds{1};
+    if (late) not_before = std::max(not_before, now - window);
+    std::optional<AlarmOccurrence> next;
+    if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
+        next = next_alarm_occurrence(*event, r.alarm, not_before, zone());
+    put_next(r.event_id, r.alarm, next, event ? &*event : nullptr);
+}
+
+void AlarmStore::deliver(const std::vector<DueAlarm>& found, Instant now, Seconds window,
+                         bool catching_up, FireReport& report) {
     std::vector<Instant> dues;
     for (const auto& d : found) dues.push_back(d.entry.due);
     // Everything in `found` is within the window; the plan decides digest or one message each.
     CatchUpPlan plan = plan_catch_up(dues, now, window, kDigestThreshold);
-    if (catching_up && plan.digest) {
-        // One digest per audience: an owner's private alarms, or the public ones.
-        std::map<std::pair<int64_t, bool>, std::vector<const Due*>> groups;
-        for (const auto& d : found)
-            groups[{d.entry.is_public ? -1 : d.entry.owner, d.entry.is_public}].push_back(&d);
-        for (const auto& [audience, items] : groups) {
-            Json list = Json::array();
-            for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
-            int64_t seq = append("reminders", "digest", items.front()->entry.owner, audience.second,
-                                 {{"count", items.size()}, {"reminders", list}});
-            for (const auto* d : items)
-                set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
-            ++report.digests;
-        }
-    } else {
+    if (!catching_up || !plan.digest) {
         for (const auto& d : found) {
-            int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
-                                 reminder_json(d, now, false));
+            int64_t seq = append(kTopicReminders, kMethodReminder, d.entry.owner, d.entry.is_public,
+                                 reminder_json(d, now, false), now);
             set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
         }
+        return;
     }
+    // One digest per audience: an owner's private alarms, or the public ones.
+    std::map<std::pair<int64_t, bool>, std::vector<const DueAlarm*>> groups;
+    for (const auto& d : found)
+        groups[{d.entry.is_public ? -1 : d.entry.owner, d.entry.is_public}].push_back(&d);
+    for (const auto& [audience, items] : groups) {
+        Json list = Json::array();
+        for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
+        int64_t seq = append(kTopicReminders, kMethodDigest, items.front()->entry.owner,
+                             audience.second, {{"count", items.size()}, {"reminders", list}}, now);
+        for (const auto* d : items)
+            set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
+        ++report.digests;
+    }
+}
+
+void AlarmStore::stage(const std::vector<DueAlarm>& ahead, Instant now) {
     for (const auto& d : ahead) {
         // Why fired_at = due: the message is what a watcher gets at the due instant.
-        int64_t seq = append("reminders", "reminder", d.entry.owner, d.entry.is_public,
-                             reminder_json(d, d.entry.due, false), d.entry.due);
+        int64_t seq = append(kTopicReminders, kMethodReminder, d.entry.owner, d.entry.is_public,
+                             reminder_json(d, d.entry.due, false), now, d.entry.due);
         set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, d.entry.due);
     }
-    report.delivered += found.size() + ahead.size();
-    report.staged += ahead.size();
-    return found.size() + ahead.size();
+}
+
+size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, bool catching_up,
+                                 FireReport& report) {
+    DueBatches due;  // found: due at `now`, fired now; ahead: due in (now, horizon], staged
+    for (auto rows = due_rows(horizon); !rows.empty(); rows = due_rows(horizon)) {
+        for (const auto& r : rows) {
+            Firing firing = firing_of(r.due, now, horizon, window);
+            std::optional<Event> event = store_.get(r.event_id);
+            take_due(r, event, firing, due, report);
+            advance(r, event, now, window, firing == Firing::missed);
+        }
+    }
+    deliver(due.found, now, window, catching_up, report);
+    stage(due.ahead, now);
+    report.delivered += due.found.size() + due.ahead.size();
+    report.staged += due.ahead.size();
+    return due.found.size() + due.ahead.size();
 }
 
 void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) {
     for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(horizon)))) {
-        Due d{e, {}, {}, {}};
+        DueAlarm d{e, {}, {}, {}};
         if (auto event = store_.get(e.event_id)) {
             d.location = event->location;
             d.start = format_caltime(event->start);
@@ -145,9 +136,9 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
         Instant until = e.snooze_until.value_or(now);
         bool stage = until > now;
         Instant fired_at = stage ? until : now;
-        int64_t seq =
-            append("reminders", "reminder", e.owner, e.is_public, reminder_json(d, fired_at, true),
-                   stage ? std::optional<Instant>(until) : std::nullopt);
+        int64_t seq = append(kTopicReminders, kMethodReminder, e.owner, e.is_public,
+                             reminder_json(d, fired_at, true), now,
+                             stage ? std::optional<Instant>(until) : std::nullopt);
         set_state(e.id, AlarmState::fired, std::nullopt, seq, fired_at);
         ++report.delivered;
         if (stage) ++report.staged;
@@ -156,7 +147,7 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
 
 FireReport AlarmStore::fire_due(Instant now, Instant horizon, Seconds window, bool catching_up) {
     FireReport report;
-    staging_.clear();
+    log_.begin_staging();
     // Outside a request this is a top-level transaction: sql::Db commits an open group-commit
     // batch first, so this commit is durable by itself and nothing rides on a later batch.
     sql::Transaction tx(db_);
@@ -166,8 +157,7 @@ FireReport AlarmStore::fire_due(Instant now, Instant horizon, Seconds window, bo
     // ledger says fired; staged messages are published at visible_at after a restart), and a
     // crash before it delivers on restart (still pending).
     tx.commit();
-    for (const auto& [seq, at] : staging_) staged_.emplace(seq, at);
-    staging_.clear();
+    log_.commit_staging();
     schedule_changed_ = true;
     return report;
 }

@@ -21,38 +21,12 @@ Json to_json(const LedgerEntry& e) {
     return j;
 }
 
-AlarmStore::AlarmStore(Store& store, std::function<const date::time_zone*()> zone)
+AlarmStore::AlarmStore(Store& store, MessageLog& log, std::function<const date::time_zone*()> zone)
     : store_(store),
+      log_(log),
       db_(store.db()),
       zone_source_(std::move(zone)),
-      st_(std::make_unique<Statements>(store.db())) {
-    load_staged();
-}
-
-void AlarmStore::load_staged() {
-    // Why from the log: a daemon killed between staging and the due instant publishes them at
-    // visible_at after the restart (ones already visible are replayed like any other message).
-    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
-    st_->staged.bind(1, secs(now));
-    while (st_->staged.step())
-        staged_.emplace(st_->staged.column_int(0), instant(st_->staged.column_int(1)));
-    st_->staged.reset();
-}
-
-int64_t AlarmStore::visible_through(int64_t committed, TimePoint now,
-                                    std::chrono::nanoseconds lead) {
-    std::erase_if(staged_,
-                  [&](const auto& kv) { return kv.second <= now || kv.second > now + lead; });
-    if (staged_.empty()) return committed;
-    return std::min(committed, staged_.begin()->first - 1);
-}
-
-std::optional<Instant> AlarmStore::next_visible() const {
-    std::optional<Instant> out;
-    for (const auto& [seq, at] : staged_)
-        if (!out || at < *out) out = at;
-    return out;
-}
+      st_(std::make_unique<Statements>(store.db())) {}
 
 const date::time_zone* AlarmStore::zone() {
     if (zone_ == nullptr) zone_ = zone_source_();
@@ -72,24 +46,27 @@ void AlarmStore::schedule(const Event& e, Instant not_before, bool fresh) {
     // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
     if (!alarms_can_fire(e) || e.status == Status::cancelled || e.alarms.empty()) return;
     schedule_changed_ = true;
-    for (size_t i = 0; i < e.alarms.size(); ++i) {
-        auto next = next_alarm_occurrence(e, i, not_before, zone());
-        auto& put = st_->put_schedule.bind(1, e.id).bind(2, static_cast<int64_t>(i));
-        if (next)
-            put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
-        else
-            put.bind_null(3).bind_null(4);
-        put.run();
-        if (!next) continue;
-        st_->put_pending.bind(1, e.id)
-            .bind(2, secs(next->occurrence))
-            .bind(3, static_cast<int64_t>(i))
-            .bind(4, secs(next->due))
-            .bind(5, e.owner)
-            .bind(6, static_cast<int64_t>(e.visibility == Visibility::public_))
-            .bind(7, e.title)
-            .run();
-    }
+    for (size_t i = 0; i < e.alarms.size(); ++i)
+        put_next(e.id, i, next_alarm_occurrence(e, i, not_before, zone()), &e);
+}
+
+void AlarmStore::put_next(int64_t event_id, size_t alarm,
+                          const std::optional<AlarmOccurrence>& next, const Event* e) {
+    auto& put = st_->put_schedule.bind(1, event_id).bind(2, static_cast<int64_t>(alarm));
+    if (next)
+        put.bind(3, secs(next->occurrence)).bind(4, secs(next->due));
+    else
+        put.bind_null(3).bind_null(4);
+    put.run();
+    if (!next || e == nullptr) return;
+    st_->put_pending.bind(1, event_id)
+        .bind(2, secs(next->occurrence))
+        .bind(3, static_cast<int64_t>(alarm))
+        .bind(4, secs(next->due))
+        .bind(5, e->owner)
+        .bind(6, static_cast<int64_t>(e->visibility == Visibility::public_))
+        .bind(7, e->title)
+        .run();
 }
 
 void AlarmStore::unschedule(int64_t event_id) {
@@ -109,25 +86,24 @@ void AlarmStore::saved(const std::optional<Event>& before, const Event& after,
     std::string params = "{\"event\":";
     params.append(after_json);
     params += ",\"event_id\":" + std::to_string(after.id) + ",\"kind\":\"" + kind + "\"}";
-    append_encoded("changes", "change", after.owner, after.visibility == Visibility::public_,
-                   std::move(params));
+    log_.append(kTopicChanges, kMethodChange, after.owner, after.visibility == Visibility::public_,
+                std::move(params), after.updated);
 }
 
-void AlarmStore::imported(int64_t owner, size_t added, size_t updated) {
-    append("changes", "change", owner, false,
-           {{"kind", "imported"}, {"added", added}, {"updated", updated}});
+void AlarmStore::imported(int64_t owner, size_t added, size_t updated, Instant now) {
+    append(kTopicChanges, kMethodChange, owner, false,
+           {{"kind", "imported"}, {"added", added}, {"updated", updated}}, now);
 }
 
-void AlarmStore::removed(const Event& before) {
+void AlarmStore::removed(const Event& before, Instant now) {
     unschedule(before.id);
     // Why every row, not only pending ones: a snooze of a removed event must not fire, and
     // nothing keyed to its id may outlive it.
     st_->clear_ledger.bind(1, before.id).run();
-    append("changes", "change", before.owner, before.visibility == Visibility::public_,
-           {{"kind", "removed"},
-            {"event_id", before.id},
-            {"event", nullptr},
-            {"title", before.title}});
+    append(
+        kTopicChanges, kMethodChange, before.owner, before.visibility == Visibility::public_,
+        {{"kind", "removed"}, {"event_id", before.id}, {"event", nullptr}, {"title", before.title}},
+        now);
 }
 
 bool AlarmStore::take_schedule_changed() {
@@ -146,29 +122,9 @@ std::optional<Instant> AlarmStore::next_wake() {
     return out;
 }
 
-int64_t AlarmStore::append(const std::string& topic, const std::string& method, int64_t owner,
-                           bool is_public, const Json& params, std::optional<Instant> visible_at) {
-    return append_encoded(topic, method, owner, is_public, params.dump(), visible_at);
-}
-
-int64_t AlarmStore::append_encoded(const std::string& topic, const std::string& method,
-                                   int64_t owner, bool is_public, std::string params_json,
-                                   std::optional<Instant> visible_at) {
-    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
-    st_->append.bind(1, topic)
-        .bind(2, method)
-        .bind(3, owner)
-        .bind(4, static_cast<int64_t>(is_public))
-        .bind(5, params_json)
-        .bind(6, secs(now));
-    if (visible_at)
-        st_->append.bind(7, secs(*visible_at));
-    else
-        st_->append.bind_null(7);
-    st_->append.run();
-    int64_t seq = db_.last_insert_id();
-    if (visible_at) staging_.emplace_back(seq, *visible_at);
-    return seq;
+int64_t AlarmStore::append(const char* topic, const char* method, int64_t owner, bool is_public,
+                           const Json& params, Instant now, std::optional<Instant> visible_at) {
+    return log_.append(topic, method, owner, is_public, params.dump(), now, visible_at);
 }
 
 std::vector<LedgerEntry> AlarmStore::read_entries(sql::Statement& st) {
@@ -235,12 +191,17 @@ LedgerEntry AlarmStore::acknowledge(const LedgerEntry& e) {
     return out;
 }
 
-LedgerEntry AlarmStore::snooze(const LedgerEntry& e, Instant until) {
+std::vector<LedgerEntry> AlarmStore::snooze(const std::vector<LedgerEntry>& entries, Instant until,
+                                            Instant now) {
+    for (const auto& e : entries) check_snooze(e.state, until, now);  // all or nothing
     sql::Transaction tx(db_);
-    LedgerEntry out = e;
-    out.state = AlarmState::snoozed;
-    out.snooze_until = until;
-    set_state(out.id, out.state, until, out.seq, out.fired_at);
+    std::vector<LedgerEntry> out;
+    for (const auto& e : entries) {
+        LedgerEntry& s = out.emplace_back(e);
+        s.state = AlarmState::snoozed;
+        s.snooze_until = until;
+        set_state(s.id, s.state, until, s.seq, s.fired_at);
+    }
     tx.commit();
     schedule_changed_ = true;
     return out;
@@ -275,30 +236,6 @@ std::vector<LedgerEntry> AlarmStore::upcoming(size_t limit, std::optional<int64_
 
 std::vector<LedgerEntry> AlarmStore::pending_of(int64_t event_id) {
     return read_entries(st_->pending_of.bind(1, event_id));
-}
-
-std::vector<Message> AlarmStore::messages_after(int64_t after, size_t limit) {
-    st_->after.bind(1, after).bind(2, static_cast<int64_t>(limit));
-    std::vector<Message> out;
-    while (st_->after.step()) {
-        Message m;
-        m.seq = st_->after.column_int(0);
-        m.topic = st_->after.column_text(1);
-        m.method = st_->after.column_text(2);
-        m.owner = st_->after.column_int(3);
-        m.is_public = st_->after.column_int(4) != 0;
-        m.params_json = st_->after.column_text(5);
-        out.push_back(std::move(m));
-    }
-    st_->after.reset();
-    return out;
-}
-
-int64_t AlarmStore::last_seq() {
-    st_->last_seq.step();
-    int64_t v = st_->last_seq.column_int(0);
-    st_->last_seq.reset();
-    return v;
 }
 
 }  // namespace herald

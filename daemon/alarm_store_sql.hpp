@@ -25,6 +25,27 @@ inline std::string sql_with(const char* head, const char* tail) {
     return std::string(head) + kEntryColumns + tail;
 }
 
+/// An alarm found due, with what its message needs.
+struct DueAlarm {
+    LedgerEntry entry;
+    std::string location;
+    std::string start;
+    std::string tz;
+};
+
+/// One row of alarm_schedule due by a firing pass's horizon.
+struct DueRow {
+    int64_t event_id;
+    size_t alarm;
+    Instant occurrence, due;
+};
+
+/// What a firing pass collected: due at `now` (fired now), due in (now, horizon] (staged).
+struct DueBatches {
+    std::vector<DueAlarm> found;
+    std::vector<DueAlarm> ahead;
+};
+
 struct AlarmStore::Statements {
     explicit Statements(sql::Db& db)
         : clear_schedule(db, "DELETE FROM alarm_schedule WHERE event_id = ?"),
@@ -79,18 +100,11 @@ struct AlarmStore::Statements {
                            "?2 OR public) ORDER BY snooze_until LIMIT ?1")),
           pending_of(db, sql_with("SELECT ",
                                   " FROM alarm_ledger WHERE event_id = ? AND state = 'pending' "
-                                  "ORDER BY due, alarm_index")),
-          append(db,
-                 "INSERT INTO messages(topic, method, owner, public, params, created, visible_at) "
-                 "VALUES(?,?,?,?,?,?,?)"),
-          staged(db, "SELECT seq, visible_at FROM messages WHERE visible_at >= ? ORDER BY seq"),
-          after(db,
-                "SELECT seq, topic, method, owner, public, params FROM messages WHERE seq > ? "
-                "ORDER BY seq LIMIT ?"),
-          last_seq(db, "SELECT coalesce(max(seq), 0) FROM messages") {}
+                                  "ORDER BY due, alarm_index")) {}
+
     sql::Statement clear_schedule, clear_pending, clear_ledger, put_schedule, put_pending, min_due,
         min_snooze, due_rows, due_snoozes, by_key, by_id, by_occurrence, set_state, missed,
-        upcoming, upcoming_snoozes, pending_of, append, staged, after, last_seq;
+        upcoming, upcoming_snoozes, pending_of;
 };
 
 }  // namespace herald

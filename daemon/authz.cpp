@@ -57,8 +57,12 @@ std::optional<int64_t> view_scope(const Caller& c) {
     return c.uid;
 }
 
+bool can_see(const Context& ctx, int64_t owner, bool is_public) {
+    return may_see(caller_of(ctx), owner, is_public);
+}
+
 bool can_see(const Context& ctx, const Event& e) {
-    return may_see(caller_of(ctx), e.owner, e.visibility == Visibility::public_);
+    return can_see(ctx, e.owner, e.visibility == Visibility::public_);
 }
 
 bool is_admin(const Context& ctx) {
@@ -82,8 +86,7 @@ void require_change(const Context& ctx, const Event& e) {
         case Access::allowed:
             return;
         case Access::hidden:
-            throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id),
-                              "id");
+            no_such_event(e.id);
         case Access::denied:
             if (is_public) deny_public(ctx, "event " + std::to_string(e.id) + " is public", "id");
             throw HeraldError(ErrorCode::permission_denied,

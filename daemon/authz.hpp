@@ -55,6 +55,9 @@ bool has_quota(const Caller& c);
 /// (rows they own or that are public).
 std::optional<int64_t> view_scope(const Caller& c);
 
+/// True when the caller may read something owned by `owner` (an event, a ledger entry, a
+/// message): may_see for the caller of this request.
+bool can_see(const Context& ctx, int64_t owner, bool is_public);
 /// True when the caller may read `e`.
 bool can_see(const Context& ctx, const Event& e);
 

@@ -9,19 +9,22 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 
 #include <toml++/toml.h>
 
 namespace herald {
 namespace {
 
-/// Context for one key: where it is, to name it in errors.
+/// Context for one value: where it is, to name it in errors.
 struct Where {
-    std::string_view source;
-    std::string key;  ///< "section.key"
+    std::string_view source;  ///< the file; empty for a command-line flag
+    std::string key;          ///< "section.key", or the flag ("--max-line")
     const toml::node& node;
 
     [[noreturn]] void fail(const std::string& expected) const {
+        // Why two types: a bad flag is a usage error (exit 64), a bad file a config error (78).
+        if (source.empty()) throw FlagError(key + ": expected " + expected);
         throw ConfigError(std::string(source) + ":" + std::to_string(node.source().begin.line) +
                           ": " + key + ": expected " + expected);
     }
@@ -147,6 +150,14 @@ const Key* find_key(std::string_view section, std::string_view name) {
     return nullptr;
 }
 
+/// The key of "section.name".
+const Key& key_named(std::string_view dotted) {
+    auto dot = dotted.find('.');
+    const Key* k = find_key(dotted.substr(0, dot), dotted.substr(dot + 1));
+    if (k == nullptr) throw std::logic_error("no config key " + std::string(dotted));
+    return *k;
+}
+
 bool known_section(std::string_view section) {
     for (const auto& k : keys())
         if (k.section == section) return true;
@@ -158,10 +169,6 @@ std::string line_of(std::string_view source, const toml::node& n) {
 }
 
 }  // namespace
-
-std::string Bounds::expected() const {
-    return "an integer between " + std::to_string(min) + " and " + std::to_string(max);
-}
 
 ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source) {
     ConfigResult out{base, {}};
@@ -201,6 +208,17 @@ ConfigResult parse_config(std::string_view text, const Settings& base, std::stri
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [_, w] : unknown) out.warnings.push_back(std::move(w));
     return out;
+}
+
+void apply_flags(Settings& settings, const std::vector<FlagValue>& flags) {
+    for (const auto& f : flags) {
+        const Key& k = key_named(f.key);
+        if (const auto* n = std::get_if<int64_t>(&f.value))
+            k.set(settings, Where{{}, f.flag, toml::value<int64_t>(*n)});
+        else
+            k.set(settings,
+                  Where{{}, f.flag, toml::value<std::string>(std::get<std::string>(f.value))});
+    }
 }
 
 std::vector<std::string> config_keys() {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "daemon/settings.hpp"
@@ -19,15 +20,18 @@ class ConfigError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// A command-line value outside what heraldd.toml allows for the same key. The message names the
+/// flag ("--max-line: expected an integer between 256 and ...").
+class FlagError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 /// Inclusive range of an integer setting: one table for heraldd.toml and the command line, so a
 /// value refused in the file is refused as a flag too.
 struct Bounds {
     int64_t min;
     int64_t max;
-    /// True when `v` lies in the range.
-    bool contains(int64_t v) const { return v >= min && v <= max; }
-    /// "an integer between MIN and MAX", for error messages.
-    std::string expected() const;
 };
 
 /// Largest byte count a size setting accepts (1 TiB).
@@ -56,6 +60,17 @@ ConfigResult parse_config(std::string_view text, const Settings& base,
 /// Reads and parses the file at `path` on top of `base`. A missing file yields `base` unless
 /// `required` (given with --config). Throws ConfigError.
 ConfigResult load_config(const std::string& path, const Settings& base, bool required);
+
+/// A command-line flag's value and the config key it overrides.
+struct FlagValue {
+    std::string flag;                          ///< "--max-line"
+    std::string key;                           ///< "server.max_line"
+    std::variant<int64_t, std::string> value;  ///< as given on the command line
+};
+
+/// Applies command-line values on top of `settings` through the same table (types, ranges,
+/// checks) as heraldd.toml, in order. Throws FlagError naming the flag.
+void apply_flags(Settings& settings, const std::vector<FlagValue>& flags);
 
 /// Every documented key as "section.key", in the order of config/heraldd.toml.
 std::vector<std::string> config_keys();

@@ -64,9 +64,9 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
     const date::time_zone* viewer = local_zone(settings);
     hub.set_listener([&desktop, viewer](const Message& m) {
         try {
-            if (m.method == "reminder") {
+            if (m.method == kMethodReminder) {
                 desktop.notify(desktop_reminder(m.params(), viewer));
-            } else if (m.method == "digest") {
+            } else if (m.method == kMethodDigest) {
                 Json p = m.params();
                 DesktopReminder r;
                 r.key = "digest-" + std::to_string(m.seq);
@@ -93,7 +93,7 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
             try {
                 Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
                 if (action == "snooze")
-                    alarms.snooze(*entry, now + settings.snooze);
+                    alarms.snooze({*entry}, now + settings.snooze, now);
                 else if (action == "dismiss" || action == "default")
                     alarms.acknowledge(*entry);
                 else

@@ -46,16 +46,8 @@ AgendaQuery read_query(const Json& p) {
     if (q.to <= q.from) bad_time("to", "to must be after from");
     q.text = params::opt_string(p, "text");
     q.category = params::opt_string(p, "category");
-    if (std::string status = params::opt_string(p, "status"); !status.empty()) {
-        if (status == "confirmed")
-            q.status = Status::confirmed;
-        else if (status == "tentative")
-            q.status = Status::tentative;
-        else if (status == "cancelled")
-            q.status = Status::cancelled;
-        else
-            bad_param("status", "status must be confirmed, tentative or cancelled");
-    }
+    if (std::string status = params::opt_string(p, "status"); !status.empty())
+        q.status = parse_status(status);
     auto limit = params::opt_integer(p, "limit").value_or(0);
     auto offset = params::opt_integer(p, "offset").value_or(0);
     if (p.contains("limit") && (limit < 1 || limit > kMaxLimit))

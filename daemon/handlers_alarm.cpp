@@ -19,10 +19,6 @@ AlarmStore& ledger(Context& ctx) {
     return *ctx.alarms;
 }
 
-bool can_see_entry(const Context& ctx, const LedgerEntry& e) {
-    return may_see(caller_of(ctx), e.owner, e.is_public);
-}
-
 /// The entries a request names: {id} (a ledger id, as shown by herald watch) or
 /// {event_id, occurrence, alarm?} (every alarm of that occurrence when alarm is absent).
 std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
@@ -32,7 +28,7 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
             bad_param("id", "give either id or event_id with occurrence, not both");
         int64_t id = params::integer(p, "id");
         if (auto e = ledger(ctx).entry(id)) out.push_back(*e);
-        if (out.empty() || !can_see_entry(ctx, out.front()))
+        if (out.empty() || !can_see(ctx, out.front().owner, out.front().is_public))
             throw HeraldError(ErrorCode::not_found,
                               "no alarm with id " + std::to_string(id) +
                                   "; the ids are shown by herald watch, next and missed",
@@ -49,7 +45,8 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
             alarm = static_cast<size_t>(*a);
         }
         out = ledger(ctx).entries(event_id, occurrence, alarm);
-        std::erase_if(out, [&](const LedgerEntry& e) { return !can_see_entry(ctx, e); });
+        std::erase_if(out,
+                      [&](const LedgerEntry& e) { return !can_see(ctx, e.owner, e.is_public); });
         if (out.empty())
             throw HeraldError(ErrorCode::not_found,
                               "event " + std::to_string(event_id) +
@@ -95,10 +92,7 @@ Result alarm_snooze(Context& ctx, const Json& p) {
     Instant until = p.contains("for")
                         ? ctx.now + parse_human_duration(params::string(p, "for"), "for")
                         : parse_instant(params::string(p, "until"), "until");
-    auto entries = named_entries(ctx, p);
-    for (const auto& e : entries) check_snooze(e.state, until, ctx.now);  // all or nothing
-    std::vector<LedgerEntry> done;
-    for (const auto& e : entries) done.push_back(ledger(ctx).snooze(e, until));
+    auto done = ledger(ctx).snooze(named_entries(ctx, p), until, ctx.now);
     return {{"alarms", entry_list(done)}, {"until", format_instant(until)}};
 }
 
@@ -107,9 +101,7 @@ Result alarm_next(Context& ctx, const Json& p) {
     std::vector<LedgerEntry> entries;
     if (auto id = params::opt_integer(p, "event_id")) {
         auto e = ctx.store.get(*id);
-        if (!e || !can_see(ctx, *e))
-            throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(*id),
-                              "event_id");
+        if (!e || !can_see(ctx, *e)) no_such_event(*id, "event_id");
         if (!e->alarms.empty()) require_fixed_date(*e, "event_id");
         entries = ledger(ctx).pending_of(*id);
         if (entries.size() > limit) entries.resize(limit);

@@ -162,7 +162,8 @@ Result calendar_import(Context& ctx, const Json& p) {
                 problems.push_back({parsed.lines[i], uid, err.what(), err.field()});
             }
         }
-        if (ctx.alarms && added + updated > 0) ctx.alarms->imported(ctx.peer.uid, added, updated);
+        if (ctx.alarms && added + updated > 0)
+            ctx.alarms->imported(ctx.peer.uid, added, updated, ctx.now);
         tx.commit();
     }
     spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors, {} warnings",

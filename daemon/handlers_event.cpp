@@ -25,8 +25,7 @@ std::string new_uid() {
 
 Event visible_event(Context& ctx, int64_t id) {
     auto e = ctx.store.get(id);
-    if (!e || !can_see(ctx, *e))
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
+    if (!e || !can_see(ctx, *e)) no_such_event(id);
     return *e;
 }
 
@@ -90,7 +89,7 @@ Result event_update(Context& ctx, const Json& p) {
 Result event_remove(Context& ctx, const Json& p) {
     Event current = visible_event(ctx, params::integer(p, "id"));
     require_change(ctx, current);
-    ctx.store.remove(current.id, params::opt_integer(p, "revision"));
+    ctx.store.remove(current.id, params::opt_integer(p, "revision"), ctx.now);
     return {{"removed", true}, {"id", current.id}};
 }
 

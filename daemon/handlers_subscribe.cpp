@@ -12,16 +12,16 @@ Result subscribe(Context& ctx, const Json& p) {
         throw HeraldError(ErrorCode::internal_error,
                           "subscriptions are not enabled in this server");
     Topics topics{true, true};
-    Json names = Json::array({"reminders", "changes"});
+    Json names = Json::array({kTopicReminders, kTopicChanges});
     if (p.contains("topics")) {
         const Json& t = p.at("topics");
         if (!t.is_array() || t.empty())
             bad_param("topics", "topics must be a non-empty array: reminders, changes");
         topics = {};
         for (const auto& name : t) {
-            if (name == "reminders")
+            if (name == kTopicReminders)
                 topics.reminders = true;
-            else if (name == "changes")
+            else if (name == kTopicChanges)
                 topics.changes = true;
             else
                 bad_param("topics",

@@ -36,15 +36,15 @@ std::chrono::nanoseconds Hub::max_lead() const {
     return std::max<std::chrono::nanoseconds>(settings_.fire_lead, kMaxFireLead);
 }
 
-Hub::Hub(AlarmStore& alarms, const Settings& settings)
-    : alarms_(alarms), settings_(settings), committed_(alarms.last_seq()) {
+Hub::Hub(MessageLog& log, const Settings& settings, TimePoint now)
+    : log_(log), settings_(settings), committed_(log.last_seq()) {
     // Staged messages not yet visible (after a restart) are not pushed: they come at visible_at.
-    pushed_ = alarms_.visible_through(committed_, std::chrono::system_clock::now(), max_lead());
+    pushed_ = log_.visible_through(committed_, now, max_lead());
 }
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
-    bool topic =
-        m.topic == "reminders" ? s.topics.reminders : m.topic == "changes" && s.topics.changes;
+    bool topic = m.topic == kTopicReminders ? s.topics.reminders
+                                            : m.topic == kTopicChanges && s.topics.changes;
     if (!topic) return false;
     // The rule of authz.hpp: a user hears of what they may see (their own and public events).
     return may_see(caller_of(settings_, s.peer), m.owner, m.is_public);
@@ -67,7 +67,7 @@ void Hub::remove(Session* session) {
 void Hub::load(int64_t after) {
     // Why not an empty chunk: it would hide messages committed since it was read.
     if (after == cache_after_ && !cache_.empty()) return;
-    cache_ = alarms_.messages_after(after, kChunk);
+    cache_ = log_.messages_after(after, kChunk);
     // Why only committed ones: an uncommitted message's seq is reused if its batch rolls back.
     std::erase_if(cache_, [this](const Message& m) { return m.seq > committed_; });
     lines_.clear();
@@ -104,7 +104,7 @@ void Hub::pump(Session* key) {
 }
 
 void Hub::flush() {
-    if (!alarms_.in_transaction()) committed_ = alarms_.last_seq();
+    if (!log_.in_transaction()) committed_ = log_.last_seq();
     advance(std::chrono::system_clock::now());
 }
 
@@ -117,7 +117,7 @@ void Hub::prefetch() {
 }
 
 void Hub::advance(TimePoint now) {
-    int64_t last = alarms_.visible_through(committed_, now, max_lead());
+    int64_t last = log_.visible_through(committed_, now, max_lead());
     if (last <= pushed_) {
         // Nothing new, but a stalled subscriber is still checked on each pass.
         std::vector<Session*> keys;

@@ -1,10 +1,10 @@
 #pragma once
-/// The registry of subscribed sessions. The message log (daemon/alarm_store.hpp) is the queue:
+/// The registry of subscribed sessions. The message log (daemon/message_log.hpp) is the queue:
 /// each subscriber has a cursor (the last seq it was sent) and its session's outbox holds only a
 /// window of it, refilled as the client reads. A reconnecting client's replay is the same cursor
 /// starting at `since`. A subscriber whose outbox does not drain for the stall timeout is dropped
 /// with a log line; no subscriber ever delays another. Only committed messages are ever sent, and
-/// none at or after a staged message before its visible_at (AlarmStore::visible_through).
+/// none at or after a staged message before its visible_at (MessageLog::visible_through).
 
 #include <cstdint>
 #include <functional>
@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "daemon/alarm_store.hpp"
+#include "daemon/message_log.hpp"
 #include "daemon/context.hpp"
 #include "daemon/settings.hpp"
 
@@ -31,8 +31,9 @@ struct Topics {
 /// Fans logged messages out to subscribers whose topics and visibility match.
 class Hub {
   public:
-    /// Pushes messages logged in `alarms` under `settings` (system mode decides visibility).
-    Hub(AlarmStore& alarms, const Settings& settings);
+    /// Pushes messages logged in `log` under `settings` (system mode decides visibility); staged
+    /// messages not yet visible at `now` (after a restart) wait for their instant.
+    Hub(MessageLog& log, const Settings& settings, TimePoint now);
     /// Makes `session` a subscriber whose cursor starts at `since` (default: the last message), so
     /// it is sent every later message exactly once, in sequence order.
     void subscribe(const std::shared_ptr<Session>& session, Topics topics,
@@ -53,6 +54,8 @@ class Hub {
     void set_listener(std::function<void(const Message&)> listener) {
         listener_ = std::move(listener);
     }
+    /// When the earliest staged message becomes visible (the timer wakes then); nullopt: none.
+    std::optional<Instant> next_visible() const { return log_.next_visible(); }
     /// Number of live subscribers.
     size_t size() const { return subs_.size(); }
     /// Sequence number of the last message subscribers may be sent (committed and visible).
@@ -71,7 +74,7 @@ class Hub {
     void advance(TimePoint now);
     std::chrono::nanoseconds max_lead() const;
 
-    AlarmStore& alarms_;
+    MessageLog& log_;
     const Settings& settings_;
     std::unordered_map<Session*, Subscription> subs_;
     int64_t pushed_ = 0;

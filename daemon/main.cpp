@@ -7,13 +7,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <optional>
+#include <string_view>
+#include <variant>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <asio.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "core/exit_codes.hpp"
 #include "core/duration.hpp"
 #include "core/paths.hpp"
 #include "daemon/alarm_store.hpp"
@@ -33,59 +38,41 @@
 
 namespace {
 
-constexpr int kExConfig = 78;  // sysexits(3) EX_CONFIG
-constexpr int kExUsage = 64;   // sysexits(3) EX_USAGE
-constexpr int kExData = 65;    // sysexits(3) EX_DATAERR: the database file is damaged
+using herald::Exit;
 
-/// Command-line values; each overrides the config file only when given.
+/// A command-line option that overrides a config key: one table, so the flag is checked exactly
+/// as the key is (config.cpp's types and ranges).
+struct Option {
+    const char* flag;
+    const char* key;
+    const char* help;
+    bool integer;  ///< read as a signed integer ("-1" is refused, not wrapped to "unlimited")
+};
+
+constexpr Option kOptions[] = {
+    {"--socket", "server.socket", "Unix socket path to listen on", false},
+    {"--db", "storage.database", "SQLite database path", false},
+    {"--log-level", "log.level", "trace, debug, info, warn, error, critical, off", false},
+    {"--max-line", "server.max_line", "Maximum request line length in bytes", true},
+    {"--max-clients", "server.max_clients", "Maximum concurrent clients", true},
+    {"--max-import", "server.max_import_bytes", "Maximum size of one calendar.import in bytes",
+     true},
+    {"--catchup", "reminders.catchup_window",
+     "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)", false},
+    {"--default-alarm", "reminders.default_alarm",
+     "Alarm for new events without alarms, before start (e.g. 15m)", false},
+    {"--stall-timeout", "server.stall_timeout",
+     "Seconds a subscriber may leave its queue undrained before it is dropped", true},
+    {"--max-queue", "server.max_queue_bytes",
+     "Maximum bytes queued for a client that does not read", true},
+};
+constexpr size_t kOptionCount = std::size(kOptions);
+
+/// The command line: the mode, the config file and the values that override its keys.
 struct Flags {
     bool system_mode = false;
-    std::string socket, db, config, log_level;
-    // Signed, so "-1" is read as -1 and refused rather than wrapped to "unlimited".
-    std::optional<int64_t> max_line, max_clients, max_import_bytes, max_queue_bytes;
-    std::optional<int64_t> stall_timeout;
-    std::optional<std::string> catchup, default_alarm;
-
-    void apply(herald::Settings& s) const {
-        if (!socket.empty()) s.socket_path = socket;
-        if (!db.empty()) s.db_path = db;
-        if (!log_level.empty()) s.log_level = log_level;
-        if (max_line) s.max_line = static_cast<size_t>(*max_line);
-        if (max_clients) s.max_clients = static_cast<size_t>(*max_clients);
-        if (max_import_bytes) s.max_import_bytes = static_cast<size_t>(*max_import_bytes);
-        if (max_queue_bytes) s.max_queue_bytes = static_cast<size_t>(*max_queue_bytes);
-        if (catchup) {
-            s.catchup_window = herald::parse_human_duration(*catchup, "--catchup");
-            if (s.catchup_window.count() < 0)
-                herald::bad_param("--catchup", "the catch-up window must not be negative");
-        }
-        if (stall_timeout) s.stall_timeout = std::chrono::seconds(*stall_timeout);
-        if (default_alarm) {
-            if (!default_alarm->empty())
-                herald::parse_human_duration(*default_alarm, "--default-alarm");
-            s.default_alarm = *default_alarm;
-        }
-    }
-
-    /// The first numeric flag outside the range heraldd.toml allows for the same setting, as a
-    /// message naming the flag; empty when all are in range.
-    std::string out_of_range() const {
-        using namespace herald;
-        const std::pair<const char*, std::pair<const std::optional<int64_t>*, Bounds>> checks[] = {
-            {"--max-line", {&max_line, kMaxLineBounds}},
-            {"--max-clients", {&max_clients, kMaxClientsBounds}},
-            {"--max-import", {&max_import_bytes, kMaxImportBounds}},
-            {"--max-queue", {&max_queue_bytes, kMaxQueueBounds}},
-            {"--stall-timeout", {&stall_timeout, kStallTimeoutBounds}},
-        };
-        for (const auto& [flag, check] : checks) {
-            const auto& [value, bounds] = check;
-            if (*value && !bounds.contains(**value))
-                return std::string(flag) + ": expected " + bounds.expected() + ", not " +
-                       std::to_string(**value);
-        }
-        return {};
-    }
+    std::string config;
+    std::vector<herald::FlagValue> values;  ///< only the options given, in kOptions order
 };
 
 /// Test-only (docs/testing.md) milliseconds from environment variable `name`, if set.
@@ -120,15 +107,11 @@ herald::Settings load_settings(const Flags& flags) {
     base.config_path = flags.config.empty() ? defaults.config : flags.config;
     ConfigResult r = load_config(base.config_path, base, !flags.config.empty());
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
-    flags.apply(r.settings);
+    apply_flags(r.settings, flags.values);
     resolve_admin_group(r.settings);
     apply_test_timing(r.settings);
     return r.settings;
 }
-
-}  // namespace
-
-namespace {
 
 /// The zone for all-day and floating alarms: the setting, else $TZ, else the system's, else UTC.
 const date::time_zone* alarm_zone(const std::string& configured) {
@@ -143,116 +126,161 @@ const date::time_zone* alarm_zone(const std::string& configured) {
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    using namespace herald;
-    Flags flags;
+/// Reads the command line into `flags`; an exit code when heraldd stops here (--help, --version,
+/// a malformed or out-of-range option, named on stderr).
+std::optional<Exit> parse_command_line(int argc, char** argv, Flags& flags) {
     CLI::App app{"heraldd - event schedule and reminder daemon"};
     app.set_version_flag("--version", std::string("heraldd ") + HERALD_VERSION);
     app.add_flag("--system", flags.system_mode, "Run as the system-wide service");
-    app.add_option("--socket", flags.socket, "Unix socket path to listen on");
-    app.add_option("--db", flags.db, "SQLite database path");
     app.add_option("--config", flags.config, "Configuration file (TOML)");
-    app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-    app.add_option("--max-line", flags.max_line, "Maximum request line length in bytes");
-    app.add_option("--max-clients", flags.max_clients, "Maximum concurrent clients");
-    app.add_option("--max-import", flags.max_import_bytes,
-                   "Maximum size of one calendar.import in bytes");
-    app.add_option("--catchup", flags.catchup,
-                   "Catch-up window for alarms missed while down (e.g. 24h, 30m, 0s)");
-    app.add_option("--default-alarm", flags.default_alarm,
-                   "Alarm for new events without alarms, before start (e.g. 15m)");
-    app.add_option("--stall-timeout", flags.stall_timeout,
-                   "Seconds a subscriber may leave its queue undrained before it is dropped");
-    app.add_option("--max-queue", flags.max_queue_bytes,
-                   "Maximum bytes queued for a client that does not read");
+    std::optional<int64_t> integers[kOptionCount];
+    std::optional<std::string> texts[kOptionCount];
+    for (size_t i = 0; i < kOptionCount; ++i) {
+        const Option& o = kOptions[i];
+        if (o.integer)
+            app.add_option(o.flag, integers[i], o.help);
+        else
+            app.add_option(o.flag, texts[i], o.help);
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : kExUsage;
+        return app.exit(e) == 0 ? Exit::ok : Exit::usage;
     }
-    if (std::string bad = flags.out_of_range(); !bad.empty()) {
-        std::fprintf(stderr, "heraldd: %s\n", bad.c_str());
-        return kExUsage;
+    for (size_t i = 0; i < kOptionCount; ++i) {
+        if (integers[i]) flags.values.push_back({kOptions[i].flag, kOptions[i].key, *integers[i]});
+        if (texts[i]) flags.values.push_back({kOptions[i].flag, kOptions[i].key, *texts[i]});
     }
-    setup_logging(flags.log_level.empty() ? "info" : flags.log_level);
-    Settings settings;
+    try {
+        // Checked before anything starts, on the defaults: the same check applies them later.
+        herald::Settings scratch;
+        herald::apply_flags(scratch, flags.values);
+    } catch (const herald::FlagError& e) {
+        std::fprintf(stderr, "heraldd: %s\n", e.what());
+        return Exit::usage;
+    }
+    return std::nullopt;
+}
+
+/// The log level the command line asks for until the configuration is read.
+std::string flag_log_level(const Flags& flags) {
+    for (const auto& v : flags.values)
+        if (v.key == std::string_view("log.level")) return std::get<std::string>(v.value);
+    return "info";
+}
+
+/// The settings, or the exit code of an invalid configuration (logged, naming file, line, key).
+std::optional<Exit> load_or_refuse(const Flags& flags, herald::Settings& settings) {
     try {
         settings = load_settings(flags);
-    } catch (const ConfigError& e) {
+    } catch (const herald::ConfigError& e) {
         spdlog::critical("invalid configuration: {}", e.what());
-        return kExConfig;
-    } catch (const HeraldError& e) {
+        return Exit::config;
+    } catch (const herald::HeraldError& e) {
         spdlog::critical("{}: {}", e.field(), e.what());
-        return kExConfig;
+        return Exit::config;
     }
     spdlog::set_level(spdlog::level::from_str(settings.log_level));
+    return std::nullopt;
+}
 
+/// Creates the database's directory (0700) when missing.
+void make_db_dir(const std::string& db_path) {
+    auto db_dir = std::filesystem::path(db_path).parent_path();
+    if (!db_dir.empty() && !std::filesystem::exists(db_dir)) {
+        std::filesystem::create_directories(db_dir);
+        ::chmod(db_dir.c_str(), 0700);
+    }
+}
+
+/// True (with the recovery commands logged) when the database file is damaged.
+bool refuse_damaged(const std::string& db_path) {
+    if (herald::sql::Damage damage = herald::sql::quick_check(db_path); !damage.problems.empty()) {
+        // Why .dump and not .recover: Debian 12's sqlite3 (3.40) fails every .recover. A dump
+        // stops at the first unreadable table with ROLLBACK; the sed keeps what it read.
+        spdlog::critical(
+            "the database {0} is damaged ({1}); heraldd will not write to it. Save what can be "
+            "read: sqlite3 {0} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | "
+            "sqlite3 {0}.recovered && sqlite3 {0}.recovered 'PRAGMA user_version={2}; PRAGMA "
+            "application_id={3}', then move {0} (and any {0}-wal, {0}-shm) aside and "
+            "{0}.recovered to {0}, and start heraldd again (heraldd(8), RECOVERY)",
+            db_path, damage.problems, damage.user_version, damage.application_id);
+        return true;
+    }
+    return false;
+}
+
+/// Builds the services on one io_context over `store` and runs it until SIGTERM/SIGINT.
+void serve(herald::Store& store, herald::Settings& settings, const Flags& flags) {
+    using namespace herald;
+    asio::io_context io(1);
+    auto now = std::chrono::system_clock::now();
+    MessageLog log(store.db(), date::floor<Seconds>(now));
+    AlarmStore alarms(store, log, [&settings] { return alarm_zone(settings.zone); });
+    store.set_observer(&alarms);
+    Hub hub(log, settings, now);
+    Scheduler scheduler(io, alarms, hub, settings);
+    Server server(io, store, settings);
+    server.attach(alarms, hub, scheduler);
+    // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
+    // the socket accepts.
+    Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });
+    supervisor.set_status_hook([&scheduler] { return scheduler.status_text(); });
+    supervisor.set_next_change_hook(
+        [&scheduler]() -> std::optional<std::chrono::system_clock::time_point> {
+            if (auto at = scheduler.armed_for()) return *at;
+            return std::nullopt;
+        });
+    std::optional<DesktopNotifier> desktop;
+    if (!settings.system_mode && settings.desktop) {
+        desktop.emplace(io, settings);
+        wire_desktop(*desktop, hub, alarms, scheduler, settings);
+    }
+    server.listen();
+    scheduler.start();
+    std::signal(SIGPIPE, SIG_IGN);
+    spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(),
+                 settings.db_path);
+    supervisor.start();
+    io.run();
+    spdlog::info("stopped");
+}
+
+/// Opens the database and serves; the exit code of a failure to start.
+Exit run(herald::Settings& settings, const Flags& flags) {
+    using namespace herald;
     if (uint64_t fds = raise_fd_limit(); fds < settings.max_clients + 16)
         spdlog::warn(
             "open file limit {} is below --max-clients {}: clients beyond it are refused late", fds,
             settings.max_clients);
     try {
-        auto db_dir = std::filesystem::path(settings.db_path).parent_path();
-        if (!db_dir.empty() && !std::filesystem::exists(db_dir)) {
-            std::filesystem::create_directories(db_dir);
-            ::chmod(db_dir.c_str(), 0700);
-        }
-        if (sql::Damage damage = sql::quick_check(settings.db_path); !damage.problems.empty()) {
-            // Why .dump and not .recover: Debian 12's sqlite3 (3.40) fails every .recover. A dump
-            // stops at the first unreadable table with ROLLBACK; the sed keeps what it read.
-            spdlog::critical(
-                "the database {0} is damaged ({1}); heraldd will not write to it. Save what can be "
-                "read: sqlite3 {0} .dump | sed 's/^ROLLBACK; -- due to errors$/COMMIT;/' | "
-                "sqlite3 {0}.recovered && sqlite3 {0}.recovered 'PRAGMA user_version={2}; PRAGMA "
-                "application_id={3}', then move {0} (and any {0}-wal, {0}-shm) aside and "
-                "{0}.recovered to {0}, and start heraldd again (heraldd(8), RECOVERY)",
-                settings.db_path, damage.problems, damage.user_version, damage.application_id);
-            return kExData;
-        }
+        make_db_dir(settings.db_path);
+        if (refuse_damaged(settings.db_path)) return Exit::data;
         Store store(settings.db_path);
         if (size_t n = store.refresh_index(date::floor<Seconds>(std::chrono::system_clock::now()));
             n > 0)
             spdlog::info("re-indexed {} recurring events for the current horizon", n);
         store.db().set_busy_timeout(kServeBusyTimeout);
-        asio::io_context io(1);
-        AlarmStore alarms(store, [&settings] { return alarm_zone(settings.zone); });
-        store.set_observer(&alarms);
-        Hub hub(alarms, settings);
-        Scheduler scheduler(io, alarms, hub, settings);
-        Server server(io, store, settings);
-        server.attach(alarms, hub, scheduler);
-        // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
-        // the socket accepts.
-        Supervisor supervisor(io, server, store, settings,
-                              [&flags] { return load_settings(flags); });
-        supervisor.set_status_hook([&scheduler] { return scheduler.status_text(); });
-        supervisor.set_next_change_hook(
-            [&scheduler]() -> std::optional<std::chrono::system_clock::time_point> {
-                if (auto at = scheduler.armed_for()) return *at;
-                return std::nullopt;
-            });
-        std::optional<DesktopNotifier> desktop;
-        if (!settings.system_mode && settings.desktop) {
-            desktop.emplace(io, settings);
-            wire_desktop(*desktop, hub, alarms, scheduler, settings);
-        }
-        server.listen();
-        scheduler.start();
-        std::signal(SIGPIPE, SIG_IGN);
-        spdlog::info("heraldd {} ready: {} events in {}", HERALD_VERSION, store.count(),
-                     settings.db_path);
-        supervisor.start();
-        io.run();
-        spdlog::info("stopped");
-        return 0;
+        serve(store, settings, flags);
+        return Exit::ok;
     } catch (const HeraldError& e) {
         spdlog::critical("{}", e.what());
-        return e.code() == ErrorCode::busy ? 75 : 71;  // EX_TEMPFAIL / EX_OSERR
+        // busy: another heraldd serves the socket.
+        return e.code() == ErrorCode::busy ? Exit::temp_fail : Exit::os_err;
     } catch (const std::exception& e) {
         spdlog::critical("cannot start: {}", e.what());
-        return 71;
+        return Exit::os_err;
     }
+}
+
+}  // namespace
+
+// The phases in order: command line, logging, configuration, database, serving.
+int main(int argc, char** argv) {
+    Flags flags;
+    if (auto done = parse_command_line(argc, argv, flags)) return herald::exit_code(*done);
+    herald::setup_logging(flag_log_level(flags));
+    herald::Settings settings;
+    if (auto done = load_or_refuse(flags, settings)) return herald::exit_code(*done);
+    return herald::exit_code(run(settings, flags));
 }

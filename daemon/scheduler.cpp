@@ -20,10 +20,6 @@ int make_timerfd() {
     return fd;
 }
 
-Instant wall_now() {
-    return date::floor<Seconds>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 Scheduler::Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings)
@@ -52,7 +48,7 @@ void Scheduler::arm() {
     if (stopping_) return;
     using std::chrono::nanoseconds;
     auto due = alarms_.next_wake();
-    auto visible = alarms_.next_visible();
+    auto visible = hub_.next_visible();
     next_alarm_ = due && visible ? std::min(*due, *visible) : due ? due : visible;
     armed_for_.reset();
     if (due) armed_for_ = *due - lead();
@@ -149,7 +145,7 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
     // Why warn: a staging pass slower than the lead (a disk busy for longer than it) makes those
     // reminders late by the difference; the log says so instead of hiding it.
     auto done = std::chrono::system_clock::now();
-    auto earliest = alarms_.next_visible();
+    auto earliest = hub_.next_visible();
     if (!earliest || done <= *earliest) return;
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
@@ -160,7 +156,8 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
 
 void Scheduler::retry_in_one_second() {
     itimerspec spec{};
-    spec.it_value.tv_sec = static_cast<time_t>(wall_now().time_since_epoch().count() + 1);
+    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+    spec.it_value.tv_sec = static_cast<time_t>(now.time_since_epoch().count() + 1);
     ::timerfd_settime(timer_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
                       nullptr);
 }

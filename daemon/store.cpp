@@ -11,7 +11,6 @@
 #include "core/event_json.hpp"
 #include "core/event_stored.hpp"
 #include "core/index_spans.hpp"
-#include "daemon/alarm_store.hpp"
 
 namespace herald {
 namespace {
@@ -42,7 +41,44 @@ CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
 CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql",
-    kAlarmSchema,  // alarm schedules, delivery ledger, pushed messages (daemon/alarm_store.hpp)
+    // Alarm schedules and the delivery ledger (daemon/alarm_store.hpp), pushed messages
+    // (daemon/message_log.hpp).
+    R"sql(
+CREATE TABLE alarm_schedule (
+    event_id INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    occurrence INTEGER,
+    due INTEGER,
+    PRIMARY KEY (event_id, alarm_index)
+);
+CREATE INDEX alarm_schedule_due ON alarm_schedule(due);
+CREATE TABLE alarm_ledger (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL,
+    occurrence INTEGER NOT NULL,
+    alarm_index INTEGER NOT NULL,
+    due INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    snooze_until INTEGER,
+    seq INTEGER,
+    fired_at INTEGER,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    UNIQUE (event_id, occurrence, alarm_index)
+);
+CREATE INDEX alarm_ledger_snoozed ON alarm_ledger(snooze_until) WHERE state = 'snoozed';
+CREATE INDEX alarm_ledger_missed ON alarm_ledger(due) WHERE state = 'missed';
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    method TEXT NOT NULL,
+    owner INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+)sql",
     // Sparse series (yearly, monthly) indexed instance by instance inside a horizon around now, so
     // a window query finds only the series with an instance in it (core/index_spans.hpp). Existing
     // rows in event_spans stay valid (a superset) until refresh_index() re-indexes the series.
@@ -54,7 +90,12 @@ CREATE TABLE index_horizon (
     hi INTEGER NOT NULL
 );
 )sql",
-    kStagedMessagesSchema,  // visible_at of staged reminders (daemon/alarm_store.hpp)
+    // Pre-staged firing: the instant a staged message becomes visible (NULL: at once), with a
+    // partial index so a restart finds the staged ones not yet visible (daemon/message_log.hpp).
+    R"sql(
+ALTER TABLE messages ADD COLUMN visible_at INTEGER;
+CREATE INDEX messages_staged ON messages(visible_at) WHERE visible_at IS NOT NULL;
+)sql",
     // Ids never reused (AUTOINCREMENT: sqlite_sequence keeps the highest id ever given, seeded
     // with every id the ledger or the log still names) and uids per owner (UNIQUE(uid, owner): a
     // user's uid never collides with, so never reveals, another user's event). The ledger rows of
@@ -122,8 +163,9 @@ struct Store::Statements {
           revision(db, "SELECT revision FROM events WHERE id = ?"),
           window(db,
                  "SELECT data FROM events WHERE id IN (SELECT id FROM event_spans WHERE hi >= ?1 "
-                 "AND lo < ?2 UNION SELECT id / 1024 FROM instance_spans WHERE hi >= ?1 AND lo < "
-                 "?2)"),
+                 "AND lo < ?2 UNION SELECT id / " +
+                     std::to_string(kRowsPerEvent) +
+                     " FROM instance_spans WHERE hi >= ?1 AND lo < ?2)"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -169,6 +211,10 @@ Store::Store(const std::string& path) : db_(path) {
 }
 
 Store::~Store() = default;
+
+const char* schema_migration(int64_t from) {
+    return kMigrations[from];
+}
 
 void Store::migrate() {
     int64_t version = db_.query_int("PRAGMA user_version");
@@ -333,20 +379,29 @@ std::optional<Event> Store::get_owned(int64_t owner, const std::string& uid) {
     return e;
 }
 
-Event Store::update(Event e, int64_t expected_revision, Instant now) {
-    sql::Transaction tx(db_);
-    st_->revision.bind(1, e.id);
+void no_such_event(int64_t id, std::string_view field) {
+    throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id),
+                      std::string(field));
+}
+
+int64_t Store::revision_at(int64_t id, std::optional<int64_t> expected) {
+    st_->revision.bind(1, id);
     bool found = st_->revision.step();
     int64_t current = found ? st_->revision.column_int(0) : 0;
     st_->revision.reset();
-    if (!found)
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(e.id), "id");
-    if (current != expected_revision)
+    if (!found) no_such_event(id);
+    if (expected && *expected != current)
         throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(e.id) + " is at revision " +
-                              std::to_string(current) + ", not " +
-                              std::to_string(expected_revision) + "; fetch it again and retry",
+                          "event " + std::to_string(id) + " is at revision " +
+                              std::to_string(current) + ", not " + std::to_string(*expected) +
+                              "; fetch it again and retry",
                           "revision");
+    return current;
+}
+
+Event Store::update(Event e, int64_t expected_revision, Instant now) {
+    sql::Transaction tx(db_);
+    int64_t current = revision_at(e.id, expected_revision);
     std::optional<Event> before = observer_ ? get(e.id) : std::nullopt;
     std::string json = rewrite(e, current, now);
     if (observer_) observer_->saved(before, e, json, true);
@@ -370,22 +425,11 @@ std::string Store::rewrite(Event& e, int64_t current_revision, Instant now) {
     return json;
 }
 
-void Store::remove(int64_t id, std::optional<int64_t> expected_revision) {
+void Store::remove(int64_t id, std::optional<int64_t> expected_revision, Instant now) {
     sql::Transaction tx(db_);
-    st_->revision.bind(1, id);
-    bool found = st_->revision.step();
-    int64_t current = found ? st_->revision.column_int(0) : 0;
-    st_->revision.reset();
-    if (!found)
-        throw HeraldError(ErrorCode::not_found, "no event with id " + std::to_string(id), "id");
-    if (expected_revision && *expected_revision != current)
-        throw HeraldError(ErrorCode::revision_conflict,
-                          "event " + std::to_string(id) + " is at revision " +
-                              std::to_string(current) + ", not " +
-                              std::to_string(*expected_revision),
-                          "revision");
+    revision_at(id, expected_revision);
     if (observer_)
-        if (auto before = get(id)) observer_->removed(*before);
+        if (auto before = get(id)) observer_->removed(*before, now);
     st_->remove.bind(1, id).run();
     unindex(id);
     tx.commit();
@@ -492,21 +536,6 @@ void Store::release_memory() {
 
 int64_t Store::schema_version() {
     return db_.query_int("PRAGMA user_version");
-}
-
-void Store::backup(const std::string& dest) {
-    sqlite3* out = nullptr;
-    if (sqlite3_open(dest.c_str(), &out) != SQLITE_OK) {
-        sqlite3_close(out);
-        throw HeraldError(ErrorCode::storage_error, "cannot open backup file " + dest);
-    }
-    sqlite3_backup* b = sqlite3_backup_init(out, "main", db_.handle(), "main");
-    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
-    sqlite3_backup_finish(b);
-    std::string err = sqlite3_errmsg(out);
-    sqlite3_close(out);
-    if (rc != SQLITE_DONE)
-        throw HeraldError(ErrorCode::storage_error, "backup to " + dest + " failed: " + err);
 }
 
 }  // namespace herald

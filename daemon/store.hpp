@@ -23,8 +23,8 @@ class StoreObserver {
     /// `log` is false for the events of an import, which logs one summary change instead.
     virtual void saved(const std::optional<Event>& before, const Event& after,
                        std::string_view after_json, bool log) = 0;
-    /// An event was removed.
-    virtual void removed(const Event& before) = 0;
+    /// An event was removed at `now`.
+    virtual void removed(const Event& before, Instant now) = 0;
 };
 
 /// Durable storage of events. Every write is committed (durably) before it returns.
@@ -55,8 +55,9 @@ class Store {
     /// Replaces an event when its stored revision equals `expected_revision`; throws not_found or
     /// revision_conflict otherwise. Returns the stored result with the new revision.
     Event update(Event e, int64_t expected_revision, Instant now);
-    /// Deletes an event (checking the revision when given); throws not_found / revision_conflict.
-    void remove(int64_t id, std::optional<int64_t> expected_revision);
+    /// Deletes an event at `now` (checking the revision when given); throws not_found /
+    /// revision_conflict.
+    void remove(int64_t id, std::optional<int64_t> expected_revision, Instant now);
     /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
     std::vector<Event> in_window(Instant from, Instant to);
     /// Moves the horizon of per-instance indexing to suit `now` when it is missing or stale, and
@@ -85,8 +86,6 @@ class Store {
     int64_t count();
     /// Number of events owned by `uid` (per-user quota).
     int64_t count_owned(int64_t uid);
-    /// Writes a consistent copy of the database to `dest` (SQLite backup API).
-    void backup(const std::string& dest);
     /// Frees the page cache's unused memory (SQLite re-reads pages as needed): called when the
     /// daemon goes quiet, so an idle daemon does not keep a full cache after a big import.
     void release_memory();
@@ -99,6 +98,9 @@ class Store {
 
   private:
     void migrate();
+    /// The stored revision of event `id`; throws not_found when there is none and
+    /// revision_conflict when `expected` is given and differs.
+    int64_t revision_at(int64_t id, std::optional<int64_t> expected);
     std::string insert_new(Event& e, Instant now);  ///< returns the JSON stored
     /// Writes `e` over its row at `current_revision` (revision + 1, updated = now) and re-indexes
     /// it; returns the JSON stored.
@@ -119,8 +121,15 @@ class Store {
     IndexHorizon horizon_{};  ///< empty until refresh_index(): every event gets one span
 };
 
+/// Throws not_found "no event with id N" naming `field`: the one answer for an event that does
+/// not exist and for one the caller may not see (what they may not see does not exist for them).
+[[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
+
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
 inline constexpr int64_t kSchemaVersion = 5;
+/// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
+/// of released versions with it); `from` is below kSchemaVersion.
+const char* schema_migration(int64_t from);
 /// PRAGMA application_id of Herald databases ("HRLD").
 inline constexpr int64_t kApplicationId = 0x48524C44;
 

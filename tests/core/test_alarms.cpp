@@ -47,21 +47,15 @@ TEST_CASE("alarms relative to start and end of a timed event") {
     CHECK(end->due == at("2022-12-24T06:10:00Z"));
 }
 
-TEST_CASE("next alarm orders by due instant, ties go to the lowest alarm index") {
-    Event e =
-        timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(1440min), before(24h)});
-    auto next = next_alarm(e, at("2025-01-01T00:00:00Z"), zone("UTC"));
-    REQUIRE(next);
-    CHECK(next->alarm_index == 1);  // 1440 min == 24 h: the tie goes to index 1
-    CHECK(next->due == at("2025-06-05T07:00:00Z"));
-    // Once the day-before alarms are past, the hour-before one is next.
-    next = next_alarm(e, at("2025-06-05T07:00:01Z"), zone("UTC"));
-    REQUIRE(next);
-    CHECK(next->alarm_index == 0);
-    CHECK(next->due == at("2025-06-06T06:00:00Z"));
+TEST_CASE("the next occurrence of an alarm is due at or after not_before") {
+    Event e = timed("2025-06-06T09:00", "Europe/Berlin", {before(1h), before(24h)});
+    CHECK(next_alarm_occurrence(e, 1, at("2025-01-01T00:00:00Z"), zone("UTC"))->due ==
+          at("2025-06-05T07:00:00Z"));
+    CHECK_FALSE(next_alarm_occurrence(e, 1, at("2025-06-05T07:00:01Z"), zone("UTC")));
     // due == not_before counts (at or after); afterwards nothing is left.
-    CHECK(next_alarm(e, at("2025-06-06T06:00:00Z"), zone("UTC"))->alarm_index == 0);
-    CHECK_FALSE(next_alarm(e, at("2025-06-06T06:00:01Z"), zone("UTC")));
+    CHECK(next_alarm_occurrence(e, 0, at("2025-06-06T06:00:00Z"), zone("UTC"))->due ==
+          at("2025-06-06T06:00:00Z"));
+    CHECK_FALSE(next_alarm_occurrence(e, 0, at("2025-06-06T06:00:01Z"), zone("UTC")));
 }
 
 TEST_CASE("all-day events take alarms from the start of their day in the viewer's zone") {
@@ -80,11 +74,11 @@ TEST_CASE("all-day events take alarms from the start of their day in the viewer'
 TEST_CASE("absolute alarms fire once at their instant") {
     Event e = timed("2025-06-06T09:00", "UTC",
                     {{Alarm::Related::absolute, 0s, at("2025-06-01T12:00:00Z")}});
-    auto a = next_alarm(e, at("2025-05-01T00:00:00Z"), zone("UTC"));
+    auto a = next_alarm_occurrence(e, 0, at("2025-05-01T00:00:00Z"), zone("UTC"));
     REQUIRE(a);
     CHECK(a->due == at("2025-06-01T12:00:00Z"));
     CHECK(a->occurrence == at("2025-06-06T09:00:00Z"));
-    CHECK_FALSE(next_alarm(e, at("2025-06-01T12:00:01Z"), zone("UTC")));
+    CHECK_FALSE(next_alarm_occurrence(e, 0, at("2025-06-01T12:00:01Z"), zone("UTC")));
 }
 
 TEST_CASE("imprecise and undated events never fire, and asking directly says why") {
@@ -93,7 +87,6 @@ TEST_CASE("imprecise and undated events never fire, and asking directly says why
     e.start = parse_iso("2022-11")->value;
     e.alarms = {before(1h)};
     CHECK_FALSE(alarms_can_fire(e));
-    CHECK_FALSE(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC")));
     try {
         next_alarm_occurrence(e, 0, at("2022-01-01T00:00:00Z"), zone("UTC"));
         FAIL("expected an error");
@@ -107,7 +100,7 @@ TEST_CASE("imprecise and undated events never fire, and asking directly says why
     // Firming the date up makes the alarm fire.
     e.start = parse_iso("2022-11-20T10:00")->value;
     e.start.tz = "UTC";
-    CHECK(next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"))->due ==
+    CHECK(next_alarm_occurrence(e, 0, at("2022-01-01T00:00:00Z"), zone("UTC"))->due ==
           at("2022-11-20T09:00:00Z"));
 }
 
@@ -116,10 +109,10 @@ TEST_CASE("recurring events repeat their alarms once recurrence expansion is in 
     // without it, the first occurrence still does and later searches find none.
     Event e = timed("2022-01-26T10:00", "Asia/Bishkek", {before(1h)});
     e.rrule = "FREQ=YEARLY";
-    auto first = next_alarm(e, at("2022-01-01T00:00:00Z"), zone("UTC"));
+    auto first = next_alarm_occurrence(e, 0, at("2022-01-01T00:00:00Z"), zone("UTC"));
     REQUIRE(first);
     CHECK(first->due == at("2022-01-26T03:00:00Z"));
-    auto later = next_alarm(e, first->due + 1s, zone("UTC"));
+    auto later = next_alarm_occurrence(e, 0, first->due + 1s, zone("UTC"));
     auto expanded =
         occurrences_in(e, at("2023-01-01T00:00:00Z"), at("2024-01-01T00:00:00Z"), zone("UTC"));
     if (expanded.empty()) {
@@ -145,9 +138,6 @@ TEST_CASE("ledger states: acknowledge and snooze") {
                       Catch::Contains("acknowledged"));
     CHECK_THROWS_WITH(check_snooze(AlarmState::fired, now, now),
                       Catch::Contains("not in the future"));
-    CHECK(refire_at(AlarmState::snoozed, now + 10min) == now + 10min);
-    CHECK_FALSE(refire_at(AlarmState::acknowledged, now + 10min));
-    CHECK_FALSE(refire_at(AlarmState::fired, std::nullopt));
     for (auto s : {AlarmState::pending, AlarmState::fired, AlarmState::acknowledged,
                    AlarmState::snoozed, AlarmState::missed})
         CHECK(alarm_state_from_string(to_string(s)) == s);
@@ -156,10 +146,10 @@ TEST_CASE("ledger states: acknowledge and snooze") {
 
 TEST_CASE("catch-up window: deliver recent alarms, mark older ones missed, digest when many") {
     Instant now = at("2025-06-06T12:00:00Z");
-    CHECK(catch_up(now - 24h, now, 24h) == CatchUp::deliver);
-    CHECK(catch_up(now - 24h - 1s, now, 24h) == CatchUp::missed);
-    CHECK(catch_up(now + 5s, now, 24h) == CatchUp::deliver);
-    CHECK(catch_up(now - 1h, now, 0s) == CatchUp::missed);
+    CHECK(firing_of(now - 24h, now, now, 24h) == Firing::now);
+    CHECK(firing_of(now - 24h - 1s, now, now, 24h) == Firing::missed);
+    CHECK(plan_catch_up({now + 5s}, now, 24h).deliver == std::vector<size_t>{0});
+    CHECK(firing_of(now - 1h, now, now, 0s) == Firing::missed);
 
     auto few = plan_catch_up({now - 1h, now - 48h, now - 2h}, now, 24h);
     CHECK(few.deliver == std::vector<size_t>{0, 2});

@@ -180,9 +180,9 @@ TEST_CASE("store: an event id is never given again") {
                     .add(event("e" + std::to_string(i) + "@x", kAlice, Visibility::private_, "e"),
                          kNow)
                     .event.id);
-        store.remove(ids.back(), std::nullopt);  // the highest
+        store.remove(ids.back(), std::nullopt, kNow);  // the highest
         CHECK(store.add(event("f@x", kAlice, Visibility::private_, "f"), kNow).event.id == 4);
-        store.remove(4, std::nullopt);
+        store.remove(4, std::nullopt, kNow);
     }
     Store reopened(db.path());
     CHECK(reopened.add(event("g@x", kAlice, Visibility::private_, "g"), kNow).event.id == 5);
@@ -208,13 +208,13 @@ CREATE VIRTUAL TABLE event_spans USING rtree(id, lo, hi);
 CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
                                           tokenize = 'unicode61 remove_diacritics 2');
 )sql");
-        raw.exec(kAlarmSchema);
+        raw.exec(schema_migration(1));
         raw.exec(R"sql(
 CREATE VIRTUAL TABLE instance_spans USING rtree(id, lo, hi);
 CREATE TABLE index_horizon (id INTEGER PRIMARY KEY CHECK (id = 1), lo INTEGER NOT NULL,
     hi INTEGER NOT NULL);
 )sql");
-        raw.exec(kStagedMessagesSchema);
+        raw.exec(schema_migration(3));
         Event kept = event("kept@x", kAlice, Visibility::private_, "kept");
         kept.id = 1;
         kept.revision = 1;

@@ -122,3 +122,34 @@ TEST_CASE("options that need a restart are named on reload", "[config]") {
     REQUIRE(changed.size() == 1);
     CHECK(changed[0] == "server.socket");
 }
+
+TEST_CASE("flags are checked by the config file's table and name the flag", "[config]") {
+    auto flag_error = [](FlagValue v) -> std::string {
+        Settings s;
+        try {
+            apply_flags(s, {std::move(v)});
+        } catch (const FlagError& e) {
+            return e.what();
+        } catch (const ConfigError& e) {
+            return std::string("ConfigError: ") + e.what();
+        }
+        return "no error";
+    };
+    // The same ranges and checks as the keys, but the message names the flag and no file.
+    CHECK(flag_error({"--max-line", "server.max_line", int64_t{-1}}) ==
+          "--max-line: expected an integer between 256 and 1099511627776, not -1");
+    CHECK(flag_error({"--catchup", "reminders.catchup_window", std::string("-5m")}) ==
+          "--catchup: expected a duration such as 24h, 30m or 0s, not \"-5m\"");
+    CHECK(flag_error({"--default-alarm", "reminders.default_alarm", std::string("soon")}) ==
+          "--default-alarm: expected a duration such as 24h, 30m or 0s, not \"soon\"");
+    CHECK(flag_error({"--log-level", "log.level", std::string("loud")})
+              .starts_with("--log-level: expected one of trace, debug"));
+    // In range: applied in order on top of what was there.
+    Settings s;
+    apply_flags(s, {{"--max-line", "server.max_line", int64_t{256}},
+                    {"--catchup", "reminders.catchup_window", std::string("30m")},
+                    {"--socket", "server.socket", std::string("/tmp/s")}});
+    CHECK(s.max_line == 256);
+    CHECK(s.catchup_window == std::chrono::minutes(30));
+    CHECK(s.socket_path == "/tmp/s");
+}

@@ -1,5 +1,4 @@
-// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries,
-// backup.
+// Unit tests of daemon/store: schema, idempotent writes, revisions, window and text queries.
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -157,16 +156,17 @@ TEST_CASE("update and remove check revisions", "[store][revision]") {
         CHECK(err.field() == "id");
     }
     SECTION("remove with a stale revision conflicts, with the right one deletes") {
-        CHECK(error_of([&] { store.remove(stored.id, 7); }).code() == ErrorCode::revision_conflict);
+        CHECK(error_of([&] { store.remove(stored.id, 7, kNow); }).code() ==
+              ErrorCode::revision_conflict);
         CHECK(store.count() == 1);
-        store.remove(stored.id, 1);
+        store.remove(stored.id, 1, kNow);
         CHECK_FALSE(store.get(stored.id));
         CHECK(store.count() == 0);
-        CHECK(error_of([&] { store.remove(stored.id, std::nullopt); }).code() ==
+        CHECK(error_of([&] { store.remove(stored.id, std::nullopt, kNow); }).code() ==
               ErrorCode::not_found);
     }
     SECTION("remove without a revision") {
-        store.remove(stored.id, std::nullopt);
+        store.remove(stored.id, std::nullopt, kNow);
         CHECK_FALSE(store.get_by_uid(stored.uid));
         // The uid is free again.
         CHECK(store.add(meeting(), kNow).created);
@@ -230,7 +230,7 @@ TEST_CASE("in_window returns every event that may overlap the window", "[store][
         CHECK(uids(store.undated()) == Uids{"tba@t"});
     }
     SECTION("removing an event removes it from the index") {
-        store.remove(store.get_by_uid("expo@t")->id, std::nullopt);
+        store.remove(store.get_by_uid("expo@t")->id, std::nullopt, kNow);
         CHECK(uids(store.in_window(utc(2025, 6, 5, 10), utc(2025, 6, 5, 12))) ==
               Uids{"kiritimati@t"});
     }
@@ -293,7 +293,7 @@ TEST_CASE("sparse series are indexed instance by instance inside the horizon",
         CHECK(uids(store.in_window(utc(2026, 1, 26), utc(2026, 1, 27))) == Uids{"weekly@t"});
         CHECK(uids(store.in_window(utc(2026, 6, 1), utc(2026, 7, 1))) ==
               Uids{"relations@t", "weekly@t"});
-        store.remove(moved.id, std::nullopt);
+        store.remove(moved.id, std::nullopt, kNow);
         CHECK(uids(store.in_window(utc(2026, 6, 1), utc(2026, 7, 1))) == Uids{"weekly@t"});
         CHECK(uids(store.in_window(utc(2000, 6, 1), utc(2000, 7, 1))).empty());
     }
@@ -395,24 +395,9 @@ TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[stor
         honey.description = "Buckwheat honey";
         store.update(honey, 1, kNow);
         CHECK(uids(store.search("japan", 10)) == Uids{"fm9@t"});
-        store.remove(honey.id, std::nullopt);
+        store.remove(honey.id, std::nullopt, kNow);
         CHECK(store.search("buckwheat", 10).empty());
     }
-}
-
-TEST_CASE("backup writes a copy that opens as a store", "[store][backup]") {
-    TempDb tmp, copy;
-    Store store(tmp.path());
-    store.add(meeting(), kNow);
-    store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow);
-    store.backup(copy.path());
-    Store restored(copy.path());
-    CHECK(restored.count() == store.count());
-    CHECK(restored.count() == 2);
-    CHECK(*restored.get_by_uid("expo@t") == *store.get_by_uid("expo@t"));
-    CHECK(restored.search("ministers", 10).size() == 1);
-    CHECK(error_of([&] { store.backup("/nonexistent-dir/herald/backup.db"); }).code() ==
-          ErrorCode::storage_error);
 }
 
 TEST_CASE("files that are not Herald databases are refused and left alone", "[store][schema]") {

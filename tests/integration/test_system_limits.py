@@ -42,6 +42,19 @@ class FlagRanges(unittest.TestCase):
                 self.assertIn("expected an integer between", p.stderr)
                 self.assertFalse(os.path.exists(sock), "a refused daemon must not serve")
 
+    def test_text_flags_are_checked_like_their_keys(self):
+        root = tempfile.mkdtemp(prefix="herald-lim-")
+        self.addCleanup(shutil.rmtree, root, True)
+        sock, db = os.path.join(root, "s", "socket"), os.path.join(root, "herald.db")
+        for flag, value, expected in (("--catchup", "-5m", "a duration such as"),
+                                      ("--default-alarm", "soon", "a duration such as"),
+                                      ("--log-level", "loud", "one of trace")):
+            with self.subTest(flag=flag, value=value):
+                p = run_heraldd("--socket", sock, "--db", db, flag, value)
+                self.assertEqual(p.returncode, 64, p.stdout + p.stderr)
+                self.assertIn(f"{flag}: expected {expected}", p.stderr)
+                self.assertFalse(os.path.exists(sock), "a refused daemon must not serve")
+
     def test_in_range_flags_are_accepted(self):
         root = tempfile.mkdtemp(prefix="herald-lim-")
         self.addCleanup(shutil.rmtree, root, True)
