@@ -262,5 +262,84 @@ class HostileClient(DaemonTestCase):
         self.assertLess(spent, 0.1, "the daemon kept working for a client that is gone")
 
 
+def bulk_calendar(n):
+    """n plain timed events, one an hour from 2031 on: the 100,000-event import of issue 14."""
+    base = datetime.datetime(2031, 1, 1, 9, 0)
+    parts = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//herald tests//bulk//EN\r\n"]
+    for i in range(n):
+        t = base + datetime.timedelta(hours=i)
+        parts.append(f"BEGIN:VEVENT\r\nUID:bulk-{i}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                     f"DTSTART:{t:%Y%m%dT%H%M%S}Z\r\nSUMMARY:Bulk event {i}\r\nEND:VEVENT\r\n")
+    parts.append("END:VCALENDAR\r\n")
+    return "".join(parts)
+
+
+class BigImport(DaemonTestCase):
+    """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
+    add) and a reminder due meanwhile stay on time. Figures are printed."""
+
+    EVENTS = 100_000
+
+    def test_ordinary_client_and_reminders_stay_on_time_during_a_big_import(self):
+        path = os.path.join(self.root, "bulk.ics")
+        with open(path, "w") as f:
+            f.write(bulk_calendar(self.EVENTS))
+        setup = self.d.connect(timeout=60)
+        watcher = Watcher(self.d.connect(timeout=60))
+        watcher.client.result("subscribe", {"topics": ["reminders"]})
+        watcher.start()
+        # A reminder due every second from 3 s on, while the import runs.
+        first = int(time.time()) + 3
+        dues = {}
+        for k in range(40):
+            ev = setup.result("event.add", {"event": {"title": f"due {k}", "start": iso(first + k + 3600),
+                                                      "alarms": [{"at": iso(first + k)}]}})["event"]
+            dues[ev["id"]] = first + k
+        imported = {}
+
+        def run_import():
+            t0 = time.time()
+            imported["process"] = self.d.cli("import", path, check=False, timeout=600)
+            imported["span"] = (t0, time.time())
+
+        importer = threading.Thread(target=run_import, daemon=True)
+        importer.start()
+        ordinary = self.d.connect(timeout=30)
+        latencies, kinds, k = [], {"status": 0, "agenda": 0, "event.add": 0}, 0
+        while importer.is_alive():
+            method, params = [("status", None),
+                              ("agenda", {"from": "2030-01-01", "to": "2030-01-08", "tz": "UTC"}),
+                              ("event.add", {"event": {"title": f"ordinary {k}", "start": "2030-01-02"}})][k % 3]
+            t0 = time.monotonic()
+            reply = ordinary.call(method, params)
+            latencies.append(time.monotonic() - t0)
+            self.assertIn("result", reply, reply)
+            kinds[method] += 1
+            k += 1
+            time.sleep(0.01)
+        importer.join()
+        watcher.stop.set()
+        watcher.join(10)
+        p = imported["process"]
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn(f"{self.EVENTS} added", p.stdout)
+        begin, end = imported["span"]
+        late = sorted(arrived - dues[m["event_id"]] for arrived, m in watcher.got
+                      if m["event_id"] in dues and begin <= dues[m["event_id"]] <= end)
+        due_during = [d for d in dues.values() if begin <= d <= end]
+        print(f"\n{self.EVENTS}-event import in {end - begin:.1f} s; ordinary client during it: p99 "
+              f"{p99(latencies) * 1000:.1f} ms, median {statistics.median(latencies) * 1000:.1f} ms, "
+              f"max {max(latencies) * 1000:.1f} ms over {len(latencies)} requests {kinds}; reminders due "
+              f"during it {len(late)}/{len(due_during)}, lateness p99 {p99(late) * 1000:.1f} ms, "
+              f"max {max(late) * 1000:.1f} ms")
+        self.assertGreaterEqual(len(due_during), 3, "the import ended before the reminders were due")
+        self.assertEqual(len(late), len(due_during), "reminders missing during the import")
+        self.assertGreater(min(kinds.values()), 10, "too few ordinary requests during the import")
+        scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as in HostileClient
+        self.assertLess(p99(latencies), 0.100 * scale)
+        self.assertLess(p99(late), 0.050 * scale)
+        self.assertEqual(self.d.connect().result("status")["events"], self.EVENTS + len(dues) + kinds["event.add"])
+
+
 if __name__ == "__main__":
     unittest.main()
