@@ -278,13 +278,16 @@ Dispatched Server::run_in_batch(Session& session, const std::function<Dispatched
     Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_,
                 hub_,   &session,  {}};
     Dispatched d;
+    // What the handler leaves for after its reply is known only once it has run.
+    auto after = std::make_shared<std::function<void()>>();
     group_.run(
         [&] {
             d = step(ctx);
+            *after = std::move(ctx.after_reply);
             return d.reply;
         },
-        [this, self = session.shared_from_this(), after = ctx.after_reply](std::string reply) {
-            deliver(*self, after, std::move(reply));
+        [this, self = session.shared_from_this(), after](std::string reply) {
+            deliver(*self, *after, std::move(reply));
         },
         commit_soon);
     return d;
