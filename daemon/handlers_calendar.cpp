@@ -272,12 +272,18 @@ Result calendar_import(Context& ctx, const Json& p) {
     ctx.scratch->import_buffer = std::move(*text);
     auto job = std::make_shared<ImportJob>(ctx.scratch->import_buffer);
     return Result::later([job, scratch = ctx.scratch](Context& c, Earlier earlier) {
-        auto done = job->run_slice(c, earlier);
-        if (done) {
+        auto release = [scratch] {
             scratch->import_buffer.clear();
             scratch->import_buffer.shrink_to_fit();
+        };
+        try {
+            auto done = job->run_slice(c, earlier);
+            if (done) release();
+            return done;
+        } catch (...) {
+            release();  // a failed import leaves no chunk behind: the next one starts afresh
+            throw;
         }
-        return done;
     });
 }
 

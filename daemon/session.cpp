@@ -110,7 +110,8 @@ asio::awaitable<void> Session::reader() {
             }
         }
     } catch (const std::system_error&) {
-        // EOF or reset: the client went away. Nothing half-written: each request commits whole.
+        // EOF or reset: the client went away. Nothing half-written: each request (each slice of
+        // a sliced import) commits whole.
     }
     close();
 }
