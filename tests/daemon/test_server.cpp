@@ -52,10 +52,7 @@ std::string calendar(int n) {
 
 }  // namespace
 
-TEST_CASE(
-    "server: a long import is sliced: another connection is answered meanwhile, and the "
-    "importing connection's replies keep their order",
-    "[server]") {
+TEST_CASE("server: a long import runs in slices and replies keep their order", "[server]") {
     herald::test::TempDb tmp;
     auto dir = std::filesystem::temp_directory_path() /
                ("herald-server-test-" + std::to_string(::getpid()));
