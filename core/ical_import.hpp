@@ -16,6 +16,7 @@
 /// - X-HERALD-PRECISION year/month/none makes the date imprecise (DTSTART's year / month; none =
 ///   undated) and drops the placeholder DTEND and the note the exporter added to DESCRIPTION.
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +42,33 @@ struct IcalImport {
     size_t warnings_dropped = 0;        ///< warnings beyond the listing limit
     size_t components = 0;              ///< VEVENTs seen (good and bad)
     size_t skipped = 0;                 ///< other components (VTODO, VJOURNAL, ...) not imported
+};
+
+/// import_ical in steps, so that a caller serving others between steps (heraldd's sliced import)
+/// is never held by a big file. Phases: scan the text, read its zones, read each component
+/// resolve versions and overrides, keep the valid events; all in steps. The text must outlive the
+/// importer.
+class IcalImporter {
+  public:
+    /// Prepares to import `text`.
+    IcalImporter(std::string_view text, const IcalImportOptions& options = {});
+    ~IcalImporter();
+    IcalImporter(const IcalImporter&) = delete;
+    IcalImporter& operator=(const IcalImporter&) = delete;
+    /// Does one small piece of work (well under a millisecond); true once finish() may be called.
+    /// Throws as import_ical does when the text is not iCalendar.
+    bool step();
+    /// The import; call once, after step() returned true.
+    IcalImport finish();
+
+  private:
+    enum class Phase;
+    struct State;
+    /// Checks the scanned text is iCalendar and reads its zones (phases 1-2).
+    void finish_scan();
+    /// Runs the current pass of phases 4-5 on component `i`.
+    void resolve(size_t i);
+    std::unique_ptr<State> s_;
 };
 
 /// Reads every VEVENT of `text`. Throws HeraldError(invalid_params, field "ics") only when the

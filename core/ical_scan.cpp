@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
+#include <memory>
 
 namespace herald {
 namespace {
@@ -26,27 +28,40 @@ bool is_top_level_kind(const std::string& k) {
            k == "VTIMEZONE" || k == "VCALENDAR";
 }
 
-class Scanner {
-  public:
-    Scanner(std::string_view text, const IcalScanLimits& limits) : text_(text), limits_(limits) {}
+}  // namespace
 
-    IcalScan run() {
-        size_t pos = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
-        while (pos < text_.size()) {
-            size_t nl = text_.find('\n', pos);
+class IcalScanner::Impl {
+  public:
+    Impl(std::string_view text, const IcalScanLimits& limits) : text_(text), limits_(limits) {}
+
+    /// Scans up to `max_lines` more physical lines; true once the whole text is scanned.
+    bool scan_some(size_t max_lines) {
+        if (pos_ == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // UTF-8 byte order mark
+        for (size_t n = 0; n < max_lines && pos_ < text_.size(); ++n) {
+            size_t nl = text_.find('\n', pos_);
             size_t end = nl == std::string_view::npos ? text_.size() : nl;
-            std::string_view line = text_.substr(pos, end - pos);
+            std::string_view line = text_.substr(pos_, end - pos_);
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
             ++line_no_;
-            line_start_ = pos;
+            line_start_ = pos_;
             line_end_ = nl == std::string_view::npos ? text_.size() : nl + 1;
             if (!line.empty() && (line[0] == ' ' || line[0] == '\t'))
                 continuation(line);
             else
                 content_line(line);
-            pos = line_end_;
+            pos_ = line_end_;
         }
-        finish();
+        return pos_ >= text_.size();
+    }
+
+    /// Closes what is still open and hands over the result; call once scan_some returned true.
+    IcalScan finish() {
+        if (open_) {
+            spoil("the file ends inside " + block_.kind + " (no END:" + block_.kind +
+                  "; truncated?)");
+            close_block(text_.size());
+        }
+        if (in_calendar_) problem(line_no_, "the file ends without END:VCALENDAR (truncated?)");
         return std::move(out_);
     }
 
@@ -169,19 +184,10 @@ class Scanner {
         if (stack_.empty()) close_block(line_end_);
     }
 
-    void finish() {
-        if (open_) {
-            spoil("the file ends inside " + block_.kind + " (no END:" + block_.kind +
-                  "; truncated?)");
-            close_block(text_.size());
-        }
-        if (in_calendar_) problem(line_no_, "the file ends without END:VCALENDAR (truncated?)");
-    }
-
     std::string_view text_;
-    const IcalScanLimits& limits_;
+    IcalScanLimits limits_;
     IcalScan out_;
-    size_t line_no_ = 0, line_start_ = 0, line_end_ = 0;
+    size_t pos_ = 0, line_no_ = 0, line_start_ = 0, line_end_ = 0;
     size_t logical_line_ = 0, logical_len_ = 0;
     bool reported_long_ = false;
     bool in_calendar_ = false;
@@ -192,10 +198,25 @@ class Scanner {
     size_t overflow_ = 0;
 };
 
-}  // namespace
+IcalScanner::IcalScanner(std::string_view text, const IcalScanLimits& limits)
+    : impl_(std::make_unique<Impl>(text, limits)) {}
+IcalScanner::~IcalScanner() = default;
+IcalScanner::IcalScanner(IcalScanner&&) noexcept = default;
+IcalScanner& IcalScanner::operator=(IcalScanner&&) noexcept = default;
+
+bool IcalScanner::scan_some(size_t max_lines) {
+    return impl_->scan_some(max_lines);
+}
+
+IcalScan IcalScanner::finish() {
+    return impl_->finish();
+}
 
 IcalScan scan_ical(std::string_view text, const IcalScanLimits& limits) {
-    return Scanner(text, limits).run();
+    IcalScanner scanner(text, limits);
+    while (!scanner.scan_some(std::numeric_limits<size_t>::max())) {
+    }
+    return scanner.finish();
 }
 
 std::string find_uid(std::string_view t) {

@@ -4,6 +4,7 @@
 /// Structural checks only (BEGIN/END balance, nesting depth, line length); values are read later.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,25 @@ struct IcalScan {
     size_t problems_dropped = 0;  ///< problems beyond max_problems
     bool saw_calendar = false;
     std::string x_wr_timezone;  ///< the calendar's X-WR-TIMEZONE (zone of its floating times)
+};
+
+/// scan_ical in steps, so that a caller serving others between steps (heraldd's sliced import)
+/// is never held by a big file. The text must outlive the scanner and the blocks it returns.
+class IcalScanner {
+  public:
+    /// Prepares to scan `text` under `limits`.
+    IcalScanner(std::string_view text, const IcalScanLimits& limits = {});
+    ~IcalScanner();
+    IcalScanner(IcalScanner&&) noexcept;
+    IcalScanner& operator=(IcalScanner&&) noexcept;
+    /// Scans up to `max_lines` more physical lines; true once the whole text is scanned.
+    bool scan_some(size_t max_lines);
+    /// The result; call once, after scan_some returned true.
+    IcalScan finish();
+
+  private:
+    class Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 /// Scans `text` (CRLF or LF line ends, folded lines allowed, a UTF-8 byte order mark skipped).

@@ -79,37 +79,75 @@ std::vector<std::string> command_names() {
     return out;
 }
 
+namespace {
+
+/// Runs `work` (a handler or a slice of its unfinished work) for request `id`, turning what it
+/// returns or throws into `out`.
+template <typename Work>
+void run_handler(Dispatched& out, std::string_view method, Work&& work) {
+    try {
+        Result r = work();
+        if (r.continuation()) {
+            // This step succeeded (its writes are kept); the reply comes with the last one.
+            out.more = std::move(r.continuation());
+            out.reply.line.clear();
+            out.reply.ok = true;
+            return;
+        }
+        out.more = nullptr;
+        out.reply.line = r.encode(out.reply.id);
+        out.reply.ok = true;
+    } catch (const HeraldError& e) {
+        out.more = nullptr;
+        out.reply.ok = false;
+        out.reply.line = encode_error(out.reply.id, e.code(), e.what(), e.field());
+    } catch (const std::exception& e) {
+        out.more = nullptr;
+        out.reply.ok = false;
+        spdlog::error("{} failed: {}", method, e.what());
+        out.reply.line = encode_error(out.reply.id, ErrorCode::internal_error,
+                                      std::string("internal error: ") + e.what());
+    }
+    if (out.notification) out.reply.line.clear();
+}
+
+}  // namespace
+
 Dispatched dispatch(Context& ctx, std::string_view line) {
     auto decoded = decode_request(line);
     if (auto* err = std::get_if<DecodeError>(&decoded))
-        return {encode_error(err->id, err->code, err->message), err->id, false};
+        return {{encode_error(err->id, err->code, err->message), err->id, false}, nullptr, false};
     auto& req = std::get<Request>(decoded);
     ++ctx.state.requests;
-    Dispatched out{{}, req.id, false};
+    Dispatched out{{{}, req.id, false}, nullptr, req.notification};
     const Command* cmd = find_command(req.method);
     if (cmd == nullptr) {
-        out.reply =
-            encode_error(req.id, ErrorCode::method_not_found,
-                         "unknown method '" + req.method + "'; the hello result lists the methods");
-    } else {
-        try {
-            check_params(*cmd, req.params);
-            out.reply = cmd->handler(ctx, req.params).encode(req.id);
-            out.ok = true;
-        } catch (const HeraldError& e) {
-            out.reply = encode_error(req.id, e.code(), e.what(), e.field());
-        } catch (const std::exception& e) {
-            spdlog::error("{} failed: {}", req.method, e.what());
-            out.reply = encode_error(req.id, ErrorCode::internal_error,
-                                     std::string("internal error: ") + e.what());
-        }
+        if (!req.notification)
+            out.reply.line = encode_error(
+                req.id, ErrorCode::method_not_found,
+                "unknown method '" + req.method + "'; the hello result lists the methods");
+        return out;
     }
-    if (req.notification) out.reply.clear();
+    run_handler(out, req.method, [&] {
+        check_params(*cmd, req.params);
+        return cmd->handler(ctx, req.params);
+    });
     return out;
 }
 
+Dispatched resume(Context& ctx, Dispatched d, Earlier earlier) {
+    Continuation work = std::move(d.more);
+    run_handler(d, "a sliced request", [&]() -> Result {
+        if (auto done = work(ctx, earlier)) return std::move(*done);
+        return Result::later(std::move(work));
+    });
+    return d;
+}
+
 std::string dispatch_line(Context& ctx, std::string_view line) {
-    return dispatch(ctx, line).reply;
+    Dispatched d = dispatch(ctx, line);
+    while (d.more) d = resume(ctx, std::move(d), Earlier::committed);
+    return d.reply.line;
 }
 
 }  // namespace herald

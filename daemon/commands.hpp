@@ -1,6 +1,8 @@
 #pragma once
 /// The command table: one sorted list of methods with their params, and the dispatcher.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,10 +10,26 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/context.hpp"
+#include "daemon/reply.hpp"
 
 namespace herald {
 
 using Json = nlohmann::json;
+
+struct Result;
+
+/// What became of a sliced request's earlier slices when its next one starts.
+enum class Earlier {
+    pending,    ///< not known to be committed yet
+    committed,  ///< all of them are durable
+    lost,       ///< a commit failed: those since the last `committed` are not stored
+};
+
+/// Long work a handler leaves to run in slices between other clients' requests (a big import).
+/// Each call runs one slice of a few milliseconds, in its own request scope, and is told what
+/// became of the earlier ones. Returns the result once the work is done, nullopt while more
+/// remains. Throws HeraldError as a handler does.
+using Continuation = std::function<std::optional<Result>(Context&, Earlier earlier)>;
 
 /// What a handler returns: the JSON-RPC result as a value, or already encoded as JSON text.
 /// Why both: a long agenda is written straight to text (core/agenda_json.hpp) instead of being
@@ -28,11 +46,20 @@ struct Result {
         r.is_text_ = true;
         return r;
     }
+    /// No result yet: `work` runs in slices and gives it (see Continuation).
+    static Result later(Continuation work) {
+        Result r{Json()};
+        r.later_ = std::move(work);
+        return r;
+    }
     /// The response line for request `id`.
     std::string encode(const Json& id) const;
+    /// The work still to run, when the handler returned later().
+    Continuation& continuation() { return later_; }
 
   private:
     Json value_;
+    Continuation later_;
     std::string text_;
     bool is_text_ = false;
 };
@@ -54,18 +81,23 @@ const Command* find_command(std::string_view name);
 /// Names of all methods, sorted.
 std::vector<std::string> command_names();
 
-/// What dispatch did with one line.
+/// What dispatch did with one line: the reply (empty while `more` remains to run).
 struct Dispatched {
-    std::string reply;  ///< the response line; empty for notifications
-    Json id;            ///< the request id (null when absent or undecodable)
-    bool ok = false;    ///< true when a handler ran and returned a result
+    Reply reply;
+    Continuation more;          ///< unfinished work (Result::later), run by resume()
+    bool notification = false;  ///< no reply is sent, even when the work finishes
 };
 
 /// Decodes one request line, checks its params against the table, runs the handler and returns
 /// the response and whether it succeeded. Never throws.
 Dispatched dispatch(Context& ctx, std::string_view line);
 
-/// dispatch() reduced to the response line (empty for notifications). Never throws.
+/// Runs the next slice of `d.more` (a dispatched request's unfinished work) and returns what it
+/// left: the final reply, or more work. Never throws.
+Dispatched resume(Context& ctx, Dispatched d, Earlier earlier);
+
+/// dispatch() reduced to the response line (empty for notifications), unfinished work run to its
+/// end at once (tests and tools without a server). Never throws.
 std::string dispatch_line(Context& ctx, std::string_view line);
 
 }  // namespace herald

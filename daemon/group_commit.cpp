@@ -25,20 +25,24 @@ GroupCommit::~GroupCommit() {
     db_.set_batching(false);
 }
 
-std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver deliver) {
+void GroupCommit::run(const std::function<Reply()>& request, ReplySink sink, bool commit_soon) {
     db_.begin_request();
-    Dispatched d = request();
+    Reply r = request();
     try {
-        db_.end_request(d.ok);
+        db_.end_request(r.ok);
     } catch (const HeraldError& e) {
-        d.reply =
-            d.reply.empty() ? d.reply : encode_error(d.id, ErrorCode::storage_error, e.what());
+        if (!r.line.empty()) r.line = encode_error(r.id, ErrorCode::storage_error, e.what());
     }
     // Why hold replies of reads too: once a batch is open a read may see its uncommitted writes,
     // and no client may learn of a write before it is durable.
-    if (!db_.batch_open()) return d.reply;
-    if (!d.reply.empty())
-        held_.push_back({std::move(deliver), std::move(d.id), std::move(d.reply)});
+    if (!db_.batch_open()) {
+        if (!r.line.empty()) sink(std::move(r.line));
+        return;
+    }
+    if (!r.line.empty())
+        held_.push_back({std::move(sink), std::move(r.id), std::move(r.line)});
+    else if (!commit_soon)
+        return;
     if (waiting_ && held_.size() >= writers_) {
         // Everyone the last batch had is in: commit at the end of this turn instead.
         waiting_ = false;
@@ -57,7 +61,6 @@ std::string GroupCommit::run(const std::function<Dispatched()>& request, Deliver
             post_commit();
         }
     }
-    return {};
 }
 
 void GroupCommit::post_commit() {
@@ -93,12 +96,13 @@ void GroupCommit::flush() {
         committed_requests_ += held.size();
     } catch (const HeraldError& e) {
         // Nothing of this batch is stored: every request in it is told so, none is acknowledged.
+        ++failures_;
         spdlog::error("group commit of {} requests failed: {}", held.size(), e.what());
         for (auto& h : held)
             h.reply = encode_error(h.id, ErrorCode::storage_error,
                                    std::string("not stored, the commit failed: ") + e.what());
     }
-    for (auto& h : held) h.deliver(std::move(h.reply));
+    for (auto& h : held) h.sink(std::move(h.reply));
 }
 
 }  // namespace herald

@@ -12,9 +12,8 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
-#include "daemon/commands.hpp"
+#include "daemon/reply.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/sqlite.hpp"
 
@@ -23,9 +22,6 @@ namespace herald {
 /// Runs requests inside a lazily opened batch transaction and holds their replies until it commits.
 class GroupCommit {
   public:
-    /// Receives a held reply line once its batch is durable (or has failed).
-    using Deliver = std::function<void(std::string)>;
-
     /// Turns batching on for `db` (and commits the open batch before any write outside a
     /// request); commits are posted to `executor`; a batch waits at most `wait` for writers.
     /// `commit_delay` (tests only) postpones each commit by a timer while the loop runs on.
@@ -37,11 +33,15 @@ class GroupCommit {
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
-    /// Runs one request in its own savepoint. Returns the reply to send now, or an empty string
-    /// when the reply is held until the batch commits; then `deliver` gets it.
-    std::string run(const std::function<Dispatched()>& request, Deliver deliver);
+    /// Runs one request in its own savepoint and hands its reply line (when it has one) to `sink`:
+    /// at once when no batch is open, else once the batch has committed (or failed). A request
+    /// without a reply line and `commit_soon` false (a slice of long work, which commits on its
+    /// own schedule with flush()) does not make the batch commit at the end of the turn.
+    void run(const std::function<Reply()>& request, ReplySink sink, bool commit_soon = true);
     /// Commits the open batch now and delivers every held reply, in arrival order.
     void flush();
+    /// Number of batch commits that failed (their requests were told "not stored").
+    uint64_t failures() const { return failures_; }
     /// Number of batches committed.
     uint64_t commits() const { return commits_; }
     /// Number of replies released by committed batches.
@@ -49,8 +49,8 @@ class GroupCommit {
 
   private:
     struct Held {
-        Deliver deliver;
-        Json id;
+        ReplySink sink;
+        nlohmann::json id;
         std::string reply;
     };
 
@@ -69,6 +69,7 @@ class GroupCommit {
     bool waiting_ = false;
     uint64_t commits_ = 0;
     uint64_t committed_requests_ = 0;
+    uint64_t failures_ = 0;
 };
 
 }  // namespace herald

@@ -1,5 +1,7 @@
 // calendar.import and calendar.export (docs/protocol.md).
 #include <algorithm>
+#include <chrono>
+#include <memory>
 #include <limits>
 #include <optional>
 
@@ -121,66 +123,168 @@ Json export_part(std::string& text, size_t offset) {
     return out;
 }
 
+/// How long one slice of an import holds the thread. Why 4 ms: like the reader's 5 ms slices,
+/// far below what anyone notices, while a slice still stores dozens of events per commit.
+constexpr std::chrono::milliseconds kImportSlice{4};
+
+/// Counts of what an import stored.
+struct ImportCounts {
+    size_t added = 0, updated = 0, unchanged = 0;
+};
+
+/// Shares one page-cache boost among the imports running at once: a big calendar's inserts land
+/// all over the uid index and the R*Tree, and with the default 2 MiB cache each one rereads pages
+/// it evicted a moment ago (the import stops being linear). Why shared: two boosts would restore
+/// each other's sizes in the wrong order.
+std::shared_ptr<sql::CacheBoost> import_cache(sql::Db& db, size_t events) {
+    static std::weak_ptr<sql::CacheBoost> shared;
+    if (auto boost = shared.lock()) return boost;
+    auto boost = std::make_shared<sql::CacheBoost>(
+        db, static_cast<int64_t>(std::clamp<size_t>(events * 4, 2048, kImportCacheKiB)));
+    shared = boost;
+    return boost;
+}
+
+/// One calendar.import run in slices (Result::later): the text is parsed step by step
+/// (IcalImporter), then its events are stored a slice at a time, each slice in one transaction
+/// committed before the next runs (docs/protocol.md, "calendar.import").
+class ImportJob {
+  public:
+    /// Prepares to import `text`, which must outlive the job.
+    explicit ImportJob(std::string_view text) : importer_(text) {}
+
+    /// Runs one slice; the reply once the whole calendar is read and stored.
+    std::optional<Result> run_slice(Context& ctx, Earlier earlier) {
+        if (earlier == Earlier::lost) stop_lost();
+        if (earlier == Earlier::committed) stored_ = counts_;
+        const auto deadline = std::chrono::steady_clock::now() + kImportSlice;
+        if (!parsed_) {
+            bool done = false;
+            while (!done && std::chrono::steady_clock::now() < deadline) done = importer_.step();
+            if (!done) return std::nullopt;
+            parsed_ = importer_.finish();
+            problems_ = std::move(parsed_->problems);
+            cache_ = import_cache(ctx.store.db(), parsed_->events.size());
+            return std::nullopt;
+        }
+        store_some(ctx, deadline);
+        if (next_ < parsed_->events.size()) return std::nullopt;
+        return finish(ctx);
+    }
+
+  private:
+    /// Stores events until `deadline`, in one transaction: a slice is stored whole or not at all.
+    void store_some(Context& ctx, std::chrono::steady_clock::time_point deadline) {
+        sql::Transaction tx(ctx.store.db());
+        // Each component passes the rule of event.add/event.update (authz.hpp); the quota counts
+        // what is stored now, this import's earlier slices and any other import's included.
+        int64_t owned = owned_count(ctx);
+        auto may_write = [&](const Event& next, const Event* existing) {
+            require_write(ctx, next, existing, owned);
+            if (!existing) ++owned;
+        };
+        ImportCounts slice = counts_;
+        std::vector<IcalProblem> vetoed;
+        size_t i = next_;
+        for (; i < parsed_->events.size(); ++i) {
+            if ((i - next_) % 8 == 7 && std::chrono::steady_clock::now() >= deadline) break;
+            Event& e = parsed_->events[i];
+            e.owner = ctx.peer.uid;
+            std::string uid = e.uid;  // for the error line: upsert() takes `e`
+            try {
+                auto r = ctx.store.upsert(std::move(e), ctx.now, may_write);
+                (r == Store::Upsert::added     ? slice.added
+                 : r == Store::Upsert::updated ? slice.updated
+                                               : slice.unchanged)++;
+            } catch (const HeraldError& err) {
+                if (err.code() == ErrorCode::storage_error) stop_failed(err);
+                vetoed.push_back({parsed_->lines[i], uid, err.what(), err.field()});
+            }
+        }
+        tx.commit();
+        counts_ = slice;
+        next_ = i;
+        for (auto& v : vetoed) problems_.push_back(std::move(v));
+    }
+
+    /// The reply, and the one change message of the whole import.
+    Result finish(Context& ctx) {
+        const IcalImport& parsed = *parsed_;
+        if (ctx.alarms && counts_.added + counts_.updated > 0)
+            ctx.alarms->imported(ctx.peer.uid, counts_.added, counts_.updated, ctx.now);
+        spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors, {} warnings",
+                     counts_.added, counts_.updated, counts_.unchanged,
+                     problems_.size() + parsed.problems_dropped,
+                     parsed.warnings.size() + parsed.warnings_dropped);
+        Json errors = Json::array(), warnings = Json::array();
+        for (const auto& pr : problems_) errors.push_back(problem_json(pr));
+        for (const auto& w : parsed.warnings) warnings.push_back(problem_json(w));
+        return Json{{"added", counts_.added},
+                    {"updated", counts_.updated},
+                    {"unchanged", counts_.unchanged},
+                    {"events", parsed.components},
+                    {"skipped", parsed.skipped},
+                    {"errors", errors},
+                    {"errors_not_listed", parsed.problems_dropped},
+                    {"warnings", warnings},
+                    {"warnings_not_listed", parsed.warnings_dropped}};
+    }
+
+    /// What was stored before a failure, for its error message.
+    std::string stored_so_far() const {
+        return std::to_string(stored_.added) + " added, " + std::to_string(stored_.updated) +
+               " updated, " + std::to_string(stored_.unchanged) + " unchanged";
+    }
+
+    /// Ends the import when a slice could not be stored (its transaction rolled back).
+    [[noreturn]] void stop_failed(const HeraldError& err) const {
+        throw HeraldError(ErrorCode::storage_error,
+                          std::string(err.what()) +
+                              "; the import stopped: stored before it: at least " +
+                              stored_so_far() + "; run the import again to store the rest");
+    }
+
+    /// Ends the import when the commit of its previous slice failed (that slice is lost).
+    [[noreturn]] void stop_lost() const {
+        throw HeraldError(ErrorCode::storage_error,
+                          "a commit failed and the import stopped: stored before it: at least " +
+                              stored_so_far() + "; run the import again to store the rest");
+    }
+
+    IcalImporter importer_;
+    std::optional<IcalImport> parsed_;
+    std::vector<IcalProblem> problems_;  ///< the parser's errors, then the vetoed components
+    std::shared_ptr<sql::CacheBoost> cache_;
+    size_t next_ = 0;      ///< the next event to store
+    ImportCounts counts_;  ///< stored by the slices run so far
+    ImportCounts stored_;  ///< of those, known to be committed (all but the last slice)
+};
+
 }  // namespace
 
 Result calendar_import(Context& ctx, const Json& p) {
     Json progress;
     auto text = take_text(ctx, p, progress);
     if (!text) return progress;
-    IcalImport parsed = import_ical(*text);
-    text.reset();
-    std::vector<IcalProblem> problems = std::move(parsed.problems);
-    size_t added = 0, updated = 0, unchanged = 0;
-    {
-        // One transaction: a storage failure rolls back everything; per-event vetoes skip that
-        // event.
-        sql::Transaction tx(ctx.store.db());
-        // Why a bigger cache: a big calendar's inserts land all over the uid index and the
-        // R*Tree; with the default 2 MiB cache each one rereads pages it evicted a moment ago
-        // and the import stops being linear (4 KiB per event, at most kImportCacheKiB).
-        sql::CacheBoost cache(
-            ctx.store.db(), static_cast<int64_t>(std::clamp<size_t>(parsed.events.size() * 4, 2048,
-                                                                    kImportCacheKiB)));
-        // Each component passes the rule of event.add/event.update (authz.hpp); the quota counts
-        // this import's additions as they happen.
-        int64_t owned = owned_count(ctx);
-        auto may_write = [&](const Event& next, const Event* existing) {
-            require_write(ctx, next, existing, owned);
-            if (!existing) ++owned;
+    // Why leave the text in the connection's buffer: the import budget (check_buffer_budget)
+    // keeps counting it while the import runs, and no chunk can arrive meanwhile (the
+    // connection's next request waits for this one).
+    ctx.scratch->import_buffer = std::move(*text);
+    auto job = std::make_shared<ImportJob>(ctx.scratch->import_buffer);
+    return Result::later([job, scratch = ctx.scratch](Context& c, Earlier earlier) {
+        auto release = [scratch] {
+            scratch->import_buffer.clear();
+            scratch->import_buffer.shrink_to_fit();
         };
-        for (size_t i = 0; i < parsed.events.size(); ++i) {
-            Event& e = parsed.events[i];
-            e.owner = ctx.peer.uid;
-            std::string uid = e.uid;  // for the error line: upsert() takes `e`
-            try {
-                auto r = ctx.store.upsert(std::move(e), ctx.now, may_write);
-                (r == Store::Upsert::added     ? added
-                 : r == Store::Upsert::updated ? updated
-                                               : unchanged)++;
-            } catch (const HeraldError& err) {
-                if (err.code() == ErrorCode::storage_error) throw;
-                problems.push_back({parsed.lines[i], uid, err.what(), err.field()});
-            }
+        try {
+            auto done = job->run_slice(c, earlier);
+            if (done) release();
+            return done;
+        } catch (...) {
+            release();  // a failed import leaves no chunk behind: the next one starts afresh
+            throw;
         }
-        if (ctx.alarms && added + updated > 0)
-            ctx.alarms->imported(ctx.peer.uid, added, updated, ctx.now);
-        tx.commit();
-    }
-    spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors, {} warnings",
-                 added, updated, unchanged, problems.size() + parsed.problems_dropped,
-                 parsed.warnings.size() + parsed.warnings_dropped);
-    Json errors = Json::array(), warnings = Json::array();
-    for (const auto& pr : problems) errors.push_back(problem_json(pr));
-    for (const auto& w : parsed.warnings) warnings.push_back(problem_json(w));
-    return {{"added", added},
-            {"updated", updated},
-            {"unchanged", unchanged},
-            {"events", parsed.components},
-            {"skipped", parsed.skipped},
-            {"errors", errors},
-            {"errors_not_listed", parsed.problems_dropped},
-            {"warnings", warnings},
-            {"warnings_not_listed", parsed.warnings_dropped}};
+    });
 }
 
 Result calendar_export(Context& ctx, const Json& p) {

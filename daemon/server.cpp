@@ -68,6 +68,11 @@ std::string bounded_reply(std::string reply, size_t limit) {
                             "narrower window or a smaller limit");
 }
 
+/// How often the batch is committed while sliced work (a big import) runs and nothing else
+/// commits it. Why 100 ms: a commit costs a disk flush; ten a second keep the work's pace while
+/// little of it waits uncommitted.
+constexpr std::chrono::milliseconds kSlicedCommitEvery{100};
+
 Instant wall_now() {
     return date::floor<Seconds>(std::chrono::system_clock::now());
 }
@@ -229,33 +234,75 @@ void Server::attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler) {
     scheduler_ = &scheduler;
 }
 
-std::string Server::handle(Session& session, std::string_view line) {
+// The request path, in order (docs/architecture.md, "Request path"): the session's reader hands
+// each line to serve(); dispatch() decodes it and runs the handler inside the group commit's
+// request scope (store writes join the open batch); the reply leaves through deliver() once the
+// batch is durable; then what the request caused is pushed and the reminder timer re-armed. A
+// handler that returned unfinished work (Result::later) has it run here in slices, the loop
+// serving everyone else between them.
+asio::awaitable<void> Server::serve(Session& session, std::string line) {
+    auto self = session.shared_from_this();
+    Dispatched d = run_in_batch(session, [&](Context& ctx) { return dispatch(ctx, line); });
+    auto last_commit = std::chrono::steady_clock::now();
+    while (d.more) {
+        // Why commit on a schedule, not per slice: a commit waits for the disk (several ms), and
+        // one per 4 ms slice would make the work several times slower; another client's write
+        // still commits the open batch (the slices with it) at the end of its turn.
+        const uint64_t failures = group_.failures();
+        Earlier earlier = Earlier::pending;
+        if (std::chrono::steady_clock::now() - last_commit >= kSlicedCommitEvery) {
+            group_.flush();
+            last_commit = std::chrono::steady_clock::now();
+            earlier = Earlier::committed;
+        }
+        if (scheduler_) scheduler_->rearm_if_changed();  // alarms of what the slices stored
+        co_await asio::post(io_, asio::use_awaitable);
+        if (group_.failures() != failures) earlier = Earlier::lost;
+        if (session.closed() || session.peer_hung_up()) {
+            // Why stop: nobody is left to read the reply. What the slices stored stays (an
+            // import is idempotent by UID: running it again completes it).
+            group_.flush();
+            spdlog::info("client pid {} left during a sliced request; its work is stopped",
+                         session.peer().pid);
+            co_return;
+        }
+        d = run_in_batch(
+            session, [&](Context& ctx) { return resume(ctx, std::move(d), earlier); }, false);
+    }
+}
+
+Dispatched Server::run_in_batch(Session& session, const std::function<Dispatched(Context&)>& step,
+                                bool commit_soon) {
     state_.commits = group_.commits();
     state_.committed_requests = group_.committed_requests();
     Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_,
                 hub_,   &session,  {}};
-    auto self = session.shared_from_this();
+    Dispatched d;
+    // What the handler leaves for after its reply is known only once it has run.
+    auto after = std::make_shared<std::function<void()>>();
+    group_.run(
+        [&] {
+            d = step(ctx);
+            *after = std::move(ctx.after_reply);
+            return d.reply;
+        },
+        [this, self = session.shared_from_this(), after](std::string reply) {
+            deliver(*self, *after, std::move(reply));
+        },
+        commit_soon);
+    return d;
+}
+
+void Server::deliver(Session& session, const std::function<void()>& after, std::string reply) {
+    session.send(bounded_reply(std::move(reply), settings_.max_queue_bytes / 2));
     // What a request caused (a subscribe's replay, change messages, a new alarm to arm for) is
     // pushed after its reply, and only once its batch is durable.
-    auto after = std::make_shared<std::function<void()>>();
-    auto deliver = [this, self, after](std::string reply) {
-        self->send(bounded_reply(std::move(reply), settings_.max_queue_bytes / 2));
-        if (*after) (*after)();
-        if (on_request_) on_request_();
-        trim_.note_activity();
-        if (hub_ == nullptr) return;
-        hub_->flush();
-        scheduler_->rearm_if_changed();
-    };
-    std::string now = group_.run(
-        [&] {
-            auto d = dispatch(ctx, line);
-            *after = ctx.after_reply;
-            return d;
-        },
-        deliver);
-    if (!now.empty()) deliver(std::move(now));
-    return {};
+    if (after) after();
+    if (on_request_) on_request_();
+    trim_.note_activity();
+    if (hub_ == nullptr) return;
+    hub_->flush();
+    scheduler_->rearm_if_changed();
 }
 
 void Server::settings_changed() {

@@ -9,6 +9,7 @@
 
 #include <asio.hpp>
 
+#include "daemon/commands.hpp"
 #include "daemon/context.hpp"
 #include "daemon/group_commit.hpp"
 #include "daemon/memory_trim.hpp"
@@ -32,9 +33,10 @@ class Server {
     void listen();
     /// Stops accepting and closes every session.
     void stop();
-    /// Handles one request line from `session`; returns the reply line, or an empty string when
-    /// there is none yet (a write's reply is sent by the group commit once it is durable).
-    std::string handle(Session& session, std::string_view line);
+    /// Serves one request line of `session`: runs it (and any work it leaves, in slices between
+    /// other clients' requests) and sends its reply through deliver() once its data is durable.
+    /// Completes when the request has run to its end, so a session's replies keep their order.
+    asio::awaitable<void> serve(Session& session, std::string line);
     /// Called by a session when it closes.
     void forget(Session* session);
     /// Tells every session that the settings changed (after a reload).
@@ -50,6 +52,14 @@ class Server {
     void on_request(std::function<void()> hook) { on_request_ = std::move(hook); }
 
   private:
+    /// Runs one step of a request (its dispatch, or a slice of its unfinished work) in the group
+    /// commit's request scope; its reply, if any, goes to deliver() when it may leave. A slice
+    /// (`commit_soon` false) without a reply leaves the batch open for serve() to commit.
+    Dispatched run_in_batch(Session& session, const std::function<Dispatched(Context&)>& step,
+                            bool commit_soon = true);
+    /// The reply sink: sends `reply` to `session`, then runs what the request left for after its
+    /// reply (`after`), pushes new messages and re-arms the reminder timer.
+    void deliver(Session& session, const std::function<void()>& after, std::string reply);
     asio::awaitable<void> accept_loop();
     void bind_socket();
     size_t connections_of(int64_t uid) const;

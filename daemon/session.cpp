@@ -1,5 +1,7 @@
 #include "daemon/session.hpp"
 
+#include <poll.h>
+
 #include <array>
 #include <optional>
 #include <vector>
@@ -92,7 +94,7 @@ asio::awaitable<void> Session::reader() {
                 auto line = std::move(lines.front());
                 lines.pop_front();
                 if (line)
-                    send(server_.handle(*this, *line));
+                    co_await server_.serve(*this, std::move(*line));
                 else
                     send(encode_error(nullptr, ErrorCode::too_large,
                                       "request line longer than " +
@@ -108,9 +110,17 @@ asio::awaitable<void> Session::reader() {
             }
         }
     } catch (const std::system_error&) {
-        // EOF or reset: the client went away. Nothing half-written: each request commits whole.
+        // EOF or reset: the client went away. Nothing half-written: each request (each slice of
+        // a sliced import) commits whole.
     }
     close();
+}
+
+bool Session::peer_hung_up() {
+    if (closed_) return true;
+    // POLLHUP only: a peer that shut down just its writing side still waits for the reply.
+    pollfd p{socket_.native_handle(), 0, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)) != 0;
 }
 
 asio::awaitable<void> Session::wait_for_room() {

@@ -39,6 +39,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void settings_changed() { idle_timer_.cancel(); }
     /// True once close() ran.
     bool closed() const { return closed_; }
+    /// True when the peer has closed its end (checked without reading: the reader may be busy
+    /// in a long request).
+    bool peer_hung_up();
     /// State kept between requests of a chunked import or export.
     SessionScratch& scratch() { return scratch_; }
     /// Bytes queued and not yet written.

@@ -66,9 +66,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto on_line = [&](std::string_view line) {
         if (++lines > 64) return;  // bound the work per input
         Context ctx{w.store, w.settings, w.state, peer, now};
-        std::string reply = w.group.run([&] { return dispatch(ctx, line); },
-                                        [](std::string held) { check_reply(held); });
-        check_reply(reply);
+        // The server's path (Server::serve): dispatch, then any unfinished work slice by slice.
+        Dispatched d;
+        w.group.run(
+            [&] {
+                d = dispatch(ctx, line);
+                return d.reply;
+            },
+            check_reply);
+        while (d.more)
+            w.group.run(
+                [&] {
+                    d = resume(ctx, std::move(d), Earlier::committed);
+                    return d.reply;
+                },
+                check_reply);
     };
     // Feed in uneven chunks: splitting must not change what the decoder sees.
     size_t pos = 0, step = 1;

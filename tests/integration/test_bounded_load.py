@@ -311,5 +311,101 @@ class HostileClient(DaemonTestCase):
         self.assertLess(spent, 0.1, "the daemon kept working for a client that is gone")
 
 
+def bulk_calendar(n):
+    """n plain timed events, one an hour from 2031 on: the 100,000-event import of issue 14."""
+    base = datetime.datetime(2031, 1, 1, 9, 0)
+    parts = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//herald tests//bulk//EN\r\n"]
+    for i in range(n):
+        t = base + datetime.timedelta(hours=i)
+        parts.append(f"BEGIN:VEVENT\r\nUID:bulk-{i}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                     f"DTSTART:{t:%Y%m%dT%H%M%S}Z\r\nSUMMARY:Bulk event {i}\r\nEND:VEVENT\r\n")
+    parts.append("END:VCALENDAR\r\n")
+    return "".join(parts)
+
+
+class BigImport(DaemonTestCase):
+    """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
+    add) and the reminders due meanwhile stay on time. Figures are printed.
+
+    The bounds are what the import may add to the same client's figures measured just before it
+    on the idle daemon: 100 ms to the request p99, 50 ms to the reminder lateness (the issue's
+    bounds). Why relative: on a loaded test machine a durable add alone can take over 100 ms
+    (its fsync); an import that holds the thread adds seconds."""
+
+    EVENTS = 100_000
+
+    def ordinary_requests(self, client, until, latencies, counts):
+        """The ordinary client's mix (status, a week's agenda, an add) until `until()` is false."""
+        while until():
+            k = sum(counts.values())
+            method, params = [("status", None),
+                              ("agenda", {"from": "2030-01-01", "to": "2030-01-08", "tz": "UTC"}),
+                              ("event.add", {"event": {"title": f"ordinary {k}", "start": "2030-01-02"}})][k % 3]
+            t0 = time.monotonic()
+            reply = client.call(method, params)
+            latencies.append(time.monotonic() - t0)
+            self.assertIn("result", reply, reply)
+            counts[method] = counts.get(method, 0) + 1
+            time.sleep(0.01)
+
+    def test_ordinary_client_and_reminders_stay_on_time_during_a_big_import(self):
+        path = os.path.join(self.root, "bulk.ics")
+        with open(path, "w") as f:
+            f.write(bulk_calendar(self.EVENTS))
+        setup = self.d.connect(timeout=60)
+        watcher = Watcher(self.d.connect(timeout=60))
+        watcher.client.result("subscribe", {"topics": ["reminders"]})
+        watcher.start()
+        # A reminder due every second: the first four before the import, the rest during it.
+        first = int(time.time()) + 2
+        dues = {}
+        for k in range(60):
+            ev = setup.result("event.add", {"event": {"title": f"due {k}", "start": iso(first + k + 3600),
+                                                      "alarms": [{"at": iso(first + k)}]}})["event"]
+            dues[ev["id"]] = first + k
+        ordinary = self.d.connect(timeout=30)
+        before, before_counts = [], {}
+        self.ordinary_requests(ordinary, lambda: time.time() < first + 4, before, before_counts)
+        imported = {}
+
+        def run_import():
+            t0 = time.time()
+            imported["process"] = self.d.cli("import", path, check=False, timeout=600)
+            imported["span"] = (t0, time.time())
+
+        importer = threading.Thread(target=run_import, daemon=True)
+        importer.start()
+        during, counts = [], {}
+        self.ordinary_requests(ordinary, importer.is_alive, during, counts)
+        importer.join()
+        watcher.stop.set()
+        watcher.join(10)
+        self.assertIsNone(watcher.error)
+        p = imported["process"]
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn(f"{self.EVENTS} added", p.stdout)
+        begin, end = imported["span"]
+        lateness = {dues[m["event_id"]]: arrived - dues[m["event_id"]] for arrived, m in watcher.got
+                    if m["event_id"] in dues}
+        late_before = sorted(v for d, v in lateness.items() if d < begin)
+        late = sorted(v for d, v in lateness.items() if begin <= d <= end)
+        due_during = [d for d in dues.values() if begin <= d <= end]
+        self.assertEqual(len(late), len(due_during), f"reminders missing during the import: {lateness}")
+        self.assertGreaterEqual(len(due_during), 3, "the import ended before the reminders were due")
+        self.assertGreater(len(late_before), 0, "no reminder was due before the import")
+        print(f"\n{self.EVENTS}-event import in {end - begin:.1f} s; ordinary client before it: p99 "
+              f"{p99(before) * 1000:.1f} ms ({len(before)} requests), during it: p99 "
+              f"{p99(during) * 1000:.1f} ms, median {statistics.median(during) * 1000:.1f} ms, "
+              f"max {max(during) * 1000:.1f} ms ({counts}); reminder lateness before it max "
+              f"{max(late_before) * 1000:.1f} ms, during it ({len(late)}) p99 {p99(late) * 1000:.1f} ms, "
+              f"max {max(late) * 1000:.1f} ms")
+        self.assertGreater(min(counts.values()), 10, "too few ordinary requests during the import")
+        scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as in HostileClient
+        self.assertLess(p99(during), p99(before) + 0.100 * scale)
+        self.assertLess(p99(late), max(late_before) + 0.050 * scale)
+        self.assertGreaterEqual(late[0], 0.0)
+        added = sum(c.get("event.add", 0) for c in (before_counts, counts))
+        self.assertEqual(self.d.connect().result("status")["events"], self.EVENTS + len(dues) + added)
+
 if __name__ == "__main__":
     unittest.main()
