@@ -27,7 +27,8 @@ class StoreObserver {
     virtual void removed(const Event& before, Instant now) = 0;
 };
 
-/// Durable storage of events. Every write is committed (durably) before it returns.
+/// Durable storage of events. A write is one sql::Transaction: committed before it returns when
+/// used on its own, or a savepoint of the group commit's batch while serving (daemon/group_commit).
 class Store {
   public:
     /// Opens or creates the database at `path` and migrates it to the current schema.
