@@ -98,6 +98,13 @@ def summarise_list(t, res):
         if "calcurse_list_s" in s:
             c = s["calcurse_list_s"]["median"]
             t.add(f"1. list 30 days, N={n:,}: calcurse/herald", ms(h), f"calcurse {ms(c)}", f"{c / h:.1f}x")
+    khal_ns = [n for n, s in sizes.items() if "khal_list_s" in s]
+    if khal_ns:
+        n = max(khal_ns)
+        s = sizes[n]
+        h, k = s["herald_list_s"]["median"], s["khal_list_s"]["median"]
+        t.add(f"1. list 30 days, N={n:,}: khal/herald (warm cache)", f"{ms(h)}, {s['herald_rows']:,} rows",
+              f"khal {ms(k)}, {s['khal_rows']:,} rows", f"{k / h:.1f}x")
     ns = sorted(sizes)
     lo = 10000 if 10000 in sizes and ns[-1] > 10000 else ns[0]
     if ns[-1] > lo:
@@ -116,6 +123,11 @@ def summarise_list(t, res):
         h, c = sizes[n]["herald_import_s"], sizes[n]["calcurse_import_s"]
         t.add(f"2. import N={n:,}: calcurse/herald", f"{h:.2f} s", f"calcurse -i {c:.2f} s", f"{c / h:.1f}x",
               ">= 1x", c / h >= 1)
+    if khal_ns:
+        n = max(khal_ns)
+        h, k = sizes[n]["herald_import_s"], sizes[n]["khal_first_list_s"]
+        t.add(f"2. import N={n:,}: khal/herald (khal's first list: cache build)", f"{h:.2f} s", f"khal {k:.2f} s",
+              f"{k / h:.1f}x")
     bigger = [n for n in ns if n not in imp and n > (max(imp) if imp else 0)]
     if bigger:
         t.add(f"2. calcurse -i at {', '.join(f'{n:,}' for n in bigger)}", "-", "not run (--max-import-peer)")
@@ -177,6 +189,8 @@ def main():
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
     ap.add_argument("--max-import-peer", type=int, default=None,
                     help="largest N for calcurse -i (default 10,000: it needs > 9 min at 100,000)")
+    ap.add_argument("--max-khal", type=int, default=10000,
+                    help="largest N khal runs at (default 10,000: its first run takes ~3.5 ms per event)")
     ap.add_argument("--only", default="list,durable,latency,idle", help="comma list of the parts to run")
     ap.add_argument("--json", help="also write every part's results as JSON to this path")
     args = ap.parse_args()
@@ -200,7 +214,8 @@ def main():
             results["list"] = run("list + import", [
                 py, os.path.join(HERE, "run.py"), "--bindir", args.bindir, "--sizes", sizes,
                 "--runs", "3" if q else "7", "--max-peer", "10000" if q else "100000",
-                "--max-import-peer", str(max_import_peer), "--json", out("list")], out("list"), log)
+                "--max-import-peer", str(max_import_peer), "--max-khal", str(args.max_khal),
+                "--json", out("list")], out("list"), log)
         if "durable" in only:
             results["durable"] = run("durable adds", [
                 py, os.path.join(HERE, "durable_adds.py"), "--heraldd", heraldd, "--seconds", "1" if q else "3",
