@@ -129,6 +129,9 @@ def summarise_list(t, res):
         h, k = sizes[n]["herald_import_s"], sizes[n]["khal_first_list_s"]
         t.add(f"2. import N={n:,}: khal/herald (khal's first list: cache build)", f"{h:.2f} s", f"khal {k:.2f} s",
               f"{k / h:.1f}x")
+    over = [n for n in sizes if n > max(khal_ns, default=0) and "remind_list_s" in sizes[n]]
+    if over:
+        t.add(f"1./2. khal at {', '.join(f'{n:,}' for n in sorted(over))}", "-", "not run (--max-khal)")
     bigger = [n for n in ns if n not in imp and n > (max(imp) if imp else 0)]
     if bigger:
         t.add(f"2. calcurse -i at {', '.join(f'{n:,}' for n in bigger)}", "-", "not run (--max-import-peer)")
