@@ -165,7 +165,7 @@ def main():
     ap.add_argument("--peers", default="remind,calcurse,khal", help="comma list, or 'none'")
     ap.add_argument("--max-import-peer", type=int, default=100000, help="largest N for calcurse -i")
     ap.add_argument("--max-khal", type=int, default=10000,
-                    help="largest N khal runs at (its first run, the cache build, took 44 s at 10,000)")
+                    help="largest N khal runs at (its first run, the cache build, took 13-44 s at 10,000)")
     ap.add_argument("--max-peer", type=int, default=10 ** 9, help="largest N the peers run at (Herald alone above)")
     ap.add_argument("--json", help="also write every sample as JSON to this path")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
