@@ -195,7 +195,7 @@ def main():
                     help="largest N for calcurse -i (default 10,000: it needs > 9 min at 100,000)")
     ap.add_argument("--max-khal", type=int, default=10000,
                     help="largest N khal runs at (default 10,000: its first run took 13-44 s there, "
-                    "~7 min at 100,000)")
+                    "minutes at 100,000 by extrapolation)")
     ap.add_argument("--only", default="list,durable,latency,idle", help="comma list of the parts to run")
     ap.add_argument("--json", help="also write every part's results as JSON to this path")
     args = ap.parse_args()
