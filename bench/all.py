@@ -2,14 +2,15 @@
 """Every benchmark of issue 7 in one command, then ONE table: each target, Herald's figure, the
 peer's figure, the ratio, the target, met or missed.
 
-  python3 bench/all.py            # full: N = 1k / 10k / 100k against remind and calcurse, Herald
+  python3 bench/all.py            # full: N = 1k / 10k / 100k against remind and calcurse (khal up
+                                  # to 10k), Herald
                                   # alone at 1M, 1,000 alarms, 1,000 watchers, 60 s idle at 100k
   python3 bench/all.py --quick    # smoke run in a few minutes (small sizes, short windows)
 
 Runs, each as a subprocess with --json: run.py (list the next 30 days, import), durable_adds.py,
 reminder_latency.py and idle.py; their own tables are printed as they finish. Needs the release
 build (cmake --preset release && cmake --build --preset release) and the Debian packages remind,
-calcurse and strace (scripts/deps.sh). The machine's load average is printed before and after:
+calcurse, khal and strace (scripts/deps.sh). The machine's load average is printed before and after:
 the ratios are measured side by side in one run, absolute times only mean something on a quiet
 machine.
 """
@@ -98,6 +99,13 @@ def summarise_list(t, res):
         if "calcurse_list_s" in s:
             c = s["calcurse_list_s"]["median"]
             t.add(f"1. list 30 days, N={n:,}: calcurse/herald", ms(h), f"calcurse {ms(c)}", f"{c / h:.1f}x")
+    khal_ns = [n for n, s in sizes.items() if "khal_list_s" in s]
+    if khal_ns:
+        n = max(khal_ns)
+        s = sizes[n]
+        h, k = s["herald_list_s"]["median"], s["khal_list_s"]["median"]
+        t.add(f"1. list 30 days, N={n:,}: khal/herald (warm cache)", f"{ms(h)}, {s['herald_rows']:,} rows",
+              f"khal {ms(k)}, {s['khal_rows']:,} rows", f"{k / h:.1f}x")
     ns = sorted(sizes)
     lo = 10000 if 10000 in sizes and ns[-1] > 10000 else ns[0]
     if ns[-1] > lo:
@@ -116,6 +124,14 @@ def summarise_list(t, res):
         h, c = sizes[n]["herald_import_s"], sizes[n]["calcurse_import_s"]
         t.add(f"2. import N={n:,}: calcurse/herald", f"{h:.2f} s", f"calcurse -i {c:.2f} s", f"{c / h:.1f}x",
               ">= 1x", c / h >= 1)
+    if khal_ns:
+        n = max(khal_ns)
+        h, k = sizes[n]["herald_import_s"], sizes[n]["khal_first_list_s"]
+        t.add(f"2. import N={n:,}: khal/herald (khal's first list: cache build)", f"{h:.2f} s", f"khal {k:.2f} s",
+              f"{k / h:.1f}x")
+    over = [n for n in sizes if n > max(khal_ns, default=0) and "remind_list_s" in sizes[n]]
+    if over:
+        t.add(f"1./2. khal at {', '.join(f'{n:,}' for n in sorted(over))}", "-", "not run (--max-khal)")
     bigger = [n for n in ns if n not in imp and n > (max(imp) if imp else 0)]
     if bigger:
         t.add(f"2. calcurse -i at {', '.join(f'{n:,}' for n in bigger)}", "-", "not run (--max-import-peer)")
@@ -177,6 +193,9 @@ def main():
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
     ap.add_argument("--max-import-peer", type=int, default=None,
                     help="largest N for calcurse -i (default 10,000: it needs > 9 min at 100,000)")
+    ap.add_argument("--max-khal", type=int, default=10000,
+                    help="largest N khal runs at (default 10,000: its first run took 13-44 s there, "
+                    "minutes at 100,000 by extrapolation)")
     ap.add_argument("--only", default="list,durable,latency,idle", help="comma list of the parts to run")
     ap.add_argument("--json", help="also write every part's results as JSON to this path")
     args = ap.parse_args()
@@ -200,7 +219,8 @@ def main():
             results["list"] = run("list + import", [
                 py, os.path.join(HERE, "run.py"), "--bindir", args.bindir, "--sizes", sizes,
                 "--runs", "3" if q else "7", "--max-peer", "10000" if q else "100000",
-                "--max-import-peer", str(max_import_peer), "--json", out("list")], out("list"), log)
+                "--max-import-peer", str(max_import_peer), "--max-khal", str(args.max_khal),
+                "--json", out("list")], out("list"), log)
         if "durable" in only:
             results["durable"] = run("durable adds", [
                 py, os.path.join(HERE, "durable_adds.py"), "--heraldd", heraldd, "--seconds", "1" if q else "3",

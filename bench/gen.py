@@ -5,7 +5,7 @@ N events over 2020-2030: ~45% timed events in one of several zones (with a durat
 all-day events, ~10% yearly anniversaries. Deterministic for a given N and seed.
 
 Outputs in OUT_DIR: events.ics (Herald import, calcurse -i), events.rem (remind),
-calcurse/apts (calcurse's own data directory).
+calcurse/apts (calcurse's own data directory), vdir/ (khal: one .ics per event).
 """
 import argparse
 import datetime as dt
@@ -37,28 +37,38 @@ def events(n, seed=42):
                    "title": title, "uid": f"bench-{i}@herald"}
 
 
-def write_ics(path, evs):
+def vevent_lines(e):
+    """The VEVENT of one event, as lines without line ends."""
+    lines = ["BEGIN:VEVENT", f"UID:{e['uid']}", "DTSTAMP:20260101T000000Z", f"SUMMARY:{e['title']}"]
+    if e["kind"] == "timed":
+        lines.append(f"DTSTART;TZID={e['zone']}:{e['start'].strftime('%Y%m%dT%H%M%S')}")
+        lines.append(f"DURATION:PT{e['minutes']}M")
+    else:
+        lines.append(f"DTSTART;VALUE=DATE:{e['date'].strftime('%Y%m%d')}")
+        end = e["date"] + dt.timedelta(days=1)
+        lines.append(f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}")
+        if e["kind"] == "yearly":
+            lines.append("RRULE:FREQ=YEARLY")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def write_calendar(path, vevents):
     with open(path, "w", newline="") as f:
-        w = lambda line: f.write(line + "\r\n")  # noqa: E731
-        w("BEGIN:VCALENDAR")
-        w("VERSION:2.0")
-        w("PRODID:-//Herald//bench generator//EN")
-        for e in evs:
-            w("BEGIN:VEVENT")
-            w(f"UID:{e['uid']}")
-            w("DTSTAMP:20260101T000000Z")
-            w(f"SUMMARY:{e['title']}")
-            if e["kind"] == "timed":
-                w(f"DTSTART;TZID={e['zone']}:{e['start'].strftime('%Y%m%dT%H%M%S')}")
-                w(f"DURATION:PT{e['minutes']}M")
-            else:
-                w(f"DTSTART;VALUE=DATE:{e['date'].strftime('%Y%m%d')}")
-                end = e["date"] + dt.timedelta(days=1)
-                w(f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}")
-                if e["kind"] == "yearly":
-                    w("RRULE:FREQ=YEARLY")
-            w("END:VEVENT")
-        w("END:VCALENDAR")
+        f.write("\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Herald//bench generator//EN", *vevents,
+                              "END:VCALENDAR", ""]))
+
+
+def write_ics(path, evs):
+    write_calendar(path, [line for e in evs for line in vevent_lines(e)])
+
+
+def write_vdir(dir_, evs):
+    # khal reads a vdir: one .ics per event, named after its UID (as vdirsyncer stores a CalDAV
+    # calendar). TZID names an Olson zone without a VTIMEZONE, as in events.ics.
+    os.makedirs(dir_, exist_ok=True)
+    for e in evs:
+        write_calendar(os.path.join(dir_, e["uid"].replace("@", "_") + ".ics"), vevent_lines(e))
 
 
 def write_rem(path, evs):
@@ -116,6 +126,8 @@ def main():
         write_rem(os.path.join(args.out_dir, "events.rem"), evs)
     if "calcurse" in formats:
         write_calcurse(os.path.join(args.out_dir, "calcurse"), evs)
+    if "khal" in formats:
+        write_vdir(os.path.join(args.out_dir, "vdir"), evs)
 
 
 if __name__ == "__main__":

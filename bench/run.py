@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Herald against remind and calcurse, side by side in one run.
+"""Herald against remind, calcurse and khal, side by side in one run.
 
 For each size N: generate the same events for every tool (gen.py), import them, then time
 listing the next 30 days as a user runs it (whole process) with the tools interleaved, and
@@ -9,6 +9,9 @@ the same run mean anything; no absolute time is a pass/fail threshold.
   python3 bench/run.py                         # N = 1,000 / 10,000 / 100,000
   python3 bench/run.py --sizes 10000,1000000 --peers none   # Herald's scaling alone
   python3 bench/run.py --sizes 10000,100000,1000000 --max-peer 100000 --json out.json
+
+khal reads a vdir (one .ics per event) through a SQLite cache it builds on first use: its first
+`khal list` (cache build) is set beside the imports, later runs beside the other listings.
 """
 import argparse
 import json
@@ -27,6 +30,34 @@ sys.path.insert(0, HERE)
 import gen  # noqa: E402
 
 LIST_DAY = "2026-11-23"
+KHAL_CONF = """[calendars]
+[[bench]]
+path = {vdir}
+[locale]
+local_timezone = Asia/Bishkek
+default_timezone = Asia/Bishkek
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+[sqlite]
+path = {db}
+"""
+
+
+def khal_setup(work):
+    """A private khal config, cache and environment (nothing read from or written to $HOME)."""
+    conf = os.path.join(work, "khal.conf")
+    with open(conf, "w") as f:
+        f.write(KHAL_CONF.format(vdir=os.path.join(work, "vdir"), db=os.path.join(work, "khal.db")))
+    env = dict(os.environ, HOME=work, XDG_CONFIG_HOME=work, XDG_DATA_HOME=work, TZ="Asia/Bishkek",
+               LC_ALL="C.UTF-8")
+    # One line per event instance and no day headings, so the lines count the rows as herald's do
+    # (--once: an event across midnight is one row, not one per day).
+    cmd = ["khal", "-c", conf, "list", "--once", "--format", "{start} {title}", "--day-format", "",
+           LIST_DAY, "30d"]
+    return cmd, env
 
 
 def timed(cmd, **kw):
@@ -78,6 +109,10 @@ def bench_size(n, args, rows):
     work = tempfile.mkdtemp(prefix=f"herald-bench-{n}-")
     peers = [] if args.peers == "none" or n > args.max_peer else args.peers.split(",")
     try:
+        if "khal" in peers and n > args.max_khal:
+            print(f"... khal skipped at N = {n:,} (--max-khal {args.max_khal:,}: its first run would take "
+                  "minutes)", file=sys.stderr)
+            peers.remove("khal")
         gen_formats = "ics" + "".join("," + {"remind": "rem"}.get(p, p) for p in peers)
         subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), str(n), work, "--formats", gen_formats],
                        check=True)
@@ -92,21 +127,29 @@ def bench_size(n, args, rows):
                 open(os.path.join(cal_import_dir, "apts"), "w").close()
                 open(os.path.join(cal_import_dir, "todo"), "w").close()
                 row["calcurse_import"], _ = timed(["calcurse", "-D", cal_import_dir, "-i", ics])
-            cmds = {"herald": h.cmd("list", "--from", LIST_DAY, "--days", "30")}
+            cmds = {"herald": (h.cmd("list", "--from", LIST_DAY, "--days", "30"), h.env)}
             if "remind" in peers:
-                cmds["remind"] = ["remind", "-s+5", os.path.join(work, "events.rem"), LIST_DAY]
+                cmds["remind"] = (["remind", "-s+5", os.path.join(work, "events.rem"), LIST_DAY], h.env)
             if "calcurse" in peers:
                 m, d, y = LIST_DAY[5:7], LIST_DAY[8:10], LIST_DAY[:4]
-                cmds["calcurse"] = ["calcurse", "-D", os.path.join(work, "calcurse"), "-Q", "--from",
-                                    f"{m}/{d}/{y}", "--days", "30"]
+                cmds["calcurse"] = (["calcurse", "-D", os.path.join(work, "calcurse"), "-Q", "--from",
+                                     f"{m}/{d}/{y}", "--days", "30"], h.env)
+            if "khal" in peers:
+                cmds["khal"] = khal_setup(work)
+                # The first run builds khal's cache from the vdir: khal's counterpart of an import.
+                row["khal_first"], out = timed(cmds["khal"][0], env=cmds["khal"][1])
+                row["khal_rows"] = out.count(b"\n")
             samples = {k: [] for k in cmds}
-            for k, c in cmds.items():  # warm-up: page cache, first-run costs
-                out = timed(c, env=h.env)[1]
+            for k, (c, env) in cmds.items():  # warm-up: page cache, first-run costs
+                out = timed(c, env=env)[1]
                 if k == "herald":
                     row["herald_rows"] = out.count(b"\n")
+            if "khal_rows" in row:
+                print(f"... N = {n:,}: rows listed: herald {row['herald_rows']:,}, khal {row['khal_rows']:,}",
+                      file=sys.stderr)
             for _ in range(args.runs):
-                for k, c in cmds.items():
-                    samples[k].append(timed(c, env=h.env)[0])
+                for k, (c, env) in cmds.items():
+                    samples[k].append(timed(c, env=env)[0])
             row.update({f"{k}_list": v for k, v in samples.items()})
             rows.append(row)
         finally:
@@ -119,8 +162,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--peers", default="remind,calcurse", help="comma list, or 'none'")
+    ap.add_argument("--peers", default="remind,calcurse,khal", help="comma list, or 'none'")
     ap.add_argument("--max-import-peer", type=int, default=100000, help="largest N for calcurse -i")
+    ap.add_argument("--max-khal", type=int, default=10000,
+                    help="largest N khal runs at (its first run, the cache build, took 13-44 s at 10,000)")
     ap.add_argument("--max-peer", type=int, default=10 ** 9, help="largest N the peers run at (Herald alone above)")
     ap.add_argument("--json", help="also write every sample as JSON to this path")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "release"))
@@ -131,22 +176,28 @@ def main():
         bench_size(n, args, rows)
 
     print("\nList the next 30 days (whole process, median of %d, min-max)" % args.runs)
-    print(f"{'N':>9} | {'rows':>6} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | remind/herald | "
-          "calcurse/herald")
+    print("khal: a warm `khal list` (its cache already built); 'rows' are herald's lines and khal's")
+    print(f"{'N':>9} | {'rows':>6} | {'herald':>28} | {'remind -s+5':>28} | {'calcurse -Q':>28} | "
+          f"{'khal list (warm)':>28} | {'khal rows':>9} | remind/herald | calcurse/herald | khal/herald")
     for r in rows:
         h = statistics.median(r["herald_list"])
-        rr = f"{statistics.median(r['remind_list']) / h:11.1f}x" if "remind_list" in r else "-"
-        cr = f"{statistics.median(r['calcurse_list']) / h:13.1f}x" if "calcurse_list" in r else "-"
+        ratio = {p: f"{statistics.median(r[p + '_list']) / h:.1f}x" if p + "_list" in r else "-"
+                 for p in ("remind", "calcurse", "khal")}
         print(f"{r['n']:>9,} | {r['herald_rows']:>6,} | {fmt(r['herald_list']):>28} | "
-              f"{fmt(r.get('remind_list', [])):>28} | {fmt(r.get('calcurse_list', [])):>28} | {rr:>13} | {cr:>15}")
-    print("\nImport an N-event .ics (one run each)")
-    print(f"{'N':>9} | {'herald import':>14} | {'calcurse -i':>14} | calcurse/herald | herald per 1k events")
+              f"{fmt(r.get('remind_list', [])):>28} | {fmt(r.get('calcurse_list', [])):>28} | "
+              f"{fmt(r.get('khal_list', [])):>28} | {r.get('khal_rows', '-'):>9} | {ratio['remind']:>13} | "
+              f"{ratio['calcurse']:>15} | {ratio['khal']:>11}")
+    print("\nImport an N-event .ics (one run each); khal: its first `khal list`, which builds its cache from the vdir")
+    print(f"{'N':>9} | {'herald import':>14} | {'calcurse -i':>14} | {'khal 1st list':>14} | calcurse/herald | "
+          "khal/herald | herald per 1k events")
     for r in rows:
-        c = r.get("calcurse_import")
         hi = r["herald_import"]
-        ratio = f"{c / hi:14.1f}x" if c else "-"
-        cal = f"{c:12.2f} s" if c else f"{'-':>14}"
-        print(f"{r['n']:>9,} | {hi:12.2f} s | {cal} | {ratio:>15} | {hi / r['n'] * 1000:.3f} s")
+        peer = {}
+        for p in ("calcurse_import", "khal_first"):
+            t = r.get(p)
+            peer[p] = (f"{t:12.2f} s", f"{t / hi:.1f}x") if t else (f"{'-':>14}", "-")
+        print(f"{r['n']:>9,} | {hi:12.2f} s | {peer['calcurse_import'][0]} | {peer['khal_first'][0]} | "
+              f"{peer['calcurse_import'][1]:>15} | {peer['khal_first'][1]:>11} | {hi / r['n'] * 1000:.3f} s")
     if len(rows) > 1:
         lo, hi = min(rows, key=lambda r: r["n"]), max(rows, key=lambda r: r["n"])
         t_lo, t_hi = statistics.median(lo["herald_list"]), statistics.median(hi["herald_list"])
@@ -165,7 +216,9 @@ def main():
             o = {"n": r["n"], "herald_import_s": r["herald_import"], "herald_rows": r["herald_rows"]}
             if "calcurse_import" in r:
                 o["calcurse_import_s"] = r["calcurse_import"]
-            for tool in ("herald", "remind", "calcurse"):
+            if "khal_first" in r:
+                o["khal_first_list_s"], o["khal_rows"] = r["khal_first"], r["khal_rows"]
+            for tool in ("herald", "remind", "calcurse", "khal"):
                 if f"{tool}_list" in r:
                     o[f"{tool}_list_s"] = stats(r[f"{tool}_list"])
             out.append(o)
