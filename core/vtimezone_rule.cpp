@@ -199,19 +199,24 @@ std::string rule_vtimezone(const std::string& tzid, const TzRule& rule, int firs
     auto local = [](Instant t, Seconds from) { return LocalTime{(t + from).time_since_epoch()}; };
     const std::string to_dst = yearly_rrule(rule.dst_start), to_std = yearly_rrule(rule.dst_end);
     if (!to_dst.empty() && !to_std.empty()) {
-        for (const auto& tr : *tz_transitions(rule, first_year))
+        // Why a named copy: the loop over `*tz_transitions(...)` would read a destroyed
+        // temporary (range-for extends only the reference operator* returns, not the optional).
+        const auto changes = tz_transitions(rule, first_year);
+        for (const auto& tr : *changes)
             out += tr.to_dst ? observance(true, local(tr.at, rule.std_offset), rule.std_offset,
                                           rule.dst_offset, rule.dst_abbrev, to_dst)
                              : observance(false, local(tr.at, rule.dst_offset), rule.dst_offset,
                                           rule.std_offset, rule.std_abbrev, to_std);
         return out + ical_fold("END:VTIMEZONE");
     }
-    for (int year = first_year; year <= last_year; ++year)
-        for (const auto& tr : *tz_transitions(rule, year))
+    for (int year = first_year; year <= last_year; ++year) {
+        const auto changes = tz_transitions(rule, year);
+        for (const auto& tr : *changes)
             out += tr.to_dst ? observance(true, local(tr.at, rule.std_offset), rule.std_offset,
                                           rule.dst_offset, rule.dst_abbrev, {})
                              : observance(false, local(tr.at, rule.dst_offset), rule.dst_offset,
                                           rule.std_offset, rule.std_abbrev, {});
+    }
     return out + ical_fold("END:VTIMEZONE");
 }
 
