@@ -2,6 +2,7 @@
 /// Helpers of the client unit tests: a Cli at a fixed moment and zone, and parsing argv.
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,15 +27,18 @@ inline client::Cli fixed_cli(const std::string& zone = "Asia/Bishkek") {
 }
 
 /// Parses `args` (without the program name) with the options `add` puts on a subcommand `name`,
-/// bound to `o`, as herald would parse `herald NAME ARGS...`.
+/// bound to `o`, as herald would parse `herald NAME ARGS...`. Keep the returned app while `o` is
+/// used: options such as EventOptions hold pointers to its CLI::Option objects.
 template <class Options, class Add>
-void parse_args(const char* name, Add add, Options& o, std::vector<std::string> args) {
-    CLI::App app;
-    auto* sub = app.add_subcommand(name);
+[[nodiscard]] std::unique_ptr<CLI::App> parse_args(const char* name, Add add, Options& o,
+                                                   std::vector<std::string> args) {
+    auto app = std::make_unique<CLI::App>();
+    auto* sub = app->add_subcommand(name);
     add(*sub, o);
     args.insert(args.begin(), name);
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
-    app.parse(args);
+    app->parse(args);
+    return app;
 }
 
 }  // namespace herald::test

@@ -16,7 +16,7 @@ namespace {
 Json add(std::vector<std::string> args) {
     Cli cli = fixed_cli();
     EventOptions o;
-    parse_args("add", add_add_options, o, std::move(args));
+    auto app = parse_args("add", add_add_options, o, std::move(args));
     return add_request(cli, o);
 }
 
@@ -33,7 +33,7 @@ Json stored() {
 Json edit(std::vector<std::string> args) {
     Cli cli = fixed_cli();
     EventOptions o;
-    parse_args("edit", add_edit_options, o, std::move(args));
+    auto app = parse_args("edit", add_edit_options, o, std::move(args));
     return edit_request(cli, o, stored());
 }
 
