@@ -18,17 +18,6 @@ std::string alarm_text(Instant due, Instant occurrence) {
     return amount + (before > 0 ? " before" : " after start");
 }
 
-const date::time_zone* local_zone(const Settings& settings) {
-    try {
-        if (!settings.zone.empty()) return date::locate_zone(settings.zone);
-        if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0')
-            return date::locate_zone(tz[0] == ':' ? tz + 1 : tz);
-        return date::current_zone();
-    } catch (const std::exception&) {
-        return date::locate_zone("UTC");
-    }
-}
-
 }  // namespace
 
 DesktopReminder desktop_reminder(const Json& p, const date::time_zone* viewer) {
@@ -60,8 +49,7 @@ DesktopReminder desktop_reminder(const Json& p, const date::time_zone* viewer) {
 }
 
 void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Scheduler& scheduler,
-                  const Settings& settings) {
-    const date::time_zone* viewer = local_zone(settings);
+                  const Settings& settings, const date::time_zone* viewer) {
     hub.set_listener([&desktop, viewer](const Message& m) {
         try {
             if (m.method == kMethodReminder) {

@@ -146,8 +146,9 @@ std::shared_ptr<sql::CacheBoost> import_cache(sql::Db& db, size_t events) {
 }
 
 /// One calendar.import run in slices (Result::later): the text is parsed step by step
-/// (IcalImporter), then its events are stored a slice at a time, each slice in one transaction
-/// committed before the next runs (docs/protocol.md, "calendar.import").
+/// (IcalImporter), then its events are stored a slice at a time, each slice one savepoint of the
+/// group commit's batch, which Server::serve commits every 100 ms or another client's write
+/// commits sooner (docs/protocol.md, "calendar.import").
 class ImportJob {
   public:
     /// Prepares to import `text`, which must outlive the job.
@@ -173,7 +174,8 @@ class ImportJob {
     }
 
   private:
-    /// Stores events until `deadline`, in one transaction: a slice is stored whole or not at all.
+    /// Stores events until `deadline` in one (nested) transaction: a slice is stored whole or not
+    /// at all.
     void store_some(Context& ctx, std::chrono::steady_clock::time_point deadline) {
         sql::Transaction tx(ctx.store.db());
         // Each component passes the rule of event.add/event.update (authz.hpp); the quota counts

@@ -113,7 +113,8 @@ herald::Settings load_settings(const Flags& flags) {
     return r.settings;
 }
 
-/// The zone for all-day and floating alarms: the setting, else $TZ, else the system's, else UTC.
+/// The daemon's zone, for all-day and floating alarms and the desktop's times: the setting, else
+/// $TZ, else the system's, else UTC.
 const date::time_zone* alarm_zone(const std::string& configured) {
     std::string name = configured;
     if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0')
@@ -234,7 +235,7 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     std::optional<DesktopNotifier> desktop;
     if (!settings.system_mode && settings.desktop) {
         desktop.emplace(io, settings);
-        wire_desktop(*desktop, hub, alarms, scheduler, settings);
+        wire_desktop(*desktop, hub, alarms, scheduler, settings, alarm_zone(settings.zone));
     }
     server.listen();
     scheduler.start();

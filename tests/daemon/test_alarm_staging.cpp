@@ -7,10 +7,13 @@
 #include "core/event_json.hpp"
 #include "daemon/alarm_store.hpp"
 #include "daemon/store.hpp"
+#include "tests/daemon/alarm_support.hpp"
 #include "tests/support.hpp"
 
 using namespace herald;
 using namespace std::chrono_literals;
+using herald::test::alarmed;
+using herald::test::utc;
 
 namespace {
 
@@ -19,21 +22,6 @@ const Instant kDue = parse_instant("2040-03-01T09:00:00Z", "t");
 const Instant kOpened = kDue - 3600s;
 constexpr std::chrono::milliseconds kLead{250};
 constexpr Seconds kWindow{24 * 3600};
-
-const date::time_zone* utc() {
-    return date::locate_zone("UTC");
-}
-
-/// An event with one absolute alarm at `due`.
-Event alarmed(const std::string& uid, Instant due) {
-    Event e = event_from_json(Json{{"uid", uid},
-                                   {"title", "meeting " + uid},
-                                   {"start", format_instant(due + 3600s)},
-                                   {"alarms", Json::array({Json{{"at", format_instant(due)}}})}});
-    e.owner = 1000;
-    validate(e);
-    return e;
-}
 
 Event plain(const std::string& uid) {
     Event e =
