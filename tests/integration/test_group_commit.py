@@ -55,8 +55,9 @@ class GroupCommit(DaemonTestCase):
         self.assertEqual(status["committed_requests"], 50)
         # 50 requests in one 64 KiB read: far fewer commits than requests. The reader yields the
         # thread after every 5 ms of pipelined work (bounded work, docs/architecture.md), so a slow
-        # build (ASan) splits the 50 into a few more batches; 50 separate commits is the bug.
-        self.assertLessEqual(status["commits"], 10)
+        # build (ASan) on a busy machine splits the 50 into more batches (CI once saw 11); 50
+        # separate commits is the bug, so the bound is half of that, not a timing figure.
+        self.assertLessEqual(status["commits"], 25)
 
     def test_failing_request_does_not_roll_back_its_batch(self):
         c = self.d.connect()
