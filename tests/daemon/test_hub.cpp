@@ -97,8 +97,10 @@ TEST_CASE("hub: in system mode a subscriber hears of its own and public events o
           std::vector{heard("reminder", alices), heard("change", bobs), heard("reminder", shared)});
 }
 
-TEST_CASE("hub: a subscriber that stops reading is held at its bound, then dropped", "[hub]") {
-    // Meanwhile the others hear everything: no subscriber delays another.
+TEST_CASE(
+    "hub: a subscriber that stops reading is held at its bound, then dropped, while the "
+    "others hear everything",
+    "[hub]") {
     test::TempDb db;
     Settings small;
     small.max_queue_bytes = 64 * 1024;
