@@ -114,3 +114,23 @@ TEST_CASE("scheduler: an alarm already past at start fires in the catch-up", "[s
     CHECK(msgs[0].params()["event_id"] == id);
     CHECK_FALSE(d.scheduler().armed_for());
 }
+
+TEST_CASE("scheduler: a staged reminder arms the timer for its due instant, then the next alarm",
+          "[scheduler]") {
+    Started s;
+    int64_t id = s.add("staged@t", kNow + 1h);
+    s.add("next@t", kNow + 2h);
+    REQUIRE(s.armed() == wake_for(kNow + 1h));
+    // The wake-up a lead before the instant stages the reminder: committed, not yet visible.
+    s.daemon.set_now(wake_for(kNow + 1h));
+    REQUIRE(s.daemon.io().run_one_for(5s) == 1);
+    int64_t staged = s.daemon.log().last_seq();
+    REQUIRE(s.daemon.log().messages_after(staged - 1, 1).at(0).params()["event_id"] == id);
+    CHECK(s.daemon.hub().pushed() < staged);
+    CHECK(s.armed() == TimePoint(kNow + 1h));  // its instant, before the next alarm's wake-up
+    // At the instant it is published from memory, and the timer moves on to the next alarm.
+    s.daemon.set_now(TimePoint(kNow + 1h));
+    REQUIRE(s.daemon.io().run_one_for(5s) == 1);
+    CHECK(s.daemon.hub().pushed() == staged);
+    CHECK(s.armed() == wake_for(kNow + 2h));
+}
