@@ -42,17 +42,18 @@ struct SessionScratch {
     std::string export_text;    ///< the calendar being sent by calendar.export in parts
 };
 
-/// Per-request context for handlers.
+/// Per-request context for handlers. Every service is a reference: the server gives each request
+/// the real ones, and tests wire the same objects over a temporary database
+/// (tests/daemon/daemon_fixture.hpp), so no handler checks for a missing part.
 struct Context {
     Store& store;
     const Settings& settings;
     ServerState& state;
+    AlarmStore& alarms;  ///< the alarm ledger
+    Hub& hub;            ///< the subscriber registry
+    Session& session;    ///< the calling session (its scratch, its subscription)
     PeerCred peer;
     Instant now;
-    SessionScratch* scratch = nullptr;    ///< the connection's scratch; null outside a session
-    AlarmStore* alarms = nullptr;         ///< the alarm ledger (null when reminders are not wired)
-    Hub* hub = nullptr;                   ///< the subscriber registry (null when not wired)
-    Session* session = nullptr;           ///< the calling session (null outside a server)
     std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
 };
 

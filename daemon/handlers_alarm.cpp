@@ -13,12 +13,6 @@ namespace {
 // Why a cap: a reply listing years of missed alarms of a minutely event would be unbounded.
 constexpr int64_t kMaxList = 10000;
 
-AlarmStore& ledger(Context& ctx) {
-    if (ctx.alarms == nullptr)
-        throw HeraldError(ErrorCode::internal_error, "reminders are not enabled in this server");
-    return *ctx.alarms;
-}
-
 /// The entries a request names: {id} (a ledger id, as shown by herald watch) or
 /// {event_id, occurrence, alarm?} (every alarm of that occurrence when alarm is absent).
 std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
@@ -27,7 +21,7 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
         if (p.contains("event_id") || p.contains("occurrence") || p.contains("alarm"))
             bad_param("id", "give either id or event_id with occurrence, not both");
         int64_t id = params::integer(p, "id");
-        if (auto e = ledger(ctx).entry(id)) out.push_back(*e);
+        if (auto e = ctx.alarms.entry(id)) out.push_back(*e);
         if (out.empty() || !can_see(ctx, out.front().owner, out.front().is_public))
             throw HeraldError(ErrorCode::not_found,
                               "no alarm with id " + std::to_string(id) +
@@ -44,7 +38,7 @@ std::vector<LedgerEntry> named_entries(Context& ctx, const Json& p) {
             if (*a < 0) bad_param("alarm", "alarm is an index into the event's alarms, from 0");
             alarm = static_cast<size_t>(*a);
         }
-        out = ledger(ctx).entries(event_id, occurrence, alarm);
+        out = ctx.alarms.entries(event_id, occurrence, alarm);
         std::erase_if(out,
                       [&](const LedgerEntry& e) { return !can_see(ctx, e.owner, e.is_public); });
         if (out.empty())
@@ -80,7 +74,7 @@ size_t list_limit(const Json& p, int64_t fallback) {
 
 Result alarm_ack(Context& ctx, const Json& p) {
     std::vector<LedgerEntry> done;
-    for (const auto& e : named_entries(ctx, p)) done.push_back(ledger(ctx).acknowledge(e));
+    for (const auto& e : named_entries(ctx, p)) done.push_back(ctx.alarms.acknowledge(e));
     return {{"alarms", entry_list(done)}};
 }
 
@@ -92,7 +86,7 @@ Result alarm_snooze(Context& ctx, const Json& p) {
     Instant until = p.contains("for")
                         ? ctx.now + parse_human_duration(params::string(p, "for"), "for")
                         : parse_instant(params::string(p, "until"), "until");
-    auto done = ledger(ctx).snooze(named_entries(ctx, p), until, ctx.now);
+    auto done = ctx.alarms.snooze(named_entries(ctx, p), until, ctx.now);
     return {{"alarms", entry_list(done)}, {"until", format_instant(until)}};
 }
 
@@ -103,12 +97,12 @@ Result alarm_next(Context& ctx, const Json& p) {
         auto e = ctx.store.get(*id);
         if (!e || !can_see(ctx, *e)) no_such_event(*id, "event_id");
         if (!e->alarms.empty()) require_fixed_date(*e, "event_id");
-        entries = ledger(ctx).pending_of(*id);
+        entries = ctx.alarms.pending_of(*id);
         if (entries.size() > limit) entries.resize(limit);
     } else {
         // Filtered in the query, before the limit: others' alarms must not crowd out the
         // caller's.
-        entries = ledger(ctx).upcoming(limit, view_scope(caller_of(ctx)));
+        entries = ctx.alarms.upcoming(limit, view_scope(caller_of(ctx)));
     }
     Json list = entry_list(entries);
     for (size_t i = 0; i < entries.size(); ++i)
@@ -119,7 +113,7 @@ Result alarm_next(Context& ctx, const Json& p) {
 Result alarm_missed(Context& ctx, const Json& p) {
     std::string since = params::opt_string(p, "since");
     Instant from = since.empty() ? Instant{} : parse_instant(since, "since");
-    auto entries = ledger(ctx).missed(from, list_limit(p, kMaxList), view_scope(caller_of(ctx)));
+    auto entries = ctx.alarms.missed(from, list_limit(p, kMaxList), view_scope(caller_of(ctx)));
     return {{"alarms", entry_list(entries)}};
 }
 

@@ -14,6 +14,7 @@
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
+#include "daemon/session.hpp"
 #include "daemon/store.hpp"
 
 namespace herald::handlers {
@@ -33,12 +34,11 @@ Json problem_json(const IcalProblem& p) {
 /// connections past max_import_bytes, or those of everyone past twice that. Why: the per-
 /// connection limit alone let 4 connections hold 4 imports' worth, 64 per uid in system mode.
 void check_buffer_budget(Context& ctx, size_t more) {
-    if (!ctx.state.buffered_imports) return;
     auto [mine, all] = ctx.state.buffered_imports(ctx.peer.uid);
     const size_t per_uid = ctx.settings.max_import_bytes, total = 2 * per_uid;
     if (mine + more <= per_uid && all + more <= total) return;
-    ctx.scratch->import_buffer.clear();
-    ctx.scratch->import_buffer.shrink_to_fit();
+    ctx.session.scratch().import_buffer.clear();
+    ctx.session.scratch().import_buffer.shrink_to_fit();
     throw HeraldError(ErrorCode::too_large,
                       mine + more > per_uid
                           ? "your imports in progress on all connections would buffer more than " +
@@ -55,8 +55,7 @@ void check_buffer_budget(Context& ctx, size_t more) {
 std::optional<std::string> take_text(Context& ctx, const Json& p, Json& progress) {
     if (p.contains("ics") == p.contains("chunk"))
         bad_param("ics", "give either ics (the whole file) or chunk (a part)");
-    if (ctx.scratch == nullptr) bad_param("chunk", "chunked import needs a connection");
-    std::string& buffer = ctx.scratch->import_buffer;
+    std::string& buffer = ctx.session.scratch().import_buffer;
     if (p.contains("ics")) {
         if (!buffer.empty())
             bad_param(
@@ -212,8 +211,8 @@ class ImportJob {
     /// The reply, and the one change message of the whole import.
     Result finish(Context& ctx) {
         const IcalImport& parsed = *parsed_;
-        if (ctx.alarms && counts_.added + counts_.updated > 0)
-            ctx.alarms->imported(ctx.peer.uid, counts_.added, counts_.updated, ctx.now);
+        if (counts_.added + counts_.updated > 0)
+            ctx.alarms.imported(ctx.peer.uid, counts_.added, counts_.updated, ctx.now);
         spdlog::info("calendar.import: {} added, {} updated, {} unchanged, {} errors, {} warnings",
                      counts_.added, counts_.updated, counts_.unchanged,
                      problems_.size() + parsed.problems_dropped,
@@ -271,9 +270,10 @@ Result calendar_import(Context& ctx, const Json& p) {
     // Why leave the text in the connection's buffer: the import budget (check_buffer_budget)
     // keeps counting it while the import runs, and no chunk can arrive meanwhile (the
     // connection's next request waits for this one).
-    ctx.scratch->import_buffer = std::move(*text);
-    auto job = std::make_shared<ImportJob>(ctx.scratch->import_buffer);
-    return Result::later([job, scratch = ctx.scratch](Context& c, Earlier earlier) {
+    SessionScratch* scratch = &ctx.session.scratch();
+    scratch->import_buffer = std::move(*text);
+    auto job = std::make_shared<ImportJob>(scratch->import_buffer);
+    return Result::later([job, scratch](Context& c, Earlier earlier) {
         auto release = [scratch] {
             scratch->import_buffer.clear();
             scratch->import_buffer.shrink_to_fit();
@@ -291,13 +291,13 @@ Result calendar_import(Context& ctx, const Json& p) {
 
 Result calendar_export(Context& ctx, const Json& p) {
     if (p.contains("offset")) {
-        if (ctx.scratch == nullptr || ctx.scratch->export_text.empty())
+        if (ctx.session.scratch().export_text.empty())
             bad_param("offset",
                       "no export in progress on this connection; call calendar.export without "
                       "offset first");
         auto offset = params::integer(p, "offset");
         if (offset < 0) bad_param("offset", "offset must not be negative");
-        return export_part(ctx.scratch->export_text, static_cast<size_t>(offset));
+        return export_part(ctx.session.scratch().export_text, static_cast<size_t>(offset));
     }
     std::string from_text = params::opt_string(p, "from"), to_text = params::opt_string(p, "to");
     Instant from = from_text.empty() ? Instant{Seconds{std::numeric_limits<int32_t>::min()}}
@@ -319,11 +319,12 @@ Result calendar_export(Context& ctx, const Json& p) {
               [](const Event& a, const Event& b) { return a.id < b.id; });
     std::string text = export_ical(events, ctx.now);
     Json out;
-    if (text.size() <= kExportPart || ctx.scratch == nullptr) {
+    if (text.size() <= kExportPart) {
         out = {{"ics", text}, {"offset", 0}, {"size", text.size()}, {"more", false}};
     } else {
-        ctx.scratch->export_text = std::move(text);
-        out = export_part(ctx.scratch->export_text, 0);
+        std::string& kept = ctx.session.scratch().export_text;
+        kept = std::move(text);
+        out = export_part(kept, 0);
     }
     out["events"] = events.size();
     return out;

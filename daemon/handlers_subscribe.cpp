@@ -8,9 +8,6 @@
 namespace herald::handlers {
 
 Result subscribe(Context& ctx, const Json& p) {
-    if (ctx.hub == nullptr || ctx.session == nullptr)
-        throw HeraldError(ErrorCode::internal_error,
-                          "subscriptions are not enabled in this server");
     Topics topics{true, true};
     Json names = Json::array({kTopicReminders, kTopicChanges});
     if (p.contains("topics")) {
@@ -33,8 +30,8 @@ Result subscribe(Context& ctx, const Json& p) {
     if (since && *since < 0)
         bad_param("since", "since is a sequence number (seq of the last message seen), 0 or more");
     // The replay runs once the reply is queued, so the client reads the reply first.
-    auto session = ctx.session->shared_from_this();
-    Hub* hub = ctx.hub;
+    auto session = ctx.session.shared_from_this();
+    Hub* hub = &ctx.hub;
     ctx.after_reply = [hub, session, topics, since] { hub->subscribe(session, topics, since); };
     return {{"topics", names}, {"seq", hub->pushed()}};
 }

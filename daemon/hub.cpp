@@ -36,10 +36,10 @@ std::chrono::nanoseconds Hub::max_lead() const {
     return std::max<std::chrono::nanoseconds>(settings_.fire_lead, kMaxFireLead);
 }
 
-Hub::Hub(MessageLog& log, const Settings& settings, TimePoint now)
-    : log_(log), settings_(settings), committed_(log.last_seq()) {
+Hub::Hub(MessageLog& log, const Settings& settings, WallClock clock)
+    : log_(log), settings_(settings), clock_(std::move(clock)), committed_(log.last_seq()) {
     // Staged messages not yet visible (after a restart) are not pushed: they come at visible_at.
-    pushed_ = log_.visible_through(committed_, now, max_lead());
+    pushed_ = log_.visible_through(committed_, clock_(), max_lead());
 }
 
 bool Hub::wants(const Subscription& s, const Message& m) const {
@@ -105,7 +105,7 @@ void Hub::pump(Session* key) {
 
 void Hub::flush() {
     if (!log_.in_transaction()) committed_ = log_.last_seq();
-    advance(std::chrono::system_clock::now());
+    advance(clock_());
 }
 
 void Hub::publish(TimePoint now) {

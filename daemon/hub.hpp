@@ -22,6 +22,15 @@ namespace herald {
 
 class Session;
 
+/// The wall clock as a value. Why: the hub and the reminder timer decide by the time (what is
+/// visible, what is due); main gives them the system's clock, tests fixed instants.
+using WallClock = std::function<TimePoint()>;
+
+/// The system's wall clock.
+inline TimePoint system_now() {
+    return std::chrono::system_clock::now();
+}
+
 /// Topics a subscriber asked for.
 struct Topics {
     bool reminders = false;
@@ -32,8 +41,8 @@ struct Topics {
 class Hub {
   public:
     /// Pushes messages logged in `log` under `settings` (system mode decides visibility); staged
-    /// messages not yet visible at `now` (after a restart) wait for their instant.
-    Hub(MessageLog& log, const Settings& settings, TimePoint now);
+    /// messages not yet visible at `clock()` (after a restart) wait for their instant.
+    Hub(MessageLog& log, const Settings& settings, WallClock clock);
     /// Makes `session` a subscriber whose cursor starts at `since` (default: the last message), so
     /// it is sent every later message exactly once, in sequence order.
     void subscribe(const std::shared_ptr<Session>& session, Topics topics,
@@ -76,6 +85,7 @@ class Hub {
 
     MessageLog& log_;
     const Settings& settings_;
+    WallClock clock_;
     std::unordered_map<Session*, Subscription> subs_;
     int64_t pushed_ = 0;
     int64_t committed_ = 0;  ///< the last message known to be committed

@@ -219,10 +219,9 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     MessageLog log(store.db(), date::floor<Seconds>(now));
     AlarmStore alarms(store, log, [&settings] { return alarm_zone(settings.zone); });
     store.set_observer(&alarms);
-    Hub hub(log, settings, now);
-    Scheduler scheduler(io, alarms, hub, settings);
-    Server server(io, store, settings);
-    server.attach(alarms, hub, scheduler);
+    Hub hub(log, settings, system_now);
+    Scheduler scheduler(io, alarms, hub, settings, system_now);
+    Server server(io, store, settings, alarms, hub, scheduler);
     // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
     // the socket accepts.
     Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });

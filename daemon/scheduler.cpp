@@ -9,7 +9,6 @@
 
 #include "core/errors.hpp"
 #include "daemon/alarm_store.hpp"
-#include "daemon/hub.hpp"
 
 namespace herald {
 namespace {
@@ -22,8 +21,13 @@ int make_timerfd() {
 
 }  // namespace
 
-Scheduler::Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings)
-    : timer_(io, make_timerfd()), alarms_(alarms), hub_(hub), settings_(settings) {}
+Scheduler::Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings,
+                     WallClock clock)
+    : timer_(io, make_timerfd()),
+      alarms_(alarms),
+      hub_(hub),
+      settings_(settings),
+      clock_(std::move(clock)) {}
 
 Scheduler::~Scheduler() {
     stop();
@@ -92,7 +96,7 @@ void Scheduler::wait() {
 void Scheduler::wake(bool jumped) {
     // Why publish first: staged reminders due now were committed a lead ago, so they go out from
     // memory before anything else (such as staging the next ones, which fsyncs) runs.
-    auto now = std::chrono::system_clock::now();
+    auto now = clock_();
     hub_.publish(now);
     auto due = alarms_.next_wake();
     if (jumped || (due && *due - lead() <= now))
@@ -104,7 +108,7 @@ void Scheduler::wake(bool jumped) {
 void Scheduler::fire(bool catching_up) {
     try {
         // Alarms due by now fire now; those due within the lead are staged for their instant.
-        auto now = std::chrono::system_clock::now();
+        auto now = clock_();
         FireReport r =
             alarms_.fire_due(date::floor<Seconds>(now), date::floor<Seconds>(now + lead()),
                              settings_.catchup_window, catching_up);
@@ -135,7 +139,7 @@ void Scheduler::measure_staging(std::chrono::system_clock::time_point began) {
     // A pass costs from the instant it was armed for (a late wake-up counts) to its commit. Why
     // twice the slowest recent one, decaying by an eighth per pass: a busy disk or CPU stretches
     // the lead before reminders go late, and a quiet one brings it back to kFireLead.
-    auto done = std::chrono::system_clock::now();
+    auto done = clock_();
     auto from = began;
     if (armed_for_ && *armed_for_ < began && began - *armed_for_ < kMaxFireLead) from = *armed_for_;
     slow_pass_ = std::max<std::chrono::nanoseconds>(done - from, slow_pass_ * 7 / 8);
@@ -144,7 +148,7 @@ void Scheduler::measure_staging(std::chrono::system_clock::time_point began) {
 void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began) {
     // Why warn: a staging pass slower than the lead (a disk busy for longer than it) makes those
     // reminders late by the difference; the log says so instead of hiding it.
-    auto done = std::chrono::system_clock::now();
+    auto done = clock_();
     auto earliest = hub_.next_visible();
     if (!earliest || done <= *earliest) return;
     using std::chrono::duration_cast;
@@ -156,7 +160,7 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
 
 void Scheduler::retry_in_one_second() {
     itimerspec spec{};
-    auto now = date::floor<Seconds>(std::chrono::system_clock::now());
+    auto now = date::floor<Seconds>(clock_());
     spec.it_value.tv_sec = static_cast<time_t>(now.time_since_epoch().count() + 1);
     ::timerfd_settime(timer_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
                       nullptr);

@@ -14,18 +14,20 @@
 #include <asio.hpp>
 
 #include "core/time.hpp"
+#include "daemon/hub.hpp"
 #include "daemon/settings.hpp"
 
 namespace herald {
 
 class AlarmStore;
-class Hub;
 
 /// Fires due alarms through the AlarmStore and pushes the results through the Hub.
 class Scheduler {
   public:
-    /// Creates the timerfd on `io`; throws std::system_error when the kernel refuses.
-    Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings);
+    /// Creates the timerfd on `io`; throws std::system_error when the kernel refuses. "Now" is
+    /// `clock()` (the timerfd itself waits on the system's CLOCK_REALTIME).
+    Scheduler(asio::io_context& io, AlarmStore& alarms, Hub& hub, const Settings& settings,
+              WallClock clock);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -54,6 +56,7 @@ class Scheduler {
     AlarmStore& alarms_;
     Hub& hub_;
     const Settings& settings_;
+    WallClock clock_;
     std::optional<std::chrono::system_clock::time_point> armed_for_;
     std::optional<Instant> next_alarm_;      ///< the next alarm instant, for status_text
     std::chrono::nanoseconds slow_pass_{0};  ///< recent slowest staging pass, decaying

@@ -82,13 +82,17 @@ Instant wall_now() {
 
 }  // namespace
 
-Server::Server(asio::io_context& io, Store& store, const Settings& settings)
+Server::Server(asio::io_context& io, Store& store, const Settings& settings, AlarmStore& alarms,
+               Hub& hub, Scheduler& scheduler)
     : io_(io),
       store_(store),
       settings_(settings),
       group_(io.get_executor(), store.db(), kGroupCommitWait, settings.commit_delay),
       trim_(io.get_executor(), [&store] { store.release_memory(); }),
-      acceptor_(io) {
+      acceptor_(io),
+      alarms_(alarms),
+      hub_(hub),
+      scheduler_(scheduler) {
     state_.started = wall_now();
     state_.buffered_imports = [this](int64_t uid) {
         size_t mine = 0, all = 0;
@@ -231,12 +235,6 @@ asio::awaitable<void> Server::accept_loop() {
     }
 }
 
-void Server::attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler) {
-    alarms_ = &alarms;
-    hub_ = &hub;
-    scheduler_ = &scheduler;
-}
-
 // The request path, in order (docs/architecture.md, "Request path"): the session's reader hands
 // each line to serve(); dispatch() decodes it and runs the handler inside the group commit's
 // request scope (store writes join the open batch); the reply leaves through deliver() once the
@@ -258,7 +256,7 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
             last_commit = std::chrono::steady_clock::now();
             earlier = Earlier::committed;
         }
-        if (scheduler_) scheduler_->rearm_if_changed();  // alarms of what the slices stored
+        scheduler_.rearm_if_changed();  // alarms of what the slices stored
         co_await asio::post(io_, asio::use_awaitable);
         if (group_.failures() != failures) earlier = Earlier::lost;
         if (session.closed() || session.peer_hung_up()) {
@@ -278,8 +276,7 @@ Dispatched Server::run_in_batch(Session& session, const std::function<Dispatched
                                 bool commit_soon) {
     state_.commits = group_.commits();
     state_.committed_requests = group_.committed_requests();
-    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_,
-                hub_,   &session,  {}};
+    Context ctx{store_, settings_, state_, alarms_, hub_, session, session.peer(), wall_now(), {}};
     Dispatched d;
     // What the handler leaves for after its reply is known only once it has run.
     auto after = std::make_shared<std::function<void()>>();
@@ -303,9 +300,8 @@ void Server::deliver(Session& session, const std::function<void()>& after, std::
     if (after) after();
     if (on_request_) on_request_();
     trim_.note_activity();
-    if (hub_ == nullptr) return;
-    hub_->flush();
-    scheduler_->rearm_if_changed();
+    hub_.flush();
+    scheduler_.rearm_if_changed();
 }
 
 void Server::settings_changed() {
@@ -320,7 +316,7 @@ size_t Server::connections_of(int64_t uid) const {
 }
 
 void Server::forget(Session* session) {
-    if (hub_) hub_->remove(session);
+    hub_.remove(session);
     sessions_.erase(session);
     state_.clients = sessions_.size();
 }

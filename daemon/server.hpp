@@ -26,8 +26,11 @@ class Scheduler;
 /// Owns the listening socket and the set of sessions.
 class Server {
   public:
-    /// Creates a server on `io` that serves `store` under `settings`.
-    Server(asio::io_context& io, Store& store, const Settings& settings);
+    /// Creates a server on `io` that serves `store` under `settings`. Handlers get the ledger and
+    /// the subscriber registry; after each request new messages are pushed through `hub` and the
+    /// `scheduler` re-arms its timer if the schedule changed.
+    Server(asio::io_context& io, Store& store, const Settings& settings, AlarmStore& alarms,
+           Hub& hub, Scheduler& scheduler);
     ~Server();
     /// Takes the systemd-passed socket if there is one, else binds settings.socket_path.
     void listen();
@@ -43,9 +46,6 @@ class Server {
     void settings_changed();
     /// Settings in force.
     const Settings& settings() const { return settings_; }
-    /// Wires reminders in: handlers get the ledger and the subscriber registry; after each request
-    /// new messages are pushed and the timer re-armed if the schedule changed.
-    void attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler);
     /// Counters for status.
     ServerState& state() { return state_; }
     /// Called after each request's reply is delivered (the supervisor refreshes STATUS=).
@@ -73,9 +73,9 @@ class Server {
     asio::local::stream_protocol::acceptor acceptor_;
     std::unordered_map<Session*, std::shared_ptr<Session>> sessions_;
     bool bound_path_ = false;
-    AlarmStore* alarms_ = nullptr;
-    Hub* hub_ = nullptr;
-    Scheduler* scheduler_ = nullptr;
+    AlarmStore& alarms_;
+    Hub& hub_;
+    Scheduler& scheduler_;
     std::function<void()> on_request_;
 };
 

@@ -13,7 +13,14 @@ import re
 import subprocess
 import sys
 
-CASE = re.compile(r'TEST_CASE\(\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*"((?:[^"\\]|\\.)*)")?')
+# A name or tag list may be several adjacent literals ("a long " "name"), as clang-format breaks them.
+LITERAL = r'"(?:[^"\\]|\\.)*"'
+CASE = re.compile(rf'TEST_CASE\(\s*((?:{LITERAL}\s*)+)(?:,\s*((?:{LITERAL}\s*)+))?')
+
+
+def text_of(literals):
+    """The text of adjacent C++ string literals, joined as the compiler joins them."""
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', literals or ""))
 
 
 def main(source, build):
@@ -27,7 +34,7 @@ def main(source, build):
         for path in sorted(pathlib.Path(source, "tests", binary).glob("test_*.cpp")):
             for name, tags in CASE.findall(path.read_text()):
                 seen += 1
-                name = name.replace('\\"', '"')
+                name, tags = text_of(name).replace('\\"', '"'), text_of(tags)
                 hidden = [t for t in re.findall(r"\[([^\]]*)\]", tags or "") if t.startswith(".")]
                 if hidden:
                     if not any(f"[{t}]" in commands or f"[{t}]" in scripts for t in hidden):

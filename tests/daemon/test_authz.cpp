@@ -13,6 +13,7 @@
 #include "daemon/authz.hpp"
 #include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
+#include "tests/daemon/daemon_fixture.hpp"
 #include "tests/support.hpp"
 
 using namespace herald;
@@ -100,11 +101,10 @@ TEST_CASE("authz: who sees and changes what") {
 
 TEST_CASE("authz: require_write is the rule of add, update and each imported component") {
     TempDb db;
-    Store store(db.path());
-    Settings sys = system_settings();
-    ServerState state{kNow, 0, 0};
-    Context alice{store, sys, state, PeerCred{1, kAlice, kAlice, {}}, kNow};
-    Context admin{store, sys, state, PeerCred{1, kAdmin, kAdmin, {kAdminGid}}, kNow};
+    test::Daemon daemon(db.path(), system_settings(), TimePoint(kNow));
+    Store& store = daemon.store();
+    Context alice = daemon.context(PeerCred{1, kAlice, kAlice, {}});
+    Context admin = daemon.context(PeerCred{1, kAdmin, kAdmin, {kAdminGid}});
     Event mine = store.add(event("d@a", kAlice, Visibility::private_, "diary"), kNow).event;
     Event bobs = store.add(event("b@b", kBob, Visibility::private_, "bob"), kNow).event;
 

@@ -1,34 +1,25 @@
 // Unit tests of daemon/commands: the command table and dispatch_line with a real store.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <string>
 
 #include "core/protocol.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/store.hpp"
+#include "tests/daemon/daemon_fixture.hpp"
+#include "tests/support.hpp"
 
 using namespace herald;
 
 namespace {
 
-/// A store on a temporary file and a request context with a fixed "now" and caller.
+/// The daemon's services on a temporary file and a request context with a fixed "now" and caller.
 class Fixture {
   public:
     Fixture()
-        : path_(make_path()),
-          store_(path_),
-          state_{now(), 0, 0},
-          ctx_{store_, settings_, state_, PeerCred{1, 1000, 1000, {}}, now()} {}
-    ~Fixture() {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix, ec);
-    }
-    Fixture(const Fixture&) = delete;
-    Fixture& operator=(const Fixture&) = delete;
+        : daemon_(db_.path(), Settings{}, TimePoint(now())),
+          ctx_(daemon_.context(PeerCred{1, 1000, 1000, {}})) {}
 
     static Instant now() {
         return date::sys_days{date::year{2025} / 1 / 15} + std::chrono::hours{10};
@@ -61,24 +52,13 @@ class Fixture {
     }
 
     Context& ctx() { return ctx_; }
-    ServerState& state() { return state_; }
-    Store& store() { return store_; }
+    ServerState& state() { return daemon_.server().state(); }
+    Store& store() { return daemon_.store(); }
+    test::Daemon& daemon() { return daemon_; }
 
   private:
-    static std::string make_path() {
-        static int counter = 0;
-        auto p = std::filesystem::temp_directory_path() /
-                 ("herald-commands-test-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(++counter) + ".db");
-        std::error_code ec;
-        std::filesystem::remove(p, ec);
-        return p.string();
-    }
-
-    std::string path_;
-    Store store_;
-    Settings settings_;
-    ServerState state_;
+    test::TempDb db_;
+    test::Daemon daemon_;
     Context ctx_;
 };
 
@@ -287,9 +267,9 @@ TEST_CASE("dispatch_line: system mode hides private events of other users", "[co
     Fixture f;
     Settings system;
     system.system_mode = true;
-    Context owner{f.store(), system, f.state(), PeerCred{1, 1000, 1000, {}}, Fixture::now()};
-    Context other{f.store(), system, f.state(), PeerCred{2, 1001, 1001, {}}, Fixture::now()};
-    Context root{f.store(), system, f.state(), PeerCred{3, 0, 0, {}}, Fixture::now()};
+    Context owner = f.daemon().context(PeerCred{1, 1000, 1000, {}}, system);
+    Context other = f.daemon().context(PeerCred{2, 1001, 1001, {}}, system);
+    Context root = f.daemon().context(PeerCred{3, 0, 0, {}}, system);
     auto send = [](Context& ctx, const std::string& method, const Json& params) {
         std::string line = encode_request(1, method, params);
         line.pop_back();

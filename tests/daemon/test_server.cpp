@@ -13,6 +13,7 @@
 #include "core/protocol.hpp"
 #include "daemon/server.hpp"
 #include "daemon/store.hpp"
+#include "tests/daemon/daemon_fixture.hpp"
 #include "tests/support.hpp"
 
 using namespace herald;
@@ -53,15 +54,15 @@ std::string calendar(int n) {
 }  // namespace
 
 TEST_CASE("server: a long import runs in slices and replies keep their order", "[server]") {
-    herald::test::TempDb tmp;
     auto dir = std::filesystem::temp_directory_path() /
                ("herald-server-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     Settings settings;
     settings.socket_path = (dir / "socket").string();
-    Store store(tmp.path());
-    asio::io_context io;
-    Server server(io, store, settings);
+    test::TempDb tmp;
+    test::Daemon daemon(tmp.path(), settings);
+    asio::io_context& io = daemon.io();
+    Server& server = daemon.server();
     server.listen();
     std::thread loop([&io] {
         auto guard = asio::make_work_guard(io);

@@ -12,20 +12,23 @@
 #include "daemon/commands.hpp"
 #include "daemon/group_commit.hpp"
 #include "daemon/store.hpp"
+#include "tests/daemon/daemon_fixture.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using namespace herald;
 
-/// One Store for the whole run (opening SQLite per input would dominate); removed at exit.
+/// One daemon (its Store, ledger, hub, server and a session) for the whole run (opening SQLite per
+/// input would dominate), at a fixed "now"; removed at exit.
 struct World {
     std::string path = (std::filesystem::temp_directory_path() /
                         ("herald-fuzz-protocol-" + std::to_string(::getpid()) + ".db"))
                            .string();
-    Store store{path};
-    Settings settings;
-    ServerState state;
+    test::Daemon daemon{path, Settings{},
+                        date::sys_days{date::year{2025} / 3 / 21} + std::chrono::hours{9}};
+    Store& store = daemon.store();
+    Session& session = *daemon.connect(PeerCred{}).session;
     asio::io_context io;
     GroupCommit group{io.get_executor(), store.db()};
     World() {
@@ -60,12 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
     // The first byte picks the caller, so ownership and visibility checks are exercised too.
     PeerCred peer{1, size > 0 && (data[0] & 1) ? 1001 : 1000, 1000};
-    Instant now = date::sys_days{date::year{2025} / 3 / 21} + std::chrono::hours{9};
+    w.session.scratch() = {};  // no chunk of an earlier input carries over
     LineDecoder decoder(4096);
     size_t lines = 0;
     auto on_line = [&](std::string_view line) {
         if (++lines > 64) return;  // bound the work per input
-        Context ctx{w.store, w.settings, w.state, peer, now};
+        Context ctx = w.daemon.context(w.session, peer, w.daemon.settings());
         // The server's path (Server::serve): dispatch, then any unfinished work slice by slice.
         Dispatched d;
         w.group.run(

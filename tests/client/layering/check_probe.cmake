@@ -1,6 +1,26 @@
 # Builds a layering probe (cmake -DBUILD_DIR=.. -DTARGET=.. -DPROBE=file.cpp -P check_probe.cmake)
-# and passes only when the compiler does not find the header the probe includes. The header must
-# exist in the tree, else the probe would pass without proving anything.
+# and passes only when no source includes by a climbing relative path and the compiler does not
+# find the header the probe includes. The header must exist in the tree, else the probe would pass
+# without proving anything.
+# A quoted include that climbs ("../daemon/store.hpp") is found next to the including file before
+# any include root is searched, so it would slip past the roots: no source of the tree may use one.
+file(GLOB_RECURSE sources RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/core/*" "${SOURCE_DIR}/daemon/*"
+     "${SOURCE_DIR}/client/*" "${SOURCE_DIR}/tests/*")
+set(climbing "")
+foreach(source IN LISTS sources)
+  if(source MATCHES "\\.(c|cc|cpp|h|hpp|inc)$")
+    file(STRINGS "${SOURCE_DIR}/${source}" hits REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]*\\.\\./")
+    foreach(hit IN LISTS hits)
+      string(STRIP "${hit}" hit)
+      string(APPEND climbing "\n  ${source}: ${hit}")
+    endforeach()
+  endif()
+endforeach()
+if(climbing)
+  message(FATAL_ERROR "relative includes bypass the layering; include by root (\"core/x.hpp\"):"
+                      "${climbing}")
+endif()
+
 file(READ "${PROBE}" probe_text)
 string(REGEX MATCH "#include \"([^\"]+)\"" _ "${probe_text}")
 set(header "${CMAKE_MATCH_1}")
