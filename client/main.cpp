@@ -44,8 +44,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::unavailable);
     } catch (const HeraldError& e) {  // found here or carried by the daemon's reply
-        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
-                     e.what());
+        std::fprintf(stderr, "herald: %s\n", error_line(e).c_str());
         return static_cast<int>(exit_for(e));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
