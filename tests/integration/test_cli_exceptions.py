@@ -43,6 +43,16 @@ class Exceptions(DaemonTestCase):
         self.assertNotIn("exdates", p.stderr)  # the protocol's name, not the option's
         self.assertEqual(self.d.cli_json("show", id)["exdates"], [])
 
+    def test_an_imported_exception_that_matches_nothing_does_not_block_new_ones(self):
+        ics = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT",
+                           "UID:stray@test", "DTSTAMP:20250101T000000Z", "DTSTART;VALUE=DATE:20300107",
+                           "RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20300108", "SUMMARY:Imported",
+                           "END:VEVENT", "END:VCALENDAR", ""])
+        self.d.cli("import", "-", input=ics)
+        id = str(self.d.cli_json("list", "--from", "2030-01-01", "--days", "10")[0]["id"])
+        self.d.cli("edit", id, "--except", "2030-01-14")
+        self.assertEqual(self.d.cli_json("show", id)["exdates"], ["2030-01-08", "2030-01-14"])
+
     def test_rm_on_removes_one_occurrence(self):
         id = self.add_weekly()
         out = self.d.cli("rm", id, "--on", "2030-01-21").stdout
