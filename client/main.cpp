@@ -13,8 +13,10 @@
 using namespace herald;
 using namespace herald::client;
 
-int main(int argc, char** argv) {
-    filter_terminal_output();
+namespace {
+
+/// Runs the command line; the exit code before stdout is checked.
+int run(int argc, char** argv) {
     Cli cli;
     cli.now = date::floor<Seconds>(std::chrono::system_clock::now());
     auto env = process_env();
@@ -50,4 +52,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::software);
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    filter_terminal_output();
+    int code = run(argc, argv);
+    // Why here, once: every command prints through stdout, and output that did not arrive (a
+    // full disk, a closed pipe) must not look like success to a script; no command can forget.
+    if (auto failure = stdout_failure()) {
+        std::fprintf(stderr, "herald: cannot write the output: %s\n", failure->c_str());
+        if (code == 0) code = static_cast<int>(Exit::io_err);
+    }
+    return code;
 }
