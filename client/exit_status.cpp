@@ -1,5 +1,6 @@
 #include "client/exit_status.hpp"
 
+#include <regex>
 #include <string_view>
 #include <utility>
 
@@ -65,10 +66,35 @@ std::string error_line(const HeraldError& error) {
 Exit exit_for(const HeraldError& error) {
     // Why a type and not the code: the rule is 64 for a command line wrong as a whole, 65 for a
     // value that cannot be read, and both are invalid_params in the protocol's terms.
-    if (dynamic_cast<const UsageError*>(&error) != nullptr) return Exit::usage;
+    if (const auto* own = dynamic_cast<const ClientError*>(&error)) return own->exit();
     for (const auto& [code, exit] : kExitOfCode)
         if (code == error.code()) return exit;
     return Exit::software;
+}
+
+}  // namespace herald::client
+
+namespace herald::client {
+
+std::string parse_error_line(const CLI::App& app, const CLI::ParseError& error) {
+    std::string message = error.what();
+    const CLI::App* command = nullptr;
+    for (const auto* sub : app.get_subcommands()) command = sub;
+    if (command == nullptr && dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+        std::string names;
+        for (const auto* sub : app.get_subcommands({}))
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        auto rest = app.remaining();
+        message = (rest.empty() ? std::string("expected a command")
+                                : "unknown command '" + rest.front() + "'") +
+                  "; expected one of " + names;
+    }
+    // CLI11's wording for the two cases that name its internals ("TEXT", "convert").
+    static const std::regex convert{"Could not convert: (\\S+) = (.*)"};
+    static const std::regex missing{"(\\S+): \\d+ required \\S+ missing"};
+    message = std::regex_replace(message, convert, "$1: expected a whole number, got '$2'");
+    message = std::regex_replace(message, missing, "$1 needs a value");
+    return message + " (see herald " + (command ? command->get_name() + " " : "") + "--help)";
 }
 
 }  // namespace herald::client

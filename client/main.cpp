@@ -41,7 +41,9 @@ int run(int argc, char** argv) {
         app.parse(argc, argv);
         return static_cast<int>(cli.exit_code);
     } catch (const CLI::ParseError& e) {
-        return static_cast<int>(app.exit(e) == 0 ? Exit::ok : Exit::usage);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::fprintf(stderr, "herald: %s\n", parse_error_line(app, e).c_str());
+        return static_cast<int>(Exit::usage);
     } catch (const Unavailable& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::unavailable);
