@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "client/cli.hpp"
+#include "client/cli_schema.hpp"
 #include "client/exit_status.hpp"
 #include "client/terminal.hpp"
 #include "core/errors.hpp"
@@ -23,20 +25,12 @@ int run(int argc, char** argv) {
     cli.socket = env("HERALD_SOCKET").value_or(default_paths(false, env, ::getuid()).socket);
 
     CLI::App app{"herald - event schedule and reminders (client of heraldd)"};
-    app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
-    app.add_option("--socket", cli.socket,
-                   "heraldd socket (default: $HERALD_SOCKET or the user socket)");
-    app.add_flag("--json", cli.json, "Machine-readable JSON output");
-    app.require_subcommand(1);
-    app.fallthrough();
-    register_event_commands(app, cli);
-    register_list_command(app, cli);
-    register_status_command(app, cli);
-    register_until_command(app, cli);
-    register_ics_commands(app, cli);
-    register_month_command(app, cli);
-    register_alarm_commands(app, cli);
-    register_watch_command(app, cli);
+    define_cli(app, cli);
+    // Hidden (not in --help): the definition the docs and completions are checked against.
+    if (argc == 2 && std::string_view(argv[1]) == "--dump-cli") {
+        print_json(cli_definition(app));
+        return 0;
+    }
     try {
         app.parse(argc, argv);
         return static_cast<int>(cli.exit_code);
