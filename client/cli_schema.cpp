@@ -57,6 +57,7 @@ void define_cli(CLI::App& app, Cli& cli) {
     register_list_command(app, cli);
     register_status_command(app, cli);
     register_until_command(app, cli);
+    register_search_command(app, cli);
     register_ics_commands(app, cli);
     register_month_command(app, cli);
     register_alarm_commands(app, cli);

@@ -192,6 +192,31 @@ std::string render_tba(const Json& undated) {
     return out;
 }
 
+std::string render_search(const Json& events, const date::time_zone* viewer) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : events) {
+        WhenText w;
+        auto next = e.find("next_occurrence");
+        if (next != e.end() && next->is_object()) {
+            Json occ = e;
+            occ.update(*next);
+            w = when_text(occ, viewer);
+        } else if (e["start"].is_null()) {
+            w = {"to be announced", ""};
+        } else if (e.value("precision", "") == "minute" || e.value("precision", "") == "day") {
+            w = {weekday_date(caltime_from_string(e.value("start", ""), "", "start").local),
+                 "past"};
+        } else {
+            w = {imprecise_label(e), "date not fixed"};
+        }
+        rows.push_back({"#" + std::to_string(e.value("id", 0)), std::move(w.date),
+                        std::move(w.time), title_of(e), e.value("location", "")});
+    }
+    std::string out;
+    table(out, rows);
+    return out;
+}
+
 std::string render_event(const Json& e, const date::time_zone* viewer) {
     std::string out;
     auto line = [&](const char* label, const std::string& value) {

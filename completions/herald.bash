@@ -10,14 +10,14 @@ _herald() {
     _init_completion || return
     local cmd="" w
     for w in "${words[@]:1:cword-1}"; do
-        case $w in add|show|edit|rm|list|status|until|import|export|cal|ack|snooze|next|missed|watch) cmd=$w; break ;; esac
+        case $w in add|show|edit|rm|list|status|until|search|import|export|cal|ack|snooze|next|missed|watch) cmd=$w; break ;; esac
     done
     case $cmd in
         "")
             case $prev in
                 --socket) _filedir; return ;;
             esac
-            COMPREPLY=($(compgen -W "add show edit rm list status until import export cal ack snooze next missed watch --help --version --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "add show edit rm list status until search import export cal ack snooze next missed watch --help --version --socket --json" -- "$cur")) ;;
         add)
             case $prev in
                 --tz) _herald_zones; return ;;
@@ -55,7 +55,7 @@ _herald() {
                 --socket) _filedir; return ;;
                 --from|--to|--days|--category|-c|--text|--limit) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --from --to --days --past --category --status --text --tz --tba --limit --format --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --status --text --tz --tba --limit --format --socket --json" -- "$cur")) ;;
         status)
             case $prev in
                 --socket) _filedir; return ;;
@@ -66,6 +66,12 @@ _herald() {
                 --socket) _filedir; return ;;
             esac
             COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+        search)
+            case $prev in
+                --socket) _filedir; return ;;
+                --limit) return ;;
+            esac
+            COMPREPLY=($(compgen -W "--help --limit --socket --json" -- "$cur")) ;;
         import)
             case $prev in
                 --socket) _filedir; return ;;

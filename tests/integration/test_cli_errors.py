@@ -27,7 +27,7 @@ class OneExitRule(DaemonTestCase):
         return [
             # (arguments, exit code, text the line must contain)
             ([], USAGE, "expected a command"),
-            (["search", "x"], USAGE, "unknown command 'search'"),
+            (["serach", "x"], USAGE, "unknown command 'serach'"),
             (["--bogus", "list"], USAGE, "--bogus"),
             (["add"], USAGE, "title is required"),
             (["add", "x"], USAGE, "--at WHEN is required"),
@@ -80,6 +80,10 @@ class OneExitRule(DaemonTestCase):
             (["next", "--event", "x"], USAGE, "--event"),
             (["missed", "--since", "whenever"], DATA, "--since"),
             (["until"], USAGE, "is required"),
+            (["search"], USAGE, "is required"),
+            (["search", "x", "--limit", "0"], USAGE, "--limit"),
+            (["list", "--week", "--from", "2030-01-01"], USAGE, "--week"),
+            (["list", "--today", "--month"], USAGE, "one of --today, --week and --month"),
             (["until", "nothing-matches"], NOT_FOUND, "no event matches 'nothing-matches'"),
             (["snooze", "1"], USAGE, "is required"),
             (["snooze", "1", "5x"], DATA, "5x"),
