@@ -40,8 +40,8 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
                        ->check(CLI::IsMember({"yearly", "monthly", "weekly", "daily"}));
     o.rrule_opt = cmd->add_option(
         "--rrule", o.rrule, "RFC 5545 rule, e.g. 'FREQ=MONTHLY;BYDAY=-1FR' (\"\" = no repeat)");
-    o.except_opt = cmd->add_option(
-        "--except", o.excepts, "Skip the occurrence on this date (repeatable; adds an exception)");
+    cmd->add_option("--except", o.excepts,
+                    "Skip the occurrence on this date (repeatable; adds an exception)");
     cmd->add_flag("--anniversary", o.anniversary,
                   "Yearly; {n}/{ordinal} in the title count the years since the first date");
 }

@@ -16,7 +16,7 @@ struct EventOptions {
     std::string repeat, rrule;
     std::vector<std::string> excepts, no_excepts;  ///< --except, --no-except (edit only)
     bool anniversary = false;
-    CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
+    CLI::Option *repeat_opt{}, *rrule_opt{};
     std::vector<std::string> remind, remind_at;
     bool no_remind = false;
     bool tentative = false, tba = false, floating = false, is_public = false;
