@@ -59,7 +59,8 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
 }
 
 Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
-    Json result = cli.conn().call("alarm.snooze", snooze_request(cli, id, rest));
+    Json params = snooze_request(cli, id, rest);  // reported without a daemon
+    Json result = cli.conn().call("alarm.snooze", params);
     if (cli.json)
         print_json(result);
     else

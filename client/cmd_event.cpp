@@ -180,7 +180,8 @@ void put_texts(EventOptions& o, Json& out) {
 }
 
 Exit run_add(Cli& cli, EventOptions& o) {
-    Json result = cli.conn().call("event.add", add_request(cli, o));
+    Json params = add_request(cli, o);  // a bad command line is reported without a daemon
+    Json result = cli.conn().call("event.add", params);
     if (cli.json)
         print_json(result);
     else

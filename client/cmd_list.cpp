@@ -27,7 +27,8 @@ ListWindow window_of(Cli& cli, const ListOptions& o) {
 Exit run_list(Cli& cli, const ListOptions& o) {
     if (o.format == "ics") {
         // The events of the window as iCalendar (recurring ones whole, as RRULEs).
-        for (Json part = cli.conn().call("calendar.export", list_ics_request(cli, o));;
+        Json params = list_ics_request(cli, o);  // a bad window is reported without a daemon
+        for (Json part = cli.conn().call("calendar.export", params);;
              part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}})) {
             std::fputs(part.value("ics", "").c_str(), stdout);
             if (!part.value("more", false)) break;

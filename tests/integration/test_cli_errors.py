@@ -108,6 +108,15 @@ class OneExitRule(DaemonTestCase):
         # Nothing was stored by the refused commands.
         self.assertEqual(self.d.cli_json("status")["events"], 1)
 
+    def test_a_bad_value_is_reported_without_a_daemon(self):
+        self.d.stop()
+        for args in (["add", "x", "--at", "blursday"], ["snooze", "1", "5x"],
+                     ["list", "--format", "ics", "--from", "whenever"], ["cal", "2027"]):
+            with self.subTest(args=args):
+                p = self.d.cli(*args, check=False)
+                self.assertEqual(p.returncode, DATA, p.stderr)
+                self.assertNotIn("not running", p.stderr)
+
     def test_exported_count_is_singular_or_plural(self):
         out = self.root + "/one.ics"
         p = self.d.cli("export", out)
