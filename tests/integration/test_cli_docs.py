@@ -15,6 +15,7 @@ from harness import HERALD, HERALDD, SOURCE_DIR
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, "scripts"))
 import gen_completions  # noqa: E402
+import test_install  # noqa: E402  (its bash completion driver)
 
 MAN = os.path.join(SOURCE_DIR, "docs", "man")
 
@@ -95,6 +96,16 @@ class DocsAndCompletions(unittest.TestCase):
         names += long_names(gen_completions.heraldd_options(HERALDD))
         self.assertEqual([n for n in names if n not in bash], [], "missing from herald.bash")
         self.assertEqual([n for n in names if n not in zsh], [], "missing from _herald")
+
+    def test_the_bash_completion_completes_the_new_commands_and_options(self):
+        complete = lambda *words: test_install.Install.complete(self, *words)  # noqa: E731
+        self.assertEqual(complete("herald", "sea"), ["search"])
+        self.assertEqual(complete("herald", "rm", "3", "--o"), ["--on"])
+        self.assertEqual(complete("herald", "edit", "3", "--no-e"), ["--no-except"])
+        self.assertEqual(complete("herald", "list", "--format", "i"), ["ics"])
+        self.assertEqual(complete("herald", "list", "--js"), ["--json"])  # global, after the command
+        self.assertEqual(complete("herald", "list", "--mon"), ["--month"])
+        self.assertEqual(complete("heraldd", "--stall"), ["--stall-timeout"])
 
 
 if __name__ == "__main__":
