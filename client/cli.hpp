@@ -47,6 +47,7 @@ void register_event_commands(CLI::App& app, Cli& cli);  // add, show, edit, rm
 void register_list_command(CLI::App& app, Cli& cli);    // list
 void register_status_command(CLI::App& app, Cli& cli);  // status
 void register_until_command(CLI::App& app, Cli& cli);   // until (cmd_until.cpp)
+void register_search_command(CLI::App& app, Cli& cli);  // search (cmd_search.cpp)
 void register_ics_commands(CLI::App& app, Cli& cli);    // import, export (cmd_ics.cpp)
 void register_month_command(CLI::App& app, Cli& cli);   // cal (cmd_month.cpp)
 void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed

@@ -1,6 +1,8 @@
 // herald ack / snooze / next / missed: the alarm ledger from the command line.
 #include "client/cmd_alarm.hpp"
 
+#include "client/exit_status.hpp"
+
 #include <cstdio>
 
 #include "core/duration.hpp"
@@ -23,20 +25,15 @@ Instant when_instant(Cli& cli, const std::string& text, const char* field) {
 
 Json snooze_request(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
     Json params{{"id", id}};
-    if (rest.empty())
-        throw HeraldError(ErrorCode::invalid_params, "expected a duration (10m) or until WHEN",
-                          "snooze");
+    if (rest.empty()) throw UsageError("expected a duration (10m) or until WHEN", "snooze");
     if (rest[0] == "until") {
         std::string when;
         for (size_t i = 1; i < rest.size(); ++i) when += (i > 1 ? " " : "") + rest[i];
-        if (when.empty())
-            throw HeraldError(ErrorCode::invalid_params, "until needs a WHEN, e.g. until 15:30",
-                              "until");
+        if (when.empty()) throw UsageError("until needs a WHEN, e.g. until 15:30", "until");
         params["until"] = format_instant(when_instant(cli, when, "until"));
     } else {
         if (rest.size() > 1)
-            throw HeraldError(ErrorCode::invalid_params,
-                              "expected one duration such as 10m, or until WHEN", "snooze");
+            throw UsageError("expected one duration such as 10m, or until WHEN", "snooze");
         params["for"] = format_duration(Duration(parse_human_duration(rest[0], "snooze")));
     }
     return params;
@@ -62,7 +59,8 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
 }
 
 Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
-    Json result = cli.conn().call("alarm.snooze", snooze_request(cli, id, rest));
+    Json params = snooze_request(cli, id, rest);  // reported without a daemon
+    Json result = cli.conn().call("alarm.snooze", params);
     if (cli.json)
         print_json(result);
     else

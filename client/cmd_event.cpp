@@ -1,11 +1,13 @@
 // herald add / show / edit / rm
 #include "client/cmd_event.hpp"
 
+#include "client/exit_status.hpp"
 #include "client/render.hpp"
 #include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -38,18 +40,54 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
                        ->check(CLI::IsMember({"yearly", "monthly", "weekly", "daily"}));
     o.rrule_opt = cmd->add_option(
         "--rrule", o.rrule, "RFC 5545 rule, e.g. 'FREQ=MONTHLY;BYDAY=-1FR' (\"\" = no repeat)");
-    o.except_opt =
-        cmd->add_option("--except", o.excepts, "Skip the occurrence on this date (repeatable)");
+    cmd->add_option("--except", o.excepts,
+                    "Skip the occurrence on this date (repeatable; adds an exception)");
     cmd->add_flag("--anniversary", o.anniversary,
                   "Yearly; {n}/{ordinal} in the title count the years since the first date");
 }
 
-/// rrule/exdates from --repeat/--rrule/--anniversary/--except, as JSON.
-void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz) {
+/// Whether the stored exception `stored` is the one the user named as `given`: the same text,
+/// or a day given for a timed exception on that day.
+bool names_exception(const std::string& stored, const std::string& given) {
+    return stored == given || (given.size() == 10 && stored.rfind(given + "T", 0) == 0);
+}
+
+/// The exceptions as event.update should store them: `current`'s (edit; none for add), plus
+/// each --except not there yet, less each --no-except, which must name one of them.
+Json merged_exdates(Cli& cli, EventOptions& o, const Json* current, const std::string& tz,
+                    const char* add_field = "--except") {
+    Json dates = Json::array();
+    if (current != nullptr && current->contains("exdates") && (*current)["exdates"].is_array())
+        dates = (*current)["exdates"];
+    for (const auto& text : o.excepts) {
+        std::string date = format_caltime(parse_when(text, cli.when(tz), add_field));
+        if (std::find(dates.begin(), dates.end(), date) == dates.end()) dates.push_back(date);
+    }
+    for (const auto& text : o.no_excepts) {
+        std::string date = format_caltime(parse_when(text, cli.when(tz), "--no-except"));
+        auto it = std::find_if(dates.begin(), dates.end(), [&](const Json& d) {
+            return d.is_string() && names_exception(d.get<std::string>(), date);
+        });
+        if (it == dates.end()) {
+            std::string have;
+            for (const auto& d : dates) have += (have.empty() ? "" : ", ") + d.get<std::string>();
+            throw HeraldError(ErrorCode::invalid_params,
+                              "no exception on " + date + " to remove (" +
+                                  (have.empty() ? "the event has none" : "it has: " + have) + ")",
+                              "--no-except");
+        }
+        dates.erase(it);
+    }
+    return dates;
+}
+
+/// rrule/exdates from --repeat/--rrule/--anniversary/--except/--no-except, as JSON; `current`
+/// is the stored event (edit) or null (add).
+void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz,
+                    const Json* current) {
     int given = (o.repeat_opt->count() > 0) + (o.rrule_opt->count() > 0) + (o.anniversary ? 1 : 0);
     if (given > 1)
-        throw HeraldError(ErrorCode::invalid_params,
-                          "give only one of --repeat, --rrule and --anniversary", "--rrule");
+        throw UsageError("give only one of --repeat, --rrule and --anniversary", "--rrule");
     if (o.anniversary) out["rrule"] = "FREQ=YEARLY";
     if (o.repeat_opt->count() > 0) {
         std::string freq;
@@ -62,12 +100,9 @@ void put_recurrence(Cli& cli, EventOptions& o, Json& out, const std::string& tz)
         if (rule.rfind("RRULE:", 0) == 0) rule.erase(0, 6);
         out["rrule"] = rule;
     }
-    if (o.except_opt->count() > 0) {
-        Json dates = Json::array();
-        for (const auto& text : o.excepts)
-            dates.push_back(format_caltime(parse_when(text, cli.when(tz), "--except")));
-        out["exdates"] = dates;
-    }
+    // Why merged: --except adds one exception; replacing the list lost the earlier ones.
+    if (!o.excepts.empty() || !o.no_excepts.empty())
+        out["exdates"] = merged_exdates(cli, o, current, tz);
 }
 
 /// The string field `key` of a stored event; "" when absent or null (a TBA event's start is null).
@@ -114,8 +149,7 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
 void put_alarms(Cli& cli, EventOptions& o, Json& out) {
     if (o.remind.empty() && o.remind_at.empty() && !o.no_remind) return;
     if (o.no_remind && !(o.remind.empty() && o.remind_at.empty()))
-        throw HeraldError(ErrorCode::invalid_params, "give --no-remind or --remind, not both",
-                          "--no-remind");
+        throw UsageError("give --no-remind or --remind, not both", "--no-remind");
     Json alarms = Json::array();
     for (const auto& r : o.remind) {
         // "1d" and "-P1D" both mean a day before the start (at the same wall time: nominal).
@@ -146,7 +180,8 @@ void put_texts(EventOptions& o, Json& out) {
 }
 
 Exit run_add(Cli& cli, EventOptions& o) {
-    Json result = cli.conn().call("event.add", add_request(cli, o));
+    Json params = add_request(cli, o);  // a bad command line is reported without a daemon
+    Json result = cli.conn().call("event.add", params);
     if (cli.json)
         print_json(result);
     else
@@ -177,13 +212,42 @@ Exit run_edit(Cli& cli, EventOptions& o) {
     return Exit::ok;
 }
 
-Exit run_rm(Cli& cli, int64_t id) {
-    Json result = cli.conn().call("event.remove", {{"id", id}});
-    if (cli.json)
-        print_json(result);
-    else
-        std::printf("Removed event #%lld\n", static_cast<long long>(id));
-    return Exit::ok;
+/// Removes one event, or with --on one occurrence of it; the reply for --json.
+Json remove_one(Cli& cli, int64_t id, const std::string& on) {
+    if (on.empty()) {
+        Json result = cli.conn().call("event.remove", {{"id", id}});
+        if (!cli.json) std::printf("Removed event #%lld\n", static_cast<long long>(id));
+        return result;
+    }
+    Json current = cli.conn().call("event.get", {{"id", id}})["event"];
+    Json result = cli.conn().call("event.update", rm_on_request(cli, on, current));
+    if (!cli.json)
+        std::printf("Removed the occurrence on %s of event #%lld: %s\n", on.c_str(),
+                    static_cast<long long>(id), current.value("title", "").c_str());
+    return result["event"];
+}
+
+Exit run_rm(Cli& cli, const RmOptions& o) {
+    if (o.ids.size() == 1) {
+        Json result = remove_one(cli, o.ids.front(), o.on);
+        if (cli.json) print_json(result);
+        return Exit::ok;
+    }
+    // Why each on its own: one id that is gone must not keep the others; the failures are
+    // reported one line each, and the exit status is the first failure's (herald(1)).
+    Exit status = Exit::ok;
+    Json results = Json::array();
+    for (int64_t id : o.ids) {
+        try {
+            results.push_back(remove_one(cli, id, o.on));
+        } catch (const HeraldError& e) {
+            std::fprintf(stderr, "herald: #%lld: %s\n", static_cast<long long>(id),
+                         error_line(e).c_str());
+            if (status == Exit::ok) status = exit_for(e);
+        }
+    }
+    if (cli.json) print_json(results);
+    return status;
 }
 
 }  // namespace
@@ -192,16 +256,13 @@ Json add_request(Cli& cli, EventOptions& o) {
     Json ev = Json::object();
     put_texts(o, ev);
     if (o.tba) {
-        if (o.at_opt->count() > 0)
-            throw HeraldError(ErrorCode::invalid_params, "give either --at or --tba, not both",
-                              "--tba");
+        if (o.at_opt->count() > 0) throw UsageError("give either --at or --tba, not both", "--tba");
         ev["start"] = nullptr;
     } else if (o.at_opt->count() == 0) {
-        throw HeraldError(ErrorCode::invalid_params,
-                          "--at WHEN is required (or --tba for a date to be announced)", "--at");
+        throw UsageError("--at WHEN is required (or --tba for a date to be announced)", "--at");
     }
     if (!o.tba) put_times(cli, o, ev, nullptr);
-    put_recurrence(cli, o, ev, ev.value("tz", ""));
+    put_recurrence(cli, o, ev, ev.value("tz", ""), nullptr);
     put_alarms(cli, o, ev);
     if (!o.uid.empty()) ev["uid"] = o.uid;
     if (o.is_public) ev["visibility"] = "public";
@@ -214,12 +275,11 @@ Json edit_request(Cli& cli, EventOptions& o, const Json& current) {
     put_times(cli, o, changes, &current);
     put_recurrence(
         cli, o, changes,
-        changes.contains("tz") ? changes["tz"].get<std::string>() : field_text(&current, "tz"));
+        changes.contains("tz") ? changes["tz"].get<std::string>() : field_text(&current, "tz"),
+        &current);
     put_alarms(cli, o, changes);
     if (o.tba) changes["start"] = nullptr, changes["tz"] = "", changes["end"] = nullptr;
-    if (changes.empty())
-        throw HeraldError(ErrorCode::invalid_params, "nothing to change: give at least one option",
-                          "edit");
+    if (changes.empty()) throw UsageError("nothing to change: give at least one option", "edit");
     auto revision = current.find("revision");
     return {{"id", o.id},
             {"revision", revision != current.end() ? *revision : Json()},
@@ -239,6 +299,27 @@ void add_edit_options(CLI::App& edit, EventOptions& o) {
     o.title_opt = edit.add_option("--title,-t", o.title, "New title");
     add_event_options(&edit, o);
     edit.add_flag("--tba", o.tba, "Make the date to be announced again");
+    edit.add_option("--no-except", o.no_excepts,
+                    "Bring back the occurrence on this date (removes an exception; repeatable)");
+}
+
+void add_rm_options(CLI::App& rm, RmOptions& o) {
+    rm.add_option("id", o.ids, "Event id (several: each is removed, each failure reported)")
+        ->required();
+    rm.add_option("--on", o.on, "Remove only the occurrence on this date (adds an exception)");
+}
+
+Json rm_on_request(Cli& cli, const std::string& date, const Json& current) {
+    EventOptions o;
+    o.excepts = {date};
+    Json dates = merged_exdates(cli, o, &current, field_text(&current, "tz"), "--on");
+    if (current.contains("exdates") && dates.size() == current["exdates"].size())
+        throw HeraldError(ErrorCode::invalid_params,
+                          "the occurrence on " + date + " was already removed", "--on");
+    auto revision = current.find("revision");
+    return {{"id", current.value("id", int64_t{0})},
+            {"revision", revision != current.end() ? *revision : Json()},
+            {"changes", {{"exdates", dates}}}};
 }
 
 void register_event_commands(CLI::App& app, Cli& cli) {
@@ -257,10 +338,10 @@ void register_event_commands(CLI::App& app, Cli& cli) {
     add_edit_options(*edit, *edit_opts);
     edit->callback([&cli, edit_opts] { cli.exit_code = run_edit(cli, *edit_opts); });
 
-    auto rm_id = std::make_shared<int64_t>(0);
-    auto* rm = app.add_subcommand("rm", "Remove an event");
-    rm->add_option("id", *rm_id, "Event id")->required();
-    rm->callback([&cli, rm_id] { cli.exit_code = run_rm(cli, *rm_id); });
+    auto rm_opts = std::make_shared<RmOptions>();
+    auto* rm = app.add_subcommand("rm", "Remove events, or one occurrence (--on DATE)");
+    add_rm_options(*rm, *rm_opts);
+    rm->callback([&cli, rm_opts] { cli.exit_code = run_rm(cli, *rm_opts); });
 }
 
 }  // namespace herald::client

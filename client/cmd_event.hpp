@@ -14,9 +14,9 @@ struct EventOptions {
     std::string title, at, end, tz, location, source, description, url, uid, duration, status;
     std::vector<std::string> categories;
     std::string repeat, rrule;
-    std::vector<std::string> excepts;
+    std::vector<std::string> excepts, no_excepts;  ///< --except, --no-except (edit only)
     bool anniversary = false;
-    CLI::Option *repeat_opt{}, *rrule_opt{}, *except_opt{};
+    CLI::Option *repeat_opt{}, *rrule_opt{};
     std::vector<std::string> remind, remind_at;
     bool no_remind = false;
     bool tentative = false, tba = false, floating = false, is_public = false;
@@ -37,5 +37,17 @@ Json add_request(Cli& cli, EventOptions& o);
 
 /// The event.update params for the given options, against the event as stored (`current`).
 Json edit_request(Cli& cli, EventOptions& o, const Json& current);
+
+/// herald rm's ids and --on.
+struct RmOptions {
+    std::vector<int64_t> ids;  ///< one or more event ids
+    std::string on;            ///< --on DATE: remove only that occurrence
+};
+
+/// Adds rm's ids and options to the `rm` subcommand, bound to `o`.
+void add_rm_options(CLI::App& rm, RmOptions& o);
+
+/// The event.update params of `herald rm ID --on DATE`: the stored exceptions plus DATE.
+Json rm_on_request(Cli& cli, const std::string& date, const Json& current);
 
 }  // namespace herald::client

@@ -1,13 +1,16 @@
 // herald import / herald export: iCalendar files through calendar.import / calendar.export.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
 #include "client/cli.hpp"
+#include "client/exit_status.hpp"
 #include "client/window.hpp"
 #include "core/errors.hpp"
 
@@ -21,7 +24,7 @@ constexpr size_t kChunk = 256 * 1024;
 std::string read_input(const std::string& path) {
     if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw HeraldError(ErrorCode::not_found, "cannot read " + path, "FILE");
+    if (!in) throw ClientError(Exit::no_input, "cannot read " + path + ": " + std::strerror(errno));
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
@@ -149,8 +152,11 @@ Exit run_export(Cli& cli, const ExportOptions& o) {
         std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         if (!out.flush())
-            throw HeraldError(ErrorCode::internal_error, "cannot write " + o.file, "FILE");
-        if (!cli.json) std::fprintf(stderr, "Exported %zu events to %s\n", events, o.file.c_str());
+            throw ClientError(Exit::cant_create,
+                              "cannot write " + o.file + ": " + std::strerror(errno));
+        if (!cli.json)
+            std::fprintf(stderr, "Exported %zu event%s to %s\n", events, events == 1 ? "" : "s",
+                         o.file.c_str());
     }
     return Exit::ok;
 }

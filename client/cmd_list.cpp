@@ -19,10 +19,16 @@ bool is_table(const Cli& cli, const ListOptions& o) {
     return !cli.json && o.format != "json" && !o.tba;
 }
 
+/// The window the options name (--today, --week, --month resolved to dates).
+ListWindow window_of(Cli& cli, const ListOptions& o) {
+    return calendar_window(cli, o.window, o.days_opt != nullptr && o.days_opt->count() > 0);
+}
+
 Exit run_list(Cli& cli, const ListOptions& o) {
     if (o.format == "ics") {
         // The events of the window as iCalendar (recurring ones whole, as RRULEs).
-        for (Json part = cli.conn().call("calendar.export", list_ics_request(cli, o));;
+        Json params = list_ics_request(cli, o);  // a bad window is reported without a daemon
+        for (Json part = cli.conn().call("calendar.export", params);;
              part = cli.conn().call("calendar.export", {{"offset", part["next_offset"]}})) {
             std::fputs(part.value("ics", "").c_str(), stdout);
             if (!part.value("more", false)) break;
@@ -59,7 +65,7 @@ Exit run_list(Cli& cli, const ListOptions& o) {
 
 Json list_ics_request(Cli& cli, const ListOptions& o) {
     view_from(cli, o);
-    auto [from, to] = list_window(cli, o.window);
+    auto [from, to] = list_window(cli, window_of(cli, o));
     Json params{{"from", format_instant(from)}, {"to", format_instant(to)}};
     if (!o.category.empty()) params["category"] = o.category;
     return params;
@@ -67,7 +73,7 @@ Json list_ics_request(Cli& cli, const ListOptions& o) {
 
 Json list_request(Cli& cli, const ListOptions& o) {
     view_from(cli, o);
-    Json params = list_window_params(cli, o.window);
+    Json params = list_window_params(cli, window_of(cli, o));
     if (!o.category.empty()) params["category"] = o.category;
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
@@ -80,9 +86,13 @@ Json list_request(Cli& cli, const ListOptions& o) {
 void add_list_options(CLI::App& list, ListOptions& o) {
     list.add_option("--from", o.window.from, "Start of the window (WHEN; default now)");
     list.add_option("--to", o.window.to, "End of the window (WHEN; a date means through that day)");
-    list.add_option("--days", o.window.days, "Length of the window in days (default 30)")
-        ->check(CLI::Range(1, 36600));
+    o.days_opt =
+        list.add_option("--days", o.window.days, "Length of the window in days (default 30)")
+            ->check(CLI::Range(1, 36600));
     list.add_flag("--past", o.window.past, "The window ends now instead of starting now");
+    list.add_flag("--today", o.window.today, "Today's events");
+    list.add_flag("--week", o.window.week, "This week's events, Monday to Sunday");
+    list.add_flag("--month", o.window.month, "This month's events");
     list.add_option("--category,-c", o.category, "Only events in this category");
     list.add_option("--status", o.status, "Only confirmed, tentative or cancelled events")
         ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));

@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "client/cli.hpp"
+#include "client/cli_schema.hpp"
 #include "client/exit_status.hpp"
 #include "client/terminal.hpp"
 #include "core/errors.hpp"
@@ -13,42 +15,51 @@
 using namespace herald;
 using namespace herald::client;
 
-int main(int argc, char** argv) {
-    filter_terminal_output();
+namespace {
+
+/// Runs the command line; the exit code before stdout is checked.
+int run(int argc, char** argv) {
     Cli cli;
     cli.now = date::floor<Seconds>(std::chrono::system_clock::now());
     auto env = process_env();
     cli.socket = env("HERALD_SOCKET").value_or(default_paths(false, env, ::getuid()).socket);
 
     CLI::App app{"herald - event schedule and reminders (client of heraldd)"};
-    app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
-    app.add_option("--socket", cli.socket,
-                   "heraldd socket (default: $HERALD_SOCKET or the user socket)");
-    app.add_flag("--json", cli.json, "Machine-readable JSON output");
-    app.require_subcommand(1);
-    app.fallthrough();
-    register_event_commands(app, cli);
-    register_list_command(app, cli);
-    register_status_command(app, cli);
-    register_until_command(app, cli);
-    register_ics_commands(app, cli);
-    register_month_command(app, cli);
-    register_alarm_commands(app, cli);
-    register_watch_command(app, cli);
+    define_cli(app, cli);
+    // Hidden (not in --help): the definition the docs and completions are checked against.
+    if (argc == 2 && std::string_view(argv[1]) == "--dump-cli") {
+        print_json(cli_definition(app));
+        return 0;
+    }
     try {
         app.parse(argc, argv);
         return static_cast<int>(cli.exit_code);
     } catch (const CLI::ParseError& e) {
-        return static_cast<int>(app.exit(e) == 0 ? Exit::ok : Exit::usage);
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        std::fprintf(stderr, "herald: %s\n", parse_error_line(app, e).c_str());
+        return static_cast<int>(Exit::usage);
     } catch (const Unavailable& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::unavailable);
     } catch (const HeraldError& e) {  // found here or carried by the daemon's reply
-        std::fprintf(stderr, "herald: %s%s\n", e.field().empty() ? "" : (e.field() + ": ").c_str(),
-                     e.what());
+        std::fprintf(stderr, "herald: %s\n", error_line(e).c_str());
         return static_cast<int>(exit_for(e));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::software);
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    filter_terminal_output();
+    int code = run(argc, argv);
+    // Why here, once: every command prints through stdout, and output that did not arrive (a
+    // full disk, a closed pipe) must not look like success to a script; no command can forget.
+    if (auto failure = stdout_failure()) {
+        std::fprintf(stderr, "herald: cannot write the output: %s\n", failure->c_str());
+        if (code == 0) code = static_cast<int>(Exit::io_err);
+    }
+    return code;
 }

@@ -98,6 +98,16 @@ std::string imprecise_label(const Json& e) {
     return start;
 }
 
+/// The strings of the list `key` of `e`, comma-separated ("" when absent).
+std::string joined(const Json& e, const char* key) {
+    std::string out;
+    auto it = e.find(key);
+    if (it == e.end() || !it->is_array()) return out;
+    for (const auto& s : *it)
+        if (s.is_string()) out += (out.empty() ? "" : ", ") + s.get<std::string>();
+    return out;
+}
+
 void table(std::string& out, const std::vector<std::vector<std::string>>& rows) {
     if (rows.empty()) return;
     std::vector<size_t> widths(rows.front().size(), 0);
@@ -182,6 +192,31 @@ std::string render_tba(const Json& undated) {
     return out;
 }
 
+std::string render_search(const Json& events, const date::time_zone* viewer) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : events) {
+        WhenText w;
+        auto next = e.find("next_occurrence");
+        if (next != e.end() && next->is_object()) {
+            Json occ = e;
+            occ.update(*next);
+            w = when_text(occ, viewer);
+        } else if (e["start"].is_null()) {
+            w = {"to be announced", ""};
+        } else if (e.value("precision", "") == "minute" || e.value("precision", "") == "day") {
+            w = {weekday_date(caltime_from_string(e.value("start", ""), "", "start").local),
+                 "past"};
+        } else {
+            w = {imprecise_label(e), "date not fixed"};
+        }
+        rows.push_back({"#" + std::to_string(e.value("id", 0)), std::move(w.date),
+                        std::move(w.time), title_of(e), e.value("location", "")});
+    }
+    std::string out;
+    table(out, rows);
+    return out;
+}
+
 std::string render_event(const Json& e, const date::time_zone* viewer) {
     std::string out;
     auto line = [&](const char* label, const std::string& value) {
@@ -214,11 +249,11 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
                  (e.contains("end_tz") ? " " + zone_display_name(e.value("end_tz", "")) : ""));
     if (!e["duration"].is_null()) line("duration", e.value("duration", ""));
     if (!e.value("rrule", "").empty()) line("repeats", e.value("rrule", ""));
+    line("also on", joined(e, "rdates"));
+    line("except", joined(e, "exdates"));  // the occurrences removed (edit --except, rm --on)
     line("location", e.value("location", ""));
     line("status", e.value("status", ""));
-    std::string cats;
-    for (const auto& c : e["categories"]) cats += (cats.empty() ? "" : ", ") + c.get<std::string>();
-    line("categories", cats);
+    line("categories", joined(e, "categories"));
     line("source", e.value("source", ""));
     line("url", e.value("url", ""));
     std::string alarms;

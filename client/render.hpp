@@ -30,6 +30,10 @@ std::string render_agenda(const ListedAgenda& agenda);
 /// Only the "to be announced" section (herald list --tba).
 std::string render_tba(const Json& undated);
 
+/// event.search's events as a table: id, the next occurrence (else the date, "past"), title
+/// and location.
+std::string render_search(const Json& events, const date::time_zone* viewer);
+
 /// A multi-line description of one event.
 std::string render_event(const Json& event, const date::time_zone* viewer);
 

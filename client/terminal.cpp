@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iostream>
 #include <optional>
 
 namespace herald::client {
@@ -157,6 +159,21 @@ void filter_terminal_output() {
     stderr = filtered(stderr, STDERR_FILENO, false);
     if (stdout != original_stdout || stderr != original_stderr)
         std::atexit(restore_terminal_output);
+}
+
+}  // namespace herald::client
+
+namespace herald::client {
+
+std::optional<std::string> stdout_failure() {
+    errno = 0;
+    bool failed = std::fflush(stdout) != 0;
+    int error = errno;
+    std::cout.flush();  // CLI11's help and version text (through stdout's buffer: synced)
+    failed = std::cout.fail() || failed;
+    // ferror: an earlier write failed when the buffer filled, before this flush.
+    if (!failed && std::ferror(stdout) == 0) return std::nullopt;
+    return error != 0 ? std::strerror(error) : "write error";
 }
 
 }  // namespace herald::client

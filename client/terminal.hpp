@@ -5,6 +5,7 @@
 /// are never written to a terminal; piped output stays byte-exact (it is data), and --json output
 /// escapes them (\uXXXX: the same JSON value, nothing raw).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,9 @@ std::string json_terminal_safe(std::string_view json);
 
 /// Sends stdout and stderr through terminal_safe() when they are terminals.
 void filter_terminal_output();
+
+/// Flushes std::cout and stdout; why a write to either failed (strerror), or nullopt when all
+/// of the output arrived.
+std::optional<std::string> stdout_failure();
 
 }  // namespace herald::client

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "client/exit_status.hpp"
 #include "core/errors.hpp"
 
 namespace herald::client {
@@ -24,6 +25,32 @@ std::optional<CalTime> iso_local(const std::string& text) {
 }
 
 }  // namespace
+
+ListWindow calendar_window(Cli& cli, const ListWindow& w, bool days_given) {
+    int named = (w.today ? 1 : 0) + (w.week ? 1 : 0) + (w.month ? 1 : 0);
+    if (named == 0) return w;
+    if (named > 1 || !w.from.empty() || !w.to.empty() || days_given || w.past)
+        throw UsageError(
+            "give one of --today, --week and --month, without --from, --to, --days "
+            "or --past",
+            w.today  ? "--today"
+            : w.week ? "--week"
+                     : "--month");
+    auto today = date::floor<date::days>(to_local(cli.now, cli.viewer()));
+    date::local_days first = today, last = today;
+    if (w.week) {
+        first = today - (date::weekday{today} - date::Monday);  // weeks start on Monday (ISO)
+        last = first + date::days{6};
+    } else if (w.month) {
+        date::year_month_day ymd{today};
+        first = date::local_days{ymd.year() / ymd.month() / 1};
+        last = date::local_days{ymd.year() / ymd.month() / date::last};
+    }
+    ListWindow out = w;
+    out.from = date::format("%F", first);
+    out.to = date::format("%F", last);  // a date: through that day
+    return out;
+}
 
 Instant window_start(Cli& cli, const std::string& text, const char* field) {
     return span_of(parse_when(text, cli.when(), field), cli.viewer()).begin;

@@ -19,7 +19,13 @@ struct ListWindow {
     std::string from, to;  ///< WHEN texts, empty when not given
     int days = 30;         ///< the window's length when one end is open
     bool past = false;     ///< the window ends now instead of starting now
+    bool today = false, week = false, month = false;  ///< --today, --week, --month
 };
+
+/// The window --today, --week (Monday to Sunday) or --month (the calendar month) names, in the
+/// viewer's zone, as --from/--to dates; `w` unchanged when none is given. Throws UsageError when
+/// one is combined with another or with --from, --to, --days or --past.
+ListWindow calendar_window(Cli& cli, const ListWindow& w, bool days_given);
 
 /// list's [from, to) window as instants, as `herald list --help` describes.
 std::pair<Instant, Instant> list_window(Cli& cli, const ListWindow& w);

@@ -128,8 +128,11 @@ void validate_rrule(const std::string& rrule, const CalTime& start) {
     parse_rrule(rrule, start.precision == Precision::day);
 }
 
-void check_exdates_match(const Event& e) {
+void check_exdates_match(const Event& e, const std::vector<CalTime>& kept) {
     for (const auto& x : e.exdates) {
+        // Why skip the kept ones: an imported EXDATE that matches nothing would otherwise make
+        // every later exception the user adds fail.
+        if (std::find(kept.begin(), kept.end(), x) != kept.end()) continue;
         const LocalTime near = as_start(x, e.start);
         const auto instances = all_instances(e, near - days{2}, near + days{2});
         if (std::none_of(instances.begin(), instances.end(),

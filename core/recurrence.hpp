@@ -16,8 +16,9 @@ namespace herald {
 void validate_rrule(const std::string& rrule, const CalTime& start);
 
 /// Throws HeraldError(invalid_params) naming `exdates` when an EXDATE names no instance of the
-/// event. For EXDATEs a client gives (event.add, event.update); imported files keep theirs.
-void check_exdates_match(const Event& e);
+/// event. For EXDATEs a client gives (event.add, event.update); imported files keep theirs, so
+/// those already `kept` (the stored event's, on an update) are not checked again.
+void check_exdates_match(const Event& e, const std::vector<CalTime>& kept = {});
 
 /// True when the event has more than one possible occurrence (an rrule or rdates).
 bool is_recurring(const Event& e);

@@ -80,7 +80,7 @@ Result event_update(Context& ctx, const Json& p) {
         bad_param("changes.uid", "uid cannot be changed");
     Event next = apply_changes(current, changes);
     validate(next);
-    if (changes.contains("exdates")) check_exdates_match(next);
+    if (changes.contains("exdates")) check_exdates_match(next, current.exdates);
     require_write(ctx, next, &current, 0);
     Event stored = ctx.store.update(std::move(next), params::integer(p, "revision"), ctx.now);
     return {{"event", to_json(stored)}};

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "client/cmd_event.hpp"
+#include "client/exit_status.hpp"
 #include "tests/client/client_support.hpp"
 #include "tests/support.hpp"
 
@@ -30,11 +31,11 @@ Json stored() {
             {"precision", "minute"}};
 }
 
-Json edit(std::vector<std::string> args) {
+Json edit(std::vector<std::string> args, const Json& current = stored()) {
     Cli cli = fixed_cli();
     EventOptions o;
     auto app = parse_args("edit", add_edit_options, o, std::move(args));
-    return edit_request(cli, o, stored());
+    return edit_request(cli, o, current);
 }
 
 }  // namespace
@@ -81,15 +82,35 @@ TEST_CASE("cmd_event: add --tba sends a null start, --no-remind no alarms") {
 
 TEST_CASE("cmd_event: add refuses contradicting or missing flags, naming the flag") {
     auto field_of = [](std::vector<std::string> args) {
-        auto e = error_of([&] { add(std::move(args)); });
-        CHECK(e.code() == ErrorCode::invalid_params);
-        return e.field();
+        try {
+            add(std::move(args));
+        } catch (const HeraldError& e) {
+            CHECK(exit_for(e) == Exit::usage);  // the command line, not a value, is wrong
+            return e.field();
+        }
+        FAIL("expected an error");
+        return std::string();
     };
     CHECK(field_of({"X"}) == "--at");
     CHECK(field_of({"X", "--tba", "--at", "2026-12-01"}) == "--tba");
     CHECK(field_of({"X", "--at", "2026-12-01", "--repeat", "yearly", "--rrule", "FREQ=DAILY"}) ==
           "--rrule");
     CHECK(field_of({"X", "--at", "2026-12-01", "--no-remind", "--remind", "1d"}) == "--no-remind");
+}
+
+TEST_CASE("cmd_event: a value that cannot be read is bad data (65), not usage") {
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"X", "--at", "2026-12-01", "--remind", "5x"},
+             {"X", "--at", "2026-12-01", "--duration", "soon"},
+             {"X", "--at", "2026-13-01"},
+             {"X", "--at", "2026-12-01", "--except", "someday"}}) {
+        try {
+            add(args);
+            FAIL("accepted " + args[3]);
+        } catch (const HeraldError& e) {
+            CHECK(exit_for(e) == Exit::data);
+        }
+    }
 }
 
 TEST_CASE("cmd_event: edit sends only what changes, against the stored revision") {
@@ -107,4 +128,54 @@ TEST_CASE("cmd_event: edit without a change is refused") {
     auto e = error_of([] { edit({"7"}); });
     CHECK(e.code() == ErrorCode::invalid_params);
     CHECK(e.field() == "edit");
+}
+
+namespace {
+
+/// stored() as a weekly event with one exception already.
+Json weekly() {
+    Json e = stored();
+    e["rrule"] = "FREQ=WEEKLY";
+    e["exdates"] = {"2025-06-13T09:00"};
+    return e;
+}
+
+Json edit_weekly(std::vector<std::string> args) {
+    return edit(std::move(args), weekly());
+}
+
+}  // namespace
+
+TEST_CASE("cmd_event: edit --except adds to the exceptions stored, once each") {
+    CHECK(edit_weekly({"7", "--except", "2025-06-20"})["changes"] ==
+          Json{{"exdates", {"2025-06-13T09:00", "2025-06-20"}}});
+    CHECK(edit_weekly({"7", "--except", "2025-06-20 09:00", "--except", "2025-06-27"})["changes"] ==
+          Json{{"exdates", {"2025-06-13T09:00", "2025-06-20T09:00", "2025-06-27"}}});
+    CHECK(edit_weekly({"7", "--except", "2025-06-13 09:00"})["changes"] ==
+          Json{{"exdates", {"2025-06-13T09:00"}}});
+}
+
+TEST_CASE("cmd_event: edit --no-except removes the exception it names, by day or date-time") {
+    CHECK(edit_weekly({"7", "--no-except", "2025-06-13"})["changes"] ==
+          Json{{"exdates", Json::array()}});
+    CHECK(edit_weekly({"7", "--no-except", "2025-06-13 09:00", "--except",
+                       "2025-06-20"})["changes"] == Json{{"exdates", {"2025-06-20"}}});
+    auto e = error_of([] { edit_weekly({"7", "--no-except", "2025-06-27"}); });
+    CHECK(e.field() == "--no-except");
+    CHECK(std::string(e.what()) ==
+          "no exception on 2025-06-27 to remove (it has: 2025-06-13T09:00)");
+}
+
+TEST_CASE("cmd_event: rm takes several ids, and rm --on adds that day's exception") {
+    RmOptions o;
+    auto app = parse_args("rm", add_rm_options, o, {"29", "31", "--on", "2025-06-20"});
+    CHECK(o.ids == std::vector<int64_t>{29, 31});
+    CHECK(o.on == "2025-06-20");
+    Cli cli = fixed_cli();
+    CHECK(rm_on_request(cli, "2025-06-20", weekly()) ==
+          Json{{"id", 7},
+               {"revision", 3},
+               {"changes", {{"exdates", {"2025-06-13T09:00", "2025-06-20"}}}}});
+    auto e = error_of([&] { rm_on_request(cli, "2025-06-13 09:00", weekly()); });
+    CHECK(e.field() == "--on");
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "client/cmd_list.hpp"
+#include "client/exit_status.hpp"
 #include "tests/client/client_support.hpp"
 
 using namespace herald;
@@ -78,4 +79,35 @@ TEST_CASE("cmd_list: flags outside their range are refused by the parser") {
                     CLI::ValidationError);
     CHECK_THROWS_AS((void)parse_args("list", add_list_options, o, {"--format", "csv"}),
                     CLI::ValidationError);
+}
+
+TEST_CASE("cmd_list: --today, --week and --month are the viewer's day, week and month") {
+    Cli cli = fixed_cli();  // Monday 2026-11-23, 18:00 in Bishkek
+    auto window = [&](std::vector<std::string> args) {
+        Json r = request(cli, std::move(args));
+        return r["from"].get<std::string>() + " " + r["to"].get<std::string>();
+    };
+    CHECK(window({"--today"}) == "2026-11-23T00:00 2026-11-24T00:00");
+    CHECK(window({"--week"}) == "2026-11-23T00:00 2026-11-30T00:00");
+    CHECK(window({"--month"}) == "2026-11-01T00:00 2026-12-01T00:00");
+    // A Sunday evening in Bishkek is still that week (Monday the 23rd to Sunday the 29th).
+    cli.now = herald::test::fixed_now() + std::chrono::hours{6 * 24 + 5};  // Sun 23:00 +06
+    CHECK(window({"--week"}) == "2026-11-23T00:00 2026-11-30T00:00");
+    cli.now = herald::test::fixed_now() + std::chrono::hours{6 * 24 + 6};  // Mon 00:00 +06
+    CHECK(window({"--week"}) == "2026-11-30T00:00 2026-12-07T00:00");
+}
+
+TEST_CASE("cmd_list: --today, --week and --month exclude each other and an explicit window") {
+    Cli cli = fixed_cli();
+    for (auto args : std::vector<std::vector<std::string>>{{"--today", "--week"},
+                                                           {"--month", "--from", "2026-11-01"},
+                                                           {"--week", "--days", "3"},
+                                                           {"--today", "--past"}}) {
+        try {
+            request(cli, args);
+            FAIL("accepted " + args[0] + " " + args[1]);
+        } catch (const HeraldError& e) {
+            CHECK(exit_for(e) == Exit::usage);
+        }
+    }
 }

@@ -318,6 +318,11 @@ TEST_CASE("EXDATE at the shown time of a gap-shifted instance removes it, unmatc
         CHECK(err.field() == "exdates");
         CHECK_THAT(err.what(), Catch::Contains("exdate 2025-03-10T02:30 matches no occurrence"));
     }
+    // An unmatched one already stored (imported) is kept; a new one is still checked.
+    CHECK_NOTHROW(check_exdates_match(e, e.exdates));
+    auto kept = e.exdates;
+    e.exdates.push_back(caltime_from_string("2025-03-17T02:30", "America/New_York", "exdates"));
+    CHECK_THROWS_AS(check_exdates_match(e, kept), HeraldError);
 }
 
 TEST_CASE(
