@@ -11,10 +11,10 @@ namespace herald::client {
 
 /// herald list's options.
 struct ListOptions {
-    ListWindow window;                               ///< --from, --to, --days, --past
-    std::string category, status, text, format, tz;  ///< filters, --format and --tz
-    size_t limit = 0;                                ///< --limit (0: none)
-    bool tba = false;                                ///< --tba: only the undated events
+    ListWindow window;                                         ///< --from, --to, --days, --past
+    std::string category, calendar, status, text, format, tz;  ///< filters, --format, --tz
+    size_t limit = 0;                                          ///< --limit (0: none)
+    bool tba = false;                                          ///< --tba: only the undated events
 };
 
 /// Adds list's options to the `list` subcommand, bound to `o`.

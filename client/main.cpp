@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     register_month_command(app, cli);
     register_alarm_commands(app, cli);
     register_watch_command(app, cli);
+    register_sync_command(app, cli);
     try {
         app.parse(argc, argv);
         return static_cast<int>(cli.exit_code);

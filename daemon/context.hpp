@@ -16,6 +16,9 @@ class Store;
 class AlarmStore;
 class Hub;
 class Session;
+namespace sync {
+class Engine;
+}
 
 /// Credentials of the connected peer (SO_PEERCRED).
 struct PeerCred {
@@ -53,6 +56,7 @@ struct Context {
     AlarmStore* alarms = nullptr;         ///< the alarm ledger (null when reminders are not wired)
     Hub* hub = nullptr;                   ///< the subscriber registry (null when not wired)
     Session* session = nullptr;           ///< the calling session (null outside a server)
+    sync::Engine* sync = nullptr;         ///< CalDAV sync (null when not wired)
     std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
 };
 

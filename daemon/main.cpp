@@ -35,6 +35,7 @@
 #include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
 #include "daemon/supervisor.hpp"
+#include "daemon/sync_engine.hpp"
 
 namespace {
 
@@ -223,6 +224,19 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     Scheduler scheduler(io, alarms, hub, settings);
     Server server(io, store, settings);
     server.attach(alarms, hub, scheduler);
+    // CalDAV sync (user mode): the engine puts itself in front of the alarm store as the store's
+    // observer, so local changes of synced events are queued with them.
+    std::optional<sync::Engine> sync;
+    if (!settings.system_mode) {
+        sync.emplace(io, store, alarms, settings, static_cast<int64_t>(::getuid()),
+                     [&hub, &scheduler] {
+                         hub.flush();
+                         scheduler.rearm_if_changed();
+                     });
+        server.attach_sync(*sync);
+    } else if (!settings.caldav.empty()) {
+        spdlog::warn("[[caldav]] is ignored in system mode: CalDAV sync runs in user mode only");
+    }
     // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
     // the socket accepts.
     Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });

@@ -19,6 +19,7 @@
 #include "daemon/scheduler.hpp"
 #include "daemon/session.hpp"
 #include "daemon/store.hpp"
+#include "daemon/sync_engine.hpp"
 #include "daemon/systemd.hpp"
 
 namespace herald {
@@ -278,8 +279,8 @@ Dispatched Server::run_in_batch(Session& session, const std::function<Dispatched
                                 bool commit_soon) {
     state_.commits = group_.commits();
     state_.committed_requests = group_.committed_requests();
-    Context ctx{store_, settings_, state_, session.peer(), wall_now(), &session.scratch(), alarms_,
-                hub_,   &session,  {}};
+    Context ctx{store_,  settings_, state_,   session.peer(), wall_now(), &session.scratch(),
+                alarms_, hub_,      &session, sync_,          {}};
     Dispatched d;
     // What the handler leaves for after its reply is known only once it has run.
     auto after = std::make_shared<std::function<void()>>();
@@ -309,6 +310,7 @@ void Server::deliver(Session& session, const std::function<void()>& after, std::
 }
 
 void Server::settings_changed() {
+    if (sync_) sync_->settings_changed();
     for (auto& [s, _] : sessions_) s->settings_changed();
 }
 

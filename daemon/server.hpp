@@ -46,6 +46,8 @@ class Server {
     /// Wires reminders in: handlers get the ledger and the subscriber registry; after each request
     /// new messages are pushed and the timer re-armed if the schedule changed.
     void attach(AlarmStore& alarms, Hub& hub, Scheduler& scheduler);
+    /// Wires CalDAV sync in: handlers get the engine, and reloads reach it.
+    void attach_sync(sync::Engine& sync) { sync_ = &sync; }
     /// Counters for status.
     ServerState& state() { return state_; }
     /// Called after each request's reply is delivered (the supervisor refreshes STATUS=).
@@ -76,6 +78,7 @@ class Server {
     AlarmStore* alarms_ = nullptr;
     Hub* hub_ = nullptr;
     Scheduler* scheduler_ = nullptr;
+    sync::Engine* sync_ = nullptr;
     std::function<void()> on_request_;
 };
 

@@ -1,0 +1,236 @@
+"""CalDAV sync against real servers (docs/architecture.md "Sync"): Radicale and Xandikos, both
+from Debian, started on free localhost ports with private storage. Two heraldd instances (two
+XDG directory trees: two machines) sync one collection through the server."""
+import json
+import os
+import shutil
+import socket
+import stat
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import Daemon, finish_daemon, wait_for
+
+RADICALE = shutil.which("radicale")
+XANDIKOS = shutil.which("xandikos")
+PASSWORD = "s3cret-Pa55"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def accepting(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Server:
+    """A CalDAV server process with its own storage under `root`."""
+
+    def __init__(self, kind, root):
+        self.kind, self.root, self.port, self.proc = kind, root, free_port(), None
+        os.makedirs(root, exist_ok=True)
+        if kind == "radicale":
+            self.users = os.path.join(root, "users")
+            with open(self.users, "w") as f:
+                f.write(f"alice:{PASSWORD}\n")
+            self.url = f"http://127.0.0.1:{self.port}/alice/office/"
+        else:
+            # Discovery from the server's root: current-user-principal, calendar-home-set, and
+            # the collection named like the calendar ("calendar", made by --defaults).
+            self.url = f"http://127.0.0.1:{self.port}/"
+
+    def start(self):
+        self.log = open(os.path.join(self.root, "server.log"), "ab")
+        if self.kind == "radicale":
+            cmd = [RADICALE, "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
+                   "--auth-type", "htpasswd", "--auth-htpasswd-filename", self.users,
+                   "--auth-htpasswd-encryption", "plain",
+                   "--storage-filesystem-folder", os.path.join(self.root, "collections")]
+        else:
+            cmd = [XANDIKOS, "-d", os.path.join(self.root, "dav"), "-l", "127.0.0.1",
+                   "-p", str(self.port), "--defaults"]
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: accepting(self.port), timeout=20, what=f"{self.kind} on {self.port}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.log.close()
+
+
+def write_config(daemon, text):
+    path = os.path.join(daemon.env["XDG_CONFIG_HOME"], "herald")
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "heraldd.toml"), "w") as f:
+        f.write(text)
+
+
+def caldav_table(server, password_file, name):
+    auth = ""
+    if server.kind == "radicale":
+        auth = f'username = "alice"\npassword_file = "{password_file}"\n'
+    return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
+            'interval = "0s"\ncreate = true\n')
+
+
+class SyncCase:
+    """The scenarios, run against the server of each subclass (kind)."""
+
+    kind = None
+    calendar = "office"
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="herald-caldav-")
+        self.server = Server(self.kind, os.path.join(self.root, "server"))
+        self.server.start()
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            finish_daemon(self, d, d.root)
+        self.server.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def machine(self, label, password=PASSWORD):
+        """A heraldd with its own XDG tree syncing the server's collection."""
+        d = Daemon(os.path.join(self.root, label))
+        os.makedirs(d.root, exist_ok=True)
+        secret = os.path.join(d.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(password + "\n")
+        os.chmod(secret, 0o600)
+        write_config(d, caldav_table(self.server, secret, self.calendar))
+        self.daemons.append(d)
+        return d.start()
+
+    def listed(self, d):
+        out = d.cli_json("list", "--calendar", self.calendar, "--from", "2025-01-01",
+                         "--to", "2026-12-31")
+        return {e["title"]: e for e in out}
+
+    def sync(self, d):
+        p = d.cli("sync")
+        return p.stdout.strip()
+
+    def test_add_edit_delete_reach_the_other_machine(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "Japan-Kyrgyz foreign ministers' meeting", "--at", "2025-12-24 14:40",
+              "--tz", "Asia/Tokyo", "--duration", "30m", "--remind", "1h",
+              "--source", "MOFA Japan press release", "--calendar", self.calendar)
+        a.cli("add", "Local only", "--at", "2025-12-25")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_b = self.listed(b)
+        self.assertEqual(list(on_b), ["Japan-Kyrgyz foreign ministers' meeting"])
+        ev = on_b["Japan-Kyrgyz foreign ministers' meeting"]
+        self.assertEqual((ev["start"], ev["tz"], ev["duration"], ev["source"], ev["calendar"]),
+                         ("2025-12-24T14:40", "Asia/Tokyo", "PT30M", "MOFA Japan press release",
+                          self.calendar))
+        self.assertEqual(ev["alarms"], [{"trigger": "-PT1H", "related": "start"}])
+        self.assertEqual(b.cli_json("list", "--from", "2025-12-25", "--to", "2025-12-26"), [])
+
+        # An edit on B travels back to A.
+        b.cli("edit", str(ev["id"]), "--title", "Foreign ministers' meeting (moved)",
+              "--at", "2025-12-26 10:00")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_a = self.listed(a)
+        self.assertEqual(list(on_a), ["Foreign ministers' meeting (moved)"])
+        self.assertEqual(on_a["Foreign ministers' meeting (moved)"]["start"], "2025-12-26T10:00")
+
+        # A removal on A removes it on B.
+        a.cli("rm", str(on_a["Foreign ministers' meeting (moved)"]["id"]))
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(self.listed(b), {})
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+
+    def test_imprecise_dates_come_back_identical(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "10th Central Asia + Japan meeting", "--at", "2026-03",
+              "--calendar", self.calendar)
+        a.cli("add", "National Day at EXPO 2025", "--at", "2025-06-06", "--anniversary",
+              "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        fields = ("start", "precision", "rrule", "title", "calendar")
+        self.assertEqual({t: [e[k] for k in fields] for t, e in self.listed(a).items()},
+                         {t: [e[k] for k in fields] for t, e in self.listed(b).items()})
+        self.assertEqual(len(self.listed(b)), 2)
+
+    def test_server_down_queues_the_change_until_it_is_back(self):
+        a, b = self.machine("a"), self.machine("b")
+        self.sync(a)
+        self.server.stop()
+        a.cli("add", "Summit (offline add)", "--at", "2025-08-01", "--calendar", self.calendar)
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 69, p.stderr)
+        self.assertIn(f"sync {self.calendar}:", p.stderr)
+        st = a.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual((st["pending"], st["name"]), (1, self.calendar))
+        self.assertNotEqual(st["last_error"], "")
+        self.server.start()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 0)
+        self.sync(b)
+        self.assertEqual(list(self.listed(b)), ["Summit (offline add)"])
+
+    def test_unknown_calendar_is_refused(self):
+        a = self.machine("a")
+        p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
+        self.assertEqual(p.returncode, 65, p.stderr)
+        self.assertIn('no calendar named "nope"', p.stderr)
+        self.assertIn(f"configured: {self.calendar}", p.stderr)
+        p = a.cli("sync", "nope", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn('no calendar named "nope"', p.stderr)
+
+
+@unittest.skipUnless(RADICALE, "radicale is not installed (scripts/deps.sh)")
+class RadicaleSync(SyncCase, unittest.TestCase):
+    kind = "radicale"
+
+    def test_wrong_password_exits_77_without_showing_it(self):
+        a = self.machine("a", password="not-the-password")
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 77, p.stderr)
+        self.assertIn("401", p.stderr)
+        self.assertIn("password_file", p.stderr)
+        status = a.cli("--json", "sync", "--status").stdout
+        self.assertEqual(json.loads(status)["calendars"][0]["last_error_code"], "denied")
+        for text in (p.stderr, p.stdout, status, a.log_text()):
+            self.assertNotIn("not-the-password", text)
+
+    def test_password_file_readable_by_others_is_refused_at_start(self):
+        d = Daemon(os.path.join(self.root, "loose"))
+        os.makedirs(d.root, exist_ok=True)
+        secret = os.path.join(d.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(PASSWORD)
+        os.chmod(secret, 0o644)
+        write_config(d, caldav_table(self.server, secret, "office"))
+        d.start(wait=False)
+        self.assertEqual(d.proc.wait(timeout=20), 78)
+        d.log.close()
+        self.assertIn("chmod 600", d.log_text())
+        self.assertNotIn(PASSWORD, d.log_text())
+
+
+@unittest.skipUnless(XANDIKOS, "xandikos is not installed (scripts/deps.sh)")
+class XandikosSync(SyncCase, unittest.TestCase):
+    kind = "xandikos"
+    calendar = "calendar"  # the collection `xandikos --defaults` makes, found by discovery
+
+
+if __name__ == "__main__":
+    unittest.main()
