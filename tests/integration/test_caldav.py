@@ -155,6 +155,22 @@ class SyncCase:
         self.assertEqual(self.listed(b), {})
         self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
 
+    def test_both_edited_keeps_the_server_version_and_the_local_one_aside(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        a.cli("edit", str(self.listed(a)["Special Advisor's visit"]["id"]), "--title", "Visit (A)")
+        b.cli("edit", str(self.listed(b)["Special Advisor's visit"]["id"]), "--title", "Visit (B)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        # B's write carries If-Match with the etag B last saw: the server refuses it (412).
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (A)"])
+        st = b.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual((st["conflicts"], st["pending"]), (1, 0))
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+
     def test_imprecise_dates_come_back_identical(self):
         a, b = self.machine("a"), self.machine("b")
         a.cli("add", "10th Central Asia + Japan meeting", "--at", "2026-03",
