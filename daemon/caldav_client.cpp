@@ -117,6 +117,14 @@ Multistatus CalDavClient::report(const std::string& url, const std::string& body
 
 void CalDavClient::make_calendar(const std::string& url, const std::string& name) {
     HttpResponse r = send("MKCALENDAR", url, mkcalendar_body(name), kXml);
+    if (r.status == 409) {
+        // RFC 4791 §5.3.1: 409 when a parent collection is missing (Radicale without a login
+        // has no principal collection yet): make the parent, then the calendar.
+        std::string parent = url.substr(0, url.rfind('/', url.size() - 2) + 1);
+        HttpResponse p = send("MKCOL", parent, "", {});
+        if (p.status != 201 && p.status != 405) fail_on("MKCOL " + redact(parent), p);
+        r = send("MKCALENDAR", url, mkcalendar_body(name), kXml);
+    }
     if (r.status != 201) fail_on("MKCALENDAR " + redact(url), r);
 }
 

@@ -38,7 +38,9 @@ class Server:
     def __init__(self, kind, root):
         self.kind, self.root, self.port, self.proc = kind, root, free_port(), None
         os.makedirs(root, exist_ok=True)
-        if kind == "radicale":
+        if kind == "radicale-open":
+            self.url = f"http://127.0.0.1:{self.port}/me/office/"
+        elif kind == "radicale":
             self.users = os.path.join(root, "users")
             with open(self.users, "w") as f:
                 f.write(f"alice:{PASSWORD}\n")
@@ -50,7 +52,11 @@ class Server:
 
     def start(self):
         self.log = open(os.path.join(self.root, "server.log"), "ab")
-        if self.kind == "radicale":
+        if self.kind == "radicale-open":
+            cmd = [RADICALE, "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
+                   "--auth-type", "none",
+                   "--storage-filesystem-folder", os.path.join(self.root, "collections")]
+        elif self.kind == "radicale":
             cmd = [RADICALE, "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
                    "--auth-type", "htpasswd", "--auth-htpasswd-filename", self.users,
                    "--auth-htpasswd-encryption", "plain",
@@ -226,6 +232,22 @@ class RadicaleSync(SyncCase, unittest.TestCase):
         self.assertEqual(json.loads(status)["calendars"][0]["last_error_code"], "denied")
         for text in (p.stderr, p.stdout, status, a.log_text()):
             self.assertNotIn("not-the-password", text)
+
+    def test_readme_recipe_without_login_creates_the_collection_and_its_parent(self):
+        # README "Sharing a calendar": Radicale with --auth-type none answers MKCALENDAR with 409
+        # until the parent collection exists.
+        self.server.stop()
+        self.server = Server("radicale-open", os.path.join(self.root, "open"))
+        self.server.start()
+        a = Daemon(os.path.join(self.root, "a"))
+        os.makedirs(a.root, exist_ok=True)
+        write_config(a, f'[[caldav]]\nname = "office"\nurl = "{self.server.url}"\ncreate = true\n')
+        self.daemons.append(a.start())
+        a.cli("add", "EXPO 2025 National Day", "--at", "2025-06-06", "--calendar", "office")
+        self.assertEqual(self.sync(a), "office: 0 pulled, 1 pushed, 0 conflicts")
+        files = os.listdir(os.path.join(self.server.root, "collections", "collection-root",
+                                        "me", "office"))
+        self.assertEqual(len([f for f in files if f.endswith(".ics")]), 1)
 
     def test_password_file_readable_by_others_is_refused_at_start(self):
         d = Daemon(os.path.join(self.root, "loose"))
