@@ -16,13 +16,13 @@ std::vector<std::string> with(std::vector<std::string> headers, std::string more
     return headers;
 }
 
-/// The path of an href or URL, percent-decoding nothing: what two spellings of one resource
-/// share ("https://h/a/b.ics" and "/a/b.ics").
-std::string path_of(const std::string& href) {
-    auto scheme = href.find("://");
-    if (scheme == std::string::npos) return href;
-    auto slash = href.find('/', scheme + 3);
-    return slash == std::string::npos ? "/" : href.substr(slash);
+/// The multistatus of a 207 reply to `what`; a body that is not one is a protocol failure.
+Multistatus read_multistatus(const std::string& what, const std::string& body) {
+    try {
+        return parse_multistatus(body);
+    } catch (const std::exception& e) {
+        throw CalDavError(Failure::protocol, what + ": " + e.what());
+    }
 }
 
 std::string with_slash(std::string s) {
@@ -38,6 +38,13 @@ std::string last_segment(const std::string& href) {
 }
 
 }  // namespace
+
+std::string path_of(const std::string& href) {
+    auto scheme = href.find("://");
+    if (scheme == std::string::npos) return href;
+    auto slash = href.find('/', scheme + 3);
+    return slash == std::string::npos ? "/" : href.substr(slash);
+}
 
 std::string origin_of(const std::string& url) {
     auto scheme = url.find("://");
@@ -98,21 +105,13 @@ std::optional<Multistatus> CalDavClient::propfind(const std::string& url, int de
                           with(kXml, "Depth: " + std::to_string(depth)));
     if (r.status == 404) return std::nullopt;
     if (r.status != 207) fail_on("PROPFIND " + redact(url), r);
-    try {
-        return parse_multistatus(r.body);
-    } catch (const std::exception& e) {
-        throw CalDavError(Failure::protocol, "PROPFIND " + redact(url) + ": " + e.what());
-    }
+    return read_multistatus("PROPFIND " + redact(url), r.body);
 }
 
 Multistatus CalDavClient::report(const std::string& url, const std::string& body) {
     HttpResponse r = send("REPORT", url, body, with(kXml, "Depth: 1"));
     if (r.status != 207) fail_on("REPORT " + redact(url), r);
-    try {
-        return parse_multistatus(r.body);
-    } catch (const std::exception& e) {
-        throw CalDavError(Failure::protocol, "REPORT " + redact(url) + ": " + e.what());
-    }
+    return read_multistatus("REPORT " + redact(url), r.body);
 }
 
 void CalDavClient::make_calendar(const std::string& url, const std::string& name) {
@@ -192,13 +191,7 @@ Changes CalDavClient::changes(const std::string& collection, const std::string& 
     // Why fall back on 403/409/400/501: that is how servers say the token is no longer valid
     // (RFC 6578 §3.2 valid-sync-token) or that they do not offer the report.
     if (r.status == 207) {
-        Multistatus ms;
-        try {
-            ms = parse_multistatus(r.body);
-        } catch (const std::exception& e) {
-            throw CalDavError(Failure::protocol,
-                              "REPORT sync-collection: " + std::string(e.what()));
-        }
+        Multistatus ms = read_multistatus("REPORT sync-collection " + redact(collection), r.body);
         for (auto& res : ms.resources) {
             if (path_of(res.href) == path_of(collection)) continue;  // the collection itself
             if (res.status == 404)

@@ -14,6 +14,9 @@
 
 namespace herald::caldav {
 
+/// The path of an href or URL, percent-decoding nothing: the form hrefs are kept in, what two
+/// spellings of one resource share ("https://h/a/b.ics" and "/a/b.ics").
+std::string path_of(const std::string& href);
 /// "https://host:port" of an absolute URL; throws CalDavError(protocol) when it has none.
 std::string origin_of(const std::string& url);
 /// An href (a path or an absolute URL) made absolute against `base`'s origin.

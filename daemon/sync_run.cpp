@@ -7,13 +7,7 @@
 namespace herald::sync {
 namespace {
 
-/// The path of an href or URL: the form hrefs are kept in (servers answer with paths).
-std::string path_of(const std::string& href) {
-    auto scheme = href.find("://");
-    if (scheme == std::string::npos) return href;
-    auto slash = href.find('/', scheme + 3);
-    return slash == std::string::npos ? "/" : href.substr(slash);
-}
+using caldav::path_of;
 
 void push(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
     for (const auto& item : job.outbox) {
