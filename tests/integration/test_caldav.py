@@ -207,6 +207,21 @@ class SyncCase:
         self.sync(b)
         self.assertEqual(list(self.listed(b)), ["Summit (offline add)"])
 
+    def test_queued_change_survives_kill_9_and_is_pushed_once(self):
+        a, b = self.machine("a"), self.machine("b")
+        self.sync(a)
+        self.server.stop()
+        a.cli("add", "Cooperation programme review", "--at", "2025-09-15", "--calendar",
+              self.calendar)
+        a.kill()  # SIGKILL: the outbox row was committed with the event
+        a.start()
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 1)
+        self.server.start()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Cooperation programme review"])
+
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
         p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
