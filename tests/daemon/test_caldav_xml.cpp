@@ -61,16 +61,18 @@ END:VCALENDAR&#13;
 }
 
 TEST_CASE("caldav: elements are matched by namespace URI, not by prefix", "[caldav]") {
-    // sabre/dav (Nextcloud) declares many prefixes; here "d" is bound to another namespace on
-    // the inner element, so its getetag is not DAV's.
+    // sabre/dav (Nextcloud) declares many prefixes; the getetag and sync-token of other
+    // namespaces (after DAV's, so a match by local name would take them) are not DAV's.
     Multistatus ms = parse_multistatus(
         R"(<d:multistatus xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns" )"
         R"(xmlns:cal="urn:ietf:params:xml:ns:caldav" xmlns:oc="http://owncloud.org/ns">)"
         R"(<d:response><d:href>/remote.php/dav/calendars/alice/office/A.ics</d:href>)"
-        R"(<d:propstat><d:prop><x:getetag xmlns:x="http://example.org/not-dav">"no"</x:getetag>)"
-        R"(<oc:getetag>"no"</oc:getetag><d:getetag>&quot;yes&quot;</d:getetag></d:prop>)"
+        R"(<d:propstat><d:prop><d:getetag>&quot;yes&quot;</d:getetag>)"
+        R"(<x:getetag xmlns:x="http://example.org/not-dav">"no"</x:getetag>)"
+        R"(<oc:getetag>"no"</oc:getetag></d:prop>)"
         R"(<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>)"
-        R"(<d:sync-token>http://sabre.io/ns/sync/42</d:sync-token></d:multistatus>)");
+        R"(<d:sync-token>http://sabre.io/ns/sync/42</d:sync-token>)"
+        R"(<s:sync-token>not DAV's</s:sync-token></d:multistatus>)");
     REQUIRE(ms.resources.size() == 1);
     CHECK(ms.resources[0].etag == "\"yes\"");
     CHECK(ms.sync_token == "http://sabre.io/ns/sync/42");
