@@ -27,6 +27,11 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
     return size * n;
 }
 
+/// libcurl's progress callback: non-zero abandons the transfer.
+int on_progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -87,6 +92,14 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     if (!o.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
+    if (o.cancel != nullptr) {
+        // Why: stopping heraldd joins the worker; a server that stopped answering must not hold
+        // the exit for the whole timeout. libcurl calls this about once a second, and at once
+        // on any data.
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, o.cancel);
+    }
     if (!o.username.empty()) {
         curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC | CURLAUTH_DIGEST);
         curl_easy_setopt(c, CURLOPT_USERNAME, o.username.c_str());

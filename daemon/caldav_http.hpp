@@ -2,6 +2,7 @@
 /// HTTP for CalDAV through libcurl: one blocking easy handle, used only by the sync worker thread
 /// (never by the loop). TLS with the system CA store plus an optional CA file.
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,8 @@ struct HttpOptions {
     std::string password;
     std::string ca_file;  ///< extra CA bundle; empty: the system's
     long timeout_seconds = 60;
+    /// When set and true, a transfer in progress is abandoned (heraldd is stopping).
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// A blocking HTTP client over one libcurl easy handle (connections are reused).

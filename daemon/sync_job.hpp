@@ -3,6 +3,7 @@
 /// everything one run needs, so the worker never reads the database; an outcome holds everything
 /// it learnt, so the loop applies it in one transaction. Plain values, moved across threads.
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -66,8 +67,8 @@ struct Outcome {
     std::vector<std::string> present;  ///< with `listed`: every href on the server
 };
 
-/// Runs `job` against the server (blocking: HTTP, XML, iCalendar reading). Never throws: a
-/// failure is in the outcome, with the pushes done before it.
-Outcome run(Job job);
+/// Runs `job` against the server (blocking: HTTP, XML, iCalendar reading); `cancel` (when set
+/// and true) abandons it. Never throws: a failure is in the outcome, with the pushes done before.
+Outcome run(Job job, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace herald::sync

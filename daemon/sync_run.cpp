@@ -69,11 +69,12 @@ void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
 
 }  // namespace
 
-Outcome run(Job job) {
+Outcome run(Job job, const std::atomic<bool>* cancel) {
     Outcome out;
     out.name = job.calendar.name;
     try {
-        caldav::HttpClient http({job.calendar.username, job.password, job.calendar.ca_file, 60});
+        caldav::HttpClient http(
+            {job.calendar.username, job.password, job.calendar.ca_file, 60, cancel});
         caldav::CalDavClient dav(http);
         out.collection =
             job.collection.empty()

@@ -34,7 +34,7 @@ void Worker::loop() {
             job = std::move(queue_.front());
             queue_.pop_front();
         }
-        auto outcome = std::make_shared<Outcome>(run(std::move(job)));
+        auto outcome = std::make_shared<Outcome>(run(std::move(job), &stopping_));
         asio::post(io_, [this, outcome] { done_(std::move(*outcome)); });
     }
 }

@@ -3,6 +3,7 @@
 /// reading) off the loop, and posts each outcome back to the loop's io_context. It never
 /// touches SQLite. Why a thread and not curl-multi on the loop: docs/architecture.md "Sync".
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -38,7 +39,7 @@ class Worker {
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> queue_;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};  ///< also read by libcurl's progress callback
     std::thread thread_;
 };
 

@@ -8,6 +8,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -283,6 +284,37 @@ class RadicaleSync(SyncCase, unittest.TestCase):
 class XandikosSync(SyncCase, unittest.TestCase):
     kind = "xandikos"
     calendar = "calendar"  # the collection `xandikos --defaults` makes, found by discovery
+
+
+class StoppingDuringSync(unittest.TestCase):
+    """heraldd stops promptly while its worker waits on a server that stopped answering."""
+
+    def test_sigterm_during_a_stalled_exchange_stops_within_seconds(self):
+        root = tempfile.mkdtemp(prefix="herald-caldav-")
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        held = []
+        # Accepts and never answers: libcurl would wait for its whole 60 s timeout.
+        accept = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
+        accept.start()
+        d = Daemon(os.path.join(root, "a"))
+        try:
+            os.makedirs(d.root, exist_ok=True)
+            write_config(d, f'[[caldav]]\nname = "office"\n'
+                            f'url = "http://127.0.0.1:{listener.getsockname()[1]}/cal/"\n'
+                            'interval = "0s"\n')
+            d.start()
+            d.connect().result("calendar.sync")
+            wait_for(lambda: held, what="heraldd to connect to the stalled server")
+            started = time.monotonic()
+            self.assertEqual(d.stop(timeout=10), 0)
+            self.assertLess(time.monotonic() - started, 5)
+        finally:
+            finish_daemon(self, d, root)
+            for c in held:
+                c.close()
+            listener.close()
 
 
 if __name__ == "__main__":
