@@ -277,6 +277,8 @@ nlohmann::json Engine::status() {
 }
 
 void Engine::local_change(const std::string& name) {
+    // interval "0s" means no background runs at all: only `herald sync` talks to the server.
+    if (const CalDavCalendar* c = config(name); c == nullptr || c->interval.count() == 0) return;
     auto soon = std::chrono::steady_clock::now() + kDebounce;
     Run& run = runs_[name];
     if (run.next_due == std::chrono::steady_clock::time_point{} || run.next_due > soon)

@@ -82,12 +82,12 @@ def write_config(daemon, text):
         f.write(text)
 
 
-def caldav_table(server, password_file, name):
+def caldav_table(server, password_file, name, interval="0s"):
     auth = ""
     if server.kind == "radicale":
         auth = f'username = "alice"\npassword_file = "{password_file}"\n'
     return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
-            'interval = "0s"\ncreate = true\n')
+            f'interval = "{interval}"\ncreate = true\n')
 
 
 class SyncCase:
@@ -108,7 +108,7 @@ class SyncCase:
         self.server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def machine(self, label, password=PASSWORD):
+    def machine(self, label, password=PASSWORD, interval="0s"):
         """A heraldd with its own XDG tree syncing the server's collection."""
         d = Daemon(os.path.join(self.root, label))
         os.makedirs(d.root, exist_ok=True)
@@ -116,7 +116,7 @@ class SyncCase:
         with open(secret, "w") as f:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, self.calendar))
+        write_config(d, caldav_table(self.server, secret, self.calendar, interval))
         self.daemons.append(d)
         return d.start()
 
@@ -222,6 +222,15 @@ class SyncCase:
         self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(list(self.listed(b)), ["Cooperation programme review"])
+
+    def test_background_runs_sync_at_start_and_push_a_change_within_seconds(self):
+        a, b = self.machine("a", interval="1h"), self.machine("b")
+        status = lambda: a.cli_json("sync", "--status")["calendars"][0]
+        wait_for(lambda: status()["last_success"], timeout=20, what="the sync run at start")
+        a.cli("add", "Pushed without asking", "--at", "2025-10-01", "--calendar", self.calendar)
+        wait_for(lambda: status()["runs"] >= 2 and status()["pending"] == 0, timeout=20,
+                 what="the change to be pushed in the background")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
