@@ -78,7 +78,8 @@ TEST_CASE("caldav: elements are matched by namespace URI, not by prefix", "[cald
     CHECK(ms.sync_token == "http://sabre.io/ns/sync/42");
 }
 
-TEST_CASE("caldav: a Google-style discovery reply names principal and home and reports", "[caldav]") {
+TEST_CASE("caldav: a Google-style discovery reply names principal and home and reports",
+          "[caldav]") {
     Multistatus ms = parse_multistatus(
         R"(<?xml version="1.0" encoding="UTF-8"?><D:multistatus xmlns:D="DAV:">)"
         R"(<D:response><D:href>/caldav/v2/alice%40example.org/events/</D:href><D:propstat>)"

@@ -59,8 +59,7 @@ url = "http://127.0.0.1:5232/"
     CHECK(r.warnings[0] == "t.toml:10: unknown key 'caldav.colour' (ignored)");
 }
 
-TEST_CASE("config: a bad caldav table names its line and what was expected",
-          "[config][caldav]") {
+TEST_CASE("config: a bad caldav table names its line and what was expected", "[config][caldav]") {
     CHECK(error_of("[caldav]\nname = \"x\"\n") ==
           "t.toml:1: caldav: expected [[caldav]] tables, one per synced calendar");
     CHECK(error_of("[[caldav]]\nurl = \"https://h/\"\n") ==
