@@ -4,6 +4,7 @@ XDG directory trees: two machines) sync one collection through the server."""
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -231,6 +232,26 @@ class SyncCase:
         wait_for(lambda: status()["runs"] >= 2 and status()["pending"] == 0, timeout=20,
                  what="the change to be pushed in the background")
         self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+
+    def test_reload_adds_and_removes_calendars(self):
+        a = Daemon(os.path.join(self.root, "a"))
+        os.makedirs(a.root, exist_ok=True)
+        self.daemons.append(a.start())
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 66, p.stderr)
+        self.assertIn("no calendar is synced: add a [[caldav]] table", p.stderr)
+        secret = os.path.join(a.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(PASSWORD)
+        os.chmod(secret, 0o600)
+        write_config(a, caldav_table(self.server, secret, self.calendar))
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli("sync", check=False).returncode == 0, timeout=20,
+                 what="the reloaded [[caldav]] table")
+        write_config(a, "")
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli("sync", check=False).returncode == 66, timeout=20,
+                 what="the removed [[caldav]] table")
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
