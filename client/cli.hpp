@@ -52,5 +52,6 @@ void register_ics_commands(CLI::App& app, Cli& cli);    // import, export (cmd_i
 void register_month_command(CLI::App& app, Cli& cli);   // cal (cmd_month.cpp)
 void register_alarm_commands(CLI::App& app, Cli& cli);  // ack, snooze, next, missed
 void register_watch_command(CLI::App& app, Cli& cli);   // watch
+void register_sync_command(CLI::App& app, Cli& cli);    // sync (cmd_sync.cpp)
 
 }  // namespace herald::client

@@ -62,6 +62,7 @@ void define_cli(CLI::App& app, Cli& cli) {
     register_month_command(app, cli);
     register_alarm_commands(app, cli);
     register_watch_command(app, cli);
+    register_sync_command(app, cli);
 }
 
 Json cli_definition(const CLI::App& app) {

@@ -26,6 +26,8 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
     o.source_opt = cmd->add_option("--source", o.source, "Where this date comes from (citation)");
     o.description_opt = cmd->add_option("--description,-d", o.description, "Longer description");
     o.url_opt = cmd->add_option("--url", o.url, "Link");
+    o.calendar_opt = cmd->add_option("--calendar", o.calendar,
+                                     "Synced calendar ([[caldav]] name in heraldd.toml)");
     o.status_opt = cmd->add_option("--status", o.status, "confirmed, tentative or cancelled")
                        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
@@ -174,6 +176,7 @@ void put_texts(EventOptions& o, Json& out) {
     if (o.source_opt->count() > 0) out["source"] = o.source;
     if (o.description_opt->count() > 0) out["description"] = o.description;
     if (o.url_opt->count() > 0) out["url"] = o.url;
+    if (o.calendar_opt->count() > 0) out["calendar"] = o.calendar;
     if (o.category_opt->count() > 0) out["categories"] = o.categories;
     if (o.status_opt->count() > 0) out["status"] = o.status;
     if (o.tentative) out["status"] = "tentative";

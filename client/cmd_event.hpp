@@ -11,7 +11,8 @@ namespace herald::client {
 
 /// Options shared by add and edit; the option pointers tell what was given.
 struct EventOptions {
-    std::string title, at, end, tz, location, source, description, url, uid, duration, status;
+    std::string title, at, end, tz, location, source, description, url, uid, duration, status,
+        calendar;
     std::vector<std::string> categories;
     std::string repeat, rrule;
     std::vector<std::string> excepts, no_excepts;  ///< --except, --no-except (edit only)
@@ -22,7 +23,7 @@ struct EventOptions {
     bool tentative = false, tba = false, floating = false, is_public = false;
     CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{},
         *description_opt{}, *url_opt{}, *category_opt{}, *duration_opt{}, *status_opt{},
-        *title_opt{};
+        *title_opt{}, *calendar_opt{};
     int64_t id = 0;
 };
 

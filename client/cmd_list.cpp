@@ -75,6 +75,7 @@ Json list_request(Cli& cli, const ListOptions& o) {
     view_from(cli, o);
     Json params = list_window_params(cli, window_of(cli, o));
     if (!o.category.empty()) params["category"] = o.category;
+    if (!o.calendar.empty()) params["calendar"] = o.calendar;
     if (!o.status.empty()) params["status"] = o.status;
     if (!o.text.empty()) params["text"] = o.text;
     if (o.limit > 0) params["limit"] = o.limit;
@@ -94,6 +95,7 @@ void add_list_options(CLI::App& list, ListOptions& o) {
     list.add_flag("--week", o.window.week, "This week's events, Monday to Sunday");
     list.add_flag("--month", o.window.month, "This month's events");
     list.add_option("--category,-c", o.category, "Only events in this category");
+    list.add_option("--calendar", o.calendar, "Only events of this synced (CalDAV) calendar");
     list.add_option("--status", o.status, "Only confirmed, tentative or cancelled events")
         ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     list.add_option("--text", o.text, "Only events whose text contains this");

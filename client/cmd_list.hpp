@@ -11,11 +11,11 @@ namespace herald::client {
 
 /// herald list's options.
 struct ListOptions {
-    ListWindow window;                               ///< --from, --to, --days, --past
-    std::string category, status, text, format, tz;  ///< filters, --format and --tz
-    size_t limit = 0;                                ///< --limit (0: none)
-    bool tba = false;                                ///< --tba: only the undated events
-    CLI::Option* days_opt = nullptr;                 ///< --days, to tell it was given
+    ListWindow window;                                         ///< --from, --to, --days, --past
+    std::string category, calendar, status, text, format, tz;  ///< filters, --format and --tz
+    size_t limit = 0;                                          ///< --limit (0: none)
+    bool tba = false;                                          ///< --tba: only the undated events
+    CLI::Option* days_opt = nullptr;                           ///< --days, to tell it was given
 };
 
 /// Adds list's options to the `list` subcommand, bound to `o`.

@@ -36,6 +36,7 @@ bool overlaps(const Span& s, Instant from, Instant to) {
 
 bool matches_filters(const Event& e, const AgendaQuery& q) {
     if (q.status && e.status != *q.status) return false;
+    if (!q.calendar.empty() && e.calendar != q.calendar) return false;
     if (!q.category.empty() &&
         std::find(e.categories.begin(), e.categories.end(), q.category) == e.categories.end())
         return false;

@@ -16,6 +16,7 @@ struct AgendaQuery {
     const date::time_zone* viewer = nullptr;  ///< zone for floating and all-day events
     std::string text;                         ///< case-insensitive substring filter
     std::string category;                     ///< exact category filter
+    std::string calendar;                     ///< synced calendar filter (exact name)
     std::optional<Status> status;             ///< status filter
     size_t limit = 0;                         ///< 0 = no limit
     size_t offset = 0;

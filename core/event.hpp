@@ -46,7 +46,8 @@ struct Event {
     std::string description;
     std::string location;
     std::string url;
-    std::string source;  ///< citation: where this date comes from
+    std::string source;    ///< citation: where this date comes from
+    std::string calendar;  ///< the [[caldav]] calendar it is synced with; empty = local only
     std::vector<std::string> categories;
     Status status = Status::confirmed;
     Visibility visibility = Visibility::private_;

@@ -11,10 +11,10 @@ namespace {
 
 constexpr std::array<std::string_view, 8> kReadOnly{
     "id", "revision", "owner", "created", "updated", "precision", "all_day", "end_tz_effective"};
-constexpr std::array<std::string_view, 18> kWritable{
-    "uid",        "title",    "description", "location", "url",    "source",
-    "categories", "status",   "visibility",  "start",    "tz",     "end",
-    "end_tz",     "duration", "rrule",       "exdates",  "rdates", "alarms"};
+constexpr std::array<std::string_view, 19> kWritable{
+    "uid",        "title",  "description", "location", "url",   "source", "calendar",
+    "categories", "status", "visibility",  "start",    "tz",    "end",    "end_tz",
+    "duration",   "rrule",  "exdates",     "rdates",   "alarms"};
 
 const std::string& get_string(const Json& j, const char* key, std::string_view field_prefix = {}) {
     const Json& v = j.at(key);
@@ -133,6 +133,8 @@ Json to_json(const Event& e) {
            {"rdates", caltime_list_json(e.rdates)},
            {"alarms", Json::array()}};
     if (e.end && e.end->tz != e.start.tz) j["end_tz"] = e.end->tz;
+    // Written only when set, so the JSON of local events (and every stored row) is unchanged.
+    if (!e.calendar.empty()) j["calendar"] = e.calendar;
     for (const auto& a : e.alarms) j["alarms"].push_back(to_json(a));
     return j;
 }
@@ -153,6 +155,7 @@ Event event_from_json(const Json& j) {
     e.location = opt_string(j, "location");
     e.url = opt_string(j, "url");
     e.source = opt_string(j, "source");
+    e.calendar = opt_string(j, "calendar");
     e.categories = string_list(j, "categories");
     e.status = parse_status(opt_string(j, "status"));
     e.visibility = parse_visibility(opt_string(j, "visibility"));

@@ -83,6 +83,8 @@ void read_field(std::string_view key, od::value v, Event& e, Raw& raw) {
         e.url = opt_text(v);
     } else if (key == "source") {
         e.source = opt_text(v);
+    } else if (key == "calendar") {
+        e.calendar = opt_text(v);
     } else if (key == "rrule") {
         e.rrule = opt_text(v);
     } else if (key == "categories") {

@@ -106,6 +106,7 @@ void validate(const Event& e, const EventLimits& limits) {
     check_text("source", e.source, limits.max_text, true);
     check_text("location", e.location, limits.max_title, false);
     check_text("url", e.url, limits.max_title, false);
+    check_text("calendar", e.calendar, 64, false);
     if (!e.url.empty() && e.url.find(':') == std::string::npos)
         bad_param("url", "url must be absolute, such as https://example.org/page");
     if (e.categories.size() > limits.max_categories)

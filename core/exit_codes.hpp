@@ -15,6 +15,7 @@ enum class Exit : int {
     cant_create = 73,  ///< EX_CANTCREAT: an output file cannot be created
     io_err = 74,       ///< EX_IOERR: input/output error
     temp_fail = 75,    ///< EX_TEMPFAIL: try again later (another instance holds the socket)
+    protocol = 76,     ///< EX_PROTOCOL: a remote server answered outside its protocol
     no_perm = 77,      ///< EX_NOPERM: permission denied
     config = 78,       ///< EX_CONFIG: invalid configuration
 };

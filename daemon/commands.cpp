@@ -14,13 +14,15 @@ namespace {
 // Sorted by name: find_command does a binary search (checked by a unit test).
 constexpr std::array kCommands{
     Command{"agenda", handlers::agenda, "from,to",
-            "tz,text,category,status,limit,offset,undated,brief,cursor"},
+            "tz,text,category,calendar,status,limit,offset,undated,brief,cursor"},
     Command{"alarm.ack", handlers::alarm_ack, "", "id,event_id,occurrence,alarm"},
     Command{"alarm.missed", handlers::alarm_missed, "", "since,limit"},
     Command{"alarm.next", handlers::alarm_next, "", "event_id,limit"},
     Command{"alarm.snooze", handlers::alarm_snooze, "", "id,event_id,occurrence,alarm,for,until"},
     Command{"calendar.export", handlers::calendar_export, "", "from,to,category,offset"},
     Command{"calendar.import", handlers::calendar_import, "", "ics,chunk,final"},
+    Command{"calendar.sync", handlers::calendar_sync, "", "calendars"},
+    Command{"calendar.sync_status", handlers::calendar_sync_status, "", ""},
     Command{"event.add", handlers::event_add, "event", ""},
     Command{"event.get", handlers::event_get, "", "id,uid"},
     Command{"event.remove", handlers::event_remove, "id", "revision"},

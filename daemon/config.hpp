@@ -72,6 +72,10 @@ struct FlagValue {
 /// checks) as heraldd.toml, in order. Throws FlagError naming the flag.
 void apply_flags(Settings& settings, const std::vector<FlagValue>& flags);
 
+/// Why the file at `path` may not hold a secret (missing, not a regular file, not owned by the
+/// effective user, readable by group or others), or "" when it may.
+std::string secret_file_problem(const std::string& path);
+
 /// Every documented key as "section.key", in the order of config/heraldd.toml.
 std::vector<std::string> config_keys();
 

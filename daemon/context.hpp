@@ -16,6 +16,9 @@ class Store;
 class AlarmStore;
 class Hub;
 class Session;
+namespace sync {
+class Engine;
+}
 
 /// Credentials of the connected peer (SO_PEERCRED).
 struct PeerCred {
@@ -54,6 +57,7 @@ struct Context {
     Session& session;    ///< the calling session (its scratch, its subscription)
     PeerCred peer;
     Instant now;
+    sync::Engine* sync = nullptr;  ///< CalDAV sync; null in system mode, where sync does not run
     std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
 };
 

@@ -29,6 +29,12 @@ Result calendar_import(Context& ctx, const Json& p);
 /// calendar.export: events (optionally in a window / category) → iCalendar text, in parts if big.
 Result calendar_export(Context& ctx, const Json& p);
 
+// handlers_sync.cpp
+/// calendar.sync: start a CalDAV sync run of the named calendars (all when none); returns at once.
+Result calendar_sync(Context& ctx, const Json& p);
+/// calendar.sync_status: per synced calendar, its runs, last success and error, pending changes.
+Result calendar_sync_status(Context& ctx, const Json& p);
+
 // handlers_agenda.cpp
 /// agenda: occurrences in a window, imprecise and undated events.
 Result agenda(Context& ctx, const Json& p);

@@ -46,6 +46,7 @@ AgendaQuery read_query(const Json& p) {
     if (q.to <= q.from) bad_time("to", "to must be after from");
     q.text = params::opt_string(p, "text");
     q.category = params::opt_string(p, "category");
+    q.calendar = params::opt_string(p, "calendar");
     if (std::string status = params::opt_string(p, "status"); !status.empty())
         q.status = parse_status(status);
     auto limit = params::opt_integer(p, "limit").value_or(0);

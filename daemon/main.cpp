@@ -35,6 +35,7 @@
 #include "daemon/sqlite.hpp"
 #include "daemon/store.hpp"
 #include "daemon/supervisor.hpp"
+#include "daemon/sync_engine.hpp"
 
 namespace {
 
@@ -221,7 +222,19 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     store.set_observer(&alarms);
     Hub hub(log, settings, system_now);
     Scheduler scheduler(io, alarms, hub, settings, system_now);
-    Server server(io, store, settings, alarms, hub, scheduler);
+    // CalDAV sync (user mode): the engine puts itself in front of the alarm store as the store's
+    // observer, so local changes of synced events are queued with them.
+    std::optional<sync::Engine> sync;
+    if (!settings.system_mode) {
+        sync.emplace(io, store, alarms, settings, static_cast<int64_t>(::getuid()),
+                     [&hub, &scheduler] {
+                         hub.flush();
+                         scheduler.rearm_if_changed();
+                     });
+    } else if (!settings.caldav.empty()) {
+        spdlog::warn("[[caldav]] is ignored in system mode: CalDAV sync runs in user mode only");
+    }
+    Server server(io, store, settings, alarms, hub, scheduler, sync ? &*sync : nullptr);
     // Constructed before listening: its signal set catches a SIGTERM that arrives as soon as
     // the socket accepts.
     Supervisor supervisor(io, server, store, settings, [&flags] { return load_settings(flags); });

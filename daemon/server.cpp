@@ -19,6 +19,7 @@
 #include "daemon/scheduler.hpp"
 #include "daemon/session.hpp"
 #include "daemon/store.hpp"
+#include "daemon/sync_engine.hpp"
 #include "daemon/systemd.hpp"
 
 namespace herald {
@@ -83,7 +84,7 @@ Instant wall_now() {
 }  // namespace
 
 Server::Server(asio::io_context& io, Store& store, const Settings& settings, AlarmStore& alarms,
-               Hub& hub, Scheduler& scheduler)
+               Hub& hub, Scheduler& scheduler, sync::Engine* sync)
     : io_(io),
       store_(store),
       settings_(settings),
@@ -92,7 +93,8 @@ Server::Server(asio::io_context& io, Store& store, const Settings& settings, Ala
       acceptor_(io),
       alarms_(alarms),
       hub_(hub),
-      scheduler_(scheduler) {
+      scheduler_(scheduler),
+      sync_(sync) {
     state_.started = wall_now();
     state_.buffered_imports = [this](int64_t uid) {
         size_t mine = 0, all = 0;
@@ -276,7 +278,8 @@ Dispatched Server::run_in_batch(Session& session, const std::function<Dispatched
                                 bool commit_soon) {
     state_.commits = group_.commits();
     state_.committed_requests = group_.committed_requests();
-    Context ctx{store_, settings_, state_, alarms_, hub_, session, session.peer(), wall_now(), {}};
+    Context ctx{store_,  settings_,      state_,     alarms_, hub_,
+                session, session.peer(), wall_now(), sync_,   {}};
     Dispatched d;
     // What the handler leaves for after its reply is known only once it has run.
     auto after = std::make_shared<std::function<void()>>();
@@ -305,6 +308,7 @@ void Server::deliver(Session& session, const std::function<void()>& after, std::
 }
 
 void Server::settings_changed() {
+    if (sync_) sync_->settings_changed();
     for (auto& [s, _] : sessions_) s->settings_changed();
 }
 

@@ -30,7 +30,7 @@ class Server {
     /// the subscriber registry; after each request new messages are pushed through `hub` and the
     /// `scheduler` re-arms its timer if the schedule changed.
     Server(asio::io_context& io, Store& store, const Settings& settings, AlarmStore& alarms,
-           Hub& hub, Scheduler& scheduler);
+           Hub& hub, Scheduler& scheduler, sync::Engine* sync = nullptr);
     ~Server();
     /// Takes the systemd-passed socket if there is one, else binds settings.socket_path.
     void listen();
@@ -76,6 +76,7 @@ class Server {
     AlarmStore& alarms_;
     Hub& hub_;
     Scheduler& scheduler_;
+    sync::Engine* sync_;  ///< CalDAV sync: handlers get it, reloads reach it; null in system mode
     std::function<void()> on_request_;
 };
 

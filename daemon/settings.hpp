@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace herald {
 
@@ -32,6 +33,19 @@ inline constexpr size_t kImportCacheKiB = 256 * 1024;
 /// open, a backup) before it fails with `busy`. Why short: the wait blocks the one thread, so every
 /// other client and the reminders would wait too (5 s at start, for migrations, is fine).
 inline constexpr std::chrono::milliseconds kServeBusyTimeout{50};
+
+/// One `[[caldav]]` table of heraldd.toml: a calendar synced with a CalDAV collection.
+struct CalDavCalendar {
+    std::string name;           ///< the calendar's name in Herald (events' `calendar` field)
+    std::string url;            ///< a calendar collection, or a server/principal to discover from
+    std::string username;       ///< empty: no authentication
+    std::string password_file;  ///< read at each run; refused unless private to the user
+    std::chrono::seconds interval{300};  ///< background sync period; 0 = only `herald sync`
+    std::string conflict = "server";     ///< what wins when both sides changed an event
+    bool create = false;                 ///< MKCALENDAR the collection when it does not exist
+    std::string ca_file;                 ///< extra CA bundle for a private CA; empty = system's
+    bool operator==(const CalDavCalendar&) const = default;
+};
 
 /// Everything the daemon can be configured with (see config/heraldd.toml).
 struct Settings {
@@ -65,6 +79,7 @@ struct Settings {
     std::chrono::seconds stall_timeout{
         30};           ///< a subscriber whose queue does not drain this long is dropped
     std::string zone;  ///< zone for all-day and floating alarms; empty = $TZ or the system's
+    std::vector<CalDavCalendar> caldav;  ///< [[caldav]] tables, in file order
     /// Staging lead (kFireLead); tests only may change it, through HERALDD_TEST_FIRE_LEAD_MS.
     std::chrono::milliseconds fire_lead = kFireLead;
     /// Delay of every batch commit; tests only (HERALDD_TEST_COMMIT_DELAY_MS), so the crash test

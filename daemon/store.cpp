@@ -126,6 +126,45 @@ UPDATE sqlite_sequence SET seq = max(seq,
 DELETE FROM alarm_ledger WHERE event_id NOT IN (SELECT id FROM events);
 DELETE FROM alarm_schedule WHERE event_id NOT IN (SELECT id FROM events);
 )sql",
+    // CalDAV sync state (docs/architecture.md "Sync", daemon/sync_state.hpp): per calendar its
+    // collection and sync token, per synced uid its href and etag, the durable outbox of local
+    // changes (one row per calendar and uid: the latest operation) and the versions a conflict
+    // did not keep.
+    R"sql(
+CREATE TABLE caldav_calendars (
+    name TEXT PRIMARY KEY,
+    collection TEXT NOT NULL DEFAULT '',
+    sync_token TEXT NOT NULL DEFAULT '',
+    last_success INTEGER,
+    last_attempt INTEGER,
+    last_error TEXT NOT NULL DEFAULT '',
+    last_error_code TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE caldav_items (
+    calendar TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    href TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (calendar, uid)
+);
+CREATE INDEX caldav_items_href ON caldav_items(calendar, href);
+CREATE TABLE caldav_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    calendar TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+    created INTEGER NOT NULL,
+    UNIQUE (calendar, uid)
+);
+CREATE TABLE caldav_conflicts (
+    id INTEGER PRIMARY KEY,
+    calendar TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    kept TEXT NOT NULL,
+    lost_ics TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 

@@ -20,6 +20,9 @@ PACKAGES=(
   remind calcurse strace
   # export compatibility tests (tests/integration/test_ical.py): khal reads what herald exports
   khal
+  # CalDAV sync (docs/architecture.md "Sync"): HTTP and XML libraries; the servers and the
+  # third-party client tests/integration/test_caldav.py runs against
+  libcurl4-openssl-dev libpugixml-dev radicale xandikos python3-caldav
 )
 if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206

@@ -1,0 +1,257 @@
+#include "daemon/caldav_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+
+namespace herald::caldav {
+namespace {
+
+constexpr size_t kMultigetBatch = 200;  // hrefs per calendar-multiget (bounded request bodies)
+const std::vector<std::string> kXml{"Content-Type: application/xml; charset=utf-8"};
+
+std::vector<std::string> with(std::vector<std::string> headers, std::string more) {
+    headers.push_back(std::move(more));
+    return headers;
+}
+
+/// The multistatus of a 207 reply to `what`; a body that is not one is a protocol failure.
+Multistatus read_multistatus(const std::string& what, const std::string& body) {
+    try {
+        return parse_multistatus(body);
+    } catch (const std::exception& e) {
+        throw CalDavError(Failure::protocol, what + ": " + e.what());
+    }
+}
+
+std::string with_slash(std::string s) {
+    if (s.empty() || s.back() != '/') s += '/';
+    return s;
+}
+
+/// The last path segment of a collection ("/alice/office/" → "office").
+std::string last_segment(const std::string& href) {
+    std::string p = path_of(href);
+    while (!p.empty() && p.back() == '/') p.pop_back();
+    return p.substr(p.rfind('/') + 1);
+}
+
+}  // namespace
+
+std::string path_of(const std::string& href) {
+    auto scheme = href.find("://");
+    if (scheme == std::string::npos) return href;
+    auto slash = href.find('/', scheme + 3);
+    return slash == std::string::npos ? "/" : href.substr(slash);
+}
+
+std::string origin_of(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        throw CalDavError(Failure::protocol, "not an absolute URL: " + redact(url));
+    auto slash = url.find('/', scheme + 3);
+    return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+std::string absolute_url(const std::string& base, const std::string& href) {
+    if (href.find("://") != std::string::npos) return href;
+    return origin_of(base) + (href.empty() || href[0] != '/' ? "/" : "") + href;
+}
+
+std::string redact(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos) return url;
+    auto end = url.find('/', scheme + 3);
+    auto at = url.find('@', scheme + 3);
+    if (at == std::string::npos || (end != std::string::npos && at > end)) return url;
+    return url.substr(0, scheme + 3) + url.substr(at + 1);
+}
+
+std::string resource_url(const std::string& collection, const std::string& uid) {
+    // Why not percent-encode the uid: servers write an encoded href back in their own spelling
+    // (one encodes '@', another not), and an href must compare equal to the one we wrote. A
+    // name of unreserved characters only is spelt one way; other uids are named by a hash.
+    bool plain = !uid.empty() && uid.size() <= 200;
+    for (char ch : uid) {
+        const auto c = static_cast<unsigned char>(ch);
+        plain = plain && (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~');
+    }
+    if (plain) return with_slash(collection) + uid + ".ics";
+    uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+    for (char c : uid) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    char name[32];
+    std::snprintf(name, sizeof name, "herald-%016llx", static_cast<unsigned long long>(h));
+    return with_slash(collection) + name + ".ics";
+}
+
+void fail_on(const std::string& what, const HttpResponse& r) {
+    std::string msg = what + ": the server answered " +
+                      (r.status_line.empty() ? std::to_string(r.status) : r.status_line);
+    if (r.status == 401 || r.status == 403)
+        throw CalDavError(Failure::denied, msg + " (check username and password_file)");
+    if (r.status == 429 || r.status == 503) throw CalDavError(Failure::busy, msg);
+    if (r.status >= 500) throw CalDavError(Failure::unavailable, msg);
+    throw CalDavError(Failure::protocol, msg);
+}
+
+HttpResponse CalDavClient::send(const std::string& method, const std::string& url,
+                                const std::string& body, const std::vector<std::string>& headers) {
+    return http_.request(method, url, body, headers);
+}
+
+std::optional<Multistatus> CalDavClient::propfind(const std::string& url, int depth) {
+    HttpResponse r = send("PROPFIND", url, propfind_discovery_body(),
+                          with(kXml, "Depth: " + std::to_string(depth)));
+    if (r.status == 404) return std::nullopt;
+    if (r.status != 207) fail_on("PROPFIND " + redact(url), r);
+    return read_multistatus("PROPFIND " + redact(url), r.body);
+}
+
+Multistatus CalDavClient::report(const std::string& url, const std::string& body) {
+    HttpResponse r = send("REPORT", url, body, with(kXml, "Depth: 1"));
+    if (r.status != 207) fail_on("REPORT " + redact(url), r);
+    return read_multistatus("REPORT " + redact(url), r.body);
+}
+
+void CalDavClient::make_calendar(const std::string& url, const std::string& name) {
+    HttpResponse r = send("MKCALENDAR", url, mkcalendar_body(name), kXml);
+    if (r.status == 409) {
+        // RFC 4791 §5.3.1: 409 when a parent collection is missing (Radicale without a login
+        // has no principal collection yet): make the parent, then the calendar.
+        std::string parent = url.substr(0, url.rfind('/', url.size() - 2) + 1);
+        HttpResponse p = send("MKCOL", parent, "", {});
+        if (p.status != 201 && p.status != 405) fail_on("MKCOL " + redact(parent), p);
+        r = send("MKCALENDAR", url, mkcalendar_body(name), kXml);
+    }
+    if (r.status != 201) fail_on("MKCALENDAR " + redact(url), r);
+}
+
+std::string CalDavClient::find_collection(const std::string& url, const std::string& name,
+                                          bool create) {
+    auto self = propfind(url, 0);
+    if (self && !self->resources.empty() && self->resources.front().calendar)
+        return with_slash(url);
+    std::string principal;
+    if (self && !self->resources.empty())
+        principal = self->resources.front().current_user_principal;
+    if (principal.empty() && !self) {
+        if (create) {
+            make_calendar(with_slash(url), name);
+            return with_slash(url);
+        }
+        throw CalDavError(Failure::protocol,
+                          "no calendar at " + redact(url) +
+                              " (404); set create = true to make it, or give an existing one");
+    }
+    if (principal.empty()) {
+        // RFC 6764: a server's root may not answer; its well-known URL redirects to the context.
+        auto known = propfind(origin_of(url) + "/.well-known/caldav", 0);
+        if (known && !known->resources.empty())
+            principal = known->resources.front().current_user_principal;
+    }
+    if (principal.empty())
+        throw CalDavError(Failure::protocol, redact(url) +
+                                                 " is not a calendar and names no "
+                                                 "current-user-principal to discover one from");
+    std::string found = in_home(url, principal, name, create);
+    if (found.empty())
+        throw CalDavError(Failure::protocol, "no calendar named \"" + name + "\" under " +
+                                                 redact(url) + " (set create = true to make it)");
+    return found;
+}
+
+std::string CalDavClient::in_home(const std::string& base, const std::string& principal,
+                                  const std::string& name, bool create) {
+    auto p = propfind(absolute_url(base, principal), 0);
+    if (!p || p->resources.empty() || p->resources.front().calendar_home_set.empty())
+        throw CalDavError(Failure::protocol,
+                          "the principal " + principal + " names no calendar-home-set");
+    std::string home = absolute_url(base, p->resources.front().calendar_home_set);
+    auto listing = propfind(home, 1);
+    std::vector<std::string> calendars;
+    for (const auto& r : listing ? listing->resources : std::vector<DavResource>{}) {
+        if (!r.calendar) continue;
+        if (last_segment(r.href) == name || r.displayname == name)
+            return with_slash(absolute_url(base, r.href));
+        calendars.push_back(r.href);
+    }
+    if (create) {
+        std::string url = with_slash(home) + name + "/";
+        make_calendar(url, name);
+        return url;
+    }
+    return calendars.size() == 1 ? with_slash(absolute_url(base, calendars.front())) : "";
+}
+
+Changes CalDavClient::changes(const std::string& collection, const std::string& token) {
+    Changes out;
+    HttpResponse r =
+        send("REPORT", collection, sync_collection_body(token), with(kXml, "Depth: 1"));
+    // Why fall back on 403/409/400/501: that is how servers say the token is no longer valid
+    // (RFC 6578 §3.2 valid-sync-token) or that they do not offer the report.
+    if (r.status == 207) {
+        Multistatus ms = read_multistatus("REPORT sync-collection " + redact(collection), r.body);
+        for (auto& res : ms.resources) {
+            if (path_of(res.href) == path_of(collection)) continue;  // the collection itself
+            if (res.status == 404)
+                out.removed.push_back(res.href);
+            else
+                out.changed.push_back(std::move(res));
+        }
+        out.token = ms.sync_token;
+        out.listed = token.empty();
+        return out;
+    }
+    if (r.status == 401 || r.status == 429 || r.status == 503 ||
+        (r.status >= 500 && r.status != 501))
+        fail_on("REPORT sync-collection " + redact(collection), r);
+    Multistatus ms = report(collection, calendar_query_etags_body());
+    for (auto& res : ms.resources)
+        if (path_of(res.href) != path_of(collection) && res.status / 100 == 2)
+            out.changed.push_back(std::move(res));
+    out.listed = true;
+    return out;
+}
+
+std::vector<DavResource> CalDavClient::fetch(const std::string& collection,
+                                             const std::vector<std::string>& hrefs) {
+    std::vector<DavResource> out;
+    for (size_t i = 0; i < hrefs.size(); i += kMultigetBatch) {
+        const size_t end = std::min(hrefs.size(), i + kMultigetBatch);
+        std::vector<std::string> batch(hrefs.begin() + static_cast<std::ptrdiff_t>(i),
+                                       hrefs.begin() + static_cast<std::ptrdiff_t>(end));
+        for (auto& res : report(collection, multiget_body(batch)).resources)
+            if (res.status / 100 == 2 && !res.calendar_data.empty()) out.push_back(std::move(res));
+    }
+    return out;
+}
+
+WriteResult CalDavClient::put(const std::string& url, const std::string& ics,
+                              const std::string& etag) {
+    HttpResponse r = send("PUT", url, ics,
+                          {"Content-Type: text/calendar; charset=utf-8",
+                           etag.empty() ? std::string("If-None-Match: *") : "If-Match: " + etag});
+    WriteResult w{WriteResult::Kind::ok, r.etag, r.status_line};
+    if (r.status == 412)
+        w.kind = WriteResult::Kind::conflict;
+    else if (r.status / 100 != 2)
+        fail_on("PUT " + redact(url), r);
+    return w;
+}
+
+WriteResult CalDavClient::remove(const std::string& url, const std::string& etag) {
+    std::vector<std::string> headers;
+    if (!etag.empty()) headers.push_back("If-Match: " + etag);
+    HttpResponse r = send("DELETE", url, "", headers);
+    WriteResult w{WriteResult::Kind::ok, "", r.status_line};
+    if (r.status == 412)
+        w.kind = WriteResult::Kind::conflict;
+    else if (r.status == 404)
+        w.kind = WriteResult::Kind::gone;
+    else if (r.status / 100 != 2)
+        fail_on("DELETE " + redact(url), r);
+    return w;
+}
+
+}  // namespace herald::caldav

@@ -1,0 +1,321 @@
+#include "daemon/sync_engine.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/errors.hpp"
+#include "core/ical_export.hpp"
+#include "daemon/config.hpp"
+
+namespace herald::sync {
+namespace {
+
+// Why 2 s: a burst of edits (an import, a script) goes out in one run, and a single edit still
+// reaches the server "within seconds", as the issue asks.
+constexpr std::chrono::seconds kDebounce{2};
+
+Instant wall_now() {
+    return date::floor<Seconds>(std::chrono::system_clock::now());
+}
+
+nlohmann::json instant_or_null(const std::optional<int64_t>& t) {
+    if (!t) return nullptr;
+    return format_instant(Instant{Seconds{*t}});
+}
+
+}  // namespace
+
+Engine::Engine(asio::io_context& io, Store& store, StoreObserver& alarms, const Settings& settings,
+               int64_t owner, std::function<void()> after_write)
+    : io_(io),
+      store_(store),
+      settings_(settings),
+      owner_(owner),
+      after_write_(std::move(after_write)),
+      state_(store.db()),
+      observer_(alarms, state_, settings, [this](const std::string& n) { local_change(n); }),
+      timer_(io),
+      worker_(io, [this](Outcome o) { finish(std::move(o)); }) {
+    store_.set_observer(&observer_);
+    settings_changed();
+}
+
+Engine::~Engine() {
+    store_.set_observer(nullptr);
+}
+
+const CalDavCalendar* Engine::config(const std::string& name) const {
+    for (const auto& c : settings_.caldav)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+std::vector<std::pair<std::string, uint64_t>> Engine::start(const std::vector<std::string>& names) {
+    if (settings_.caldav.empty())
+        throw HeraldError(ErrorCode::not_found,
+                          "no calendar is synced: add a [[caldav]] table to " +
+                              settings_.config_path + " (heraldd.toml(5)) and reload heraldd",
+                          "calendars");
+    std::vector<std::string> wanted = names;
+    if (wanted.empty())
+        for (const auto& c : settings_.caldav) wanted.push_back(c.name);
+    for (const auto& n : wanted)
+        if (config(n) == nullptr)
+            throw HeraldError(ErrorCode::not_found,
+                              "no calendar named \"" + n + "\" in " + settings_.config_path +
+                                  " ([[caldav]] name = ...)",
+                              "calendars");
+    std::vector<std::pair<std::string, uint64_t>> out;
+    for (const auto& n : wanted) {
+        Run& r = runs_[n];
+        // Why the next run when one is in progress: its snapshot may predate what the caller
+        // just changed.
+        if (r.running) {
+            r.again = true;
+            out.emplace_back(n, r.started + 1);
+        } else {
+            begin(n);
+            out.emplace_back(n, r.started);
+        }
+    }
+    return out;
+}
+
+void Engine::begin(const std::string& name) {
+    const CalDavCalendar* c = config(name);
+    Run& run = runs_[name];
+    if (c == nullptr || run.running) return;
+    ++run.started;
+    run.running = true;
+    run.again = false;
+    Job job;
+    if (!make_job(*c, run, job)) return;
+    worker_.submit(std::move(job));
+}
+
+bool Engine::make_job(const CalDavCalendar& c, Run& run, Job& job) {
+    job.calendar = c;
+    if (!c.password_file.empty()) {
+        std::string why = secret_file_problem(c.password_file);
+        std::ifstream in(c.password_file);
+        if (why.empty() && !in) why = c.password_file + " cannot be read";
+        if (!why.empty()) {
+            Outcome o;
+            o.name = c.name;
+            o.message = "password_file: " + why;
+            asio::post(io_, [this, o] { finish(o); });
+            return false;
+        }
+        std::getline(in, job.password);
+        if (!job.password.empty() && job.password.back() == '\r') job.password.pop_back();
+    }
+    const Instant now = wall_now();
+    // Why a transaction for reads: it commits an open group-commit batch first, so the job never
+    // carries a change that batch could still roll back.
+    sql::Transaction tx(store_.db());
+    CalendarRow row = state_.calendar(c.name);
+    job.collection = row.collection;
+    job.token = row.token;
+    job.known = state_.known(c.name);
+    run.pushed_ics.clear();
+    for (const auto& o : state_.outbox(c.name)) {
+        OutboxItem item{o.seq, o.uid, o.remove, "", "", ""};
+        if (auto it = state_.item(c.name, o.uid)) {
+            item.href = it->href;
+            item.etag = it->etag;
+        }
+        if (!o.remove) {
+            item.ics = local_ics(c.name, o.uid, now);
+            if (item.ics.empty()) {  // the event left the calendar since: nothing to write
+                state_.done(o.seq);
+                continue;
+            }
+        }
+        run.pushed_ics[o.seq] = item.ics;
+        job.outbox.push_back(std::move(item));
+    }
+    tx.commit();
+    return true;
+}
+
+std::string Engine::local_ics(const std::string& name, const std::string& uid, Instant now) {
+    std::vector<Event> events;
+    auto master = store_.get_owned(owner_, uid);
+    if (!master || master->calendar != name) return {};
+    events.push_back(*master);
+    for (const auto& o : state_.override_uids(owner_, uid))
+        if (auto e = store_.get_owned(owner_, o); e && e->calendar == name) events.push_back(*e);
+    return export_ical(events, now);
+}
+
+void Engine::remove_local(const std::string& name, const std::string& uid, Instant now) {
+    std::vector<std::string> uids = state_.override_uids(owner_, uid);
+    uids.push_back(uid);
+    for (const auto& u : uids)
+        if (auto e = store_.get_owned(owner_, u); e && e->calendar == name)
+            store_.remove(e->id, std::nullopt, now);
+    state_.drop_item(name, uid);
+}
+
+int64_t Engine::apply_pull(const Outcome& o, Instant now, int64_t& conflicts) {
+    int64_t moved = 0;
+    std::set<std::string> seen;
+    for (const auto& f : o.fetched) {
+        seen.insert(f.href);
+        for (const auto& p : f.problems) spdlog::warn("sync {}: {}: {}", o.name, f.href, p);
+        if (f.events.empty()) continue;
+        const std::string uid = resource_uid(f.events.front().uid);
+        // A local change made while the worker ran is newer than what it fetched: it is pushed
+        // next run (If-Match the etag we hold), where a server change makes it a conflict.
+        if (state_.queued(o.name, uid)) continue;
+        for (Event e : f.events) {
+            e.calendar = o.name;
+            e.owner = owner_;
+            store_.upsert(std::move(e), now, [](const Event&, const Event*) {});
+        }
+        state_.set_item(o.name, uid, {f.href, f.etag});
+        ++moved;
+    }
+    std::set<std::string> gone(o.removed.begin(), o.removed.end());
+    if (o.listed) {
+        std::set<std::string> present(o.present.begin(), o.present.end());
+        for (const auto& [uid, href] : state_.uids(o.name))
+            if (!present.count(href) && !seen.count(href)) gone.insert(href);
+    }
+    for (const auto& href : gone) {
+        for (const auto& uid : state_.uids_at(o.name, href)) {
+            if (state_.queued(o.name, uid)) {
+                // Policy server: the server's deletion wins; the local change is kept aside.
+                state_.add_conflict(o.name, uid, "server", local_ics(o.name, uid, now), now);
+                ++conflicts;
+            }
+            remove_local(o.name, uid, now);
+            ++moved;
+        }
+    }
+    return moved;
+}
+
+void Engine::finish(Outcome o) {
+    Run& run = runs_[o.name];
+    const Instant now = wall_now();
+    int64_t pushed = 0, pulled = 0, conflicts = 0;
+    try {
+        sql::Transaction tx(store_.db());
+        Observer::Applying applying(observer_);
+        for (const auto& p : o.pushed) {
+            if (p.kind == caldav::WriteResult::Kind::conflict) {
+                // Policy server: the server's version stays and comes back in the pull; ours is
+                // kept in caldav_conflicts.
+                state_.add_conflict(o.name, p.uid, "server", run.pushed_ics[p.seq], now);
+                ++conflicts;
+            } else if (p.remove) {
+                state_.drop_item(o.name, p.uid);
+                ++pushed;
+            } else {
+                state_.set_item(o.name, p.uid, {p.href, p.etag});
+                ++pushed;
+            }
+            state_.done(p.seq);
+        }
+        if (o.ok) {
+            pulled = apply_pull(o, now, conflicts);
+            state_.succeeded(o.name, o.collection, o.token, now);
+        } else {
+            state_.failed(
+                o.name, o.message,
+                o.message.rfind("password_file:", 0) == 0 ? "config" : caldav::to_string(o.failure),
+                now);
+        }
+        tx.commit();
+    } catch (const std::exception& e) {
+        spdlog::error("sync {}: applying the server's changes failed: {}", o.name, e.what());
+        o.ok = false;
+        o.message = std::string("applying the server's changes failed: ") + e.what();
+    }
+    if (o.ok)
+        spdlog::info("sync {}: {} pulled, {} pushed, {} conflicts", o.name, pulled, pushed,
+                     conflicts);
+    else
+        spdlog::warn("sync {}: {}", o.name, o.message);
+    run.last = {{"ok", o.ok}, {"pulled", pulled}, {"pushed", pushed}, {"conflicts", conflicts}};
+    if (!o.ok) run.last["error"] = o.message;
+    run.running = false;
+    ++run.finished;
+    run.pushed_ics.clear();
+    if (const CalDavCalendar* c = config(o.name); c && c->interval.count() > 0)
+        run.next_due = std::chrono::steady_clock::now() + c->interval;
+    if (after_write_) after_write_();
+    if (run.again) begin(o.name);
+    schedule();
+}
+
+nlohmann::json Engine::status() {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : settings_.caldav) {
+        Run& run = runs_[c.name];
+        CalendarRow row = state_.calendar(c.name);
+        nlohmann::json j{{"name", c.name},
+                         {"url", caldav::redact(c.url)},
+                         {"collection", caldav::redact(row.collection)},
+                         {"running", run.running},
+                         {"runs", run.finished},
+                         {"last_attempt", instant_or_null(row.last_attempt)},
+                         {"last_success", instant_or_null(row.last_success)},
+                         {"last_error", row.last_error},
+                         {"last_error_code", row.last_error_code},
+                         {"pending", state_.pending(c.name)},
+                         {"conflicts", state_.conflicts(c.name)}};
+        if (run.finished > 0) j["last"] = run.last;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+void Engine::local_change(const std::string& name) {
+    // interval "0s" means no background runs at all: only `herald sync` talks to the server.
+    if (const CalDavCalendar* c = config(name); c == nullptr || c->interval.count() == 0) return;
+    auto soon = std::chrono::steady_clock::now() + kDebounce;
+    Run& run = runs_[name];
+    if (run.next_due == std::chrono::steady_clock::time_point{} || run.next_due > soon)
+        run.next_due = soon;
+    // Re-armed after the write's request, on the loop, so a rolled-back write is harmless.
+    asio::post(io_, [this] { schedule(); });
+}
+
+void Engine::settings_changed() {
+    auto now = std::chrono::steady_clock::now();
+    for (const auto& c : settings_.caldav) {
+        Run& run = runs_[c.name];
+        if (run.next_due == std::chrono::steady_clock::time_point{} && c.interval.count() > 0)
+            run.next_due = now;  // a calendar new to this daemon syncs at once
+    }
+    schedule();
+}
+
+void Engine::schedule() {
+    auto now = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> next;
+    for (const auto& c : settings_.caldav) {
+        Run& run = runs_[c.name];
+        if (run.next_due == std::chrono::steady_clock::time_point{}) continue;
+        if (run.next_due <= now && !run.running) {
+            run.next_due = {};
+            begin(c.name);
+            continue;
+        }
+        if (!run.running && (!next || run.next_due < *next)) next = run.next_due;
+    }
+    timer_.cancel();
+    if (!next) return;
+    timer_.expires_at(*next);
+    timer_.async_wait([this](const std::error_code& ec) {
+        if (!ec) schedule();
+    });
+}
+
+}  // namespace herald::sync

@@ -1,0 +1,83 @@
+#pragma once
+/// The loop side of CalDAV sync (docs/architecture.md "Sync"): starts runs (on request, on each
+/// calendar's interval, a few seconds after a local change), builds each run's job from the
+/// database, hands it to the worker thread, and applies the outcome in one transaction.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/settings.hpp"
+#include "daemon/store.hpp"
+#include "daemon/sync_observer.hpp"
+#include "daemon/sync_state.hpp"
+#include "daemon/sync_worker.hpp"
+
+namespace herald::sync {
+
+/// Runs CalDAV sync for the [[caldav]] calendars of the running settings.
+class Engine {
+  public:
+    /// An engine over `store` whose events belong to `owner`; installs itself as the store's
+    /// observer in front of `alarms`. `after_write` runs after each applied outcome (push change
+    /// messages, re-arm the reminder timer).
+    Engine(asio::io_context& io, Store& store, StoreObserver& alarms, const Settings& settings,
+           int64_t owner, std::function<void()> after_write);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    /// Starts a run of each calendar in `names` (every configured one when empty), or queues one
+    /// after the run in progress. Returns name → the run number that answers this request
+    /// (done when `status` reports that many runs). Throws not_found for an unknown name.
+    std::vector<std::pair<std::string, uint64_t>> start(const std::vector<std::string>& names);
+    /// Per calendar: runs finished, running, last success and error, pending local changes,
+    /// conflicts kept, what the last run moved.
+    nlohmann::json status();
+    /// Applies added, removed and changed [[caldav]] tables after a reload.
+    void settings_changed();
+
+  private:
+    struct Run {
+        uint64_t started = 0;
+        uint64_t finished = 0;
+        bool running = false;
+        bool again = false;  ///< a request arrived during the run: run once more after it
+        std::chrono::steady_clock::time_point next_due{};
+        nlohmann::json last = nlohmann::json::object();
+        std::map<int64_t, std::string> pushed_ics;  ///< seq → the text pushed (a conflict keeps it)
+    };
+    const CalDavCalendar* config(const std::string& name) const;
+    void begin(const std::string& name);
+    /// Builds the job of calendar `c` from the database; false (recorded) when it cannot run.
+    bool make_job(const CalDavCalendar& c, Run& run, Job& job);
+    void finish(Outcome outcome);
+    /// Applies a successful run's pull; returns the resources moved and counts conflicts.
+    int64_t apply_pull(const Outcome& o, Instant now, int64_t& conflicts);
+    /// Removes `uid` (and its overrides) of calendar `name` locally, as the server did.
+    void remove_local(const std::string& name, const std::string& uid, Instant now);
+    /// The local text of `uid` in calendar `name` ("" when it has none).
+    std::string local_ics(const std::string& name, const std::string& uid, Instant now);
+    void local_change(const std::string& name);
+    void schedule();
+
+    asio::io_context& io_;
+    Store& store_;
+    const Settings& settings_;
+    int64_t owner_;
+    std::function<void()> after_write_;
+    State state_;
+    Observer observer_;
+    asio::steady_timer timer_;
+    std::map<std::string, Run> runs_;
+    Worker worker_;  ///< last: its thread stops before the rest goes
+};
+
+}  // namespace herald::sync

@@ -1,0 +1,74 @@
+#pragma once
+/// The messages between the loop and the sync worker (docs/architecture.md "Sync"): a job holds
+/// everything one run needs, so the worker never reads the database; an outcome holds everything
+/// it learnt, so the loop applies it in one transaction. Plain values, moved across threads.
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "daemon/caldav_client.hpp"
+#include "daemon/settings.hpp"
+
+namespace herald::sync {
+
+/// One pending local change, as the loop read it from caldav_outbox.
+struct OutboxItem {
+    int64_t seq = 0;  ///< the outbox row; the loop deletes it only if still this one
+    std::string uid;  ///< the resource's uid (the master's for a series)
+    bool remove = false;
+    std::string href;  ///< known href (empty: a new resource)
+    std::string etag;  ///< known etag, sent as If-Match (empty: If-None-Match *)
+    std::string ics;   ///< the resource's text (empty for a removal)
+};
+
+/// One run of one calendar.
+struct Job {
+    CalDavCalendar calendar;
+    std::string password;
+    std::string collection;                    ///< known collection URL (empty: discover)
+    std::string token;                         ///< last sync token (empty: initial)
+    std::map<std::string, std::string> known;  ///< href → etag of what the loop holds
+    std::vector<OutboxItem> outbox;
+};
+
+/// What became of one pushed change.
+struct Pushed {
+    int64_t seq = 0;
+    std::string uid;
+    bool remove = false;
+    caldav::WriteResult::Kind kind = caldav::WriteResult::Kind::ok;
+    std::string href;
+    std::string etag;
+};
+
+/// One resource fetched from the server, read by the iCalendar import.
+struct Fetched {
+    std::string href;
+    std::string etag;
+    std::vector<Event> events;          ///< its VEVENTs (a master and its overrides)
+    std::vector<std::string> problems;  ///< what the import lost or dropped, for the log
+};
+
+/// The outcome of a run.
+struct Outcome {
+    std::string name;
+    bool ok = false;
+    caldav::Failure failure = caldav::Failure::protocol;  ///< when not ok
+    std::string message;                                  ///< when not ok
+    std::string collection;
+    std::string token;
+    bool listed = false;  ///< `present` lists every href on the server
+    std::vector<Pushed> pushed;
+    std::vector<Fetched> fetched;
+    std::vector<std::string> removed;  ///< hrefs gone from the server
+    std::vector<std::string> present;  ///< with `listed`: every href on the server
+};
+
+/// Runs `job` against the server (blocking: HTTP, XML, iCalendar reading); `cancel` (when set
+/// and true) abandons it. Never throws: a failure is in the outcome, with the pushes done before.
+Outcome run(Job job, const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace herald::sync

@@ -1,0 +1,96 @@
+// One sync run on the worker thread: push the outbox, then pull (docs/architecture.md "Sync").
+#include <set>
+
+#include "core/ical_import.hpp"
+#include "daemon/sync_job.hpp"
+
+namespace herald::sync {
+namespace {
+
+using caldav::path_of;
+
+void push(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
+    for (const auto& item : job.outbox) {
+        Pushed p{item.seq, item.uid, item.remove, caldav::WriteResult::Kind::ok, item.href, ""};
+        if (item.remove) {
+            // Never on the server (added and removed between runs): nothing to delete.
+            if (!item.href.empty())
+                p.kind =
+                    dav.remove(caldav::absolute_url(out.collection, item.href), item.etag).kind;
+        } else {
+            std::string url = item.href.empty() ? caldav::resource_url(out.collection, item.uid)
+                                                : caldav::absolute_url(out.collection, item.href);
+            caldav::WriteResult w = dav.put(url, item.ics, item.etag);
+            p.kind = w.kind;
+            p.href = path_of(url);
+            p.etag = w.etag;
+        }
+        out.pushed.push_back(std::move(p));
+    }
+}
+
+Fetched read_resource(caldav::DavResource&& r) {
+    Fetched f{path_of(r.href), r.etag, {}, {}};
+    try {
+        IcalImport imp = import_ical(r.calendar_data);
+        f.events = std::move(imp.events);
+        for (const auto& p : imp.problems) f.problems.push_back(p.reason);
+        for (const auto& w : imp.warnings) f.problems.push_back(w.reason);
+    } catch (const std::exception& e) {
+        f.problems.push_back(e.what());
+    }
+    return f;
+}
+
+void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
+    std::map<std::string, std::string> known = job.known;
+    // What this run wrote is known at the etag the server gave back, so it is not fetched again.
+    for (const auto& p : out.pushed) {
+        if (p.kind != caldav::WriteResult::Kind::ok) continue;
+        if (p.remove)
+            known.erase(p.href);
+        else if (!p.etag.empty())
+            known[p.href] = p.etag;
+    }
+    caldav::Changes ch = dav.changes(out.collection, job.token);
+    out.token = ch.token;
+    out.listed = ch.listed;
+    std::vector<std::string> wanted;
+    for (auto& r : ch.changed) {
+        std::string href = path_of(r.href);
+        if (ch.listed) out.present.push_back(href);
+        auto k = known.find(href);
+        if (k == known.end() || k->second != r.etag || r.etag.empty()) wanted.push_back(r.href);
+    }
+    for (auto& h : ch.removed) out.removed.push_back(path_of(h));
+    for (auto& r : dav.fetch(out.collection, wanted))
+        out.fetched.push_back(read_resource(std::move(r)));
+}
+
+}  // namespace
+
+Outcome run(Job job, const std::atomic<bool>* cancel) {
+    Outcome out;
+    out.name = job.calendar.name;
+    try {
+        caldav::HttpClient http(
+            {job.calendar.username, job.password, job.calendar.ca_file, 60, cancel});
+        caldav::CalDavClient dav(http);
+        out.collection =
+            job.collection.empty()
+                ? dav.find_collection(job.calendar.url, job.calendar.name, job.calendar.create)
+                : job.collection;
+        push(dav, job, out);
+        pull(dav, job, out);
+        out.ok = true;
+    } catch (const caldav::CalDavError& e) {
+        out.failure = e.kind();
+        out.message = e.what();
+    } catch (const std::exception& e) {
+        out.failure = caldav::Failure::protocol;
+        out.message = e.what();
+    }
+    return out;
+}
+
+}  // namespace herald::sync

@@ -1,0 +1,351 @@
+"""CalDAV sync against real servers (docs/architecture.md "Sync"): Radicale and Xandikos, both
+from Debian, started on free localhost ports with private storage. Two heraldd instances (two
+XDG directory trees: two machines) sync one collection through the server."""
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import Daemon, finish_daemon, wait_for
+
+RADICALE = shutil.which("radicale")
+XANDIKOS = shutil.which("xandikos")
+PASSWORD = "s3cret-Pa55"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def accepting(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class Server:
+    """A CalDAV server process with its own storage under `root`."""
+
+    def __init__(self, kind, root):
+        self.kind, self.root, self.port, self.proc = kind, root, free_port(), None
+        os.makedirs(root, exist_ok=True)
+        if kind == "radicale-open":
+            self.url = f"http://127.0.0.1:{self.port}/me/office/"
+        elif kind == "radicale":
+            self.users = os.path.join(root, "users")
+            with open(self.users, "w") as f:
+                f.write(f"alice:{PASSWORD}\n")
+            self.url = f"http://127.0.0.1:{self.port}/alice/office/"
+        else:
+            # Discovery from the server's root: current-user-principal, calendar-home-set, and
+            # the collection named like the calendar ("calendar", made by --defaults).
+            self.url = f"http://127.0.0.1:{self.port}/"
+
+    def start(self):
+        self.log = open(os.path.join(self.root, "server.log"), "ab")
+        if self.kind == "radicale-open":
+            cmd = [RADICALE, "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
+                   "--auth-type", "none",
+                   "--storage-filesystem-folder", os.path.join(self.root, "collections")]
+        elif self.kind == "radicale":
+            cmd = [RADICALE, "--config", "", "--server-hosts", f"127.0.0.1:{self.port}",
+                   "--auth-type", "htpasswd", "--auth-htpasswd-filename", self.users,
+                   "--auth-htpasswd-encryption", "plain",
+                   "--storage-filesystem-folder", os.path.join(self.root, "collections")]
+        else:
+            cmd = [XANDIKOS, "-d", os.path.join(self.root, "dav"), "-l", "127.0.0.1",
+                   "-p", str(self.port), "--defaults"]
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: accepting(self.port), timeout=20, what=f"{self.kind} on {self.port}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.log.close()
+
+
+def write_config(daemon, text):
+    path = os.path.join(daemon.env["XDG_CONFIG_HOME"], "herald")
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "heraldd.toml"), "w") as f:
+        f.write(text)
+
+
+def caldav_table(server, password_file, name, interval="0s"):
+    auth = ""
+    if server.kind == "radicale":
+        auth = f'username = "alice"\npassword_file = "{password_file}"\n'
+    return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
+            f'interval = "{interval}"\ncreate = true\n')
+
+
+class SyncCase:
+    """The scenarios, run against the server of each subclass (kind)."""
+
+    kind = None
+    calendar = "office"
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="herald-caldav-")
+        self.server = Server(self.kind, os.path.join(self.root, "server"))
+        self.server.start()
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            finish_daemon(self, d, d.root)
+        self.server.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def machine(self, label, password=PASSWORD, interval="0s"):
+        """A heraldd with its own XDG tree syncing the server's collection."""
+        d = Daemon(os.path.join(self.root, label))
+        os.makedirs(d.root, exist_ok=True)
+        secret = os.path.join(d.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(password + "\n")
+        os.chmod(secret, 0o600)
+        write_config(d, caldav_table(self.server, secret, self.calendar, interval))
+        self.daemons.append(d)
+        return d.start()
+
+    def listed(self, d):
+        out = d.cli_json("list", "--calendar", self.calendar, "--from", "2025-01-01",
+                         "--to", "2026-12-31")
+        return {e["title"]: e for e in out}
+
+    def sync(self, d):
+        p = d.cli("sync")
+        return p.stdout.strip()
+
+    def test_add_edit_delete_reach_the_other_machine(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "Japan-Kyrgyz foreign ministers' meeting", "--at", "2025-12-24 14:40",
+              "--tz", "Asia/Tokyo", "--duration", "30m", "--remind", "1h",
+              "--source", "MOFA Japan press release", "--calendar", self.calendar)
+        a.cli("add", "Local only", "--at", "2025-12-25")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_b = self.listed(b)
+        self.assertEqual(list(on_b), ["Japan-Kyrgyz foreign ministers' meeting"])
+        ev = on_b["Japan-Kyrgyz foreign ministers' meeting"]
+        self.assertEqual((ev["start"], ev["tz"], ev["duration"], ev["source"], ev["calendar"]),
+                         ("2025-12-24T14:40", "Asia/Tokyo", "PT30M", "MOFA Japan press release",
+                          self.calendar))
+        self.assertEqual(ev["alarms"], [{"trigger": "-PT1H", "related": "start"}])
+        self.assertEqual(b.cli_json("list", "--from", "2025-12-25", "--to", "2025-12-26"), [])
+
+        # An edit on B travels back to A.
+        b.cli("edit", str(ev["id"]), "--title", "Foreign ministers' meeting (moved)",
+              "--at", "2025-12-26 10:00")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_a = self.listed(a)
+        self.assertEqual(list(on_a), ["Foreign ministers' meeting (moved)"])
+        self.assertEqual(on_a["Foreign ministers' meeting (moved)"]["start"], "2025-12-26T10:00")
+
+        # A removal on A removes it on B.
+        a.cli("rm", str(on_a["Foreign ministers' meeting (moved)"]["id"]))
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(self.listed(b), {})
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+
+    def test_both_edited_keeps_the_server_version_and_the_local_one_aside(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        a.cli("edit", str(self.listed(a)["Special Advisor's visit"]["id"]), "--title", "Visit (A)")
+        b.cli("edit", str(self.listed(b)["Special Advisor's visit"]["id"]), "--title", "Visit (B)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        # B's write carries If-Match with the etag B last saw: the server refuses it (412).
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (A)"])
+        st = b.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual((st["conflicts"], st["pending"]), (1, 0))
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+
+    def test_imprecise_dates_come_back_identical(self):
+        a, b = self.machine("a"), self.machine("b")
+        a.cli("add", "10th Central Asia + Japan meeting", "--at", "2026-03",
+              "--calendar", self.calendar)
+        a.cli("add", "National Day at EXPO 2025", "--at", "2025-06-06", "--anniversary",
+              "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        fields = ("start", "precision", "rrule", "title", "calendar")
+        self.assertEqual({t: [e[k] for k in fields] for t, e in self.listed(a).items()},
+                         {t: [e[k] for k in fields] for t, e in self.listed(b).items()})
+        self.assertEqual(len(self.listed(b)), 2)
+
+    def test_server_down_queues_the_change_until_it_is_back(self):
+        a, b = self.machine("a"), self.machine("b")
+        self.sync(a)
+        self.server.stop()
+        a.cli("add", "Summit (offline add)", "--at", "2025-08-01", "--calendar", self.calendar)
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 69, p.stderr)
+        self.assertIn(f"sync {self.calendar}:", p.stderr)
+        st = a.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual((st["pending"], st["name"]), (1, self.calendar))
+        self.assertNotEqual(st["last_error"], "")
+        self.server.start()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 0)
+        self.sync(b)
+        self.assertEqual(list(self.listed(b)), ["Summit (offline add)"])
+
+    def test_queued_change_survives_kill_9_and_is_pushed_once(self):
+        a, b = self.machine("a"), self.machine("b")
+        self.sync(a)
+        self.server.stop()
+        a.cli("add", "Cooperation programme review", "--at", "2025-09-15", "--calendar",
+              self.calendar)
+        a.kill()  # SIGKILL: the outbox row was committed with the event
+        a.start()
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 1)
+        self.server.start()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Cooperation programme review"])
+
+    def test_background_runs_sync_at_start_and_push_a_change_within_seconds(self):
+        a, b = self.machine("a", interval="1h"), self.machine("b")
+        status = lambda: a.cli_json("sync", "--status")["calendars"][0]
+        wait_for(lambda: status()["last_success"], timeout=20, what="the sync run at start")
+        a.cli("add", "Pushed without asking", "--at", "2025-10-01", "--calendar", self.calendar)
+        wait_for(lambda: status()["runs"] >= 2 and status()["pending"] == 0, timeout=20,
+                 what="the change to be pushed in the background")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+
+    def test_reload_adds_and_removes_calendars(self):
+        a = Daemon(os.path.join(self.root, "a"))
+        os.makedirs(a.root, exist_ok=True)
+        self.daemons.append(a.start())
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 66, p.stderr)
+        self.assertIn("no calendar is synced: add a [[caldav]] table", p.stderr)
+        secret = os.path.join(a.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(PASSWORD)
+        os.chmod(secret, 0o600)
+        write_config(a, caldav_table(self.server, secret, self.calendar))
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli("sync", check=False).returncode == 0, timeout=20,
+                 what="the reloaded [[caldav]] table")
+        write_config(a, "")
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli("sync", check=False).returncode == 66, timeout=20,
+                 what="the removed [[caldav]] table")
+
+    def test_unknown_calendar_is_refused(self):
+        a = self.machine("a")
+        p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
+        self.assertEqual(p.returncode, 65, p.stderr)
+        self.assertIn('no calendar named "nope"', p.stderr)
+        self.assertIn(f"configured: {self.calendar}", p.stderr)
+        p = a.cli("sync", "nope", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn('no calendar named "nope"', p.stderr)
+
+
+@unittest.skipUnless(RADICALE, "radicale is not installed (scripts/deps.sh)")
+class RadicaleSync(SyncCase, unittest.TestCase):
+    kind = "radicale"
+
+    def test_wrong_password_exits_77_without_showing_it(self):
+        a = self.machine("a", password="not-the-password")
+        p = a.cli("sync", check=False)
+        self.assertEqual(p.returncode, 77, p.stderr)
+        self.assertIn("401", p.stderr)
+        self.assertIn("password_file", p.stderr)
+        status = a.cli("--json", "sync", "--status").stdout
+        self.assertEqual(json.loads(status)["calendars"][0]["last_error_code"], "denied")
+        for text in (p.stderr, p.stdout, status, a.log_text()):
+            self.assertNotIn("not-the-password", text)
+
+    def test_readme_recipe_without_login_creates_the_collection_and_its_parent(self):
+        # README "Sharing a calendar": Radicale with --auth-type none answers MKCALENDAR with 409
+        # until the parent collection exists.
+        self.server.stop()
+        self.server = Server("radicale-open", os.path.join(self.root, "open"))
+        self.server.start()
+        a = Daemon(os.path.join(self.root, "a"))
+        os.makedirs(a.root, exist_ok=True)
+        write_config(a, f'[[caldav]]\nname = "office"\nurl = "{self.server.url}"\ncreate = true\n')
+        self.daemons.append(a.start())
+        a.cli("add", "EXPO 2025 National Day", "--at", "2025-06-06", "--calendar", "office")
+        self.assertEqual(self.sync(a), "office: 0 pulled, 1 pushed, 0 conflicts")
+        files = os.listdir(os.path.join(self.server.root, "collections", "collection-root",
+                                        "me", "office"))
+        self.assertEqual(len([f for f in files if f.endswith(".ics")]), 1)
+
+    def test_password_file_readable_by_others_is_refused_at_start(self):
+        d = Daemon(os.path.join(self.root, "loose"))
+        os.makedirs(d.root, exist_ok=True)
+        secret = os.path.join(d.root, "office.pass")
+        with open(secret, "w") as f:
+            f.write(PASSWORD)
+        os.chmod(secret, 0o644)
+        write_config(d, caldav_table(self.server, secret, "office"))
+        d.start(wait=False)
+        self.assertEqual(d.proc.wait(timeout=20), 78)
+        d.log.close()
+        self.assertIn("chmod 600", d.log_text())
+        self.assertNotIn(PASSWORD, d.log_text())
+
+
+@unittest.skipUnless(XANDIKOS, "xandikos is not installed (scripts/deps.sh)")
+class XandikosSync(SyncCase, unittest.TestCase):
+    kind = "xandikos"
+    calendar = "calendar"  # the collection `xandikos --defaults` makes, found by discovery
+
+
+class StoppingDuringSync(unittest.TestCase):
+    """heraldd stops promptly while its worker waits on a server that stopped answering."""
+
+    def test_sigterm_during_a_stalled_exchange_stops_within_seconds(self):
+        root = tempfile.mkdtemp(prefix="herald-caldav-")
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        held = []
+        # Accepts and never answers: libcurl would wait for its whole 60 s timeout.
+        accept = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
+        accept.start()
+        d = Daemon(os.path.join(root, "a"))
+        try:
+            os.makedirs(d.root, exist_ok=True)
+            write_config(d, f'[[caldav]]\nname = "office"\n'
+                            f'url = "http://127.0.0.1:{listener.getsockname()[1]}/cal/"\n'
+                            'interval = "0s"\n')
+            d.start()
+            d.connect().result("calendar.sync")
+            wait_for(lambda: held, what="heraldd to connect to the stalled server")
+            started = time.monotonic()
+            self.assertEqual(d.stop(timeout=10), 0)
+            self.assertLess(time.monotonic() - started, 5)
+        finally:
+            finish_daemon(self, d, root)
+            for c in held:
+                c.close()
+            listener.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
