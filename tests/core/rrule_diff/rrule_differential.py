@@ -237,10 +237,10 @@ class CorrectedWeekMask:
     - the days of the next year's week 1 match only BYWEEKNO=1, never the negative number that
       names the same week (its source: "TODO: Check -numweeks for next year"): with
       BYWEEKNO=-52, 2040-12-31 (week 1 of 2041, a 52-week year) is dropped.
-    Herald, libical and dateutil's own design number every day of the calendar year in its own
-    week-numbering year (docs/testing.md, "Recurrence differential"). Any change the correction
-    makes to a day more than three days from the new year raises NotAtTheNewYear: those would
-    not be these defects."""
+    Herald and dateutil's own design (libical too, for positive numbers) number every day of the
+    calendar year in its own week-numbering year (docs/testing.md, "Recurrence differential").
+    Any change the correction makes to a day other than the first or last three of the year
+    raises NotAtTheNewYear: that would not be one of these defects."""
 
     def __enter__(self):
         self.original = dateutil.rrule._iterinfo.rebuild
