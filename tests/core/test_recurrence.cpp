@@ -347,3 +347,69 @@ TEST_CASE(
         CHECK(expand(date, from, to).back() == "2025-03-15T09:00");
     }
 }
+
+// RFC 5545 §3.3.10: a YEARLY rule's set is the days of one calendar year, and BYWEEKNO names
+// weeks of ISO 8601 numbering from WKST, week 1 being the first with four days in its year. A
+// few days at each end of a calendar year lie in a week of the neighbouring year; each day has
+// the number of its own week, counted from either end of that week's year, so those days belong
+// to this year's set (and to BYSETPOS's choice within it). python-dateutil 2.8.2 misses them in
+// two ways, which the differential counts apart (docs/testing.md, "Recurrence differential").
+TEST_CASE("BYWEEKNO at the new year: the last week of the previous year in January") {
+    // 2050-01-02 is a Sunday of week 52 of 2049 (a 52-week year): dateutil's week count for the
+    // previous year is one too high in such years and drops it (dateutil PR #1537).
+    auto e = make("2049-07-15", "", "FREQ=YEARLY;BYWEEKNO=52;BYDAY=TH,FR,WE,SU;UNTIL=20500814");
+    CHECK(expand(e, "2049-07-01", "2050-09-01") ==
+          Strings{"2049-07-15", "2049-12-29", "2049-12-30", "2049-12-31", "2050-01-02"});
+    // The PR's own example: 2011-01-01 and -02 are week 52 of 2010.
+    auto pr = make("2011-01-01T09:00", "UTC", "FREQ=YEARLY;COUNT=4;BYWEEKNO=52;BYDAY=SA,SU");
+    CHECK(expand(pr, "2011-01-01", "2013-01-01") ==
+          Strings{"2011-01-01T09:00", "2011-01-02T09:00", "2011-12-31T09:00", "2012-01-01T09:00"});
+}
+
+TEST_CASE("BYWEEKNO at the new year: a negative week of the next year in December, and BYSETPOS") {
+    // 2040-12-31 is week 1 of 2041, a 52-week year: week -52. It is the last day of 2040's set,
+    // so BYSETPOS=-1 picks it; dateutil checks only BYWEEKNO=1 there (its "TODO: Check
+    // -numweeks for next year") and picks 2040-12-30.
+    auto berlin = make("2040-05-23T09:00", "Europe/Berlin",
+                       "FREQ=YEARLY;COUNT=15;BYSETPOS=1,-1;BYWEEKNO=-52,52,3");
+    CHECK(expand(berlin, "2040-01-01", "2043-01-01") ==
+          Strings{"2040-05-23T09:00", "2040-12-31T09:00", "2041-01-01T09:00", "2041-12-31T09:00",
+                  "2042-01-01T09:00", "2042-12-28T09:00"});
+    // 2002-12-30/31 are week 1 of 2003 (week -52): the last of 2002's set, not 2002-08-04.
+    auto tehran = make("2002-06-11T00:30", "Asia/Tehran",
+                       "FREQ=YEARLY;COUNT=36;INTERVAL=3;BYWEEKNO=-22,16,-52;WKST=MO;BYSETPOS=-1");
+    CHECK(expand(tehran, "2002-01-01", "2012-01-01") ==
+          Strings{"2002-06-11T00:30", "2002-12-31T00:30", "2005-08-07T00:30", "2008-08-03T00:30",
+                  "2011-08-07T00:30"});
+    // 2008-12-30 is week 1 of 2009, a 53-week year: week -53.
+    auto all_day =
+        make("2008-08-24", "", "FREQ=YEARLY;INTERVAL=2;BYWEEKNO=41,-53;BYDAY=SU,TU;BYSETPOS=-1,1");
+    CHECK(expand(all_day, "2008-01-01", "2011-01-01") ==
+          Strings{"2008-08-24", "2008-10-07", "2008-12-30", "2010-10-12", "2010-10-17"});
+    // With times of day, BYSETPOS picks the last time of 2002-12-31 (week -52 of 2003).
+    auto st_johns = make("2002-08-03T23:15", "America/St_Johns",
+                         "FREQ=YEARLY;BYWEEKNO=-52,29,-3;BYHOUR=3,13;BYMINUTE=3,34;BYSETPOS=-1");
+    CHECK(expand(st_johns, "2002-01-01", "2004-01-01") ==
+          Strings{"2002-08-03T23:15", "2002-12-31T13:34", "2003-12-14T13:34"});
+}
+
+TEST_CASE("BYWEEKNO: week 53 only in 53-week years, -1 across the new year, WKST moves the weeks") {
+    auto w53 = make("2015-12-28", "", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO");
+    CHECK(expand(w53, "2015-01-01", "2034-01-01") ==
+          Strings{"2015-12-28", "2020-12-28", "2026-12-28", "2032-12-27"});
+    // The last week of 2020 (week 53) ends on 2021-01-03; 2023 starts in week 52 of 2022 and
+    // ends in its own week 52, so 2023 holds two Sundays of a last week.
+    auto last = make("2021-01-03", "", "FREQ=YEARLY;BYWEEKNO=-1;BYDAY=SU");
+    CHECK(expand(last, "2021-01-01", "2024-01-01") ==
+          Strings{"2021-01-03", "2022-01-02", "2023-01-01", "2023-12-31"});
+    // Weeks from Sunday: 2025 has 53 of them, the last is 2025-12-28..2026-01-03; weeks from
+    // Monday put 2026-01-03 in week 1 of 2026 and the last Saturday of 2026 on 2027-01-02; weeks
+    // from Tuesday end 2026 on 2026-12-26 and give 2027 53 weeks, the last ending on 2028-01-03.
+    auto sunday = make("2026-01-01", "", "FREQ=YEARLY;BYWEEKNO=-1;BYDAY=SA;WKST=SU");
+    CHECK(expand(sunday, "2026-01-01", "2028-01-01") ==
+          Strings{"2026-01-01", "2026-01-03", "2027-01-02"});
+    auto monday = make("2026-01-01", "", "FREQ=YEARLY;BYWEEKNO=-1;BYDAY=SA;WKST=MO");
+    CHECK(expand(monday, "2026-01-01", "2028-01-01") == Strings{"2026-01-01", "2027-01-02"});
+    auto tuesday = make("2026-01-01", "", "FREQ=YEARLY;BYWEEKNO=-1;BYDAY=SA;WKST=TU");
+    CHECK(expand(tuesday, "2026-01-01", "2028-01-01") == Strings{"2026-01-01", "2026-12-26"});
+}
