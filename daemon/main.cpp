@@ -24,7 +24,6 @@
 #include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/config.hpp"
-#include "daemon/desktop.hpp"
 #include "daemon/desktop_sink.hpp"
 #include "daemon/hub.hpp"
 #include "daemon/limits.hpp"
@@ -234,7 +233,8 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
         });
     std::optional<DesktopNotifier> desktop;
     if (!settings.system_mode && settings.desktop) {
-        desktop.emplace(io, settings);
+        desktop.emplace(
+            io, [&settings] { return desktop_options(settings); }, desktop_log());
         wire_desktop(*desktop, hub, alarms, scheduler, settings, alarm_zone(settings.zone));
     }
     server.listen();

@@ -1,5 +1,5 @@
 // Desktop notifications over the real session bus. The cases tagged [.desktop-server] and
-// [.desktop-noserver] are hidden from the plain run and run by tests/daemon/run_desktop_tests.sh
+// [.desktop-noserver] are hidden from the plain run and run by tests/desktop/run_desktop_tests.sh
 // under dbus-run-session (with dunst under xvfb-run, resp. with no notification server).
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "daemon/desktop.hpp"
+#include "desktop/notifier.hpp"
 
 using namespace herald;
 
@@ -72,6 +72,12 @@ DesktopReminder reminder(const std::string& title) {
     return r;
 }
 
+/// A notifier with the default options whose warnings are counted by the notifier itself.
+struct Quiet {
+    static DesktopOptions options() { return {}; }
+    static void log(DesktopLogLevel, const std::string&) {}
+};
+
 /// Restores an environment variable when the test ends.
 struct EnvGuard {
     std::string name;
@@ -103,8 +109,7 @@ TEST_CASE("the body says when in both zones, where and which alarm, escaped", "[
 TEST_CASE("without a session bus the notifier logs once and returns", "[desktop]") {
     EnvGuard bus("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/herald-test-bus");
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     CHECK_FALSE(n.connected());
     n.notify(reminder("one"));
     n.notify(reminder("two"));
@@ -115,8 +120,7 @@ TEST_CASE("without a session bus the notifier logs once and returns", "[desktop]
 
 TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-server]") {
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     REQUIRE(n.connected());
     std::vector<std::pair<std::string, std::string>> actions;
     std::vector<std::pair<std::string, uint32_t>> closed;
@@ -166,8 +170,7 @@ TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-s
 
 TEST_CASE("a session bus without a notification server is logged once", "[.desktop-noserver]") {
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     REQUIRE(n.connected());
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < 3; ++i) n.notify(reminder("nobody listens " + std::to_string(i)));

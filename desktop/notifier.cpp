@@ -1,10 +1,9 @@
-#include "daemon/desktop.hpp"
+#include "desktop/notifier.hpp"
 
 #include <poll.h>
 
 #include <cstring>
 
-#include <spdlog/spdlog.h>
 #include <systemd/sd-bus.h>
 
 namespace herald {
@@ -15,27 +14,6 @@ constexpr const char* kPath = "/org/freedesktop/Notifications";
 constexpr const char* kInterface = "org.freedesktop.Notifications";
 constexpr uint64_t kCallTimeoutUsec = 5'000'000;  // a stuck server must not hold replies forever
 constexpr auto kRetryAfter = std::chrono::seconds(30);
-
-/// Servers that advertise body-markup read the body as a small XML subset.
-std::string escape_markup(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 uint8_t urgency_byte(const std::string& u) {
     return u == "low" ? 0 : u == "critical" ? 2 : 1;
@@ -59,16 +37,9 @@ int append_hints(sd_bus_message* m, uint8_t urgency) {
 
 }  // namespace
 
-std::string desktop_body(const DesktopReminder& r) {
-    std::string body = r.when_event;
-    if (!r.when_local.empty()) body += " · " + r.when_local + " local";
-    if (!r.where.empty()) body += "\n" + r.where;
-    if (!r.alarm.empty()) body += "\nReminder: " + r.alarm;
-    return escape_markup(body);
-}
-
-DesktopNotifier::DesktopNotifier(asio::io_context& io, const Settings& settings)
-    : settings_(settings), fd_(io), timer_(io) {
+DesktopNotifier::DesktopNotifier(asio::io_context& io, std::function<DesktopOptions()> options,
+                                 DesktopLog log)
+    : options_(std::move(options)), log_(std::move(log)), fd_(io), timer_(io) {
     ensure_bus();
 }
 
@@ -87,13 +58,12 @@ DesktopNotifier::~DesktopNotifier() {
 
 void DesktopNotifier::warn_once(bool& flag, const std::string& message) {
     if (flag) {
-        spdlog::debug("desktop notifications: {}", message);
+        log_(DesktopLogLevel::debug, "desktop notifications: " + message);
         return;
     }
     flag = true;
     ++warnings_;
-    spdlog::warn("desktop notifications: {} (reminders still go to subscribers and the journal)",
-                 message);
+    log_(DesktopLogLevel::warn, "desktop notifications: " + message);
 }
 
 bool DesktopNotifier::ensure_bus() {
@@ -127,7 +97,7 @@ bool DesktopNotifier::ensure_bus() {
     }
     bus_ = bus;
     fd_.assign(sd_bus_get_fd(bus_));
-    spdlog::debug("desktop notifications: connecting to the session bus");
+    log_(DesktopLogLevel::debug, "desktop notifications: connecting to the session bus");
     arm();
     return true;
 }
@@ -186,14 +156,15 @@ void DesktopNotifier::arm() {
 
 void DesktopNotifier::notify(const DesktopReminder& r) {
     if (!ensure_bus()) {
-        spdlog::debug("desktop notification skipped (no session bus): {}", r.title);
+        log_(DesktopLogLevel::debug, "desktop notification skipped (no session bus): " + r.title);
         return;
     }
     sd_bus_message* m = nullptr;
     uint32_t replaces = 0;
     if (auto it = ids_.find(r.key); it != ids_.end()) replaces = it->second;
     std::string body = desktop_body(r);
-    std::string snooze = snooze_label(settings_.snooze);
+    const DesktopOptions options = options_();
+    std::string snooze = snooze_label(options.snooze);
     int rc = sd_bus_message_new_method_call(bus_, &m, kService, kPath, kInterface, "Notify");
     if (rc >= 0)
         rc = sd_bus_message_append(m, "susss", "Herald", replaces, "appointment-soon",
@@ -202,8 +173,8 @@ void DesktopNotifier::notify(const DesktopReminder& r) {
         rc = sd_bus_message_append(m, "as", 6, "default", "Open", "snooze", snooze.c_str(),
                                    "dismiss", "Dismiss");
     if (rc >= 0)
-        rc = append_hints(m, urgency_byte(r.urgency.empty() ? settings_.urgency : r.urgency));
-    if (rc >= 0) rc = sd_bus_message_append(m, "i", static_cast<int32_t>(settings_.expire.count()));
+        rc = append_hints(m, urgency_byte(r.urgency.empty() ? options.urgency : r.urgency));
+    if (rc >= 0) rc = sd_bus_message_append(m, "i", static_cast<int32_t>(options.expire.count()));
     if (rc >= 0) rc = sd_bus_call_async(bus_, nullptr, m, on_reply, this, kCallTimeoutUsec);
     uint64_t cookie = 0;
     if (rc >= 0) rc = sd_bus_message_get_cookie(m, &cookie);
@@ -226,7 +197,9 @@ void DesktopNotifier::close(const std::string& key) {
     if (rc >= 0) rc = sd_bus_message_set_expect_reply(m, 0);
     if (rc >= 0) rc = sd_bus_send(bus_, m, nullptr);
     sd_bus_message_unref(m);
-    if (rc < 0) spdlog::debug("CloseNotification failed: {}", std::strerror(-rc));
+    if (rc < 0)
+        log_(DesktopLogLevel::debug,
+             std::string("CloseNotification failed: ") + std::strerror(-rc));
     arm();
 }
 
@@ -259,11 +232,13 @@ int DesktopNotifier::on_reply(sd_bus_message* m, void* userdata, sd_bus_error*) 
     uint32_t id = 0;
     if (sd_bus_message_read(m, "u", &id) < 0 || pending.empty()) return 0;
     if (self->warned_server_)
-        spdlog::info("desktop notifications: the notification server answers again");
+        self->log_(DesktopLogLevel::info,
+                   "desktop notifications: the notification server answers again");
     self->warned_server_ = false;
     self->warned_bus_ = false;
     self->ids_[pending.mapped()] = id;
-    spdlog::debug("desktop notification {} shown for {}", id, pending.mapped());
+    self->log_(DesktopLogLevel::debug,
+               "desktop notification " + std::to_string(id) + " shown for " + pending.mapped());
     return 0;
 }
 
@@ -274,7 +249,8 @@ int DesktopNotifier::on_action_signal(sd_bus_message* m, void* userdata, sd_bus_
     if (sd_bus_message_read(m, "us", &id, &action) < 0) return 0;
     auto key = self->key_of(id);
     if (!key) return 0;  // another application's notification
-    spdlog::debug("desktop notification {} ({}): action {}", id, *key, action);
+    self->log_(DesktopLogLevel::debug,
+               "desktop notification " + std::to_string(id) + " (" + *key + "): action " + action);
     if (self->on_action_) self->on_action_(*key, action);
     return 0;
 }
