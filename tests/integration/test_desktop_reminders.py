@@ -29,6 +29,49 @@ def has_server():
     return "boolean true" in p.stdout
 
 
+def notify_calls(monitor_log):
+    """How many Notify calls dbus-monitor saw."""
+    with open(monitor_log) as f:
+        return f.read().count("member=Notify")
+
+
+def monitor_blocks(monitor_log):
+    """dbus-monitor's log split into messages (a message starts at its type; bodies have newlines)."""
+    with open(monitor_log) as f:
+        return re.split(r"\n(?=(?:method call|method return|signal|error) )", f.read())
+
+
+def notification_ids(monitor_log):
+    """The ids the server returned for Notify calls (matched by reply_serial), in order."""
+    blocks = monitor_blocks(monitor_log)
+    serials = {re.search(r"serial=(\d+)", b).group(1) for b in blocks
+               if b.startswith("method call") and "member=Notify" in b and re.search(r"serial=(\d+)", b)}
+    ids = []
+    for b in blocks:
+        m = re.search(r"reply_serial=(\d+)", b)
+        if b.startswith("method return") and m and m.group(1) in serials:
+            ids.append(int(re.search(r"uint32 (\d+)", b).group(1)))
+    return ids
+
+
+def notify_calls_text(monitor_log):
+    """The Notify calls as dbus-monitor printed them, in order."""
+    return [b for b in monitor_blocks(monitor_log) if b.startswith("method call") and "member=Notify" in b]
+
+
+def notify_strings(block):
+    """The string arguments of one Notify call: app, icon, summary, body, then the actions."""
+    return re.findall(r'string "((?:[^"\\]|\\.)*)"', block, re.S)
+
+
+def notify_actions(monitor_log, index=0):
+    """The (key, label) pairs of a Notify call's actions (its first `as` argument)."""
+    block = notify_calls_text(monitor_log)[index]
+    first_array = block.split("array [", 1)[1].split("]", 1)[0]
+    strings = re.findall(r'string "([^"]*)"', first_array)
+    return list(zip(strings[0::2], strings[1::2]))
+
+
 class BusTestCase(DaemonTestCase):
     """Starts dbus-monitor (and, when `server`, dunst) before the daemon."""
 
@@ -67,30 +110,13 @@ class BusTestCase(DaemonTestCase):
         os.unlink(self.monitor_log)
 
     def notify_calls(self):
-        with open(self.monitor_log) as f:
-            return f.read().count("member=Notify")
+        return notify_calls(self.monitor_log)
 
     def notification_ids(self):
-        """The ids the server returned for Notify calls (matched by reply_serial)."""
-        with open(self.monitor_log) as f:
-            blocks = re.split(r"\n(?=\S)", f.read())
-        serials = {re.search(r"serial=(\d+)", b).group(1) for b in blocks
-                   if b.startswith("method call") and "member=Notify" in b and re.search(r"serial=(\d+)", b)}
-        ids = []
-        for b in blocks:
-            m = re.search(r"reply_serial=(\d+)", b)
-            if b.startswith("method return") and m and m.group(1) in serials:
-                ids.append(int(re.search(r"uint32 (\d+)", b).group(1)))
-        return ids
+        return notification_ids(self.monitor_log)
 
     def notify_actions(self):
-        """The (key, label) pairs of the first Notify call's actions (the first `as` argument)."""
-        with open(self.monitor_log) as f:  # a message starts at its type (the body has newlines)
-            blocks = re.split(r"\n(?=(?:method call|method return|signal|error) )", f.read())
-        block = next(b for b in blocks if b.startswith("method call") and "member=Notify" in b)
-        first_array = block.split("array [", 1)[1].split("]", 1)[0]
-        strings = re.findall(r'string "([^"]*)"', first_array)
-        return list(zip(strings[0::2], strings[1::2]))
+        return notify_actions(self.monitor_log)
 
     def add_with_alarm(self, title):
         due = next_second(2)
