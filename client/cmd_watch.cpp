@@ -28,6 +28,7 @@ std::string reminder_line(const Json& r, const date::time_zone* viewer) {
 Exit run_watch(Cli& cli, WatchOptions& o) {
     if (o.changes) o.topics.push_back("changes");
     if (o.desktop) return run_watch_desktop(cli, o);
+    if (!o.exec.command.empty()) return run_watch_exec(cli, o);
     int64_t last = o.since;
     int64_t seen = 0;
     bool told = false;
@@ -91,11 +92,24 @@ void register_watch_command(CLI::App& app, Cli& cli) {
     watch->add_flag("--changes", o->changes, "Also print added, changed and removed events");
     watch->add_option("--since", o->since, "Replay messages after this sequence number first");
     auto* count = watch->add_option("--count", o->count, "Exit after this many messages");
+    auto* desktop = watch
+                        ->add_flag("--desktop", o->desktop,
+                                   "Also raise each reminder as a desktop notification on the "
+                                   "session bus; its Snooze and Dismiss act on the reminder")
+                        ->excludes(count);
     watch
-        ->add_flag("--desktop", o->desktop,
-                   "Also raise each reminder as a desktop notification on the session bus; its "
-                   "Snooze and Dismiss act on the reminder")
-        ->excludes(count);
+        ->add_option("--exec", o->exec.command,
+                     "Run CMD for each reminder (words split as a shell would, nothing expanded; "
+                     "HERALD_* variables describe the reminder); acknowledge it when CMD exits 0")
+        ->excludes(count)
+        ->excludes(desktop);
+    watch->add_flag("--exec-shell", o->exec.shell, "With --exec: run CMD with /bin/sh -c");
+    watch->add_option("--exec-timeout", o->exec.timeout,
+                      "With --exec: stop CMD after this long (SIGTERM, then SIGKILL 5 s later); "
+                      "default 60s");
+    watch->add_option("--exec-state", o->exec.state,
+                      "With --exec: the file that records how far commands have run "
+                      "(default under $XDG_STATE_HOME/herald)");
     watch->add_option("--snooze", o->snooze,
                       "With --desktop: how long the Snooze action postpones a reminder (10m)");
     watch->add_option("--urgency", o->urgency, "With --desktop: low, normal or critical")

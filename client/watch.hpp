@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "client/cli.hpp"
+#include "client/watch_exec.hpp"
 
 namespace herald::client {
 
@@ -19,6 +20,7 @@ struct WatchOptions {
     bool desktop = false;            ///< --desktop: raise freedesktop notifications
     std::string snooze = "10m";      ///< --snooze: what the Snooze action postpones by
     std::string urgency = "normal";  ///< --urgency: low, normal or critical
+    ExecOptions exec;                ///< --exec and its options
 };
 
 /// Prints one pushed message as `herald watch` does (a line per reminder, or JSON with --json).
@@ -26,5 +28,8 @@ void print_message(Cli& cli, const std::string& method, const Json& params);
 
 /// `herald watch --desktop`: notifications on the user's session bus, answers through the socket.
 Exit run_watch_desktop(Cli& cli, const WatchOptions& o);
+
+/// `herald watch --exec CMD`: CMD for each reminder, acknowledged once it exited 0.
+Exit run_watch_exec(Cli& cli, const WatchOptions& o);
 
 }  // namespace herald::client
