@@ -65,6 +65,11 @@ Exit run_watch_desktop(Cli& cli, const WatchOptions& o) {
         DesktopAnswer a = desktop_answer(action);
         if (id && a != DesktopAnswer::none) answer(cli, loop, o, *id, a);
     });
+    desktop.on_closed([&](const std::string& key, uint32_t reason, bool answered) {
+        auto id = desktop_alarm_id(key);
+        DesktopAnswer a = desktop_closed_answer(reason, answered);
+        if (id && a != DesktopAnswer::none) answer(cli, loop, o, *id, a);
+    });
     loop.start();
     io.run();
     return Exit::ok;

@@ -24,9 +24,16 @@ Json reminder_json(const DueAlarm& d, Instant now, bool snoozed) {
     j["start"] = d.start;
     j["tz"] = d.tz;
     j["snoozed"] = snoozed;
+    // Why the alarm as set: "2 h before" is what the user wrote; due − occurrence is not
+    // (an event at 14:00:30 reminded at 12:00 would say "120.5 min").
+    if (!d.set.is_null()) j["set"] = d.set;
     j.erase("seq");
     j.erase("snooze_until");
     return j;
+}
+
+Json alarm_set(const Event& e, size_t index) {
+    return index < e.alarms.size() ? to_json(e.alarms[index]) : Json();
 }
 
 /// The journal line of every reminder fired or missed: without a desktop or a watcher it is the
@@ -61,8 +68,8 @@ void AlarmStore::take_due(const DueRow& r, const std::optional<Event>& event, Fi
         ++report.missed;
     } else if (event) {
         (firing == Firing::stage ? out.ahead : out.found)
-            .push_back(
-                {key.front(), event->location, format_caltime(event->start), event->start.tz});
+            .push_back({key.front(), event->location, format_caltime(event->start), event->start.tz,
+                        alarm_set(*event, r.alarm)});
     }
 }
 
@@ -140,11 +147,12 @@ size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, b
 
 void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) {
     for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(horizon)))) {
-        DueAlarm d{e, {}, {}, {}};
+        DueAlarm d{e, {}, {}, {}, {}};
         if (auto event = store_.get(e.event_id)) {
             d.location = event->location;
             d.start = format_caltime(event->start);
             d.tz = event->start.tz;
+            d.set = alarm_set(*event, e.alarm_index);
         }
         // A snooze is staged like an alarm; a late one (a snooze instant past) fires now.
         Instant until = e.snooze_until.value_or(now);

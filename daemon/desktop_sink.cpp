@@ -39,31 +39,37 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
             spdlog::warn("desktop: cannot show message {}: {}", m.seq, e.what());
         }
     });
-    desktop.on_action(
-        [&alarms, &hub, &scheduler, &settings](const std::string& key, const std::string& action) {
-            spdlog::debug("desktop: action {} on {}", action, key);
-            auto id = desktop_alarm_id(key);
-            DesktopAnswer answer = desktop_answer(action);
-            if (!id || answer == DesktopAnswer::none) return;
-            auto entry = alarms.entry(*id);
-            if (!entry) {
-                spdlog::warn("desktop: {} on {}, which is no longer in the ledger", action, key);
-                return;
-            }
-            try {
-                Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
-                if (answer == DesktopAnswer::snooze)
-                    alarms.snooze({*entry}, now + settings.snooze, now);
-                else
-                    alarms.acknowledge(*entry);
-                spdlog::info("desktop: reminder {} {}", entry->id,
-                             answer == DesktopAnswer::snooze ? "snoozed" : "acknowledged");
-                hub.flush();
-                scheduler.rearm_if_changed();
-            } catch (const std::exception& e) {
-                spdlog::warn("desktop: {} on reminder {} failed: {}", action, entry->id, e.what());
-            }
-        });
+    auto act = [&alarms, &hub, &scheduler, &settings](const std::string& key, DesktopAnswer answer,
+                                                      const std::string& what) {
+        spdlog::debug("desktop: {} on {}", what, key);
+        auto id = desktop_alarm_id(key);
+        if (!id || answer == DesktopAnswer::none) return;
+        auto entry = alarms.entry(*id);
+        if (!entry) {
+            spdlog::warn("desktop: {} on {}, which is no longer in the ledger", what, key);
+            return;
+        }
+        try {
+            Instant now = date::floor<Seconds>(std::chrono::system_clock::now());
+            if (answer == DesktopAnswer::snooze)
+                alarms.snooze({*entry}, now + settings.snooze, now);
+            else
+                alarms.acknowledge(*entry);
+            spdlog::info("desktop: reminder {} {} ({})", entry->id,
+                         answer == DesktopAnswer::snooze ? "snoozed" : "acknowledged", what);
+            hub.flush();
+            scheduler.rearm_if_changed();
+        } catch (const std::exception& e) {
+            spdlog::warn("desktop: {} on reminder {} failed: {}", what, entry->id, e.what());
+        }
+    };
+    desktop.on_action([act](const std::string& key, const std::string& action) {
+        act(key, desktop_answer(action), "action " + action);
+    });
+    desktop.on_closed([act](const std::string& key, uint32_t reason, bool answered) {
+        act(key, desktop_closed_answer(reason, answered),
+            "closed, reason " + std::to_string(reason));
+    });
 }
 
 }  // namespace herald

@@ -162,6 +162,7 @@ void DesktopNotifier::notify(const DesktopReminder& r) {
     sd_bus_message* m = nullptr;
     uint32_t replaces = 0;
     if (auto it = ids_.find(r.key); it != ids_.end()) replaces = it->second;
+    answered_.erase(r.key);  // shown again (a snooze ended): not answered yet
     std::string body = desktop_body(r);
     const DesktopOptions options = options_();
     std::string snooze = snooze_label(options.snooze);
@@ -170,7 +171,7 @@ void DesktopNotifier::notify(const DesktopReminder& r) {
         rc = sd_bus_message_append(m, "susss", "Herald", replaces, "appointment-soon",
                                    r.title.c_str(), body.c_str());
     if (rc >= 0)
-        rc = sd_bus_message_append(m, "as", 6, "default", "Open", "snooze", snooze.c_str(),
+        rc = sd_bus_message_append(m, "as", 6, "default", "Acknowledge", "snooze", snooze.c_str(),
                                    "dismiss", "Dismiss");
     if (rc >= 0)
         rc = append_hints(m, urgency_byte(r.urgency.empty() ? options.urgency : r.urgency));
@@ -251,6 +252,7 @@ int DesktopNotifier::on_action_signal(sd_bus_message* m, void* userdata, sd_bus_
     if (!key) return 0;  // another application's notification
     self->log_(DesktopLogLevel::debug,
                "desktop notification " + std::to_string(id) + " (" + *key + "): action " + action);
+    self->answered_.insert(*key);
     if (self->on_action_) self->on_action_(*key, action);
     return 0;
 }
@@ -262,7 +264,8 @@ int DesktopNotifier::on_closed_signal(sd_bus_message* m, void* userdata, sd_bus_
     auto key = self->key_of(id);
     if (!key) return 0;
     self->ids_.erase(*key);
-    if (self->on_closed_) self->on_closed_(*key, reason);
+    bool answered = self->answered_.erase(*key) > 0;
+    if (self->on_closed_) self->on_closed_(*key, reason, answered);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <chrono>
 
@@ -38,8 +39,9 @@ class DesktopNotifier {
     /// An action the user chose: "default" (clicked), "snooze" or "dismiss".
     using ActionCallback = std::function<void(const std::string& key, const std::string& action)>;
     /// The notification closed; reason per the spec: 1 expired, 2 dismissed, 3 closed by call, 4
-    /// other.
-    using ClosedCallback = std::function<void(const std::string& key, uint32_t reason)>;
+    /// other; `answered` when an action was invoked on it before.
+    using ClosedCallback =
+        std::function<void(const std::string& key, uint32_t reason, bool answered)>;
 
     /// Connects to the session bus (asynchronously); `options` is asked before each notification.
     DesktopNotifier(asio::io_context& io, std::function<DesktopOptions()> options, DesktopLog log);
@@ -84,6 +86,7 @@ class DesktopNotifier {
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::map<uint64_t, std::string> pending_;  ///< Notify call cookie -> key
     std::map<std::string, uint32_t> ids_;      ///< key -> server's notification id
+    std::set<std::string> answered_;           ///< keys shown whose action was invoked
     ActionCallback on_action_;
     ClosedCallback on_closed_;
     std::chrono::steady_clock::time_point last_attempt_{};

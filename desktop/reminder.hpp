@@ -21,7 +21,7 @@ struct DesktopReminder {
     std::string occurrence;  ///< the occurrence's start, as the protocol writes it
     std::string title;       ///< the summary
     std::string when_event;  ///< "Sat 2022-12-24 14:40 JST" (in the event's zone)
-    std::string when_local;  ///< "11:40 +06" (the viewer's zone), empty when the same
+    std::string when_local;  ///< "11:40 +06" (the viewer's zone), empty when the same offset
     std::string where;       ///< location, may be empty
     std::string alarm;       ///< "15 min before", "at start", ...
     std::string urgency;     ///< low, normal, critical; empty = the notifier's default
@@ -41,6 +41,10 @@ enum class DesktopAnswer { none, acknowledge, snooze };
 
 /// The rule both sinks follow for an ActionInvoked action key.
 DesktopAnswer desktop_answer(const std::string& action);
+
+/// The rule for NotificationClosed with `reason` (1 expired, 2 dismissed by the user, 3 closed
+/// by a call, 4 other); `answered` when an action was invoked on it first.
+DesktopAnswer desktop_closed_answer(uint32_t reason, bool answered);
 
 /// The ledger id of a reminder's key ("alarm-12" -> 12); nullopt for a digest's key.
 std::optional<int64_t> desktop_alarm_id(const std::string& key);

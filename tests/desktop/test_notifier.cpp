@@ -99,7 +99,7 @@ struct EnvGuard {
 TEST_CASE("the body says when in both zones, where and which alarm, escaped", "[desktop]") {
     auto r = reminder("x");
     CHECK(desktop_body(r) ==
-          "Sat 2022-12-24 14:40 JST · 11:40 +06 local\nTokyo\nReminder: 15 min before");
+          "Sat 2022-12-24 14:40 JST · your time 11:40 +06\nTokyo\nReminder: 15 min before");
     r.when_local.clear();
     r.where = "Iikura <House> & garden";
     CHECK(desktop_body(r) ==
@@ -127,7 +127,8 @@ TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-s
     n.on_action([&](const std::string& key, const std::string& action) {
         actions.emplace_back(key, action);
     });
-    n.on_closed([&](const std::string& key, uint32_t reason) { closed.emplace_back(key, reason); });
+    n.on_closed(
+        [&](const std::string& key, uint32_t reason, bool) { closed.emplace_back(key, reason); });
 
     auto r = reminder("Japan-Kyrgyz foreign ministers' meeting");
     n.notify(r);

@@ -143,6 +143,8 @@ class WithServer(BusTestCase):
         self.assertEqual(sorted(actions), ["default", "dismiss", "snooze"], actions)
         self.assertTrue(actions["snooze"].startswith("Snooze"), actions)
         self.assertEqual(actions["dismiss"], "Dismiss")
+        # Clicking acknowledges, and the label says so (it said "Open").
+        self.assertEqual(actions["default"], "Acknowledge")
         # The notification the server shows, and its id, from dunst's own history of displayed ones.
         shown = json.loads(subprocess.run(["dunstctl", "history"], capture_output=True, text=True).stdout
                            or '{"data": [[]]}')
@@ -159,6 +161,20 @@ class WithServer(BusTestCase):
         self.assertIn("snooze_until", state)
         time.sleep(0.2)
         self.assertIn("desktop: reminder", self.d.log_text())
+
+    def test_closed_by_the_user_acknowledges(self):
+        w = Watcher(self.d)
+        time.sleep(0.5)
+        c, ev, _ = self.add_with_alarm("Closed with the mouse")
+        [msg] = w.take(1)
+        [nid] = wait_for(self.notification_ids, what="the server's reply to Notify")
+        subprocess.run(["dbus-send", "--session", "--type=signal", "/org/freedesktop/Notifications",
+                        "org.freedesktop.Notifications.NotificationClosed", f"uint32:{nid}", "uint32:2"], check=True)
+        wait_for(lambda: f"desktop: reminder {msg['id']} acknowledged (closed, reason 2)" in self.d.log_text(),
+                 what="the acknowledgement\n" + self.d.log_text())
+        # Acknowledged in the ledger: it can no longer be snoozed.
+        err = c.call("alarm.snooze", {"id": msg["id"], "for": "10m"})
+        self.assertIn("error", err, err)
 
 
 class WithoutServer(BusTestCase):

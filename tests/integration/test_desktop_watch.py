@@ -76,6 +76,12 @@ class UserDesktop:
                       "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"])
         return "boolean true" in p.stdout
 
+    def closed(self, nid, reason):
+        """The server says notification `nid` closed for `reason` (1 expired, 2 by the user)."""
+        p = self.run(["dbus-send", "--session", "--type=signal", "/org/freedesktop/Notifications",
+                      "org.freedesktop.Notifications.NotificationClosed", f"uint32:{nid}", f"uint32:{reason}"])
+        self.case.assertEqual(p.returncode, 0, p.stderr)
+
     def invoke(self, nid, action):
         """The user picks `action` on notification `nid`, as the server tells it: ActionInvoked."""
         p = self.run(["dbus-send", "--session", "--type=signal", "/org/freedesktop/Notifications",
@@ -167,9 +173,9 @@ class WatchDesktop(SystemModeCase):
         app, _icon, summary, body = notify_strings(call)[:4]
         # What heraldd's own sink shows (desktop/reminder): when, where, which alarm.
         when = datetime.datetime.fromtimestamp(start, datetime.timezone.utc).strftime("%a %Y-%m-%d %H:%M UTC")
-        self.assertEqual((app, summary, body), ("Herald", title, f"{when}\nBishkek\nReminder: 1 hour before"))
+        self.assertEqual((app, summary, body), ("Herald", title, f"{when}\nBishkek\nReminder: 1 h before"))
         self.assertEqual(notify_actions(self.desk.monitor_log),
-                         [("default", "Open"), ("snooze", "Snooze 3 s"), ("dismiss", "Dismiss")])
+                         [("default", "Acknowledge"), ("snooze", "Snooze 3 s"), ("dismiss", "Dismiss")])
         [nid] = notification_ids(self.desk.monitor_log)
 
         self.desk.invoke(nid, "snooze")
@@ -178,7 +184,9 @@ class WatchDesktop(SystemModeCase):
         again = json.loads(self.out.wait(lambda l: '"reminder"' in l, timeout=15, what="the snoozed reminder"))
         self.assertEqual((again["id"], again["snoozed"]), (alarm, True))
         wait_for(lambda: len(notification_ids(self.desk.monitor_log)) == 2, what="the second Notify's reply")
-        self.assertIn(f"uint32 {nid}", notify_calls_text(self.desk.monitor_log)[1], "replaces its notification")
+        second = notify_calls_text(self.desk.monitor_log)[1]
+        self.assertIn(f"uint32 {nid}", second, "replaces its notification")
+        self.assertEqual(notify_strings(second)[3], f"{when}\nBishkek\nReminder: snoozed (set 1 h before)")
         self.assertEqual(notification_ids(self.desk.monitor_log), [nid, nid])
 
         self.desk.invoke(nid, "dismiss")
@@ -194,6 +202,25 @@ class WatchDesktop(SystemModeCase):
         self.desk.invoke(nid + 1000, "dismiss")
         time.sleep(1.0)
         self.assertEqual(self.ledger_state(alarm), "fired")
+
+    def test_closed_by_the_user_acknowledges_expired_does_not(self):
+        self.start_watch()
+        due = next_second(2)
+        self.add_as_user("Expires unseen", due, due + 600)
+        self.add_as_user("Closed by the user", due, due + 900)
+        first = json.loads(self.out.wait(lambda l: '"reminder"' in l, what="a reminder"))
+        second = json.loads(self.out.wait(lambda l: '"reminder"' in l, what="another reminder"))
+        alarms = {first["title"]: first["id"], second["title"]: second["id"]}
+        ids = wait_for(lambda: len(notification_ids(self.desk.monitor_log)) == 2
+                       and notification_ids(self.desk.monitor_log), what="both Notify replies")
+        by_title = {notify_strings(c)[2]: nid for c, nid in zip(notify_calls_text(self.desk.monitor_log), ids)}
+        self.desk.closed(by_title["Expires unseen"], 1)
+        self.desk.closed(by_title["Closed by the user"], 2)
+        self.err.wait(lambda l: f'reminder #{alarms["Closed by the user"]} acknowledged' in l,
+                      what="the closed one acknowledged")
+        time.sleep(0.5)
+        self.assertEqual(self.ledger_state(alarms["Expires unseen"]), "fired")
+        self.assertEqual(self.ledger_state(alarms["Closed by the user"]), "acknowledged")
 
 
 if __name__ == "__main__":
