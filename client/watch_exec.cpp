@@ -81,7 +81,9 @@ std::vector<std::string> split_command(std::string_view cmd) {
 
 std::vector<std::pair<std::string, std::string>> reminder_env(const Json& p,
                                                               const date::time_zone* viewer) {
-    DesktopReminder shown = desktop_reminder(p, viewer);
+    Json as_set = p;
+    as_set["snoozed"] = false;  // HERALD_ALARM is the alarm as set; HERALD_SNOOZED says the rest
+    DesktopReminder shown = desktop_reminder(as_set, viewer);
     auto integer = [&p](const char* key) { return std::to_string(p.value(key, int64_t{0})); };
     return {
         {"HERALD_ALARM_ID", integer("id")},

@@ -10,6 +10,16 @@ DesktopOptions desktop_options(const Settings& settings) {
     return {settings.urgency, settings.snooze, settings.expire};
 }
 
+Json desktop_status(const DesktopNotifier* desktop, const Settings& settings) {
+    if (desktop == nullptr)
+        return {{"state", "off"},
+                {"why", settings.system_mode ? "system mode: each user runs herald watch --desktop"
+                                             : "notify.desktop is false"}};
+    Json out{{"state", desktop->state()}};
+    if (!desktop->server().empty()) out["server"] = desktop->server();
+    return out;
+}
+
 DesktopLog desktop_log() {
     return [](DesktopLogLevel level, const std::string& message) {
         switch (level) {

@@ -13,6 +13,9 @@ namespace herald {
 /// The [notify] settings the notifier reads before each notification.
 DesktopOptions desktop_options(const Settings& settings);
 
+/// `status`'s desktop object: {state, server?, why?}; `desktop` is null when there is no sink.
+Json desktop_status(const DesktopNotifier* desktop, const Settings& settings);
+
 /// The notifier's messages into the daemon's log; warnings say where reminders still go.
 DesktopLog desktop_log();
 

@@ -237,6 +237,9 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
             io, [&settings] { return desktop_options(settings); }, desktop_log());
         wire_desktop(*desktop, hub, alarms, scheduler, settings, alarm_zone(settings.zone));
     }
+    server.state().desktop = [&desktop, &settings] {
+        return desktop_status(desktop ? &*desktop : nullptr, settings);
+    };
     server.listen();
     scheduler.start();
     std::signal(SIGPIPE, SIG_IGN);

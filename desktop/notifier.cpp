@@ -98,8 +98,41 @@ bool DesktopNotifier::ensure_bus() {
     bus_ = bus;
     fd_.assign(sd_bus_get_fd(bus_));
     log_(DesktopLogLevel::debug, "desktop notifications: connecting to the session bus");
+    ask_server();
     arm();
     return true;
+}
+
+void DesktopNotifier::ask_server() {
+    // Why ask at once: `herald status` can say whether notifications work before any reminder.
+    int r = sd_bus_call_method_async(bus_, nullptr, kService, kPath, kInterface,
+                                     "GetServerInformation", on_server_info, this, "");
+    if (r < 0)
+        log_(DesktopLogLevel::debug,
+             std::string("GetServerInformation not sent: ") + std::strerror(-r));
+}
+
+int DesktopNotifier::on_server_info(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<DesktopNotifier*>(userdata);
+    if (sd_bus_message_is_method_error(m, nullptr)) {
+        const sd_bus_error* e = sd_bus_message_get_error(m);
+        self->warn_once(self->warned_server_,
+                        std::string("no notification server answered (") +
+                            (e != nullptr && e->name != nullptr ? e->name : "error") + ")");
+        return 0;
+    }
+    const char *name = nullptr, *vendor = nullptr, *version = nullptr, *spec = nullptr;
+    if (sd_bus_message_read(m, "ssss", &name, &vendor, &version, &spec) < 0) return 0;
+    self->server_ = std::string(name) + " " + version;
+    self->warned_server_ = false;
+    self->log_(DesktopLogLevel::info, "desktop notifications: shown by " + self->server_);
+    return 0;
+}
+
+std::string DesktopNotifier::state() const {
+    if (bus_ == nullptr) return "no session bus";
+    if (warned_server_) return "no notification server";
+    return server_.empty() ? "connecting" : "working";
 }
 
 void DesktopNotifier::drop_bus(const std::string& why) {
@@ -237,6 +270,7 @@ int DesktopNotifier::on_reply(sd_bus_message* m, void* userdata, sd_bus_error*) 
                    "desktop notifications: the notification server answers again");
     self->warned_server_ = false;
     self->warned_bus_ = false;
+    if (self->server_.empty()) self->ask_server();
     self->ids_[pending.mapped()] = id;
     self->log_(DesktopLogLevel::debug,
                "desktop notification " + std::to_string(id) + " shown for " + pending.mapped());

@@ -66,6 +66,11 @@ class DesktopNotifier {
     uint64_t replies() const { return replies_; }
     /// Problems logged at warning level (each outage is logged once).
     uint64_t warnings() const { return warnings_; }
+    /// Whether notifications work, for `status`: "working" (a server answered; `server` names
+    /// it), "no session bus", "no notification server" or "connecting".
+    std::string state() const;
+    /// The notification server's name and version once it answered, e.g. "dunst 1.9.0".
+    const std::string& server() const { return server_; }
 
   private:
     bool ensure_bus();
@@ -73,6 +78,8 @@ class DesktopNotifier {
     void pump();
     void arm();
     void warn_once(bool& flag, const std::string& message);
+    void ask_server();
+    static int on_server_info(sd_bus_message* m, void* self, sd_bus_error* error);
     static int on_reply(sd_bus_message* m, void* self, sd_bus_error* error);
     static int on_action_signal(sd_bus_message* m, void* self, sd_bus_error* error);
     static int on_closed_signal(sd_bus_message* m, void* self, sd_bus_error* error);
@@ -92,6 +99,7 @@ class DesktopNotifier {
     std::chrono::steady_clock::time_point last_attempt_{};
     bool warned_bus_ = false;
     bool warned_server_ = false;
+    std::string server_;  ///< GetServerInformation's name and version; empty until it answered
     uint64_t replies_ = 0;
     uint64_t warnings_ = 0;
 };

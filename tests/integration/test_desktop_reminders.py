@@ -176,6 +176,19 @@ class WithServer(BusTestCase):
         err = c.call("alarm.snooze", {"id": msg["id"], "for": "10m"})
         self.assertIn("error", err, err)
 
+    def test_status_says_notifications_work_and_names_the_next_reminder(self):
+        due = next_second(30)
+        c = self.d.connect()
+        ev = c.result("event.add", {"event": {"title": "Next one", "start": iso(due + 3600), "tz": "UTC",
+                                              "alarms": [{"at": iso(due)}]}})["event"]
+        out = wait_for(lambda: (lambda o: "desktop:  working" in o and o)(self.d.cli("status").stdout),
+                       what="status to say notifications work")
+        self.assertRegex(out, r"desktop:  working \(dunst \d.*\)\n")
+        alarm = c.result("alarm.next")["alarms"][0]
+        self.assertEqual(alarm["event_id"], ev["id"])
+        self.assertRegex(out, rf"next:     #{alarm['id']} .*  Next one\n")
+        self.assertEqual(self.d.cli_json("status")["next_reminder"]["fires_at"], iso(due))
+
 
 class WithoutServer(BusTestCase):
     server = False
@@ -188,6 +201,7 @@ class WithoutServer(BusTestCase):
         self.assertEqual(msg["title"], "No server here")
         self.assertIsNone(self.d.proc.poll(), "heraldd must keep running")
         self.assertEqual(self.d.connect().result("hello")["server"], "heraldd")
+        self.assertIn("desktop:  no notification server", self.d.cli("status").stdout)
 
 
 if __name__ == "__main__":

@@ -193,6 +193,11 @@ class WatchDesktop(SystemModeCase):
         self.err.wait(lambda l: f"reminder #{alarm} acknowledged" in l, what="the dismissal reported")
         self.assertEqual(self.ledger_state(alarm), "acknowledged")
 
+    def test_status_tells_a_system_user_to_run_watch_desktop(self):
+        p = self.as_user(self.uid, "status", check=0)
+        self.assertIn("desktop:  off (system mode: each user runs herald watch --desktop)", p.stdout)
+        self.assertIn("next:     no reminder to come", p.stdout)
+
     def test_another_programs_notification_is_not_answered(self):
         self.start_watch()
         due = next_second(2)
