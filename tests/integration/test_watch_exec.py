@@ -155,6 +155,18 @@ class WatchExec(DaemonTestCase):
             self.assertEqual(f.read(), "xx")
         self.assertEqual(self.state(ev["id"]), "acknowledged")
 
+    def test_keeps_running_commands_across_a_daemon_restart(self):
+        self.start_watch()
+        self.d.restart()
+        self.stderr.wait(lambda l: "reconnected to heraldd" in l, what="the watch to reconnect")
+        self.c = self.d.connect()
+        due = next_second(2)
+        ev = self.add("ok After the restart", due, iso(due + 600))
+        alarm = self.alarm_of(ev)
+        self.stderr.wait(lambda l: f"reminder #{alarm}: the command exited 0; acknowledged" in l,
+                         what="the command of a reminder after the restart")
+        self.assertEqual(self.state(ev["id"]), "acknowledged")
+
     def test_exec_shell_runs_through_sh(self):
         target = os.path.join(self.out, "shell.txt")
         self.start_watch("--exec-shell", command=f'printf "%s|%s" "$HERALD_TITLE" "$0" > {target}')
