@@ -21,6 +21,8 @@
 
 namespace herald {
 
+struct SdBusApi;  // desktop/sd_bus_api.hpp
+
 /// What the notifications look like; read again for every notification (a reload applies).
 struct DesktopOptions {
     std::string urgency = "normal";        ///< default urgency: low, normal, critical
@@ -87,6 +89,7 @@ class DesktopNotifier {
 
     std::function<DesktopOptions()> options_;
     DesktopLog log_;
+    const SdBusApi* api_ = nullptr;  ///< loaded on the first connection attempt
     sd_bus* bus_ = nullptr;
     asio::posix::stream_descriptor fd_;
     asio::steady_timer timer_;
