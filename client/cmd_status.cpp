@@ -2,8 +2,32 @@
 #include <cstdio>
 
 #include "client/cli.hpp"
+#include "client/cmd_alarm.hpp"
 
 namespace herald::client {
+
+namespace {
+
+/// Whether the daemon's own desktop notifications work, and the caller's next reminder.
+void print_reminder_state(Cli& cli, const Json& s) {
+    if (s.contains("desktop")) {
+        const Json& d = s["desktop"];
+        std::string text = d.value("state", "");
+        if (d.contains("server")) text += " (" + d.value("server", "") + ")";
+        if (d.contains("why")) text += " (" + d.value("why", "") + ")";
+        std::printf("desktop:  %s\n", text.c_str());
+    }
+    if (!s.contains("next_reminder")) {
+        std::printf("next:     no reminder to come\n");
+        return;
+    }
+    const Json& n = s["next_reminder"];
+    std::printf("next:     #%lld %s  %s\n", static_cast<long long>(n.value("id", int64_t{0})),
+                local_time_text(n.value("fires_at", ""), cli.viewer()).c_str(),
+                n.value("title", "").c_str());
+}
+
+}  // namespace
 
 void register_status_command(CLI::App& app, Cli& cli) {
     auto* status = app.add_subcommand("status", "Show the daemon's state");
@@ -18,6 +42,7 @@ void register_status_command(CLI::App& app, Cli& cli) {
         // Absent for a user of a system daemon (only admins are told where the data lives).
         if (s.contains("database")) std::printf("database: %s\n", s.value("database", "").c_str());
         std::printf("socket:   %s\n", s.value("socket", "").c_str());
+        print_reminder_state(cli, s);
     });
 }
 

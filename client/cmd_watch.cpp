@@ -1,11 +1,13 @@
 // herald watch: subscribe and print reminders (and changes) as they arrive; reconnect with
-// `since` when the daemon restarts, so nothing is lost or shown twice.
+// `since` when the daemon restarts, so nothing is lost or shown twice. --desktop raises them as
+// notifications too (watch_desktop.cpp).
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
 #include "client/cli.hpp"
 #include "client/cmd_alarm.hpp"
+#include "client/watch.hpp"
 
 namespace herald::client {
 
@@ -13,13 +15,6 @@ namespace {
 
 // Why 0.5 s: a restarted daemon is back within a second; a quicker retry would only burn CPU.
 constexpr auto kRetry = std::chrono::milliseconds(500);
-
-struct WatchOptions {
-    std::vector<std::string> topics{"reminders"};
-    int64_t since = -1;
-    int64_t count = 0;
-    bool changes = false;
-};
 
 std::string reminder_line(const Json& r, const date::time_zone* viewer) {
     std::string line = "#" + std::to_string(r.value("id", 0)) + "  " +
@@ -30,33 +25,10 @@ std::string reminder_line(const Json& r, const date::time_zone* viewer) {
     return line;
 }
 
-void print_message(Cli& cli, const std::string& method, const Json& p) {
-    if (cli.json) {
-        Json line = p;
-        line["type"] = method;
-        std::puts(line.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
-    } else if (method == "reminder") {
-        std::printf("Reminder %s\n", reminder_line(p, cli.viewer()).c_str());
-    } else if (method == "digest") {
-        std::printf("While heraldd was away, %lld reminders came due:\n",
-                    static_cast<long long>(p.value("count", 0)));
-        for (const auto& r : p["reminders"])
-            std::printf("  %s\n", reminder_line(r, cli.viewer()).c_str());
-    } else if (method == "change" && p.value("kind", "") == "imported") {
-        std::printf("Change: import of %lld new and %lld updated events\n",
-                    static_cast<long long>(p.value("added", 0)),
-                    static_cast<long long>(p.value("updated", 0)));
-    } else if (method == "change") {
-        const Json& e = p["event"];
-        std::string title = e.is_object() ? e.value("title", "") : p.value("title", "");
-        std::printf("Change: event #%lld %s: %s\n", static_cast<long long>(p.value("event_id", 0)),
-                    p.value("kind", "").c_str(), title.c_str());
-    }
-    std::fflush(stdout);
-}
-
 Exit run_watch(Cli& cli, WatchOptions& o) {
     if (o.changes) o.topics.push_back("changes");
+    if (o.desktop) return run_watch_desktop(cli, o);
+    if (!o.exec.command.empty()) return run_watch_exec(cli, o);
     int64_t last = o.since;
     int64_t seen = 0;
     bool told = false;
@@ -88,13 +60,60 @@ Exit run_watch(Cli& cli, WatchOptions& o) {
 
 }  // namespace
 
+void print_message(Cli& cli, const std::string& method, const Json& p) {
+    if (cli.json) {
+        Json line = p;
+        line["type"] = method;
+        std::puts(line.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+    } else if (method == "reminder") {
+        std::printf("Reminder %s\n", reminder_line(p, cli.viewer()).c_str());
+    } else if (method == "digest") {
+        std::printf("While heraldd was away, %lld reminders came due:\n",
+                    static_cast<long long>(p.value("count", 0)));
+        for (const auto& r : p["reminders"])
+            std::printf("  %s\n", reminder_line(r, cli.viewer()).c_str());
+    } else if (method == "change" && p.value("kind", "") == "imported") {
+        std::printf("Change: import of %lld new and %lld updated events\n",
+                    static_cast<long long>(p.value("added", 0)),
+                    static_cast<long long>(p.value("updated", 0)));
+    } else if (method == "change") {
+        const Json& e = p["event"];
+        std::string title = e.is_object() ? e.value("title", "") : p.value("title", "");
+        std::printf("Change: event #%lld %s: %s\n", static_cast<long long>(p.value("event_id", 0)),
+                    p.value("kind", "").c_str(), title.c_str());
+    }
+    std::fflush(stdout);
+}
+
 void register_watch_command(CLI::App& app, Cli& cli) {
     auto o = std::make_shared<WatchOptions>();
     auto* watch = app.add_subcommand(
         "watch", "Print reminders as they fire (reconnects if heraldd restarts)");
     watch->add_flag("--changes", o->changes, "Also print added, changed and removed events");
     watch->add_option("--since", o->since, "Replay messages after this sequence number first");
-    watch->add_option("--count", o->count, "Exit after this many messages");
+    auto* count = watch->add_option("--count", o->count, "Exit after this many messages");
+    auto* desktop = watch
+                        ->add_flag("--desktop", o->desktop,
+                                   "Also raise each reminder as a desktop notification on the "
+                                   "session bus; its Snooze and Dismiss act on the reminder")
+                        ->excludes(count);
+    watch
+        ->add_option("--exec", o->exec.command,
+                     "Run CMD for each reminder (words split as a shell would, nothing expanded; "
+                     "HERALD_* variables describe the reminder); acknowledge it when CMD exits 0")
+        ->excludes(count)
+        ->excludes(desktop);
+    watch->add_flag("--exec-shell", o->exec.shell, "With --exec: run CMD with /bin/sh -c");
+    watch->add_option("--exec-timeout", o->exec.timeout,
+                      "With --exec: stop CMD after this long (SIGTERM, then SIGKILL 5 s later); "
+                      "default 60s");
+    watch->add_option("--exec-state", o->exec.state,
+                      "With --exec: the file that records how far commands have run "
+                      "(default under $XDG_STATE_HOME/herald)");
+    watch->add_option("--snooze", o->snooze,
+                      "With --desktop: how long the Snooze action postpones a reminder (10m)");
+    watch->add_option("--urgency", o->urgency, "With --desktop: low, normal or critical")
+        ->check(CLI::IsMember({"low", "normal", "critical"}));
     watch->callback([&cli, o] { cli.exit_code = run_watch(cli, *o); });
 }
 

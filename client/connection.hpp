@@ -36,6 +36,9 @@ class Connection {
     std::string call_encoded(std::string_view method, const Json& params);
     /// Reads the next message (a notification or reply); nullopt on timeout. -1 waits forever.
     std::optional<Json> read_message(int timeout_ms);
+    /// The socket, for a caller that waits on it with others (herald watch --desktop); bytes
+    /// already buffered are read by read_message(0) first.
+    int fd() const { return fd_; }
     /// Sends a request without waiting; returns its id.
     int64_t send(std::string_view method, const Json& params);
 

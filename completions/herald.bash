@@ -10,23 +10,23 @@ _herald() {
     _init_completion || return
     local cmd="" w
     for w in "${words[@]:1:cword-1}"; do
-        case $w in add|show|edit|rm|list|status|until|search|import|export|cal|ack|snooze|next|missed|watch) cmd=$w; break ;; esac
+        case $w in add|show|edit|rm|list|status|until|search|import|export|cal|ack|snooze|next|missed|watch|sync) cmd=$w; break ;; esac
     done
     case $cmd in
         "")
             case $prev in
                 --socket) _filedir; return ;;
             esac
-            COMPREPLY=($(compgen -W "add show edit rm list status until search import export cal ack snooze next missed watch --help --version --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "add show edit rm list status until search import export cal ack snooze next missed watch sync --help --version --socket --json" -- "$cur")) ;;
         add)
             case $prev in
                 --tz) _herald_zones; return ;;
                 --status) COMPREPLY=($(compgen -W "confirmed tentative cancelled" -- "$cur")); return ;;
                 --repeat) COMPREPLY=($(compgen -W "yearly monthly weekly daily" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
-                --at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--remind|--remind-at|--rrule|--except|--uid) return ;;
+                --at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--uid) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json" -- "$cur")) ;;
         show)
             case $prev in
                 --socket) _filedir; return ;;
@@ -38,9 +38,9 @@ _herald() {
                 --status) COMPREPLY=($(compgen -W "confirmed tentative cancelled" -- "$cur")); return ;;
                 --repeat) COMPREPLY=($(compgen -W "yearly monthly weekly daily" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
-                --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--remind|--remind-at|--rrule|--except|--no-except) return ;;
+                --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--no-except) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json" -- "$cur")) ;;
         rm)
             case $prev in
                 --socket) _filedir; return ;;
@@ -53,9 +53,9 @@ _herald() {
                 --tz) _herald_zones; return ;;
                 --format) COMPREPLY=($(compgen -W "table json ics" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
-                --from|--to|--days|--category|-c|--text|--limit) return ;;
+                --from|--to|--days|--category|-c|--calendar|--text|--limit) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --status --text --tz --tba --limit --format --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --calendar --status --text --tz --tba --limit --format --socket --json" -- "$cur")) ;;
         status)
             case $prev in
                 --socket) _filedir; return ;;
@@ -114,10 +114,16 @@ _herald() {
             COMPREPLY=($(compgen -W "--help --since --socket --json" -- "$cur")) ;;
         watch)
             case $prev in
+                --urgency) COMPREPLY=($(compgen -W "low normal critical" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
-                --since|--count) return ;;
+                --since|--count|--exec|--exec-timeout|--exec-state|--snooze) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --changes --since --count --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --changes --since --count --desktop --exec --exec-shell --exec-timeout --exec-state --snooze --urgency --socket --json" -- "$cur")) ;;
+        sync)
+            case $prev in
+                --socket) _filedir; return ;;
+            esac
+            COMPREPLY=($(compgen -W "--help --status --socket --json" -- "$cur")) ;;
     esac
 }
 complete -F _herald herald

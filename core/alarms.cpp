@@ -13,6 +13,9 @@ constexpr std::array<std::string_view, 5> kStateNames{"pending", "fired", "ackno
 // Why 400 years: far enough for any yearly anniversary, bounded so a search always ends.
 constexpr Seconds kHorizon{400LL * 366 * 86400};
 constexpr Seconds kFirstWindow{86400};
+// Why a bound: a long alarm offset on a frequent series (a week before each minutely instance)
+// must not make an event write expand thousands of occurrences.
+constexpr int kMaxLateScan = 64;
 
 /// The smallest due >= not_before among the occurrences of [lo, hi).
 std::optional<AlarmOccurrence> best_in(const Event& e, size_t index, Instant lo, Instant hi,
@@ -96,6 +99,24 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
         }
     }
     return std::nullopt;
+}
+
+std::optional<AlarmOccurrence> alarm_to_schedule(const Event& e, size_t index, Instant now,
+                                                 const date::time_zone* viewer) {
+    auto next = next_alarm_occurrence(e, index, now, viewer);
+    const Alarm& a = e.alarms[index];
+    // Late ones are due before `now` for an occurrence after it: at most the offset before now
+    // (a day of slack for nominal days across DST).
+    Instant from = a.related == Alarm::Related::absolute
+                       ? std::min(a.at, now)
+                       : now - std::chrono::abs(approx_seconds(a.offset)) - kFirstWindow;
+    std::optional<AlarmOccurrence> late;
+    auto c = next_alarm_occurrence(e, index, from, viewer);
+    for (int i = 0; c && c->due < now && i < kMaxLateScan; ++i) {
+        if (c->occurrence > now) late = c;
+        c = next_alarm_occurrence(e, index, c->due + Seconds{1}, viewer);
+    }
+    return late ? late : next;
 }
 
 std::string_view to_string(AlarmState s) {

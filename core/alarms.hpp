@@ -41,6 +41,16 @@ std::optional<AlarmOccurrence> next_alarm_occurrence(const Event& e, size_t inde
                                                      Instant not_before,
                                                      const date::time_zone* viewer);
 
+/// The occurrence of alarm `index` to schedule when `e` is written at `now`. Why not simply the
+/// next one due: a reminder already due for an occurrence that has not begun ("call in 10 min",
+/// reminded 15 min before) is late, not void; like an alarm that came due while the daemon was
+/// down it is scheduled at its past instant, so the firing pass delivers it at once within the
+/// catch-up window and records it missed beyond (Firing). Of several late ones (a week's alarm on
+/// a daily event) the last due is taken, so one late reminder fires, not a burst. Occurrences
+/// already begun get none: the next due at or after `now`.
+std::optional<AlarmOccurrence> alarm_to_schedule(const Event& e, size_t index, Instant now,
+                                                 const date::time_zone* viewer);
+
 /// Delivery state of an alarm occurrence in the ledger.
 enum class AlarmState { pending, fired, acknowledged, snoozed, missed };
 /// "pending", "fired", "acknowledged", "snoozed", "missed".

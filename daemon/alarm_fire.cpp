@@ -3,6 +3,8 @@
 // visible_at = due) so the fsync happens before the due instant, not after it.
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "core/event_json.hpp"
 #include "daemon/alarm_store_sql.hpp"
 
@@ -22,9 +24,23 @@ Json reminder_json(const DueAlarm& d, Instant now, bool snoozed) {
     j["start"] = d.start;
     j["tz"] = d.tz;
     j["snoozed"] = snoozed;
+    // Why the alarm as set: "2 h before" is what the user wrote; due − occurrence is not
+    // (an event at 14:00:30 reminded at 12:00 would say "120.5 min").
+    if (!d.set.is_null()) j["set"] = d.set;
     j.erase("seq");
     j.erase("snooze_until");
     return j;
+}
+
+Json alarm_set(const Event& e, size_t index) {
+    return index < e.alarms.size() ? to_json(e.alarms[index]) : Json();
+}
+
+/// The journal line of every reminder fired or missed: without a desktop or a watcher it is the
+/// one trace of a reminder (the desktop sink's warning says reminders still go to the journal).
+void log_reminder(const LedgerEntry& e, const std::string& what) {
+    spdlog::info("reminder #{} {}: \"{}\" (event {}, occurrence {}, due {})", e.id, what, e.title,
+                 e.event_id, format_instant(e.occurrence), format_instant(e.due));
 }
 
 }  // namespace
@@ -48,11 +64,12 @@ void AlarmStore::take_due(const DueRow& r, const std::optional<Event>& event, Fi
     if (key.empty() || key.front().state != AlarmState::pending) return;
     if (firing == Firing::missed) {
         set_state(key.front().id, AlarmState::missed, std::nullopt, 0, std::nullopt);
+        log_reminder(key.front(), "missed (older than the catch-up window)");
         ++report.missed;
     } else if (event) {
         (firing == Firing::stage ? out.ahead : out.found)
-            .push_back(
-                {key.front(), event->location, format_caltime(event->start), event->start.tz});
+            .push_back({key.front(), event->location, format_caltime(event->start), event->start.tz,
+                        alarm_set(*event, r.alarm)});
     }
 }
 
@@ -79,6 +96,7 @@ void AlarmStore::deliver(const std::vector<DueAlarm>& found, Instant now, Second
             int64_t seq = append(kTopicReminders, kMethodReminder, d.entry.owner, d.entry.is_public,
                                  reminder_json(d, now, false), now);
             set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, now);
+            log_reminder(d.entry, "fired at " + format_instant(now));
         }
         return;
     }
@@ -91,8 +109,10 @@ void AlarmStore::deliver(const std::vector<DueAlarm>& found, Instant now, Second
         for (const auto* d : items) list.push_back(reminder_json(*d, now, false));
         int64_t seq = append(kTopicReminders, kMethodDigest, items.front()->entry.owner,
                              audience.second, {{"count", items.size()}, {"reminders", list}}, now);
-        for (const auto* d : items)
+        for (const auto* d : items) {
             set_state(d->entry.id, AlarmState::fired, std::nullopt, seq, now);
+            log_reminder(d->entry, "fired at " + format_instant(now) + " in a digest");
+        }
         ++report.digests;
     }
 }
@@ -103,6 +123,7 @@ void AlarmStore::stage(const std::vector<DueAlarm>& ahead, Instant now) {
         int64_t seq = append(kTopicReminders, kMethodReminder, d.entry.owner, d.entry.is_public,
                              reminder_json(d, d.entry.due, false), now, d.entry.due);
         set_state(d.entry.id, AlarmState::fired, std::nullopt, seq, d.entry.due);
+        log_reminder(d.entry, "fires at " + format_instant(d.entry.due));
     }
 }
 
@@ -126,11 +147,12 @@ size_t AlarmStore::fire_schedule(Instant now, Instant horizon, Seconds window, b
 
 void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) {
     for (const auto& e : read_entries(st_->due_snoozes.bind(1, secs(horizon)))) {
-        DueAlarm d{e, {}, {}, {}};
+        DueAlarm d{e, {}, {}, {}, {}};
         if (auto event = store_.get(e.event_id)) {
             d.location = event->location;
             d.start = format_caltime(event->start);
             d.tz = event->start.tz;
+            d.set = alarm_set(*event, e.alarm_index);
         }
         // A snooze is staged like an alarm; a late one (a snooze instant past) fires now.
         Instant until = e.snooze_until.value_or(now);
@@ -140,6 +162,7 @@ void AlarmStore::fire_snoozes(Instant now, Instant horizon, FireReport& report) 
                              reminder_json(d, fired_at, true), now,
                              stage ? std::optional<Instant>(until) : std::nullopt);
         set_state(e.id, AlarmState::fired, std::nullopt, seq, fired_at);
+        log_reminder(e, "fires again after a snooze at " + format_instant(fired_at));
         ++report.delivered;
         if (stage) ++report.staged;
     }

@@ -47,7 +47,7 @@ void AlarmStore::schedule(const Event& e, Instant not_before, bool fresh) {
     if (!alarms_can_fire(e) || e.status == Status::cancelled || e.alarms.empty()) return;
     schedule_changed_ = true;
     for (size_t i = 0; i < e.alarms.size(); ++i)
-        put_next(e.id, i, next_alarm_occurrence(e, i, not_before, zone()), &e);
+        put_next(e.id, i, alarm_to_schedule(e, i, not_before, zone()), &e);
 }
 
 void AlarmStore::put_next(int64_t event_id, size_t alarm,

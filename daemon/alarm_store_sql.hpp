@@ -31,6 +31,7 @@ struct DueAlarm {
     std::string location;
     std::string start;
     std::string tz;
+    Json set;  ///< the alarm as the event sets it (to_json(Alarm)); null when unknown
 };
 
 /// One row of alarm_schedule due by a firing pass's horizon.

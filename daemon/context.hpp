@@ -7,6 +7,8 @@
 #include <string>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
 
@@ -37,6 +39,8 @@ struct ServerState {
     uint64_t committed_requests = 0;  ///< replies released by those batches
     /// Import chunks buffered over all sessions: of one uid, and in total (set by the server).
     std::function<std::pair<size_t, size_t>(int64_t uid)> buffered_imports{};
+    /// The desktop sink's state for `status` (set by main when there is a sink).
+    std::function<nlohmann::json()> desktop{};
 };
 
 /// Per-connection state of requests that span several lines (chunked calendar.import/export).

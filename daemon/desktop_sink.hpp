@@ -3,15 +3,21 @@
 /// the user's Snooze / Dismiss answers go back to the ledger as alarm.snooze / alarm.ack do.
 
 #include "daemon/alarm_store.hpp"
-#include "daemon/desktop.hpp"
 #include "daemon/hub.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/settings.hpp"
+#include "desktop/notifier.hpp"
 
 namespace herald {
 
-/// The notification for one logged reminder message; `viewer` is the local zone.
-DesktopReminder desktop_reminder(const Json& params, const date::time_zone* viewer);
+/// The [notify] settings the notifier reads before each notification.
+DesktopOptions desktop_options(const Settings& settings);
+
+/// `status`'s desktop object: {state, server?, why?}; `desktop` is null when there is no sink.
+Json desktop_status(const DesktopNotifier* desktop, const Settings& settings);
+
+/// The notifier's messages into the daemon's log; warnings say where reminders still go.
+DesktopLog desktop_log();
 
 /// Routes `hub`'s new reminder messages to `desktop` and its actions back to `alarms`; times are
 /// shown in `viewer` (the daemon's zone, as for all-day alarms).

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include "core/protocol.hpp"
+#include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
@@ -38,6 +39,14 @@ Result status(Context& ctx, const Json&) {
         out["database"] = ctx.settings.db_path;
     } else {
         out["events"] = ctx.store.count_owned(ctx.peer.uid);
+    }
+    if (ctx.state.desktop) out["desktop"] = ctx.state.desktop();
+    // The caller's next reminder (their own and public ones), as alarm.next gives it.
+    auto next = ctx.alarms.upcoming(1, view_scope(caller_of(ctx)));
+    if (!next.empty()) {
+        out["next_reminder"] = to_json(next.front());
+        out["next_reminder"]["fires_at"] =
+            format_instant(next.front().snooze_until.value_or(next.front().due));
     }
     return out;
 }

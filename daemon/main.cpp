@@ -24,7 +24,6 @@
 #include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/config.hpp"
-#include "daemon/desktop.hpp"
 #include "daemon/desktop_sink.hpp"
 #include "daemon/hub.hpp"
 #include "daemon/limits.hpp"
@@ -246,9 +245,13 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
         });
     std::optional<DesktopNotifier> desktop;
     if (!settings.system_mode && settings.desktop) {
-        desktop.emplace(io, settings);
+        desktop.emplace(
+            io, [&settings] { return desktop_options(settings); }, desktop_log());
         wire_desktop(*desktop, hub, alarms, scheduler, settings, alarm_zone(settings.zone));
     }
+    server.state().desktop = [&desktop, &settings] {
+        return desktop_status(desktop ? &*desktop : nullptr, settings);
+    };
     server.listen();
     scheduler.start();
     std::signal(SIGPIPE, SIG_IGN);

@@ -13,7 +13,7 @@ root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__)
 page = (root / "docs" / "architecture.md").read_text()
 quoted = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_.*]*)`", page))
 missing = []
-for d in ("core", "daemon", "client"):
+for d in ("core", "desktop", "daemon", "client"):
     stems = {p.name.split(".")[0] for p in (root / d).iterdir()
              if p.suffix in (".cpp", ".hpp", ".inc")}
     for stem in sorted(stems):

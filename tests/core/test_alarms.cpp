@@ -230,3 +230,36 @@ TEST_CASE("alarms of the later of a repeated hour are due from the instant given
         CHECK(occ[1].begin == at("2025-11-03T06:30:00Z"));
     }
 }
+
+TEST_CASE("a reminder already due for an occurrence still ahead is scheduled late, once") {
+    // "Call in 10 min", reminded 15 min before, added at 12:00: due 11:55, scheduled then.
+    Event call = timed("2026-12-03T12:10", "UTC", {before(15min)});
+    auto late = alarm_to_schedule(call, 0, at("2026-12-03T12:00:00Z"), zone("UTC"));
+    REQUIRE(late);
+    CHECK(late->due == at("2026-12-03T11:55:00Z"));
+    CHECK(late->occurrence == at("2026-12-03T12:10:00Z"));
+    // Once the occurrence has begun its reminder is void: nothing (no later occurrence).
+    CHECK_FALSE(alarm_to_schedule(call, 0, at("2026-12-03T12:10:01Z"), zone("UTC")));
+    // Not yet due: the usual next one.
+    CHECK(alarm_to_schedule(call, 0, at("2026-12-03T11:00:00Z"), zone("UTC"))->due ==
+          at("2026-12-03T11:55:00Z"));
+
+    // An absolute alarm already past for an event still ahead is late too.
+    Event fixed = timed("2026-12-03T18:00", "UTC", {Alarm{}});
+    fixed.alarms[0].related = Alarm::Related::absolute;
+    fixed.alarms[0].at = at("2026-12-03T09:00:00Z");
+    CHECK(alarm_to_schedule(fixed, 0, at("2026-12-03T12:00:00Z"), zone("UTC"))->due ==
+          at("2026-12-03T09:00:00Z"));
+    CHECK_FALSE(alarm_to_schedule(fixed, 0, at("2026-12-03T18:00:01Z"), zone("UTC")));
+
+    // A week's notice of a daily event: seven occurrences ahead are all late; the last due
+    // (the one a week ahead) is taken, and the one after it is due in the future.
+    Event daily = timed("2026-12-01T10:00", "UTC", {before(24h * 7)});
+    daily.rrule = "FREQ=DAILY";
+    auto one = alarm_to_schedule(daily, 0, at("2026-12-03T12:00:00Z"), zone("UTC"));
+    REQUIRE(one);
+    CHECK(one->due == at("2026-12-03T10:00:00Z"));
+    CHECK(one->occurrence == at("2026-12-10T10:00:00Z"));
+    CHECK(next_alarm_occurrence(daily, 0, one->due + 1s, zone("UTC"))->due ==
+          at("2026-12-04T10:00:00Z"));
+}

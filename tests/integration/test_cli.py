@@ -166,6 +166,14 @@ class CliStartup(unittest.TestCase):
         for lib in ("libical", "libicu"):
             self.assertFalse([n for n in needed if lib in n], needed)
 
+    def test_client_does_not_load_libsystemd(self):
+        """sd-bus is loaded by `watch --desktop` when it starts (desktop/sd_bus_api): linked,
+        libsystemd and the libraries it needs cost every command about 5 ms."""
+        dynamic = subprocess.run(["readelf", "-d", HERALD], capture_output=True, text=True, check=True).stdout
+        needed = [line for line in dynamic.splitlines() if "(NEEDED)" in line]
+        self.assertTrue(needed)
+        self.assertFalse([n for n in needed if "libsystemd" in n], needed)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -29,6 +29,49 @@ def has_server():
     return "boolean true" in p.stdout
 
 
+def notify_calls(monitor_log):
+    """How many Notify calls dbus-monitor saw."""
+    with open(monitor_log) as f:
+        return f.read().count("member=Notify")
+
+
+def monitor_blocks(monitor_log):
+    """dbus-monitor's log split into messages (a message starts at its type; bodies have newlines)."""
+    with open(monitor_log) as f:
+        return re.split(r"\n(?=(?:method call|method return|signal|error) )", f.read())
+
+
+def notification_ids(monitor_log):
+    """The ids the server returned for Notify calls (matched by reply_serial), in order."""
+    blocks = monitor_blocks(monitor_log)
+    serials = {re.search(r"serial=(\d+)", b).group(1) for b in blocks
+               if b.startswith("method call") and "member=Notify" in b and re.search(r"serial=(\d+)", b)}
+    ids = []
+    for b in blocks:
+        m = re.search(r"reply_serial=(\d+)", b)
+        if b.startswith("method return") and m and m.group(1) in serials:
+            ids.append(int(re.search(r"uint32 (\d+)", b).group(1)))
+    return ids
+
+
+def notify_calls_text(monitor_log):
+    """The Notify calls as dbus-monitor printed them, in order."""
+    return [b for b in monitor_blocks(monitor_log) if b.startswith("method call") and "member=Notify" in b]
+
+
+def notify_strings(block):
+    """The string arguments of one Notify call: app, icon, summary, body, then the actions."""
+    return re.findall(r'string "((?:[^"\\]|\\.)*)"', block, re.S)
+
+
+def notify_actions(monitor_log, index=0):
+    """The (key, label) pairs of a Notify call's actions (its first `as` argument)."""
+    block = notify_calls_text(monitor_log)[index]
+    first_array = block.split("array [", 1)[1].split("]", 1)[0]
+    strings = re.findall(r'string "([^"]*)"', first_array)
+    return list(zip(strings[0::2], strings[1::2]))
+
+
 class BusTestCase(DaemonTestCase):
     """Starts dbus-monitor (and, when `server`, dunst) before the daemon."""
 
@@ -67,30 +110,13 @@ class BusTestCase(DaemonTestCase):
         os.unlink(self.monitor_log)
 
     def notify_calls(self):
-        with open(self.monitor_log) as f:
-            return f.read().count("member=Notify")
+        return notify_calls(self.monitor_log)
 
     def notification_ids(self):
-        """The ids the server returned for Notify calls (matched by reply_serial)."""
-        with open(self.monitor_log) as f:
-            blocks = re.split(r"\n(?=\S)", f.read())
-        serials = {re.search(r"serial=(\d+)", b).group(1) for b in blocks
-                   if b.startswith("method call") and "member=Notify" in b and re.search(r"serial=(\d+)", b)}
-        ids = []
-        for b in blocks:
-            m = re.search(r"reply_serial=(\d+)", b)
-            if b.startswith("method return") and m and m.group(1) in serials:
-                ids.append(int(re.search(r"uint32 (\d+)", b).group(1)))
-        return ids
+        return notification_ids(self.monitor_log)
 
     def notify_actions(self):
-        """The (key, label) pairs of the first Notify call's actions (the first `as` argument)."""
-        with open(self.monitor_log) as f:  # a message starts at its type (the body has newlines)
-            blocks = re.split(r"\n(?=(?:method call|method return|signal|error) )", f.read())
-        block = next(b for b in blocks if b.startswith("method call") and "member=Notify" in b)
-        first_array = block.split("array [", 1)[1].split("]", 1)[0]
-        strings = re.findall(r'string "([^"]*)"', first_array)
-        return list(zip(strings[0::2], strings[1::2]))
+        return notify_actions(self.monitor_log)
 
     def add_with_alarm(self, title):
         due = next_second(2)
@@ -117,6 +143,8 @@ class WithServer(BusTestCase):
         self.assertEqual(sorted(actions), ["default", "dismiss", "snooze"], actions)
         self.assertTrue(actions["snooze"].startswith("Snooze"), actions)
         self.assertEqual(actions["dismiss"], "Dismiss")
+        # Clicking acknowledges, and the label says so (it said "Open").
+        self.assertEqual(actions["default"], "Acknowledge")
         # The notification the server shows, and its id, from dunst's own history of displayed ones.
         shown = json.loads(subprocess.run(["dunstctl", "history"], capture_output=True, text=True).stdout
                            or '{"data": [[]]}')
@@ -134,6 +162,33 @@ class WithServer(BusTestCase):
         time.sleep(0.2)
         self.assertIn("desktop: reminder", self.d.log_text())
 
+    def test_closed_by_the_user_acknowledges(self):
+        w = Watcher(self.d)
+        time.sleep(0.5)
+        c, ev, _ = self.add_with_alarm("Closed with the mouse")
+        [msg] = w.take(1)
+        [nid] = wait_for(self.notification_ids, what="the server's reply to Notify")
+        subprocess.run(["dbus-send", "--session", "--type=signal", "/org/freedesktop/Notifications",
+                        "org.freedesktop.Notifications.NotificationClosed", f"uint32:{nid}", "uint32:2"], check=True)
+        wait_for(lambda: f"desktop: reminder {msg['id']} acknowledged (closed, reason 2)" in self.d.log_text(),
+                 what="the acknowledgement\n" + self.d.log_text())
+        # Acknowledged in the ledger: it can no longer be snoozed.
+        err = c.call("alarm.snooze", {"id": msg["id"], "for": "10m"})
+        self.assertIn("error", err, err)
+
+    def test_status_says_notifications_work_and_names_the_next_reminder(self):
+        due = next_second(30)
+        c = self.d.connect()
+        ev = c.result("event.add", {"event": {"title": "Next one", "start": iso(due + 3600), "tz": "UTC",
+                                              "alarms": [{"at": iso(due)}]}})["event"]
+        out = wait_for(lambda: (lambda o: "desktop:  working" in o and o)(self.d.cli("status").stdout),
+                       what="status to say notifications work")
+        self.assertRegex(out, r"desktop:  working \(dunst \d.*\)\n")
+        alarm = c.result("alarm.next")["alarms"][0]
+        self.assertEqual(alarm["event_id"], ev["id"])
+        self.assertRegex(out, rf"next:     #{alarm['id']} .*  Next one\n")
+        self.assertEqual(self.d.cli_json("status")["next_reminder"]["fires_at"], iso(due))
+
 
 class WithoutServer(BusTestCase):
     server = False
@@ -146,6 +201,7 @@ class WithoutServer(BusTestCase):
         self.assertEqual(msg["title"], "No server here")
         self.assertIsNone(self.d.proc.poll(), "heraldd must keep running")
         self.assertEqual(self.d.connect().result("hello")["server"], "heraldd")
+        self.assertIn("desktop:  no notification server", self.d.cli("status").stdout)
 
 
 if __name__ == "__main__":

@@ -117,9 +117,12 @@ class UnitFiles(TempDir):
         self.verify(self.copy_units("user", names), names, user=True)
 
     def test_user_units_use_private_users(self):
-        for name in ("heraldd.service", "herald-notify.service"):
-            with open(os.path.join(UNITS, "user", name)) as f:
-                self.assertIn("\nPrivateUsers=yes\n", f.read(), name)
+        with open(os.path.join(UNITS, "user", "heraldd.service")) as f:
+            self.assertIn("\nPrivateUsers=yes\n", f.read())
+        # Not herald-notify: it talks to the system daemon (root), which a private user namespace
+        # shows as uid 65534, and herald refuses a socket served by neither the user nor root.
+        with open(os.path.join(UNITS, "user", "herald-notify.service")) as f:
+            self.assertNotIn("PrivateUsers=yes", f.read())
 
 
 @unittest.skipIf(SOCKET_ACTIVATE is None, "systemd-socket-activate is not installed (Debian package systemd)")

@@ -1,5 +1,5 @@
 // Desktop notifications over the real session bus. The cases tagged [.desktop-server] and
-// [.desktop-noserver] are hidden from the plain run and run by tests/daemon/run_desktop_tests.sh
+// [.desktop-noserver] are hidden from the plain run and run by tests/desktop/run_desktop_tests.sh
 // under dbus-run-session (with dunst under xvfb-run, resp. with no notification server).
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "daemon/desktop.hpp"
+#include "desktop/notifier.hpp"
 
 using namespace herald;
 
@@ -72,6 +72,12 @@ DesktopReminder reminder(const std::string& title) {
     return r;
 }
 
+/// A notifier with the default options whose warnings are counted by the notifier itself.
+struct Quiet {
+    static DesktopOptions options() { return {}; }
+    static void log(DesktopLogLevel, const std::string&) {}
+};
+
 /// Restores an environment variable when the test ends.
 struct EnvGuard {
     std::string name;
@@ -93,7 +99,7 @@ struct EnvGuard {
 TEST_CASE("the body says when in both zones, where and which alarm, escaped", "[desktop]") {
     auto r = reminder("x");
     CHECK(desktop_body(r) ==
-          "Sat 2022-12-24 14:40 JST · 11:40 +06 local\nTokyo\nReminder: 15 min before");
+          "Sat 2022-12-24 14:40 JST · your time 11:40 +06\nTokyo\nReminder: 15 min before");
     r.when_local.clear();
     r.where = "Iikura <House> & garden";
     CHECK(desktop_body(r) ==
@@ -103,8 +109,7 @@ TEST_CASE("the body says when in both zones, where and which alarm, escaped", "[
 TEST_CASE("without a session bus the notifier logs once and returns", "[desktop]") {
     EnvGuard bus("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/herald-test-bus");
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     CHECK_FALSE(n.connected());
     n.notify(reminder("one"));
     n.notify(reminder("two"));
@@ -115,15 +120,15 @@ TEST_CASE("without a session bus the notifier logs once and returns", "[desktop]
 
 TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-server]") {
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     REQUIRE(n.connected());
     std::vector<std::pair<std::string, std::string>> actions;
     std::vector<std::pair<std::string, uint32_t>> closed;
     n.on_action([&](const std::string& key, const std::string& action) {
         actions.emplace_back(key, action);
     });
-    n.on_closed([&](const std::string& key, uint32_t reason) { closed.emplace_back(key, reason); });
+    n.on_closed(
+        [&](const std::string& key, uint32_t reason, bool) { closed.emplace_back(key, reason); });
 
     auto r = reminder("Japan-Kyrgyz foreign ministers' meeting");
     n.notify(r);
@@ -166,8 +171,7 @@ TEST_CASE("a real notification server shows, replaces and answers", "[.desktop-s
 
 TEST_CASE("a session bus without a notification server is logged once", "[.desktop-noserver]") {
     asio::io_context io;
-    Settings settings;
-    DesktopNotifier n(io, settings);
+    DesktopNotifier n(io, Quiet::options, Quiet::log);
     REQUIRE(n.connected());
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < 3; ++i) n.notify(reminder("nobody listens " + std::to_string(i)));

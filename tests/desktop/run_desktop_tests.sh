@@ -1,7 +1,7 @@
 #!/bin/sh
-# Runs the hidden desktop-notification cases of daemon_tests on a private session bus:
-#   run_desktop_tests.sh server   DAEMON_TESTS  -- dunst (under xvfb-run) is the notification server
-#   run_desktop_tests.sh noserver DAEMON_TESTS  -- nothing owns org.freedesktop.Notifications
+# Runs the hidden cases of desktop_tests on a private session bus:
+#   run_desktop_tests.sh server   DESKTOP_TESTS  -- dunst (under xvfb-run) is the notification server
+#   run_desktop_tests.sh noserver DESKTOP_TESTS  -- nothing owns org.freedesktop.Notifications
 # Exits 77 (ctest SKIP_RETURN_CODE) with the reason when a tool is missing.
 set -eu
 mode=$1
