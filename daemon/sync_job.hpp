@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/event.hpp"
-#include "daemon/caldav_client.hpp"
+#include "caldav/client.hpp"
 #include "daemon/settings.hpp"
 
 namespace herald::sync {

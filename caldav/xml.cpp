@@ -1,4 +1,4 @@
-#include "daemon/caldav_xml.hpp"
+#include "caldav/xml.hpp"
 
 #include <cstring>
 #include <stdexcept>

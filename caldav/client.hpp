@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/caldav_http.hpp"
-#include "daemon/caldav_xml.hpp"
+#include "caldav/http.hpp"
+#include "caldav/xml.hpp"
 
 namespace herald::caldav {
 

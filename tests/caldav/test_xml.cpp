@@ -1,11 +1,11 @@
-// WebDAV/CalDAV XML (daemon/caldav_xml) and the pure URL helpers of daemon/caldav_client, with
+// WebDAV/CalDAV XML (caldav/xml) and the pure URL helpers of caldav/client, with
 // multistatus bodies written here in the shapes Radicale, Xandikos, Nextcloud (sabre/dav) and
 // Google send: default namespaces, generated prefixes, 404 members, CDATA, escaped data.
 #include <catch2/catch.hpp>
 #include <pugixml.hpp>
 
-#include "daemon/caldav_client.hpp"
-#include "daemon/caldav_xml.hpp"
+#include "caldav/client.hpp"
+#include "caldav/xml.hpp"
 
 using namespace herald::caldav;
 

@@ -1,4 +1,4 @@
-#include "daemon/caldav_http.hpp"
+#include "caldav/http.hpp"
 
 #include <curl/curl.h>
 #include <strings.h>

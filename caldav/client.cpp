@@ -1,4 +1,4 @@
-#include "daemon/caldav_client.hpp"
+#include "caldav/client.hpp"
 
 #include <algorithm>
 #include <cctype>
