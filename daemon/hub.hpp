@@ -31,6 +31,11 @@ inline TimePoint system_now() {
     return std::chrono::system_clock::now();
 }
 
+/// The system's wall clock to the second, as requests and sync runs stamp what they do.
+inline Instant wall_now() {
+    return date::floor<Seconds>(system_now());
+}
+
 /// Topics a subscriber asked for.
 struct Topics {
     bool reminders = false;

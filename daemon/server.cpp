@@ -77,10 +77,6 @@ std::string bounded_reply(std::string reply, size_t limit) {
 /// little of it waits uncommitted.
 constexpr std::chrono::milliseconds kSlicedCommitEvery{100};
 
-Instant wall_now() {
-    return date::floor<Seconds>(std::chrono::system_clock::now());
-}
-
 }  // namespace
 
 Server::Server(asio::io_context& io, Store& store, const Settings& settings, AlarmStore& alarms,

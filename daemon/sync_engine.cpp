@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
 #include "daemon/config.hpp"
+#include "daemon/hub.hpp"
 
 namespace herald::sync {
 namespace {
@@ -17,10 +18,6 @@ namespace {
 // Why 2 s: a burst of edits (an import, a script) goes out in one run, and a single edit still
 // reaches the server "within seconds", as the issue asks.
 constexpr std::chrono::seconds kDebounce{2};
-
-Instant wall_now() {
-    return date::floor<Seconds>(std::chrono::system_clock::now());
-}
 
 nlohmann::json instant_or_null(const std::optional<int64_t>& t) {
     if (!t) return nullptr;

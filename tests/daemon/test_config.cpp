@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/config.hpp"
+#include "tests/daemon/config_support.hpp"
 
 using namespace herald;
 
@@ -14,15 +15,6 @@ std::string read_file(const std::string& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::string error_of(std::string_view text) {
-    try {
-        parse_config(text, Settings{}, "t.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "no error";
 }
 
 }  // namespace
@@ -64,22 +56,22 @@ TEST_CASE("unknown keys and sections are reported with their line", "[config]") 
 }
 
 TEST_CASE("invalid values name the key, the line and what was expected", "[config]") {
-    CHECK(error_of("[server]\n\nmax_clients = \"many\"\n") ==
+    CHECK(test::config_error_of("[server]\n\nmax_clients = \"many\"\n") ==
           "t.toml:3: server.max_clients: expected an integer between 1 and 1000000");
-    CHECK(error_of("[server]\nmax_clients = 0\n") ==
+    CHECK(test::config_error_of("[server]\nmax_clients = 0\n") ==
           "t.toml:2: server.max_clients: expected an integer between 1 and 1000000, not 0");
-    CHECK(error_of("[log]\nlevel = \"loud\"\n") ==
+    CHECK(test::config_error_of("[log]\nlevel = \"loud\"\n") ==
           "t.toml:2: log.level: expected one of trace, debug, info, warn, error, critical, off, "
           "not \"loud\"");
-    CHECK(error_of("[notify]\ndesktop = \"yes\"\n") ==
+    CHECK(test::config_error_of("[notify]\ndesktop = \"yes\"\n") ==
           "t.toml:2: notify.desktop: expected true or false");
-    CHECK(error_of("server = 3\n") == "t.toml:1: server: expected a table [server]");
-    CHECK(error_of("[server]\nmax_line = 1.5\n")
+    CHECK(test::config_error_of("server = 3\n") == "t.toml:1: server: expected a table [server]");
+    CHECK(test::config_error_of("[server]\nmax_line = 1.5\n")
               .find("t.toml:2: server.max_line: expected an integer") == 0);
 }
 
 TEST_CASE("a syntax error names its line", "[config]") {
-    std::string e = error_of("[server]\nmax_clients = 3\nidle_timeout = = 4\n");
+    std::string e = test::config_error_of("[server]\nmax_clients = 3\nidle_timeout = = 4\n");
     CHECK(e.rfind("t.toml:3: syntax error:", 0) == 0);
 }
 

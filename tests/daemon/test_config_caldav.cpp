@@ -8,21 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/config.hpp"
+#include "tests/daemon/config_support.hpp"
 
 using namespace herald;
-
-namespace {
-
-std::string error_of(std::string_view text) {
-    try {
-        parse_config(text, Settings{}, "t.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-}  // namespace
 
 TEST_CASE("config: caldav tables become calendars in file order", "[config][caldav]") {
     auto r = parse_config(R"([[caldav]]
@@ -60,25 +48,29 @@ url = "http://127.0.0.1:5232/"
 }
 
 TEST_CASE("config: a bad caldav table names its line and what was expected", "[config][caldav]") {
-    CHECK(error_of("[caldav]\nname = \"x\"\n") ==
+    CHECK(test::config_error_of("[caldav]\nname = \"x\"\n") ==
           "t.toml:1: caldav: expected [[caldav]] tables, one per synced calendar");
-    CHECK(error_of("[[caldav]]\nurl = \"https://h/\"\n") ==
+    CHECK(test::config_error_of("[[caldav]]\nurl = \"https://h/\"\n") ==
           "t.toml:1: caldav: expected a name in each [[caldav]] table");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\n") ==
+    CHECK(test::config_error_of("[[caldav]]\nname = \"a\"\n") ==
           "t.toml:1: caldav: expected a url in [[caldav]] \"a\"");
     CHECK(
-        error_of("[[caldav]]\nname = \"a b\"\nurl = \"https://h/\"\n") ==
+        test::config_error_of("[[caldav]]\nname = \"a b\"\nurl = \"https://h/\"\n") ==
         "t.toml:2: caldav.name: expected a name of 1-64 letters, digits, '-' or '_', not \"a b\"");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\nurl = \"ftp://h/\"\n") ==
+    CHECK(test::config_error_of("[[caldav]]\nname = \"a\"\nurl = \"ftp://h/\"\n") ==
           "t.toml:3: caldav.url: expected an http:// or https:// URL, not \"ftp://h/\"");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nusername = \"u\"\n") ==
+    CHECK(test::config_error_of(
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nusername = \"u\"\n") ==
           "t.toml:1: caldav: expected a password_file with username in [[caldav]] \"a\"");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"local\"\n") ==
+    CHECK(test::config_error_of(
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"local\"\n") ==
           "t.toml:4: caldav.conflict: expected one of server, not \"local\"");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\ninterval = \"soon\"\n") ==
+    CHECK(test::config_error_of(
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\ninterval = \"soon\"\n") ==
           "t.toml:4: caldav.interval: expected a duration such as 24h, 30m or 0s, not \"soon\"");
-    CHECK(error_of("[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\n[[caldav]]\nname = \"a\"\n"
-                   "url = \"https://i/\"\n") ==
+    CHECK(test::config_error_of(
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\n[[caldav]]\nname = \"a\"\n"
+              "url = \"https://i/\"\n") ==
           "t.toml:4: caldav: expected a unique name; \"a\" is repeated");
 }
 

@@ -10,14 +10,10 @@ namespace {
 
 /// A reminder of an event at 14:40:30 in Tokyo (05:40:30Z) due at `due`, alarm as `set`.
 nlohmann::json params(const char* due, nlohmann::json set, bool snoozed = false) {
-    nlohmann::json p{{"id", 12},
-                     {"event_id", 3},
-                     {"title", "Talks"},
-                     {"start", "2022-12-24T14:40:30"},
-                     {"tz", "Asia/Tokyo"},
-                     {"occurrence", "2022-12-24T05:40:30Z"},
-                     {"due", due},
-                     {"snoozed", snoozed}};
+    nlohmann::json p{{"id", 12},           {"event_id", 3},
+                     {"title", "Talks"},   {"start", "2022-12-24T14:40:30"},
+                     {"tz", "Asia/Tokyo"}, {"occurrence", "2022-12-24T05:40:30Z"},
+                     {"due", due},         {"snoozed", snoozed}};
     if (!set.is_null()) p["set"] = std::move(set);
     return p;
 }
@@ -41,7 +37,8 @@ TEST_CASE("the alarm is shown as set and humanely rather than as due minus start
     CHECK(alarm_of(params("2022-12-24T05:40:30Z", trigger("PT0S"))) == "at start");
     CHECK(alarm_of(params("2022-12-24T06:30:30Z", trigger("-PT10M", "end"))) ==
           "10 min before the end");
-    CHECK(alarm_of(params("2022-12-24T06:45:30Z", trigger("PT5M", "end"))) == "5 min after the end");
+    CHECK(alarm_of(params("2022-12-24T06:45:30Z", trigger("PT5M", "end"))) ==
+          "5 min after the end");
     // An absolute alarm, and params from a daemon that does not send `set`: to the nearest
     // minute, so one second short of two hours is still "2 h".
     CHECK(alarm_of(params("2022-12-24T03:40:31Z", {{"at", "2022-12-24T03:40:31Z"}})) ==
