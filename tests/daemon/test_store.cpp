@@ -236,6 +236,39 @@ TEST_CASE("in_window returns every event that may overlap the window", "[store][
     }
 }
 
+TEST_CASE("short spans are found from their start, up to two days before the window",
+          "[store][window]") {
+    // Spans of at most two days live in a B-tree by start (short_spans), longer ones in the
+    // R*Tree; a window query looks back two days (and the 26 h zone slack) for short ones.
+    TempDb tmp;
+    Store store(tmp.path());
+    auto timed = [&](const std::string& uid, const char* duration) {
+        return store
+            .add(event(uid, Json{{"title", uid},
+                                 {"start", "2025-03-01T00:00"},
+                                 {"tz", "UTC"},
+                                 {"duration", duration}}),
+                 kNow)
+            .event;
+    };
+    Event two_days = timed("48h@t", "PT48H");
+    timed("49h@t", "PT49H");
+    // The window's start less the 26 h slack is the 48 h span's end: both are candidates.
+    CHECK(uids(store.in_window(utc(2025, 3, 4, 2), utc(2025, 3, 4, 3))) == Uids{"48h@t", "49h@t"});
+    // An hour later only the longer span reaches the widened window.
+    CHECK(uids(store.in_window(utc(2025, 3, 4, 3), utc(2025, 3, 4, 4))) == Uids{"49h@t"});
+    CHECK(uids(store.in_window(utc(2025, 2, 28), utc(2025, 2, 28, 1))) == Uids{"48h@t", "49h@t"});
+    SECTION("rows written to the R*Tree before schema 7 stay found and are removed") {
+        store.db().exec("DELETE FROM short_spans");
+        store.db().exec("INSERT INTO event_spans(id, lo, hi) VALUES(" +
+                        std::to_string(two_days.id) + ", 1740787200, 1740960000)");
+        CHECK(uids(store.in_window(utc(2025, 3, 2), utc(2025, 3, 2, 1))) == Uids{"48h@t", "49h@t"});
+        store.remove(two_days.id, std::nullopt, kNow);
+        CHECK(uids(store.in_window(utc(2025, 3, 2), utc(2025, 3, 2, 1))) == Uids{"49h@t"});
+        CHECK(store.db().query_int("SELECT count(*) FROM event_spans") == 1);
+    }
+}
+
 TEST_CASE("recurring events are always candidates after their start",
           "[store][window][recurrence]") {
     TempDb tmp;
