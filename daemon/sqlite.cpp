@@ -122,14 +122,25 @@ void Db::end_request(bool ok) {
 void Db::commit_batch() {
     if (!batch_open_) return;
     batch_open_ = false;
-    if (!in_transaction())
+    if (!in_transaction()) {
+        if (after_commit_) after_commit_(false);
         throw HeraldError(ErrorCode::storage_error,
                           "the batch transaction was rolled back by SQLite; nothing was stored");
-    if (control(Control::commit) != SQLITE_OK) {
-        std::string msg = std::string("database error while committing: ") + sqlite3_errmsg(db_);
+    }
+    std::string msg;
+    try {
+        if (before_commit_) before_commit_();
+        if (control(Control::commit) != SQLITE_OK)
+            msg = std::string("database error while committing: ") + sqlite3_errmsg(db_);
+    } catch (const HeraldError& e) {
+        msg = e.what();
+    }
+    if (!msg.empty()) {
         if (in_transaction()) control(Control::rollback);
+        if (after_commit_) after_commit_(false);
         throw HeraldError(ErrorCode::storage_error, msg);
     }
+    if (after_commit_) after_commit_(true);
 }
 
 bool Db::open_scope() {

@@ -49,6 +49,15 @@ class Db {
     /// Commits the open batch and releases its held replies (GroupCommit::flush); called before
     /// a Transaction outside any request.
     void set_batch_flusher(std::function<void()> flusher) { flusher_ = std::move(flusher); }
+    /// Runs `before` inside the batch just before its COMMIT (outside every request: its writes
+    /// join the batch, with no Transaction of their own) and `after(ok)` once the COMMIT succeeded
+    /// or failed; a throwing `before` rolls the batch back.
+    void set_commit_hooks(std::function<void()> before, std::function<void(bool)> after) {
+        before_commit_ = std::move(before);
+        after_commit_ = std::move(after);
+    }
+    /// True while group commit is on (set_batching).
+    bool batching() const { return batching_; }
     /// True while a batch transaction is open (some request wrote, or tried to, since the last
     /// commit).
     bool batch_open() const { return batch_open_; }
@@ -90,6 +99,8 @@ class Db {
     bool in_request_ = false;
     bool request_open_ = false;
     std::function<void()> flusher_;
+    std::function<void()> before_commit_;
+    std::function<void(bool)> after_commit_;
 };
 
 /// A statement prepared once and reused: bind, step, read columns, reset.

@@ -27,6 +27,11 @@ static_assert(kMaxIndexedInstances + 2 < kRowsPerEvent, "instance rows must fit 
 // insert cost several times a B-tree insert and was the largest part of an import; a window
 // query finds a short span by its start alone, within kShortSpan before the window.
 constexpr int64_t kShortSpan = 2 * 86400;
+// Added events' text rows wait until this many are pending (or a search, or the next start).
+// Why: FTS5 writes a new segment, about 7 of the 12 WAL pages of a lone add, each time its rows
+// reach the file; 64 adds share one. The text index is derived: an event row acknowledged
+// without its text row loses nothing (index_missing_text restores it at start).
+constexpr size_t kTextBatch = 64;
 
 // Schema migrations: entry i takes the database from user_version i to i + 1, in one
 // transaction. Append new steps at the end; never edit a released one.
@@ -242,14 +247,22 @@ struct Store::Statements {
               db,
               "INSERT INTO event_text(rowid, title, description, location, source, categories) "
               "VALUES(?,?,?,?,?,?)"),
+          text_insert_existing(
+              db,
+              "INSERT INTO event_text(rowid, title, description, location, source, categories) "
+              "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)"),
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
+          text_missing(db,
+                       "SELECT data FROM events WHERE id > coalesce((SELECT rowid FROM event_text "
+                       "ORDER BY rowid DESC LIMIT 1), 0) ORDER BY id"),
           search(db,
                  "SELECT e.data FROM event_text t JOIN events e ON e.id = t.rowid WHERE event_text "
                  "MATCH ?1 AND (?2 IS NULL OR e.owner = ?2 OR e.visibility = 'public') "
                  "ORDER BY rank LIMIT ?3") {}
     sql::Statement insert, next_id, update, remove, by_id, by_uid, by_owner_uid, revision, window,
         undated, all, count, count_owned, span_insert, span_delete, instance_insert,
-        instance_delete, short_insert, short_delete, recurring, text_insert, text_delete, search;
+        instance_delete, short_insert, short_delete, recurring, text_insert, text_insert_existing,
+        text_delete, text_missing, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -269,6 +282,12 @@ Store::Store(const std::string& path) : db_(path) {
     db_.exec("PRAGMA temp_store=MEMORY");
     migrate();
     st_ = std::make_unique<Statements>(db_);
+    index_missing_text();
+    db_.set_commit_hooks(
+        [this] {
+            if (text_unwritten_ >= kTextBatch) flush_text();
+        },
+        [this](bool ok) { text_committed(ok); });
 }
 
 Store::~Store() = default;
@@ -341,18 +360,67 @@ void Store::unindex_window(int64_t id) {
     }
 }
 
+Store::TextRow Store::text_row(const Event& e) {
+    return {e.title, e.description, e.location, e.source, join(e.categories), false};
+}
+
+void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
+    st.bind(1, id)
+        .bind(2, row.title)
+        .bind(3, row.description)
+        .bind(4, row.location)
+        .bind(5, row.source)
+        .bind(6, row.categories)
+        .run();
+}
+
 void Store::index(const Event& e, bool fresh) {
     // A fresh id has nothing indexed under it yet (remove() unindexes), so there is nothing to
     // delete first: three statements fewer per add.
     index_window(e, fresh);
-    if (!fresh) st_->text_delete.bind(1, e.id).run();
-    st_->text_insert.bind(1, e.id)
-        .bind(2, e.title)
-        .bind(3, e.description)
-        .bind(4, e.location)
-        .bind(5, e.source)
-        .bind(6, join(e.categories))
-        .run();
+    if (fresh && db_.batching()) {
+        // An id given again after its add rolled back may have been written already.
+        auto [it, added] = text_pending_.try_emplace(e.id);
+        if (!added && it->second.written) st_->text_delete.bind(1, e.id).run();
+        if (added || it->second.written) ++text_unwritten_;
+        it->second = text_row(e);
+        return;
+    }
+    if (!fresh) {
+        // Why everything pending first: index_missing_text finds unwritten rows as the ids above
+        // event_text's highest rowid, so no row may be written before a lower pending one.
+        flush_text();
+        st_->text_delete.bind(1, e.id).run();
+    }
+    write_text(st_->text_insert, e.id, text_row(e));
+}
+
+void Store::flush_text() {
+    if (text_unwritten_ == 0) return;
+    for (auto& [id, row] : text_pending_) {
+        if (row.written) continue;
+        // Why only when the event exists: its add may have been rolled back since.
+        write_text(st_->text_insert_existing, id, row);
+        row.written = true;
+    }
+    text_unwritten_ = 0;
+}
+
+void Store::text_committed(bool ok) {
+    if (ok) {
+        std::erase_if(text_pending_, [](const auto& kv) { return kv.second.written; });
+        return;
+    }
+    for (auto& [id, row] : text_pending_) row.written = false;
+    text_unwritten_ = text_pending_.size();
+}
+
+void Store::index_missing_text() {
+    std::vector<Event> missing = read_all(st_->text_missing);
+    if (missing.empty()) return;
+    sql::Transaction tx(db_);
+    for (const auto& e : missing) write_text(st_->text_insert, e.id, text_row(e));
+    tx.commit();
 }
 
 size_t Store::refresh_index(Instant now) {
@@ -379,6 +447,7 @@ size_t Store::refresh_index(Instant now) {
 
 void Store::unindex(int64_t id) {
     unindex_window(id);
+    flush_text();  // as in index(): no row is removed while a lower one is unwritten
     st_->text_delete.bind(1, id).run();
 }
 
@@ -575,6 +644,13 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
     }
     flush();
     if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
+    if (text_unwritten_ > 0) {
+        // A search sees every event added before it: the pending text rows are written first.
+        sql::Transaction tx(db_);
+        flush_text();
+        tx.commit();
+        if (!db_.batch_open()) text_committed(true);  // committed on its own, not by a batch
+    }
     st_->search.bind(1, fts).bind(3, static_cast<int64_t>(limit));
     if (viewer)
         st_->search.bind(2, *viewer);

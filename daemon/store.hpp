@@ -3,6 +3,7 @@
 /// event spans for window queries and an FTS5 index for text search.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,6 +112,22 @@ class Store {
     void index_window(const Event& e, bool fresh);
     void unindex(int64_t id);
     void unindex_window(int64_t id);
+    /// One event's row of the text index.
+    struct TextRow {
+        std::string title, description, location, source, categories;
+        bool written = false;  ///< in event_text within the open, uncommitted batch
+    };
+    /// The text-index row of `e`.
+    static TextRow text_row(const Event& e);
+    /// Runs `st` (text_insert or text_insert_existing) for one row.
+    static void write_text(sql::Statement& st, int64_t id, const TextRow& row);
+    /// Writes the pending text rows not yet written, into the open transaction.
+    void flush_text();
+    /// After a batch's COMMIT: forgets the rows written (ok) or marks them unwritten again.
+    void text_committed(bool ok);
+    /// At start: indexes the text of events added after event_text's highest rowid (deferred
+    /// rows a stop or crash left unwritten).
+    void index_missing_text();
     std::optional<Event> read_one(sql::Statement& st);
     std::vector<Event> read_all(sql::Statement& st);
 
@@ -120,6 +137,10 @@ class Store {
     std::unique_ptr<Statements> st_;
     StoreObserver* observer_ = nullptr;
     IndexHorizon horizon_{};  ///< empty until refresh_index(): every event gets one span
+    /// Text rows of added events, written at the COMMIT of a batch once there are kTextBatch of
+    /// them, before any search and at start (group commit only; ids only grow).
+    std::map<int64_t, TextRow> text_pending_;
+    size_t text_unwritten_ = 0;  ///< entries of text_pending_ not yet written
 };
 
 /// Throws not_found "no event with id N" naming `field`: the one answer for an event that does

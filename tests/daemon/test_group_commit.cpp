@@ -237,3 +237,54 @@ TEST_CASE("after a batch of several writers the next one waits for as many, a lo
     CHECK(group.commits() == 5);
     CHECK(Store(tmp.path()).count() == 9);
 }
+
+TEST_CASE("an add's text row waits for 64 adds, a search or the next start", "[group][search]") {
+    TempPath tmp;
+    auto text_rows = [](Store& s) { return s.db().query_int("SELECT count(*) FROM event_text"); };
+    {
+        Store store(tmp.path());
+        asio::io_context io;
+        GroupCommit group(io.get_executor(), store.db());
+        Inbox inbox;
+        auto run = [&](const std::function<Reply()>& request) {
+            group.run(request, inbox.deliver());
+            group.flush();
+        };
+        run(add_request(store, "a@test", true, 1));
+        CHECK(store.count() == 1);
+        CHECK(text_rows(store) == 0);
+        // A search right after an add finds it: the pending rows are written first.
+        std::vector<Event> found;
+        run([&] {
+            found = store.search("meeting", 10);
+            return Reply{encode_result(2, true), 2, true};
+        });
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].uid == "a@test");
+        CHECK(text_rows(store) == 1);
+        // An edit of an event whose row is pending replaces the row (no second row for its id).
+        run(add_request(store, "edited@test", true, 3));
+        run([&] {
+            Event e = *store.get_by_uid("edited@test");
+            e.title = "renamed";
+            store.update(e, e.revision, kNow);
+            return Reply{encode_result(4, true), 4, true};
+        });
+        CHECK(text_rows(store) == 2);
+        // The batch in which 64 rows are pending writes them all.
+        for (int i = 0; i < 63; ++i)
+            run(add_request(store, "b" + std::to_string(i) + "@test", true, 10 + i));
+        CHECK(text_rows(store) == 2);
+        run(add_request(store, "c@test", true, 99));
+        CHECK(text_rows(store) == 66);
+        CHECK(store.search("renamed", 10).size() == 1);
+        CHECK(store.search("meeting", 100).size() == 65);
+        run(add_request(store, "last@test", true, 100));
+        CHECK(text_rows(store) == 66);  // left unwritten at the stop
+    }
+    Store reopened(tmp.path());
+    CHECK(text_rows(reopened) == 67);
+    auto last = reopened.search("last", 10);
+    REQUIRE(last.size() == 1);
+    CHECK(last[0].uid == "last@test");
+}
