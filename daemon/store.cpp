@@ -249,8 +249,9 @@ struct Store::Statements {
               "VALUES(?,?,?,?,?,?)"),
           text_insert_existing(
               db,
-              "INSERT INTO event_text(rowid, title, description, location, source, categories) "
-              "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1)"),
+              "INSERT OR REPLACE INTO event_text(rowid, title, description, location, source, "
+              "categories) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE "
+              "id = ?1)"),
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
           text_missing(db,
                        "SELECT data FROM events WHERE id > coalesce((SELECT rowid FROM event_text "
@@ -399,7 +400,8 @@ void Store::flush_text() {
     if (text_unwritten_ == 0) return;
     for (auto& [id, row] : text_pending_) {
         if (row.written) continue;
-        // Why only when the event exists: its add may have been rolled back since.
+        // Why only when the event exists: its add may have been rolled back since. Why OR
+        // REPLACE: a row marked unwritten after a failure may be there still.
         write_text(st_->text_insert_existing, id, row);
         row.written = true;
     }
@@ -656,7 +658,13 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
         st_->search.bind(2, *viewer);
     else
         st_->search.bind_null(2);
-    return read_all(st_->search);
+    try {
+        return read_all(st_->search);
+    } catch (...) {
+        // The request's rollback takes the rows just written with it: they are written again.
+        text_committed(false);
+        throw;
+    }
 }
 
 int64_t Store::count() {
