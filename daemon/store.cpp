@@ -375,11 +375,11 @@ void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
         .run();
 }
 
-void Store::index(const Event& e, bool fresh) {
+void Store::index(const Event& e, bool fresh, bool defer_text) {
     // A fresh id has nothing indexed under it yet (remove() unindexes), so there is nothing to
     // delete first: three statements fewer per add.
     index_window(e, fresh);
-    if (fresh && db_.batching()) {
+    if (fresh && defer_text && db_.batching()) {
         // An id given again after its add rolled back may have been written already.
         auto [it, added] = text_pending_.try_emplace(e.id);
         if (!added && it->second.written) st_->text_delete.bind(1, e.id).run();
@@ -464,13 +464,13 @@ Store::AddResult Store::add(Event e, Instant now) {
         return {std::move(*existing), false, {}};
     }
     sql::Transaction tx(db_);
-    std::string json = insert_new(e, now);
+    std::string json = insert_new(e, now, true);
     if (observer_) observer_->saved(std::nullopt, e, json, true);
     tx.commit();
     return {std::move(e), true, std::move(json)};
 }
 
-std::string Store::insert_new(Event& e, Instant now) {
+std::string Store::insert_new(Event& e, Instant now, bool defer_text) {
     e.revision = 1;
     e.created = e.updated = now;
     // The JSON holds the id, so the id is taken first and the row written once: the next after
@@ -489,7 +489,7 @@ std::string Store::insert_new(Event& e, Instant now) {
         .bind(6, e.revision)
         .bind(7, json = to_json(e).dump())
         .run();
-    index(e, true);
+    index(e, true, defer_text);
     return json;
 }
 
@@ -606,7 +606,7 @@ Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write) {
     // messages, each holding its event.
     may_write(e, existing ? &*existing : nullptr);
     if (!existing) {
-        std::string json = insert_new(e, now);
+        std::string json = insert_new(e, now, false);
         if (observer_) observer_->saved(std::nullopt, e, json, false);
         return Upsert::added;
     }

@@ -103,12 +103,14 @@ class Store {
     /// The stored revision of event `id`; throws not_found when there is none and
     /// revision_conflict when `expected` is given and differs.
     int64_t revision_at(int64_t id, std::optional<int64_t> expected);
-    std::string insert_new(Event& e, Instant now);  ///< returns the JSON stored
+    /// Inserts `e` and returns the JSON stored; `defer_text`: its text row may wait (an add under
+    /// group commit), else it is written now (an import's slice writes many at once anyway).
+    std::string insert_new(Event& e, Instant now, bool defer_text);
     /// Writes `e` over its row at `current_revision` (revision + 1, updated = now) and re-indexes
     /// it; returns the JSON stored.
     std::string rewrite(Event& e, int64_t current_revision, Instant now);
     /// Indexes `e` (window spans, text); `fresh` when nothing is indexed under its id yet.
-    void index(const Event& e, bool fresh);
+    void index(const Event& e, bool fresh, bool defer_text = false);
     void index_window(const Event& e, bool fresh);
     void unindex(int64_t id);
     void unindex_window(int64_t id);
