@@ -141,6 +141,11 @@ def summarise_list(t, res):
         b = sizes[ns[-1]]["herald_import_s"] / ns[-1]
         t.add(f"2. import per event {lo_i:,} -> {ns[-1]:,}", f"{a * 1e6:.0f} -> {b * 1e6:.0f} us", "-",
               f"{b / a:.2f}x", "linear (<= 1.5x)", b / a <= 1.5)
+    # Issue 18: at most 40 us per imported event at every size (batched SQLite inserts run at
+    # ~120,000 rows/s on the bench machine).
+    per = {n: sizes[n]["herald_import_s"] / n * 1e6 for n in ns}
+    t.add("2. import per event at " + ", ".join(f"{n:,}" for n in ns), " / ".join(f"{per[n]:.0f}" for n in ns) + " us",
+          "-", f"{max(per.values()) / 40:.2f}x of 40 us", "<= 40 us (issue 18)", max(per.values()) <= 40)
 
 
 def summarise_durable(t, res):
@@ -149,7 +154,7 @@ def summarise_durable(t, res):
         return
     one, base, many = res["one_per_s"]["median"], res["baseline_per_s"]["median"], res["many_per_s"]["median"]
     t.add("3. one client: cost / raw round trip + commit", f"{one:.0f}/s", f"raw {base:.0f}/s",
-          f"{res['cost_ratio']:.2f}x", "<= 1.5x", res["cost_ratio"] <= 1.5)
+          f"{res['cost_ratio']:.2f}x", "<= 1.3x (issue 18)", res["cost_ratio"] <= 1.3)
     t.add(f"3. {res['clients']} clients / one (group commit)", f"{many:.0f}/s", f"one {one:.0f}/s",
           f"{res['throughput_ratio']:.2f}x", ">= 3x", res["throughput_ratio"] >= 3)
 
