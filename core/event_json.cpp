@@ -9,8 +9,9 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::string_view, 8> kReadOnly{
-    "id", "revision", "owner", "created", "updated", "precision", "all_day", "end_tz_effective"};
+constexpr std::array<std::string_view, 9> kReadOnly{"id",      "revision",         "owner",
+                                                    "created", "updated",          "precision",
+                                                    "all_day", "end_tz_effective", "ical_extra"};
 constexpr std::array<std::string_view, 19> kWritable{
     "uid",        "title",  "description", "location", "url",   "source", "calendar",
     "categories", "status", "visibility",  "start",    "tz",    "end",    "end_tz",
@@ -135,6 +136,7 @@ Json to_json(const Event& e) {
     if (e.end && e.end->tz != e.start.tz) j["end_tz"] = e.end->tz;
     // Written only when set, so the JSON of local events (and every stored row) is unchanged.
     if (!e.calendar.empty()) j["calendar"] = e.calendar;
+    if (!e.ical_extra.empty()) j["ical_extra"] = e.ical_extra;
     for (const auto& a : e.alarms) j["alarms"].push_back(to_json(a));
     return j;
 }
@@ -220,6 +222,8 @@ Event apply_changes(const Event& base, const Json& changes) {
     e.revision = base.revision;
     e.created = base.created;
     e.updated = base.updated;
+    // Other clients' properties stay with the event through a Herald edit (read-only field).
+    e.ical_extra = base.ical_extra;
     return e;
 }
 

@@ -15,6 +15,12 @@ import unittest
 
 from harness import Daemon, finish_daemon, wait_for
 
+try:  # the third-party client and the independent reader (scripts/deps.sh)
+    import caldav
+    import icalendar
+except ImportError:  # pragma: no cover
+    caldav = icalendar = None
+
 RADICALE = shutil.which("radicale")
 XANDIKOS = shutil.which("xandikos")
 PASSWORD = "s3cret-Pa55"
@@ -89,6 +95,64 @@ def caldav_table(server, password_file, name, interval="0s"):
         auth = f'username = "alice"\npassword_file = "{password_file}"\n'
     return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
             f'interval = "{interval}"\ncreate = true\n')
+
+
+# A meeting as another client writes it: attendees, an organizer, an attachment, its own X-
+# properties, an e-mail alarm and a display alarm with its own properties.
+THIRD_PARTY = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Third party//python3-caldav test//EN
+BEGIN:VEVENT
+UID:third-party-meeting-1
+DTSTAMP:20250101T000000Z
+CREATED:20241201T080000Z
+SEQUENCE:2
+DTSTART:20250610T090000Z
+DTEND:20250610T100000Z
+SUMMARY:Board meeting
+STATUS:CONFIRMED
+ORGANIZER;CN=Alice Example:mailto:alice@example.org
+ATTENDEE;CN=Bob Example;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:bob@example.org
+ATTENDEE;CN=Carol Example;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.org
+ATTACH;FMTTYPE=application/pdf:https://example.org/board/agenda.pdf
+X-THIRD-PARTY-COLOR:#ff8800
+PRIORITY:1
+BEGIN:VALARM
+ACTION:EMAIL
+TRIGGER:-P1D
+SUMMARY:Board meeting tomorrow
+DESCRIPTION:Bring the agenda
+ATTENDEE:mailto:alice@example.org
+END:VALARM
+BEGIN:VALARM
+UID:third-party-alarm-1
+ACTION:DISPLAY
+TRIGGER;RELATED=START:-PT15M
+DESCRIPTION:Board meeting soon
+X-THIRD-PARTY-SNOOZE:PT5M
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+"""
+
+# What a Herald title edit changes: the title and the version stamps (the issue's list).
+CHANGED_BY_AN_EDIT = {"SUMMARY", "SEQUENCE", "DTSTAMP", "LAST-MODIFIED"}
+
+
+def properties(component, skip=()):
+    """name → sorted (value, parameters) of every property, as python3-icalendar reads them."""
+    out = {}
+    for name, value in component.property_items(recursive=False):
+        if name in ("BEGIN", "END") or name in skip:
+            continue
+        params = tuple(sorted((k, str(v)) for k, v in value.params.items())) \
+            if hasattr(value, "params") else ()
+        out.setdefault(name, []).append((value.to_ical(), params))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def alarms(component):
+    return sorted(repr(sorted(properties(a).items())) for a in component.walk("VALARM"))
 
 
 class SyncCase:
@@ -178,6 +242,52 @@ class SyncCase:
         self.assertEqual((st["conflicts"], st["pending"]), (1, 0))
         self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+
+    def third_party(self, d):
+        """python3-caldav on the collection heraldd `d` synced with."""
+        collection = d.cli_json("sync", "--status")["calendars"][0]["collection"]
+        auth = {"username": "alice", "password": PASSWORD} if self.server.kind == "radicale" else {}
+        client = caldav.DAVClient(collection, **auth)
+        return caldav.Calendar(client=client, url=collection)
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_third_party_properties_survive_a_herald_edit(self):
+        a = self.machine("a")
+        self.sync(a)
+        cal = self.third_party(a)
+        cal.save_event(THIRD_PARTY)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        ev = self.listed(a)["Board meeting"]
+        self.assertEqual(ev["alarms"], [{"trigger": "-PT15M", "related": "start"}])
+        a.cli("edit", str(ev["id"]), "--title", "Board meeting (room 2)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        before = icalendar.Calendar.from_ical(THIRD_PARTY).walk("VEVENT")[0]
+        after = icalendar.Calendar.from_ical(
+            cal.event_by_uid("third-party-meeting-1").data).walk("VEVENT")[0]
+        self.assertEqual(str(after["SUMMARY"]), "Board meeting (room 2)")
+        self.assertEqual(properties(after, CHANGED_BY_AN_EDIT),
+                         properties(before, CHANGED_BY_AN_EDIT))
+        self.assertEqual(alarms(after), alarms(before))
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_third_party_edit_of_a_herald_event_is_pulled(self):
+        a = self.machine("a")
+        a.cli("add", "Ambassadors' lunch", "--at", "2025-05-20 12:30", "--tz", "Europe/Paris",
+              "--calendar", self.calendar)
+        self.sync(a)
+        uid = self.listed(a)["Ambassadors' lunch"]["uid"]
+        obj = self.third_party(a).event_by_uid(uid)
+        doc = icalendar.Calendar.from_ical(obj.data)
+        vevent = doc.walk("VEVENT")[0]
+        vevent["SUMMARY"] = "Ambassadors' lunch (with the Minister)"
+        vevent.add("ATTENDEE", "mailto:minister@example.org", parameters={"CN": "Minister"})
+        obj.data = doc.to_ical().decode()
+        obj.save()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        ev = self.listed(a)["Ambassadors' lunch (with the Minister)"]
+        self.assertEqual((ev["uid"], ev["start"], ev["tz"]),
+                         (uid, "2025-05-20T12:30", "Europe/Paris"))
+        self.assertIn("ATTENDEE;CN=Minister:mailto:minister@example.org", ev["ical_extra"])
 
     def test_imprecise_dates_come_back_identical(self):
         a, b = self.machine("a"), self.machine("b")
