@@ -122,8 +122,9 @@ _herald() {
         sync)
             case $prev in
                 --socket) _filedir; return ;;
+                --restore) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --status --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --status --conflicts --restore --socket --json" -- "$cur")) ;;
     esac
 }
 complete -F _herald herald

@@ -202,7 +202,10 @@ const std::vector<std::pair<std::string_view, CalDavSetter>>& caldav_keys() {
          }},
         // Why only "server" yet: the local and newest policies are a later stage
         // (docs/caldav-status.md); accepting them would promise what the daemon does not do.
-        {"conflict", [](CalDavCalendar& c, const Where& w) { c.conflict = w.one_of({"server"}); }},
+        {"conflict",
+         [](CalDavCalendar& c, const Where& w) {
+             c.conflict = w.one_of({"server", "local", "newest"});
+         }},
         {"create", [](CalDavCalendar& c, const Where& w) { c.create = w.boolean(); }},
         {"ca_file", [](CalDavCalendar& c, const Where& w) { c.ca_file = w.string(); }},
     };

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
+#include "core/ical_import.hpp"
 #include "daemon/config.hpp"
 #include "daemon/hub.hpp"
 
@@ -205,6 +206,11 @@ void Engine::finish(Outcome o) {
         sql::Transaction tx(store_.db());
         Observer::Applying applying(observer_);
         for (const auto& p : o.pushed) {
+            if (!p.replaced_ics.empty()) {
+                // Policy local or newest and ours won: the server's version is kept aside.
+                state_.add_conflict(o.name, p.uid, "local", p.replaced_ics, now);
+                ++conflicts;
+            }
             if (p.kind == caldav::WriteResult::Kind::conflict) {
                 // Policy server: the server's version stays and comes back in the pull; ours is
                 // kept in caldav_conflicts.
@@ -271,6 +277,62 @@ nlohmann::json Engine::status() {
         out.push_back(std::move(j));
     }
     return out;
+}
+
+nlohmann::json Engine::conflicts(const std::string& name) {
+    if (!name.empty() && config(name) == nullptr)
+        throw HeraldError(ErrorCode::not_found,
+                          "no calendar named \"" + name + "\" in " + settings_.config_path +
+                              " ([[caldav]] name = ...)",
+                          "calendar");
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : state_.conflict_rows(name)) {
+        std::string title;
+        try {
+            IcalImport imp = import_ical(c.lost_ics);
+            if (!imp.events.empty()) title = imp.events.front().title;
+        } catch (const std::exception&) {
+            // A version that no longer reads is still listed (and restorable as far as it reads).
+        }
+        out.push_back({{"id", c.id},
+                       {"calendar", c.calendar},
+                       {"uid", c.uid},
+                       {"title", title},
+                       {"at", format_instant(Instant{Seconds{c.at}})},
+                       {"lost", c.kept == "local" ? "server" : "local"}});
+    }
+    return out;
+}
+
+std::pair<std::string, uint64_t> Engine::restore(int64_t id) {
+    auto c = state_.conflict(id);
+    if (!c)
+        throw HeraldError(ErrorCode::not_found,
+                          "no kept version with id " + std::to_string(id) +
+                              " (herald sync --conflicts lists them)",
+                          "id");
+    if (config(c->calendar) == nullptr)
+        throw HeraldError(ErrorCode::not_found,
+                          "kept version " + std::to_string(id) + " belongs to calendar \"" +
+                              c->calendar + "\", which heraldd.toml no longer configures",
+                          "id");
+    IcalImport imp = import_ical(c->lost_ics);
+    if (imp.events.empty())
+        throw HeraldError(ErrorCode::invalid_params,
+                          "kept version " + std::to_string(id) + " holds no event to restore",
+                          "id");
+    const Instant now = wall_now();
+    sql::Transaction tx(store_.db());
+    // Not under Observer::Applying: the restored version is a local change, queued for the push.
+    for (Event e : imp.events) {
+        e.calendar = c->calendar;
+        e.owner = owner_;
+        store_.upsert(std::move(e), now, [](const Event&, const Event*) {});
+    }
+    state_.drop_conflict(id);
+    tx.commit();
+    if (after_write_) after_write_();
+    return start({c->calendar}).front();
 }
 
 void Engine::local_change(const std::string& name) {

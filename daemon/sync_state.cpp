@@ -47,11 +47,19 @@ struct State::Statements {
                        "INSERT INTO caldav_conflicts(calendar, uid, kept, lost_ics, at) "
                        "VALUES(?,?,?,?,?)"),
           conflicts(db, "SELECT count(*) FROM caldav_conflicts WHERE calendar = ?"),
+          conflict_rows(db,
+                        "SELECT id, calendar, uid, kept, lost_ics, at FROM caldav_conflicts "
+                        "WHERE ?1 = '' OR calendar = ?1 ORDER BY id"),
+          conflict(db,
+                   "SELECT id, calendar, uid, kept, lost_ics, at FROM caldav_conflicts "
+                   "WHERE id = ?"),
+          drop_conflict(db, "DELETE FROM caldav_conflicts WHERE id = ?"),
           overrides(db,
                     "SELECT uid FROM events WHERE owner = ?1 AND uid >= ?2 || '#' AND uid < ?2 || "
                     "'$' ORDER BY uid") {}
     sql::Statement enqueue, outbox, queued, done, pending, item, items, set_item, drop_item,
-        uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, overrides;
+        uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, conflict_rows,
+        conflict, drop_conflict, overrides;
 };
 
 State::State(sql::Db& db) : st_(std::make_unique<Statements>(db)) {}
@@ -162,6 +170,34 @@ int64_t State::conflicts(const std::string& calendar) {
     int64_t n = st_->conflicts.column_int(0);
     st_->conflicts.reset();
     return n;
+}
+
+namespace {
+
+ConflictRow conflict_of(sql::Statement& st) {
+    return {st.column_int(0),  st.column_text(1), st.column_text(2),
+            st.column_text(3), st.column_text(4), st.column_int(5)};
+}
+
+}  // namespace
+
+std::vector<ConflictRow> State::conflict_rows(const std::string& calendar) {
+    std::vector<ConflictRow> out;
+    st_->conflict_rows.bind(1, calendar);
+    while (st_->conflict_rows.step()) out.push_back(conflict_of(st_->conflict_rows));
+    st_->conflict_rows.reset();
+    return out;
+}
+
+std::optional<ConflictRow> State::conflict(int64_t id) {
+    std::optional<ConflictRow> out;
+    if (st_->conflict.bind(1, id).step()) out = conflict_of(st_->conflict);
+    st_->conflict.reset();
+    return out;
+}
+
+void State::drop_conflict(int64_t id) {
+    st_->drop_conflict.bind(1, id).run();
 }
 
 std::vector<std::string> State::override_uids(int64_t owner, const std::string& uid) {

@@ -63,8 +63,8 @@ TEST_CASE("config: a bad caldav table names its line and what was expected", "[c
               "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nusername = \"u\"\n") ==
           "t.toml:1: caldav: expected a password_file with username in [[caldav]] \"a\"");
     CHECK(test::config_error_of(
-              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"local\"\n") ==
-          "t.toml:4: caldav.conflict: expected one of server, not \"local\"");
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"oldest\"\n") ==
+          "t.toml:4: caldav.conflict: expected one of server, local, newest, not \"oldest\"");
     CHECK(test::config_error_of(
               "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\ninterval = \"soon\"\n") ==
           "t.toml:4: caldav.interval: expected a duration such as 24h, 30m or 0s, not \"soon\"");

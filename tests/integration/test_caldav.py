@@ -89,12 +89,12 @@ def write_config(daemon, text):
         f.write(text)
 
 
-def caldav_table(server, password_file, name, interval="0s"):
+def caldav_table(server, password_file, name, interval="0s", conflict="server"):
     auth = ""
     if server.kind == "radicale":
         auth = f'username = "alice"\npassword_file = "{password_file}"\n'
     return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
-            f'interval = "{interval}"\ncreate = true\n')
+            f'interval = "{interval}"\ncreate = true\nconflict = "{conflict}"\n')
 
 
 # A meeting as another client writes it: attendees, an organizer, an attachment, its own X-
@@ -173,7 +173,7 @@ class SyncCase:
         self.server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def machine(self, label, password=PASSWORD, interval="0s"):
+    def machine(self, label, password=PASSWORD, interval="0s", conflict="server"):
         """A heraldd with its own XDG tree syncing the server's collection."""
         d = Daemon(os.path.join(self.root, label))
         os.makedirs(d.root, exist_ok=True)
@@ -181,7 +181,7 @@ class SyncCase:
         with open(secret, "w") as f:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, self.calendar, interval))
+        write_config(d, caldav_table(self.server, secret, self.calendar, interval, conflict))
         self.daemons.append(d)
         return d.start()
 
@@ -288,6 +288,59 @@ class SyncCase:
         self.assertEqual((ev["uid"], ev["start"], ev["tz"]),
                          (uid, "2025-05-20T12:30", "Europe/Paris"))
         self.assertIn("ATTENDEE;CN=Minister:mailto:minister@example.org", ev["ical_extra"])
+
+    def edit_both(self, a, b, title_a, title_b, pause=0):
+        """A and B edit the same synced event, A first (then `pause` seconds), neither synced."""
+        a.cli("edit", str(list(self.listed(a).values())[0]["id"]), "--title", title_a)
+        time.sleep(pause)
+        b.cli("edit", str(list(self.listed(b).values())[0]["id"]), "--title", title_b)
+
+    def test_policy_local_pushes_the_local_version_and_keeps_the_servers(self):
+        a, b = self.machine("a"), self.machine("b", conflict="local")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        self.edit_both(a, b, "Visit (A)", "Visit (B)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        # B's If-Match fails (412); policy local re-reads the server's version and writes over it.
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (B)"])
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (B)"])
+        kept = b.cli_json("sync", "--conflicts", self.calendar)["conflicts"]
+        self.assertEqual([(c["calendar"], c["title"], c["lost"]) for c in kept],
+                         [(self.calendar, "Visit (A)", "server")])
+        # The kept version becomes the current one again, on B and through the server on A.
+        self.assertIn(f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts",
+                      b.cli("sync", "--restore", str(kept[0]["id"])).stdout)
+        self.assertEqual(list(self.listed(b)), ["Visit (A)"])
+        self.assertEqual(b.cli_json("sync", "--conflicts")["conflicts"], [])
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+        p = b.cli("sync", "--restore", str(kept[0]["id"]), check=False)
+        self.assertEqual(p.returncode, 66, p.stderr)
+        self.assertIn("no kept version with id", p.stderr)
+
+    def test_policy_newest_keeps_the_later_edit(self):
+        a = self.machine("a", conflict="newest")
+        b = self.machine("b", conflict="newest")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        # B edited later but A syncs last: the server's (B's) version is newer and wins on A.
+        self.edit_both(a, b, "Visit (A, earlier)", "Visit (B, later)", pause=1.2)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (B, later)"])
+        kept = a.cli_json("sync", "--conflicts")["conflicts"]
+        self.assertEqual([(c["title"], c["lost"]) for c in kept], [("Visit (A, earlier)", "local")])
+        # A edits later this time and B syncs first: A's local version is newer and wins.
+        self.edit_both(b, a, "Visit (B, earlier)", "Visit (A, later)", pause=1.2)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A, later)"])
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (A, later)"])
 
     def test_imprecise_dates_come_back_identical(self):
         a, b = self.machine("a"), self.machine("b")
