@@ -101,3 +101,18 @@ TEST_CASE("config: a password file must be the user's own and private", "[config
                                       "be read"));
     std::remove(conf);
 }
+
+TEST_CASE("config: [sync] default_calendar names a [[caldav]] table", "[config][caldav]") {
+    const std::string tables =
+        "[[caldav]]\nname = \"office\"\nurl = \"https://h/o/\"\n"
+        "[[caldav]]\nname = \"home\"\nurl = \"https://h/h/\"\n";
+    CHECK(parse_config("[sync]\ndefault_calendar = \"home\"\n" + tables, Settings{}, "t.toml")
+              .settings.default_calendar == "home");
+    CHECK(parse_config(tables, Settings{}, "t.toml").settings.default_calendar.empty());
+    CHECK(test::config_error_of("[sync]\ndefault_calendar = \"work\"\n" + tables) ==
+          "t.toml:2: sync.default_calendar: expected the name of a [[caldav]] table "
+          "(configured: office, home), not \"work\"");
+    CHECK(test::config_error_of("[sync]\ndefault_calendar = \"work\"\n") ==
+          "t.toml:2: sync.default_calendar: expected the name of a [[caldav]] table "
+          "(none is configured), not \"work\"");
+}

@@ -416,6 +416,31 @@ class SyncCase:
         wait_for(lambda: a.cli("sync", check=False).returncode == 66, timeout=20,
                  what="the removed [[caldav]] table")
 
+    def test_default_calendar_takes_new_events_unless_kept_local(self):
+        a, b = self.machine("a"), self.machine("b")
+        config = os.path.join(a.env["XDG_CONFIG_HOME"], "herald", "heraldd.toml")
+        with open(config) as f:
+            tables = f.read()
+        write_config(a, f'[sync]\ndefault_calendar = "{self.calendar}"\n' + tables)
+        a.restart()
+        a.cli("add", "Goes to the server", "--at", "2025-04-01")
+        a.cli("add", "Kept local (--local)", "--at", "2025-04-02", "--local")
+        a.cli("add", "Kept local (--calendar '')", "--at", "2025-04-03", "--calendar", "")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Goes to the server"])
+        local = a.cli_json("list", "--from", "2025-04-02", "--to", "2025-04-04")
+        self.assertEqual([e.get("calendar", "") for e in local], ["", ""])
+        # A default naming no [[caldav]] table is refused at start, naming the configured ones.
+        write_config(a, '[sync]\ndefault_calendar = "nowhere"\n' + tables)
+        a.stop()
+        a.start(wait=False)
+        self.assertEqual(a.proc.wait(timeout=20), 78)
+        a.log.close()
+        self.assertIn(f'sync.default_calendar: expected the name of a [[caldav]] table '
+                      f'(configured: {self.calendar}), not "nowhere"', a.log_text())
+        self.daemons.remove(a)
+
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
         p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
