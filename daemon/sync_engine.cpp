@@ -349,6 +349,16 @@ void Engine::local_change(const std::string& name) {
 void Engine::settings_changed() {
     auto now = std::chrono::steady_clock::now();
     for (const auto& c : settings_.caldav) {
+        // A new url for a known name is another collection: its hrefs, etags and token mean
+        // nothing there. Events stay, and go to the new collection as new resources.
+        auto known = urls_.find(c.name);
+        if (known != urls_.end() && known->second != c.url) {
+            sql::Transaction tx(store_.db());
+            state_.reset(c.name, owner_, wall_now());
+            tx.commit();
+            spdlog::info("sync {}: url changed; the new collection gets every event", c.name);
+        }
+        urls_[c.name] = c.url;
         Run& run = runs_[c.name];
         if (run.next_due == std::chrono::steady_clock::time_point{} && c.interval.count() > 0)
             run.next_due = now;  // a calendar new to this daemon syncs at once

@@ -84,7 +84,8 @@ class Engine {
     Observer observer_;
     asio::steady_timer timer_;
     std::map<std::string, Run> runs_;
-    Worker worker_;  ///< last: its thread stops before the rest goes
+    std::map<std::string, std::string> urls_;  ///< name → the url its state was built from
+    Worker worker_;                            ///< last: its thread stops before the rest goes
 };
 
 }  // namespace herald::sync

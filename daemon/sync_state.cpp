@@ -54,12 +54,20 @@ struct State::Statements {
                    "SELECT id, calendar, uid, kept, lost_ics, at FROM caldav_conflicts "
                    "WHERE id = ?"),
           drop_conflict(db, "DELETE FROM caldav_conflicts WHERE id = ?"),
+          reset_calendar(db,
+                         "UPDATE caldav_calendars SET collection = '', sync_token = '' "
+                         "WHERE name = ?"),
+          reset_items(db, "DELETE FROM caldav_items WHERE calendar = ?"),
+          // Masters only: an override is part of its master's resource (instr: no '#').
+          calendar_uids(db,
+                        "SELECT uid FROM events WHERE owner = ?1 AND instr(uid, '#') = 0 AND "
+                        "json_extract(data, '$.calendar') = ?2"),
           overrides(db,
                     "SELECT uid FROM events WHERE owner = ?1 AND uid >= ?2 || '#' AND uid < ?2 || "
                     "'$' ORDER BY uid") {}
     sql::Statement enqueue, outbox, queued, done, pending, item, items, set_item, drop_item,
         uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, conflict_rows,
-        conflict, drop_conflict, overrides;
+        conflict, drop_conflict, reset_calendar, reset_items, calendar_uids, overrides;
 };
 
 State::State(sql::Db& db) : st_(std::make_unique<Statements>(db)) {}
@@ -198,6 +206,16 @@ std::optional<ConflictRow> State::conflict(int64_t id) {
 
 void State::drop_conflict(int64_t id) {
     st_->drop_conflict.bind(1, id).run();
+}
+
+void State::reset(const std::string& calendar, int64_t owner, Instant now) {
+    st_->reset_calendar.bind(1, calendar).run();
+    st_->reset_items.bind(1, calendar).run();
+    std::vector<std::string> uids;
+    st_->calendar_uids.bind(1, owner).bind(2, calendar);
+    while (st_->calendar_uids.step()) uids.push_back(st_->calendar_uids.column_text(0));
+    st_->calendar_uids.reset();
+    for (const auto& uid : uids) enqueue(calendar, uid, false, now);
 }
 
 std::vector<std::string> State::override_uids(int64_t owner, const std::string& uid) {

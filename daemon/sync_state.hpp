@@ -101,6 +101,11 @@ class State {
     /// Forgets the kept version `id`.
     void drop_conflict(int64_t id);
 
+    /// Forgets `calendar`'s collection, sync token and items (its `url` changed): the next run
+    /// discovers the new collection and pushes every event of the calendar as new (`owner`'s
+    /// events are queued); events are kept.
+    void reset(const std::string& calendar, int64_t owner, Instant now);
+
     /// The uids of `owner`'s overrides of the series `uid` ("<uid>#<recurrence-id>").
     std::vector<std::string> override_uids(int64_t owner, const std::string& uid);
 

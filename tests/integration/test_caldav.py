@@ -441,6 +441,29 @@ class SyncCase:
                       f'(configured: {self.calendar}), not "nowhere"', a.log_text())
         self.daemons.remove(a)
 
+    def test_changed_url_sends_every_event_to_the_new_collection(self):
+        a = self.machine("a")
+        a.cli("add", "Moves with the calendar", "--at", "2025-07-01", "--calendar", self.calendar)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        old = a.cli_json("sync", "--status")["calendars"][0]["collection"]
+        # Another server of the same kind (another collection URL) under the same name.
+        self.server.stop()
+        self.server = Server(self.kind, os.path.join(self.root, "server2"))
+        self.server.start()
+        secret = os.path.join(a.root, "office.pass")
+        write_config(a, caldav_table(self.server, secret, self.calendar))
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli_json("sync", "--status")["calendars"][0]["url"] == self.server.url,
+                 timeout=20, what="the reloaded url")
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 1)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertNotEqual(a.cli_json("sync", "--status")["calendars"][0]["collection"], old)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        b = self.machine("b")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Moves with the calendar"])
+        self.assertEqual(list(self.listed(a)), ["Moves with the calendar"])
+
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
         p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
