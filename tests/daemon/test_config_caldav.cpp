@@ -102,7 +102,7 @@ TEST_CASE("config: a password file must be the user's own and private", "[config
     std::remove(conf);
 }
 
-TEST_CASE("config: [sync] default_calendar names a [[caldav]] table", "[config][caldav]") {
+TEST_CASE("config: sync.default_calendar must name one of the caldav tables", "[config][caldav]") {
     const std::string tables =
         "[[caldav]]\nname = \"office\"\nurl = \"https://h/o/\"\n"
         "[[caldav]]\nname = \"home\"\nurl = \"https://h/h/\"\n";
