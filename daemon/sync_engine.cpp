@@ -170,11 +170,18 @@ int64_t Engine::apply_pull(const Outcome& o, Instant now, int64_t& conflicts) {
         // A local change made while the worker ran is newer than what it fetched: it is pushed
         // next run (If-Match the etag we hold), where a server change makes it a conflict.
         if (state_.queued(o.name, uid)) continue;
+        std::set<std::string> kept;
         for (Event e : f.events) {
             e.calendar = o.name;
             e.owner = owner_;
+            kept.insert(e.uid);
             store_.upsert(std::move(e), now, [](const Event&, const Event*) {});
         }
+        // An override (RECURRENCE-ID component) no longer in the resource was removed there.
+        for (const auto& ov : state_.override_uids(owner_, uid))
+            if (!kept.count(ov))
+                if (auto e = store_.get_owned(owner_, ov); e && e->calendar == o.name)
+                    store_.remove(e->id, std::nullopt, now);
         state_.set_item(o.name, uid, {f.href, f.etag});
         ++moved;
     }

@@ -135,6 +135,37 @@ END:VEVENT
 END:VCALENDAR
 """
 
+# A weekly series with two moved instances (RECURRENCE-ID components).
+SERIES = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Third party//python3-caldav test//EN
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+DTSTART:20250303T090000Z
+DTEND:20250303T093000Z
+RRULE:FREQ=WEEKLY;COUNT=4
+SUMMARY:Weekly briefing
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+RECURRENCE-ID:20250310T090000Z
+DTSTART:20250311T090000Z
+DTEND:20250311T093000Z
+SUMMARY:Weekly briefing (moved)
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+RECURRENCE-ID:20250317T090000Z
+DTSTART:20250317T100000Z
+DTEND:20250317T103000Z
+SUMMARY:Weekly briefing (online)
+END:VEVENT
+END:VCALENDAR
+"""
+
 # What a Herald title edit changes: the title and the version stamps (the issue's list).
 CHANGED_BY_AN_EDIT = {"SUMMARY", "SEQUENCE", "DTSTAMP", "LAST-MODIFIED"}
 
@@ -463,6 +494,29 @@ class SyncCase:
         self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(list(self.listed(b)), ["Moves with the calendar"])
         self.assertEqual(list(self.listed(a)), ["Moves with the calendar"])
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_override_removed_on_the_server_is_removed_locally(self):
+        a = self.machine("a")
+        self.sync(a)
+        cal = self.third_party(a)
+        series = icalendar.Calendar.from_ical(SERIES)
+        cal.save_event(series.to_ical().decode())
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(a)),
+                         ["Weekly briefing", "Weekly briefing (moved)", "Weekly briefing (online)"])
+        # The third party drops one override: that instance is the series' own again.
+        obj = cal.event_by_uid("weekly-briefing-1")
+        doc = icalendar.Calendar.from_ical(obj.data)
+        doc.subcomponents = [c for c in doc.subcomponents
+                             if str(c.get("SUMMARY", "")) != "Weekly briefing (online)"]
+        obj.data = doc.to_ical().decode()
+        obj.save()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(a)), ["Weekly briefing", "Weekly briefing (moved)"])
+        occurrences = a.cli_json("list", "--calendar", self.calendar, "--from", "2025-03-17",
+                                 "--to", "2025-03-18")
+        self.assertEqual([e["title"] for e in occurrences], ["Weekly briefing"])
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
