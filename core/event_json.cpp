@@ -158,6 +158,9 @@ Event event_from_json(const Json& j) {
     e.url = opt_string(j, "url");
     e.source = opt_string(j, "source");
     e.calendar = opt_string(j, "calendar");
+    // Read so that to_json → event_from_json keeps an event whole; event.add drops it and
+    // apply_changes refuses a change to it (read-only for clients).
+    e.ical_extra = opt_string(j, "ical_extra");
     e.categories = string_list(j, "categories");
     e.status = parse_status(opt_string(j, "status"));
     e.visibility = parse_visibility(opt_string(j, "visibility"));
@@ -222,8 +225,6 @@ Event apply_changes(const Event& base, const Json& changes) {
     e.revision = base.revision;
     e.created = base.created;
     e.updated = base.updated;
-    // Other clients' properties stay with the event through a Herald edit (read-only field).
-    e.ical_extra = base.ical_extra;
     return e;
 }
 
