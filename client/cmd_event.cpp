@@ -28,6 +28,9 @@ void add_event_options(CLI::App* cmd, EventOptions& o) {
     o.url_opt = cmd->add_option("--url", o.url, "Link");
     o.calendar_opt = cmd->add_option("--calendar", o.calendar,
                                      "Synced calendar ([[caldav]] name in heraldd.toml)");
+    cmd->add_flag("--local", o.local,
+                  "Keep the event on this machine only (not in [sync] default_calendar)")
+        ->excludes(o.calendar_opt);
     o.status_opt = cmd->add_option("--status", o.status, "confirmed, tentative or cancelled")
                        ->check(CLI::IsMember({"confirmed", "tentative", "cancelled"}));
     cmd->add_flag("--tentative", o.tentative, "Mark as tentative (same as --status tentative)");
@@ -177,6 +180,7 @@ void put_texts(EventOptions& o, Json& out) {
     if (o.description_opt->count() > 0) out["description"] = o.description;
     if (o.url_opt->count() > 0) out["url"] = o.url;
     if (o.calendar_opt->count() > 0) out["calendar"] = o.calendar;
+    if (o.local) out["calendar"] = "";
     if (o.category_opt->count() > 0) out["categories"] = o.categories;
     if (o.status_opt->count() > 0) out["status"] = o.status;
     if (o.tentative) out["status"] = "tentative";

@@ -47,6 +47,16 @@ void print_status(const Json& status) {
     }
 }
 
+void print_conflicts(const Json& reply) {
+    const Json& list = reply.at("conflicts");
+    if (list.empty()) std::printf("no kept versions\n");
+    for (const auto& c : list)
+        std::printf("%lld  %s  %s  \"%s\"  kept %s, %s version lost\n",
+                    static_cast<long long>(c.value("id", 0)), c.value("calendar", "").c_str(),
+                    c.value("uid", "").c_str(), c.value("title", "").c_str(),
+                    c.value("at", "").c_str(), c.value("lost", "").c_str());
+}
+
 /// Waits for each requested run, then prints what it moved; the exit status of the first failure.
 Exit wait_and_report(Cli& cli, const Json& started) {
     std::map<std::string, uint64_t> wanted;
@@ -93,10 +103,30 @@ void register_sync_command(CLI::App& app, Cli& cli) {
     auto* sync = app.add_subcommand("sync", "Sync CalDAV calendars now, or show their state");
     static std::vector<std::string> names;
     static bool show_status = false;
+    static bool show_conflicts = false;
+    static int64_t restore_id = 0;
     sync->add_option("name", names, "Calendars to sync (default: every [[caldav]] calendar)");
     sync->add_flag("--status", show_status,
                    "Show each calendar's last success and error, pending changes, conflicts");
-    sync->callback([&cli] {
+    sync->add_flag("--conflicts", show_conflicts,
+                   "List the versions conflicts did not keep (of the named calendar)");
+    auto* restore = sync->add_option("--restore", restore_id,
+                                     "Make the kept version ID the current one again and push it");
+    sync->callback([&cli, restore] {
+        if (show_conflicts) {
+            Json params = Json::object();
+            if (names.size() > 1) throw CLI::ValidationError("--conflicts takes one calendar");
+            if (!names.empty()) params["calendar"] = names.front();
+            Json r = cli.conn().call("calendar.sync_conflicts", params);
+            return cli.json ? print_json(r) : print_conflicts(r);
+        }
+        if (restore->count() > 0) {
+            Json r = cli.conn().call("calendar.sync_restore", Json{{"id", restore_id}});
+            if (!cli.json)
+                std::printf("restored %lld; pushing it\n", static_cast<long long>(restore_id));
+            cli.exit_code = wait_and_report(cli, r);
+            return;
+        }
         if (show_status) {
             Json s = cli.conn().call("calendar.sync_status");
             return cli.json ? print_json(s) : print_status(s);

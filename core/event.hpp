@@ -62,6 +62,10 @@ struct Event {
     std::vector<CalTime> exdates;
     std::vector<CalTime> rdates;
     std::vector<Alarm> alarms;
+    /// iCalendar content Herald does not model (other clients' properties and alarms), kept
+    /// verbatim as unfolded content lines joined by '\n' and written back on export
+    /// (core/ical_extra.hpp); read-only for clients.
+    std::string ical_extra;
 
     bool operator==(const Event&) const = default;
 };
@@ -72,6 +76,7 @@ struct EventLimits {
     size_t max_text = 64 * 1024;  ///< description, source
     size_t max_categories = 64;
     size_t max_alarms = 32;
+    size_t max_ical_extra = 256 * 1024;  ///< unmodelled iCalendar content kept (ATTACH can be big)
 };
 
 /// The first character a text field may not hold, as "U+009B (a C1 control character)", or ""

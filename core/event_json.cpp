@@ -9,8 +9,9 @@
 namespace herald {
 namespace {
 
-constexpr std::array<std::string_view, 8> kReadOnly{
-    "id", "revision", "owner", "created", "updated", "precision", "all_day", "end_tz_effective"};
+constexpr std::array<std::string_view, 9> kReadOnly{"id",      "revision",         "owner",
+                                                    "created", "updated",          "precision",
+                                                    "all_day", "end_tz_effective", "ical_extra"};
 constexpr std::array<std::string_view, 19> kWritable{
     "uid",        "title",  "description", "location", "url",   "source", "calendar",
     "categories", "status", "visibility",  "start",    "tz",    "end",    "end_tz",
@@ -135,6 +136,7 @@ Json to_json(const Event& e) {
     if (e.end && e.end->tz != e.start.tz) j["end_tz"] = e.end->tz;
     // Written only when set, so the JSON of local events (and every stored row) is unchanged.
     if (!e.calendar.empty()) j["calendar"] = e.calendar;
+    if (!e.ical_extra.empty()) j["ical_extra"] = e.ical_extra;
     for (const auto& a : e.alarms) j["alarms"].push_back(to_json(a));
     return j;
 }
@@ -156,6 +158,9 @@ Event event_from_json(const Json& j) {
     e.url = opt_string(j, "url");
     e.source = opt_string(j, "source");
     e.calendar = opt_string(j, "calendar");
+    // Read so that to_json → event_from_json keeps an event whole; event.add drops it and
+    // apply_changes refuses a change to it (read-only for clients).
+    e.ical_extra = opt_string(j, "ical_extra");
     e.categories = string_list(j, "categories");
     e.status = parse_status(opt_string(j, "status"));
     e.visibility = parse_visibility(opt_string(j, "visibility"));

@@ -85,6 +85,8 @@ void read_field(std::string_view key, od::value v, Event& e, Raw& raw) {
         e.source = opt_text(v);
     } else if (key == "calendar") {
         e.calendar = opt_text(v);
+    } else if (key == "ical_extra") {
+        e.ical_extra = opt_text(v);
     } else if (key == "rrule") {
         e.rrule = opt_text(v);
     } else if (key == "categories") {

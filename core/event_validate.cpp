@@ -107,6 +107,9 @@ void validate(const Event& e, const EventLimits& limits) {
     check_text("location", e.location, limits.max_title, false);
     check_text("url", e.url, limits.max_title, false);
     check_text("calendar", e.calendar, 64, false);
+    if (e.ical_extra.size() > limits.max_ical_extra)
+        bad_param("ical_extra", "the iCalendar properties Herald keeps unmodelled exceed " +
+                                    std::to_string(limits.max_ical_extra) + " bytes");
     if (!e.url.empty() && e.url.find(':') == std::string::npos)
         bad_param("url", "url must be absolute, such as https://example.org/page");
     if (e.categories.size() > limits.max_categories)

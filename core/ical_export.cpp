@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/duration.hpp"
+#include "core/ical_extra.hpp"
 #include "core/vtimezone_rule.hpp"
 
 namespace herald {
@@ -129,21 +130,53 @@ std::optional<Override> as_override(const Event& e,
     }
 }
 
-std::string alarm_lines(const Event& e) {
+std::string herald_valarm(const Event& e, const Alarm& a) {
+    std::string out = ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
+                      ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
+    if (a.related == Alarm::Related::absolute)
+        out += ical_fold("TRIGGER;VALUE=DATE-TIME:" + stamp(a.at));
+    else if (a.related == Alarm::Related::end)
+        out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
+    else
+        out += ical_fold("TRIGGER:" + format_duration(a.offset));
+    return out + ical_fold("END:VALARM");
+}
+
+std::string verbatim(const std::vector<std::string>& lines) {
     std::string out;
+    for (const auto& l : lines) out += ical_fold(l);
+    return out;
+}
+
+/// The event's reminders in order, each as the kept VALARM another client wrote for it when
+/// there is one, else in Herald's form, with the kept components that are no reminder in their
+/// place among them: both orders survive a round trip. A kept VALARM whose reminder was removed
+/// in Herald is dropped (ical_extra.hpp).
+std::string component_lines(const Event& e, const IcalExtra& extra) {
+    std::vector<std::optional<Alarm>> kept;
+    for (const auto& c : extra.components) kept.push_back(valarm_alarm(c));
+    std::vector<bool> used(kept.size(), false);
+    std::string out;
+    size_t next = 0;  // the kept components before it are written or dropped
+    auto flush = [&](size_t end) {
+        for (; next < end; ++next)
+            if (!kept[next]) out += verbatim(extra.components[next]);
+    };
     for (const auto& a : e.alarms) {
         // A relative trigger needs a DTSTART; a TBA event's VTODO has none (its alarms wait).
         if (!e.start.dated() && a.related != Alarm::Related::absolute) continue;
-        out += ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
-               ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
-        if (a.related == Alarm::Related::absolute)
-            out += ical_fold("TRIGGER;VALUE=DATE-TIME:" + stamp(a.at));
-        else if (a.related == Alarm::Related::end)
-            out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
-        else
-            out += ical_fold("TRIGGER:" + format_duration(a.offset));
-        out += ical_fold("END:VALARM");
+        size_t i = 0;
+        while (i < kept.size() && (used[i] || kept[i] != a)) ++i;
+        if (i == kept.size()) {
+            out += herald_valarm(e, a);
+            continue;
+        }
+        used[i] = true;
+        flush(i);
+        out += verbatim(extra.components[i]);
+        next = std::max(next, i + 1);
     }
+    flush(kept.size());
     return out;
 }
 
@@ -203,10 +236,18 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     // Why a VTODO for a TBA event: a VEVENT needs a DTSTART in a calendar without METHOD
     // (RFC 5545 §3.6.1) and any date would be made up; a VTODO needs none.
     const std::string kind = e.start.dated() ? "VEVENT" : "VTODO";
+    const IcalExtra extra = split_extra(e.ical_extra);
+    auto has_extra = [&extra](std::string_view name) {
+        return std::any_of(extra.properties.begin(), extra.properties.end(),
+                           [&](const std::string& l) { return line_name(l) == name; });
+    };
     std::string out = ical_fold("BEGIN:" + kind);
     out += ical_fold("UID:" + (ov ? ov->master : e.uid));
     out += ical_fold("DTSTAMP:" + stamp(now));
-    if (e.created.time_since_epoch().count() > 0) out += ical_fold("CREATED:" + stamp(e.created));
+    // Another client's CREATED is kept as it wrote it (ical_extra); Herald's own is marked so
+    // that a re-import does not keep it as another client's.
+    if (e.created.time_since_epoch().count() > 0 && !has_extra("CREATED"))
+        out += ical_fold("CREATED;X-HERALD-OWN=TRUE:" + stamp(e.created));
     if (e.updated.time_since_epoch().count() > 0)
         out += ical_fold("LAST-MODIFIED:" + stamp(e.updated));
     if (ov) out += ical_fold("RECURRENCE-ID" + value_of(ov->rid));
@@ -235,7 +276,10 @@ std::string event_lines(const Event& e, const std::optional<Override>& ov,
     if (!e.source.empty()) out += ical_fold("X-HERALD-SOURCE:" + ical_escape_text(e.source));
     if (imprecise)
         out += ical_fold("X-HERALD-PRECISION:" + std::string(to_string(e.start.precision)));
-    return out + alarm_lines(e) + ical_fold("END:" + kind);
+    for (const auto& l : extra.properties)
+        if (!imprecise || line_name(l) != "TRANSP")  // time_lines wrote the period's TRANSP
+            out += ical_fold(l);
+    return out + component_lines(e, extra) + ical_fold("END:" + kind);
 }
 
 }  // namespace

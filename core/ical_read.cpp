@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/errors.hpp"
+#include "core/ical_extra.hpp"
 #include "core/ical_reader.hpp"
 
 namespace herald {
@@ -56,6 +57,8 @@ bool drop_field(Event& e, const std::string& field, std::string& prop) {
         e.duration.reset(), prop = "DURATION";
     else if (f == "title")
         e.title.clear(), prop = "SUMMARY";
+    else if (f == "ical_extra")
+        e.ical_extra.clear(), prop = "unmodelled properties";
     else
         return false;
     return true;
@@ -223,6 +226,8 @@ IcalRead read_vevent(const std::vector<IcalLine>& lines, IcalFile& file,
                   icalcomponent_isa(comp.get()) != ICAL_VTODO_COMPONENT))
         throw HeraldError(ErrorCode::invalid_params, "VEVENT cannot be parsed", "VEVENT");
     IcalRead r = Reader(lines, file, warnings).read(comp.get());
+    const Precision p = r.event.start.precision;
+    r.event.ical_extra = unmodelled_lines(lines, p == Precision::year || p == Precision::month);
     for (int attempt = 0; attempt < 16; ++attempt) {
         try {
             validate(r.event, file.limits);

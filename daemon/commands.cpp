@@ -22,6 +22,8 @@ constexpr std::array kCommands{
     Command{"calendar.export", handlers::calendar_export, "", "from,to,category,offset"},
     Command{"calendar.import", handlers::calendar_import, "", "ics,chunk,final"},
     Command{"calendar.sync", handlers::calendar_sync, "", "calendars"},
+    Command{"calendar.sync_conflicts", handlers::calendar_sync_conflicts, "", "calendar"},
+    Command{"calendar.sync_restore", handlers::calendar_sync_restore, "id", ""},
     Command{"calendar.sync_status", handlers::calendar_sync_status, "", ""},
     Command{"event.add", handlers::event_add, "event", ""},
     Command{"event.get", handlers::event_get, "", "id,uid"},

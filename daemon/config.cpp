@@ -124,6 +124,10 @@ const std::vector<Key>& keys() {
              }
          }},
         {"storage", "database", [](Settings& s, const Where& w) { s.db_path = w.string(); }},
+        // Why [sync] and not [caldav]: TOML cannot have a [caldav] table next to the [[caldav]]
+        // array of tables; checked against the [[caldav]] names in parse_config.
+        {"sync", "default_calendar",
+         [](Settings& s, const Where& w) { s.default_calendar = w.string(); }},
         {"log", "level",
          [](Settings& s, const Where& w) {
              s.log_level = w.one_of({"trace", "debug", "info", "warn", "error", "critical", "off"});
@@ -202,7 +206,10 @@ const std::vector<std::pair<std::string_view, CalDavSetter>>& caldav_keys() {
          }},
         // Why only "server" yet: the local and newest policies are a later stage
         // (docs/caldav-status.md); accepting them would promise what the daemon does not do.
-        {"conflict", [](CalDavCalendar& c, const Where& w) { c.conflict = w.one_of({"server"}); }},
+        {"conflict",
+         [](CalDavCalendar& c, const Where& w) {
+             c.conflict = w.one_of({"server", "local", "newest"});
+         }},
         {"create", [](CalDavCalendar& c, const Where& w) { c.create = w.boolean(); }},
         {"ca_file", [](CalDavCalendar& c, const Where& w) { c.ca_file = w.string(); }},
     };
@@ -245,6 +252,22 @@ std::vector<CalDavCalendar> parse_caldav(std::string_view source, const toml::no
 
 }  // namespace
 
+/// [sync] default_calendar must name one of the [[caldav]] tables.
+void check_default_calendar(const Settings& s, std::string_view source, const toml::table& root) {
+    if (s.default_calendar.empty()) return;
+    std::string names;
+    for (const auto& c : s.caldav) {
+        if (c.name == s.default_calendar) return;
+        names += (names.empty() ? "" : ", ") + c.name;
+    }
+    const toml::node* node = root.at_path("sync.default_calendar").node();
+    if (node == nullptr) node = &root;  // set by a flag or the base: report the file's first line
+    Where{source, "sync.default_calendar", *node}.fail(
+        "the name of a [[caldav]] table (" +
+        (names.empty() ? std::string("none is configured") : "configured: " + names) + "), not \"" +
+        s.default_calendar + "\"");
+}
+
 ConfigResult parse_config(std::string_view text, const Settings& base, std::string_view source) {
     ConfigResult out{base, {}};
     std::vector<std::pair<uint32_t, std::string>>
@@ -283,6 +306,7 @@ ConfigResult parse_config(std::string_view text, const Settings& base, std::stri
             k->set(out.settings, Where{source, section + "." + name, node});
         }
     }
+    check_default_calendar(out.settings, source, root);
     std::stable_sort(unknown.begin(), unknown.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [_, w] : unknown) out.warnings.push_back(std::move(w));

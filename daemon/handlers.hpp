@@ -34,6 +34,10 @@ Result calendar_export(Context& ctx, const Json& p);
 Result calendar_sync(Context& ctx, const Json& p);
 /// calendar.sync_status: per synced calendar, its runs, last success and error, pending changes.
 Result calendar_sync_status(Context& ctx, const Json& p);
+/// calendar.sync_conflicts: the versions conflicts did not keep.
+Result calendar_sync_conflicts(Context& ctx, const Json& p);
+/// calendar.sync_restore: a kept version becomes the current one again and is pushed.
+Result calendar_sync_restore(Context& ctx, const Json& p);
 
 // handlers_agenda.cpp
 /// agenda: occurrences in a window, imprecise and undated events.

@@ -41,6 +41,9 @@ Json event_list(Context& ctx, const std::vector<Event>& events) {
 Result event_add(Context& ctx, const Json& p) {
     const Json& ev = params::object(p, "event");
     Event e = event_from_json(ev);
+    e.ical_extra.clear();  // read-only: only an import or a pull keeps another client's content
+    // [sync] default_calendar takes a new event whose client named no calendar; "" keeps it local.
+    if (!ev.contains("calendar")) e.calendar = ctx.settings.default_calendar;
     // The configured default alarm applies only when the client did not mention alarms at all:
     // an explicit [] means "no alarms".
     if (!ctx.settings.default_alarm.empty() && !ev.contains("alarms"))

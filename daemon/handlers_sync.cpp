@@ -42,3 +42,25 @@ Result calendar_sync_status(Context& ctx, const Json&) {
 }
 
 }  // namespace herald::handlers
+
+namespace herald::handlers {
+
+Result calendar_sync_conflicts(Context& ctx, const Json& p) {
+    std::string name;
+    if (p.contains("calendar")) {
+        if (!p.at("calendar").is_string())
+            bad_param("calendar", "calendar must be the name of a [[caldav]] calendar");
+        name = p.at("calendar").get<std::string>();
+    }
+    return Json{{"conflicts", engine(ctx).conflicts(name)}};
+}
+
+Result calendar_sync_restore(Context& ctx, const Json& p) {
+    if (!p.at("id").is_number_integer())
+        bad_param("id", "id must be the integer id of a kept version (herald sync --conflicts)");
+    const int64_t id = p.at("id").get<int64_t>();
+    auto [name, run] = engine(ctx).restore(id);
+    return Json{{"id", id}, {"calendars", Json::array({{{"name", name}, {"run", run}}})}};
+}
+
+}  // namespace herald::handlers

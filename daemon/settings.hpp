@@ -80,6 +80,7 @@ struct Settings {
         30};           ///< a subscriber whose queue does not drain this long is dropped
     std::string zone;  ///< zone for all-day and floating alarms; empty = $TZ or the system's
     std::vector<CalDavCalendar> caldav;  ///< [[caldav]] tables, in file order
+    std::string default_calendar;        ///< [sync] default_calendar: where new events go
     /// Staging lead (kFireLead); tests only may change it, through HERALDD_TEST_FIRE_LEAD_MS.
     std::chrono::milliseconds fire_lead = kFireLead;
     /// Delay of every batch commit; tests only (HERALDD_TEST_COMMIT_DELAY_MS), so the crash test

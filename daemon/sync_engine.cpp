@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
+#include "core/ical_import.hpp"
 #include "daemon/config.hpp"
 #include "daemon/hub.hpp"
 
@@ -169,11 +170,18 @@ int64_t Engine::apply_pull(const Outcome& o, Instant now, int64_t& conflicts) {
         // A local change made while the worker ran is newer than what it fetched: it is pushed
         // next run (If-Match the etag we hold), where a server change makes it a conflict.
         if (state_.queued(o.name, uid)) continue;
+        std::set<std::string> kept;
         for (Event e : f.events) {
             e.calendar = o.name;
             e.owner = owner_;
+            kept.insert(e.uid);
             store_.upsert(std::move(e), now, [](const Event&, const Event*) {});
         }
+        // An override (RECURRENCE-ID component) no longer in the resource was removed there.
+        for (const auto& ov : state_.override_uids(owner_, uid))
+            if (!kept.count(ov))
+                if (auto e = store_.get_owned(owner_, ov); e && e->calendar == o.name)
+                    store_.remove(e->id, std::nullopt, now);
         state_.set_item(o.name, uid, {f.href, f.etag});
         ++moved;
     }
@@ -205,6 +213,11 @@ void Engine::finish(Outcome o) {
         sql::Transaction tx(store_.db());
         Observer::Applying applying(observer_);
         for (const auto& p : o.pushed) {
+            if (!p.replaced_ics.empty()) {
+                // Policy local or newest and ours won: the server's version is kept aside.
+                state_.add_conflict(o.name, p.uid, "local", p.replaced_ics, now);
+                ++conflicts;
+            }
             if (p.kind == caldav::WriteResult::Kind::conflict) {
                 // Policy server: the server's version stays and comes back in the pull; ours is
                 // kept in caldav_conflicts.
@@ -273,6 +286,62 @@ nlohmann::json Engine::status() {
     return out;
 }
 
+nlohmann::json Engine::conflicts(const std::string& name) {
+    if (!name.empty() && config(name) == nullptr)
+        throw HeraldError(ErrorCode::not_found,
+                          "no calendar named \"" + name + "\" in " + settings_.config_path +
+                              " ([[caldav]] name = ...)",
+                          "calendar");
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : state_.conflict_rows(name)) {
+        std::string title;
+        try {
+            IcalImport imp = import_ical(c.lost_ics);
+            if (!imp.events.empty()) title = imp.events.front().title;
+        } catch (const std::exception&) {
+            // A version that no longer reads is still listed (and restorable as far as it reads).
+        }
+        out.push_back({{"id", c.id},
+                       {"calendar", c.calendar},
+                       {"uid", c.uid},
+                       {"title", title},
+                       {"at", format_instant(Instant{Seconds{c.at}})},
+                       {"lost", c.kept == "local" ? "server" : "local"}});
+    }
+    return out;
+}
+
+std::pair<std::string, uint64_t> Engine::restore(int64_t id) {
+    auto c = state_.conflict(id);
+    if (!c)
+        throw HeraldError(ErrorCode::not_found,
+                          "no kept version with id " + std::to_string(id) +
+                              " (herald sync --conflicts lists them)",
+                          "id");
+    if (config(c->calendar) == nullptr)
+        throw HeraldError(ErrorCode::not_found,
+                          "kept version " + std::to_string(id) + " belongs to calendar \"" +
+                              c->calendar + "\", which heraldd.toml no longer configures",
+                          "id");
+    IcalImport imp = import_ical(c->lost_ics);
+    if (imp.events.empty())
+        throw HeraldError(ErrorCode::invalid_params,
+                          "kept version " + std::to_string(id) + " holds no event to restore",
+                          "id");
+    const Instant now = wall_now();
+    sql::Transaction tx(store_.db());
+    // Not under Observer::Applying: the restored version is a local change, queued for the push.
+    for (Event e : imp.events) {
+        e.calendar = c->calendar;
+        e.owner = owner_;
+        store_.upsert(std::move(e), now, [](const Event&, const Event*) {});
+    }
+    state_.drop_conflict(id);
+    tx.commit();
+    if (after_write_) after_write_();
+    return start({c->calendar}).front();
+}
+
 void Engine::local_change(const std::string& name) {
     // interval "0s" means no background runs at all: only `herald sync` talks to the server.
     if (const CalDavCalendar* c = config(name); c == nullptr || c->interval.count() == 0) return;
@@ -287,6 +356,16 @@ void Engine::local_change(const std::string& name) {
 void Engine::settings_changed() {
     auto now = std::chrono::steady_clock::now();
     for (const auto& c : settings_.caldav) {
+        // A new url for a known name is another collection: its hrefs, etags and token mean
+        // nothing there. Events stay, and go to the new collection as new resources.
+        auto known = urls_.find(c.name);
+        if (known != urls_.end() && known->second != c.url) {
+            sql::Transaction tx(store_.db());
+            state_.reset(c.name, owner_, wall_now());
+            tx.commit();
+            spdlog::info("sync {}: url changed; the new collection gets every event", c.name);
+        }
+        urls_[c.name] = c.url;
         Run& run = runs_[c.name];
         if (run.next_due == std::chrono::steady_clock::time_point{} && c.interval.count() > 0)
             run.next_due = now;  // a calendar new to this daemon syncs at once

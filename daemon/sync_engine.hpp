@@ -41,6 +41,13 @@ class Engine {
     /// Per calendar: runs finished, running, last success and error, pending local changes,
     /// conflicts kept, what the last run moved.
     nlohmann::json status();
+    /// The versions conflicts did not keep, of calendar `name` (every one when empty): id,
+    /// calendar, uid, title, at (when kept), lost ("local" or "server").
+    nlohmann::json conflicts(const std::string& name);
+    /// Makes the kept version `id` the current one again (queued for the next push, which starts
+    /// now) and forgets it; returns its calendar and the run that pushes it (as start()).
+    /// Throws not_found for an unknown id.
+    std::pair<std::string, uint64_t> restore(int64_t id);
     /// Applies added, removed and changed [[caldav]] tables after a reload.
     void settings_changed();
 
@@ -77,7 +84,8 @@ class Engine {
     Observer observer_;
     asio::steady_timer timer_;
     std::map<std::string, Run> runs_;
-    Worker worker_;  ///< last: its thread stops before the rest goes
+    std::map<std::string, std::string> urls_;  ///< name → the url its state was built from
+    Worker worker_;                            ///< last: its thread stops before the rest goes
 };
 
 }  // namespace herald::sync

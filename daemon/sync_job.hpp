@@ -42,6 +42,9 @@ struct Pushed {
     caldav::WriteResult::Kind kind = caldav::WriteResult::Kind::ok;
     std::string href;
     std::string etag;
+    /// With policy local or newest, when the local version won a conflict: the server's text it
+    /// replaced (the loop keeps it in caldav_conflicts).
+    std::string replaced_ics;
 };
 
 /// One resource fetched from the server, read by the iCalendar import.

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "core/ical_import.hpp"
+#include "core/ical_lines.hpp"
 #include "daemon/sync_job.hpp"
 
 namespace herald::sync {
@@ -9,22 +10,58 @@ namespace {
 
 using caldav::path_of;
 
+/// The version stamp of an iCalendar text for policy newest: its first LAST-MODIFIED, else its
+/// first DTSTAMP, as written ("20250101T120000Z": UTC stamps compare as text); "" when none.
+std::string version_stamp(const std::string& ics) {
+    std::string dtstamp;
+    for (const auto& l : unfold_lines(ics, 1)) {
+        std::string name = line_name(l.text);
+        if (name == "LAST-MODIFIED") return std::string(line_value(l.text));
+        if (name == "DTSTAMP" && dtstamp.empty()) dtstamp = line_value(l.text);
+    }
+    return dtstamp;
+}
+
+/// A write refused with 412 under policy local or newest: reads the server's version and, when
+/// the local one wins, writes again with If-Match on the etag just read (a third change in
+/// between answers 412 again and stays a conflict the server wins).
+void overrule(caldav::CalDavClient& dav, const Job& job, const std::string& collection,
+              const OutboxItem& item, const std::string& url, Pushed& p) {
+    std::vector<caldav::DavResource> now = dav.fetch(collection, {path_of(url)});
+    const bool gone = now.empty() || now.front().status == 404;
+    const std::string server_ics = gone ? "" : now.front().calendar_data;
+    // Why the server wins a tie and a deletion under newest: the version the other clients
+    // already see; a deletion carries no stamp to compare.
+    if (job.calendar.conflict == "newest" &&
+        (item.remove || version_stamp(item.ics) <= version_stamp(server_ics)))
+        return;
+    const std::string etag = gone ? "" : now.front().etag;
+    caldav::WriteResult w = item.remove
+                                ? (gone ? caldav::WriteResult{caldav::WriteResult::Kind::ok, "", ""}
+                                        : dav.remove(url, etag))
+                                : dav.put(url, item.ics, etag);
+    if (w.kind == caldav::WriteResult::Kind::conflict) return;
+    p.kind = caldav::WriteResult::Kind::ok;
+    p.etag = w.etag;
+    p.replaced_ics = server_ics;
+}
+
 void push(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
     for (const auto& item : job.outbox) {
-        Pushed p{item.seq, item.uid, item.remove, caldav::WriteResult::Kind::ok, item.href, ""};
+        Pushed p{item.seq, item.uid, item.remove, caldav::WriteResult::Kind::ok, item.href, "", ""};
+        std::string url = item.href.empty() ? caldav::resource_url(out.collection, item.uid)
+                                            : caldav::absolute_url(out.collection, item.href);
         if (item.remove) {
             // Never on the server (added and removed between runs): nothing to delete.
-            if (!item.href.empty())
-                p.kind =
-                    dav.remove(caldav::absolute_url(out.collection, item.href), item.etag).kind;
+            if (!item.href.empty()) p.kind = dav.remove(url, item.etag).kind;
         } else {
-            std::string url = item.href.empty() ? caldav::resource_url(out.collection, item.uid)
-                                                : caldav::absolute_url(out.collection, item.href);
             caldav::WriteResult w = dav.put(url, item.ics, item.etag);
             p.kind = w.kind;
             p.href = path_of(url);
             p.etag = w.etag;
         }
+        if (p.kind == caldav::WriteResult::Kind::conflict && job.calendar.conflict != "server")
+            overrule(dav, job, out.collection, item, url, p);
         out.pushed.push_back(std::move(p));
     }
 }

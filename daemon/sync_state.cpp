@@ -47,11 +47,27 @@ struct State::Statements {
                        "INSERT INTO caldav_conflicts(calendar, uid, kept, lost_ics, at) "
                        "VALUES(?,?,?,?,?)"),
           conflicts(db, "SELECT count(*) FROM caldav_conflicts WHERE calendar = ?"),
+          conflict_rows(db,
+                        "SELECT id, calendar, uid, kept, lost_ics, at FROM caldav_conflicts "
+                        "WHERE ?1 = '' OR calendar = ?1 ORDER BY id"),
+          conflict(db,
+                   "SELECT id, calendar, uid, kept, lost_ics, at FROM caldav_conflicts "
+                   "WHERE id = ?"),
+          drop_conflict(db, "DELETE FROM caldav_conflicts WHERE id = ?"),
+          reset_calendar(db,
+                         "UPDATE caldav_calendars SET collection = '', sync_token = '' "
+                         "WHERE name = ?"),
+          reset_items(db, "DELETE FROM caldav_items WHERE calendar = ?"),
+          // Masters only: an override is part of its master's resource (instr: no '#').
+          calendar_uids(db,
+                        "SELECT uid FROM events WHERE owner = ?1 AND instr(uid, '#') = 0 AND "
+                        "json_extract(data, '$.calendar') = ?2"),
           overrides(db,
                     "SELECT uid FROM events WHERE owner = ?1 AND uid >= ?2 || '#' AND uid < ?2 || "
                     "'$' ORDER BY uid") {}
     sql::Statement enqueue, outbox, queued, done, pending, item, items, set_item, drop_item,
-        uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, overrides;
+        uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, conflict_rows,
+        conflict, drop_conflict, reset_calendar, reset_items, calendar_uids, overrides;
 };
 
 State::State(sql::Db& db) : st_(std::make_unique<Statements>(db)) {}
@@ -162,6 +178,44 @@ int64_t State::conflicts(const std::string& calendar) {
     int64_t n = st_->conflicts.column_int(0);
     st_->conflicts.reset();
     return n;
+}
+
+namespace {
+
+ConflictRow conflict_of(sql::Statement& st) {
+    return {st.column_int(0),  st.column_text(1), st.column_text(2),
+            st.column_text(3), st.column_text(4), st.column_int(5)};
+}
+
+}  // namespace
+
+std::vector<ConflictRow> State::conflict_rows(const std::string& calendar) {
+    std::vector<ConflictRow> out;
+    st_->conflict_rows.bind(1, calendar);
+    while (st_->conflict_rows.step()) out.push_back(conflict_of(st_->conflict_rows));
+    st_->conflict_rows.reset();
+    return out;
+}
+
+std::optional<ConflictRow> State::conflict(int64_t id) {
+    std::optional<ConflictRow> out;
+    if (st_->conflict.bind(1, id).step()) out = conflict_of(st_->conflict);
+    st_->conflict.reset();
+    return out;
+}
+
+void State::drop_conflict(int64_t id) {
+    st_->drop_conflict.bind(1, id).run();
+}
+
+void State::reset(const std::string& calendar, int64_t owner, Instant now) {
+    st_->reset_calendar.bind(1, calendar).run();
+    st_->reset_items.bind(1, calendar).run();
+    std::vector<std::string> uids;
+    st_->calendar_uids.bind(1, owner).bind(2, calendar);
+    while (st_->calendar_uids.step()) uids.push_back(st_->calendar_uids.column_text(0));
+    st_->calendar_uids.reset();
+    for (const auto& uid : uids) enqueue(calendar, uid, false, now);
 }
 
 std::vector<std::string> State::override_uids(int64_t owner, const std::string& uid) {

@@ -38,6 +38,16 @@ struct Item {
     std::string etag;
 };
 
+/// A version a conflict did not keep (caldav_conflicts).
+struct ConflictRow {
+    int64_t id = 0;
+    std::string calendar;
+    std::string uid;
+    std::string kept;  ///< the side that won: "server" or "local"
+    std::string lost_ics;
+    int64_t at = 0;  ///< Unix seconds
+};
+
 /// Prepared statements over the sync tables.
 class State {
   public:
@@ -84,6 +94,17 @@ class State {
                       const std::string& lost_ics, Instant now);
     /// Number of versions kept from conflicts in `calendar`.
     int64_t conflicts(const std::string& calendar);
+    /// The kept versions of `calendar` (every calendar's when empty), oldest first.
+    std::vector<ConflictRow> conflict_rows(const std::string& calendar);
+    /// The kept version `id`.
+    std::optional<ConflictRow> conflict(int64_t id);
+    /// Forgets the kept version `id`.
+    void drop_conflict(int64_t id);
+
+    /// Forgets `calendar`'s collection, sync token and items (its `url` changed): the next run
+    /// discovers the new collection and pushes every event of the calendar as new (`owner`'s
+    /// events are queued); events are kept.
+    void reset(const std::string& calendar, int64_t owner, Instant now);
 
     /// The uids of `owner`'s overrides of the series `uid` ("<uid>#<recurrence-id>").
     std::vector<std::string> override_uids(int64_t owner, const std::string& uid);

@@ -63,8 +63,8 @@ TEST_CASE("config: a bad caldav table names its line and what was expected", "[c
               "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nusername = \"u\"\n") ==
           "t.toml:1: caldav: expected a password_file with username in [[caldav]] \"a\"");
     CHECK(test::config_error_of(
-              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"local\"\n") ==
-          "t.toml:4: caldav.conflict: expected one of server, not \"local\"");
+              "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\nconflict = \"oldest\"\n") ==
+          "t.toml:4: caldav.conflict: expected one of server, local, newest, not \"oldest\"");
     CHECK(test::config_error_of(
               "[[caldav]]\nname = \"a\"\nurl = \"https://h/\"\ninterval = \"soon\"\n") ==
           "t.toml:4: caldav.interval: expected a duration such as 24h, 30m or 0s, not \"soon\"");
@@ -100,4 +100,19 @@ TEST_CASE("config: a password file must be the user's own and private", "[config
                       Catch::Contains("caldav.password_file of \"a\": /nonexistent/pass cannot "
                                       "be read"));
     std::remove(conf);
+}
+
+TEST_CASE("config: sync.default_calendar must name one of the caldav tables", "[config][caldav]") {
+    const std::string tables =
+        "[[caldav]]\nname = \"office\"\nurl = \"https://h/o/\"\n"
+        "[[caldav]]\nname = \"home\"\nurl = \"https://h/h/\"\n";
+    CHECK(parse_config("[sync]\ndefault_calendar = \"home\"\n" + tables, Settings{}, "t.toml")
+              .settings.default_calendar == "home");
+    CHECK(parse_config(tables, Settings{}, "t.toml").settings.default_calendar.empty());
+    CHECK(test::config_error_of("[sync]\ndefault_calendar = \"work\"\n" + tables) ==
+          "t.toml:2: sync.default_calendar: expected the name of a [[caldav]] table "
+          "(configured: office, home), not \"work\"");
+    CHECK(test::config_error_of("[sync]\ndefault_calendar = \"work\"\n") ==
+          "t.toml:2: sync.default_calendar: expected the name of a [[caldav]] table "
+          "(none is configured), not \"work\"");
 }

@@ -15,6 +15,12 @@ import unittest
 
 from harness import Daemon, finish_daemon, wait_for
 
+try:  # the third-party client and the independent reader (scripts/deps.sh)
+    import caldav
+    import icalendar
+except ImportError:  # pragma: no cover
+    caldav = icalendar = None
+
 RADICALE = shutil.which("radicale")
 XANDIKOS = shutil.which("xandikos")
 PASSWORD = "s3cret-Pa55"
@@ -83,12 +89,101 @@ def write_config(daemon, text):
         f.write(text)
 
 
-def caldav_table(server, password_file, name, interval="0s"):
+def caldav_table(server, password_file, name, interval="0s", conflict="server"):
     auth = ""
     if server.kind == "radicale":
         auth = f'username = "alice"\npassword_file = "{password_file}"\n'
     return (f'[[caldav]]\nname = "{name}"\nurl = "{server.url}"\n{auth}'
-            f'interval = "{interval}"\ncreate = true\n')
+            f'interval = "{interval}"\ncreate = true\nconflict = "{conflict}"\n')
+
+
+# A meeting as another client writes it: attendees, an organizer, an attachment, its own X-
+# properties, an e-mail alarm and a display alarm with its own properties.
+THIRD_PARTY = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Third party//python3-caldav test//EN
+BEGIN:VEVENT
+UID:third-party-meeting-1
+DTSTAMP:20250101T000000Z
+CREATED:20241201T080000Z
+SEQUENCE:2
+DTSTART:20250610T090000Z
+DTEND:20250610T100000Z
+SUMMARY:Board meeting
+STATUS:CONFIRMED
+ORGANIZER;CN=Alice Example:mailto:alice@example.org
+ATTENDEE;CN=Bob Example;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:bob@example.org
+ATTENDEE;CN=Carol Example;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:carol@example.org
+ATTACH;FMTTYPE=application/pdf:https://example.org/board/agenda.pdf
+X-THIRD-PARTY-COLOR:#ff8800
+PRIORITY:1
+BEGIN:VALARM
+ACTION:EMAIL
+TRIGGER:-P1D
+SUMMARY:Board meeting tomorrow
+DESCRIPTION:Bring the agenda
+ATTENDEE:mailto:alice@example.org
+END:VALARM
+BEGIN:VALARM
+UID:third-party-alarm-1
+ACTION:DISPLAY
+TRIGGER;RELATED=START:-PT15M
+DESCRIPTION:Board meeting soon
+X-THIRD-PARTY-SNOOZE:PT5M
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+"""
+
+# A weekly series with two moved instances (RECURRENCE-ID components).
+SERIES = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Third party//python3-caldav test//EN
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+DTSTART:20250303T090000Z
+DTEND:20250303T093000Z
+RRULE:FREQ=WEEKLY;COUNT=4
+SUMMARY:Weekly briefing
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+RECURRENCE-ID:20250310T090000Z
+DTSTART:20250311T090000Z
+DTEND:20250311T093000Z
+SUMMARY:Weekly briefing (moved)
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly-briefing-1
+DTSTAMP:20250101T000000Z
+RECURRENCE-ID:20250317T090000Z
+DTSTART:20250317T100000Z
+DTEND:20250317T103000Z
+SUMMARY:Weekly briefing (online)
+END:VEVENT
+END:VCALENDAR
+"""
+
+# What a Herald title edit changes: the title and the version stamps (the issue's list).
+CHANGED_BY_AN_EDIT = {"SUMMARY", "SEQUENCE", "DTSTAMP", "LAST-MODIFIED"}
+
+
+def properties(component, skip=()):
+    """name → sorted (value, parameters) of every property, as python3-icalendar reads them."""
+    out = {}
+    for name, value in component.property_items(recursive=False):
+        if name in ("BEGIN", "END") or name in skip:
+            continue
+        params = tuple(sorted((k, str(v)) for k, v in value.params.items())) \
+            if hasattr(value, "params") else ()
+        out.setdefault(name, []).append((value.to_ical(), params))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def alarms(component):
+    return sorted(repr(sorted(properties(a).items())) for a in component.walk("VALARM"))
 
 
 class SyncCase:
@@ -109,7 +204,7 @@ class SyncCase:
         self.server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def machine(self, label, password=PASSWORD, interval="0s"):
+    def machine(self, label, password=PASSWORD, interval="0s", conflict="server"):
         """A heraldd with its own XDG tree syncing the server's collection."""
         d = Daemon(os.path.join(self.root, label))
         os.makedirs(d.root, exist_ok=True)
@@ -117,7 +212,7 @@ class SyncCase:
         with open(secret, "w") as f:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, self.calendar, interval))
+        write_config(d, caldav_table(self.server, secret, self.calendar, interval, conflict))
         self.daemons.append(d)
         return d.start()
 
@@ -178,6 +273,105 @@ class SyncCase:
         self.assertEqual((st["conflicts"], st["pending"]), (1, 0))
         self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+
+    def third_party(self, d):
+        """python3-caldav on the collection heraldd `d` synced with."""
+        collection = d.cli_json("sync", "--status")["calendars"][0]["collection"]
+        auth = {"username": "alice", "password": PASSWORD} if self.server.kind == "radicale" else {}
+        client = caldav.DAVClient(collection, **auth)
+        return caldav.Calendar(client=client, url=collection)
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_third_party_properties_survive_a_herald_edit(self):
+        a = self.machine("a")
+        self.sync(a)
+        cal = self.third_party(a)
+        cal.save_event(THIRD_PARTY)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        ev = self.listed(a)["Board meeting"]
+        self.assertEqual(ev["alarms"], [{"trigger": "-PT15M", "related": "start"}])
+        a.cli("edit", str(ev["id"]), "--title", "Board meeting (room 2)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        before = icalendar.Calendar.from_ical(THIRD_PARTY).walk("VEVENT")[0]
+        after = icalendar.Calendar.from_ical(
+            cal.event_by_uid("third-party-meeting-1").data).walk("VEVENT")[0]
+        self.assertEqual(str(after["SUMMARY"]), "Board meeting (room 2)")
+        self.assertEqual(properties(after, CHANGED_BY_AN_EDIT),
+                         properties(before, CHANGED_BY_AN_EDIT))
+        self.assertEqual(alarms(after), alarms(before))
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_third_party_edit_of_a_herald_event_is_pulled(self):
+        a = self.machine("a")
+        a.cli("add", "Ambassadors' lunch", "--at", "2025-05-20 12:30", "--tz", "Europe/Paris",
+              "--calendar", self.calendar)
+        self.sync(a)
+        uid = self.listed(a)["Ambassadors' lunch"]["uid"]
+        obj = self.third_party(a).event_by_uid(uid)
+        doc = icalendar.Calendar.from_ical(obj.data)
+        vevent = doc.walk("VEVENT")[0]
+        vevent["SUMMARY"] = "Ambassadors' lunch (with the Minister)"
+        vevent.add("ATTENDEE", "mailto:minister@example.org", parameters={"CN": "Minister"})
+        obj.data = doc.to_ical().decode()
+        obj.save()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        ev = self.listed(a)["Ambassadors' lunch (with the Minister)"]
+        self.assertEqual((ev["uid"], ev["start"], ev["tz"]),
+                         (uid, "2025-05-20T12:30", "Europe/Paris"))
+        self.assertIn("ATTENDEE;CN=Minister:mailto:minister@example.org", ev["ical_extra"])
+
+    def edit_both(self, a, b, title_a, title_b, pause=0):
+        """A and B edit the same synced event, A first (then `pause` seconds), neither synced."""
+        a.cli("edit", str(list(self.listed(a).values())[0]["id"]), "--title", title_a)
+        time.sleep(pause)
+        b.cli("edit", str(list(self.listed(b).values())[0]["id"]), "--title", title_b)
+
+    def test_policy_local_pushes_the_local_version_and_keeps_the_servers(self):
+        a, b = self.machine("a"), self.machine("b", conflict="local")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        self.edit_both(a, b, "Visit (A)", "Visit (B)")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        # B's If-Match fails (412); policy local re-reads the server's version and writes over it.
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (B)"])
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (B)"])
+        kept = b.cli_json("sync", "--conflicts", self.calendar)["conflicts"]
+        self.assertEqual([(c["calendar"], c["title"], c["lost"]) for c in kept],
+                         [(self.calendar, "Visit (A)", "server")])
+        # The kept version becomes the current one again, on B and through the server on A.
+        self.assertIn(f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts",
+                      b.cli("sync", "--restore", str(kept[0]["id"])).stdout)
+        self.assertEqual(list(self.listed(b)), ["Visit (A)"])
+        self.assertEqual(b.cli_json("sync", "--conflicts")["conflicts"], [])
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A)"])
+        p = b.cli("sync", "--restore", str(kept[0]["id"]), check=False)
+        self.assertEqual(p.returncode, 66, p.stderr)
+        self.assertIn("no kept version with id", p.stderr)
+
+    def test_policy_newest_keeps_the_later_edit(self):
+        a = self.machine("a", conflict="newest")
+        b = self.machine("b", conflict="newest")
+        a.cli("add", "Special Advisor's visit", "--at", "2025-02-03", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        # B edited later but A syncs last: the server's (B's) version is newer and wins on A.
+        self.edit_both(a, b, "Visit (A, earlier)", "Visit (B, later)", pause=1.2)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (B, later)"])
+        kept = a.cli_json("sync", "--conflicts")["conflicts"]
+        self.assertEqual([(c["title"], c["lost"]) for c in kept], [("Visit (A, earlier)", "local")])
+        # A edits later this time and B syncs first: A's local version is newer and wins.
+        self.edit_both(b, a, "Visit (B, earlier)", "Visit (A, later)", pause=1.2)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 1 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Visit (A, later)"])
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Visit (A, later)"])
 
     def test_imprecise_dates_come_back_identical(self):
         a, b = self.machine("a"), self.machine("b")
@@ -252,6 +446,77 @@ class SyncCase:
         a.proc.send_signal(signal.SIGHUP)
         wait_for(lambda: a.cli("sync", check=False).returncode == 66, timeout=20,
                  what="the removed [[caldav]] table")
+
+    def test_default_calendar_takes_new_events_unless_kept_local(self):
+        a, b = self.machine("a"), self.machine("b")
+        config = os.path.join(a.env["XDG_CONFIG_HOME"], "herald", "heraldd.toml")
+        with open(config) as f:
+            tables = f.read()
+        write_config(a, f'[sync]\ndefault_calendar = "{self.calendar}"\n' + tables)
+        a.restart()
+        a.cli("add", "Goes to the server", "--at", "2025-04-01")
+        a.cli("add", "Kept local (--local)", "--at", "2025-04-02", "--local")
+        a.cli("add", "Kept local (--calendar '')", "--at", "2025-04-03", "--calendar", "")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Goes to the server"])
+        local = a.cli_json("list", "--from", "2025-04-02", "--to", "2025-04-04")
+        self.assertEqual([e.get("calendar", "") for e in local], ["", ""])
+        # A default naming no [[caldav]] table is refused at start, naming the configured ones.
+        write_config(a, '[sync]\ndefault_calendar = "nowhere"\n' + tables)
+        a.stop()
+        a.start(wait=False)
+        self.assertEqual(a.proc.wait(timeout=20), 78)
+        a.log.close()
+        self.assertIn(f'sync.default_calendar: expected the name of a [[caldav]] table '
+                      f'(configured: {self.calendar}), not "nowhere"', a.log_text())
+        self.daemons.remove(a)
+
+    def test_changed_url_sends_every_event_to_the_new_collection(self):
+        a = self.machine("a")
+        a.cli("add", "Moves with the calendar", "--at", "2025-07-01", "--calendar", self.calendar)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        old = a.cli_json("sync", "--status")["calendars"][0]["collection"]
+        # Another server of the same kind (another collection URL) under the same name.
+        self.server.stop()
+        self.server = Server(self.kind, os.path.join(self.root, "server2"))
+        self.server.start()
+        secret = os.path.join(a.root, "office.pass")
+        write_config(a, caldav_table(self.server, secret, self.calendar))
+        a.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: a.cli_json("sync", "--status")["calendars"][0]["url"] == self.server.url,
+                 timeout=20, what="the reloaded url")
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 1)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertNotEqual(a.cli_json("sync", "--status")["calendars"][0]["collection"], old)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        b = self.machine("b")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(b)), ["Moves with the calendar"])
+        self.assertEqual(list(self.listed(a)), ["Moves with the calendar"])
+
+    @unittest.skipUnless(caldav, "python3-caldav is not installed (scripts/deps.sh)")
+    def test_override_removed_on_the_server_is_removed_locally(self):
+        a = self.machine("a")
+        self.sync(a)
+        cal = self.third_party(a)
+        series = icalendar.Calendar.from_ical(SERIES)
+        cal.save_event(series.to_ical().decode())
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(a)),
+                         ["Weekly briefing", "Weekly briefing (moved)", "Weekly briefing (online)"])
+        # The third party drops one override: that instance is the series' own again.
+        obj = cal.event_by_uid("weekly-briefing-1")
+        doc = icalendar.Calendar.from_ical(obj.data)
+        doc.subcomponents = [c for c in doc.subcomponents
+                             if str(c.get("SUMMARY", "")) != "Weekly briefing (online)"]
+        obj.data = doc.to_ical().decode()
+        obj.save()
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(a)), ["Weekly briefing", "Weekly briefing (moved)"])
+        occurrences = a.cli_json("list", "--calendar", self.calendar, "--from", "2025-03-17",
+                                 "--to", "2025-03-18")
+        self.assertEqual([e["title"] for e in occurrences], ["Weekly briefing"])
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
