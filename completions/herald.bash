@@ -40,7 +40,7 @@ _herald() {
                 --socket) _filedir; return ;;
                 --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--no-except) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --keep-instant --no-except --socket --json" -- "$cur")) ;;
         rm)
             case $prev in
                 --socket) _filedir; return ;;
