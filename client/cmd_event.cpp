@@ -1,8 +1,10 @@
 // herald add / show / edit / rm
 #include "client/cmd_event.hpp"
 
+#include "client/cmd_alarm.hpp"
 #include "client/exit_status.hpp"
 #include "client/render.hpp"
+#include "core/alarms.hpp"
 #include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
@@ -216,9 +218,26 @@ void echo_event(Cli& cli, const char* what, const Json& event) {
                 event_when(event, cli.viewer()).c_str());
 }
 
+/// On stderr after add: each reminder already due when the event was added. The daemon fires it
+/// at once (or records it missed beyond its catch-up window: core/alarms.hpp alarm_to_schedule,
+/// the same rule computed here), so the user is not left wondering why it popped up now.
+void say_late_reminders(Cli& cli, const Json& stored) {
+    Event e = event_from_json(stored);
+    if (!alarms_can_fire(e)) return;
+    for (size_t i = 0; i < e.alarms.size(); ++i) {
+        auto a = alarm_to_schedule(e, i, cli.now, cli.viewer());
+        if (!a || a->due >= cli.now) continue;
+        std::fprintf(stderr,
+                     "herald: the reminder due %s had already passed: it fires at once (beyond "
+                     "heraldd's catch-up window, herald missed lists it instead)\n",
+                     local_time_text(format_instant(a->due), cli.viewer()).c_str());
+    }
+}
+
 Exit run_add(Cli& cli, EventOptions& o) {
     Json params = add_request(cli, o);  // a bad command line is reported without a daemon
     Json result = cli.conn().call("event.add", params);
+    if (result.value("created", false)) say_late_reminders(cli, result["event"]);
     if (cli.json) {
         print_json(result);
         return Exit::ok;
