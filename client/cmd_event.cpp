@@ -150,8 +150,13 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     else if (tz.empty())
         tz = !field_text(current, "tz").empty() ? field_text(current, "tz")
                                                 : std::string(cli.viewer_name());
+    std::optional<LocalTime> start_wall;  // a timed start: where an --end time alone follows
+    if (field_text(current, "precision") == "minute")
+        start_wall = caltime_from_string(field_text(current, "start"), "", "start").local;
     auto resolve = [&](const std::string& text, const char* field) {
-        CalTime t = parse_when(text, cli.when(tz), field);
+        WhenContext ctx = cli.when(tz);
+        if (std::string_view(field) == "--end") ctx.after = start_wall;
+        CalTime t = parse_when(text, ctx, field);
         if (o.floating) t.tz.clear();
         return t;
     };
@@ -159,6 +164,7 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
         CalTime start = resolve(o.at, "--at");
         out["start"] = format_caltime(start);
         out["tz"] = start.tz;
+        start_wall = start.timed() ? std::optional(start.local) : std::nullopt;
     } else if (current && (o.tz_opt->count() > 0 || o.floating)) {
         bool timed = field_text(current, "precision") == "minute";
         out["tz"] = timed ? tz : "";

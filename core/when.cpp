@@ -28,6 +28,12 @@ std::optional<ParsedIso> iso_or_natural(std::string_view text, std::string_view 
 /// at 15:00 means the next noon; an event stored in the past would never remind.
 CalTime timed_from_words(const when_detail::Parts& p, const WhenContext& ctx,
                          const std::string& zone_name) {
+    if (!p.day && ctx.after) {
+        CalTime t{Precision::minute, LocalTime{date::floor<date::days>(*ctx.after)} + *p.time,
+                  zone_name};
+        if (t.local <= *ctx.after) t.local += date::days{1};
+        return t;
+    }
     auto day = p.day.value_or(date::floor<date::days>(to_local(ctx.now, ctx.viewer)));
     CalTime t{Precision::minute, LocalTime{day} + *p.time, zone_name};
     if (!p.day && ctx.upcoming && resolve_local(t.local, find_zone(zone_name)) < ctx.now)

@@ -2,6 +2,7 @@
 /// User input for "when": ISO forms and natural ones (Dec 20, tomorrow 9am, 3 days ago) resolved
 /// against a given "now".
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ struct WhenContext {
     /// alone already past is tomorrow's, a day and month without a year the next such day.
     /// False for a window's bounds (list --from, missed --since): today's, this year's.
     bool upcoming = true;
+    /// Set for an end read after its start (the start's wall time): a time of day alone is the
+    /// first such wall time after it ("--at 'Dec 20 9:00' --end 10:00" ends that day, an end at
+    /// 01:00 after a 23:00 start the next morning).
+    std::optional<LocalTime> after{};
 };
 
 /// Parses a WHEN argument (herald(1) DATES) into a calendar value; throws one short line,

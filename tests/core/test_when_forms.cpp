@@ -112,3 +112,15 @@ TEST_CASE("an unreadable date is one short line") {
           "cannot read \"20th\" in \"20th of smarch\"; expected a date like 2026-12-20, Dec 20, "
           "tomorrow 9:00, +2h (see herald(1) DATES)");
 }
+
+TEST_CASE("an end's time alone follows its start, not now") {
+    auto end_after = [](const std::string& text, const std::string& start) {
+        WhenContext c = ctx();
+        c.after = parse_when(start, ctx()).local;
+        return format_caltime(parse_when(text, c));
+    };
+    CHECK(end_after("10:00", "Dec 20 2026 9:00") == "2026-12-20T10:00");
+    CHECK(end_after("01:00", "Dec 20 2026 23:00") == "2026-12-21T01:00");  // the next morning
+    CHECK(end_after("11:30", "tomorrow 9:00") == "2026-12-04T11:30");  // not today (still ahead)
+    CHECK(end_after("Dec 22 2026 10:00", "Dec 20 2026 9:00") == "2026-12-22T10:00");
+}

@@ -41,6 +41,12 @@ class Echo(DaemonTestCase):
         self.assertEqual(self.d.cli("add", "Holiday", "--at", "12/20/2026", "--uid", "h1").stdout,
                          "Already had event #4: Holiday \u2014 Sun 2026-12-20, all day\n")
 
+    def test_an_end_time_alone_is_on_the_start_day(self):
+        ev = self.d.cli_json("add", "Talk", "--at", "Dec 20 2030 9:00", "--end", "10:30")["event"]
+        self.assertEqual((ev["start"], ev["end"]), ("2030-12-20T09:00", "2030-12-20T10:30"))
+        ev = self.d.cli_json("edit", str(ev["id"]), "--end", "01:00")
+        self.assertEqual(ev["end"], "2030-12-21T01:00")
+
     def test_edit_echoes_the_new_time_and_json_is_unchanged(self):
         ev = self.d.cli_json("add", "Standup", "--at", "2026-12-08 09:30", env=BERLIN)["event"]
         self.assertEqual(set(ev), set(self.d.cli_json("show", "1")))  # --json: the event, as before
