@@ -56,6 +56,14 @@ class Echo(DaemonTestCase):
         self.assertEqual((out["title"], out["start"], out["revision"]), ("Daily", "2026-12-09T10:15", 3))
 
 
+class WindowBounds(DaemonTestCase):
+    def test_a_time_alone_in_a_window_bound_is_today(self):
+        # "list --from 00:00" is this morning, not tomorrow's midnight (what --at would mean).
+        self.d.cli("add", "Today's errand", "--at", "today")
+        got = self.d.cli_json("list", "--from", "00:00", "--days", "1")
+        self.assertEqual([o["title"] for o in got], ["Today's errand"])
+
+
 class Errors(DaemonTestCase):
     def test_an_unreadable_date_is_one_short_line_exit_65(self):
         self.d.cli("add", "x", "--at", "2026-12-20")
