@@ -29,8 +29,11 @@ struct Cli {
     const std::string& viewer_name();
     /// Views from another zone (list --tz).
     void set_viewer(const date::time_zone* zone);
-    /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results.
-    WhenContext when(const std::string& event_tz = {}) { return {now, viewer(), event_tz}; }
+    /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results, `upcoming`
+    /// false for a window's bounds (WhenContext::upcoming).
+    WhenContext when(const std::string& event_tz = {}, bool upcoming = true) {
+        return {now, viewer(), event_tz, upcoming};
+    }
 
   private:
     std::unique_ptr<Connection> conn_;

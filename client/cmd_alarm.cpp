@@ -15,8 +15,8 @@ std::string local_time_text(const std::string& instant_text, const date::time_zo
     return date::format("%a %Y-%m-%d %H:%M", to_local(t, viewer)) + " " + zone_abbrev(t, viewer);
 }
 
-Instant when_instant(Cli& cli, const std::string& text, const char* field) {
-    CalTime t = parse_when(text, cli.when(), field);
+Instant when_instant(Cli& cli, const std::string& text, const char* field, bool upcoming) {
+    CalTime t = parse_when(text, cli.when({}, upcoming), field);
     if (!t.dated() || t.precision == Precision::year || t.precision == Precision::month)
         bad_time(field, std::string(field) +
                             " must be a day or a time, such as \"2025-06-06 09:00\" or \"+2h\"");
@@ -112,7 +112,7 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     missed->callback([&cli, since, since_opt] {
         Json params = Json::object();
         if (since_opt->count() > 0)
-            params["since"] = format_instant(when_instant(cli, *since, "--since"));
+            params["since"] = format_instant(when_instant(cli, *since, "--since", false));
         print_entries(cli, cli.conn().call("alarm.missed", params), "No missed reminders.", "due");
     });
 }

@@ -13,7 +13,7 @@ namespace herald::client {
 std::string local_time_text(const std::string& instant_text, const date::time_zone* viewer);
 
 /// WHEN as an instant; it must name a day or a time (not a month or a year).
-Instant when_instant(Cli& cli, const std::string& text, const char* field);
+Instant when_instant(Cli& cli, const std::string& text, const char* field, bool upcoming = true);
 
 /// The alarm.snooze params of `herald snooze ID REST...` (REST: a duration, or until WHEN).
 Json snooze_request(Cli& cli, int64_t id, const std::vector<std::string>& rest);

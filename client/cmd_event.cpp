@@ -1,8 +1,10 @@
 // herald add / show / edit / rm
 #include "client/cmd_event.hpp"
 
+#include "client/cmd_alarm.hpp"
 #include "client/exit_status.hpp"
 #include "client/render.hpp"
+#include "core/alarms.hpp"
 #include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
@@ -117,6 +119,31 @@ std::string field_text(const Json* event, const char* key) {
     return it != event->end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// edit --tz ZONE --keep-instant: the start, and an end in the start's zone, at the same instants
+/// with their wall times read in ZONE.
+void keep_instant(const Json& current, const std::string& tz, Json& out) {
+    const std::string old_tz = field_text(&current, "tz");
+    if (old_tz.empty())
+        throw UsageError("the event is floating (no zone): it has no instant to keep; give --at",
+                         "--keep-instant");
+    auto moved = [&](const std::string& text, const char* field) {
+        CalTime t = caltime_from_string(text, old_tz, field);
+        return format_caltime(caltime_at(resolve_local(t.local, find_zone(old_tz), t.fold), tz));
+    };
+    out["start"] = moved(field_text(&current, "start"), "start");
+    std::string end = field_text(&current, "end");
+    if (end.find('T') != std::string::npos && field_text(&current, "end_tz").empty())
+        out["end"] = moved(end, "end");
+}
+
+/// Checks --keep-instant's company: it needs --tz, and --at or --floating say otherwise.
+void check_keep_instant(const EventOptions& o) {
+    if (!o.keep_instant) return;
+    if (o.tz_opt->count() == 0 || o.at_opt->count() > 0 || o.floating)
+        throw UsageError("--keep-instant goes with --tz ZONE alone (not --at or --floating)",
+                         "--keep-instant");
+}
+
 /// The start/end/zone fields from --at/--end/--tz/--floating, as JSON.
 void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     std::string tz = o.tz;
@@ -126,8 +153,13 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
     else if (tz.empty())
         tz = !field_text(current, "tz").empty() ? field_text(current, "tz")
                                                 : std::string(cli.viewer_name());
+    std::optional<LocalTime> start_wall;  // a timed start: where an --end time alone follows
+    if (field_text(current, "precision") == "minute")
+        start_wall = caltime_from_string(field_text(current, "start"), "", "start").local;
     auto resolve = [&](const std::string& text, const char* field) {
-        CalTime t = parse_when(text, cli.when(tz), field);
+        WhenContext ctx = cli.when(tz);
+        if (std::string_view(field) == "--end") ctx.after = start_wall;
+        CalTime t = parse_when(text, ctx, field);
         if (o.floating) t.tz.clear();
         return t;
     };
@@ -135,8 +167,11 @@ void put_times(Cli& cli, EventOptions& o, Json& out, const Json* current) {
         CalTime start = resolve(o.at, "--at");
         out["start"] = format_caltime(start);
         out["tz"] = start.tz;
+        start_wall = start.timed() ? std::optional(start.local) : std::nullopt;
     } else if (current && (o.tz_opt->count() > 0 || o.floating)) {
-        out["tz"] = field_text(current, "precision") == "minute" ? tz : "";
+        bool timed = field_text(current, "precision") == "minute";
+        out["tz"] = timed ? tz : "";
+        if (timed && o.keep_instant) keep_instant(*current, tz, out);
     }
     if (o.end_opt->count() > 0) {
         CalTime end = resolve(o.end, "--end");
@@ -186,17 +221,56 @@ void put_texts(EventOptions& o, Json& out) {
     if (o.tentative) out["status"] = "tentative";
 }
 
+/// "Added event #28: Standup — Tue 2026-12-08 09:30 JST · 01:30 CET": what was stored, with
+/// the date and time as resolved, so that a misread date shows at once.
+void echo_event(Cli& cli, const char* what, const Json& event) {
+    std::printf("%s: %s \u2014 %s\n", what, event.value("title", "").c_str(),
+                event_when(event, cli.viewer()).c_str());
+}
+
+/// On stderr after add: each reminder already due when the event was added. The daemon fires it
+/// at once (or records it missed beyond its catch-up window: core/alarms.hpp alarm_to_schedule,
+/// the same rule computed here), so the user is not left wondering why it popped up now.
+void say_late_reminders(Cli& cli, const Json& stored) {
+    Event e = event_from_json(stored);
+    if (!alarms_can_fire(e)) return;
+    for (size_t i = 0; i < e.alarms.size(); ++i) {
+        auto a = alarm_to_schedule(e, i, cli.now, cli.viewer());
+        if (!a || a->due >= cli.now) continue;
+        std::fprintf(stderr,
+                     "herald: the reminder due %s had already passed: it fires at once (beyond "
+                     "heraldd's catch-up window, herald missed lists it instead)\n",
+                     local_time_text(format_instant(a->due), cli.viewer()).c_str());
+    }
+}
+
 Exit run_add(Cli& cli, EventOptions& o) {
     Json params = add_request(cli, o);  // a bad command line is reported without a daemon
     Json result = cli.conn().call("event.add", params);
-    if (cli.json)
+    if (result.value("created", false)) say_late_reminders(cli, result["event"]);
+    if (cli.json) {
         print_json(result);
-    else
-        std::printf("%s event #%lld: %s\n",
-                    result.value("created", false) ? "Added" : "Already had",
-                    static_cast<long long>(result["event"].value("id", 0)),
-                    result["event"].value("title", "").c_str());
+        return Exit::ok;
+    }
+    std::string what = std::string(result.value("created", false) ? "Added" : "Already had") +
+                       " event #" + std::to_string(result["event"].value("id", int64_t{0}));
+    echo_event(cli, what.c_str(), result["event"]);
     return Exit::ok;
+}
+
+/// On stderr, after edit --tz without --at or --keep-instant: the wall time stayed, the instant
+/// moved. Why say it: both readings are common, and the silent one surprised users.
+void say_wall_time_kept(const EventOptions& o, const Json& before) {
+    std::string old_tz = field_text(&before, "tz");
+    if (o.tz_opt->count() == 0 || o.at_opt->count() > 0 || o.keep_instant || o.floating ||
+        field_text(&before, "precision") != "minute" || old_tz == o.tz)
+        return;
+    std::string start = field_text(&before, "start");
+    std::string wall = start.size() >= 16 ? start.substr(11, 5) : start;
+    std::fprintf(stderr,
+                 "herald: --tz: kept the wall time %s (now in %s, was in %s); --keep-instant "
+                 "keeps the instant instead\n",
+                 wall.c_str(), o.tz.c_str(), old_tz.empty() ? "no zone" : old_tz.c_str());
 }
 
 Exit run_show(Cli& cli, int64_t id) {
@@ -209,13 +283,17 @@ Exit run_show(Cli& cli, int64_t id) {
 }
 
 Exit run_edit(Cli& cli, EventOptions& o) {
+    check_keep_instant(o);
     Json current = cli.conn().call("event.get", {{"id", o.id}})["event"];
     Json result = cli.conn().call("event.update", edit_request(cli, o, current));
-    if (cli.json)
+    say_wall_time_kept(o, current);
+    if (cli.json) {
         print_json(result["event"]);
-    else
-        std::printf("Updated event #%lld (revision %lld)\n", static_cast<long long>(o.id),
-                    static_cast<long long>(result["event"].value("revision", 0)));
+        return Exit::ok;
+    }
+    std::string what = "Updated event #" + std::to_string(o.id) + " (revision " +
+                       std::to_string(result["event"].value("revision", int64_t{0})) + ")";
+    echo_event(cli, what.c_str(), result["event"]);
     return Exit::ok;
 }
 
@@ -306,6 +384,8 @@ void add_edit_options(CLI::App& edit, EventOptions& o) {
     o.title_opt = edit.add_option("--title,-t", o.title, "New title");
     add_event_options(&edit, o);
     edit.add_flag("--tba", o.tba, "Make the date to be announced again");
+    edit.add_flag("--keep-instant", o.keep_instant,
+                  "With --tz: keep the instant (the wall time is read in the new zone)");
     edit.add_option("--no-except", o.no_excepts,
                     "Bring back the occurrence on this date (removes an exception; repeatable)");
 }

@@ -21,6 +21,7 @@ struct EventOptions {
     std::vector<std::string> remind, remind_at;
     bool no_remind = false;
     bool tentative = false, tba = false, floating = false, is_public = false, local = false;
+    bool keep_instant = false;  ///< edit --tz ZONE --keep-instant: the instant, not the wall time
     CLI::Option *at_opt{}, *end_opt{}, *tz_opt{}, *location_opt{}, *source_opt{},
         *description_opt{}, *url_opt{}, *category_opt{}, *duration_opt{}, *status_opt{},
         *title_opt{}, *calendar_opt{};

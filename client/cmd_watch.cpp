@@ -7,6 +7,8 @@
 
 #include "client/cli.hpp"
 #include "client/cmd_alarm.hpp"
+#include "client/exit_status.hpp"
+#include "client/terminal.hpp"
 #include "client/watch.hpp"
 
 namespace herald::client {
@@ -82,7 +84,9 @@ void print_message(Cli& cli, const std::string& method, const Json& p) {
         std::printf("Change: event #%lld %s: %s\n", static_cast<long long>(p.value("event_id", 0)),
                     p.value("kind", "").c_str(), title.c_str());
     }
-    std::fflush(stdout);
+    // Why stop: a watcher whose output goes nowhere (a full disk, a closed pipe) would run on,
+    // losing every reminder it takes; its exit (74) lets a supervisor see it.
+    if (auto failure = stdout_failure()) throw OutputLost(*failure);
 }
 
 void register_watch_command(CLI::App& app, Cli& cli) {

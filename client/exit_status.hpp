@@ -35,6 +35,19 @@ class UsageError : public ClientError {
         : ClientError(Exit::usage, std::move(message), std::move(field)) {}
 };
 
+/// Thrown by a command that writes for as long as it runs (watch) when a write to stdout failed;
+/// main stops there, says why and exits 74.
+class OutputLost : public std::exception {
+  public:
+    /// `reason`: strerror of the failed write ("No space left on device").
+    explicit OutputLost(std::string reason) : reason_(std::move(reason)) {}
+    /// The reason.
+    const char* what() const noexcept override { return reason_.c_str(); }
+
+  private:
+    std::string reason_;
+};
+
 /// The sysexits code for an error: a ClientError's own (UsageError 64); the protocol codes map
 /// through one table (invalid_params, wherever found, is bad data: 65).
 Exit exit_for(const HeraldError& error);

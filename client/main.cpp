@@ -38,6 +38,10 @@ int run(int argc, char** argv) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
         std::fprintf(stderr, "herald: %s\n", parse_error_line(app, e).c_str());
         return static_cast<int>(Exit::usage);
+    } catch (const OutputLost& e) {
+        std::fprintf(stderr, "herald: cannot write the output: %s\n", e.what());
+        std::clearerr(stdout);  // said once, here: not again by the check of stdout in main
+        return static_cast<int>(Exit::io_err);
     } catch (const Unavailable& e) {
         std::fprintf(stderr, "herald: %s\n", e.what());
         return static_cast<int>(Exit::unavailable);

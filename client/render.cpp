@@ -217,6 +217,23 @@ std::string render_search(const Json& events, const date::time_zone* viewer) {
     return out;
 }
 
+std::string event_when(const Json& e, const date::time_zone* viewer) {
+    if (e["start"].is_null()) return "to be announced";
+    if (e.value("precision", "") == "minute") {
+        Json occ = e;
+        std::string tz = e.value("tz", "");
+        auto start = caltime_from_string(e.value("start", ""), tz, "start");
+        occ["occurrence_start"] =
+            format_instant(span_of(start, viewer).begin);  // keeps a fold (the later 01:30)
+        WhenText w = when_text(occ, viewer);
+        return w.date + " " + w.time + (tz.empty() ? " (floating)" : "");
+    }
+    if (e.value("precision", "") == "day")
+        return weekday_date(caltime_from_string(e.value("start", ""), "", "start").local) +
+               ", all day";
+    return imprecise_label(e) + " (" + e.value("precision", "") + " precision, date not fixed)";
+}
+
 std::string render_event(const Json& e, const date::time_zone* viewer) {
     std::string out;
     auto line = [&](const char* label, const std::string& value) {
@@ -225,24 +242,9 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     line("id", std::to_string(e.value("id", 0)) + " (revision " +
                    std::to_string(e.value("revision", 0)) + ")");
     line("title", e.value("title", ""));
-    std::string when;
-    if (e["start"].is_null()) {
-        when = "to be announced";
-    } else if (e.value("precision", "") == "minute") {
-        Json occ = e;
-        std::string tz = e.value("tz", "");
-        auto start = caltime_from_string(e.value("start", ""), tz, "start");
-        occ["occurrence_start"] =
-            format_instant(span_of(start, viewer).begin);  // keeps a fold (the later 01:30)
-        WhenText w = when_text(occ, viewer);
-        when = w.date + " " + w.time + (tz.empty() ? " (floating)" : " " + zone_display_name(tz));
-    } else if (e.value("precision", "") == "day") {
-        when = weekday_date(caltime_from_string(e.value("start", ""), "", "start").local) +
-               ", all day";
-    } else {
-        when = imprecise_label(e) + " (" + e.value("precision", "") + " precision, date not fixed)";
-    }
-    line("when", when);
+    std::string tz = e.value("tz", "");
+    bool zoned = e.value("precision", "") == "minute" && !tz.empty();
+    line("when", event_when(e, viewer) + (zoned ? " " + zone_display_name(tz) : ""));
     if (!e["end"].is_null())
         line("end",
              e.value("end", "") +

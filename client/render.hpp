@@ -34,6 +34,11 @@ std::string render_tba(const Json& undated);
 /// and location.
 std::string render_search(const Json& events, const date::time_zone* viewer);
 
+/// When a stored event starts, as show and the add/edit echo say it: "Tue 2026-12-08 09:30 JST ·
+/// 01:30 CET" (the viewer's time when it differs), "Sun 2026-12-20, all day", "November 2022
+/// (month precision, date not fixed)", "to be announced".
+std::string event_when(const Json& event, const date::time_zone* viewer);
+
 /// A multi-line description of one event.
 std::string render_event(const Json& event, const date::time_zone* viewer);
 

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/when.hpp"
+
 namespace herald::client {
 namespace {
 
@@ -44,7 +46,7 @@ std::string etc_timezone() {
 
 std::string viewer_zone_name() {
     if (const char* tz = std::getenv("TZ"); tz != nullptr && *tz != '\0') {
-        std::string name = tz[0] == ':' ? tz + 1 : tz;
+        std::string name = zone_name_of_tz_variable(tz);
         if (zone_file_exists(name)) return name;
         std::fprintf(stderr, "herald: TZ=%s is not an IANA zone name; using the system zone\n", tz);
     }

@@ -53,11 +53,11 @@ ListWindow calendar_window(Cli& cli, const ListWindow& w, bool days_given) {
 }
 
 Instant window_start(Cli& cli, const std::string& text, const char* field) {
-    return span_of(parse_when(text, cli.when(), field), cli.viewer()).begin;
+    return span_of(parse_when(text, cli.when({}, false), field), cli.viewer()).begin;
 }
 
 Instant window_end(Cli& cli, const std::string& text, const char* field) {
-    CalTime t = parse_when(text, cli.when(), field);
+    CalTime t = parse_when(text, cli.when({}, false), field);
     return t.timed() ? span_of(t, cli.viewer()).begin : span_of(t, cli.viewer()).end;
 }
 

@@ -26,7 +26,7 @@ _herald() {
                 --socket) _filedir; return ;;
                 --at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--uid) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --local --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json" -- "$cur")) ;;
         show)
             case $prev in
                 --socket) _filedir; return ;;
@@ -40,7 +40,7 @@ _herald() {
                 --socket) _filedir; return ;;
                 --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--no-except) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --local --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --keep-instant --no-except --socket --json" -- "$cur")) ;;
         rm)
             case $prev in
                 --socket) _filedir; return ;;
@@ -122,9 +122,8 @@ _herald() {
         sync)
             case $prev in
                 --socket) _filedir; return ;;
-                --restore) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --status --conflicts --restore --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --status --socket --json" -- "$cur")) ;;
     esac
 }
 complete -F _herald herald

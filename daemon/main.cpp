@@ -21,6 +21,7 @@
 #include "core/exit_codes.hpp"
 #include "core/duration.hpp"
 #include "core/paths.hpp"
+#include "core/when.hpp"
 #include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
 #include "daemon/config.hpp"
@@ -118,7 +119,7 @@ herald::Settings load_settings(const Flags& flags) {
 const date::time_zone* alarm_zone(const std::string& configured) {
     std::string name = configured;
     if (const char* tz = std::getenv("TZ"); name.empty() && tz != nullptr && *tz != '\0')
-        name = tz[0] == ':' ? tz + 1 : tz;
+        name = herald::zone_name_of_tz_variable(tz);
     try {
         return name.empty() ? date::current_zone() : date::locate_zone(name);
     } catch (const std::exception&) {

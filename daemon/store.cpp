@@ -620,14 +620,17 @@ Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write) {
 
 std::vector<Event> Store::search(const std::string& query, size_t limit,
                                  std::optional<int64_t> viewer) {
-    // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax.
+    // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax, and a
+    // prefix ("kyrg"* finds Kyrgyzstan). Why every word a prefix, not only the last: people type
+    // the start of the words they remember, in any order ("hon kyrg"), and a whole word is still
+    // its own prefix.
     std::string fts;
     std::string word;
     auto flush = [&] {
         if (word.empty()) return;
         std::string quoted = "\"";
         for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        fts += (fts.empty() ? "" : " ") + quoted + "\"";
+        fts += (fts.empty() ? "" : " ") + quoted + "\"*";
         word.clear();
     };
     for (size_t i = 0; i < query.size(); ++i) {

@@ -86,19 +86,21 @@ TEST_CASE("parse_when: explicit offsets are converted into the event zone", "[wh
     }
 }
 
-TEST_CASE("parse_when: errors name the field and list the accepted forms", "[when][errors]") {
+TEST_CASE("parse_when: errors name the field and the usual forms in one line", "[when][errors]") {
     auto ctx = context();
     SECTION("text that is not a date") {
-        for (const char* text : {"", "soon", "2025.06.06", "06/06/2025", "June 6"}) {
+        for (const char* text : {"", "soon", "2025.06.06", "13/06/2025", "Junetember 6"}) {
             INFO(text);
             auto e = error_of([&] { parse_when(text, ctx, "--at"); });
             CHECK(e.code() == ErrorCode::invalid_time);
             CHECK(e.field() == "--at");
             CHECK_THAT(e.what(), Catch::Contains(std::string(when_forms())));
             if (*text != '\0')
-                CHECK_THAT(e.what(), Catch::Contains(std::string("'") + text + "'"));
+                CHECK_THAT(e.what(), Catch::Contains(std::string("\"") + text + "\""));
             else
                 CHECK_THAT(e.what(), Catch::Contains("empty"));
+            CHECK(std::string(e.what()).size() < 140);  // one short line, not the whole grammar
+            CHECK(std::string(e.what()).find('\n') == std::string::npos);
         }
     }
     SECTION("impossible dates and times") {
@@ -112,9 +114,9 @@ TEST_CASE("parse_when: errors name the field and list the accepted forms", "[whe
     SECTION("the default field is 'when'") {
         CHECK(error_of([&] { parse_when("whenever", ctx); }).field() == "when");
     }
-    SECTION("the accepted forms are spelled out") {
+    SECTION("the usual forms are named, and where to read the rest") {
         std::string forms(when_forms());
-        for (const char* form : {"YYYY", "YYYY-MM", "YYYY-MM-DD", "HH:MM", "Z", "±HH:MM"})
+        for (const char* form : {"2026-12-20", "Dec 20", "tomorrow 9:00", "+2h", "herald(1) DATES"})
             CHECK_THAT(forms, Catch::Contains(form));
     }
 }

@@ -37,11 +37,14 @@ TEST_CASE("day words resolve in the viewer's zone") {
 }
 
 TEST_CASE("times of day, alone and after a day") {
-    CHECK(when("noon") == "2025-06-04T12:00 Asia/Bishkek");
-    CHECK(when("midnight") == "2025-06-04T00:00 Asia/Bishkek");
+    // now is 16:00: a time alone already past is tomorrow's (upcoming), one still ahead today's
+    CHECK(when("noon") == "2025-06-05T12:00 Asia/Bishkek");
+    CHECK(when("midnight") == "2025-06-05T00:00 Asia/Bishkek");
     CHECK(when("9:30pm") == "2025-06-04T21:30 Asia/Bishkek");
-    CHECK(when("12am") == "2025-06-04T00:00 Asia/Bishkek");
-    CHECK(when("12pm") == "2025-06-04T12:00 Asia/Bishkek");
+    CHECK(when("16:00") == "2025-06-04T16:00 Asia/Bishkek");  // now itself is not past
+    CHECK(when("12am") == "2025-06-05T00:00 Asia/Bishkek");
+    CHECK(when("12pm") == "2025-06-05T12:00 Asia/Bishkek");
+    CHECK(when("today noon") == "2025-06-04T12:00 Asia/Bishkek");  // a day given: that day
     CHECK(when("tomorrow 9am") == "2025-06-05T09:00 Asia/Bishkek");
     CHECK(when("tomorrow at 9 am") == "2025-06-05T09:00 Asia/Bishkek");
     CHECK(when("fri 14:00") == "2025-06-06T14:00 Asia/Bishkek");
@@ -74,8 +77,8 @@ TEST_CASE("unreadable input names the part and lists the accepted forms") {
         } catch (const HeraldError& e) {
             CHECK(e.code() == ErrorCode::invalid_time);
             CHECK(e.field() == "--at");
-            CHECK_THAT(e.what(), Catch::Contains("cannot read '" + part + "'"));
-            CHECK_THAT(e.what(), Catch::Contains("tomorrow 9am"));
+            CHECK_THAT(e.what(), Catch::Contains("cannot read \"" + part + "\""));
+            CHECK_THAT(e.what(), Catch::Contains("tomorrow 9:00"));
         }
     };
     check_bad("next blursday", "next");

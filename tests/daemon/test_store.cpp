@@ -401,6 +401,13 @@ TEST_CASE("search finds words and never parses user text as FTS5 syntax", "[stor
         CHECK(uids(store.search("osaka", 10)) == Uids{"expo@t"});
         CHECK(uids(store.search("culture", 10)) == Uids{"expo@t"});
     }
+    SECTION("every word is a prefix, quotes and stars in it are plain text") {
+        CHECK(uids(store.search("kyrg", 10)) == Uids{"honey@t"});
+        CHECK(uids(store.search("hon JAP", 10)) == Uids{"honey@t"});
+        CHECK(uids(store.search("exp osa", 10)) == Uids{"expo@t"});
+        CHECK(uids(store.search("\"kyrg\"", 10)) == Uids{"honey@t"});
+        CHECK(store.search("yrgyz", 10).empty());  // a prefix, not any substring
+    }
     SECTION("words are ANDed and the limit holds") {
         CHECK(uids(store.search("japan", 10)) == Uids{"fm9@t", "honey@t"});
         CHECK(uids(store.search("japan honey", 10)) == Uids{"honey@t"});

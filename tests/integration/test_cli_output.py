@@ -2,6 +2,7 @@
 output cannot be written (stdout on /dev/full), instead of exiting 0 (issue 16, item 5)."""
 import os
 import subprocess
+import time
 import unittest
 
 from harness import DaemonTestCase, HERALD
@@ -43,6 +44,26 @@ class OutputToAFullDisk(DaemonTestCase):
         p = self.to_full("import", "-", input=ICS)
         self.assertEqual(p.returncode, 74, p.stderr)
         self.assertIn("cannot write the output", p.stderr)
+
+    def test_watch_stops_with_74_at_the_first_failed_write(self):
+        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="Asia/Bishkek")
+        for extra in ([], ["--json"]):
+            with self.subTest(extra=extra), open("/dev/full", "w") as full:
+                watch = subprocess.Popen([HERALD, *extra, "watch", "--changes"], stdout=full,
+                                         stderr=subprocess.PIPE, text=True, env=env)
+                deadline = time.monotonic() + 10
+                while watch.poll() is None and time.monotonic() < deadline:
+                    self.d.cli("add", "Change", "--at", "2030-06-06")  # one "change" message each
+                    time.sleep(0.3)
+                if watch.poll() is None:
+                    watch.kill()
+                    watch.wait()
+                    self.fail("herald watch kept running with its output on /dev/full")
+                self.assertEqual(watch.returncode, 74)
+                err = watch.stderr.read()
+                watch.stderr.close()
+                self.assertEqual(err.count("\n"), 1, err)
+                self.assertIn("herald: cannot write the output: No space left on device", err)
 
     def test_a_failed_command_keeps_its_own_code(self):
         p = self.to_full("show", "4242")

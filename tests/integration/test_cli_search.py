@@ -10,6 +10,17 @@ ZONE = zoneinfo.ZoneInfo("Asia/Bishkek")  # the harness's TZ for herald
 
 
 class Search(DaemonTestCase):
+    def test_every_word_is_a_prefix_and_never_fts_syntax(self):
+        self.d.cli("add", "Kyrgyzstan National Day", "--at", "2030-08-31", "--location", "Bishkek")
+        self.d.cli("add", "Honey export", "--at", "2030-09-01", "--description", "Kyrgyz honey")
+        titles = lambda q: sorted(e["title"] for e in self.d.cli_json("search", q))
+        self.assertEqual(titles("kyrg"), ["Honey export", "Kyrgyzstan National Day"])
+        self.assertEqual(titles("kyrg bish"), ["Kyrgyzstan National Day"])
+        self.assertEqual(titles('"kyrg" OR'), [])  # quotes and OR are words, not syntax
+        self.assertEqual(titles("hon*"), ["Honey export"])
+        p = self.d.cli("search", "kyrg\x01", check=False)
+        self.assertEqual(p.returncode, 65, p.stderr)
+
     def test_search_finds_past_and_future_with_the_next_occurrence(self):
         self.d.cli("add", "Kyrgyz foreign ministers' meeting", "--at", "2022-12-24 14:40", "--tz",
                    "Asia/Tokyo")

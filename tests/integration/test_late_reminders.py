@@ -4,15 +4,28 @@ nothing and list nothing. A late reminder of an occurrence still ahead now follo
 policy, as if the daemon had been down when it came due: it fires at once within the catch-up
 window (once: editing the event again does not repeat it) and is recorded missed beyond it.
 Every fired reminder is also logged at info level (the journal)."""
+import datetime
 import re
 import time
 import unittest
+from zoneinfo import ZoneInfo
 
 from harness import DaemonTestCase
 from test_reminders import Watcher, iso
 
 
 class LateWithinWindow(DaemonTestCase):
+    def test_add_says_on_stderr_that_a_passed_reminder_fires_at_once(self):
+        start = int(time.time()) + 600
+        p = self.d.cli("add", "Call in 10 min", "--at", iso(start), "--remind", "15m")
+        due = datetime.datetime.fromtimestamp(start - 900, ZoneInfo("Asia/Bishkek"))  # herald's TZ
+        self.assertEqual(p.stderr, f"herald: the reminder due {due:%a %Y-%m-%d %H:%M} +06 had already "
+                                   "passed: it fires at once (beyond heraldd's catch-up window, herald "
+                                   "missed lists it instead)\n")
+        # Still ahead, or an occurrence already begun: nothing to say.
+        self.assertEqual(self.d.cli("add", "Later", "--at", iso(start), "--remind", "5m").stderr, "")
+        self.assertEqual(self.d.cli("add", "Begun", "--at", iso(start - 1200), "--remind", "5m").stderr, "")
+
     def test_added_after_its_reminder_was_due_fires_at_once_and_once(self):
         w = Watcher(self.d)
         time.sleep(0.5)
