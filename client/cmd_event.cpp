@@ -200,7 +200,7 @@ Exit run_show(Cli& cli, int64_t id) {
     if (cli.json)
         print_json(result["event"]);
     else
-        std::fputs(render_event(result["event"], cli.viewer()).c_str(), stdout);
+        cli.emit(render_event(result["event"], cli.viewer()));
     return Exit::ok;
 }
 
