@@ -39,7 +39,9 @@ bool run_pager(const std::string& command, std::string_view text) {
     // Why ignored: a user who quits the pager early closes the pipe; the write then fails with
     // EPIPE, which only means "seen enough", instead of killing herald with SIGPIPE.
     auto old_pipe = std::signal(SIGPIPE, SIG_IGN);
-    bool all = write_all(fds[1], terminal_safe(text));  // the pager shows it on the terminal
+    bool all = write_all(
+        fds[1], terminal_safe(text, nullptr, false,
+                              palette_sgr_allowed()));  // the pager shows it on the terminal
     ::close(fds[1]);
     // ^C belongs to the pager while it runs (less uses it to stop a search).
     auto old_int = std::signal(SIGINT, SIG_IGN);

@@ -63,7 +63,7 @@ ssize_t sink_write(void* cookie, const char* buf, size_t size) {
     auto* sink = static_cast<Sink*>(cookie);
     std::string input = std::move(sink->carry) + std::string(buf, size);
     sink->carry.clear();
-    return write_all(sink->fd, terminal_safe(input, &sink->carry, sink->keep_cr))
+    return write_all(sink->fd, terminal_safe(input, &sink->carry, sink->keep_cr, palette_allowed))
                ? static_cast<ssize_t>(size)
                : -1;
 }
@@ -94,12 +94,12 @@ bool unsafe_for_terminal(char32_t c) {
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-std::string terminal_safe(std::string_view text, std::string* rest, bool keep_cr) {
+std::string terminal_safe(std::string_view text, std::string* rest, bool keep_cr, bool palette) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size();) {
         size_t sgr_length = 0;
-        if (palette_allowed && text[i] == '\x1b') {
+        if (palette && text[i] == '\x1b') {
             if (starts_with_palette_sgr(text.substr(i), &sgr_length)) {
                 out.append(text.substr(i, sgr_length));
                 i += sgr_length;
@@ -173,6 +173,10 @@ void restore_terminal_output() {
 
 void allow_palette_sgr(bool allowed) {
     palette_allowed = allowed;
+}
+
+bool palette_sgr_allowed() {
+    return palette_allowed;
 }
 
 void filter_terminal_output() {

@@ -101,6 +101,21 @@ class Hygiene(DaemonTestCase):
         self.assertEqual(code, 0, out)
         self.assertIn(b"TITLE-HIJACK", out)
 
+    def test_stored_colour_codes_do_not_pass_as_herald_colour(self):
+        # A stored title holding exactly the sequences herald's colour uses (which the filter lets
+        # through for herald's own output): on a coloured row they still show as U+FFFD.
+        ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01")["event"]
+        db = sqlite3.connect(self.d.db)
+        db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
+                   ("hide\x1b[2mme\x1b[0m", "loud\x1b[1;33m", ev["id"]))
+        db.commit()
+        db.close()
+        code, out = self.on_tty("list", "--from", "2030-01-01", "--to", "2030-01-02")
+        self.assertEqual(code, 0, out)
+        self.assertIn(b"\x1b[36m", out)  # the row is coloured (auto, on a terminal)
+        self.assertIn("hide\ufffd[2mme\ufffd[0m".encode(), out)
+        self.assertIn("loud\ufffd[1;33m".encode(), out)
+
     def test_edit_a_tba_event(self):
         ev = self.d.cli_json("add", "EXPO opening", "--tba")["event"]
         self.assertIsNone(ev["start"])
