@@ -34,7 +34,10 @@ std::string humane_trigger(const Duration& d, bool related_end) {
 std::string humane_offset(Instant due, Instant occurrence) {
     auto before = std::chrono::round<std::chrono::minutes>(occurrence - due).count();
     if (before == 0) return "at start";
-    std::string amount = humane_length(0, 0, (before < 0 ? -before : before) * 60);
+    int64_t minutes = before < 0 ? -before : before;
+    // Whole days read as days ("1 day before", as the user set it), not "24 h".
+    std::string amount = minutes % 1440 == 0 ? humane_length(0, minutes / 1440, 0)
+                                             : humane_length(0, 0, minutes * 60);
     return amount + (before > 0 ? " before" : " after start");
 }
 

@@ -17,7 +17,8 @@ std::string humane_duration(const Duration& d);
 std::string humane_trigger(const Duration& trigger, bool related_end);
 
 /// An alarm due at `due` for an occurrence at `occurrence`, rounded to the minute (an alarm 1 s
-/// short of 2 h says "2 h before", not "119 min"): "2 h before", "at start", "5 min after start".
+/// short of 2 h says "2 h before", not "119 min"; whole days as days): "2 h before", "1 day
+/// before", "at start", "5 min after start".
 std::string humane_offset(Instant due, Instant occurrence);
 
 }  // namespace herald

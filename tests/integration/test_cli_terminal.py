@@ -258,3 +258,19 @@ class Terminal(DaemonTestCase):
         self.assertIn(f"All month:\n  {first.year}-01-01 – {first.year}-12-31  International Year of Something",
                       text)
         self.assertNotIn(ESC.decode(), text)
+
+    def test_alarm_ids_and_event_ids_have_their_own_prefixes(self):
+        eid = self.add("Board meeting", "--at", self.day(5)[0] + " 10:00", "--remind", "1d")
+        alarm = self.d.cli_json("next", env={"TZ": "UTC"})["alarms"][0]["id"]
+        out = self.piped("next").decode()
+        self.assertRegex(out, rf"^a{alarm}  \S+ \S+ \S+ UTC  Board meeting  \(1 day before #{eid} at ")
+        self.assertIn(f"#{eid}", self.piped("list", "--days", "7").decode())
+        self.assertEqual(self.piped("show", f"#{eid}"), self.piped("show", str(eid)))
+        self.assertEqual(self.piped("next", "--event", f"#{eid}"), self.piped("next"))
+        for form in (f"a{alarm}", f"#{alarm}", str(alarm)):  # the new form and the old ones
+            self.assertEqual(self.piped("ack", form), f"Acknowledged alarm a{alarm}\n".encode())
+        for args, expected in ((("ack", "x1"), "expected an alarm id such as a12"),
+                               (("show", f"a{alarm}"), f"'a{alarm}' is an alarm id; expected an event id")):
+            p = subprocess.run([HERALD, *args], capture_output=True, text=True, env=self.env())
+            self.assertEqual(p.returncode, 64, p.stderr)
+            self.assertIn(expected, p.stderr)
