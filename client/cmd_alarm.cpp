@@ -44,19 +44,18 @@ Json snooze_request(Cli& cli, int64_t id, const std::vector<std::string>& rest) 
 
 namespace {
 
-/// One alarm row: its id, when it fires, the title, and how long before which occurrence.
+/// One alarm row: its id, when it fires, how long before which event, its state and the title
+/// (last: the column a narrow terminal cuts).
 Row alarm_row(Cli& cli, const Json& a, const char* time_key) {
     std::string due = a.value("due", "");
-    std::string occurrence = a.value("occurrence", "");
     std::string when = local_time_text(a.value(time_key, due), cli.viewer());
-    std::string before =
-        humane_offset(parse_instant(due, "due"), parse_instant(occurrence, "occurrence"));
-    std::string detail = before + " " + event_label(a.value("event_id", int64_t{0})) + " at " +
-                         local_time_text(occurrence, cli.viewer()) + ", " + a.value("state", "");
+    std::string before = humane_offset(parse_instant(due, "due"),
+                                       parse_instant(a.value("occurrence", ""), "occurrence"));
     return {{alarm_label(a.value("id", int64_t{0})), {}},
             {std::move(when), {}},
-            {a.value("title", ""), {}},
-            {"(" + detail + ")", {}}};
+            {before + " " + event_label(a.value("event_id", int64_t{0})), {}},
+            {a.value("state", ""), {}},
+            {a.value("title", ""), {}}};
 }
 
 void print_entries(Cli& cli, const Json& result, const char* empty, const char* time_key) {
@@ -69,7 +68,7 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
     std::vector<Row> rows;
     for (const auto& a : list) rows.push_back(alarm_row(cli, a, time_key));
     std::string out;
-    render_table(out, rows, cli.style(), 2);
+    render_table(out, rows, cli.style(), 4);
     cli.emit(out);
 }
 

@@ -263,7 +263,7 @@ class Terminal(DaemonTestCase):
         eid = self.add("Board meeting", "--at", self.day(5)[0] + " 10:00", "--remind", "1d")
         alarm = self.d.cli_json("next", env={"TZ": "UTC"})["alarms"][0]["id"]
         out = self.piped("next").decode()
-        self.assertRegex(out, rf"^a{alarm}  \S+ \S+ \S+ UTC  Board meeting  \(1 day before #{eid} at ")
+        self.assertRegex(out, rf"^a{alarm}  \S+ \S+ \S+ UTC  1 day before #{eid}  pending  Board meeting\n$")
         self.assertIn(f"#{eid}", self.piped("list", "--days", "7").decode())
         self.assertEqual(self.piped("show", f"#{eid}"), self.piped("show", str(eid)))
         self.assertEqual(self.piped("next", "--event", f"#{eid}"), self.piped("next"))
