@@ -3,17 +3,14 @@ a real pseudo-terminal (auto) and never into a pipe, NO_COLOR, TERM=dumb and --c
 the terminal's width and aligned by display width (Python's unicodedata as the oracle); the pager
 for long output; durations and alarms as people write them; the month grid."""
 import datetime
-import fcntl
 import os
 import re
-import struct
 import subprocess
 import tempfile
-import termios
 import unicodedata
 import unittest
 
-from harness import HERALD, DaemonTestCase
+from harness import HERALD, DaemonTestCase, run_on_tty
 
 ESC = b"\x1b"
 # The SGR sequences herald(1) lists, and only these may appear.
@@ -54,25 +51,7 @@ class Terminal(DaemonTestCase):
     def on_tty(self, *args, cols=0, rows=0, **env):
         """Runs herald with stdout and stderr on a pseudo-terminal of cols x rows (0: unset);
         returns (exit code, bytes with the terminal's \\r\\n made \\n)."""
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        attrs = termios.tcgetattr(slave)
-        attrs[1] &= ~termios.ONLCR  # keep \n as written
-        termios.tcsetattr(slave, termios.TCSANOW, attrs)
-        p = subprocess.Popen([HERALD, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
-                             env=self.env(**env))
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not chunk:
-                break
-            out += chunk
-        os.close(master)
-        return p.wait(timeout=60), out
+        return run_on_tty([HERALD, *args], self.env(**env), cols, rows, onlcr=False)
 
     def piped(self, *args, **env):
         p = subprocess.run([HERALD, *args], capture_output=True, env=self.env(**env), timeout=60)

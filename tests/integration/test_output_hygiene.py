@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERALD, DaemonTestCase
+from harness import HERALD, DaemonTestCase, run_on_tty
 
 # Bytes a terminal must never be sent from data: ESC, BEL, C1 CSI (U+009B) and NEL (U+0085) in
 # UTF-8, RLO (U+202E) and LINE SEPARATOR (U+2028).
@@ -21,21 +21,9 @@ HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202e
 class Hygiene(DaemonTestCase):
     def on_tty(self, *args):
         """Runs herald with stdout and stderr on a pseudo-terminal; returns (exit code, bytes)."""
-        master, slave = os.openpty()
-        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="UTC")
-        p = subprocess.Popen([HERALD, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not chunk:
-                break
-            out += chunk
-        os.close(master)
-        return p.wait(timeout=60), out
+        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="UTC", TERM="xterm")
+        env.pop("NO_COLOR", None)  # colour on, as on most terminals: the filter must cope
+        return run_on_tty([HERALD, *args], env)
 
     def assert_clean(self, out):
         # herald's own colour (auto: on a terminal) is the only escape allowed: exactly the SGR
