@@ -293,7 +293,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     auto line = [&](const char* label, const std::string& value) {
         if (!value.empty()) out += pad(label, 12) + value + "\n";
     };
-    line("id", std::to_string(e.value("id", 0)) + " (revision " +
+    line("id", "#" + std::to_string(e.value("id", 0)) + " (revision " +
                    std::to_string(e.value("revision", 0)) + ")");
     line("title", e.value("title", ""));
     std::string when;

@@ -253,3 +253,15 @@ class Terminal(DaemonTestCase):
             p = subprocess.run([HERALD, *args], capture_output=True, text=True, env=self.env())
             self.assertEqual(p.returncode, 64, p.stderr)
             self.assertIn(expected, p.stderr)
+
+    def test_search_rows_are_coloured_and_json_never_is(self):
+        self.add_week()
+        code, out = self.on_tty("search", "thing")
+        self.assertEqual(code, 0, out)
+        self.assertIn(SGR["date"] + self.day(1)[1] + SGR["reset"], out)
+        self.assertIn(SGR["past"] + b"Yesterday thing" + SGR["reset"], out)
+        self.assert_only_palette(out)
+        for args in (("--color=always", "--json", "list"), ("--color=always", "--json", "search", "thing")):
+            out = self.piped(*args, "--days", "5") if args[-1] == "list" else self.piped(*args)
+            self.assertNotIn(ESC, out, args)
+        self.assertRegex(self.piped("show", "#1").decode(), r"(?m)^id +#1 \(revision 1\)$")
