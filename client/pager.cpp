@@ -19,6 +19,11 @@ namespace {
 /// 127 and nothing was read). Why fork and /bin/sh: $PAGER is a command line ("less -S"), as
 /// git and man read it.
 bool run_pager(const std::string& command, std::string_view text) {
+    // Before fork: the child only execs. LESS as git sets it: quit when it fits, keep colour,
+    // leave the screen alone; the user's own LESS wins.
+    ::setenv("LESS", "FRX", 0);
+    ::setenv("LV", "-c", 0);
+    std::string safe = terminal_safe(text, nullptr, false, palette_sgr_allowed());
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return false;
     std::fflush(stdout);
@@ -30,18 +35,15 @@ bool run_pager(const std::string& command, std::string_view text) {
     }
     if (pid == 0) {
         ::dup2(fds[0], STDIN_FILENO);
-        ::setenv("LESS", "FRX", 0);  // quit when it fits, keep colour, leave the screen alone
-        ::setenv("LV", "-c", 0);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     ::close(fds[0]);
     // Why ignored: a user who quits the pager early closes the pipe; the write then fails with
     // EPIPE, which only means "seen enough", instead of killing herald with SIGPIPE.
+    // A pager quit early read less than all of it: a failed write is no failure here.
     auto old_pipe = std::signal(SIGPIPE, SIG_IGN);
-    bool all = write_all(
-        fds[1], terminal_safe(text, nullptr, false,
-                              palette_sgr_allowed()));  // the pager shows it on the terminal
+    write_all(fds[1], safe);  // the pager shows it on the terminal: filtered as stdout is
     ::close(fds[1]);
     // ^C belongs to the pager while it runs (less uses it to stop a search).
     auto old_int = std::signal(SIGINT, SIG_IGN);
@@ -50,7 +52,6 @@ bool run_pager(const std::string& command, std::string_view text) {
     }
     std::signal(SIGINT, old_int);
     std::signal(SIGPIPE, old_pipe);
-    (void)all;  // a pager quit early read less than all of it: that is no failure
     return !WIFEXITED(status) || WEXITSTATUS(status) != 127;
 }
 
