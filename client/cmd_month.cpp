@@ -100,26 +100,32 @@ std::string grid(const RenderContext& ctx, date::year_month ym, const Month& m) 
     return out;
 }
 
+/// `line` and a newline, cut with "…" to the terminal's width (titles come last on each line).
+std::string fitted_line(const Style& style, const std::string& line) {
+    return (style.width > 0 ? fit_width(line, style.width) : line) + "\n";
+}
+
 /// The text under the grid: the events by day, those of the whole month, the undated ones.
-std::string listing(const Month& m, const Json& imprecise) {
+std::string listing(const Style& style, const Month& m, const Json& imprecise) {
     std::string out;
     if (!m.entries.empty()) out += "\n";
     for (const auto& e : m.entries) {
         std::string when =
             std::to_string(e.first) + (e.last != e.first ? "–" + std::to_string(e.last) : "");
-        out += std::string(6 - std::min<size_t>(6, display_width(when)), ' ') + when + "  " +
-               e.title + "\n";
+        out += fitted_line(style, std::string(6 - std::min<size_t>(6, display_width(when)), ' ') +
+                                      when + "  " + e.title);
     }
     if (!m.whole.empty()) {
         out += "\nAll month:\n";
-        for (const auto& w : m.whole) out += "  " + w + "\n";
+        for (const auto& w : m.whole) out += fitted_line(style, "  " + w);
     }
     if (!imprecise.empty()) {
         out += "\nSometime this month or year (date not fixed):\n";
         for (const auto& e : imprecise) {
             std::string start = e.value("start", "");
-            out += "  " + start + std::string(9 - std::min<size_t>(9, start.size()), ' ') +
-                   e.value("title", "") + "\n";
+            out += fitted_line(style, "  " + start +
+                                          std::string(9 - std::min<size_t>(9, start.size()), ' ') +
+                                          e.value("title", ""));
         }
     }
     return out;
@@ -141,7 +147,8 @@ Exit run_cal(Cli& cli, const std::string& month_text) {
     }
     Month m;
     for (const auto& occ : agenda["occurrences"]) mark_days(occ, cli.viewer(), first, last, m);
-    cli.emit(grid(render_context(cli), ym, m) + listing(m, agenda["imprecise"]));
+    RenderContext ctx = render_context(cli);
+    cli.emit(grid(ctx, ym, m) + listing(ctx.style, m, agenda["imprecise"]));
     return Exit::ok;
 }
 

@@ -237,6 +237,9 @@ class Terminal(DaemonTestCase):
         self.assertIn(f"All month:\n  {first.year}-01-01 – {first.year}-12-31  International Year of Something",
                       text)
         self.assertNotIn(ESC.decode(), text)
+        self.add(JAPANESE + JAPANESE, "--at", self.day(0)[0])
+        for line in self.piped("cal", COLUMNS="40").decode().splitlines():  # cut, not wrapped
+            self.assertLessEqual(display_width(line), 40, line)
 
     def test_alarm_ids_and_event_ids_have_their_own_prefixes(self):
         eid = self.add("Board meeting", "--at", self.day(5)[0] + " 10:00", "--remind", "1d")
