@@ -1,6 +1,10 @@
 #include "client/cli.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+
+#include "client/pager.hpp"
 
 #include "client/terminal.hpp"
 #include "client/viewer.hpp"
@@ -34,6 +38,27 @@ void Cli::set_viewer(const date::time_zone* zone) {
     viewer_ = zone;
     viewer_name_ = zone->name();
     name_looked_up_ = true;
+}
+
+const Style& Cli::style() {
+    if (!style_) {
+        style_ = decide_style(color_mode_of(color), no_pager, process_env(), STDOUT_FILENO);
+        if (json) style_->color = false;
+        allow_palette_sgr(style_->color);
+    }
+    return *style_;
+}
+
+void Cli::emit(std::string_view text) {
+    client::emit(style(), text, process_env());
+}
+
+RenderContext render_context(Cli& cli) {
+    RenderContext ctx{cli.style(), cli.now, {}, nullptr};
+    // Why only with colour: today marks nothing else, and finding it loads the tz database.
+    if (ctx.style.color)
+        ctx.today = date::format("%F", date::floor<date::days>(to_local(cli.now, cli.viewer())));
+    return ctx;
 }
 
 void print_json(const Json& j) {

@@ -2,11 +2,15 @@
 /// State shared by the subcommands: global options, the viewer's zone, "now", the connection.
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "client/connection.hpp"
+#include "client/render.hpp"
+#include "client/style.hpp"
 #include "core/exit_codes.hpp"
 #include "core/time.hpp"
 #include "core/when.hpp"
@@ -15,10 +19,12 @@ namespace herald::client {
 
 /// Global options and lazily opened connection.
 struct Cli {
-    std::string socket;         ///< --socket / HERALD_SOCKET / default path
-    bool json = false;          ///< --json
-    Instant now{};              ///< the moment the command started
-    Exit exit_code = Exit::ok;  ///< set by the subcommand that ran
+    std::string socket;          ///< --socket / HERALD_SOCKET / default path
+    bool json = false;           ///< --json
+    std::string color = "auto";  ///< --color
+    bool no_pager = false;       ///< --no-pager
+    Instant now{};               ///< the moment the command started
+    Exit exit_code = Exit::ok;   ///< set by the subcommand that ran
 
     /// The connection, opened on first use.
     Connection& conn();
@@ -29,6 +35,11 @@ struct Cli {
     const std::string& viewer_name();
     /// Views from another zone (list --tz).
     void set_viewer(const date::time_zone* zone);
+    /// How human output is shown (colour, width, pager), decided on first use from the global
+    /// options, the environment and stdout; --json output is never coloured.
+    const Style& style();
+    /// Writes human output (cli.style(): through the pager when long, on a terminal).
+    void emit(std::string_view text);
     /// Context for parsing WHEN arguments; `event_tz` is the zone for timed results, `upcoming`
     /// false for a window's bounds (WhenContext::upcoming).
     WhenContext when(const std::string& event_tz = {}, bool upcoming = true) {
@@ -40,7 +51,11 @@ struct Cli {
     const date::time_zone* viewer_ = nullptr;
     std::string viewer_name_;
     bool name_looked_up_ = false;
+    std::optional<Style> style_;
 };
+
+/// The context human rows are rendered in: the style, now and (with colour) the viewer's today.
+RenderContext render_context(Cli& cli);
 
 /// Prints a JSON value for --json output (one document, newline-terminated).
 void print_json(const Json& j);

@@ -51,6 +51,12 @@ void define_cli(CLI::App& app, Cli& cli) {
     app.add_option("--socket", cli.socket,
                    "heraldd socket (default: $HERALD_SOCKET or the user socket)");
     app.add_flag("--json", cli.json, "Machine-readable JSON output");
+    app.add_option("--color", cli.color,
+                   "Colour human output: auto (on a terminal, unless NO_COLOR is set or "
+                   "TERM=dumb), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("--no-pager", cli.no_pager,
+                 "Never send long output through $HERALD_PAGER or $PAGER (default less -FRX)");
     app.require_subcommand(1);
     app.fallthrough();
     register_event_commands(app, cli);

@@ -2,11 +2,14 @@
 #include "client/cmd_alarm.hpp"
 
 #include "client/exit_status.hpp"
+#include "client/ids.hpp"
+#include "client/table.hpp"
 
 #include <cstdio>
 
 #include "core/duration.hpp"
 #include "core/errors.hpp"
+#include "core/humane.hpp"
 
 namespace herald::client {
 
@@ -41,6 +44,20 @@ Json snooze_request(Cli& cli, int64_t id, const std::vector<std::string>& rest) 
 
 namespace {
 
+/// One alarm row: its id, when it fires, how long before which event, its state and the title
+/// (last: the column a narrow terminal cuts).
+Row alarm_row(Cli& cli, const Json& a, const char* time_key) {
+    std::string due = a.value("due", "");
+    std::string when = local_time_text(a.value(time_key, due), cli.viewer());
+    std::string before = humane_offset(parse_instant(due, "due"),
+                                       parse_instant(a.value("occurrence", ""), "occurrence"));
+    return {{alarm_label(a.value("id", int64_t{0})), {}},
+            {std::move(when), {}},
+            {before + " " + event_label(a.value("event_id", int64_t{0})), {}},
+            {a.value("state", ""), {}},
+            {a.value("title", ""), {}}};
+}
+
 void print_entries(Cli& cli, const Json& result, const char* empty, const char* time_key) {
     if (cli.json) return print_json(result);
     const Json& list = result["alarms"];
@@ -48,14 +65,11 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
         std::puts(empty);
         return;
     }
-    for (const auto& a : list) {
-        std::string when = local_time_text(a.value(time_key, a.value("due", "")), cli.viewer());
-        std::string occ = local_time_text(a.value("occurrence", ""), cli.viewer());
-        std::printf("#%-5lld %s  %s  (event #%lld at %s, %s)\n",
-                    static_cast<long long>(a.value("id", 0)), when.c_str(),
-                    a.value("title", "").c_str(), static_cast<long long>(a.value("event_id", 0)),
-                    occ.c_str(), a.value("state", "").c_str());
-    }
+    std::vector<Row> rows;
+    for (const auto& a : list) rows.push_back(alarm_row(cli, a, time_key));
+    std::string out;
+    render_table(out, rows, cli.style(), 4);
+    cli.emit(out);
 }
 
 Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
@@ -64,7 +78,7 @@ Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
     if (cli.json)
         print_json(result);
     else
-        std::printf("Snoozed alarm #%lld until %s\n", static_cast<long long>(id),
+        std::printf("Snoozed alarm %s until %s\n", alarm_label(id).c_str(),
                     local_time_text(result.value("until", ""), cli.viewer()).c_str());
     return Exit::ok;
 }
@@ -74,20 +88,22 @@ Exit run_snooze(Cli& cli, int64_t id, const std::vector<std::string>& rest) {
 void register_alarm_commands(CLI::App& app, Cli& cli) {
     auto ack_id = std::make_shared<int64_t>(0);
     auto* ack = app.add_subcommand("ack", "Acknowledge a reminder (it will not fire again)");
-    ack->add_option("id", *ack_id, "Alarm id (shown by herald watch, next and missed)")->required();
+    ack->add_option("id", *ack_id, "Alarm id, a12 (shown by herald watch, next and missed)")
+        ->required()
+        ->transform(alarm_id_input());
     ack->callback([&cli, ack_id] {
         Json result = cli.conn().call("alarm.ack", {{"id", *ack_id}});
         if (cli.json)
             print_json(result);
         else
-            std::printf("Acknowledged alarm #%lld\n", static_cast<long long>(*ack_id));
+            std::printf("Acknowledged alarm %s\n", alarm_label(*ack_id).c_str());
     });
 
     auto snooze_id = std::make_shared<int64_t>(0);
     auto snooze_rest = std::make_shared<std::vector<std::string>>();
     auto* snooze = app.add_subcommand(
         "snooze", "Fire a reminder again later: snooze ID 10m | snooze ID until WHEN");
-    snooze->add_option("id", *snooze_id, "Alarm id")->required();
+    snooze->add_option("id", *snooze_id, "Alarm id, a12")->required()->transform(alarm_id_input());
     snooze->add_option("when", *snooze_rest, "A duration (10m, 1h) or: until WHEN")->required();
     snooze->callback([&cli, snooze_id, snooze_rest] {
         cli.exit_code = run_snooze(cli, *snooze_id, *snooze_rest);
@@ -97,7 +113,8 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     auto next_event = std::make_shared<int64_t>(0);
     auto* next = app.add_subcommand("next", "The next reminder due, and when");
     next->add_option("--limit,-n", *next_limit, "How many upcoming reminders to show");
-    auto* event_opt = next->add_option("--event", *next_event, "Only this event's alarms");
+    auto* event_opt = next->add_option("--event", *next_event, "Only this event's alarms")
+                          ->transform(event_id_input());
     next->callback([&cli, next_limit, next_event, event_opt] {
         Json params{{"limit", *next_limit}};
         if (event_opt->count() > 0) params["event_id"] = *next_event;

@@ -3,6 +3,7 @@
 
 #include "client/cmd_alarm.hpp"
 #include "client/exit_status.hpp"
+#include "client/ids.hpp"
 #include "client/render.hpp"
 #include "core/alarms.hpp"
 #include "core/duration.hpp"
@@ -278,7 +279,7 @@ Exit run_show(Cli& cli, int64_t id) {
     if (cli.json)
         print_json(result["event"]);
     else
-        std::fputs(render_event(result["event"], cli.viewer()).c_str(), stdout);
+        cli.emit(render_event(result["event"], cli.viewer()));
     return Exit::ok;
 }
 
@@ -380,7 +381,7 @@ void add_add_options(CLI::App& add, EventOptions& o) {
 }
 
 void add_edit_options(CLI::App& edit, EventOptions& o) {
-    edit.add_option("id", o.id, "Event id")->required();
+    edit.add_option("id", o.id, "Event id")->required()->transform(event_id_input());
     o.title_opt = edit.add_option("--title,-t", o.title, "New title");
     add_event_options(&edit, o);
     edit.add_flag("--tba", o.tba, "Make the date to be announced again");
@@ -392,7 +393,8 @@ void add_edit_options(CLI::App& edit, EventOptions& o) {
 
 void add_rm_options(CLI::App& rm, RmOptions& o) {
     rm.add_option("id", o.ids, "Event id (several: each is removed, each failure reported)")
-        ->required();
+        ->required()
+        ->transform(event_id_input());
     rm.add_option("--on", o.on, "Remove only the occurrence on this date (adds an exception)");
 }
 
@@ -417,7 +419,7 @@ void register_event_commands(CLI::App& app, Cli& cli) {
 
     auto show_id = std::make_shared<int64_t>(0);
     auto* show = app.add_subcommand("show", "Show one event");
-    show->add_option("id", *show_id, "Event id")->required();
+    show->add_option("id", *show_id, "Event id")->required()->transform(event_id_input());
     show->callback([&cli, show_id] { cli.exit_code = run_show(cli, *show_id); });
 
     auto edit_opts = std::make_shared<EventOptions>();

@@ -38,8 +38,9 @@ Exit run_list(Cli& cli, const ListOptions& o) {
     Json params = list_request(cli, o);
     if (is_table(cli, o)) {  // decoded without a document
         ListedAgenda agenda = fetch_listed_agenda(cli.conn(), params);
-        std::string text = render_agenda(agenda);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        RenderContext ctx = render_context(cli);
+        if (agenda.occurrences.empty()) ctx.viewer = cli.viewer();
+        cli.emit(render_agenda(agenda, ctx));
         return Exit::ok;
     }
     Json agenda = fetch_agenda(cli.conn(), params);
@@ -47,7 +48,7 @@ Exit run_list(Cli& cli, const ListOptions& o) {
         if (cli.json)
             print_json(agenda["undated"]);
         else
-            std::fputs(render_tba(agenda["undated"]).c_str(), stdout);
+            cli.emit(render_tba(agenda["undated"], render_context(cli)));
         return Exit::ok;
     }
     Json out = Json::array();

@@ -5,6 +5,7 @@
 #include "client/agenda_reply.hpp"
 #include "client/cli.hpp"
 #include "client/render.hpp"
+#include "client/text_width.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 
@@ -27,13 +28,22 @@ date::year_month month_of(Cli& cli, const std::string& text) {
 }
 
 /// Days of the month (1-31) an occurrence touches, in the viewer's zone.
+/// Days of the month (1-31) an occurrence touches, in the viewer's zone.
 struct Entry {
     unsigned first, last;
     std::string title;
 };
 
+/// What the grid shows: marked days, the events of some days, and those that last the whole
+/// month (marking every day for them would hide which days have anything else).
+struct Month {
+    std::set<unsigned> days;
+    std::vector<Entry> entries;
+    std::vector<std::string> whole;  ///< "2022-01-01 – 2022-12-31  International Year of …"
+};
+
 void mark_days(const Json& occ, const date::time_zone* viewer, date::local_days first,
-               date::local_days last, std::set<unsigned>& days, std::vector<Entry>& entries) {
+               date::local_days last, Month& m) {
     Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
     Instant end = parse_instant(occ.value("occurrence_end", ""), "occurrence_end");
     date::local_days d0, d1;
@@ -50,11 +60,75 @@ void mark_days(const Json& occ, const date::time_zone* viewer, date::local_days 
     auto day_of = [](date::local_days d) {
         return static_cast<unsigned>(date::year_month_day{d}.day());
     };
+    // Why apart: an event of a year (or longer than the month) is on every day alike; a star on
+    // each would hide the days that have something of their own.
+    if (d0 <= first && d1 >= last && d1 > d0) {
+        m.whole.push_back(date::format("%F", d0) + " – " + date::format("%F", d1) + "  " +
+                          occ.value("title", ""));
+        return;
+    }
     d0 = std::max(d0, first);
     d1 = std::min(d1, last);
     if (d1 < d0) return;
-    for (auto d = d0; d <= d1; d += date::days{1}) days.insert(day_of(d));
-    entries.push_back({day_of(d0), day_of(d1), occ.value("title", "")});
+    for (auto d = d0; d <= d1; d += date::days{1}) m.days.insert(day_of(d));
+    m.entries.push_back({day_of(d0), day_of(d1), occ.value("title", "")});
+}
+
+/// The grid: a header, weekday names and the weeks; marked days carry '*', today is in
+/// reverse video (with colour).
+std::string grid(const RenderContext& ctx, date::year_month ym, const Month& m) {
+    date::local_days first{ym / 1}, last{ym / date::last};
+    std::string title = date::format("%B %Y", ym);
+    std::string out((27 - std::min<size_t>(27, title.size())) / 2, ' ');
+    out += title + "\nMon Tue Wed Thu Fri Sat Sun\n";
+    unsigned col = (date::weekday{first}.iso_encoding() + 6) % 7;  // Monday = 0
+    std::string line(col * 4, ' ');
+    for (auto d = first; d <= last; d += date::days{1}) {
+        unsigned n = static_cast<unsigned>(date::year_month_day{d}.day());
+        std::string number = std::to_string(n);
+        line.append(3 - number.size(), ' ');
+        bool today = date::format("%F", d) == ctx.today;
+        line += today ? paint(ctx.style, sgr::reverse, number) : number;
+        line += m.days.count(n) ? '*' : ' ';
+        if (++col == 7 || d == last) {
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            out += line + "\n";
+            line.clear();
+            col = 0;
+        }
+    }
+    return out;
+}
+
+/// `line` and a newline, cut with "…" to the terminal's width (titles come last on each line).
+std::string fitted_line(const Style& style, const std::string& line) {
+    return (style.width > 0 ? fit_width(line, style.width) : line) + "\n";
+}
+
+/// The text under the grid: the events by day, those of the whole month, the undated ones.
+std::string listing(const Style& style, const Month& m, const Json& imprecise) {
+    std::string out;
+    if (!m.entries.empty()) out += "\n";
+    for (const auto& e : m.entries) {
+        std::string when =
+            std::to_string(e.first) + (e.last != e.first ? "–" + std::to_string(e.last) : "");
+        out += fitted_line(style, std::string(6 - std::min<size_t>(6, display_width(when)), ' ') +
+                                      when + "  " + e.title);
+    }
+    if (!m.whole.empty()) {
+        out += "\nAll month:\n";
+        for (const auto& w : m.whole) out += fitted_line(style, "  " + w);
+    }
+    if (!imprecise.empty()) {
+        out += "\nSometime this month or year (date not fixed):\n";
+        for (const auto& e : imprecise) {
+            std::string start = e.value("start", "");
+            out += fitted_line(style, "  " + start +
+                                          std::string(9 - std::min<size_t>(9, start.size()), ' ') +
+                                          e.value("title", ""));
+        }
+    }
+    return out;
 }
 
 Exit run_cal(Cli& cli, const std::string& month_text) {
@@ -71,39 +145,10 @@ Exit run_cal(Cli& cli, const std::string& month_text) {
         print_json(agenda);
         return Exit::ok;
     }
-    std::set<unsigned> days;
-    std::vector<Entry> entries;
-    for (const auto& occ : agenda["occurrences"])
-        mark_days(occ, cli.viewer(), first, last, days, entries);
-    std::string title = date::format("%B %Y", ym);
-    std::printf("%*s\n", static_cast<int>((27 + title.size()) / 2), title.c_str());
-    std::puts("Mon Tue Wed Thu Fri Sat Sun");
-    unsigned col = (date::weekday{first}.iso_encoding() + 6) % 7;  // Monday = 0
-    std::string line(col * 4, ' ');
-    for (auto d = first; d <= last; d += date::days{1}) {
-        unsigned n = static_cast<unsigned>(date::year_month_day{d}.day());
-        char cell[8];
-        std::snprintf(cell, sizeof cell, "%3u%c", n, days.count(n) ? '*' : ' ');
-        line += cell;
-        if (++col == 7 || d == last) {
-            while (!line.empty() && line.back() == ' ') line.pop_back();
-            std::puts(line.c_str());
-            line.clear();
-            col = 0;
-        }
-    }
-    if (!entries.empty()) std::puts("");
-    for (const auto& e : entries) {
-        std::string when =
-            std::to_string(e.first) + (e.last != e.first ? "–" + std::to_string(e.last) : "");
-        std::printf("%*s  %s\n", static_cast<int>(6 + when.size() - display_width(when)),
-                    when.c_str(), e.title.c_str());
-    }
-    if (!agenda["imprecise"].empty()) {
-        std::puts("\nSometime this month or year (date not fixed):");
-        for (const auto& e : agenda["imprecise"])
-            std::printf("  %-8s %s\n", e.value("start", "").c_str(), e.value("title", "").c_str());
-    }
+    Month m;
+    for (const auto& occ : agenda["occurrences"]) mark_days(occ, cli.viewer(), first, last, m);
+    RenderContext ctx = render_context(cli);
+    cli.emit(grid(ctx, ym, m) + listing(ctx.style, m, agenda["imprecise"]));
     return Exit::ok;
 }
 

@@ -29,8 +29,7 @@ Exit run_search(Cli& cli, const SearchOptions& o) {
         std::printf("No event matches '%s'.\n", query.c_str());
         return Exit::ok;
     }
-    std::string text = render_search(found["events"], cli.viewer());
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    cli.emit(render_search(found["events"], cli.viewer(), render_context(cli)));
     return Exit::ok;
 }
 

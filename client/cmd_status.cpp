@@ -3,6 +3,7 @@
 
 #include "client/cli.hpp"
 #include "client/cmd_alarm.hpp"
+#include "client/ids.hpp"
 
 namespace herald::client {
 
@@ -22,7 +23,7 @@ void print_reminder_state(Cli& cli, const Json& s) {
         return;
     }
     const Json& n = s["next_reminder"];
-    std::printf("next:     #%lld %s  %s\n", static_cast<long long>(n.value("id", int64_t{0})),
+    std::printf("next:     %s %s  %s\n", alarm_label(n.value("id", int64_t{0})).c_str(),
                 local_time_text(n.value("fires_at", ""), cli.viewer()).c_str(),
                 n.value("title", "").c_str());
 }

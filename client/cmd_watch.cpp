@@ -8,6 +8,7 @@
 #include "client/cli.hpp"
 #include "client/cmd_alarm.hpp"
 #include "client/exit_status.hpp"
+#include "client/ids.hpp"
 #include "client/terminal.hpp"
 #include "client/watch.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 constexpr auto kRetry = std::chrono::milliseconds(500);
 
 std::string reminder_line(const Json& r, const date::time_zone* viewer) {
-    std::string line = "#" + std::to_string(r.value("id", 0)) + "  " +
+    std::string line = alarm_label(r.value("id", int64_t{0})) + "  " +
                        local_time_text(r.value("occurrence", ""), viewer) + "  " +
                        r.value("title", "");
     if (!r.value("location", "").empty()) line += " @ " + r.value("location", "");

@@ -9,6 +9,7 @@
 #include "client/cli_schema.hpp"
 #include "client/exit_status.hpp"
 #include "client/terminal.hpp"
+#include "client/text_width.hpp"
 #include "core/errors.hpp"
 #include "core/paths.hpp"
 
@@ -57,6 +58,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    use_utf8_ctype();  // display widths (wcwidth) of titles in any script
     filter_terminal_output();
     int code = run(argc, argv);
     // Why here, once: every command prints through stdout, and output that did not arrive (a

@@ -4,7 +4,11 @@
 #include <cstdio>
 #include <vector>
 
+#include "client/table.hpp"
+#include "client/text_width.hpp"
+#include "core/duration.hpp"
 #include "core/event_json.hpp"
+#include "core/humane.hpp"
 
 namespace herald::client {
 namespace {
@@ -108,28 +112,76 @@ std::string joined(const Json& e, const char* key) {
     return out;
 }
 
-void table(std::string& out, const std::vector<std::vector<std::string>>& rows) {
-    if (rows.empty()) return;
-    std::vector<size_t> widths(rows.front().size(), 0);
-    for (const auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], display_width(r[i]));
-    // Appended cell by cell: a long listing is thousands of rows.
-    for (const auto& r : rows) {
-        for (size_t i = 0; i < r.size(); ++i) {
-            out += r[i];
-            if (i + 1 < r.size()) out.append(widths[i] - display_width(r[i]) + 2, ' ');
-        }
-        while (!out.empty() && out.back() == ' ') out.pop_back();
-        out += '\n';
+/// The day ("2026-12-03") an occurrence object from the daemon starts on in `viewer`'s zone.
+std::string viewer_day(const Json& occ, const date::time_zone* viewer) {
+    if (!occ.value("all_day", false) && occ.value("precision", "") == "minute") {
+        Instant begin = parse_instant(occ.value("occurrence_start", ""), "occurrence_start");
+        return date::format("%F", date::floor<date::days>(to_local(begin, viewer)));
     }
+    return occ.value("occurrence_local", occ.value("start", "")).substr(0, 10);
+}
+
+/// An alarm of an event as people say it: "15 min before", "at start", or its instant.
+std::string alarm_text(const Json& a, const date::time_zone* viewer) {
+    if (a.contains("at")) {
+        Instant at = parse_instant(a.value("at", ""), "at");
+        return "at " + weekday_date(to_local(at, viewer)) + " " + hhmm(to_local(at, viewer)) + " " +
+               zone_abbrev(at, viewer);
+    }
+    return humane_trigger(parse_duration(a.value("trigger", "PT0S"), "trigger"),
+                          a.value("related", "start") == "end");
+}
+
+/// The codes of one row: the date cell, the other cells and the title.
+struct RowPaint {
+    std::string date, row, title;
+};
+
+/// How a row is painted: `day` ("2026-12-03", in the viewer's zone) against today, `past` dim,
+/// the status on the title. Nothing without colour.
+RowPaint row_paint(const RenderContext& ctx, std::string_view day, bool past,
+                   std::string_view status) {
+    RowPaint p;
+    if (!ctx.style.color) return p;
+    if (past) p.row = sgr::past;
+    bool today = !ctx.today.empty() && day == ctx.today;
+    p.date = today ? std::string(sgr::today) : past ? p.row : std::string(sgr::date);
+    p.title = p.row;
+    if (status == "tentative") p.title += sgr::tentative;
+    if (status == "cancelled") p.title += sgr::cancelled;
+    return p;
+}
+
+/// A row of id, date, time, title and location painted by `p`.
+Row dated_row(int64_t id, WhenText w, std::string title, std::string location, const RowPaint& p) {
+    return {{"#" + std::to_string(id), p.row},
+            {std::move(w.date), p.date},
+            {std::move(w.time), p.row},
+            {std::move(title), p.title},
+            {std::move(location), p.row}};
+}
+
+/// The paint of a brief agenda row: its day and whether it began before now, in the viewer's
+/// zone (timed) or by its dates (all-day).
+RowPaint occurrence_paint(const RenderContext& ctx, const ListedOccurrence& occ) {
+    if (!ctx.style.color) return {};
+    if (!occ.all_day && occ.precision == "minute" && !occ.viewer.local.empty()) {
+        Instant begin{(wall(occ.viewer.local) - Seconds{occ.viewer.offset}).time_since_epoch()};
+        return row_paint(ctx, std::string_view(occ.viewer.local).substr(0, 10), begin < ctx.now,
+                         occ.status);
+    }
+    std::string day =
+        (occ.occurrence_local.empty() ? occ.start : occ.occurrence_local).substr(0, 10);
+    bool past = !ctx.today.empty() && day < ctx.today && (occ.end.empty() || occ.end < ctx.today);
+    return row_paint(ctx, day, past, occ.status);
+}
+
+/// A section heading ("Date not fixed:"), bold with colour.
+std::string heading(const RenderContext& ctx, const char* text) {
+    return paint(ctx.style, sgr::heading, text) + "\n";
 }
 
 }  // namespace
-
-size_t display_width(std::string_view s) {
-    return static_cast<size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 WhenText when_text(const Json& occ, const date::time_zone* viewer) {
     if (!occ.value("all_day", false) && occ.value("precision", "") == "minute") {
@@ -143,9 +195,24 @@ WhenText when_text(const Json& occ, const date::time_zone* viewer) {
                       end);
 }
 
-std::string render_agenda(const ListedAgenda& agenda) {
+std::string empty_window_line(const std::string& from, const std::string& to,
+                              const date::time_zone* viewer) {
+    if (viewer == nullptr) return "No events from " + from + " to " + to + ".\n";
+    Instant begin = parse_instant(from, "from"), end = parse_instant(to, "to");
+    LocalTime a = to_local(begin, viewer), b = to_local(end, viewer);
+    auto midnight = [](LocalTime t) { return t == date::floor<date::days>(t); };
+    if (midnight(a) && midnight(b) && b > a) {
+        LocalTime last = b - date::days{1};
+        if (last == a) return "No events on " + weekday_date(a) + ".\n";
+        return "No events from " + weekday_date(a) + " through " + weekday_date(last) + ".\n";
+    }
+    return "No events from " + weekday_date(a) + " " + hhmm(a) + " to " + weekday_date(b) + " " +
+           hhmm(b) + " " + zone_abbrev(end, viewer) + ".\n";
+}
+
+std::string render_agenda(const ListedAgenda& agenda, const RenderContext& ctx) {
     std::string out;
-    std::vector<std::vector<std::string>> rows;
+    std::vector<Row> rows;
     rows.reserve(agenda.occurrences.size());
     for (const auto& occ : agenda.occurrences) {
         WhenText w =
@@ -153,67 +220,71 @@ std::string render_agenda(const ListedAgenda& agenda) {
                 ? timed_text(occ.tz, occ.zone, occ.viewer, agenda.tz)
                 : dated_text(occ.occurrence_local.empty() ? occ.start : occ.occurrence_local,
                              occ.start, occ.end);
-        rows.push_back({"#" + std::to_string(occ.id), std::move(w.date), std::move(w.time),
-                        title_with_status(occ.title, occ.status), occ.location});
+        rows.push_back(dated_row(occ.id, std::move(w), title_with_status(occ.title, occ.status),
+                                 occ.location, occurrence_paint(ctx, occ)));
     }
-    if (rows.empty()) out += "No events from " + agenda.from + " to " + agenda.to + ".\n";
-    table(out, rows);
+    if (rows.empty()) out += empty_window_line(agenda.from, agenda.to, ctx.viewer);
+    render_table(out, rows, ctx.style, 3);
     if (agenda.truncated)
         out += "… " +
                std::to_string(agenda.total - static_cast<int64_t>(agenda.occurrences.size())) +
                " more not shown (raise --limit)\n";
     if (!agenda.imprecise.empty()) {
-        out += "\nDate not fixed:\n";
+        out += "\n" + heading(ctx, "Date not fixed:");
         rows.clear();
         for (const auto& e : agenda.imprecise)
-            rows.push_back({"#" + std::to_string(e.value("id", 0)), imprecise_label(e), title_of(e),
-                            e.value("location", "")});
-        table(out, rows);
+            rows.push_back({{"#" + std::to_string(e.value("id", 0)), {}},
+                            {imprecise_label(e), {}},
+                            {title_of(e), {}},
+                            {e.value("location", ""), {}}});
+        render_table(out, rows, ctx.style, 2);
     }
     if (!agenda.undated.empty()) {
-        out += "\nTo be announced:\n";
-        rows.clear();
-        for (const auto& e : agenda.undated)
-            rows.push_back(
-                {"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
-        table(out, rows);
+        out += "\n";
+        out += render_tba(agenda.undated, ctx);
     }
     return out;
 }
 
-std::string render_tba(const Json& undated) {
+std::string render_tba(const Json& undated, const RenderContext& ctx) {
     if (undated.empty()) return "No events to be announced.\n";
-    std::string out = "To be announced:\n";
-    std::vector<std::vector<std::string>> rows;
+    std::string out = heading(ctx, "To be announced:");
+    std::vector<Row> rows;
     for (const auto& e : undated)
-        rows.push_back(
-            {"#" + std::to_string(e.value("id", 0)), title_of(e), e.value("location", "")});
-    table(out, rows);
+        rows.push_back({{"#" + std::to_string(e.value("id", 0)), {}},
+                        {title_of(e), {}},
+                        {e.value("location", ""), {}}});
+    render_table(out, rows, ctx.style, 1);
     return out;
 }
 
-std::string render_search(const Json& events, const date::time_zone* viewer) {
-    std::vector<std::vector<std::string>> rows;
+std::string render_search(const Json& events, const date::time_zone* viewer,
+                          const RenderContext& ctx) {
+    std::vector<Row> rows;
     for (const auto& e : events) {
         WhenText w;
+        RowPaint p;
         auto next = e.find("next_occurrence");
         if (next != e.end() && next->is_object()) {
             Json occ = e;
             occ.update(*next);
             w = when_text(occ, viewer);
+            if (ctx.style.color)
+                p = row_paint(ctx, viewer_day(occ, viewer), false, e.value("status", ""));
         } else if (e["start"].is_null()) {
             w = {"to be announced", ""};
         } else if (e.value("precision", "") == "minute" || e.value("precision", "") == "day") {
             w = {weekday_date(caltime_from_string(e.value("start", ""), "", "start").local),
                  "past"};
+            p = row_paint(ctx, "", true, e.value("status", ""));
         } else {
             w = {imprecise_label(e), "date not fixed"};
         }
-        rows.push_back({"#" + std::to_string(e.value("id", 0)), std::move(w.date),
-                        std::move(w.time), title_of(e), e.value("location", "")});
+        rows.push_back(
+            dated_row(e.value("id", 0), std::move(w), title_of(e), e.value("location", ""), p));
     }
     std::string out;
-    table(out, rows);
+    render_table(out, rows, ctx.style, 3);
     return out;
 }
 
@@ -239,7 +310,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     auto line = [&](const char* label, const std::string& value) {
         if (!value.empty()) out += pad(label, 12) + value + "\n";
     };
-    line("id", std::to_string(e.value("id", 0)) + " (revision " +
+    line("id", "#" + std::to_string(e.value("id", 0)) + " (revision " +
                    std::to_string(e.value("revision", 0)) + ")");
     line("title", e.value("title", ""));
     std::string tz = e.value("tz", "");
@@ -249,7 +320,8 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
         line("end",
              e.value("end", "") +
                  (e.contains("end_tz") ? " " + zone_display_name(e.value("end_tz", "")) : ""));
-    if (!e["duration"].is_null()) line("duration", e.value("duration", ""));
+    if (!e["duration"].is_null())
+        line("duration", humane_duration(parse_duration(e.value("duration", ""), "duration")));
     if (!e.value("rrule", "").empty()) line("repeats", e.value("rrule", ""));
     line("also on", joined(e, "rdates"));
     line("except", joined(e, "exdates"));  // the occurrences removed (edit --except, rm --on)
@@ -260,10 +332,7 @@ std::string render_event(const Json& e, const date::time_zone* viewer) {
     line("url", e.value("url", ""));
     std::string alarms;
     for (const auto& a : e["alarms"])
-        alarms +=
-            (alarms.empty() ? "" : ", ") +
-            (a.contains("at") ? a.value("at", "")
-                              : a.value("trigger", "") + " from " + a.value("related", "start"));
+        alarms += (alarms.empty() ? "" : ", ") + alarm_text(a, viewer);
     line("alarms", alarms);
     line("uid", e.value("uid", ""));
     if (!e.value("description", "").empty()) out += "\n" + e.value("description", "") + "\n";

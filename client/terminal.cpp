@@ -9,8 +9,13 @@
 #include <iostream>
 #include <optional>
 
+#include "client/style.hpp"
+
 namespace herald::client {
 namespace {
+
+/// Whether the sgr:: palette passes the filter: only when this run colours its output.
+bool palette_allowed = false;
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
@@ -40,6 +45,8 @@ struct Sink {
     std::string carry;
 };
 
+}  // namespace
+
 bool write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -50,11 +57,13 @@ bool write_all(int fd, std::string_view bytes) {
     return true;
 }
 
+namespace {
+
 ssize_t sink_write(void* cookie, const char* buf, size_t size) {
     auto* sink = static_cast<Sink*>(cookie);
     std::string input = std::move(sink->carry) + std::string(buf, size);
     sink->carry.clear();
-    return write_all(sink->fd, terminal_safe(input, &sink->carry, sink->keep_cr))
+    return write_all(sink->fd, terminal_safe(input, &sink->carry, sink->keep_cr, palette_allowed))
                ? static_cast<ssize_t>(size)
                : -1;
 }
@@ -85,10 +94,22 @@ bool unsafe_for_terminal(char32_t c) {
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-std::string terminal_safe(std::string_view text, std::string* rest, bool keep_cr) {
+std::string terminal_safe(std::string_view text, std::string* rest, bool keep_cr, bool palette) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size();) {
+        size_t sgr_length = 0;
+        if (palette && text[i] == '\x1b') {
+            if (starts_with_palette_sgr(text.substr(i), &sgr_length)) {
+                out.append(text.substr(i, sgr_length));
+                i += sgr_length;
+                continue;
+            }
+            if (rest != nullptr && is_palette_sgr_prefix(text.substr(i))) {  // the rest comes next
+                *rest = std::string(text.substr(i));
+                return out;
+            }
+        }
         auto d = decode(text.substr(i));
         if (d && d->second == 0) {  // cut off at the end
             if (rest != nullptr) {
@@ -149,6 +170,14 @@ void restore_terminal_output() {
 }
 
 }  // namespace
+
+void allow_palette_sgr(bool allowed) {
+    palette_allowed = allowed;
+}
+
+bool palette_sgr_allowed() {
+    return palette_allowed;
+}
 
 void filter_terminal_output() {
     // Why replacing the FILE pointers: every printf of every command goes through them, so no

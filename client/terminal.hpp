@@ -17,12 +17,24 @@ namespace herald::client {
 bool unsafe_for_terminal(char32_t c);
 
 /// `text` with each unsafe character (but a carriage return when `keep_cr`), and each byte that
-/// is not UTF-8, replaced by U+FFFD. A sequence cut off at the end is returned in `*rest` when
-/// `rest` is given (for streams).
-std::string terminal_safe(std::string_view text, std::string* rest = nullptr, bool keep_cr = false);
+/// is not UTF-8, replaced by U+FFFD; with `palette`, herald's own SGR sequences (client/style)
+/// pass. A sequence cut off at the end is returned in `*rest` when `rest` is given (streams).
+std::string terminal_safe(std::string_view text, std::string* rest = nullptr, bool keep_cr = false,
+                          bool palette = false);
+
+/// Lets terminal_safe() pass the sgr:: palette (client/style.hpp), exactly those sequences, when
+/// this run colours its output; any other escape is still replaced. Data reaches a coloured row
+/// through terminal_safe() (palette off) first, so a palette sequence in data cannot pass.
+void allow_palette_sgr(bool allowed);
+
+/// Whether this run's output to a terminal may carry the palette (allow_palette_sgr()).
+bool palette_sgr_allowed();
 
 /// JSON text with each unsafe character that dump() leaves raw written as \uXXXX.
 std::string json_terminal_safe(std::string_view json);
+
+/// Writes all of `bytes` to `fd` (retrying short writes and EINTR); false when a write failed.
+bool write_all(int fd, std::string_view bytes);
 
 /// Sends stdout and stderr through terminal_safe() when they are terminals.
 void filter_terminal_output();

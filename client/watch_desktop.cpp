@@ -27,11 +27,11 @@ void answer(Cli& cli, WatchLoop& loop, const WatchOptions& o, int64_t id, Deskto
     loop.request(snooze ? "alarm.snooze" : "alarm.ack", params,
                  [id, snooze](const Json* result, const std::string& error) {
                      if (result == nullptr)
-                         std::fprintf(stderr, "herald: cannot %s reminder #%lld: %s\n",
+                         std::fprintf(stderr, "herald: cannot %s reminder a%lld: %s\n",
                                       snooze ? "snooze" : "acknowledge", static_cast<long long>(id),
                                       error.c_str());
                      else
-                         std::fprintf(stderr, "herald: reminder #%lld %s\n",
+                         std::fprintf(stderr, "herald: reminder a%lld %s\n",
                                       static_cast<long long>(id),
                                       snooze ? "snoozed" : "acknowledged");
                  });

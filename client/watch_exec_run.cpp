@@ -168,7 +168,7 @@ class ExecRunner {
         std::string error;
         pid_t pid = spawn(argv_, child_env(reminder_env(p, cli_.viewer())), error);
         if (pid < 0) {
-            std::fprintf(stderr, "herald: reminder #%lld: %s; not acknowledged\n",
+            std::fprintf(stderr, "herald: reminder a%lld: %s; not acknowledged\n",
                          static_cast<long long>(alarm), error.c_str());
             return;
         }
@@ -215,7 +215,7 @@ class ExecRunner {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || child->timed_out) {
             // Why no retry here: a broken command would fail again at once; the reminder stays
             // fired and unacknowledged, for `herald snooze` (runs it again) or `herald ack`.
-            std::fprintf(stderr, "herald: reminder #%lld: the command %s; not acknowledged\n", id,
+            std::fprintf(stderr, "herald: reminder a%lld: the command %s; not acknowledged\n", id,
                          how.c_str());
             cursor_.end(child->seq);
             return;
@@ -224,12 +224,12 @@ class ExecRunner {
                       [this, child, id, how](const Json* result, const std::string& error) {
                           if (result == nullptr)
                               std::fprintf(stderr,
-                                           "herald: reminder #%lld: the command %s; cannot "
+                                           "herald: reminder a%lld: the command %s; cannot "
                                            "acknowledge it: %s\n",
                                            id, how.c_str(), error.c_str());
                           else
                               std::fprintf(stderr,
-                                           "herald: reminder #%lld: the command %s; acknowledged\n",
+                                           "herald: reminder a%lld: the command %s; acknowledged\n",
                                            id, how.c_str());
                           cursor_.end(child->seq);
                       });

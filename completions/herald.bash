@@ -16,114 +16,132 @@ _herald() {
         "")
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "add show edit rm list status until search import export cal ack snooze next missed watch sync --help --version --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "add show edit rm list status until search import export cal ack snooze next missed watch sync --help --version --socket --json --color --no-pager" -- "$cur")) ;;
         add)
             case $prev in
                 --tz) _herald_zones; return ;;
                 --status) COMPREPLY=($(compgen -W "confirmed tentative cancelled" -- "$cur")); return ;;
                 --repeat) COMPREPLY=($(compgen -W "yearly monthly weekly daily" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--uid) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json --color --no-pager" -- "$cur")) ;;
         show)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         edit)
             case $prev in
                 --tz) _herald_zones; return ;;
                 --status) COMPREPLY=($(compgen -W "confirmed tentative cancelled" -- "$cur")); return ;;
                 --repeat) COMPREPLY=($(compgen -W "yearly monthly weekly daily" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--no-except) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --keep-instant --no-except --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json --color --no-pager" -- "$cur")) ;;
         rm)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --on) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --on --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --on --socket --json --color --no-pager" -- "$cur")) ;;
         list)
             case $prev in
                 --status) COMPREPLY=($(compgen -W "confirmed tentative cancelled" -- "$cur")); return ;;
                 --tz) _herald_zones; return ;;
                 --format) COMPREPLY=($(compgen -W "table json ics" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --from|--to|--days|--category|-c|--calendar|--text|--limit) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --calendar --status --text --tz --tba --limit --format --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --calendar --status --text --tz --tba --limit --format --socket --json --color --no-pager" -- "$cur")) ;;
         status)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         until)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         search)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --limit) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --limit --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --limit --socket --json --color --no-pager" -- "$cur")) ;;
         import)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
             [[ $cur != -* ]] && { _filedir; return; }
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         export)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --from|--to|--category|-c) return ;;
             esac
             [[ $cur != -* ]] && { _filedir; return; }
-            COMPREPLY=($(compgen -W "--help --from --to --category --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --from --to --category --socket --json --color --no-pager" -- "$cur")) ;;
         cal)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         ack)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         snooze)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --socket --json --color --no-pager" -- "$cur")) ;;
         next)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --limit|-n|--event) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --limit --event --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --limit --event --socket --json --color --no-pager" -- "$cur")) ;;
         missed)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --since) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --since --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --since --socket --json --color --no-pager" -- "$cur")) ;;
         watch)
             case $prev in
                 --urgency) COMPREPLY=($(compgen -W "low normal critical" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --since|--count|--exec|--exec-timeout|--exec-state|--snooze) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --changes --since --count --desktop --exec --exec-shell --exec-timeout --exec-state --snooze --urgency --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --changes --since --count --desktop --exec --exec-shell --exec-timeout --exec-state --snooze --urgency --socket --json --color --no-pager" -- "$cur")) ;;
         sync)
             case $prev in
                 --socket) _filedir; return ;;
+                --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --status --socket --json" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --status --socket --json --color --no-pager" -- "$cur")) ;;
     esac
 }
 complete -F _herald herald

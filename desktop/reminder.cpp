@@ -1,6 +1,7 @@
 #include "desktop/reminder.hpp"
 
 #include "core/duration.hpp"
+#include "core/humane.hpp"
 #include "core/event_json.hpp"
 
 namespace herald {
@@ -29,39 +30,11 @@ std::string escape_markup(std::string_view s) {
     return out;
 }
 
-/// "1 day 2 h 30 min": the parts of a length of time, largest first.
-std::string humane_length(int64_t weeks, int64_t days, int64_t seconds) {
-    std::string out;
-    auto part = [&out](int64_t n, const char* one, const char* many) {
-        if (n == 0) return;
-        out += (out.empty() ? "" : " ") + std::to_string(n) + " " + (n == 1 ? one : many);
-    };
-    part(weeks, "week", "weeks");
-    part(days, "day", "days");
-    part(seconds / 3600, "h", "h");
-    part(seconds % 3600 / 60, "min", "min");
-    part(seconds % 60, "s", "s");
-    return out;
-}
-
 /// The alarm as the event sets it: "2 h before", "at start", "10 min before the end".
 std::string alarm_text_set(const nlohmann::json& set) {
     if (!set.contains("trigger")) return "";  // absolute, or a daemon that does not say
-    Duration d = parse_duration(set.value("trigger", "PT0S"), "trigger");
-    bool end = set.value("related", "start") == "end";
-    if (d.zero()) return end ? "at the end" : "at start";
-    std::string amount = humane_length(d.weeks, d.days, d.exact.count());
-    if (d.negative) return amount + (end ? " before the end" : " before");
-    return amount + (end ? " after the end" : " after start");
-}
-
-/// An absolute alarm: how long before (or after) the start it fires, to the minute.
-std::string alarm_text_at(Instant due, Instant occurrence) {
-    // Rounded to the minute: an alarm 1 s short of 2 h says "2 h before", not "119 min".
-    auto before = std::chrono::round<std::chrono::minutes>(occurrence - due).count();
-    if (before == 0) return "at start";
-    std::string amount = humane_length(0, 0, (before < 0 ? -before : before) * 60);
-    return amount + (before > 0 ? " before" : " after start");
+    return humane_trigger(parse_duration(set.value("trigger", "PT0S"), "trigger"),
+                          set.value("related", "start") == "end");
 }
 
 }  // namespace
@@ -101,7 +74,7 @@ DesktopReminder desktop_reminder(const nlohmann::json& p, const date::time_zone*
     const nlohmann::json set = p.value("set", nlohmann::json::object());
     r.alarm = alarm_text_set(set);
     if (r.alarm.empty())
-        r.alarm = alarm_text_at(parse_instant(p.value("due", r.occurrence), "due"), occ);
+        r.alarm = humane_offset(parse_instant(p.value("due", r.occurrence), "due"), occ);
     // Why say so: after a snooze, "15 min before" is no longer true of the time left.
     if (p.value("snoozed", false)) r.alarm = "snoozed (set " + r.alarm + ")";
     return r;

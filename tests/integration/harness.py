@@ -3,13 +3,16 @@
 Binaries come from $HERALDD and $HERALD (set by ctest); everything else lives in a
 temporary directory that is removed afterwards.
 """
+import fcntl
 import json
 import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 
@@ -27,6 +30,32 @@ def wait_for(predicate, timeout=10.0, interval=0.02, what="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def run_on_tty(argv, env, cols=0, rows=0, onlcr=True):
+    """Runs argv with stdout and stderr on a new pseudo-terminal of cols x rows (0: as openpty
+    makes it) and stdin from /dev/null; returns (exit code, the bytes the terminal received).
+    onlcr=False keeps "\n" as written instead of the terminal's "\r\n"."""
+    master, slave = os.openpty()
+    if cols or rows:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    if not onlcr:
+        attrs = termios.tcgetattr(slave)
+        attrs[1] &= ~termios.ONLCR
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    return p.wait(timeout=60), out
 
 
 class RawClient:

@@ -50,7 +50,7 @@ class OneExitRule(DaemonTestCase):
             (["add", "x", "--at", "2030-01-01", "--repeat", "weekly", "--except", "someday"], DATA,
              "--except"),
             (["show"], USAGE, "is required"),
-            (["show", "abc"], USAGE, "expected a whole number"),
+            (["show", "abc"], USAGE, "expected an event id such as #12 or 12"),
             (["show", "4242"], NOT_FOUND, "no event with id 4242"),
             (["edit", i], USAGE, "nothing to change"),
             (["edit", i, "--at", "tomorrowish"], DATA, "--at"),
@@ -89,9 +89,9 @@ class OneExitRule(DaemonTestCase):
             (["snooze", "1", "5x"], DATA, "5x"),
             (["snooze", "1", "until"], USAGE, "until needs a WHEN"),
             (["snooze", "1", "10m", "5m"], USAGE, "expected one duration"),
-            (["snooze", "x", "10m"], USAGE, "expected a whole number"),
+            (["snooze", "x", "10m"], USAGE, "expected an alarm id such as a12"),
             (["ack"], USAGE, "is required"),
-            (["ack", "x"], USAGE, "expected a whole number"),
+            (["ack", "x"], USAGE, "expected an alarm id such as a12"),
             (["status", "extra"], USAGE, "extra"),
         ]
 

@@ -186,7 +186,7 @@ class WithServer(BusTestCase):
         self.assertRegex(out, r"desktop:  working \(dunst \d.*\)\n")
         alarm = c.result("alarm.next")["alarms"][0]
         self.assertEqual(alarm["event_id"], ev["id"])
-        self.assertRegex(out, rf"next:     #{alarm['id']} .*  Next one\n")
+        self.assertRegex(out, rf"next:     a{alarm['id']} .*  Next one\n")
         self.assertEqual(self.d.cli_json("status")["next_reminder"]["fires_at"], iso(due))
 
 

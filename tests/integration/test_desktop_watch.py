@@ -179,7 +179,7 @@ class WatchDesktop(SystemModeCase):
         [nid] = notification_ids(self.desk.monitor_log)
 
         self.desk.invoke(nid, "snooze")
-        self.err.wait(lambda l: f"reminder #{alarm} snoozed" in l, what="the snooze reported")
+        self.err.wait(lambda l: f"reminder a{alarm} snoozed" in l, what="the snooze reported")
         self.assertEqual(self.ledger_state(alarm), "snoozed")
         again = json.loads(self.out.wait(lambda l: '"reminder"' in l, timeout=15, what="the snoozed reminder"))
         self.assertEqual((again["id"], again["snoozed"]), (alarm, True))
@@ -190,7 +190,7 @@ class WatchDesktop(SystemModeCase):
         self.assertEqual(notification_ids(self.desk.monitor_log), [nid, nid])
 
         self.desk.invoke(nid, "dismiss")
-        self.err.wait(lambda l: f"reminder #{alarm} acknowledged" in l, what="the dismissal reported")
+        self.err.wait(lambda l: f"reminder a{alarm} acknowledged" in l, what="the dismissal reported")
         self.assertEqual(self.ledger_state(alarm), "acknowledged")
 
     def test_status_tells_a_system_user_to_run_watch_desktop(self):
@@ -221,7 +221,7 @@ class WatchDesktop(SystemModeCase):
         by_title = {notify_strings(c)[2]: nid for c, nid in zip(notify_calls_text(self.desk.monitor_log), ids)}
         self.desk.closed(by_title["Expires unseen"], 1)
         self.desk.closed(by_title["Closed by the user"], 2)
-        self.err.wait(lambda l: f'reminder #{alarms["Closed by the user"]} acknowledged' in l,
+        self.err.wait(lambda l: f'reminder a{alarms["Closed by the user"]} acknowledged' in l,
                       what="the closed one acknowledged")
         time.sleep(0.5)
         self.assertEqual(self.ledger_state(alarms["Expires unseen"]), "fired")

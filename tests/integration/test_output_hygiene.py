@@ -8,34 +8,28 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERALD, DaemonTestCase
+from harness import HERALD, DaemonTestCase, run_on_tty
 
 # Bytes a terminal must never be sent from data: ESC, BEL, C1 CSI (U+009B) and NEL (U+0085) in
 # UTF-8, RLO (U+202E) and LINE SEPARATOR (U+2028).
 RAW = [b"\x1b", b"\x07", b"\x7f", b"\xc2\x9b", b"\xc2\x85", "\u202e".encode(), "\u2028".encode()]
+# The SGR sequences herald(1) says it writes with colour on.
+PALETTE = [b"\x1b[%sm" % code for code in (b"0", b"1;33", b"36", b"2", b"33", b"9", b"7", b"1")]
 HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202etxt.exe", "ls\u2028x", "del\x7f"]
 
 
 class Hygiene(DaemonTestCase):
     def on_tty(self, *args):
         """Runs herald with stdout and stderr on a pseudo-terminal; returns (exit code, bytes)."""
-        master, slave = os.openpty()
-        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="UTC")
-        p = subprocess.Popen([HERALD, *args], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not chunk:
-                break
-            out += chunk
-        os.close(master)
-        return p.wait(timeout=60), out
+        env = dict(self.d.env, HERALD_SOCKET=self.d.socket, TZ="UTC", TERM="xterm")
+        env.pop("NO_COLOR", None)  # colour on, as on most terminals: the filter must cope
+        return run_on_tty([HERALD, *args], env)
 
     def assert_clean(self, out):
+        # herald's own colour (auto: on a terminal) is the only escape allowed: exactly the SGR
+        # sequences herald(1) lists; anything else with ESC left over came from data.
+        for sgr in PALETTE:
+            out = out.replace(sgr, b"")
         for raw in RAW:
             self.assertNotIn(raw, out, out)
 
@@ -94,6 +88,21 @@ class Hygiene(DaemonTestCase):
         code, out = self.on_tty("list", "--from", "2030-01-01", "--to", "2030-01-02")
         self.assertEqual(code, 0, out)
         self.assertIn(b"TITLE-HIJACK", out)
+
+    def test_stored_colour_codes_do_not_pass_as_herald_colour(self):
+        # A stored title holding exactly the sequences herald's colour uses (which the filter lets
+        # through for herald's own output): on a coloured row they still show as U+FFFD.
+        ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01")["event"]
+        db = sqlite3.connect(self.d.db)
+        db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
+                   ("hide\x1b[2mme\x1b[0m", "loud\x1b[1;33m", ev["id"]))
+        db.commit()
+        db.close()
+        code, out = self.on_tty("list", "--from", "2030-01-01", "--to", "2030-01-02")
+        self.assertEqual(code, 0, out)
+        self.assertIn(b"\x1b[36m", out)  # the row is coloured (auto, on a terminal)
+        self.assertIn("hide\ufffd[2mme\ufffd[0m".encode(), out)
+        self.assertIn("loud\ufffd[1;33m".encode(), out)
 
     def test_edit_a_tba_event(self):
         ev = self.d.cli_json("add", "EXPO opening", "--tba")["event"]

@@ -99,7 +99,7 @@ class WatchExec(DaemonTestCase):
         ev = self.add("ok Visit of the Kyrgyz delegation", due, local.strftime("%Y-%m-%dT%H:%M:%S"),
                       tz="Asia/Tokyo", location="Osaka, EXPO 2025")
         alarm = self.alarm_of(ev)
-        self.stderr.wait(lambda l: f"reminder #{alarm}: the command exited 0; acknowledged" in l,
+        self.stderr.wait(lambda l: f"reminder a{alarm}: the command exited 0; acknowledged" in l,
                          what="the acknowledgement")
         [rec] = self.records(alarm)
         self.assertEqual(rec["argv"], ["two words", 'say "hi"'])
@@ -117,7 +117,7 @@ class WatchExec(DaemonTestCase):
         due = next_second(2)
         ev = self.add("fail Call the embassy", due, iso(due + 600))
         alarm = self.alarm_of(ev)
-        self.stderr.wait(lambda l: f"reminder #{alarm}: the command exited with status 3; not acknowledged" in l,
+        self.stderr.wait(lambda l: f"reminder a{alarm}: the command exited with status 3; not acknowledged" in l,
                          what="the failure reported")
         time.sleep(0.5)
         self.assertEqual(self.state(ev["id"]), "fired")
@@ -128,11 +128,11 @@ class WatchExec(DaemonTestCase):
         hung = self.add("hang Forever", due, iso(due + 600))
         quick = self.add("ok Right after", due + 1, iso(due + 600))
         hung_alarm, quick_alarm = self.alarm_of(hung), self.alarm_of(quick)
-        self.stderr.wait(lambda l: f"reminder #{quick_alarm}: the command exited 0; acknowledged" in l,
+        self.stderr.wait(lambda l: f"reminder a{quick_alarm}: the command exited 0; acknowledged" in l,
                          what="the second reminder's command while the first hangs")
         self.assertTrue(os.path.exists(os.path.join(self.out, f"{hung_alarm}.started")))
         self.assertEqual(self.state(hung["id"]), "fired")
-        self.stderr.wait(lambda l: f"reminder #{hung_alarm}: the command timed out after 3 s" in l
+        self.stderr.wait(lambda l: f"reminder a{hung_alarm}: the command timed out after 3 s" in l
                          and "not acknowledged" in l, what="the timeout reported")
         self.assertEqual(self.records(hung_alarm), [])
         self.assertEqual((self.state(hung["id"]), self.state(quick["id"])), ("fired", "acknowledged"))
@@ -149,7 +149,7 @@ class WatchExec(DaemonTestCase):
         time.sleep(3.5)  # the orphaned command ends; nobody acknowledges it
         self.assertEqual(self.state(ev["id"]), "fired")
         self.start_watch()
-        self.stderr.wait(lambda l: f"reminder #{alarm}: the command exited 0; acknowledged" in l,
+        self.stderr.wait(lambda l: f"reminder a{alarm}: the command exited 0; acknowledged" in l,
                          what="the reminder run again by the next watch")
         with open(started) as f:
             self.assertEqual(f.read(), "xx")
@@ -163,7 +163,7 @@ class WatchExec(DaemonTestCase):
         due = next_second(2)
         ev = self.add("ok After the restart", due, iso(due + 600))
         alarm = self.alarm_of(ev)
-        self.stderr.wait(lambda l: f"reminder #{alarm}: the command exited 0; acknowledged" in l,
+        self.stderr.wait(lambda l: f"reminder a{alarm}: the command exited 0; acknowledged" in l,
                          what="the command of a reminder after the restart")
         self.assertEqual(self.state(ev["id"]), "acknowledged")
 
