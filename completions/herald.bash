@@ -28,7 +28,7 @@ _herald() {
                 --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--uid) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json --color --no-pager" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --at --end --duration --tz --location --category --source --description --url --calendar --local --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --uid --public --socket --json --color --no-pager" -- "$cur")) ;;
         show)
             case $prev in
                 --socket) _filedir; return ;;
@@ -44,7 +44,7 @@ _herald() {
                 --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
                 --title|-t|--at|-a|--end|--duration|--location|-l|--category|-c|--source|--description|-d|--url|--calendar|--remind|--remind-at|--rrule|--except|--no-except) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --no-except --socket --json --color --no-pager" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --title --at --end --duration --tz --location --category --source --description --url --calendar --local --status --tentative --remind --remind-at --no-remind --floating --repeat --rrule --except --anniversary --tba --keep-instant --no-except --socket --json --color --no-pager" -- "$cur")) ;;
         rm)
             case $prev in
                 --socket) _filedir; return ;;
@@ -140,8 +140,9 @@ _herald() {
             case $prev in
                 --socket) _filedir; return ;;
                 --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+                --restore) return ;;
             esac
-            COMPREPLY=($(compgen -W "--help --status --socket --json --color --no-pager" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "--help --status --conflicts --restore --socket --json --color --no-pager" -- "$cur")) ;;
     esac
 }
 complete -F _herald herald
