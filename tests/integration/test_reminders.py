@@ -137,7 +137,7 @@ class Firing(RemindersTestCase):
         self.d.cli("add", "National Day at EXPO 2025", "--at", "2030-06-06", "--remind", "1d",
                    "--remind-at", bishkek(due), "--location", "Osaka")
         out, _ = proc.communicate(timeout=15)
-        self.assertRegex(out, r"^Reminder #\d+  Thu 2030-06-06 00:00 \+06  National Day at EXPO 2025 @ Osaka\n$")
+        self.assertRegex(out, r"^Reminder a\d+  Thu 2030-06-06 00:00 \+06  National Day at EXPO 2025 @ Osaka\n$")
         shown = self.d.cli_json("show", "1")
         self.assertEqual(shown["alarms"][0], {"trigger": "-P1D", "related": "start"})
         nxt = self.d.cli_json("next")["alarms"][0]
