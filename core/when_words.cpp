@@ -293,17 +293,19 @@ class Reader {
             if (end == std::string::npos) break;
             at = end + 1;
         }
-        auto a = f[0].size() <= 2 ? number(f[0]) : std::nullopt;
-        auto b = f.size() > 1 && f[1].size() <= 2 ? number(f[1]) : std::nullopt;
+        // Plain ints, -1 when absent: GCC 12 -O2 warns (maybe-uninitialized) on optionals here.
+        int a = f[0].size() <= 2 ? number(f[0]).value_or(-1) : -1;
+        int b = f.size() > 1 && f[1].size() <= 2 ? number(f[1]).value_or(-1) : -1;
         auto y = f.size() == 3 ? year_number(f[2]) : std::nullopt;
         // M/D, M/D/YYYY, D.M.YYYY ("9.30" alone is a time: a dotted date needs its year)
-        bool ok = a && b && (sep == '/' ? f.size() == 2 || y : y.has_value()) && f.size() <= 3;
+        bool ok =
+            a >= 0 && b >= 0 && (sep == '/' ? f.size() == 2 || y : y.has_value()) && f.size() <= 3;
         if (!ok) {
             if (sep == '.' && f.size() == 2) return false;  // 9.30: a time (clock)
             unreadable(field_, text_, w);
         }
-        unsigned month = static_cast<unsigned>(sep == '/' ? *a : *b);
-        unsigned day = static_cast<unsigned>(sep == '/' ? *b : *a);
+        unsigned month = static_cast<unsigned>(sep == '/' ? a : b);
+        unsigned day = static_cast<unsigned>(sep == '/' ? b : a);
         if (month < 1 || month > 12) unreadable(field_, text_, w);
         calendar_day(date::month{month}, day, y, 1);
         return true;
