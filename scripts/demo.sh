@@ -4,8 +4,10 @@
 # is past, then stop the daemon. Nothing outside a temporary directory is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh release >&2
-BIN="$PWD/build/release"
+# HERALD_DEMO_PRESET=dev reuses the dev build (scripts/test.sh runs the demo that way).
+preset="${HERALD_DEMO_PRESET:-release}"
+bash scripts/build.sh "$preset" >&2
+BIN="$PWD/build/$preset"
 HERALD="$BIN/client/herald"
 
 demo_root="$(mktemp -d /tmp/herald-demo.XXXXXX)"
