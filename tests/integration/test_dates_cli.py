@@ -64,6 +64,49 @@ class WindowBounds(DaemonTestCase):
         self.assertEqual([o["title"] for o in got], ["Today's errand"])
 
 
+class Months(DaemonTestCase):
+    """A month as "Dec 2026", "December 2026" or a name alone, wherever a month is taken."""
+
+    def setUp(self):
+        super().setUp()
+        for day in ("2026-11-30", "2026-12-01", "2026-12-31", "2027-01-01"):
+            self.d.cli("add", f"On {day}", "--at", day)
+
+    def titles(self, *args):
+        return [o["title"] for o in self.d.cli_json("list", *args)]
+
+    def test_cal_takes_a_month_name_and_year_quoted_or_not(self):
+        for args in (["Dec", "2026"], ["December 2026"], ["dec.", "2026"], ["2026-12"]):
+            out = self.d.cli("cal", *args).stdout
+            self.assertEqual(out.splitlines()[0].strip(), "December 2026", args)
+            self.assertIn("On 2026-12-31", out)
+            self.assertNotIn("On 2027-01-01", out)
+        # A name alone is this year's, as cal(1) reads it.
+        year = datetime.date.today().year
+        self.assertEqual(self.d.cli("cal", "March").stdout.splitlines()[0].strip(), f"March {year}")
+
+    def test_list_month_takes_a_month_or_defaults_to_this_one(self):
+        self.assertEqual(self.titles("--month", "Dec 2026"), ["On 2026-12-01", "On 2026-12-31"])
+        self.assertEqual(self.titles("--month", "January 2027"), ["On 2027-01-01"])
+        self.assertEqual(self.titles("--from", "Nov 2026", "--to", "Dec 2026"),
+                         ["On 2026-11-30", "On 2026-12-01", "On 2026-12-31"])
+        today = datetime.date.today()
+        self.d.cli("add", "This month", "--at", today.isoformat())
+        self.assertIn("This month", self.titles("--month"))
+
+    def test_a_month_where_a_day_is_needed_or_a_day_for_a_month_is_refused(self):
+        for args in (["cal", "Dec 20"], ["cal", "Smarch", "2026"], ["list", "--month", "Dec 20 2026"]):
+            p = self.d.cli(*args, check=False)
+            self.assertEqual(p.returncode, 65, (args, p.stderr))
+            self.assertRegex(p.stderr, r"^herald: (--month: )?expected a month such as 2026-12, "
+                                       r"Dec 2026 or December, got \"[^\n]*\"\n$")
+        p = self.d.cli("add", "x", "--at", "Dec 2026 10:00", check=False)
+        self.assertEqual(p.returncode, 65, p.stderr)
+        self.assertIn("names a whole month", p.stderr)
+        self.assertEqual(self.d.cli("add", "Harvest", "--at", "Sept 2027").stdout,
+                         "Added event #5: Harvest \u2014 September 2027 (month precision, date not fixed)\n")
+
+
 class Errors(DaemonTestCase):
     def test_an_unreadable_date_is_one_short_line_exit_65(self):
         self.d.cli("add", "x", "--at", "2026-12-20")
