@@ -279,7 +279,7 @@ Exit run_show(Cli& cli, int64_t id) {
     if (cli.json)
         print_json(result["event"]);
     else
-        cli.emit(render_event(result["event"], cli.viewer()));
+        cli.emit(render_event(result["event"], cli.viewer(), render_context(cli)));
     return Exit::ok;
 }
 
