@@ -336,7 +336,10 @@ std::string render_event(const Json& e, const date::time_zone* viewer, const Ren
     line("title", e.value("title", ""), p.title);
     std::string tz = e.value("tz", "");
     bool zoned = e.value("precision", "") == "minute" && !tz.empty();
-    line("when", event_when(e, viewer) + (zoned ? " " + zone_display_name(tz) : ""), p.date);
+    line("when", event_when(e, viewer), p.date);
+    // Its own line: after the viewer's time ("· 00:30 UTC Asia/Tokyo") it read as the viewer's
+    // zone, and "10:00 UTC UTC" said the same zone twice.
+    line("zone", zoned ? zone_display_name(tz) : "");
     if (!e["end"].is_null())
         line("end",
              e.value("end", "") +

@@ -25,6 +25,18 @@ class Echo(DaemonTestCase):
                                    f"{t:%Z} \u00b7 {mine:%H:%M} {mine:%Z}\n")
         self.assertEqual(p.stderr, "")
 
+    def test_show_names_the_event_zone_on_its_own_line(self):
+        self.d.cli("add", "Standup with Tokyo team", "--at", "Dec 8 2026 9:30", "--tz", "Asia/Tokyo")
+        self.d.cli("add", "Dentist", "--at", "Dec 20 2026 10:00", "--tz", "UTC")
+        t = wall(2026, 12, 8, 9, 30, "Asia/Tokyo")
+        mine = t.astimezone(ZoneInfo("Europe/Berlin"))
+        lines = self.d.cli("show", "1", env=BERLIN).stdout.splitlines()
+        self.assertIn(f"when        {t:%a %Y-%m-%d %H:%M} {t:%Z} \u00b7 {mine:%H:%M} {mine:%Z}", lines)
+        self.assertIn("zone        Asia/Tokyo", lines)
+        lines = self.d.cli("show", "2", env={"TZ": "UTC"}).stdout.splitlines()
+        self.assertIn("when        Sun 2026-12-20 10:00 UTC", lines)  # not "UTC UTC"
+        self.assertIn("zone        UTC", lines)
+
     def test_same_zone_shows_one_time(self):
         p = self.d.cli("add", "Dentist", "--at", "20 December 2026 10:00", env=BERLIN)
         self.assertEqual(p.stdout, "Added event #1: Dentist \u2014 Sun 2026-12-20 10:00 CET\n")
