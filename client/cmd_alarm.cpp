@@ -120,7 +120,8 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     auto next_limit = std::make_shared<int64_t>(1);
     auto next_event = std::make_shared<int64_t>(0);
     auto* next = app.add_subcommand("next", "The next reminder due, and when");
-    next->add_option("--limit,-n", *next_limit, "How many upcoming reminders to show");
+    next->add_option("--limit,-n", *next_limit, "How many upcoming reminders to show")
+        ->check(CLI::Range(int64_t{1}, int64_t{10000}));  // as the daemon allows, named here
     auto* event_opt = next->add_option("--event", *next_event, "Only this event's alarms")
                           ->transform(event_id_input());
     next->callback([&cli, next_limit, next_event, event_opt] {

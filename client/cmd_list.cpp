@@ -106,8 +106,11 @@ void add_list_options(CLI::App& list, ListOptions& o) {
     list.add_option("--text", o.text, "Only events whose text contains this");
     list.add_option("--tz", o.tz, "Show the list as seen from this IANA zone (default: yours)");
     list.add_flag("--tba", o.tba, "Only the undated events (date to be announced)");
+    // Why checked here: a negative N wrapped to a huge size_t, which the daemon refused with a
+    // 20-digit number and no option name.
     list.add_option("--limit", o.limit,
-                    "Show at most N occurrences (the list says when it is capped)");
+                    "Show at most N occurrences (the list says when it is capped)")
+        ->check(CLI::Range(size_t{1}, size_t{100000}));
     list.add_option("--format", o.format, "table (default), json (same as --json) or ics")
         ->check(CLI::IsMember({"table", "json", "ics"}));
 }
