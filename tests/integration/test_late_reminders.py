@@ -26,6 +26,17 @@ class LateWithinWindow(DaemonTestCase):
         self.assertEqual(self.d.cli("add", "Later", "--at", iso(start), "--remind", "5m").stderr, "")
         self.assertEqual(self.d.cli("add", "Begun", "--at", iso(start - 1200), "--remind", "5m").stderr, "")
 
+    def test_add_says_a_reminder_waits_while_the_date_is_not_fixed(self):
+        for args, date in ((["--at", "Dec 2030"], "December 2030 (month precision, date not fixed)"),
+                           (["--tba"], "to be announced")):
+            p = self.d.cli("add", "Summit", *args, "--remind", "1d")
+            eid = re.match(r"Added event #(\d+):", p.stdout).group(1)
+            self.assertEqual(p.stderr, f"herald: no reminder fires yet: the date is {date}; they fire "
+                                       f"once herald edit {eid} --at WHEN gives a day or a time\n")
+            self.assertEqual(self.d.cli_json("next", "--limit", "100")["alarms"], [])
+        # Without --remind nothing to say (a daemon's default alarm joins every event).
+        self.assertEqual(self.d.cli("add", "Harvest", "--at", "2031").stderr, "")
+
     def test_added_after_its_reminder_was_due_fires_at_once_and_once(self):
         w = Watcher(self.d)
         time.sleep(0.5)
