@@ -59,7 +59,7 @@ _herald() {
                 --format) COMPREPLY=($(compgen -W "table json ics" -- "$cur")); return ;;
                 --socket) _filedir; return ;;
                 --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-                --from|--to|--days|--month|--category|-c|--calendar|--text|--limit) return ;;
+                --from|--to|--days|--category|-c|--calendar|--text|--limit) return ;;
             esac
             COMPREPLY=($(compgen -W "--help --from --to --days --past --today --week --month --category --calendar --status --text --tz --tba --limit --format --socket --json --color --no-pager" -- "$cur")) ;;
         status)

@@ -105,11 +105,9 @@ class DocsAndCompletions(unittest.TestCase):
         self.assertEqual(complete("herald", "list", "--format", "i"), ["ics"])
         self.assertEqual(complete("herald", "list", "--js"), ["--json"])  # global, after the command
         self.assertEqual(complete("herald", "list", "--mon"), ["--month"])
+        # --month's MONTH may be left out: an option still completes after it.
+        self.assertEqual(complete("herald", "list", "--month", "--we"), ["--week"])
         self.assertEqual(complete("heraldd", "--stall"), ["--stall-timeout"])
-
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class HelpNames(unittest.TestCase):
@@ -121,3 +119,7 @@ class HelpNames(unittest.TestCase):
             p = subprocess.run([os.path.abspath(argv[0]), *argv[1:]], capture_output=True, text=True)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("\n" + usage, "\n" + p.stdout, p.stdout[:200])
+
+
+if __name__ == "__main__":
+    unittest.main()
