@@ -36,6 +36,11 @@ class LateWithinWindow(DaemonTestCase):
             self.assertEqual(self.d.cli_json("next", "--limit", "100")["alarms"], [])
         # Without --remind nothing to say (a daemon's default alarm joins every event).
         self.assertEqual(self.d.cli("add", "Harvest", "--at", "2031").stderr, "")
+        # edit says it too, when it sets reminders.
+        p = self.d.cli("edit", eid, "--remind", "2h")
+        self.assertEqual(p.stderr, f"herald: no reminder fires yet: the date is to be announced; they "
+                                   f"fire once herald edit {eid} --at WHEN gives a day or a time\n")
+        self.assertEqual(self.d.cli("edit", eid, "--title", "Summit 2").stderr, "")
 
     def test_added_after_its_reminder_was_due_fires_at_once_and_once(self):
         w = Watcher(self.d)
