@@ -88,6 +88,14 @@ class LateBeyondWindow(DaemonTestCase):
         self.assertEqual([(a["event_id"], a["due"], a["state"]) for a in missed],
                          [(added["id"], iso(start - 3 * 3600), "missed")])
         self.assertTrue(re.search(rf'reminder #{missed[0]["id"]} missed', self.d.log_text()), self.d.log_text())
+        # In colour a missed row is painted as list paints a past one: dim, its date too unless
+        # it is today's (bold yellow, as in list).
+        out = self.d.cli("--color=always", "missed", env={"TZ": "UTC"}).stdout
+        due = datetime.datetime.fromtimestamp(start - 3 * 3600, datetime.timezone.utc)
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        code = "\x1b[1;33m" if due.date() == today else "\x1b[2m"
+        self.assertIn(f"{code}{due:%a %Y-%m-%d %H:%M} UTC\x1b[0m", out)
+        self.assertIn("\x1b[2mmissed\x1b[0m  \x1b[2mFlight to Osaka\x1b[0m", out)
 
 
 if __name__ == "__main__":
