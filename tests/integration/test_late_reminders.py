@@ -44,6 +44,7 @@ class LateWithinWindow(DaemonTestCase):
 
     def test_added_after_its_reminder_was_due_fires_at_once_and_once(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 600
         added = self.d.cli_json("add", "Call in 10 min", "--at", iso(start), "--remind", "15m")["event"]
@@ -59,6 +60,7 @@ class LateWithinWindow(DaemonTestCase):
 
     def test_edited_so_that_its_reminder_is_past_fires_at_once(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 600
         added = self.d.cli_json("add", "Visa interview", "--at", iso(start), "--remind", "5m")["event"]
@@ -69,6 +71,7 @@ class LateWithinWindow(DaemonTestCase):
 
     def test_an_occurrence_already_begun_gets_no_reminder(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         self.d.cli("add", "Began a minute ago", "--at", iso(int(time.time()) - 60), "--remind", "15m")
         w.quiet_for(1.5)
@@ -80,6 +83,7 @@ class LateBeyondWindow(DaemonTestCase):
 
     def test_due_longer_ago_than_the_catchup_window_is_listed_missed(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 7200
         added = self.d.cli_json("add", "Flight to Osaka", "--at", iso(start), "--remind", "3h")["event"]
