@@ -40,6 +40,8 @@ void put_options(const CLI::App& app, Json& options, Json* positionals) {
                {"repeatable", opt->get_expected_max() > 1},
                {"description", opt->get_description()}};
         if (Json c = choices_of(*opt); !c.empty()) o["choices"] = c;
+        // A value that may be left out (list --month [MONTH]): completion must not insist on it.
+        if (o["value"] == true && opt->get_expected_min() == 0) o["optional_value"] = true;
         options.push_back(o);
     }
 }

@@ -3,6 +3,7 @@
 
 #include "client/exit_status.hpp"
 #include "client/ids.hpp"
+#include "client/render.hpp"
 #include "client/table.hpp"
 
 #include <cstdio>
@@ -46,16 +47,22 @@ namespace {
 
 /// One alarm row: its id, when it fires, how long before which event, its state and the title
 /// (last: the column a narrow terminal cuts).
-Row alarm_row(Cli& cli, const Json& a, const char* time_key) {
+Row alarm_row(Cli& cli, const RenderContext& ctx, const Json& a, const char* time_key) {
     std::string due = a.value("due", "");
+    Instant at = parse_instant(a.value(time_key, due), time_key);
     std::string when = local_time_text(a.value(time_key, due), cli.viewer());
     std::string before = humane_offset(parse_instant(due, "due"),
                                        parse_instant(a.value("occurrence", ""), "occurrence"));
-    return {{alarm_label(a.value("id", int64_t{0})), {}},
-            {std::move(when), {}},
-            {before + " " + event_label(a.value("event_id", int64_t{0})), {}},
-            {a.value("state", ""), {}},
-            {a.value("title", ""), {}}};
+    // Painted as list paints a row, by the day it fires (missed ones are past: dim).
+    RowPaint p;
+    if (ctx.style.color)
+        p = row_paint(ctx, date::format("%F", date::floor<date::days>(to_local(at, cli.viewer()))),
+                      at < ctx.now, a.value("status", ""));
+    return {{alarm_label(a.value("id", int64_t{0})), p.row},
+            {std::move(when), p.date},
+            {before + " " + event_label(a.value("event_id", int64_t{0})), p.row},
+            {a.value("state", ""), p.row},
+            {a.value("title", ""), p.title}};
 }
 
 void print_entries(Cli& cli, const Json& result, const char* empty, const char* time_key) {
@@ -65,8 +72,9 @@ void print_entries(Cli& cli, const Json& result, const char* empty, const char* 
         std::puts(empty);
         return;
     }
+    RenderContext ctx = render_context(cli);
     std::vector<Row> rows;
-    for (const auto& a : list) rows.push_back(alarm_row(cli, a, time_key));
+    for (const auto& a : list) rows.push_back(alarm_row(cli, ctx, a, time_key));
     std::string out;
     render_table(out, rows, cli.style(), 4);
     cli.emit(out);
@@ -112,7 +120,8 @@ void register_alarm_commands(CLI::App& app, Cli& cli) {
     auto next_limit = std::make_shared<int64_t>(1);
     auto next_event = std::make_shared<int64_t>(0);
     auto* next = app.add_subcommand("next", "The next reminder due, and when");
-    next->add_option("--limit,-n", *next_limit, "How many upcoming reminders to show");
+    next->add_option("--limit,-n", *next_limit, "How many upcoming reminders to show")
+        ->check(CLI::Range(int64_t{1}, int64_t{10000}));  // as the daemon allows, named here
     auto* event_opt = next->add_option("--event", *next_event, "Only this event's alarms")
                           ->transform(event_id_input());
     next->callback([&cli, next_limit, next_event, event_opt] {

@@ -229,12 +229,28 @@ void echo_event(Cli& cli, const char* what, const Json& event) {
                 event_when(event, cli.viewer()).c_str());
 }
 
+/// On stderr after add or edit with --remind/--remind-at on an event whose date is not fixed:
+/// its reminders wait. True when the date is not fixed (whether or not this was said).
+bool say_reminders_wait(Cli& cli, const EventOptions& o, const Json& stored, const Event& e) {
+    if (alarms_can_fire(e)) return false;
+    // Why only for --remind given here: a daemon's default alarm joins every event, and saying
+    // this after each "--at 2027" would be noise.
+    if (!e.alarms.empty() && (!o.remind.empty() || !o.remind_at.empty()))
+        std::fprintf(stderr,
+                     "herald: no reminder fires yet: the date is %s; they fire once herald "
+                     "edit %lld --at WHEN gives a day or a time\n",
+                     event_when(stored, cli.viewer()).c_str(),
+                     static_cast<long long>(stored.value("id", int64_t{0})));
+    return true;
+}
+
 /// On stderr after add: each reminder already due when the event was added. The daemon fires it
 /// at once (or records it missed beyond its catch-up window: core/alarms.hpp alarm_to_schedule,
-/// the same rule computed here), so the user is not left wondering why it popped up now.
-void say_late_reminders(Cli& cli, const Json& stored) {
+/// the same rule computed here), so the user is not left wondering why it popped up now; and
+/// that --remind waits when the date is not fixed.
+void say_late_reminders(Cli& cli, const EventOptions& o, const Json& stored) {
     Event e = event_from_json(stored);
-    if (!alarms_can_fire(e)) return;
+    if (say_reminders_wait(cli, o, stored, e)) return;
     for (size_t i = 0; i < e.alarms.size(); ++i) {
         auto a = alarm_to_schedule(e, i, cli.now, cli.viewer());
         if (!a || a->due >= cli.now) continue;
@@ -248,7 +264,7 @@ void say_late_reminders(Cli& cli, const Json& stored) {
 Exit run_add(Cli& cli, EventOptions& o) {
     Json params = add_request(cli, o);  // a bad command line is reported without a daemon
     Json result = cli.conn().call("event.add", params);
-    if (result.value("created", false)) say_late_reminders(cli, result["event"]);
+    if (result.value("created", false)) say_late_reminders(cli, o, result["event"]);
     if (cli.json) {
         print_json(result);
         return Exit::ok;
@@ -279,7 +295,7 @@ Exit run_show(Cli& cli, int64_t id) {
     if (cli.json)
         print_json(result["event"]);
     else
-        cli.emit(render_event(result["event"], cli.viewer()));
+        cli.emit(render_event(result["event"], cli.viewer(), render_context(cli)));
     return Exit::ok;
 }
 
@@ -288,6 +304,7 @@ Exit run_edit(Cli& cli, EventOptions& o) {
     Json current = cli.conn().call("event.get", {{"id", o.id}})["event"];
     Json result = cli.conn().call("event.update", edit_request(cli, o, current));
     say_wall_time_kept(o, current);
+    say_reminders_wait(cli, o, result["event"], event_from_json(result["event"]));
     if (cli.json) {
         print_json(result["event"]);
         return Exit::ok;

@@ -21,7 +21,9 @@ bool is_table(const Cli& cli, const ListOptions& o) {
 
 /// The window the options name (--today, --week, --month resolved to dates).
 ListWindow window_of(Cli& cli, const ListOptions& o) {
-    return calendar_window(cli, o.window, o.days_opt != nullptr && o.days_opt->count() > 0);
+    ListWindow w = o.window;
+    w.month = o.month_opt != nullptr && o.month_opt->count() > 0;
+    return calendar_window(cli, w, o.days_opt != nullptr && o.days_opt->count() > 0);
 }
 
 Exit run_list(Cli& cli, const ListOptions& o) {
@@ -94,7 +96,9 @@ void add_list_options(CLI::App& list, ListOptions& o) {
     list.add_flag("--past", o.window.past, "The window ends now instead of starting now");
     list.add_flag("--today", o.window.today, "Today's events");
     list.add_flag("--week", o.window.week, "This week's events, Monday to Sunday");
-    list.add_flag("--month", o.window.month, "This month's events");
+    o.month_opt = list.add_option("--month", o.window.month_text,
+                                  "This month's events, or MONTH's (Dec 2026, 2026-12)")
+                      ->expected(0, 1);
     list.add_option("--category,-c", o.category, "Only events in this category");
     list.add_option("--calendar", o.calendar, "Only events of this synced (CalDAV) calendar");
     list.add_option("--status", o.status, "Only confirmed, tentative or cancelled events")
@@ -102,8 +106,11 @@ void add_list_options(CLI::App& list, ListOptions& o) {
     list.add_option("--text", o.text, "Only events whose text contains this");
     list.add_option("--tz", o.tz, "Show the list as seen from this IANA zone (default: yours)");
     list.add_flag("--tba", o.tba, "Only the undated events (date to be announced)");
+    // Why checked here: a negative N wrapped to a huge size_t, which the daemon refused with a
+    // 20-digit number and no option name.
     list.add_option("--limit", o.limit,
-                    "Show at most N occurrences (the list says when it is capped)");
+                    "Show at most N occurrences (the list says when it is capped)")
+        ->check(CLI::Range(size_t{1}, size_t{100000}));
     list.add_option("--format", o.format, "table (default), json (same as --json) or ics")
         ->check(CLI::IsMember({"table", "json", "ics"}));
 }

@@ -15,7 +15,8 @@ struct ListOptions {
     std::string category, calendar, status, text, format, tz;  ///< filters, --format and --tz
     size_t limit = 0;                                          ///< --limit (0: none)
     bool tba = false;                                          ///< --tba: only the undated events
-    CLI::Option* days_opt = nullptr;                           ///< --days, to tell it was given
+    CLI::Option* month_opt = nullptr;  ///< --month [MONTH], to tell it was given
+    CLI::Option* days_opt = nullptr;   ///< --days, to tell it was given
 };
 
 /// Adds list's options to the `list` subcommand, bound to `o`.

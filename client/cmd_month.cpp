@@ -3,31 +3,17 @@
 #include <set>
 
 #include "client/agenda_reply.hpp"
+#include "client/exit_status.hpp"
 #include "client/cli.hpp"
 #include "client/render.hpp"
 #include "client/text_width.hpp"
+#include "client/window.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 
 namespace herald::client {
 namespace {
 
-/// The month to show: YYYY-MM, or empty for the viewer's current month.
-date::year_month month_of(Cli& cli, const std::string& text) {
-    if (text.empty()) {
-        date::year_month_day today{date::floor<date::days>(to_local(cli.now, cli.viewer()))};
-        return today.year() / today.month();
-    }
-    auto parsed = parse_iso(text, "MONTH");
-    if (!parsed || parsed->value.precision != Precision::month)
-        throw HeraldError(ErrorCode::invalid_params,
-                          "expected a month as YYYY-MM, such as 2025-06, got '" + text + "'",
-                          "MONTH");
-    date::year_month_day ymd{date::floor<date::days>(parsed->value.local)};
-    return ymd.year() / ymd.month();
-}
-
-/// Days of the month (1-31) an occurrence touches, in the viewer's zone.
 /// Days of the month (1-31) an occurrence touches, in the viewer's zone.
 struct Entry {
     unsigned first, last;
@@ -132,7 +118,7 @@ std::string listing(const Style& style, const Month& m, const Json& imprecise) {
 }
 
 Exit run_cal(Cli& cli, const std::string& month_text) {
-    date::year_month ym = month_of(cli, month_text);
+    date::year_month ym = named_month(cli, month_text, "MONTH");
     date::local_days first{ym / 1};
     date::local_days last{ym / date::last};
     Instant from = resolve_local(LocalTime{first}, cli.viewer());
@@ -155,11 +141,17 @@ Exit run_cal(Cli& cli, const std::string& month_text) {
 }  // namespace
 
 void register_month_command(CLI::App& app, Cli& cli) {
-    auto month = std::make_shared<std::string>();
+    auto month = std::make_shared<std::vector<std::string>>();
     auto* cal =
         app.add_subcommand("cal", "Month calendar with event markers (default: this month)");
-    cal->add_option("month", *month, "The month as YYYY-MM");
-    cal->callback([&cli, month] { cli.exit_code = run_cal(cli, *month); });
+    cal->add_option("month", *month, "The month: 2026-12, Dec 2026, December (this year's)");
+    cal->callback([&cli, month] {
+        std::string text;  // "cal Dec 2026" unquoted is two words
+        for (const auto& w : *month) text += (text.empty() ? "" : " ") + w;
+        if (month->size() > 2)
+            throw UsageError("expected one month, such as Dec 2026, got \"" + text + "\"");
+        cli.exit_code = run_cal(cli, text);
+    });
 }
 
 }  // namespace herald::client

@@ -25,7 +25,8 @@ int run(int argc, char** argv) {
     auto env = process_env();
     cli.socket = env("HERALD_SOCKET").value_or(default_paths(false, env, ::getuid()).socket);
 
-    CLI::App app{"herald - event schedule and reminders (client of heraldd)"};
+    // Named here: from argv[0], --help printed the whole path the binary was run by.
+    CLI::App app{"herald - event schedule and reminders (client of heraldd)", "herald"};
     define_cli(app, cli);
     // Hidden (not in --help): the definition the docs and completions are checked against.
     if (argc == 2 && std::string_view(argv[1]) == "--dump-cli") {

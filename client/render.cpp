@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/table.hpp"
+#include "client/terminal.hpp"
 #include "client/text_width.hpp"
 #include "core/duration.hpp"
 #include "core/event_json.hpp"
@@ -132,26 +133,6 @@ std::string alarm_text(const Json& a, const date::time_zone* viewer) {
                           a.value("related", "start") == "end");
 }
 
-/// The codes of one row: the date cell, the other cells and the title.
-struct RowPaint {
-    std::string date, row, title;
-};
-
-/// How a row is painted: `day` ("2026-12-03", in the viewer's zone) against today, `past` dim,
-/// the status on the title. Nothing without colour.
-RowPaint row_paint(const RenderContext& ctx, std::string_view day, bool past,
-                   std::string_view status) {
-    RowPaint p;
-    if (!ctx.style.color) return p;
-    if (past) p.row = sgr::past;
-    bool today = !ctx.today.empty() && day == ctx.today;
-    p.date = today ? std::string(sgr::today) : past ? p.row : std::string(sgr::date);
-    p.title = p.row;
-    if (status == "tentative") p.title += sgr::tentative;
-    if (status == "cancelled") p.title += sgr::cancelled;
-    return p;
-}
-
 /// A row of id, date, time, title and location painted by `p`.
 Row dated_row(int64_t id, WhenText w, std::string title, std::string location, const RowPaint& p) {
     return {{"#" + std::to_string(id), p.row},
@@ -181,7 +162,43 @@ std::string heading(const RenderContext& ctx, const char* text) {
     return paint(ctx.style, sgr::heading, text) + "\n";
 }
 
+/// How show paints an event: by the day it starts in the viewer's zone; dim when it is over,
+/// unless it repeats.
+RowPaint event_paint(const Json& e, const date::time_zone* viewer, const RenderContext& ctx) {
+    if (!ctx.style.color || e["start"].is_null()) return {};
+    std::string precision = e.value("precision", "");
+    if (precision != "minute" && precision != "day")
+        return row_paint(ctx, "", false, e.value("status", ""));  // date not fixed: no day
+    bool repeats = !e.value("rrule", "").empty() || !joined(e, "rdates").empty();
+    auto start = caltime_from_string(e.value("start", ""), e.value("tz", ""), "start");
+    std::string day;
+    bool past = false;
+    if (precision == "minute") {
+        Instant begin = span_of(start, viewer).begin;
+        day = date::format("%F", date::floor<date::days>(to_local(begin, viewer)));
+        past = begin < ctx.now;
+    } else {
+        day = e.value("start", "").substr(0, 10);
+        std::string last = e["end"].is_null() ? day : e.value("end", "").substr(0, 10);
+        past = !ctx.today.empty() && last < ctx.today;
+    }
+    return row_paint(ctx, day, past && !repeats, e.value("status", ""));
+}
+
 }  // namespace
+
+RowPaint row_paint(const RenderContext& ctx, std::string_view day, bool past,
+                   std::string_view status) {
+    RowPaint p;
+    if (!ctx.style.color) return p;
+    if (past) p.row = sgr::past;
+    bool today = !ctx.today.empty() && day == ctx.today;
+    p.date = today ? std::string(sgr::today) : past ? p.row : std::string(sgr::date);
+    p.title = p.row;
+    if (status == "tentative") p.title += sgr::tentative;
+    if (status == "cancelled") p.title += sgr::cancelled;
+    return p;
+}
 
 WhenText when_text(const Json& occ, const date::time_zone* viewer) {
     if (!occ.value("all_day", false) && occ.value("precision", "") == "minute") {
@@ -305,17 +322,24 @@ std::string event_when(const Json& e, const date::time_zone* viewer) {
     return imprecise_label(e) + " (" + e.value("precision", "") + " precision, date not fixed)";
 }
 
-std::string render_event(const Json& e, const date::time_zone* viewer) {
+std::string render_event(const Json& e, const date::time_zone* viewer, const RenderContext& ctx) {
     std::string out;
-    auto line = [&](const char* label, const std::string& value) {
-        if (!value.empty()) out += pad(label, 12) + value + "\n";
+    auto line = [&](const char* label, const std::string& value, std::string_view code = {}) {
+        if (value.empty()) return;
+        // Made terminal-safe before it is painted, as a table cell is: data brings no escape.
+        out += pad(label, 12) +
+               (code.empty() ? value : paint(ctx.style, code, terminal_safe(value))) + "\n";
     };
+    RowPaint p = event_paint(e, viewer, ctx);
     line("id", "#" + std::to_string(e.value("id", 0)) + " (revision " +
                    std::to_string(e.value("revision", 0)) + ")");
-    line("title", e.value("title", ""));
+    line("title", e.value("title", ""), p.title);
     std::string tz = e.value("tz", "");
     bool zoned = e.value("precision", "") == "minute" && !tz.empty();
-    line("when", event_when(e, viewer) + (zoned ? " " + zone_display_name(tz) : ""));
+    line("when", event_when(e, viewer), p.date);
+    // Its own line: after the viewer's time ("· 00:30 UTC Asia/Tokyo") it read as the viewer's
+    // zone, and "10:00 UTC UTC" said the same zone twice.
+    line("zone", zoned ? zone_display_name(tz) : "");
     if (!e["end"].is_null())
         line("end",
              e.value("end", "") +

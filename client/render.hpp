@@ -33,6 +33,18 @@ struct RenderContext {
     const date::time_zone* viewer = nullptr;
 };
 
+/// The sgr:: codes one row or one event is painted with: its date cell, its other cells and its
+/// title (all empty without colour).
+struct RowPaint {
+    std::string date, row, title;
+};
+
+/// How list, search, show, next and missed paint a row: `day` ("2026-12-03", in the viewer's
+/// zone) bold yellow when it is today, else cyan; everything dim when `past`; the title yellow
+/// when tentative, struck through when cancelled.
+RowPaint row_paint(const RenderContext& ctx, std::string_view day, bool past,
+                   std::string_view status);
+
 /// The whole brief agenda (dated, "date not fixed", "to be announced") as an aligned table, from
 /// the wall times the daemon computed (no zone database needed). With colour: today's dates
 /// bold yellow, other dates cyan, rows already begun dim, tentative titles yellow, cancelled
@@ -58,7 +70,9 @@ std::string empty_window_line(const std::string& from, const std::string& to,
                               const date::time_zone* viewer);
 
 /// A multi-line description of one event; its length and alarms as people write them ("30
-/// min", "1 day before").
-std::string render_event(const Json& event, const date::time_zone* viewer);
+/// min", "1 day before"). With colour its start and title are painted as list paints a row (a
+/// single event already over is dim; a repeating one never is: its series goes on).
+std::string render_event(const Json& event, const date::time_zone* viewer,
+                         const RenderContext& ctx);
 
 }  // namespace herald::client

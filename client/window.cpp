@@ -26,6 +26,25 @@ std::optional<CalTime> iso_local(const std::string& text) {
 
 }  // namespace
 
+date::year_month named_month(Cli& cli, const std::string& text, const char* field) {
+    date::year_month_day day{date::floor<date::days>(to_local(cli.now, cli.viewer()))};
+    if (text.empty()) return day.year() / day.month();
+    auto refuse = [&] {
+        bad_time(field,
+                 "expected a month such as 2026-12, Dec 2026 or December, got \"" + text + "\"");
+    };
+    CalTime t;
+    try {
+        // Why not upcoming: "cal March" in December is this year's March, as cal(1) shows it.
+        t = parse_when(text, cli.when({}, false), field);
+    } catch (const HeraldError&) {
+        refuse();  // a date's forms and examples would mislead here
+    }
+    if (t.precision != Precision::month) refuse();
+    date::year_month_day ymd{date::floor<date::days>(t.local)};
+    return ymd.year() / ymd.month();
+}
+
 ListWindow calendar_window(Cli& cli, const ListWindow& w, bool days_given) {
     int named = (w.today ? 1 : 0) + (w.week ? 1 : 0) + (w.month ? 1 : 0);
     if (named == 0) return w;
@@ -42,9 +61,9 @@ ListWindow calendar_window(Cli& cli, const ListWindow& w, bool days_given) {
         first = today - (date::weekday{today} - date::Monday);  // weeks start on Monday (ISO)
         last = first + date::days{6};
     } else if (w.month) {
-        date::year_month_day ymd{today};
-        first = date::local_days{ymd.year() / ymd.month() / 1};
-        last = date::local_days{ymd.year() / ymd.month() / date::last};
+        date::year_month ym = named_month(cli, w.month_text, "--month");
+        first = date::local_days{ym / 1};
+        last = date::local_days{ym / date::last};
     }
     ListWindow out = w;
     out.from = date::format("%F", first);

@@ -20,7 +20,12 @@ struct ListWindow {
     int days = 30;         ///< the window's length when one end is open
     bool past = false;     ///< the window ends now instead of starting now
     bool today = false, week = false, month = false;  ///< --today, --week, --month
+    std::string month_text{};  ///< --month's MONTH (Dec 2026, 2026-12); empty: this month
 };
+
+/// The month `text` names (2026-12, Dec 2026, December; herald(1) DATES), or the viewer's current
+/// month when `text` is empty; throws HeraldError(invalid_time) naming `field` for anything else.
+date::year_month named_month(Cli& cli, const std::string& text, const char* field);
 
 /// The window --today, --week (Monday to Sunday) or --month (the calendar month) names, in the
 /// viewer's zone, as --from/--to dates; `w` unchanged when none is given. Throws UsageError when

@@ -75,6 +75,13 @@ CalTime parse_when(std::string_view text, const WhenContext& ctx, std::string_vi
         return t;
     }
     when_detail::Parts p = when_detail::read_words(trimmed, ctx, field);
+    if (p.month) {
+        if (p.day || p.time || p.instant)
+            bad_time(std::string(field), "\"" + std::string(trimmed) +
+                                             "\" names a whole month and also a day or a time; "
+                                             "give a month (Dec 2026) or a day (Dec 20 2026)");
+        return CalTime{Precision::month, LocalTime{date::local_days{*p.month / 1}}, ""};
+    }
     if (p.instant) {
         if (p.day || p.time)
             bad_time(std::string(field), "\"" + std::string(trimmed) +

@@ -148,7 +148,7 @@ class Reader {
     Parts read() {
         while (i_ < words_.size()) {
             if (!(skip() || day_word() || weekday() || relative() || month_first() || day_first() ||
-                  numeric_date() || iso_date() || clock()))
+                  month_year() || numeric_date() || iso_date() || clock()))
                 unreadable(field_, text_, words_[i_]);
         }
         return parts_;
@@ -274,6 +274,19 @@ class Reader {
         if (!m) return false;
         auto y = year_number(word(2));
         calendar_day(*m, *d, y, y ? 3 : 2);
+        return true;
+    }
+
+    /// December 2026, Dec 2026; a month name alone is this year's for a window's bound (as
+    /// cal(1) reads it) and the next such month, this one included, when upcoming.
+    bool month_year() {
+        auto m = month_of(word());
+        if (!m) return false;
+        auto y = year_number(word(1));
+        date::year_month_day today{today_};
+        date::year_month ym{y ? date::year{*y} : today.year(), *m};
+        if (!y && ctx_.upcoming && *m < today.month()) ym += date::years{1};
+        set_once(parts_.month, ym, "month", y ? 2 : 1);
         return true;
     }
 

@@ -12,9 +12,10 @@ namespace herald::when_detail {
 
 /// What the words of a WHEN said: each part may be given once.
 struct Parts {
-    std::optional<date::local_days> day;  ///< a day (today, Dec 20, 12/20/2026, next monday)
-    std::optional<Seconds> time;          ///< a time of day since midnight (9am, 14:30, 1430)
-    std::optional<Instant> instant;       ///< a relative instant (+2h, 3 hours ago, now)
+    std::optional<date::local_days> day;    ///< a day (today, Dec 20, 12/20/2026, next monday)
+    std::optional<Seconds> time;            ///< a time of day since midnight (9am, 14:30, 1430)
+    std::optional<Instant> instant;         ///< a relative instant (+2h, 3 hours ago, now)
+    std::optional<date::year_month> month;  ///< a whole month (December 2026, Dec)
 };
 
 /// Reads `text` (already trimmed) word by word; throws HeraldError(invalid_time) naming `field`.

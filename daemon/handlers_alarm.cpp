@@ -105,8 +105,11 @@ Result alarm_next(Context& ctx, const Json& p) {
         entries = ctx.alarms.upcoming(limit, view_scope(caller_of(ctx)));
     }
     Json list = entry_list(entries);
-    for (size_t i = 0; i < entries.size(); ++i)
+    for (size_t i = 0; i < entries.size(); ++i) {
         list[i]["fires_at"] = format_instant(entries[i].snooze_until.value_or(entries[i].due));
+        // The event's status, for herald next to mark a tentative one as list does.
+        if (auto e = ctx.store.get(entries[i].event_id)) list[i]["status"] = to_string(e->status);
+    }
     return {{"alarms", list}};
 }
 

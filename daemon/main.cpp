@@ -131,7 +131,7 @@ const date::time_zone* alarm_zone(const std::string& configured) {
 /// Reads the command line into `flags`; an exit code when heraldd stops here (--help, --version,
 /// a malformed or out-of-range option, named on stderr).
 std::optional<Exit> parse_command_line(int argc, char** argv, Flags& flags) {
-    CLI::App app{"heraldd - event schedule and reminder daemon"};
+    CLI::App app{"heraldd - event schedule and reminder daemon", "heraldd"};  // not argv[0]: a path
     app.set_version_flag("--version", std::string("heraldd ") + HERALD_VERSION);
     app.add_flag("--system", flags.system_mode, "Run as the system-wide service");
     app.add_option("--config", flags.config, "Configuration file (TOML)");

@@ -46,7 +46,7 @@ def bash_values(options, indent):
     arms = []
     plain = []
     for o in options:
-        if not o["value"]:
+        if not o["value"] or o.get("optional_value"):  # optional: the next word may be an option
             continue
         pattern = "|".join(o["names"])
         if words_of(o):
@@ -122,7 +122,7 @@ def zsh_option(o):
             action = "_files"
         elif names[0] in ZONES:
             action = "_time_zone"
-        spec += f":{names[0].lstrip('-')}:{action}"
+        spec += f"{'::' if o.get('optional_value') else ':'}{names[0].lstrip('-')}:{action}"
     return spec + "'"
 
 

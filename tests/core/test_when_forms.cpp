@@ -124,3 +124,22 @@ TEST_CASE("an end's time alone follows its start, not now") {
     CHECK(end_after("11:30", "tomorrow 9:00") == "2026-12-04T11:30");  // not today (still ahead)
     CHECK(end_after("Dec 22 2026 10:00", "Dec 20 2026 9:00") == "2026-12-22T10:00");
 }
+
+TEST_CASE("a month and year, or a month name alone, is a whole month") {
+    CHECK(when("December 2026") == "2026-12");
+    CHECK(when("Dec 2026") == "2026-12");
+    CHECK(when("dec. 2027") == "2027-12");
+    CHECK(when("Sept 2027") == "2027-09");
+    CHECK(parse_when("Dec 2026", ctx()).precision == Precision::month);
+    // A name alone: this year's for a window's bound (as cal(1)), the next such when upcoming.
+    CHECK(when("March", {}, false) == "2026-03");
+    CHECK(when("March") == "2027-03");
+    CHECK(when("December") == "2026-12");        // this month is still to come
+    CHECK(when("Dec 20 2026") == "2026-12-20");  // a day stays a day
+    for (const char* text : {"Dec 2026 10:00", "tomorrow December 2026", "Dec 2026 Jan 2027"}) {
+        INFO(text);
+        auto e = test::error_of([&] { parse_when(text, ctx(), "--at"); });
+        CHECK(e.code() == ErrorCode::invalid_time);
+        CHECK(e.field() == "--at");
+    }
+}

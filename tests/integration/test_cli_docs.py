@@ -105,7 +105,20 @@ class DocsAndCompletions(unittest.TestCase):
         self.assertEqual(complete("herald", "list", "--format", "i"), ["ics"])
         self.assertEqual(complete("herald", "list", "--js"), ["--json"])  # global, after the command
         self.assertEqual(complete("herald", "list", "--mon"), ["--month"])
+        # --month's MONTH may be left out: an option still completes after it.
+        self.assertEqual(complete("herald", "list", "--month", "--we"), ["--week"])
         self.assertEqual(complete("heraldd", "--stall"), ["--stall-timeout"])
+
+
+class HelpNames(unittest.TestCase):
+    def test_usage_names_the_program_not_the_path_it_was_run_by(self):
+        for argv, usage in (([HERALD, "--help"], "Usage: herald [OPTIONS] SUBCOMMAND"),
+                            ([HERALD, "cal", "--help"], "Usage: herald cal [OPTIONS]"),
+                            ([HERALDD, "--help"], "Usage: heraldd [OPTIONS]")):
+            self.assertTrue(os.path.isabs(argv[0]) or os.sep in argv[0], argv[0])
+            p = subprocess.run([os.path.abspath(argv[0]), *argv[1:]], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("\n" + usage, "\n" + p.stdout, p.stdout[:200])
 
 
 if __name__ == "__main__":

@@ -268,3 +268,54 @@ class Terminal(DaemonTestCase):
             out = self.piped(*args, "--days", "5") if args[-1] == "list" else self.piped(*args)
             self.assertNotIn(ESC, out, args)
         self.assertRegex(self.piped("show", "#1").decode(), r"(?m)^id +#1 \(revision 1\)$")
+
+    def date_code(self, instant):
+        """The code list paints a date cell with: today's bold yellow, others cyan (TZ=UTC)."""
+        day = datetime.datetime.fromisoformat(instant.replace("Z", "+00:00")).date()
+        return SGR["today"] if day == self.today() else SGR["date"]
+
+    def test_show_is_coloured_as_list_is(self):
+        self.add_week()
+        maybe = self.add("Maybe later", "--at", self.day(2)[0] + " 10:00", "--tentative")
+        for eid, date_code, title_code, title in (
+                (1, SGR["past"], SGR["past"], b"Yesterday thing"),  # over: dim
+                (2, SGR["today"], b"", b"Today thing"),
+                (3, SGR["date"], b"", b"Upcoming thing"),
+                (5, SGR["date"], SGR["cancelled"], b"Called off"),
+                (maybe, SGR["date"], SGR["tentative"], b"Maybe later")):
+            code, out = self.on_tty("show", str(eid))
+            self.assertEqual(code, 0, out)
+            offset = {1: -1, 2: 0, 3: 1, 5: 3}.get(eid, 2)
+            self.assertRegex(out, rb"(?m)^when +" + re.escape(date_code + self.day(offset)[1]) +
+                             rb"[^\x1b\n]*" + re.escape(SGR["reset"]) + rb"$", eid)
+            self.assertIn(b"title       " + (title_code + title + SGR["reset"] if title_code else title),
+                          out)
+            self.assert_only_palette(out)
+            self.assertEqual(strip_sgr(out), self.piped("show", str(eid)))
+        # A repeating event begun yesterday is not over: not dim.
+        self.add("Daily thing", "--at", self.day(-1)[0] + " 08:00", "--repeat", "daily")
+        code, out = self.on_tty("show", "7")
+        self.assertIn(SGR["date"] + self.day(-1)[1], out)
+        for env in ({"NO_COLOR": "1"}, {"TERM": "dumb"}):
+            self.assertNotIn(ESC, self.on_tty("show", "2", **env)[1], env)
+        self.assertNotIn(ESC, self.on_tty("--color=never", "show", "2")[1])
+        self.assertIn(SGR["today"], self.piped("--color=always", "show", "2"))
+
+    def test_next_is_coloured_as_list_is(self):
+        soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2))
+        self.add("Soon thing", "--at", soon.strftime("%Y-%m-%d %H:%M"), "--remind", "30m")
+        self.add("Maybe thing", "--at", self.day(3)[0] + " 10:00", "--tentative", "--remind", "1h")
+        alarms = self.d.cli_json("next", "-n", "2", env={"TZ": "UTC"})["alarms"]
+        self.assertEqual([a["status"] for a in alarms], ["confirmed", "tentative"])
+        code, out = self.on_tty("next", "-n", "2")
+        self.assertEqual(code, 0, out)
+        for a in alarms:
+            t = datetime.datetime.fromisoformat(a["fires_at"].replace("Z", "+00:00"))
+            self.assertIn(self.date_code(a["fires_at"]) + t.strftime("%a %Y-%m-%d %H:%M UTC").encode() +
+                          SGR["reset"], out)
+        self.assertIn(SGR["tentative"] + b"Maybe thing" + SGR["reset"], out)
+        self.assertNotIn(SGR["tentative"] + b"Soon thing", out)
+        self.assert_only_palette(out)
+        self.assertEqual(strip_sgr(out), self.piped("next", "-n", "2"))
+        self.assertNotIn(ESC, self.on_tty("next", "-n", "2", NO_COLOR="1")[1])
+        self.assertNotIn(ESC, self.on_tty("--json", "next", "-n", "2")[1])

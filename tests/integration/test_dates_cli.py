@@ -25,6 +25,18 @@ class Echo(DaemonTestCase):
                                    f"{t:%Z} \u00b7 {mine:%H:%M} {mine:%Z}\n")
         self.assertEqual(p.stderr, "")
 
+    def test_show_names_the_event_zone_on_its_own_line(self):
+        self.d.cli("add", "Standup with Tokyo team", "--at", "Dec 8 2026 9:30", "--tz", "Asia/Tokyo")
+        self.d.cli("add", "Dentist", "--at", "Dec 20 2026 10:00", "--tz", "UTC")
+        t = wall(2026, 12, 8, 9, 30, "Asia/Tokyo")
+        mine = t.astimezone(ZoneInfo("Europe/Berlin"))
+        lines = self.d.cli("show", "1", env=BERLIN).stdout.splitlines()
+        self.assertIn(f"when        {t:%a %Y-%m-%d %H:%M} {t:%Z} \u00b7 {mine:%H:%M} {mine:%Z}", lines)
+        self.assertIn("zone        Asia/Tokyo", lines)
+        lines = self.d.cli("show", "2", env={"TZ": "UTC"}).stdout.splitlines()
+        self.assertIn("when        Sun 2026-12-20 10:00 UTC", lines)  # not "UTC UTC"
+        self.assertIn("zone        UTC", lines)
+
     def test_same_zone_shows_one_time(self):
         p = self.d.cli("add", "Dentist", "--at", "20 December 2026 10:00", env=BERLIN)
         self.assertEqual(p.stdout, "Added event #1: Dentist \u2014 Sun 2026-12-20 10:00 CET\n")
@@ -62,6 +74,48 @@ class WindowBounds(DaemonTestCase):
         self.d.cli("add", "Today's errand", "--at", "today")
         got = self.d.cli_json("list", "--from", "00:00", "--days", "1")
         self.assertEqual([o["title"] for o in got], ["Today's errand"])
+
+
+class Months(DaemonTestCase):
+    """A month as "Dec 2026", "December 2026" or a name alone, wherever a month is taken."""
+
+    def setUp(self):
+        super().setUp()
+        for day in ("2026-11-30", "2026-12-01", "2026-12-31", "2027-01-01"):
+            self.d.cli("add", f"On {day}", "--at", day)
+
+    def titles(self, *args):
+        return [o["title"] for o in self.d.cli_json("list", *args)]
+
+    def test_cal_takes_a_month_name_and_year_quoted_or_not(self):
+        for args in (["Dec", "2026"], ["December 2026"], ["dec.", "2026"], ["2026-12"]):
+            out = self.d.cli("cal", *args).stdout
+            self.assertEqual(out.splitlines()[0].strip(), "December 2026", args)
+            self.assertIn("On 2026-12-31", out)
+            self.assertNotIn("On 2027-01-01", out)
+        # A name alone is this year's, as cal(1) reads it.
+        year = datetime.datetime.now(ZoneInfo("Asia/Bishkek")).year  # the harness's TZ
+        self.assertEqual(self.d.cli("cal", "March").stdout.splitlines()[0].strip(), f"March {year}")
+
+    def test_list_month_takes_a_month_or_defaults_to_this_one(self):
+        self.assertEqual(self.titles("--month", "Dec 2026"), ["On 2026-12-01", "On 2026-12-31"])
+        self.assertEqual(self.titles("--month", "January 2027"), ["On 2027-01-01"])
+        self.assertEqual(self.titles("--from", "Nov 2026", "--to", "Dec 2026"),
+                         ["On 2026-11-30", "On 2026-12-01", "On 2026-12-31"])
+        self.d.cli("add", "This month", "--at", "today")  # herald's today: the same zone as --month
+        self.assertIn("This month", self.titles("--month"))
+
+    def test_a_month_where_a_day_is_needed_or_a_day_for_a_month_is_refused(self):
+        for args in (["cal", "Dec 20"], ["cal", "Smarch", "2026"], ["list", "--month", "Dec 20 2026"]):
+            p = self.d.cli(*args, check=False)
+            self.assertEqual(p.returncode, 65, (args, p.stderr))
+            self.assertRegex(p.stderr, r"^herald: (--month: )?expected a month such as 2026-12, "
+                                       r"Dec 2026 or December, got \"[^\n]*\"\n$")
+        p = self.d.cli("add", "x", "--at", "Dec 2026 10:00", check=False)
+        self.assertEqual(p.returncode, 65, p.stderr)
+        self.assertIn("names a whole month", p.stderr)
+        self.assertEqual(self.d.cli("add", "Harvest", "--at", "Sept 2027").stdout,
+                         "Added event #5: Harvest \u2014 September 2027 (month precision, date not fixed)\n")
 
 
 class Errors(DaemonTestCase):

@@ -26,8 +26,25 @@ class LateWithinWindow(DaemonTestCase):
         self.assertEqual(self.d.cli("add", "Later", "--at", iso(start), "--remind", "5m").stderr, "")
         self.assertEqual(self.d.cli("add", "Begun", "--at", iso(start - 1200), "--remind", "5m").stderr, "")
 
+    def test_add_says_a_reminder_waits_while_the_date_is_not_fixed(self):
+        for args, date in ((["--at", "Dec 2030"], "December 2030 (month precision, date not fixed)"),
+                           (["--tba"], "to be announced")):
+            p = self.d.cli("add", "Summit", *args, "--remind", "1d")
+            eid = re.match(r"Added event #(\d+):", p.stdout).group(1)
+            self.assertEqual(p.stderr, f"herald: no reminder fires yet: the date is {date}; they fire "
+                                       f"once herald edit {eid} --at WHEN gives a day or a time\n")
+            self.assertEqual(self.d.cli_json("next", "--limit", "100")["alarms"], [])
+        # Without --remind nothing to say (a daemon's default alarm joins every event).
+        self.assertEqual(self.d.cli("add", "Harvest", "--at", "2031").stderr, "")
+        # edit says it too, when it sets reminders.
+        p = self.d.cli("edit", eid, "--remind", "2h")
+        self.assertEqual(p.stderr, f"herald: no reminder fires yet: the date is to be announced; they "
+                                   f"fire once herald edit {eid} --at WHEN gives a day or a time\n")
+        self.assertEqual(self.d.cli("edit", eid, "--title", "Summit 2").stderr, "")
+
     def test_added_after_its_reminder_was_due_fires_at_once_and_once(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 600
         added = self.d.cli_json("add", "Call in 10 min", "--at", iso(start), "--remind", "15m")["event"]
@@ -43,6 +60,7 @@ class LateWithinWindow(DaemonTestCase):
 
     def test_edited_so_that_its_reminder_is_past_fires_at_once(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 600
         added = self.d.cli_json("add", "Visa interview", "--at", iso(start), "--remind", "5m")["event"]
@@ -53,6 +71,7 @@ class LateWithinWindow(DaemonTestCase):
 
     def test_an_occurrence_already_begun_gets_no_reminder(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         self.d.cli("add", "Began a minute ago", "--at", iso(int(time.time()) - 60), "--remind", "15m")
         w.quiet_for(1.5)
@@ -64,6 +83,7 @@ class LateBeyondWindow(DaemonTestCase):
 
     def test_due_longer_ago_than_the_catchup_window_is_listed_missed(self):
         w = Watcher(self.d)
+        self.addCleanup(w.stop)  # watch reconnects forever: it must not outlive the test
         time.sleep(0.5)
         start = int(time.time()) + 7200
         added = self.d.cli_json("add", "Flight to Osaka", "--at", iso(start), "--remind", "3h")["event"]
@@ -72,6 +92,14 @@ class LateBeyondWindow(DaemonTestCase):
         self.assertEqual([(a["event_id"], a["due"], a["state"]) for a in missed],
                          [(added["id"], iso(start - 3 * 3600), "missed")])
         self.assertTrue(re.search(rf'reminder #{missed[0]["id"]} missed', self.d.log_text()), self.d.log_text())
+        # In colour a missed row is painted as list paints a past one: dim, its date too unless
+        # it is today's (bold yellow, as in list).
+        out = self.d.cli("--color=always", "missed", env={"TZ": "UTC"}).stdout
+        due = datetime.datetime.fromtimestamp(start - 3 * 3600, datetime.timezone.utc)
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        code = "\x1b[1;33m" if due.date() == today else "\x1b[2m"
+        self.assertIn(f"{code}{due:%a %Y-%m-%d %H:%M} UTC\x1b[0m", out)
+        self.assertIn("\x1b[2mmissed\x1b[0m  \x1b[2mFlight to Osaka\x1b[0m", out)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,41 @@ ANALYZE = shutil.which("systemd-analyze")
 SOCKET_ACTIVATE = shutil.which("systemd-socket-activate")
 
 
+def user_namespace_options():
+    """The unit options systemd.exec(5) says a per-user service manager offers only "when
+    PrivateUsers= is enabled" or not at all: by option, by section ("These options are only
+    available for system services"), and those with "the same limitations as" one of them.
+    None when the page is not installed."""
+    p = subprocess.run(["man", "systemd.exec"], capture_output=True, text=True,
+                       env=dict(os.environ, MANWIDTH="400", MAN_KEEP_FORMATTING=""))
+    if p.returncode != 0 or "PrivateUsers=" not in p.stdout:
+        return None
+    phrases = ("when PrivateUsers= is enabled", "not supported for services running in per-user")
+    entries, section_needs, section = [], False, None
+    for line in p.stdout.splitlines():
+        if re.match(r"^[A-Z][A-Z /]+$", line):  # a section heading
+            section, section_needs = line, False
+            continue
+        head = re.match(r"^ {7}([A-Z][A-Za-z]+=(?:, [A-Z][A-Za-z]+=)*)\s*$", line)
+        if head:
+            names = [n.strip().rstrip("=") for n in head.group(1).split(",")]
+            entries.append([names, "", section_needs])
+        elif entries and entries[-1][0] and line.startswith("           "):
+            entries[-1][1] += " " + line.strip()
+        elif line.startswith("       ") and any(
+                ph in line for ph in phrases + ("only available for system services",)):
+            section_needs = True  # the section's opening paragraph
+    needs = set()
+    for names, body, in_section in entries:
+        if in_section or any(ph in " ".join(body.split()) for ph in phrases):
+            needs.update(names)
+    for names, body, _ in entries:
+        like = re.search(r"same limitations as (\w+)=", body)
+        if like and like.group(1) in needs:
+            needs.update(names)
+    return needs
+
+
 class TempDir(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="herald-sd-")
@@ -137,6 +172,21 @@ class UnitFiles(TempDir):
         # shows as uid 65534, and herald refuses a socket served by neither the user nor root.
         with open(os.path.join(UNITS, "user", "herald-notify.service")) as f:
             self.assertNotIn("PrivateUsers=yes", f.read())
+
+    def test_herald_notify_uses_no_option_that_needs_a_user_namespace(self):
+        """Every option systemd.exec(5) (the installed systemd's own page, the oracle) says a user
+        manager offers only with PrivateUsers= (or not at all) would, from systemd 253 on, turn
+        PrivateUsers= on implicitly: herald would then see the root socket as nobody's."""
+        needs = user_namespace_options()
+        if needs is None:
+            self.skipTest("systemd.exec(5) is not installed")
+        for sure in ("ProtectSystem", "ProtectHome", "PrivateTmp", "ProtectKernelTunables",
+                     "CapabilityBoundingSet", "PrivateDevices"):
+            self.assertIn(sure, needs)  # the page was read as meant
+        with open(os.path.join(UNITS, "user", "herald-notify.service")) as f:
+            used = {m.group(1) for m in re.finditer(r"(?m)^([A-Za-z]+)=", f.read())}
+        self.assertEqual(used & needs, set())
+        self.assertIn("SystemCallFilter", used)  # seccomp needs no namespace: kept
 
 
 @unittest.skipIf(SOCKET_ACTIVATE is None, "systemd-socket-activate is not installed (Debian package systemd)")
