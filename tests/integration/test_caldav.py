@@ -565,6 +565,28 @@ class SyncCase:
                          "B fired the reminder A acknowledged")
         self.assertEqual(len(self.fired(a, "Courtesy call")), 1)
 
+    def test_subscribers_hear_of_pulled_changes(self):
+        a, b = self.machine("a"), self.machine("b")
+        watcher = b.connect()
+        watcher.result("subscribe", {"topics": ["changes"]})
+
+        def heard():
+            p = watcher.read(timeout=10)["params"]
+            return p["kind"], (p["event"] or {}).get("title", p.get("title"))
+
+        a.cli("add", "Embassy reception", "--at", "2025-11-03 18:00", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("added", "Embassy reception"))
+        a.cli("edit", str(self.listed(a)["Embassy reception"]["id"]), "--title", "Reception")
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("updated", "Reception"))
+        a.cli("rm", str(self.listed(a)["Reception"]["id"]))
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("removed", "Reception"))
+
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
         p = a.cli("add", "X", "--at", "2025-01-01", "--calendar", "nope", check=False)
