@@ -187,8 +187,8 @@ def alarms(component):
     return sorted(repr(sorted(properties(a).items())) for a in component.walk("VALARM"))
 
 
-class SyncCase:
-    """The scenarios, run against the server of each subclass (kind)."""
+class ServerCase:
+    """A server of the subclass's kind, started for each test, and machines syncing with it."""
 
     kind = None
     calendar = "office"
@@ -205,17 +205,25 @@ class SyncCase:
         self.server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def machine(self, label, password=PASSWORD, interval="0s", conflict="server"):
-        """A heraldd with its own XDG tree syncing the server's collection."""
+    def machine(self, label, password=PASSWORD, interval="0s", conflict="server", wrapper=(),
+                host="127.0.0.1"):
+        """A heraldd with its own XDG tree syncing the server's collection (named `host`),
+        started under `wrapper` (an argv prefix)."""
         d = Daemon(os.path.join(self.root, label))
+        d.wrapper = list(wrapper)
         os.makedirs(d.root, exist_ok=True)
         secret = os.path.join(d.root, "office.pass")
         with open(secret, "w") as f:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, self.calendar, interval, conflict))
+        table = caldav_table(self.server, secret, self.calendar, interval, conflict)
+        write_config(d, table.replace("127.0.0.1", host))
         self.daemons.append(d)
         return d.start()
+
+
+class SyncCase(ServerCase):
+    """The scenarios, run against the server of each subclass (kind)."""
 
     def listed(self, d):
         out = d.cli_json("list", "--calendar", self.calendar, "--from", "2025-01-01",

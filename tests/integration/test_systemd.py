@@ -11,9 +11,9 @@ import tempfile
 import time
 import unittest
 
-from harness import HERALD, HERALDD, SOURCE_DIR, Daemon, RawClient, finish_daemon, wait_for
+from harness import HERALD, HERALDD, SOURCE_DIR, Daemon, RawClient, wait_for
 import unit_sandbox
-from test_caldav import PASSWORD, RADICALE, Server, caldav_table, write_config
+from test_caldav import RADICALE, ServerCase
 
 UNITS = os.path.join(SOURCE_DIR, "systemd")
 ANALYZE = shutil.which("systemd-analyze")
@@ -222,34 +222,16 @@ class Notify(TempDir):
 
 @unittest.skipIf(unit_sandbox.seccomp is None or unit_sandbox.UNSHARE is None or RADICALE is None,
                  "needs python3-seccomp, util-linux and radicale (scripts/deps.sh)")
-class SandboxedSync(unittest.TestCase):
+class SandboxedSync(ServerCase, unittest.TestCase):
     """The user unit's network sandboxing (PrivateNetwork=, RestrictAddressFamilies=, applied by
     unit_sandbox: no service manager runs here) lets the real heraldd sync with a real Radicale,
     named "localhost" so that the resolver runs too."""
 
-    def setUp(self):
-        self.root = tempfile.mkdtemp(prefix="herald-sd-sync-")
-        self.server = Server("radicale", os.path.join(self.root, "server"))
-        self.server.start()
-        self.daemons = []
-
-    def tearDown(self):
-        for d in self.daemons:
-            finish_daemon(self, d, d.root)
-        self.server.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+    kind = "radicale"
 
     def sync_under(self, properties, label):
         """Starts heraldd under `properties`, adds a synced event; returns `herald sync`."""
-        d = Daemon(os.path.join(self.root, label))
-        d.wrapper = unit_sandbox.wrapper(properties)
-        os.makedirs(d.root, exist_ok=True)
-        secret = os.path.join(d.root, "office.pass")
-        with open(secret, "w") as f:
-            f.write(PASSWORD + "\n")
-        os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, "office").replace("127.0.0.1", "localhost"))
-        self.daemons.append(d.start())
+        d = self.machine(label, wrapper=unit_sandbox.wrapper(properties), host="localhost")
         d.cli("add", "Sandboxed sync", "--at", "2025-06-06", "--calendar", "office")
         return d.cli("sync", check=False)
 
