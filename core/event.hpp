@@ -35,7 +35,13 @@ struct Alarm {
     Duration offset;  ///< for start/end: signed offset (-PT15M fires 15 minutes before, -P1D
                       ///< at the same wall time the day before)
     Instant at{};     ///< for absolute alarms
-    bool operator==(const Alarm&) const = default;
+    /// RFC 9074 ACKNOWLEDGED: the alarm's occurrences due at or before it are done (dismissed on
+    /// this machine or, through a CalDAV server, on another). Set only on synced events.
+    std::optional<Instant> acknowledged = std::nullopt;
+    /// The same reminder: the trigger alone (`acknowledged` is its delivery state, not what it is).
+    bool operator==(const Alarm& o) const {
+        return related == o.related && offset == o.offset && at == o.at;
+    }
 };
 
 /// One stored event. Times keep the user's local time and zone; instants are derived.

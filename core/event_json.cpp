@@ -79,10 +79,12 @@ Alarm alarm_from_json(const Json& j, std::string_view field) {
         bad_param(
             f, "an alarm must be an object such as {\"trigger\":\"-PT15M\"} or {\"at\":\"...Z\"}");
     for (const auto& [key, _] : j.items())
-        if (key != "trigger" && key != "related" && key != "at")
-            bad_param(f + "." + key,
-                      "unknown alarm field '" + key + "': expected trigger, related or at");
+        if (key != "trigger" && key != "related" && key != "at" && key != "acknowledged")
+            bad_param(f + "." + key, "unknown alarm field '" + key +
+                                         "': expected trigger, related, at or acknowledged");
     Alarm a;
+    if (j.contains("acknowledged"))
+        a.acknowledged = parse_instant(get_string(j, "acknowledged", f + "."), f + ".acknowledged");
     if (j.contains("at")) {
         if (j.contains("trigger")) bad_param(f, "an alarm has either trigger or at, not both");
         a.related = Alarm::Related::absolute;
@@ -103,9 +105,13 @@ Alarm alarm_from_json(const Json& j, std::string_view field) {
 }
 
 Json to_json(const Alarm& a) {
-    if (a.related == Alarm::Related::absolute) return {{"at", format_instant(a.at)}};
-    return {{"trigger", format_duration(a.offset)},
-            {"related", a.related == Alarm::Related::end ? "end" : "start"}};
+    Json j = a.related == Alarm::Related::absolute
+                 ? Json{{"at", format_instant(a.at)}}
+                 : Json{{"trigger", format_duration(a.offset)},
+                        {"related", a.related == Alarm::Related::end ? "end" : "start"}};
+    // Written only when set, so an alarm never acknowledged looks as it always did.
+    if (a.acknowledged) j["acknowledged"] = format_instant(*a.acknowledged);
+    return j;
 }
 
 Json to_json(const Event& e) {

@@ -29,7 +29,7 @@ std::vector<std::string> texts(od::value v) {
 }
 
 Alarm alarm_from(od::object o) {
-    std::string trigger, related, at;
+    std::string trigger, related, at, acknowledged;
     bool absolute = false;
     for (auto field : o) {
         std::string_view key = field.unescaped_key();
@@ -40,9 +40,12 @@ Alarm alarm_from(od::object o) {
             trigger = text(v);
         else if (key == "related")
             related = opt_text(v);
+        else if (key == "acknowledged")
+            acknowledged = text(v);
     }
     // The same rules as alarm_from_json, without its checks for keys a client may send.
     Alarm a;
+    if (!acknowledged.empty()) a.acknowledged = parse_instant(acknowledged, "alarms.acknowledged");
     if (absolute) {
         a.related = Alarm::Related::absolute;
         a.at = parse_instant(at, "alarms.at");

@@ -130,6 +130,11 @@ std::optional<Override> as_override(const Event& e,
     }
 }
 
+/// RFC 9074 ACKNOWLEDGED of reminder `a` ("" when it has none).
+std::string acknowledged_line(const Alarm& a) {
+    return a.acknowledged ? ical_fold("ACKNOWLEDGED:" + stamp(*a.acknowledged)) : "";
+}
+
 std::string herald_valarm(const Event& e, const Alarm& a) {
     std::string out = ical_fold("BEGIN:VALARM") + ical_fold("ACTION:DISPLAY") +
                       ical_fold("DESCRIPTION:" + ical_escape_text(e.title));
@@ -139,7 +144,7 @@ std::string herald_valarm(const Event& e, const Alarm& a) {
         out += ical_fold("TRIGGER;RELATED=END:" + format_duration(a.offset));
     else
         out += ical_fold("TRIGGER:" + format_duration(a.offset));
-    return out + ical_fold("END:VALARM");
+    return out + acknowledged_line(a) + ical_fold("END:VALARM");
 }
 
 std::string verbatim(const std::vector<std::string>& lines) {
@@ -173,7 +178,11 @@ std::string component_lines(const Event& e, const IcalExtra& extra) {
         }
         used[i] = true;
         flush(i);
-        out += verbatim(extra.components[i]);
+        // The kept block without its END, then this reminder's ACKNOWLEDGED (ical_extra drops
+        // the one it was read with).
+        const auto& block = extra.components[i];
+        out += verbatim({block.begin(), block.end() - 1}) + acknowledged_line(a) +
+               ical_fold(block.back());
         next = std::max(next, i + 1);
     }
     flush(kept.size());

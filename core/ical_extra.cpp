@@ -83,8 +83,10 @@ std::string unmodelled_lines(const std::vector<IcalLine>& lines, bool period) {
         }
         std::vector<std::string> block;
         for (int depth = 0; i + 1 < lines.size(); ++i) {
-            block.push_back(lines[i].text);
             std::string n = line_name(lines[i].text);
+            // A VALARM's ACKNOWLEDGED is the reminder's (Alarm::acknowledged), written afresh.
+            if (!(depth == 1 && n == "ACKNOWLEDGED" && line_value(block.front()) == "VALARM"))
+                block.push_back(lines[i].text);
             depth += n == "BEGIN" ? 1 : n == "END" ? -1 : 0;
             if (depth == 0) break;
         }

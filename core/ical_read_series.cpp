@@ -104,14 +104,14 @@ void Reader::read_alarms(icalcomponent* c, Event& e) {
         }
         ++alarm_n_;
         try {
-            add_alarm(e, trig);
+            add_alarm(e, trig, icalcomponent_get_first_property(a, ICAL_ACKNOWLEDGED_PROPERTY));
         } catch (const HeraldError& err) {
             warn("TRIGGER", "VALARM dropped: " + std::string(err.what()), alarm_n_ - 1);
         }
     }
 }
 
-void Reader::add_alarm(Event& e, icalproperty* trig) {
+void Reader::add_alarm(Event& e, icalproperty* trig, icalproperty* acknowledged) {
     icaltriggertype t = icalproperty_get_trigger(trig);
     Alarm alarm;
     if (!icaltime_is_null_time(t.time)) {
@@ -125,9 +125,20 @@ void Reader::add_alarm(Event& e, icalproperty* trig) {
                             ? Alarm::Related::end
                             : Alarm::Related::start;
     }
-    // Why dedupe: some exporters repeat one reminder per notification channel.
-    if (std::find(e.alarms.begin(), e.alarms.end(), alarm) == e.alarms.end())
+    if (acknowledged != nullptr) {
+        // RFC 9074: a UTC DATE-TIME; one Herald cannot read is no acknowledgement.
+        icaltimetype ack = icalproperty_get_acknowledged(acknowledged);
+        if (!icaltime_is_null_time(ack) && !ack.is_date)
+            alarm.acknowledged = Instant{Seconds{icaltime_as_timet(ack)}};
+    }
+    // Why dedupe: some exporters repeat one reminder per notification channel (the latest
+    // acknowledgement of the copies stands).
+    auto same = std::find(e.alarms.begin(), e.alarms.end(), alarm);
+    if (same == e.alarms.end())
         e.alarms.push_back(alarm);
+    else if (alarm.acknowledged &&
+             (!same->acknowledged || *same->acknowledged < *alarm.acknowledged))
+        same->acknowledged = alarm.acknowledged;
 }
 
 }  // namespace herald::ical_read_detail

@@ -66,7 +66,7 @@ class Reader {
     /// single series (no RRULE) starts at its earliest RDATE and keeps DTSTART as an RDATE.
     void move_start_to_first_rdate(Event& e);
     void read_alarms(icalcomponent* c, Event& e);
-    void add_alarm(Event& e, icalproperty* trig);
+    void add_alarm(Event& e, icalproperty* trig, icalproperty* acknowledged);
 
     const std::vector<IcalLine>& lines_;
     IcalFile& file_;

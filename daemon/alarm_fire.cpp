@@ -79,6 +79,9 @@ void AlarmStore::advance(const DueRow& r, const std::optional<Event>& event, Ins
     // occurrence, not every one of them.
     Instant not_before = r.due + Seconds{1};
     if (late) not_before = std::max(not_before, now - window);
+    if (event && r.alarm < event->alarms.size())
+        if (auto ack = event->alarms[r.alarm].acknowledged)
+            not_before = std::max(not_before, *ack + Seconds{1});  // RFC 9074: done through it
     std::optional<AlarmOccurrence> next;
     if (event && event->alarms.size() > r.alarm && event->status != Status::cancelled)
         next = next_alarm_occurrence(*event, r.alarm, not_before, zone());

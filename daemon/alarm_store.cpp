@@ -46,8 +46,35 @@ void AlarmStore::schedule(const Event& e, Instant not_before, bool fresh) {
     // Why cancelled events are skipped: a cancelled meeting must not remind anyone.
     if (!alarms_can_fire(e) || e.status == Status::cancelled || e.alarms.empty()) return;
     schedule_changed_ = true;
+    for (size_t i = 0; i < e.alarms.size(); ++i) {
+        auto next = alarm_to_schedule(e, i, not_before, zone());
+        // Occurrences up to the alarm's ACKNOWLEDGED are done (RFC 9074), a late one included.
+        if (auto ack = e.alarms[i].acknowledged; next && ack && next->due <= *ack)
+            next = next_alarm_occurrence(e, i, *ack + Seconds{1}, zone());
+        put_next(e.id, i, next, &e);
+    }
+    apply_acknowledged(e);
+}
+
+void AlarmStore::apply_acknowledged(const Event& e) {
     for (size_t i = 0; i < e.alarms.size(); ++i)
-        put_next(e.id, i, alarm_to_schedule(e, i, not_before, zone()), &e);
+        if (e.alarms[i].acknowledged)
+            st_->ack_through.bind(1, e.id)
+                .bind(2, static_cast<int64_t>(i))
+                .bind(3, secs(*e.alarms[i].acknowledged))
+                .run();
+}
+
+void AlarmStore::share_acknowledgement(const LedgerEntry& e, Instant now) {
+    auto ev = store_.get(e.event_id);
+    if (!ev || ev->calendar.empty() || e.alarm_index >= ev->alarms.size()) return;
+    // Why not before the due instant: RFC 9074 counts an occurrence as acknowledged when
+    // ACKNOWLEDGED is at or after its trigger, and a reminder dismissed ahead of time is done.
+    Instant at = std::max(now, e.due);
+    auto& ack = ev->alarms[e.alarm_index].acknowledged;
+    if (ack && *ack >= at) return;
+    ack = at;
+    store_.update(*ev, ev->revision, now);
 }
 
 void AlarmStore::put_next(int64_t event_id, size_t alarm,
@@ -180,12 +207,13 @@ std::vector<LedgerEntry> AlarmStore::entries(int64_t event_id, Instant occurrenc
     return all;
 }
 
-LedgerEntry AlarmStore::acknowledge(const LedgerEntry& e) {
+LedgerEntry AlarmStore::acknowledge(const LedgerEntry& e, Instant now) {
     sql::Transaction tx(db_);
     LedgerEntry out = e;
     out.state = herald::acknowledge(e.state);
     out.snooze_until.reset();
     set_state(out.id, out.state, std::nullopt, out.seq, out.fired_at);
+    share_acknowledgement(e, now);
     tx.commit();
     schedule_changed_ = true;
     return out;

@@ -96,8 +96,10 @@ class AlarmStore : public StoreObserver {
     /// Entries of one occurrence of an event (all alarms, or one).
     std::vector<LedgerEntry> entries(int64_t event_id, Instant occurrence,
                                      std::optional<size_t> alarm);
-    /// Acknowledges an entry (no further firing).
-    LedgerEntry acknowledge(const LedgerEntry& e);
+    /// Acknowledges an entry (no further firing). On an event of a synced calendar the event's
+    /// alarm records it too (RFC 9074 ACKNOWLEDGED, the later of `now` and the entry's due
+    /// instant), a local write the next sync pushes, so the other machines do not fire it.
+    LedgerEntry acknowledge(const LedgerEntry& e, Instant now);
     /// Snoozes entries until `until`, all or none: throws (check_snooze) when one has not fired,
     /// was acknowledged, or `until` is not after `now`. Every snooze (a request, the desktop's
     /// Snooze action) comes through here, so the rule is checked on every path.
@@ -115,6 +117,10 @@ class AlarmStore : public StoreObserver {
 
   private:
     void schedule(const Event& e, Instant not_before, bool fresh);
+    /// Marks done the entries of `e`'s alarms due at or before their `acknowledged` instant.
+    void apply_acknowledged(const Event& e);
+    /// Records the acknowledgement of entry `e` in its event when the event is synced.
+    void share_acknowledgement(const LedgerEntry& e, Instant now);
     void unschedule(int64_t event_id);
     int64_t append(const char* topic, const char* method, int64_t owner, bool is_public,
                    const Json& params, Instant now, std::optional<Instant> visible_at = {});

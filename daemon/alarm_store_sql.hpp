@@ -55,6 +55,10 @@ struct AlarmStore::Statements {
           put_schedule(db,
                        "INSERT OR REPLACE INTO alarm_schedule(event_id, alarm_index, occurrence, "
                        "due) VALUES(?,?,?,?)"),
+          ack_through(db,
+                      "UPDATE alarm_ledger SET state = 'acknowledged', snooze_until = NULL "
+                      "WHERE event_id = ? AND alarm_index = ? AND due <= ? "
+                      "AND state IN ('pending', 'fired', 'snoozed')"),
           put_pending(db,
                       "INSERT OR IGNORE INTO alarm_ledger(event_id, occurrence, alarm_index, due, "
                       "state, owner, public, title) "
@@ -103,9 +107,9 @@ struct AlarmStore::Statements {
                                   " FROM alarm_ledger WHERE event_id = ? AND state = 'pending' "
                                   "ORDER BY due, alarm_index")) {}
 
-    sql::Statement clear_schedule, clear_pending, clear_ledger, put_schedule, put_pending, min_due,
-        min_snooze, due_rows, due_snoozes, by_key, by_id, by_occurrence, set_state, missed,
-        upcoming, upcoming_snoozes, pending_of;
+    sql::Statement clear_schedule, clear_pending, clear_ledger, put_schedule, ack_through,
+        put_pending, min_due, min_snooze, due_rows, due_snoozes, by_key, by_id, by_occurrence,
+        set_state, missed, upcoming, upcoming_snoozes, pending_of;
 };
 
 }  // namespace herald

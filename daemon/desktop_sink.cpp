@@ -64,7 +64,7 @@ void wire_desktop(DesktopNotifier& desktop, Hub& hub, AlarmStore& alarms, Schedu
             if (answer == DesktopAnswer::snooze)
                 alarms.snooze({*entry}, now + settings.snooze, now);
             else
-                alarms.acknowledge(*entry);
+                alarms.acknowledge(*entry, now);
             spdlog::info("desktop: reminder {} {} ({})", entry->id,
                          answer == DesktopAnswer::snooze ? "snoozed" : "acknowledged", what);
             hub.flush();

@@ -74,7 +74,7 @@ size_t list_limit(const Json& p, int64_t fallback) {
 
 Result alarm_ack(Context& ctx, const Json& p) {
     std::vector<LedgerEntry> done;
-    for (const auto& e : named_entries(ctx, p)) done.push_back(ctx.alarms.acknowledge(e));
+    for (const auto& e : named_entries(ctx, p)) done.push_back(ctx.alarms.acknowledge(e, ctx.now));
     return {{"alarms", entry_list(done)}};
 }
 

@@ -588,7 +588,7 @@ std::vector<Event> Store::all() {
     return read_all(st_->all);
 }
 
-Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write) {
+Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write, bool log) {
     // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
     // unchanged re-import is the common case of a big calendar.
     st_->by_owner_uid.bind(1, e.uid).bind(2, e.owner);
@@ -607,14 +607,14 @@ Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write) {
     may_write(e, existing ? &*existing : nullptr);
     if (!existing) {
         std::string json = insert_new(e, now, false);
-        if (observer_) observer_->saved(std::nullopt, e, json, false);
+        if (observer_) observer_->saved(std::nullopt, e, json, log);
         return Upsert::added;
     }
     e.id = existing->id;
     e.owner = existing->owner;
     e.created = existing->created;
     std::string json = rewrite(e, existing->revision, now);
-    if (observer_) observer_->saved(existing, e, json, false);
+    if (observer_) observer_->saved(existing, e, json, log);
     return Upsert::updated;
 }
 

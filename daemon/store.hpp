@@ -74,8 +74,9 @@ class Store {
     /// Within the caller's transaction (no commit of its own): inserts an event with a uid new
     /// to its owner, replaces the owner's one whose content differs (keeping id, owner and
     /// created; revision + 1), or leaves an identical one alone. `may_write` vetoes a write
-    /// (throw from it).
-    Upsert upsert(Event e, Instant now, const MayWrite& may_write);
+    /// (throw from it). With `log` each write logs its change message (an import logs one summary
+    /// instead; a sync pull logs each).
+    Upsert upsert(Event e, Instant now, const MayWrite& may_write, bool log = false);
     /// Every event, in id order.
     std::vector<Event> all();
     /// Every undated event.

@@ -120,3 +120,36 @@ TEST_CASE("valarm_alarm reads the trigger forms other clients write") {
     CHECK(!alarm({"ACTION:EMAIL", "TRIGGER:-PT10M"}));
     CHECK(!alarm({"ACTION:AUDIO", "TRIGGER:soon"}));
 }
+
+TEST_CASE("RFC 9074 ACKNOWLEDGED travels with its reminder, in Herald's VALARM and a kept one") {
+    const Instant acked = date::sys_days{date::year{2025} / 6 / 10} + std::chrono::hours{9};
+    // A kept (third-party) VALARM: read with its ACKNOWLEDGED, kept without it, written back
+    // inside that VALARM with the reminder's current value.
+    std::string text = kThirdParty;
+    text.insert(text.find("X-OTHER-SNOOZE"), "ACKNOWLEDGED:20250610T085000Z\r\n");
+    Event e = only_event(text);
+    REQUIRE(e.alarms.size() == 1);
+    CHECK(e.alarms[0].acknowledged == acked - std::chrono::minutes{10});
+    CHECK(e.ical_extra.find("ACKNOWLEDGED") == std::string::npos);
+    e.alarms[0].acknowledged = acked;
+    std::string out = unfolded(export_ical({e}, kNow));
+    CHECK(out.find("UID:alarm-7\r\nACTION:DISPLAY\r\nTRIGGER;VALUE=DURATION:-P0DT0H15M0S\r\n"
+                   "DESCRIPTION:Soon\r\nX-OTHER-SNOOZE:1\r\nACKNOWLEDGED:20250610T090000Z\r\n"
+                   "END:VALARM") != std::string::npos);
+    CHECK(only_event(out).alarms[0].acknowledged == acked);
+    // Herald's own VALARM: still plain (nothing kept), the acknowledgement read back.
+    Event own;
+    own.uid = "own-2";
+    own.title = "Briefing";
+    own.start = CalTime{
+        Precision::minute,
+        LocalTime{date::local_days{date::year{2025} / 6 / 10}} + std::chrono::hours{10}, "UTC"};
+    Alarm hour_before{Alarm::Related::start, parse_duration("-PT1H", "t"), {}};
+    hour_before.acknowledged = acked;
+    own.alarms.push_back(hour_before);
+    Event back = only_event(export_ical({own}, kNow));
+    CHECK(back.ical_extra == "");
+    REQUIRE(back.alarms.size() == 1);
+    CHECK(back.alarms[0].acknowledged == acked);
+    CHECK(back.alarms[0] == own.alarms[0]);
+}

@@ -51,7 +51,7 @@ TEST_CASE("every snooze is checked by the ledger, all or none (the desktop's Sno
     // An instant not after now, and an acknowledged entry, are refused.
     CHECK(test::error_of([&] { alarms.snooze({fired_a}, kDue, kDue); }).code() ==
           ErrorCode::invalid_time);
-    alarms.acknowledge(fired_b);
+    alarms.acknowledge(fired_b, kDue);
     CHECK_THROWS_WITH(alarms.snooze({*alarms.entry(fired_b.id)}, kDue + 600s, kDue),
                       Catch::Contains("acknowledged"));
     CHECK(alarms.entry(fired_b.id)->state == AlarmState::acknowledged);

@@ -145,12 +145,13 @@ class Daemon:
             self.env.update(env)
         self.proc = None
         self.clients = []
+        self.wrapper = []  # argv prefix heraldd runs under (tests/integration/unit_sandbox.py)
 
     def start(self, wait=True):
         os.makedirs(os.path.join(self.root, "run"), mode=0o700, exist_ok=True)
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [HERALDD, "--socket", self.socket, "--db", self.db, *self.extra_args],
+            [*self.wrapper, HERALDD, "--socket", self.socket, "--db", self.db, *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         if wait:
             wait_for(self.serving, what=f"heraldd to serve on {self.socket}")

@@ -1,6 +1,7 @@
 """CalDAV sync against real servers (docs/architecture.md "Sync"): Radicale and Xandikos, both
 from Debian, started on free localhost ports with private storage. Two heraldd instances (two
 XDG directory trees: two machines) sync one collection through the server."""
+import datetime
 import json
 import os
 import shutil
@@ -186,8 +187,8 @@ def alarms(component):
     return sorted(repr(sorted(properties(a).items())) for a in component.walk("VALARM"))
 
 
-class SyncCase:
-    """The scenarios, run against the server of each subclass (kind)."""
+class ServerCase:
+    """A server of the subclass's kind, started for each test, and machines syncing with it."""
 
     kind = None
     calendar = "office"
@@ -204,17 +205,25 @@ class SyncCase:
         self.server.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def machine(self, label, password=PASSWORD, interval="0s", conflict="server"):
-        """A heraldd with its own XDG tree syncing the server's collection."""
+    def machine(self, label, password=PASSWORD, interval="0s", conflict="server", wrapper=(),
+                host="127.0.0.1"):
+        """A heraldd with its own XDG tree syncing the server's collection (named `host`),
+        started under `wrapper` (an argv prefix)."""
         d = Daemon(os.path.join(self.root, label))
+        d.wrapper = list(wrapper)
         os.makedirs(d.root, exist_ok=True)
         secret = os.path.join(d.root, "office.pass")
         with open(secret, "w") as f:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
-        write_config(d, caldav_table(self.server, secret, self.calendar, interval, conflict))
+        table = caldav_table(self.server, secret, self.calendar, interval, conflict)
+        write_config(d, table.replace("127.0.0.1", host))
         self.daemons.append(d)
         return d.start()
+
+
+class SyncCase(ServerCase):
+    """The scenarios, run against the server of each subclass (kind)."""
 
     def listed(self, d):
         out = d.cli_json("list", "--calendar", self.calendar, "--from", "2025-01-01",
@@ -517,6 +526,74 @@ class SyncCase:
         occurrences = a.cli_json("list", "--calendar", self.calendar, "--from", "2025-03-17",
                                  "--to", "2025-03-18")
         self.assertEqual([e["title"] for e in occurrences], ["Weekly briefing"])
+
+    def reminder_soon(self, d, title, lead=20, rrule=""):
+        """Adds to `d` an event whose first reminder is due `lead` seconds from now (a trigger
+        in seconds before a start on a minute); returns (event, the first occurrence, due)."""
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        due = now + datetime.timedelta(seconds=lead)
+        start = (due + datetime.timedelta(minutes=2)).replace(second=0)
+        before = int((start - due).total_seconds())
+        ev = d.connect().result("event.add", {"event": {
+            "title": title, "start": start.strftime("%Y-%m-%dT%H:%M"), "tz": "UTC",
+            "rrule": rrule, "calendar": self.calendar,
+            "alarms": [{"trigger": f"-PT{before}S"}]}})["event"]
+        return ev, start.strftime("%Y-%m-%dT%H:%M:%SZ"), due
+
+    @staticmethod
+    def fired(d, title):
+        """The journal lines of `d` saying the reminder of `title` fired or was staged to fire at
+        its due instant (alarm_fire.cpp)."""
+        return [l for l in d.log_text().splitlines()
+                if (" fired at " in l or " fires at " in l) and f'"{title}"' in l]
+
+    def test_ack_on_a_is_not_fired_on_b(self):
+        # RFC 9074: A dismisses the first reminder of a daily series ahead of time; A pushes
+        # ACKNOWLEDGED on the VALARM; B, after its sync, does not fire that occurrence but keeps
+        # the next one. A second event, not dismissed, shows B fires what it should.
+        a, b = self.machine("a"), self.machine("b")
+        series, occurrence, due = self.reminder_soon(a, "Daily press briefing", rrule="FREQ=DAILY")
+        self.reminder_soon(a, "Courtesy call", lead=20)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 2 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 2 pulled, 0 pushed, 0 conflicts")
+        a.connect().result("alarm.ack", {"event_id": series["id"], "occurrence": occurrence})
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_b = self.listed(b)
+        self.assertTrue(on_b["Daily press briefing"]["alarms"][0].get("acknowledged"), on_b)
+        c = b.connect()
+        nxt = c.result("alarm.next", {"event_id": on_b["Daily press briefing"]["id"]})["alarms"]
+        self.assertNotEqual(nxt[0]["occurrence"], occurrence, nxt)  # the next day's is next
+        wait = (due - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+        self.assertGreater(wait, 0, "the reminder fell due before the test could sync")
+        wait_for(lambda: self.fired(b, "Courtesy call"), timeout=wait + 10,
+                 what="B to fire the reminder nobody dismissed")
+        time.sleep(1)
+        self.assertEqual(self.fired(b, "Daily press briefing"), [],
+                         "B fired the reminder A acknowledged")
+        self.assertEqual(len(self.fired(a, "Courtesy call")), 1)
+
+    def test_subscribers_hear_of_pulled_changes(self):
+        a, b = self.machine("a"), self.machine("b")
+        watcher = b.connect()
+        watcher.result("subscribe", {"topics": ["changes"]})
+
+        def heard():
+            p = watcher.read(timeout=10)["params"]
+            return p["kind"], (p["event"] or {}).get("title", p.get("title"))
+
+        a.cli("add", "Embassy reception", "--at", "2025-11-03 18:00", "--calendar", self.calendar)
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("added", "Embassy reception"))
+        a.cli("edit", str(self.listed(a)["Embassy reception"]["id"]), "--title", "Reception")
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("updated", "Reception"))
+        a.cli("rm", str(self.listed(a)["Reception"]["id"]))
+        self.sync(a)
+        self.sync(b)
+        self.assertEqual(heard(), ("removed", "Reception"))
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
