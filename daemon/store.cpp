@@ -576,24 +576,25 @@ void Store::remove(int64_t id, std::optional<int64_t> expected_revision, Instant
 std::vector<Event> Store::in_window(Instant from, Instant to) {
     st_->window.bind(1, static_cast<double>(from.time_since_epoch().count() - kZoneSlack))
         .bind(2, static_cast<double>(to.time_since_epoch().count() + kZoneSlack));
-    std::vector<int64_t> ids;
-    ids.reserve(window_memo_.size());
-    while (st_->window.step()) ids.push_back(st_->window.column_int(0));
-    st_->window.reset();
-    std::sort(ids.begin(), ids.end());
     // Why a memo of the previous call's events: a listing asks for its window slice by slice and
     // page by page, each widened by the zone slack, so most events of one call come again in the
     // next; each would otherwise be read and decoded two to three times. Why only outside a
-    // transaction and until the connection's next change: then the memo holds committed content
+    // transaction and until the database's next change: then the memo holds committed content
     // only, and any write (or a write later rolled back) makes it stale, so it is dropped.
     const bool memo = !db_.in_transaction();
-    const MemoKey changes = memo_key();
     std::unordered_map<int64_t, Event> before;
-    if (memo && changes == memo_changes_) before.swap(window_memo_);
-    window_memo_.clear();
+    before.swap(window_memo_);
     std::vector<Event> out;
-    out.reserve(ids.size());
-    for (int64_t id : ids) {
+    out.reserve(before.size());
+    MemoKey changes{-1, 0};
+    // Why the rows are read while the id query is still stepping: all in its one read
+    // transaction, not one (with its file locks) per event.
+    while (st_->window.step()) {
+        if (changes.first < 0) {
+            changes = memo_key();  // as of this read transaction
+            if (!memo || changes != memo_changes_) before.clear();
+        }
+        int64_t id = st_->window.column_int(0);
         if (auto it = before.find(id); it != before.end()) {
             out.push_back(it->second);
             if (memo) window_memo_.emplace(id, std::move(it->second));
@@ -602,7 +603,11 @@ std::vector<Event> Store::in_window(Instant from, Instant to) {
             if (memo) window_memo_.emplace(id, out.back());
         }
     }
+    st_->window.reset();
     memo_changes_ = memo ? changes : MemoKey{-1, 0};
+    // The union's ids come sorted from its temporary index; in id order whatever the plan.
+    auto by_id = [](const Event& a, const Event& b) { return a.id < b.id; };
+    if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);
     return out;
 }
 
