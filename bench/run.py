@@ -112,6 +112,7 @@ def evict(path):
         if os.path.exists(f):
             fd = os.open(f, os.O_RDONLY)
             try:
+                os.fsync(fd)  # dirty pages (a fresh import's) are not dropped until written
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
             finally:
                 os.close(fd)
