@@ -148,6 +148,38 @@ def summarise_list(t, res):
           "-", f"{max(per.values()) / 40:.2f}x of 40 us", "<= 40 us (issue 18)", max(per.values()) <= 40)
 
 
+def summarise_rows(t, res):
+    """Issue 18 items 1 (cost per listed row, fixed-size answers) and 2 (cold pages)."""
+    if "error" in res:
+        return
+    sizes = {s["n"]: s for s in res["sizes"] if "herald_status_s" in s}
+    if not sizes:
+        return
+    med = lambda s, k: s[f"herald_{k}_s"]["median"]  # noqa: E731
+    n = max(sizes)
+    s = sizes[n]
+    full = n >= 100000
+    cpu = s["herald_cpu_ms"]
+    per = {w: (cpu["listing"][w] - cpu["status"][w]) * 1e3 / max(1, s["herald_rows"]) for w in ("daemon", "client")}
+    t.add(f"18.1 CPU per listed row, N={n:,} ({s['herald_rows']:,} rows)",
+          f"{per['daemon'] + per['client']:.1f} us (daemon {per['daemon']:.1f} + client {per['client']:.1f})", "-",
+          f"{(per['daemon'] + per['client']) / 3:.2f}x of 3 us", "<= 3 us (issue 18)",
+          per["daemon"] + per["client"] <= 3 if full else None)
+    h, rt = med(s, "listing"), med(s, "status")
+    t.add(f"18.1 list 30 days / minimal round trip, N={n:,}", ms(h), f"herald status {ms(rt)}", f"{h / rt:.2f}x",
+          "<= 2x at 100k (issue 18)", h / rt <= 2 if full else None)
+    ns = sorted(sizes)
+    lo = 10000 if 10000 in sizes and ns[-1] > 10000 else ns[0]
+    if ns[-1] > lo:
+        for k, name in (("limit50", "herald list --limit 50"), ("next", "herald next")):
+            a, b = med(sizes[lo], k), med(sizes[ns[-1]], k)
+            t.add(f"18.1 {name}: {lo:,} -> {ns[-1]:,} events", f"{ms(a)} -> {ms(b)}", "-", f"{b / a:.2f}x",
+                  "< 1.3x (10k -> 1M, issue 18)", b / a < 1.3 if lo == 10000 and ns[-1] >= 1000000 else None)
+    w, c = med(s, "warm"), med(s, "cold")
+    t.add(f"18.2 first list after evicting the db's pages, N={n:,}", f"{ms(c)}, {s['herald_cold_pages']:.0f} pages read",
+          f"warm {ms(w)}", f"{c / w:.2f}x", "<= 2x (issue 18)", c / w <= 2 if full else None)
+
+
 def summarise_durable(t, res):
     if "error" in res:
         t.na("3. durable adds", f"durable_adds.py {res['error']}")
@@ -247,6 +279,7 @@ def main():
     t = Table()
     if "list" in results:
         summarise_list(t, results["list"])
+        summarise_rows(t, results["list"])
     if "durable" in results:
         summarise_durable(t, results["durable"])
     if "latency" in results:

@@ -83,8 +83,9 @@ class Herald:
         self.heraldd = os.path.join(bindir, "daemon", "heraldd")
         self.herald = os.path.join(bindir, "client", "herald")
         self.sock = os.path.join(root, "herald.sock")
+        self.db = os.path.join(root, "herald.db")
         self.env = dict(os.environ, HERALD_SOCKET=self.sock, TZ="Asia/Bishkek")
-        self.proc = subprocess.Popen([self.heraldd, "--socket", self.sock, "--db", os.path.join(root, "herald.db"),
+        self.proc = subprocess.Popen([self.heraldd, "--socket", self.sock, "--db", self.db,
                                       "--log-level", "warn"], env=self.env)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -103,6 +104,67 @@ class Herald:
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
+
+
+def evict(path):
+    """Drops the database's pages from the page cache (as the kernel does to idle files)."""
+    for f in (path, path + "-wal"):
+        if os.path.exists(f):
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                os.fsync(fd)  # dirty pages (a fresh import's) are not dropped until written
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def herald_rows_costs(h, runs):
+    """Issue 18 items 1 and 2: fixed-size answers, the minimal round trip, the CPU a listing costs
+    the daemon and the client, and the first listing after the database's pages were evicted."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def daemon_cpu():
+        f = open(f"/proc/{h.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / tick
+
+    def read_bytes():
+        with open(f"/proc/{h.proc.pid}/io") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("read_bytes"))
+
+    def run(cmd):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=h.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, ru = os.wait4(p.pid, 0)
+        if status != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {p.stderr.read().decode(errors='replace')[:500]}")
+        p.stderr.close()
+        return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime
+
+    cmds = {"status": h.cmd("status"), "limit50": h.cmd("list", "--from", LIST_DAY, "--days", "30", "--limit", "50"),
+            "next": h.cmd("next"), "listing": h.cmd("list", "--from", LIST_DAY, "--days", "30")}
+    out = {f"herald_{k}": [] for k in cmds}
+    cpu = {k: [0.0, 0.0] for k in cmds}  # daemon, client seconds over the runs
+    for c in cmds.values():
+        run(c)
+    for _ in range(runs):
+        for k, c in cmds.items():
+            d0 = daemon_cpu()
+            wall, client = run(c)
+            out[f"herald_{k}"].append(wall)
+            cpu[k][0] += daemon_cpu() - d0
+            cpu[k][1] += client
+    out["herald_cpu_ms"] = {k: {"daemon": v[0] / runs * 1e3, "client": v[1] / runs * 1e3} for k, v in cpu.items()}
+    # Cold: every page of the database file evicted, then one listing; the warm run just before it
+    # is its pair (same load), and the daemon's read_bytes count the pages it read from the disk.
+    warm, cold, pages = [], [], []
+    for _ in range(runs):
+        warm.append(run(cmds["listing"])[0])
+        evict(h.db)
+        r0 = read_bytes()
+        cold.append(run(cmds["listing"])[0])
+        pages.append((read_bytes() - r0) / 4096)
+    out.update(herald_warm=warm, herald_cold=cold, herald_cold_pages=pages)
+    return out
 
 
 def bench_size(n, args, rows):
@@ -151,6 +213,7 @@ def bench_size(n, args, rows):
                 for k, (c, env) in cmds.items():
                     samples[k].append(timed(c, env=env)[0])
             row.update({f"{k}_list": v for k, v in samples.items()})
+            row.update(herald_rows_costs(h, args.runs))
             rows.append(row)
         finally:
             h.stop()
@@ -207,6 +270,19 @@ def main():
         print(f"\nHerald list scaling: {lo['n']:,} -> {hi['n']:,} events: x{t_hi / t_lo:.2f} time, "
               f"x{hi['herald_rows'] / max(1, lo['herald_rows']):.1f} rows printed "
               f"({per_row * 1e6:.1f} us per extra row)")
+    print("\nHerald alone (issue 18 items 1-2): minimal round trip (`herald status`: process start, connect, one "
+          "request), fixed-size answers, the 30-day listing's cost per row (CPU of daemon + client over the "
+          "round trip's), and the first listing after the database's pages were evicted (posix_fadvise)")
+    print(f"{'N':>9} | {'rows':>6} | {'status':>8} | {'list':>8} | {'list/status':>11} | {'CPU us/row d+c':>14} | "
+          f"{'limit 50':>8} | {'next':>8} | {'warm':>8} | {'cold':>8} | cold/warm | pages read")
+    for r in rows:
+        med = {k: statistics.median(r["herald_" + k]) for k in ("status", "listing", "limit50", "next", "warm", "cold")}
+        c = r["herald_cpu_ms"]
+        per_row = {w: (c["listing"][w] - c["status"][w]) * 1e3 / max(1, r["herald_rows"]) for w in ("daemon", "client")}
+        print(f"{r['n']:>9,} | {r['herald_rows']:>6,} | " + " | ".join(f"{med[k] * 1e3:6.1f}ms" for k in ("status", "listing"))
+              + f" | {med['listing'] / med['status']:10.2f}x | {per_row['daemon']:6.1f}+{per_row['client']:<6.1f} | "
+              + " | ".join(f"{med[k] * 1e3:6.1f}ms" for k in ("limit50", "next", "warm", "cold"))
+              + f" | {med['cold'] / med['warm']:8.2f}x | {statistics.median(r['herald_cold_pages']):.0f}")
     if args.json:
         def stats(samples):
             return {"median": statistics.median(samples), "min": min(samples), "max": max(samples),
@@ -218,6 +294,10 @@ def main():
                 o["calcurse_import_s"] = r["calcurse_import"]
             if "khal_first" in r:
                 o["khal_first_list_s"], o["khal_rows"] = r["khal_first"], r["khal_rows"]
+            for k in ("status", "listing", "limit50", "next", "warm", "cold"):
+                o[f"herald_{k}_s"] = stats(r[f"herald_{k}"])
+            o["herald_cpu_ms"] = r["herald_cpu_ms"]
+            o["herald_cold_pages"] = statistics.median(r["herald_cold_pages"])
             for tool in ("herald", "remind", "calcurse", "khal"):
                 if f"{tool}_list" in r:
                     o[f"{tool}_list_s"] = stats(r[f"{tool}_list"])

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <unordered_map>
 
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
@@ -221,13 +222,11 @@ struct Store::Statements {
                  "visibility = 'public') ORDER BY owner IS NOT ?2, id LIMIT 1"),
           by_owner_uid(db, "SELECT data FROM events WHERE uid = ? AND owner = ?"),
           revision(db, "SELECT revision FROM events WHERE id = ?"),
-          window(db,
-                 "SELECT data FROM events WHERE id IN (SELECT id FROM event_spans WHERE hi >= ?1 "
-                 "AND lo < ?2 UNION SELECT id / " +
-                     std::to_string(kRowsPerEvent) +
-                     " FROM instance_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT row / " +
-                     std::to_string(kRowsPerEvent) + " FROM short_spans WHERE lo >= ?1 - " +
-                     std::to_string(kShortSpan) + " AND lo < ?2 AND hi >= ?1)"),
+          window(db, "SELECT id FROM event_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT id / " +
+                         std::to_string(kRowsPerEvent) +
+                         " FROM instance_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT row / " +
+                         std::to_string(kRowsPerEvent) + " FROM short_spans WHERE lo >= ?1 - " +
+                         std::to_string(kShortSpan) + " AND lo < ?2 AND hi >= ?1"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -577,7 +576,47 @@ void Store::remove(int64_t id, std::optional<int64_t> expected_revision, Instant
 std::vector<Event> Store::in_window(Instant from, Instant to) {
     st_->window.bind(1, static_cast<double>(from.time_since_epoch().count() - kZoneSlack))
         .bind(2, static_cast<double>(to.time_since_epoch().count() + kZoneSlack));
-    return read_all(st_->window);
+    // Why a memo of the previous call's events: a listing asks for its window slice by slice and
+    // page by page, each widened by the zone slack, so most events of one call come again in the
+    // next; each would otherwise be read and decoded two to three times. Why only outside a
+    // transaction and until the database's next change: then the memo holds committed content
+    // only, and any write (or a write later rolled back) makes it stale, so it is dropped.
+    const bool memo = !db_.in_transaction();
+    std::unordered_map<int64_t, Event> before;
+    before.swap(window_memo_);
+    std::vector<Event> out;
+    out.reserve(before.size());
+    MemoKey changes{-1, 0};
+    // Why the rows are read while the id query is still stepping: all in its one read
+    // transaction, not one (with its file locks) per event.
+    while (st_->window.step()) {
+        if (changes.first < 0) {
+            changes = memo_key();  // as of this read transaction
+            if (!memo || changes != memo_changes_) before.clear();
+        }
+        int64_t id = st_->window.column_int(0);
+        if (auto it = before.find(id); it != before.end()) {
+            out.push_back(it->second);
+            if (memo) window_memo_.emplace(id, std::move(it->second));
+        } else if (auto e = get(id)) {
+            out.push_back(std::move(*e));
+            if (memo) window_memo_.emplace(id, out.back());
+        }
+    }
+    st_->window.reset();
+    memo_changes_ = memo ? changes : MemoKey{-1, 0};
+    // The union's ids come sorted from its temporary index; in id order whatever the plan.
+    auto by_id = [](const Event& a, const Event& b) { return a.id < b.id; };
+    if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);
+    return out;
+}
+
+Store::MemoKey Store::memo_key() {
+    // Why both: total changes count this connection's writes, rolled back or not; the data
+    // version, the commits of other connections to the file (as of the last read).
+    unsigned version = 0;
+    sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    return {sqlite3_total_changes64(db_.handle()), version};
 }
 
 std::vector<Event> Store::undated() {
@@ -686,6 +725,8 @@ int64_t Store::count_owned(int64_t uid) {
 }
 
 void Store::release_memory() {
+    window_memo_ = {};
+    memo_changes_ = {-1, 0};
     sqlite3_db_release_memory(db_.handle());
 }
 

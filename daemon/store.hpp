@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/event.hpp"
@@ -136,6 +138,14 @@ class Store {
 
     sql::Db db_;
     size_t last_read_count_ = 0;  ///< events the last read_all returned
+    /// The events the last in_window returned, by id, while valid (see in_window).
+    std::unordered_map<int64_t, Event> window_memo_;
+    /// What says the database changed: this connection's total changes, the file's data version.
+    using MemoKey = std::pair<int64_t, unsigned>;
+    /// The key now; window_memo_ is valid while it equals memo_changes_.
+    MemoKey memo_key();
+    /// memo_key() when window_memo_ was filled; {-1, 0}: the memo is empty or stale.
+    MemoKey memo_changes_{-1, 0};
     struct Statements;
     std::unique_ptr<Statements> st_;
     StoreObserver* observer_ = nullptr;

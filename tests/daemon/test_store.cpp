@@ -269,6 +269,55 @@ TEST_CASE("short spans are found from their start, up to two days before the win
     }
 }
 
+TEST_CASE("in_window returns the stored content after every change, kept or rolled back",
+          "[store][window]") {
+    // in_window keeps the previous call's events so that overlapping slices of a listing are not
+    // decoded again: a change, or a change rolled back, must make it read the rows again.
+    TempDb tmp;
+    Store store(tmp.path());
+    Event e = store.add(event("expo@t", Json{{"title", "EXPO day"}, {"start", "2025-06-06"}}), kNow)
+                  .event;
+    store.add(
+        event("gala@t", Json{{"title", "Gala"}, {"start", "2025-06-06T19:00"}, {"tz", "UTC"}}),
+        kNow);
+    auto titles = [&] {
+        Uids out;
+        for (const auto& x : store.in_window(utc(2025, 6, 6), utc(2025, 6, 7)))
+            out.push_back(x.title);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    REQUIRE(titles() == Uids{"EXPO day", "Gala"});
+    SECTION("events given again from the memo equal the stored ones") {
+        auto again = store.in_window(utc(2025, 6, 6), utc(2025, 6, 7));
+        REQUIRE(again.size() == 2);
+        for (const auto& x : again) CHECK(x == *store.get(x.id));
+    }
+    SECTION("an update") {
+        e.title = "EXPO 2025 day";
+        e = store.update(e, e.revision, kNow + 1min);
+        CHECK(titles() == Uids{"EXPO 2025 day", "Gala"});
+        CHECK(titles() == Uids{"EXPO 2025 day", "Gala"});
+    }
+    SECTION("an update rolled back") {
+        {
+            sql::Transaction tx(store.db());
+            e.title = "Not kept";
+            store.update(e, e.revision, kNow + 1min);
+            CHECK(titles() == Uids{"Gala", "Not kept"});  // within the transaction
+        }
+        CHECK(titles() == Uids{"EXPO day", "Gala"});
+    }
+    SECTION("a change by another connection") {
+        {
+            sql::Db other(tmp.path());
+            other.exec("UPDATE events SET data = json_set(data, '$.title', 'Renamed') WHERE id = " +
+                       std::to_string(e.id));
+        }
+        CHECK(titles() == Uids{"Gala", "Renamed"});
+    }
+}
+
 TEST_CASE("recurring events are always candidates after their start",
           "[store][window][recurrence]") {
     TempDb tmp;
