@@ -90,6 +90,40 @@ class PagedListings(DaemonTestCase):
         self.assertEqual(c.result("hello")["server"], "heraldd")
 
 
+class WorkCutPages(DaemonTestCase):
+    """Item 7: pages cut by the daemon's work budget (4 ms) rather than by occurrences or bytes
+    join into exactly the listing the oracle expects, each occurrence once, in order."""
+
+    def test_dense_month_listed_in_pages_equals_the_oracle(self):
+        c = self.d.connect(timeout=60)
+        starts = {}
+        for k in range(40):  # 40 daily events with long descriptions: costly rows to read
+            start = datetime.datetime(2026, 3, 1, k % 24, k)
+            ev = c.result("event.add", {"event": {"title": f"Standup {k}", "start": start.strftime("%Y-%m-%dT%H:%M"),
+                                                  "tz": "UTC", "rrule": "FREQ=DAILY",
+                                                  "description": "notes " * 800}})["event"]
+            starts[ev["id"]] = start
+        begin, end = datetime.datetime(2026, 3, 1), datetime.datetime(2026, 3, 31)
+        expected = sorted((start + datetime.timedelta(days=d), i) for i, start in starts.items()
+                          for d in range(31) if begin <= start + datetime.timedelta(days=d) < end)
+        params = {"from": "2026-03-01", "to": "2026-03-31", "tz": "UTC", "brief": True}
+        seen, sizes = [], []
+        while True:
+            result = c.result("agenda", params)
+            sizes.append(len(result["occurrences"]))
+            seen += [(datetime.datetime.strptime(o["occurrence_start"], "%Y-%m-%dT%H:%M:%SZ"), o["id"])
+                     for o in result["occurrences"]]
+            if "next_cursor" not in result:
+                self.assertEqual(result["total"], len(expected))
+                break
+            params["cursor"] = result["next_cursor"]
+        print(f"\n{len(expected)} occurrences in {len(sizes)} pages of {sizes}")
+        self.assertEqual(seen, expected)
+        cli = [l for l in self.d.cli("list", "--from", "2026-03-01", "--days", "30", env=UTC).stdout.splitlines()
+               if "Standup" in l]
+        self.assertEqual(len(cli), len(expected))
+
+
 class SmallQueuePages(DaemonTestCase):
     """Pages follow the client's queue limit: each reply stays under half of it."""
 
