@@ -293,9 +293,16 @@ def hostile_pipeline(daemon, stop, count, holder=None, pause=0.01):
     return h
 
 
-def add_daily_since_year_one(client):
-    client.result("event.add", {"event": {"title": "Every day since year 1", "start": "0001-01-01T09:00",
-                                          "tz": "UTC", "rrule": "FREQ=DAILY", "description": "d" * 2000}})
+def hostile_setup(daemon):
+    """A daily event since year 1 (what the hostile agendas list) and a reminders watcher:
+    (setup client, started Watcher)."""
+    setup = daemon.connect(timeout=60)
+    setup.result("event.add", {"event": {"title": "Every day since year 1", "start": "0001-01-01T09:00",
+                                         "tz": "UTC", "rrule": "FREQ=DAILY", "description": "d" * 2000}})
+    watcher = Watcher(daemon.connect(timeout=60))
+    watcher.client.result("subscribe", {"topics": ["reminders"]})
+    watcher.start()
+    return setup, watcher
 
 
 class HostileClient(DaemonTestCase):
@@ -305,11 +312,7 @@ class HostileClient(DaemonTestCase):
         return hostile_pipeline(self.d, stop, count)
 
     def test_ordinary_client_and_reminders_stay_on_time(self):
-        setup = self.d.connect(timeout=60)
-        add_daily_since_year_one(setup)
-        watcher = Watcher(self.d.connect(timeout=60))
-        watcher.client.result("subscribe", {"topics": ["reminders"]})
-        watcher.start()
+        setup, watcher = hostile_setup(self.d)
         first = int(time.time()) + 3
         dues = {}
         for k in range(int(LOAD_SECONDS)):
@@ -365,11 +368,7 @@ class ManyHostileClients(DaemonTestCase):
     CLIENTS = 12
 
     def test_reminders_stay_on_time_behind_many_busy_clients(self):
-        setup = self.d.connect(timeout=60)
-        add_daily_since_year_one(setup)
-        watcher = Watcher(self.d.connect(timeout=60))
-        watcher.client.result("subscribe", {"topics": ["reminders"]})
-        watcher.start()
+        setup, watcher = hostile_setup(self.d)
         seconds = max(4, int(LOAD_SECONDS) - 2)
         first = int(time.time()) + 3
         dues = {}
