@@ -412,6 +412,47 @@ def bulk_calendar(n):
     return "".join(parts)
 
 
+class ImportInterrupted(DaemonTestCase):
+    """Item 7/9: a client gone mid-import stops the import at a slice boundary: what was stored is
+    whole events, an import run again completes it, and the connection's buffer is freed."""
+
+    daemon_args = ("--max-import", str(8 << 20))
+    EVENTS = 30000  # about 4.6 MB of text, several seconds of slices
+
+    def test_client_gone_mid_import(self):
+        text = bulk_calendar(self.EVENTS)
+        self.assertLess(len(text), 6 << 20)
+        c = RawClient(self.d.socket, timeout=60)
+        for pos in range(0, len(text), 32 << 10):
+            self.assertIn("result", c.call("calendar.import", {"chunk": text[pos:pos + (32 << 10)]}))
+        c.request("calendar.import", {"chunk": "", "final": True})
+        other = self.d.connect(timeout=60)
+        deadline = time.monotonic() + 60
+        while other.result("status")["events"] < 1000:  # the import is storing its slices
+            self.assertLess(time.monotonic(), deadline, "the import stored nothing")
+            time.sleep(0.05)
+        c.close()
+        deadline = time.monotonic() + 60
+        while "left during a sliced request" not in self.d.log_text():
+            self.assertLess(time.monotonic(), deadline, "the import went on for a client that is gone")
+            time.sleep(0.1)
+        stored = other.result("status")["events"]
+        self.assertLess(stored, self.EVENTS, "the import ran to its end for a client that is gone")
+        # The buffer is freed: 7 MiB more fits the uid's 8 MiB budget only without the 4.6 MB left.
+        for k in range(1, 9):  # 8 chunks of 896 KiB, under the line limit
+            self.assertEqual(other.result("calendar.import", {"chunk": "X" * (896 << 10)})["received"],
+                             k * (896 << 10))
+        other.close()
+        self.d.clients.clear()
+        # What was stored is whole events: the same import again adds exactly the rest.
+        path = os.path.join(self.root, "bulk.ics")
+        with open(path, "w") as f:
+            f.write(text)
+        p = self.d.cli("import", path, timeout=600)
+        self.assertIn(f"{self.EVENTS - stored} added, 0 updated, {stored} unchanged", p.stdout)
+        print(f"\nclient gone during a {self.EVENTS}-event import: {stored} stored, the rest added again")
+
+
 class BigImport(DaemonTestCase):
     """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
     add) and the reminders due meanwhile stay on time. Figures are printed.
