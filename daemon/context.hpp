@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "daemon/settings.hpp"
+#include "daemon/work_budget.hpp"
 
 namespace herald {
 
@@ -63,6 +64,8 @@ struct Context {
     Instant now;
     sync::Engine* sync = nullptr;  ///< CalDAV sync; null in system mode, where sync does not run
     std::function<void()> after_reply{};  ///< set by a handler to run once its reply is queued
+    /// What the request's work budget is measured by (WorkBudget); unit tests set a fake clock.
+    WorkClock work_clock = [] { return std::chrono::steady_clock::now(); };
 };
 
 }  // namespace herald

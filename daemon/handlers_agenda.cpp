@@ -10,6 +10,7 @@
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
 #include "daemon/store.hpp"
+#include "daemon/work_budget.hpp"
 
 namespace herald::handlers {
 namespace {
@@ -88,11 +89,17 @@ std::string format_cursor(const Occurrence& last, size_t seen) {
 }
 
 /// One page of the agenda: the window is expanded in time slices from the cursor on, so the work
-/// of a request follows the occurrences it returns, not the length of the window.
+/// of a request follows the occurrences it returns, not the length of the window. A page ends at
+/// whichever comes first: kPageOccurrences, the byte budget, or the work budget (`work`), which
+/// is checked before reading another slice once the page holds an occurrence. Why not within a
+/// slice: its events are read whole before any occurrence is taken, so cutting its occurrences
+/// short would leave the next page to read it again for a few more; a page takes what the slice
+/// it paid for offers (up to the other caps), and every page moves the listing on.
 class Pager {
   public:
-    Pager(Context& ctx, const AgendaQuery& q, std::optional<Cursor> cursor, size_t byte_budget)
-        : ctx_(ctx), q_(q), cursor_(cursor), budget_(byte_budget) {}
+    Pager(Context& ctx, const AgendaQuery& q, std::optional<Cursor> cursor, size_t byte_budget,
+          const WorkBudget& work)
+        : ctx_(ctx), q_(q), cursor_(cursor), budget_(byte_budget), work_(work) {}
 
     /// Collects the page; `bytes_of` sizes one occurrence as the reply will write it.
     template <class Size>
@@ -102,6 +109,10 @@ class Pager {
         size_t bytes = 0;
         const size_t before = cursor_ ? cursor_->seen : 0;
         while (at < q_.to && !cut_ && !inexact_) {
+            if (!page_.empty() && work_.spent()) {
+                cut_ = true;  // the work budget is spent: the next page resumes at the cursor
+                break;
+            }
             Instant end = q_.to - at <= length ? q_.to : at + length;
             std::vector<Occurrence> found = slice(at, end, at == q_.from && !cursor_);
             for (const auto& occ : found) {
@@ -184,6 +195,7 @@ class Pager {
     const AgendaQuery& q_;
     std::optional<Cursor> cursor_;
     size_t budget_;
+    const WorkBudget& work_;
     size_t skipped_ = 0, extra_ = 0;
     bool cut_ = false;
     bool inexact_ = false;
@@ -239,7 +251,10 @@ Result agenda(Context& ctx, const Json& p) {
     bool brief = params::opt_bool(p, "brief", false);
     // Why a quarter of the queue limit: a page plus the imprecise and undated events stays well
     // within what one client may have queued (daemon/session.cpp).
-    Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1));
+    // Why a work budget too: a page of rows that are costly to read (many events in one slice,
+    // large ones) would otherwise hold the thread for tens of ms under the byte cap.
+    WorkBudget work(ctx.work_clock, kWorkPiece);
+    Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work);
     std::string scratch;
     if (brief)
         pager.run([&](const Occurrence& occ) {

@@ -101,8 +101,9 @@ Result event_search(Context& ctx, const Json& p) {
     if (limit < 1 || limit > 10000) bad_param("limit", "limit must be between 1 and 10000");
     // Filtered by the store before the limit: other users' matches must not crowd out the
     // caller's own.
+    // Bounded while reading: a reply may take half of max_queue_bytes (Server::deliver).
     auto events = ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit),
-                                   view_scope(caller_of(ctx)));
+                                   view_scope(caller_of(ctx)), ctx.settings.max_queue_bytes / 2);
     if (!p.contains("after")) return {{"events", event_list(ctx, events)}};
     // With `after`: each event's next occurrence (herald until), computed here so that a client
     // needs no recurrence engine.

@@ -48,6 +48,14 @@ void Scheduler::rearm_if_changed() {
     if (alarms_.take_schedule_changed()) arm();
 }
 
+void Scheduler::run_if_due() {
+    // Why not leave it to the timerfd: its completion joins the end of the loop's queue only when
+    // the reactor next polls, after every session's piece queued before it (twice around the queue
+    // with several busy clients). Re-arming (arm()) resets the timerfd, so it does not fire twice.
+    if (stopping_ || !armed_for_ || clock_() < *armed_for_) return;
+    wake(false);
+}
+
 void Scheduler::arm() {
     if (stopping_) return;
     using std::chrono::nanoseconds;
@@ -161,6 +169,7 @@ void Scheduler::warn_if_staged_late(std::chrono::system_clock::time_point began)
 void Scheduler::retry_in_one_second() {
     itimerspec spec{};
     auto now = date::floor<Seconds>(clock_());
+    armed_for_ = now + Seconds{1};  // run_if_due retries no sooner than the timer
     spec.it_value.tv_sec = static_cast<time_t>(now.time_since_epoch().count() + 1);
     ::timerfd_settime(timer_.native_handle(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec,
                       nullptr);

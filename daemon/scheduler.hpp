@@ -35,6 +35,10 @@ class Scheduler {
     void start();
     /// Re-arms the timer if the schedule changed (after add/edit/remove/ack/snooze).
     void rearm_if_changed();
+    /// Does now what the timer's wake-up would do if its instant has come: publishes staged
+    /// reminders and fires or stages due ones. Called between the pieces of requests, so a
+    /// reminder never waits for the loop to reach the timer's completion behind every queued piece.
+    void run_if_due();
     /// Stops waiting; the timer never fires again.
     void stop();
     /// "next alarm 2025-06-05T09:00:00Z" for STATUS=, or "no alarm due".

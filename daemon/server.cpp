@@ -241,6 +241,7 @@ asio::awaitable<void> Server::accept_loop() {
 // serving everyone else between them.
 asio::awaitable<void> Server::serve(Session& session, std::string line) {
     auto self = session.shared_from_this();
+    scheduler_.run_if_due();  // a reminder due now goes before this request's work
     Dispatched d = run_in_batch(session, [&](Context& ctx) { return dispatch(ctx, line); });
     auto last_commit = std::chrono::steady_clock::now();
     while (d.more) {
@@ -265,6 +266,7 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
                          session.peer().pid);
             co_return;
         }
+        scheduler_.run_if_due();  // and before each slice
         d = run_in_batch(
             session, [&](Context& ctx) { return resume(ctx, std::move(d), earlier); }, false);
     }

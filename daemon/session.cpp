@@ -1,9 +1,12 @@
 #include "daemon/session.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <array>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -56,7 +59,43 @@ void Session::send(std::string line) {
               " bytes");
         return;
     }
+    write_through();
     signal_.cancel_one();
+}
+
+void Session::write_through() {
+    // Why write here rather than leave it to the writer: the writer's wake-up joins the end of
+    // the loop's queue, behind a piece of every busy client's work, so a reminder published on
+    // time would still reach its watcher a round of them late.
+    if (writing_ || outbox_.empty()) return;
+    std::array<iovec, kMaxGather> iov{};
+    size_t count = 0;
+    for (auto& line : outbox_) {
+        if (count == kMaxGather) break;
+        iov[count++] = {line.data(), line.size()};
+    }
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = count;
+    ssize_t sent = ::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent <= 0) return;  // full (EAGAIN) or failed: the writer meets it in its turn
+    consume(static_cast<size_t>(sent));
+    drained_through_ = true;
+}
+
+void Session::consume(size_t n) {
+    outbox_bytes_ -= n;
+    while (n > 0) {
+        std::string& front = outbox_.front();
+        if (n < front.size()) {
+            front.erase(0, n);  // the rest of a line written in part
+            break;
+        }
+        n -= front.size();
+        outbox_.pop_front();
+    }
+    last_progress_ = std::chrono::steady_clock::now();
+    room_.cancel();
 }
 
 void Session::close(std::string_view why) {
@@ -139,6 +178,10 @@ asio::awaitable<void> Session::writer() {
     try {
         while (!closed_) {
             if (outbox_.empty()) {
+                if (std::exchange(drained_through_, false) && drain_hook_) {
+                    drain_hook_();  // write_through emptied the queue: subscribers refill it
+                    continue;
+                }
                 asio::error_code ec;
                 co_await signal_.async_wait(asio::redirect_error(use_awaitable, ec));
                 continue;
@@ -152,13 +195,10 @@ asio::awaitable<void> Session::writer() {
                 if (lines.size() == kMaxGather) break;
                 lines.push_back(asio::buffer(line));
             }
-            co_await asio::async_write(socket_, lines, use_awaitable);
-            for (size_t i = 0; i < lines.size(); ++i) {
-                outbox_bytes_ -= outbox_.front().size();
-                outbox_.pop_front();
-            }
-            last_progress_ = std::chrono::steady_clock::now();
-            room_.cancel();
+            writing_ = true;
+            size_t written = co_await asio::async_write(socket_, lines, use_awaitable);
+            writing_ = false;
+            consume(written);
             if (drain_hook_ && outbox_bytes_ <= server_.settings().max_queue_bytes / 4)
                 drain_hook_();
         }

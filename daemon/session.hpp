@@ -59,6 +59,10 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::awaitable<void> idle_watch();
     /// Waits while more than half the queue limit is queued (the writer wakes it as it drains).
     asio::awaitable<void> wait_for_room();
+    /// Writes what is queued now, without blocking, unless the writer has a write in flight.
+    void write_through();
+    /// Drops the first `n` queued bytes, which were written.
+    void consume(size_t n);
 
     asio::local::stream_protocol::socket socket_;
     asio::steady_timer signal_;
@@ -75,6 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::function<void()> drain_hook_;
     bool subscribed_ = false;
     bool closed_ = false;
+    bool writing_ = false;          ///< the writer has an async_write in flight
+    bool drained_through_ = false;  ///< write_through wrote: the writer owes the drain hook a call
 };
 
 }  // namespace herald

@@ -658,7 +658,7 @@ Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write, boo
 }
 
 std::vector<Event> Store::search(const std::string& query, size_t limit,
-                                 std::optional<int64_t> viewer) {
+                                 std::optional<int64_t> viewer, size_t max_bytes) {
     // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax, and a
     // prefix ("kyrg"* finds Kyrgyzstan). Why every word a prefix, not only the last: people type
     // the start of the words they remember, in any order ("hon kyrg"), and a whole word is still
@@ -701,7 +701,26 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
     else
         st_->search.bind_null(2);
     try {
-        return read_all(st_->search);
+        // Why counted while reading: limit=10000 over large descriptions built hundreds of MB
+        // before the reply's size was checked; the stored text is the reply's size, near enough.
+        std::vector<Event> out;
+        size_t bytes = 0;
+        while (st_->search.step()) {
+            std::string_view data = st_->search.column_view(0);
+            bytes += data.size();
+            if (bytes > max_bytes) {
+                st_->search.reset();
+                throw HeraldError(ErrorCode::too_large,
+                                  "the " + std::to_string(out.size() + 1) +
+                                      " best matches hold more than " + std::to_string(max_bytes) +
+                                      " bytes, more than one reply may take; ask for less: a "
+                                      "smaller limit or more query words",
+                                  "limit");
+            }
+            out.push_back(event_from_stored(data));
+        }
+        st_->search.reset();
+        return out;
     } catch (...) {
         // The request's rollback takes the rows just written with it: they are written again.
         text_committed(false);

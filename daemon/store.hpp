@@ -2,6 +2,7 @@
 /// The event store: SQLite in WAL mode with synchronous=FULL, schema migrations, an R*Tree index of
 /// event spans for window queries and an FTS5 index for text search.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -84,9 +85,11 @@ class Store {
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
-    /// may see (own or public; every event when nullopt): filtered before the limit.
+    /// may see (own or public; every event when nullopt): filtered before the limit. Throws
+    /// too_large as soon as the rows read pass `max_bytes` of stored text, before reading more.
     std::vector<Event> search(const std::string& query, size_t limit,
-                              std::optional<int64_t> viewer = std::nullopt);
+                              std::optional<int64_t> viewer = std::nullopt,
+                              size_t max_bytes = SIZE_MAX);
     /// Number of stored events.
     int64_t count();
     /// Number of events owned by `uid` (per-user quota).

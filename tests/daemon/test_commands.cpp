@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "core/protocol.hpp"
@@ -319,4 +320,47 @@ TEST_CASE("commands: ids beyond 64 bits and control characters in a query are in
         CHECK_THAT(err["message"].get<std::string>(), Catch::Contains("control characters"));
         CHECK_THAT(err["message"].get<std::string>(), !Catch::Contains("SELECT"));
     }
+}
+
+TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join up",
+          "[commands][agenda][budget]") {
+    Fixture f;
+    for (int k = 0; k < 30; ++k) {
+        char start[32];
+        std::snprintf(start, sizeof start, "2025-02-%02dT%02d:00", 1 + k % 9, k % 24);
+        f.result("event.add",
+                 Json{{"event",
+                       {{"title", "Talk " + std::to_string(k)}, {"start", start}, {"tz", "UTC"}}}});
+    }
+    Json params{{"from", "2025-02-01T00:00:00Z"}, {"to", "2025-03-01T00:00:00Z"}, {"tz", "UTC"}};
+    // A clock that stands still: the work budget is never spent, the listing is one page.
+    auto fixed = std::chrono::steady_clock::time_point{} + std::chrono::hours{1};
+    f.ctx().work_clock = [fixed] { return fixed; };
+    Json whole = f.result("agenda", params);
+    REQUIRE(whole["occurrences"].size() == 30);
+    CHECK_FALSE(whole.contains("next_cursor"));
+    // A clock that moves 2 ms each time it is read: the 4 ms budget is spent within a few slices
+    // (a day each here), so the page ends early with a cursor, like a page cut by bytes.
+    auto tick = std::make_shared<std::chrono::steady_clock::time_point>(fixed);
+    f.ctx().work_clock = [tick] { return *tick += std::chrono::milliseconds{2}; };
+    Json joined = Json::array();
+    size_t pages = 0;
+    for (Json p = params;; ++pages) {
+        REQUIRE(pages < 100);
+        Json page = f.result("agenda", p);
+        // Every page but the last moves the listing on (the last may find nothing after its
+        // cursor).
+        if (page.contains("next_cursor")) CHECK_FALSE(page["occurrences"].empty());
+        CHECK(page["occurrences"].size() < 30);
+        for (auto& o : page["occurrences"]) joined.push_back(o);
+        if (!page.contains("next_cursor")) {
+            CHECK(page["truncated"] == false);
+            CHECK(page["total"] == 30);
+            break;
+        }
+        CHECK(page["truncated"] == true);
+        p["cursor"] = page["next_cursor"];
+    }
+    CHECK(pages >= 3);
+    CHECK(joined == whole["occurrences"]);
 }

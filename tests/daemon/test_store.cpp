@@ -524,3 +524,29 @@ TEST_CASE("files that are not Herald databases are refused and left alone", "[st
         CHECK(error_of([&] { Store store(tmp.path()); }).code() == ErrorCode::storage_error);
     }
 }
+
+TEST_CASE("search stops reading at its byte budget with too_large, before the limit",
+          "[store][search][budget]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    const std::string findings(20000, 'f');
+    for (int k = 0; k < 10; ++k)
+        store.add(
+            event("r" + std::to_string(k) + "@t", Json{{"title", "Report " + std::to_string(k)},
+                                                       {"description", "findings " + findings},
+                                                       {"start", "2030-05-01"}}),
+            kNow);
+    // Ten rows of over 20,000 bytes each: all fit in 1 MB, three do not fit in 50,000 bytes.
+    CHECK(store.search("findings", 100, std::nullopt, 1000000).size() == 10);
+    CHECK(store.search("findings", 2, std::nullopt, 50000).size() == 2);
+    try {
+        store.search("findings", 100, std::nullopt, 50000);
+        FAIL("a search over its byte budget returned");
+    } catch (const HeraldError& e) {
+        CHECK(e.code() == ErrorCode::too_large);
+        CHECK(std::string(e.what()).find("ask for less") != std::string::npos);
+        CHECK(std::string(e.what()).find("the 3 best matches") != std::string::npos);
+    }
+    // The statement was reset: the next search runs normally.
+    CHECK(store.search("findings", 100).size() == 10);
+}
