@@ -94,16 +94,30 @@ def ctest_entries(tree):
     return out
 
 
+def unittest_entry(alt, entries):
+    """(ctest entry, Class.method) for a unittest method of a `tests:` line, else None. The entry
+    is the file's (integration.test_x) or, for a file split by class, the class's."""
+    m = UNITTEST.match(alt)
+    if not m:
+        return None
+    name, test_id = m.groups()
+    for entry in (name, f"{name}.{test_id.split('.')[0]}"):
+        if entry in entries:
+            return entry, test_id
+    return None
+
+
 def run_tests(tree, spec, entries):
     """Runs the tests of a `tests:` line; (failed names, no test matched, output)."""
     failed, outputs, regexes, methods = [], [], [], []
     for alt in spec.split("|"):
-        (methods if UNITTEST.match(alt) and UNITTEST.match(alt).group(1) in entries else regexes).append(alt)
+        (methods if unittest_entry(alt, entries) else regexes).append(alt)
     for alt in methods:
-        entry_name, test_id = UNITTEST.match(alt).groups()
+        entry_name, test_id = unittest_entry(alt, entries)
         entry = entries[entry_name]
-        module = entry_name.split(".", 1)[1]
-        cmd = [f"{module}.{test_id}" if a == module else a for a in entry["command"]]
+        module = UNITTEST.match(alt).group(1).split(".", 1)[1]
+        target = entry_name.split(".", 1)[1]  # test_x, or test_x.Class for a SPLIT file
+        cmd = [f"{module}.{test_id}" if a == target else a for a in entry["command"]]
         env = dict(os.environ, **dict(v.split("=", 1) for v in entry["env"]))
         try:
             p = subprocess.run(cmd, cwd=entry["cwd"], env=env, capture_output=True, text=True,
