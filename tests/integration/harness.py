@@ -110,12 +110,15 @@ class RawClient:
         return reply["result"]
 
     def agenda_all(self, params):
-        """`agenda` followed over every page (next_cursor): the first reply with all occurrences."""
+        """`agenda` followed over every page (next_cursor): the first reply with all occurrences
+        and imprecise events (each page lists the imprecise ones entering the part it covers;
+        where pages end depends on the daemon's work budget, so on the machine's load)."""
         first = self.result("agenda", params)
         page = first
         while page.get("next_cursor"):
             page = self.result("agenda", {**params, "cursor": page["next_cursor"]})
             first["occurrences"] += page["occurrences"]
+            first["imprecise"] += page.get("imprecise", [])
         first.pop("next_cursor", None)
         return first
 
