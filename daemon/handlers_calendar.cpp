@@ -16,6 +16,7 @@
 #include "daemon/params.hpp"
 #include "daemon/session.hpp"
 #include "daemon/store.hpp"
+#include "daemon/work_budget.hpp"
 
 namespace herald::handlers {
 namespace {
@@ -122,10 +123,6 @@ Json export_part(std::string& text, size_t offset) {
     return out;
 }
 
-/// How long one slice of an import holds the thread. Why 4 ms: like the reader's 5 ms slices,
-/// far below what anyone notices, while a slice still stores dozens of events per commit.
-constexpr std::chrono::milliseconds kImportSlice{4};
-
 /// Counts of what an import stored.
 struct ImportCounts {
     size_t added = 0, updated = 0, unchanged = 0;
@@ -157,25 +154,26 @@ class ImportJob {
     std::optional<Result> run_slice(Context& ctx, Earlier earlier) {
         if (earlier == Earlier::lost) stop_lost();
         if (earlier == Earlier::committed) stored_ = counts_;
-        const auto deadline = std::chrono::steady_clock::now() + kImportSlice;
+        // One slice holds the thread for one piece of work (kWorkPiece), as a listing page does.
+        const WorkBudget work(ctx.work_clock, kWorkPiece);
         if (!parsed_) {
             bool done = false;
-            while (!done && std::chrono::steady_clock::now() < deadline) done = importer_.step();
+            while (!done && !work.spent()) done = importer_.step();
             if (!done) return std::nullopt;
             parsed_ = importer_.finish();
             problems_ = std::move(parsed_->problems);
             cache_ = import_cache(ctx.store.db(), parsed_->events.size());
             return std::nullopt;
         }
-        store_some(ctx, deadline);
+        store_some(ctx, work);
         if (next_ < parsed_->events.size()) return std::nullopt;
         return finish(ctx);
     }
 
   private:
-    /// Stores events until `deadline` in one (nested) transaction: a slice is stored whole or not
-    /// at all.
-    void store_some(Context& ctx, std::chrono::steady_clock::time_point deadline) {
+    /// Stores events until `work` is spent in one (nested) transaction: a slice is stored whole
+    /// or not at all.
+    void store_some(Context& ctx, const WorkBudget& work) {
         sql::Transaction tx(ctx.store.db());
         // Each component passes the rule of event.add/event.update (authz.hpp); the quota counts
         // what is stored now, this import's earlier slices and any other import's included.
@@ -188,7 +186,7 @@ class ImportJob {
         std::vector<IcalProblem> vetoed;
         size_t i = next_;
         for (; i < parsed_->events.size(); ++i) {
-            if ((i - next_) % 8 == 7 && std::chrono::steady_clock::now() >= deadline) break;
+            if ((i - next_) % 8 == 7 && work.spent()) break;
             Event& e = parsed_->events[i];
             e.owner = ctx.peer.uid;
             std::string uid = e.uid;  // for the error line: upsert() takes `e`

@@ -13,7 +13,7 @@ using WorkClock = std::function<std::chrono::steady_clock::time_point()>;
 /// The budget of one piece of work, every request's and every slice's alike. Why 4 ms: a handful
 /// of clients each taking a piece in turn keeps a reminder's wait (and another client's request)
 /// within a few such pieces, well under the 50 ms and 100 ms bounds of issue 14, while one piece
-/// still lists or stores hundreds of rows; it is also the import's slice (kImportSlice).
+/// still lists or stores hundreds of rows. Listing pages and import slices both use it.
 inline constexpr std::chrono::milliseconds kWorkPiece{4};
 
 /// A piece's budget, started when it is made.
