@@ -159,8 +159,7 @@ def summarise_rows(t, res):
     n = max(sizes)
     s = sizes[n]
     full = n >= 100000
-    cpu = s["herald_cpu_ms"]
-    per = {w: (cpu["listing"][w] - cpu["status"][w]) * 1e3 / max(1, s["herald_rows"]) for w in ("daemon", "client")}
+    per = s["herald_us_per_row"]  # bench/run.py cpu_per_row
     t.add(f"18.1 CPU per listed row, N={n:,} ({s['herald_rows']:,} rows)",
           f"{per['daemon'] + per['client']:.1f} us (daemon {per['daemon']:.1f} + client {per['client']:.1f})", "-",
           f"{(per['daemon'] + per['client']) / 3:.2f}x of 3 us", "<= 3 us (issue 18)",

@@ -167,6 +167,13 @@ def herald_rows_costs(h, runs):
     return out
 
 
+def cpu_per_row(r):
+    """The 30-day listing's CPU per printed row, in us, daemon and client: over the minimal round
+    trip's (`herald status`), so process start and connection are not counted."""
+    c = r["herald_cpu_ms"]
+    return {w: (c["listing"][w] - c["status"][w]) * 1e3 / max(1, r["herald_rows"]) for w in ("daemon", "client")}
+
+
 def bench_size(n, args, rows):
     work = tempfile.mkdtemp(prefix=f"herald-bench-{n}-")
     peers = [] if args.peers == "none" or n > args.max_peer else args.peers.split(",")
@@ -277,8 +284,7 @@ def main():
           f"{'limit 50':>8} | {'next':>8} | {'warm':>8} | {'cold':>8} | cold/warm | pages read")
     for r in rows:
         med = {k: statistics.median(r["herald_" + k]) for k in ("status", "listing", "limit50", "next", "warm", "cold")}
-        c = r["herald_cpu_ms"]
-        per_row = {w: (c["listing"][w] - c["status"][w]) * 1e3 / max(1, r["herald_rows"]) for w in ("daemon", "client")}
+        per_row = cpu_per_row(r)
         print(f"{r['n']:>9,} | {r['herald_rows']:>6,} | " + " | ".join(f"{med[k] * 1e3:6.1f}ms" for k in ("status", "listing"))
               + f" | {med['listing'] / med['status']:10.2f}x | {per_row['daemon']:6.1f}+{per_row['client']:<6.1f} | "
               + " | ".join(f"{med[k] * 1e3:6.1f}ms" for k in ("limit50", "next", "warm", "cold"))
@@ -297,6 +303,7 @@ def main():
             for k in ("status", "listing", "limit50", "next", "warm", "cold"):
                 o[f"herald_{k}_s"] = stats(r[f"herald_{k}"])
             o["herald_cpu_ms"] = r["herald_cpu_ms"]
+            o["herald_us_per_row"] = cpu_per_row(r)
             o["herald_cold_pages"] = statistics.median(r["herald_cold_pages"])
             for tool in ("herald", "remind", "calcurse", "khal"):
                 if f"{tool}_list" in r:

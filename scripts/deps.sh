@@ -23,8 +23,9 @@ PACKAGES=(
   # CalDAV sync (docs/architecture.md "Sync"): HTTP and XML libraries; the servers and the
   # third-party client tests/integration/test_caldav.py runs against
   libcurl4-openssl-dev libpugixml-dev radicale xandikos python3-caldav
-  # test_systemd applies the unit's RestrictAddressFamilies= as a seccomp filter
-  python3-seccomp
+  # test_systemd applies the unit's RestrictAddressFamilies= as a seccomp filter and its
+  # PrivateNetwork= as a namespace whose loopback `ip` brings up; it reads systemd.exec(5) with man
+  python3-seccomp iproute2 man-db
 )
 if [ "${HERALD_DEPS_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206
