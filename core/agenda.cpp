@@ -91,8 +91,16 @@ std::vector<Occurrence> occurrences_in(const Event& e, Instant from, Instant to,
 }
 
 Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q) {
+    std::vector<const Event*> refs;
+    refs.reserve(candidates.size());
+    for (const auto& e : candidates) refs.push_back(&e);
+    return build_agenda(refs, q);
+}
+
+Agenda build_agenda(const std::vector<const Event*>& candidates, const AgendaQuery& q) {
     Agenda agenda;
-    for (const auto& e : candidates) {
+    for (const Event* ep : candidates) {
+        const Event& e = *ep;
         if (!matches_filters(e, q)) continue;
         switch (e.start.precision) {
             case Precision::none:

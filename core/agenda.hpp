@@ -55,5 +55,7 @@ std::optional<Occurrence> next_occurrence(const Event& e, Instant now,
 
 /// Builds the agenda from candidate events (any superset of those in the window).
 Agenda build_agenda(const std::vector<Event>& candidates, const AgendaQuery& q);
+/// The same from pointers to the candidates (each at most once), which the answer points into.
+Agenda build_agenda(const std::vector<const Event*>& candidates, const AgendaQuery& q);
 
 }  // namespace herald

@@ -137,8 +137,9 @@ void convert(const Raw& raw, Event& e) {
         e.exdates.push_back(caltime_from_string(s, e.start.tz, "exdates"));
     for (const auto& s : raw.rdates)
         e.rdates.push_back(caltime_from_string(s, e.start.tz, "rdates"));
-    e.created = parse_instant(raw.created, "created");
-    e.updated = parse_instant(raw.updated, "updated");
+    // Why optional: a listing row (daemon/store.cpp, list_rows) keeps the brief fields only.
+    if (!raw.created.empty()) e.created = parse_instant(raw.created, "created");
+    if (!raw.updated.empty()) e.updated = parse_instant(raw.updated, "updated");
 }
 
 }  // namespace

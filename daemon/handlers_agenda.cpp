@@ -1,5 +1,4 @@
 #include <cstdio>
-#include <deque>
 
 #include "core/agenda.hpp"
 #include "core/agenda_json.hpp"
@@ -10,6 +9,7 @@
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
 #include "daemon/store.hpp"
+#include "daemon/window_reader.hpp"
 #include "daemon/work_budget.hpp"
 
 namespace herald::handlers {
@@ -97,9 +97,17 @@ std::string format_cursor(const Occurrence& last, size_t seen) {
 /// it paid for offers (up to the other caps), and every page moves the listing on.
 class Pager {
   public:
+    /// `whole`: the reply writes whole events (not brief occurrences).
     Pager(Context& ctx, const AgendaQuery& q, std::optional<Cursor> cursor, size_t byte_budget,
-          const WorkBudget& work)
-        : ctx_(ctx), q_(q), cursor_(cursor), budget_(byte_budget), work_(work) {}
+          const WorkBudget& work, bool whole)
+        : ctx_(ctx),
+          q_(q),
+          cursor_(cursor),
+          budget_(byte_budget),
+          work_(work),
+          // Why whole events for a text filter: it reads the description and source, which the
+          // listing rows leave out.
+          reader_(ctx.store, whole || !q.text.empty()) {}
 
     /// Collects the page; `bytes_of` sizes one occurrence as the reply will write it.
     template <class Size>
@@ -170,8 +178,8 @@ class Pager {
     /// The dated occurrences beginning in [from, to) in (begin, id) order (in the window's first
     /// slice also those that began before the window and overlap it), past the cursor.
     std::vector<Occurrence> slice(Instant from, Instant to, bool first) {
-        auto& events = kept_.emplace_back(ctx_.store.in_window(from, to));
-        std::erase_if(events, [&](const Event& e) { return !can_see(ctx_, e); });
+        std::vector<const Event*> events = reader_.window(from, to);
+        std::erase_if(events, [&](const Event* e) { return !can_see(ctx_, *e); });
         AgendaQuery sq = q_;
         sq.from = from;
         sq.to = to;
@@ -201,7 +209,7 @@ class Pager {
     bool inexact_ = false;
     std::vector<Occurrence> page_;
     std::vector<std::pair<const Event*, Instant>> imprecise_;
-    std::deque<std::vector<Event>> kept_;  ///< the slices' events, which occurrences point into
+    WindowReader reader_;  ///< the slices' events, which occurrences point into
 };
 
 Json events_json(const std::vector<const Event*>& events) {
@@ -254,7 +262,8 @@ Result agenda(Context& ctx, const Json& p) {
     // Why a work budget too: a page of rows that are costly to read (many events in one slice,
     // large ones) would otherwise hold the thread for tens of ms under the byte cap.
     WorkBudget work(ctx.work_clock, kWorkPiece);
-    Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work);
+    Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work,
+                !brief);
     std::string scratch;
     if (brief)
         pager.run([&](const Occurrence& occ) {

@@ -16,18 +16,10 @@
 namespace herald {
 namespace {
 
-// Why 26 h: zone-less events (all-day, floating) are indexed as if in UTC; a viewer may be up to
-// 14 h ahead or 12 h behind, so window queries widen by more than either.
-constexpr int64_t kZoneSlack = 26 * 3600;
 // instance_spans rows of event `id` have ids id * kRowsPerEvent + k (k < kRowsPerEvent), so the
 // rows of one event are found by rowid lookups (an R*Tree has no other index).
 constexpr int64_t kRowsPerEvent = 1024;
 static_assert(kMaxIndexedInstances + 2 < kRowsPerEvent, "instance rows must fit an event's block");
-// Spans at most this long (timed events, all-day days, the instances of sparse series: nearly
-// every row) go to short_spans, a B-tree ordered by start, instead of an R*Tree. Why: an R*Tree
-// insert cost several times a B-tree insert and was the largest part of an import; a window
-// query finds a short span by its start alone, within kShortSpan before the window.
-constexpr int64_t kShortSpan = 2 * 86400;
 // Added events' text rows wait until this many are pending (or a search, or the next start).
 // Why: FTS5 writes a new segment, about 7 of the 12 WAL pages of a lone add, each time its rows
 // reach the file; 64 adds share one. The text index is derived: an event row acknowledged
@@ -187,12 +179,45 @@ CREATE TABLE short_spans (
 );
 CREATE INDEX short_spans_lo ON short_spans(lo, hi);
 )sql",
+    // Listing rows clustered by time (docs/architecture.md, "Storage"): short_spans becomes a
+    // WITHOUT ROWID table keyed by (lo, row) whose rows also hold the event's brief JSON (what a
+    // listing shows, filters and expands), so a window reads consecutive pages and decodes small
+    // rows instead of each event's row scattered by id. `floating`: the span is zone-less (read
+    // in UTC; the viewer's zone moves it by up to kZoneSlack).
+    R"sql(
+CREATE TABLE list_rows (
+    lo INTEGER NOT NULL,
+    row INTEGER NOT NULL,
+    hi INTEGER NOT NULL,
+    floating INTEGER NOT NULL,
+    brief TEXT NOT NULL,
+    PRIMARY KEY (lo, row)
+) WITHOUT ROWID;
+CREATE INDEX list_rows_row ON list_rows(row);
+INSERT INTO list_rows(lo, row, hi, floating, brief)
+    SELECT s.lo, s.row, s.hi, coalesce(json_extract(e.data, '$.tz'), '') = '',
+           json_remove(e.data, '$.uid', '$.description', '$.url', '$.source', '$.revision',
+                       '$.created', '$.updated', '$.precision', '$.all_day', '$.alarms',
+                       '$.ical_extra')
+    FROM short_spans s JOIN events e ON e.id = s.row / 1024;
+DROP TABLE short_spans;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
 std::string content_key(const Event& e) {
     Json j = to_json(e);
     for (const char* k : {"id", "revision", "owner", "created", "updated"}) j.erase(k);
+    return j.dump();
+}
+
+// What a listing row keeps of an event: all but the fields a listing neither shows, filters on
+// nor expands (the same keys migration 8 removes with json_remove).
+std::string brief_json(const Event& e) {
+    Json j = to_json(e);
+    for (const char* k : {"uid", "description", "url", "source", "revision", "created", "updated",
+                          "precision", "all_day", "alarms", "ical_extra"})
+        j.erase(k);
     return j.dump();
 }
 
@@ -225,8 +250,15 @@ struct Store::Statements {
           window(db, "SELECT id FROM event_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT id / " +
                          std::to_string(kRowsPerEvent) +
                          " FROM instance_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT row / " +
-                         std::to_string(kRowsPerEvent) + " FROM short_spans WHERE lo >= ?1 - " +
+                         std::to_string(kRowsPerEvent) + " FROM list_rows WHERE lo >= ?1 - " +
                          std::to_string(kShortSpan) + " AND lo < ?2 AND hi >= ?1"),
+          long_window(db,
+                      "SELECT id FROM event_spans WHERE hi >= ?1 AND lo < ?2 UNION SELECT id / " +
+                          std::to_string(kRowsPerEvent) +
+                          " FROM instance_spans WHERE hi >= ?1 AND lo < ?2"),
+          list_page(db,
+                    "SELECT lo, row, hi, floating, brief FROM list_rows WHERE (lo, row) > (?1, ?2) "
+                    "AND lo < ?3 ORDER BY lo, row LIMIT ?4"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -235,8 +267,8 @@ struct Store::Statements {
           span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
           instance_insert(db, "INSERT INTO instance_spans(id, lo, hi) VALUES(?,?,?)"),
           instance_delete(db, "DELETE FROM instance_spans WHERE id = ?"),
-          short_insert(db, "INSERT INTO short_spans(row, lo, hi) VALUES(?,?,?)"),
-          short_delete(db, "DELETE FROM short_spans WHERE row >= ?1 * " +
+          short_insert(db, "INSERT INTO list_rows(lo, row, hi, floating, brief) VALUES(?,?,?,?,?)"),
+          short_delete(db, "DELETE FROM list_rows WHERE row >= ?1 * " +
                                std::to_string(kRowsPerEvent) + " AND row < (?1 + 1) * " +
                                std::to_string(kRowsPerEvent)),
           recurring(db,
@@ -260,9 +292,9 @@ struct Store::Statements {
                  "MATCH ?1 AND (?2 IS NULL OR e.owner = ?2 OR e.visibility = 'public') "
                  "ORDER BY rank LIMIT ?3") {}
     sql::Statement insert, next_id, update, remove, by_id, by_uid, by_owner_uid, revision, window,
-        undated, all, count, count_owned, span_insert, span_delete, instance_insert,
-        instance_delete, short_insert, short_delete, recurring, text_insert, text_insert_existing,
-        text_delete, text_missing, search;
+        long_window, list_page, undated, all, count, count_owned, span_insert, span_delete,
+        instance_insert, instance_delete, short_insert, short_delete, recurring, text_insert,
+        text_insert_existing, text_delete, text_missing, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -336,17 +368,26 @@ void Store::index_window(const Event& e, bool fresh) {
     auto secs = [](Instant t) { return static_cast<double>(t.time_since_epoch().count()); };
     // Short and long rows are numbered apart, each from the block's start without gaps.
     int64_t short_row = e.id * kRowsPerEvent, long_row = short_row;
+    std::string brief;  // written once, for the first short span
+    const bool floating = e.start.tz.empty();
     for (const auto& s : spans.spans) {
         int64_t lo = s.begin.time_since_epoch().count(), hi = s.end.time_since_epoch().count();
-        if (hi - lo <= kShortSpan)
-            st_->short_insert.bind(1, short_row++).bind(2, lo).bind(3, hi).run();
-        else if (spans.per_instance)
+        if (hi - lo <= kShortSpan) {
+            if (brief.empty()) brief = brief_json(e);
+            st_->short_insert.bind(1, lo)
+                .bind(2, short_row++)
+                .bind(3, hi)
+                .bind(4, int64_t{floating})
+                .bind(5, brief)
+                .run();
+        } else if (spans.per_instance) {
             st_->instance_insert.bind(1, long_row++)
                 .bind(2, secs(s.begin))
                 .bind(3, secs(s.end))
                 .run();
-        else
+        } else {
             st_->span_insert.bind(1, e.id).bind(2, secs(s.begin)).bind(3, secs(s.end)).run();
+        }
     }
 }
 
@@ -608,6 +649,33 @@ std::vector<Event> Store::in_window(Instant from, Instant to) {
     // The union's ids come sorted from its temporary index; in id order whatever the plan.
     auto by_id = [](const Event& a, const Event& b) { return a.id < b.id; };
     if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);
+    return out;
+}
+
+int64_t ListRow::id() const {
+    return row / kRowsPerEvent;
+}
+
+std::vector<ListRow> Store::list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
+                                      size_t limit) {
+    auto& st = st_->list_page;
+    st.bind(1, after_lo).bind(2, after_row).bind(3, lo_end).bind(4, static_cast<int64_t>(limit));
+    std::vector<ListRow> out;
+    out.reserve(limit);
+    while (st.step())
+        out.push_back({st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3) != 0,
+                       std::string(st.column_view(4))});
+    st.reset();
+    return out;
+}
+
+std::vector<int64_t> Store::long_span_ids(Instant from, Instant to) {
+    auto& st = st_->long_window;
+    st.bind(1, static_cast<double>(from.time_since_epoch().count() - kZoneSlack))
+        .bind(2, static_cast<double>(to.time_since_epoch().count() + kZoneSlack));
+    std::vector<int64_t> out;
+    while (st.step()) out.push_back(st.column_int(0));
+    st.reset();
     return out;
 }
 

@@ -31,6 +31,28 @@ class StoreObserver {
     virtual void removed(const Event& before, Instant now) = 0;
 };
 
+/// Why 26 h: zone-less events (all-day, floating) are indexed as if in UTC; a viewer may be up to
+/// 14 h ahead or 12 h behind, so window queries widen by more than either.
+inline constexpr int64_t kZoneSlack = 26 * 3600;
+/// Spans at most this long (timed events, all-day days, the instances of sparse series: nearly
+/// every row) are listing rows (list_rows), a B-tree clustered by start, instead of R*Tree rows.
+/// Why: an R*Tree insert cost several times a B-tree insert and was the largest part of an
+/// import; a window query finds a short span by its start alone, within kShortSpan before it.
+inline constexpr int64_t kShortSpan = 2 * 86400;
+
+/// One listing row (table list_rows): a span of at most kShortSpan of an event, in (lo, row)
+/// order, with the event's brief JSON (every field but description, url, source, alarms,
+/// ical_extra, uid, revision, created and updated), which event_from_stored decodes.
+struct ListRow {
+    int64_t lo = 0;         ///< span start, seconds (zone-less spans read in UTC)
+    int64_t row = 0;        ///< event id * 1024 + k
+    int64_t hi = 0;         ///< span end, seconds
+    bool floating = false;  ///< zone-less: the viewer's zone moves it by up to kZoneSlack
+    std::string brief;
+    /// The event's id.
+    int64_t id() const;
+};
+
 /// Durable storage of events. A write is one sql::Transaction: committed before it returns when
 /// used on its own, or a savepoint of the group commit's batch while serving (daemon/group_commit).
 class Store {
@@ -65,6 +87,13 @@ class Store {
     void remove(int64_t id, std::optional<int64_t> expected_revision, Instant now);
     /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
     std::vector<Event> in_window(Instant from, Instant to);
+    /// Up to `limit` listing rows after (after_lo, after_row) with lo < lo_end, in (lo, row)
+    /// order: a listing reads its window in order, resuming where it stopped.
+    std::vector<ListRow> list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
+                                   size_t limit);
+    /// Ids of the events with a span longer than kShortSpan (multi-day events, dense series, the
+    /// coarse rows of a sparse series) that may overlap [from, to) in any viewer zone.
+    std::vector<int64_t> long_span_ids(Instant from, Instant to);
     /// Moves the horizon of per-instance indexing to suit `now` when it is missing or stale, and
     /// re-indexes the series; returns how many were re-indexed (0 when the horizon was fresh).
     /// Called at start; until then (and for a daemon running for years) queries stay correct, only
@@ -164,7 +193,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 7;
+inline constexpr int64_t kSchemaVersion = 8;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);

@@ -238,7 +238,7 @@ TEST_CASE("in_window returns every event that may overlap the window", "[store][
 
 TEST_CASE("short spans are found from their start, up to two days before the window",
           "[store][window]") {
-    // Spans of at most two days live in a B-tree by start (short_spans), longer ones in the
+    // Spans of at most two days live in a B-tree by start (list_rows), longer ones in the
     // R*Tree; a window query looks back two days (and the 26 h zone slack) for short ones.
     TempDb tmp;
     Store store(tmp.path());
@@ -259,7 +259,7 @@ TEST_CASE("short spans are found from their start, up to two days before the win
     CHECK(uids(store.in_window(utc(2025, 3, 4, 3), utc(2025, 3, 4, 4))) == Uids{"49h@t"});
     CHECK(uids(store.in_window(utc(2025, 2, 28), utc(2025, 2, 28, 1))) == Uids{"48h@t", "49h@t"});
     SECTION("rows written to the R*Tree before schema 7 stay found and are removed") {
-        store.db().exec("DELETE FROM short_spans");
+        store.db().exec("DELETE FROM list_rows");
         store.db().exec("INSERT INTO event_spans(id, lo, hi) VALUES(" +
                         std::to_string(two_days.id) + ", 1740787200, 1740960000)");
         CHECK(uids(store.in_window(utc(2025, 3, 2), utc(2025, 3, 2, 1))) == Uids{"48h@t", "49h@t"});

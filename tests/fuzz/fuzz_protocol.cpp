@@ -98,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(!w.store.db().in_transaction());
     if (w.store.count() > 5000)
         w.store.db().exec(
-            "DELETE FROM events; DELETE FROM event_spans; DELETE FROM short_spans; "
+            "DELETE FROM events; DELETE FROM event_spans; DELETE FROM list_rows; "
             "DELETE FROM event_text");
     return 0;
 }
