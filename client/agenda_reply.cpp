@@ -85,6 +85,8 @@ ListedAgenda decode_listed_agenda(std::string result_json) {
                 a.tz = text(v);
             } else if (key == "total") {
                 a.total = v.get_int64();
+            } else if (key == "total_exact") {
+                a.total_exact = v.get_bool();
             } else if (key == "truncated") {
                 a.truncated = v.get_bool();
             } else if (key == "next_cursor") {
@@ -106,6 +108,8 @@ Json fetch_agenda(Connection& conn, Json params) {
         for (auto& occ : page["occurrences"]) agenda["occurrences"].push_back(std::move(occ));
         for (auto& e : page["imprecise"]) agenda["imprecise"].push_back(std::move(e));
         agenda["total"] = page["total"];
+        agenda.erase("total_exact");
+        if (page.contains("total_exact")) agenda["total_exact"] = page["total_exact"];
         agenda["truncated"] = page["truncated"];
         agenda.erase("next_cursor");
         if (page.contains("next_cursor")) agenda["next_cursor"] = page["next_cursor"];
@@ -121,6 +125,7 @@ ListedAgenda fetch_listed_agenda(Connection& conn, Json params) {
         for (auto& occ : page.occurrences) agenda.occurrences.push_back(std::move(occ));
         for (auto& e : page.imprecise) agenda.imprecise.push_back(std::move(e));
         agenda.total = page.total;
+        agenda.total_exact = page.total_exact;
         agenda.truncated = page.truncated;
         agenda.next_cursor = std::move(page.next_cursor);
     }

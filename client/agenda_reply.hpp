@@ -34,6 +34,7 @@ struct ListedOccurrence {
 struct ListedAgenda {
     std::string from, to, tz;
     int64_t total = 0;
+    bool total_exact = true;  ///< false: the daemon stopped counting past the limit at its cap
     bool truncated = false;
     std::string next_cursor;  ///< where the next page starts; empty on the last page
     std::vector<ListedOccurrence> occurrences;

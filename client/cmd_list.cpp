@@ -59,8 +59,9 @@ Exit run_list(Cli& cli, const ListOptions& o) {
     for (auto& e : agenda["undated"]) e["section"] = "undated", out.push_back(e);
     print_json(out);
     if (agenda.value("truncated", false))
-        std::fprintf(stderr, "herald: list capped at %zu of %lld occurrences (raise --limit)\n",
-                     o.limit, static_cast<long long>(agenda.value("total", 0)));
+        std::fprintf(stderr, "herald: list capped at %zu of %s%lld occurrences (raise --limit)\n",
+                     o.limit, agenda.value("total_exact", true) ? "" : "at least ",
+                     static_cast<long long>(agenda.value("total", 0)));
     return Exit::ok;
 }
 

@@ -242,8 +242,9 @@ std::string render_agenda(const ListedAgenda& agenda, const RenderContext& ctx) 
     }
     if (rows.empty()) out += empty_window_line(agenda.from, agenda.to, ctx.viewer);
     render_table(out, rows, ctx.style, 3);
+    // Why "at least": past its cap the daemon stops counting (docs/protocol.md, "agenda").
     if (agenda.truncated)
-        out += "… " +
+        out += "… " + std::string(agenda.total_exact ? "" : "at least ") +
                std::to_string(agenda.total - static_cast<int64_t>(agenda.occurrences.size())) +
                " more not shown (raise --limit)\n";
     if (!agenda.imprecise.empty()) {

@@ -26,8 +26,10 @@ inline constexpr int64_t kMaxAgendaOccurrences = 100000;
 /// one request's work on the daemon's one thread, a few ms in a release build.
 inline constexpr size_t kAgendaPageOccurrences = 200;
 /// Most occurrences an agenda with a `limit` counts past it for `total`; beyond, `total` is a
-/// lower bound and `total_exact` is false. Why: counting is expansion, as costly as listing.
-inline constexpr size_t kAgendaCountPastLimit = 5000;
+/// lower bound and `total_exact` is false. Why one page's worth: counting is expansion, as costly
+/// as listing, and `herald list --limit 50` should cost the same over 10,000 or 1,000,000 events
+/// (5,000 made it cost as much as the whole month at 100,000).
+inline constexpr size_t kAgendaCountPastLimit = kAgendaPageOccurrences;
 
 /// A decoded JSON-RPC request or notification.
 struct Request {

@@ -258,7 +258,7 @@ struct Store::Statements {
                           " FROM instance_spans WHERE hi >= ?1 AND lo < ?2"),
           list_page(db,
                     "SELECT lo, row, hi, floating, brief FROM list_rows WHERE (lo, row) > (?1, ?2) "
-                    "AND lo < ?3 ORDER BY lo, row LIMIT ?4"),
+                    "AND lo < ?3 AND hi >= ?5 ORDER BY lo, row LIMIT ?4"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -657,9 +657,13 @@ int64_t ListRow::id() const {
 }
 
 std::vector<ListRow> Store::list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
-                                      size_t limit) {
+                                      int64_t min_hi, size_t limit) {
     auto& st = st_->list_page;
-    st.bind(1, after_lo).bind(2, after_row).bind(3, lo_end).bind(4, static_cast<int64_t>(limit));
+    st.bind(1, after_lo)
+        .bind(2, after_row)
+        .bind(3, lo_end)
+        .bind(4, static_cast<int64_t>(limit))
+        .bind(5, min_hi);
     std::vector<ListRow> out;
     out.reserve(limit);
     while (st.step())

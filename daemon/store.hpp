@@ -88,9 +88,11 @@ class Store {
     /// Every dated event whose span may overlap [from, to) in any viewer zone (a superset).
     std::vector<Event> in_window(Instant from, Instant to);
     /// Up to `limit` listing rows after (after_lo, after_row) with lo < lo_end, in (lo, row)
-    /// order: a listing reads its window in order, resuming where it stopped.
+    /// order, leaving out those with hi < min_hi: a listing reads its window in order, resuming
+    /// where it stopped. The last row returned is where to resume, unless fewer than `limit`
+    /// came (then every row up to lo_end was seen).
     std::vector<ListRow> list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
-                                   size_t limit);
+                                   int64_t min_hi, size_t limit);
     /// Ids of the events with a span longer than kShortSpan (multi-day events, dense series, the
     /// coarse rows of a sparse series) that may overlap [from, to) in any viewer zone.
     std::vector<int64_t> long_span_ids(Instant from, Instant to);

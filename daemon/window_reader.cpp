@@ -16,14 +16,12 @@ int64_t secs(Instant t) {
 
 void WindowReader::read_to(int64_t lo_end, int64_t min_hi) {
     while (read_to_ < lo_end) {
-        std::vector<ListRow> batch = store_.list_rows(after_lo_, after_row_, lo_end, kRowBatch);
-        for (auto& r : batch) {
-            ++rows_read_;
-            // Why dropped here and not by the query: the (lo, row) range is what makes the read
-            // sequential; a span ending before the window is a row no later window needs either.
-            if (r.hi < min_hi) continue;
-            rows_.push_back({r.lo, r.hi, r.id(), r.floating, std::move(r.brief)});
-        }
+        // Why rows ending before min_hi may be left out: windows never move backwards, so no
+        // later window needs them either.
+        std::vector<ListRow> batch =
+            store_.list_rows(after_lo_, after_row_, lo_end, min_hi, kRowBatch);
+        rows_read_ += batch.size();
+        for (auto& r : batch) rows_.push_back({r.lo, r.hi, r.id(), r.floating, std::move(r.brief)});
         if (!batch.empty()) after_lo_ = batch.back().lo, after_row_ = batch.back().row;
         if (batch.size() < kRowBatch) read_to_ = lo_end;
     }

@@ -67,6 +67,24 @@ class CliLifecycle(DaemonTestCase):
         self.assertEqual(len(json.loads(p.stdout)), 2)
         self.assertIn("capped", p.stderr)
 
+    def test_limit_says_at_least_when_the_count_stops(self):
+        # Past a limit the daemon counts 200 occurrences more, then says total_exact: false; the
+        # listing must not print that lower bound as the number left.
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+        for i in range(260):
+            lines += ["BEGIN:VEVENT", f"UID:many-{i}@test", f"DTSTART:2030020{1 + i // 100}T{i % 100 // 5:02d}{i % 5 * 10:02d}00Z",
+                      f"SUMMARY:Row {i}", "END:VEVENT"]
+        path = os.path.join(self.d.root, "many.ics")
+        with open(path, "w") as f:
+            f.write("\r\n".join(lines + ["END:VCALENDAR"]) + "\r\n")
+        self.d.cli("import", path)
+        out = self.d.cli("list", "--from", "2030-02-01", "--days", "5", "--limit", "3").stdout
+        self.assertIn("… at least 200 more not shown (raise --limit)", out)
+        p = self.d.cli("--json", "list", "--from", "2030-02-01", "--days", "5", "--limit", "3")
+        self.assertIn("capped at 3 of at least 203 occurrences", p.stderr)
+        out = self.d.cli("list", "--from", "2030-02-01", "--days", "5", "--limit", "100").stdout
+        self.assertIn("… 160 more not shown (raise --limit)", out)  # counted to the end: exact
+
     def test_bad_input_exit_codes(self):
         p = self.d.cli("add", "x", "--at", "2025-02-30", check=False)
         self.assertEqual(p.returncode, 65)
