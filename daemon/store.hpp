@@ -82,6 +82,8 @@ class Store {
     Upsert upsert(Event e, Instant now, const MayWrite& may_write, bool log = false);
     /// Every event, in id order.
     std::vector<Event> all();
+    /// At most `limit` events with ids above `id`, in id order (a page of all()).
+    std::vector<Event> after(int64_t id, size_t limit);
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
