@@ -357,15 +357,13 @@ struct IcalExporter::State {
     std::map<std::string, ZoneRange> zones;
     std::map<std::string, std::set<std::string>> overridden;  // master uid -> exdates replaced
     std::vector<std::optional<Override>> overrides;
+    size_t indexed = 0;  ///< events in by_uid
     size_t noted = 0;    ///< events whose zones and override are noted
     size_t written = 0;  ///< parts written: the head, then one per event, then the tail
 };
 
 IcalExporter::IcalExporter(const std::vector<Event>& events, Instant now)
-    : state_(std::make_unique<State>(State{events, now, {}, {}, {}, {}, 0, 0})) {
-    // Why the uid map first, whole: an override's master may come after it in id order. A map
-    // insert per event is the cheapest step of an export (well under a millisecond per thousand).
-    for (const auto& e : events) state_->by_uid[e.uid] = &e;
+    : state_(std::make_unique<State>(State{events, now, {}, {}, {}, {}, 0, 0, 0})) {
     state_->overrides.reserve(events.size());
 }
 
@@ -373,6 +371,12 @@ IcalExporter::~IcalExporter() = default;
 
 bool IcalExporter::note_next() {
     State& s = *state_;
+    // Why every uid first: an override's master may come after it in id order.
+    if (s.indexed < s.events.size()) {
+        const Event& e = s.events[s.indexed++];
+        s.by_uid[e.uid] = &e;
+        return true;
+    }
     if (s.noted == s.events.size()) return false;
     const Event& e = s.events[s.noted++];
     bool open = !e.rrule.empty() && e.rrule.find("UNTIL=") == std::string::npos &&
@@ -408,6 +412,22 @@ bool IcalExporter::write_next(std::string& out) {
         out += ical_fold("END:VCALENDAR");
     }
     ++s.written;
+    return true;
+}
+
+bool IcalExporter::release_next() {
+    // Why one entry at a time: the maps of 100,000 events take tens of milliseconds to free.
+    State& s = *state_;
+    if (!s.by_uid.empty()) {
+        s.by_uid.erase(s.by_uid.begin());
+        return true;
+    }
+    if (!s.overridden.empty()) {
+        s.overridden.erase(s.overridden.begin());
+        return true;
+    }
+    if (s.overrides.empty()) return false;
+    s.overrides.pop_back();
     return true;
 }
 

@@ -35,11 +35,14 @@ class IcalExporter {
     ~IcalExporter();
     IcalExporter(const IcalExporter&) = delete;
     IcalExporter& operator=(const IcalExporter&) = delete;
-    /// Notes the zones and the override of the next event; false once every event is noted.
+    /// Notes the next event's uid, or once every uid is noted, the zones and the override of the
+    /// next event; false once everything is noted.
     bool note_next();
     /// Appends the next part (the head with every VTIMEZONE, one event, the tail) to `out`,
     /// noting what is left to note first; false once everything is written.
     bool write_next(std::string& out);
+    /// Frees one piece of what the exporter holds (after writing); false once nothing is left.
+    bool release_next();
 
   private:
     struct State;
