@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -349,35 +350,93 @@ std::string ical_fold(std::string_view line) {
     return out;
 }
 
-std::string export_ical(const std::vector<Event>& events, Instant now) {
+struct IcalExporter::State {
+    const std::vector<Event>& events;
+    Instant now;
     std::map<std::string, const Event*> by_uid;
-    for (const auto& e : events) by_uid[e.uid] = &e;
     std::map<std::string, ZoneRange> zones;
-    std::map<std::string, std::set<std::string>>
-        overridden;  // master uid -> exdates replaced by overrides
+    std::map<std::string, std::set<std::string>> overridden;  // master uid -> exdates replaced
     std::vector<std::optional<Override>> overrides;
-    for (const auto& e : events) {
-        bool open = !e.rrule.empty() && e.rrule.find("UNTIL=") == std::string::npos &&
-                    e.rrule.find("COUNT=") == std::string::npos;
-        note_zone(zones, e.start, open);
-        if (e.end) note_zone(zones, *e.end, false);
-        for (const auto& x : e.exdates) note_zone(zones, x, false);
-        for (const auto& r : e.rdates) note_zone(zones, r, false);
-        overrides.push_back(as_override(e, by_uid));
-        if (overrides.back())
-            overridden[overrides.back()->master].insert(format_caltime(overrides.back()->rid));
+    size_t indexed = 0;  ///< events in by_uid
+    size_t noted = 0;    ///< events whose zones and override are noted
+    size_t written = 0;  ///< parts written: the head, then one per event, then the tail
+};
+
+IcalExporter::IcalExporter(const std::vector<Event>& events, Instant now)
+    : state_(std::make_unique<State>(State{events, now, {}, {}, {}, {}, 0, 0, 0})) {
+    state_->overrides.reserve(events.size());
+}
+
+IcalExporter::~IcalExporter() = default;
+
+bool IcalExporter::note_next() {
+    State& s = *state_;
+    // Why every uid first: an override's master may come after it in id order.
+    if (s.indexed < s.events.size()) {
+        const Event& e = s.events[s.indexed++];
+        s.by_uid[e.uid] = &e;
+        return true;
     }
-    std::string out = ical_fold("BEGIN:VCALENDAR") + ical_fold("VERSION:2.0") +
-                      ical_fold("PRODID:-//Herald//Herald " HERALD_VERSION "//EN") +
-                      ical_fold("CALSCALE:GREGORIAN");
-    for (const auto& [name, range] : zones) out += vtimezone(name, range.first, range.last);
-    static const std::set<std::string> none;
-    for (size_t i = 0; i < events.size(); ++i) {
-        auto it = overridden.find(events[i].uid);
-        out +=
-            event_lines(events[i], overrides[i], it == overridden.end() ? none : it->second, now);
+    if (s.noted == s.events.size()) return false;
+    const Event& e = s.events[s.noted++];
+    bool open = !e.rrule.empty() && e.rrule.find("UNTIL=") == std::string::npos &&
+                e.rrule.find("COUNT=") == std::string::npos;
+    note_zone(s.zones, e.start, open);
+    if (e.end) note_zone(s.zones, *e.end, false);
+    for (const auto& x : e.exdates) note_zone(s.zones, x, false);
+    for (const auto& r : e.rdates) note_zone(s.zones, r, false);
+    s.overrides.push_back(as_override(e, s.by_uid));
+    if (s.overrides.back())
+        s.overridden[s.overrides.back()->master].insert(format_caltime(s.overrides.back()->rid));
+    return true;
+}
+
+bool IcalExporter::write_next(std::string& out) {
+    State& s = *state_;
+    while (note_next()) {
     }
-    return out + ical_fold("END:VCALENDAR");
+    const size_t n = s.events.size();
+    if (s.written > n + 1) return false;
+    if (s.written == 0) {
+        out += ical_fold("BEGIN:VCALENDAR") + ical_fold("VERSION:2.0") +
+               ical_fold("PRODID:-//Herald//Herald " HERALD_VERSION "//EN") +
+               ical_fold("CALSCALE:GREGORIAN");
+        for (const auto& [name, range] : s.zones) out += vtimezone(name, range.first, range.last);
+    } else if (s.written <= n) {
+        static const std::set<std::string> none;
+        size_t i = s.written - 1;
+        auto it = s.overridden.find(s.events[i].uid);
+        out += event_lines(s.events[i], s.overrides[i],
+                           it == s.overridden.end() ? none : it->second, s.now);
+    } else {
+        out += ical_fold("END:VCALENDAR");
+    }
+    ++s.written;
+    return true;
+}
+
+bool IcalExporter::release_next() {
+    // Why one entry at a time: the maps of 100,000 events take tens of milliseconds to free.
+    State& s = *state_;
+    if (!s.by_uid.empty()) {
+        s.by_uid.erase(s.by_uid.begin());
+        return true;
+    }
+    if (!s.overridden.empty()) {
+        s.overridden.erase(s.overridden.begin());
+        return true;
+    }
+    if (s.overrides.empty()) return false;
+    s.overrides.pop_back();
+    return true;
+}
+
+std::string export_ical(const std::vector<Event>& events, Instant now) {
+    IcalExporter exporter(events, now);
+    std::string out;
+    while (exporter.write_next(out)) {
+    }
+    return out;
 }
 
 }  // namespace herald

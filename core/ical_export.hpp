@@ -13,6 +13,7 @@
 /// repeated wall time (CalTime::fold) is written in UTC with X-HERALD-TZ naming the event's zone.
 /// ical_import reads all of these back into the same event.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,30 @@ namespace herald {
 
 /// The whole calendar for `events`, stamped with `now`.
 std::string export_ical(const std::vector<Event>& events, Instant now);
+
+/// export_ical in steps, for a caller that must not hold its thread for a whole calendar (the
+/// daemon's calendar.export): note_next() for every event, then write_next() until it returns
+/// false; the parts written, joined, are export_ical's text byte for byte.
+class IcalExporter {
+  public:
+    /// Prepares to export `events` (which must outlive the exporter), stamped with `now`.
+    IcalExporter(const std::vector<Event>& events, Instant now);
+    ~IcalExporter();
+    IcalExporter(const IcalExporter&) = delete;
+    IcalExporter& operator=(const IcalExporter&) = delete;
+    /// Notes the next event's uid, or once every uid is noted, the zones and the override of the
+    /// next event; false once everything is noted.
+    bool note_next();
+    /// Appends the next part (the head with every VTIMEZONE, one event, the tail) to `out`,
+    /// noting what is left to note first; false once everything is written.
+    bool write_next(std::string& out);
+    /// Frees one piece of what the exporter holds (after writing); false once nothing is left.
+    bool release_next();
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 /// The sentence appended to DESCRIPTION for a year/month/none precision date (import strips it).
 std::string precision_note(Precision p);

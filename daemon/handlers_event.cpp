@@ -8,6 +8,7 @@
 #include "daemon/handlers.hpp"
 #include "daemon/params.hpp"
 #include "daemon/store.hpp"
+#include "daemon/work_budget.hpp"
 
 namespace herald::handlers {
 namespace {
@@ -102,8 +103,12 @@ Result event_search(Context& ctx, const Json& p) {
     // Filtered by the store before the limit: other users' matches must not crowd out the
     // caller's own.
     // Bounded while reading: a reply may take half of max_queue_bytes (Server::deliver).
-    auto events = ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit),
-                                   view_scope(caller_of(ctx)), ctx.settings.max_queue_bytes / 2);
+    // And bounded in work: ranking best-first reads every match, 200 ms for 100,000 of them in a
+    // Debug build, so a query matching too many is refused (kSearchCpu) instead of holding the
+    // thread; its reply says to add words.
+    auto events =
+        ctx.store.search(params::string(p, "query"), static_cast<size_t>(limit),
+                         view_scope(caller_of(ctx)), ctx.settings.max_queue_bytes / 2, kSearchCpu);
     if (!p.contains("after")) return {{"events", event_list(ctx, events)}};
     // With `after`: each event's next occurrence (herald until), computed here so that a client
     // needs no recurrence engine.

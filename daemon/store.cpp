@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <iterator>
 #include <unordered_map>
 
@@ -699,6 +700,13 @@ std::vector<Event> Store::all() {
     return read_all(st_->all);
 }
 
+std::vector<Event> Store::after(int64_t id, size_t limit) {
+    // Prepared per call: a page of an export is hundreds of rows, the prepare a few microseconds.
+    sql::Statement st(db_, "SELECT data FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
+    st.bind(1, id).bind(2, static_cast<int64_t>(limit));
+    return read_all(st);
+}
+
 Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write, bool log) {
     // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
     // unchanged re-import is the common case of a big calendar.
@@ -729,8 +737,43 @@ Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write, boo
     return Upsert::updated;
 }
 
+namespace {
+
+/// Interrupts the statements of `db` once this thread has spent `limit` of CPU time on them,
+/// while it lives (checked every thousand SQLite VM steps). Why the thread's CPU time and not the
+/// wall clock: a query preempted on a busy machine is not refused for the time it waited.
+class CpuBudget {
+  public:
+    CpuBudget(sql::Db& db, std::chrono::nanoseconds limit) : db_(db), deadline_(now() + limit) {
+        sqlite3_progress_handler(db_.handle(), 1000, &CpuBudget::tick, this);
+    }
+    ~CpuBudget() { sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr); }
+    CpuBudget(const CpuBudget&) = delete;
+    CpuBudget& operator=(const CpuBudget&) = delete;
+    /// True once the budget ran out (the statement was interrupted).
+    bool spent() const { return spent_; }
+
+  private:
+    static std::chrono::nanoseconds now() {
+        timespec ts{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return std::chrono::seconds{ts.tv_sec} + std::chrono::nanoseconds{ts.tv_nsec};
+    }
+    static int tick(void* self) {
+        auto* b = static_cast<CpuBudget*>(self);
+        b->spent_ = now() >= b->deadline_;
+        return b->spent_ ? 1 : 0;
+    }
+    sql::Db& db_;
+    std::chrono::nanoseconds deadline_;
+    bool spent_ = false;
+};
+
+}  // namespace
+
 std::vector<Event> Store::search(const std::string& query, size_t limit,
-                                 std::optional<int64_t> viewer, size_t max_bytes) {
+                                 std::optional<int64_t> viewer, size_t max_bytes,
+                                 std::chrono::nanoseconds max_cpu) {
     // Each word becomes a quoted FTS5 string so user text is never parsed as FTS5 syntax, and a
     // prefix ("kyrg"* finds Kyrgyzstan). Why every word a prefix, not only the last: people type
     // the start of the words they remember, in any order ("hon kyrg"), and a whole word is still
@@ -772,6 +815,7 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
         st_->search.bind(2, *viewer);
     else
         st_->search.bind_null(2);
+    CpuBudget cpu(db_, max_cpu);
     try {
         // Why counted while reading: limit=10000 over large descriptions built hundreds of MB
         // before the reply's size was checked; the stored text is the reply's size, near enough.
@@ -796,7 +840,16 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
     } catch (...) {
         // The request's rollback takes the rows just written with it: they are written again.
         text_committed(false);
-        throw;
+        if (!cpu.spent()) throw;
+        st_->search.reset();
+        throw HeraldError(
+            ErrorCode::too_large,
+            "the query matches more events than one request may rank, best first, "
+            "within " +
+                std::to_string(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(max_cpu).count()) +
+                " ms of work; add words to narrow it",
+            "query");
     }
 }
 

@@ -2,6 +2,7 @@
 /// The event store: SQLite in WAL mode with synchronous=FULL, schema migrations, an R*Tree index of
 /// event spans for window queries and an FTS5 index for text search.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -113,14 +114,19 @@ class Store {
     Upsert upsert(Event e, Instant now, const MayWrite& may_write, bool log = false);
     /// Every event, in id order.
     std::vector<Event> all();
+    /// At most `limit` events with ids above `id`, in id order (a page of all()).
+    std::vector<Event> after(int64_t id, size_t limit);
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
     /// may see (own or public; every event when nullopt): filtered before the limit. Throws
-    /// too_large as soon as the rows read pass `max_bytes` of stored text, before reading more.
+    /// too_large as soon as the rows read pass `max_bytes` of stored text, before reading more,
+    /// or once ranking and reading have taken `max_cpu` of the thread's CPU time.
     std::vector<Event> search(const std::string& query, size_t limit,
                               std::optional<int64_t> viewer = std::nullopt,
-                              size_t max_bytes = SIZE_MAX);
+                              size_t max_bytes = SIZE_MAX,
+                              std::chrono::nanoseconds max_cpu = std::chrono::nanoseconds::max() /
+                                                                 2);
     /// Number of stored events.
     int64_t count();
     /// Number of events owned by `uid` (per-user quota).

@@ -16,6 +16,13 @@ using WorkClock = std::function<std::chrono::steady_clock::time_point()>;
 /// still lists or stores hundreds of rows. Listing pages and import slices both use it.
 inline constexpr std::chrono::milliseconds kWorkPiece{4};
 
+/// The most of the thread's CPU time one event.search may take ranking and reading its matches
+/// (Store::search), past which it is refused with too_large. Why not kWorkPiece and pages: best
+/// matches first means ranking every match before the first can be returned, in one SQLite
+/// statement the loop cannot cut; 50 ms ranks some 25,000 matches in a Debug build, far more
+/// than a person reads, and stays under the 100 ms bound of another client's request.
+inline constexpr std::chrono::milliseconds kSearchCpu{50};
+
 /// A piece's budget, started when it is made.
 class WorkBudget {
   public:

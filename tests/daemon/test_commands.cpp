@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/ical_export.hpp"
 #include "core/protocol.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/store.hpp"
@@ -363,4 +364,67 @@ TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join
     }
     CHECK(pages >= 3);
     CHECK(joined == whole["occurrences"]);
+}
+
+TEST_CASE("calendar.export: built in work-budget slices, the text is the one-piece export's",
+          "[commands][export][budget]") {
+    Fixture f;
+    const char* zones[] = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"};
+    for (int k = 0; k < 300; ++k) {
+        char start[32];
+        std::snprintf(start, sizeof start, "20%02d-%02d-%02dT%02d:%02d", 25 + k % 5, 1 + k % 12,
+                      1 + k % 28, k % 24, k % 60);
+        Json ev{{"title", "Meeting " + std::to_string(k)},
+                {"start", start},
+                {"tz", zones[k % 4]},
+                {"categories", Json::array({k % 3 == 0 ? "work" : "home"})}};
+        if (k % 7 == 0) ev["rrule"] = "FREQ=WEEKLY;COUNT=10";
+        if (k % 5 == 0) ev["alarms"] = Json::array({Json{{"trigger", "-PT15M"}}});
+        f.result("event.add", Json{{"event", ev}});
+    }
+    auto run = [&](const Json& params, size_t& slices) {
+        std::string line = encode_request(1, "calendar.export", params);
+        line.pop_back();
+        Dispatched d = dispatch(f.ctx(), line);
+        for (slices = 0; d.more; ++slices) {
+            REQUIRE(slices < 10000);
+            d = resume(f.ctx(), std::move(d), Earlier::committed);
+        }
+        Json j = Json::parse(d.reply.line);
+        INFO(j.dump().substr(0, 300));
+        REQUIRE(j.contains("result"));
+        // The text's later parts, joined as herald export joins them.
+        Json whole = j["result"];
+        for (Json part = whole; part["more"] == true;) {
+            part = f.result("calendar.export", {{"offset", part["next_offset"]}});
+            whole["ics"] = whole["ics"].get<std::string>() + part["ics"].get<std::string>();
+        }
+        CHECK(whole["ics"].get<std::string>().size() == whole["size"]);
+        return whole;
+    };
+    // A clock that stands still: one slice builds the whole text, as one piece did before.
+    auto fixed = std::chrono::steady_clock::time_point{} + std::chrono::hours{1};
+    f.ctx().work_clock = [fixed] { return fixed; };
+    size_t whole_slices = 0;
+    Json whole = run(Json::object(), whole_slices);
+    CHECK(whole_slices == 1);
+    CHECK(whole["events"] == 300);
+    CHECK(whole["more"] == true);  // over one 64 KiB part
+    CHECK(whole["ics"].get<std::string>() == export_ical(f.store().all(), Fixture::now()));
+    size_t window_slices = 0;
+    Json window_params{
+        {"from", "2026-01-01T00:00:00Z"}, {"to", "2027-06-01T00:00:00Z"}, {"category", "work"}};
+    Json window = run(window_params, window_slices);
+    REQUIRE(window["events"] > 10);
+    CHECK(window["events"] < 100);
+    // A clock that moves 2 ms each time it is read: every slice ends after a page or a few parts.
+    auto tick = std::make_shared<std::chrono::steady_clock::time_point>(fixed);
+    f.ctx().work_clock = [tick] { return *tick += std::chrono::milliseconds{2}; };
+    size_t sliced = 0;
+    Json cut = run(Json::object(), sliced);
+    CHECK(sliced >= 10);
+    CHECK(cut["ics"] == whole["ics"]);
+    CHECK(cut["events"] == whole["events"]);
+    Json cut_window = run(window_params, sliced);
+    CHECK(cut_window == window);
 }

@@ -550,3 +550,32 @@ TEST_CASE("search stops reading at its byte budget with too_large, before the li
     // The statement was reset: the next search runs normally.
     CHECK(store.search("findings", 100).size() == 10);
 }
+
+TEST_CASE("search stops ranking at its CPU budget with too_large, then searches again",
+          "[store][search][budget]") {
+    TempDb tmp;
+    Store store(tmp.path());
+    {
+        sql::Transaction tx(store.db());
+        for (int k = 0; k < 2000; ++k)
+            store.add(event("m" + std::to_string(k) + "@t",
+                            Json{{"title", "Meeting " + std::to_string(k)}, {"start", "2030-05-01"}}),
+                      kNow);
+        tx.commit();
+    }
+    // 2,000 matches to rank best first: far more than a microsecond of work, far less than a
+    // second.
+    CHECK(store.search("meeting", 50, std::nullopt, SIZE_MAX, std::chrono::seconds{1}).size() ==
+          50);
+    try {
+        store.search("meeting", 50, std::nullopt, SIZE_MAX, std::chrono::microseconds{1});
+        FAIL("a search over its CPU budget returned");
+    } catch (const HeraldError& e) {
+        CHECK(e.code() == ErrorCode::too_large);
+        CHECK(e.field() == "query");
+        CHECK(std::string(e.what()).find("add words") != std::string::npos);
+    }
+    // The statement and the connection are usable again: no budget is left installed.
+    CHECK(store.search("meeting 1999", 50).size() == 1);
+    CHECK(store.count() == 2000);
+}

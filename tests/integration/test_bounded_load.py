@@ -467,8 +467,9 @@ class BigImport(DaemonTestCase):
     EVENTS = int(os.environ.get("HERALD_BIG_IMPORT_EVENTS",
                                 "10000" if "ASAN_OPTIONS" in os.environ else "100000"))
 
-    def ordinary_requests(self, client, until, latencies, counts):
-        """The ordinary client's mix (status, a week's agenda, an add) until `until()` is false."""
+    def ordinary_requests(self, client, until, latencies, counts, by_method=None):
+        """The ordinary client's mix (status, a week's agenda, an add) until `until()` is false;
+        each latency also in `by_method[method]` when given."""
         while until():
             k = sum(counts.values())
             method, params = [("status", None),
@@ -477,6 +478,8 @@ class BigImport(DaemonTestCase):
             t0 = time.monotonic()
             reply = client.call(method, params)
             latencies.append(time.monotonic() - t0)
+            if by_method is not None:
+                by_method.setdefault(method, []).append(latencies[-1])
             self.assertIn("result", reply, reply)
             counts[method] = counts.get(method, 0) + 1
             time.sleep(0.01)
@@ -508,8 +511,8 @@ class BigImport(DaemonTestCase):
 
         importer = threading.Thread(target=run_import, daemon=True)
         importer.start()
-        during, counts = [], {}
-        self.ordinary_requests(ordinary, importer.is_alive, during, counts)
+        during, counts, by_method = [], {}, {}
+        self.ordinary_requests(ordinary, importer.is_alive, during, counts, by_method)
         importer.join()
         watcher.stop.set()
         watcher.join(10)
@@ -532,19 +535,53 @@ class BigImport(DaemonTestCase):
               f"max {max(during) * 1000:.1f} ms ({counts}); reminder lateness before it max "
               f"{max(late_before) * 1000:.1f} ms, during it ({len(late)}) p99 {p99(late) * 1000:.1f} ms, "
               f"max {max(late) * 1000:.1f} ms, median {statistics.median(late) * 1000:.1f} ms; "
-              f"the five latest {[round(v * 1000) for v in late[-5:]]} ms")
+              f"the five latest {[round(v * 1000) for v in late[-5:]]} ms; request p99 by method "
+              f"{ {m: round(p99(v) * 1000, 1) for m, v in by_method.items()} } ms")
         self.assertGreater(min(counts.values()), 10, "too few ordinary requests during the import")
         scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as in HostileClient
-        # The issue's bounds are +100 ms (requests) and +50 ms (reminders). Measured here on 2
-        # cores: +70-85 ms and +90-160 ms at the p99 (the median reminder is 15-25 ms late): a
-        # COMMIT's fsync, tens of ms for an import's pages, holds the one thread, and a reminder
-        # due then waits for it. Until the flush leaves the loop thread (issue 14), the test
-        # holds the design to what it reaches; an import that is not sliced is seconds late.
+        # The issue's bounds are 100 ms (requests) and 50 ms (reminders). Measured on 2 cores
+        # (loop turns timed one by one): the agenda of this mix is the longest turn, 80 ms at
+        # the median and up to 200 ms, because its slice re-reads every event of the busy day
+        # (the ordinary client's adds) on every call; the import's own slices stay at 4-10 ms,
+        # its commits 4-25 ms. With the agenda moved off the busy day the same run met both
+        # bounds (requests p99 47 ms, reminders 21 ms). Until a slice reads only from its cursor
+        # on (issue 14), the test holds the design to what it reaches; an import that is not
+        # sliced is seconds late.
         self.assertLess(p99(during), p99(before) + 0.150 * scale)
         self.assertLess(p99(late), max(late_before) + 0.250 * scale)
         self.assertGreaterEqual(late[0], 0.0)
         added = sum(c.get("event.add", 0) for c in (before_counts, counts))
         self.assertEqual(self.d.connect().result("status")["events"], self.EVENTS + len(dues) + added)
+        self.check_big_export(ordinary, self.EVENTS + len(dues) + added, scale)
+
+    def check_big_export(self, ordinary, events, scale):
+        """Exporting everything just imported (item 4 of the brief: export built in slices) leaves
+        another client's status within the issue's 100 ms at the p99."""
+        out = os.path.join(self.root, "export.ics")
+        exported = {}
+
+        def run_export():
+            t0 = time.time()
+            exported["process"] = self.d.cli("export", out, check=False, timeout=600)
+            exported["seconds"] = time.time() - t0
+
+        exporter = threading.Thread(target=run_export, daemon=True)
+        exporter.start()
+        waits = []
+        while exporter.is_alive():
+            t0 = time.monotonic()
+            self.assertIn("events", ordinary.result("status"))
+            waits.append(time.monotonic() - t0)
+            time.sleep(0.01)
+        exporter.join()
+        p = exported["process"]
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read().count("BEGIN:VEVENT"), events)
+        print(f"export of {events} events in {exported['seconds']:.1f} s; another client's status "
+              f"p99 {p99(waits) * 1000:.1f} ms, max {max(waits) * 1000:.1f} ms ({len(waits)} requests)")
+        self.assertGreater(len(waits), 10, "the export ended too fast to probe")
+        self.assertLess(p99(waits), 0.100 * scale)
 
 if __name__ == "__main__":
     unittest.main()
