@@ -163,10 +163,12 @@ std::string sync_collection_body(std::string_view token) {
            "</d:sync-collection>\n";
 }
 
-std::string calendar_query_etags_body() {
+std::string calendar_query_body(bool calendar_data) {
     return std::string(kXmlHead) +
            "<c:calendar-query xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
-           "<d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name=\"VCALENDAR\">"
+           "<d:prop><d:getetag/>" +
+           (calendar_data ? "<c:calendar-data/>" : "") +
+           "</d:prop><c:filter><c:comp-filter name=\"VCALENDAR\">"
            "<c:comp-filter name=\"VEVENT\"/></c:comp-filter></c:filter></c:calendar-query>\n";
 }
 

@@ -104,7 +104,8 @@ void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
     for (auto& h : ch.removed) out.removed.push_back(path_of(h));
     if (ch.listed)  // every known href the listing lacks is gone from the server
         for (const auto& [href, etag] : known) out.removed.push_back(href);
-    for (auto& r : dav.fetch(out.collection, wanted))
+    const size_t size = ch.listed ? ch.changed.size() : job.known.size() + wanted.size();
+    for (auto& r : dav.fetch(out.collection, wanted, size))
         out.fetched.push_back(read_resource(std::move(r)));
 }
 

@@ -140,7 +140,11 @@ TEST_CASE("caldav: request bodies are well-formed and escape what they carry", "
     CHECK(root_is(mget, "c:calendar-multiget"));
     CHECK(mget.find("<d:href>/a/1.ics</d:href><d:href>/a/R&amp;D.ics</d:href>") !=
           std::string::npos);
-    CHECK(root_is(calendar_query_etags_body(), "c:calendar-query"));
+    CHECK(root_is(calendar_query_body(false), "c:calendar-query"));
+    CHECK(calendar_query_body(false).find("calendar-data") == std::string::npos);
+    CHECK(root_is(calendar_query_body(true), "c:calendar-query"));
+    CHECK(calendar_query_body(true).find("<d:getetag/><c:calendar-data/></d:prop>") !=
+          std::string::npos);
     CHECK(root_is(mkcalendar_body("Office & co"), "c:mkcalendar"));
 }
 
