@@ -166,6 +166,9 @@ void Engine::remove_local(const std::string& name, const std::string& uid, Insta
 void Engine::finish(Outcome o) {
     Run& run = runs_[o.name];
     const std::string name = o.name;
+    if (o.ok)
+        spdlog::info("sync {}: applying {} fetched and {} removed resources", name,
+                     o.fetched.size(), o.removed.size());
     run.applying = std::make_shared<Applying>();
     run.applying->outcome = std::move(o);
     run.applying->url = run.url;
