@@ -111,8 +111,9 @@ HttpResponse CalDavClient::send(const std::string& method, const std::string& ur
     return http_.request(method, url, body, headers);
 }
 
-std::optional<Multistatus> CalDavClient::propfind(const std::string& url, int depth) {
-    HttpResponse r = send("PROPFIND", url, propfind_discovery_body(),
+std::optional<Multistatus> CalDavClient::propfind(const std::string& url, int depth,
+                                                  bool principal) {
+    HttpResponse r = send("PROPFIND", url, propfind_discovery_body(principal),
                           with(kXml, "Depth: " + std::to_string(depth)));
     if (r.status == 404) return std::nullopt;
     if (r.status != 207) fail_on("PROPFIND " + redact(url), r);
@@ -140,7 +141,18 @@ void CalDavClient::make_calendar(const std::string& url, const std::string& name
 
 std::string CalDavClient::find_collection(const std::string& url, const std::string& name,
                                           bool create) {
-    auto self = propfind(url, 0);
+    std::optional<Multistatus> self;
+    try {
+        self = propfind(url, 0);
+    } catch (const CalDavError& e) {
+        // Radicale without a login (the README's recipe) answers 401 to an anonymous request for
+        // current-user-principal, yet serves the collection: a machine joining a collection
+        // another one made asks for the collection's own properties.
+        if (e.kind() != Failure::denied) throw;
+        auto plain = propfind(url, 0, false);
+        if (!plain || plain->resources.empty() || !plain->resources.front().calendar) throw;
+        return with_slash(url);
+    }
     if (self && !self->resources.empty() && self->resources.front().calendar)
         return with_slash(url);
     std::string principal;

@@ -67,8 +67,9 @@ class CalDavClient {
     WriteResult remove(const std::string& url, const std::string& etag);
 
   private:
-    /// PROPFIND depth `depth` of the discovery properties; nullopt on 404.
-    std::optional<Multistatus> propfind(const std::string& url, int depth);
+    /// PROPFIND depth `depth` of the discovery properties (`principal`: with the principal's);
+    /// nullopt on 404.
+    std::optional<Multistatus> propfind(const std::string& url, int depth, bool principal = true);
     /// REPORT `body` on `url` (depth 1) → its multistatus; throws on a non-207 status.
     Multistatus report(const std::string& url, const std::string& body);
     /// The collection under a principal's calendar home, or "" when none matches.

@@ -149,10 +149,11 @@ Multistatus parse_multistatus(std::string_view xml) {
     return out;
 }
 
-std::string propfind_discovery_body() {
+std::string propfind_discovery_body(bool principal) {
     return std::string(kXmlHead) +
            "<d:propfind xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:prop>"
-           "<d:resourcetype/><d:displayname/><d:current-user-principal/><c:calendar-home-set/>"
+           "<d:resourcetype/><d:displayname/>" +
+           (principal ? "<d:current-user-principal/><c:calendar-home-set/>" : "") +
            "<d:supported-report-set/></d:prop></d:propfind>\n";
 }
 

@@ -131,6 +131,9 @@ TEST_CASE("caldav: what is not a multistatus is refused saying what was expected
 
 TEST_CASE("caldav: request bodies are well-formed and escape what they carry", "[caldav]") {
     CHECK(root_is(propfind_discovery_body(), "d:propfind"));
+    CHECK(propfind_discovery_body().find("<d:current-user-principal/>") != std::string::npos);
+    CHECK(root_is(propfind_discovery_body(false), "d:propfind"));
+    CHECK(propfind_discovery_body(false).find("principal") == std::string::npos);
     std::string sync = sync_collection_body("http://x/sync?a=1&b=<2>");
     CHECK(root_is(sync, "d:sync-collection"));
     CHECK(sync.find("<d:sync-token>http://x/sync?a=1&amp;b=&lt;2&gt;</d:sync-token>") !=
