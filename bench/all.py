@@ -234,6 +234,9 @@ def summarise_sync(t, res):
         s = sizes[n]
         h, v = s["herald_initial_s"], s["vdirsyncer_initial_s"]
         t.add(f"15. initial sync N={n:,}: vdirsyncer/herald", ms(h), f"vdirsyncer {ms(v)}", f"{v / h:.1f}x")
+        h = s["herald_second_initial_s"]
+        t.add(f"15. initial sync N={n:,}, Herald's second machine", ms(h), f"vdirsyncer {ms(v)}",
+              f"{v / h:.1f}x")
         h, v = s["herald_daemon_one_change"]["median_s"], s["vdirsyncer_one_change"]["median_s"]
         t.add(f"15. one change at N={n:,}: vdirsyncer/herald", ms(h), f"vdirsyncer {ms(v)}", f"{v / h:.1f}x")
     ns = sorted(sizes)

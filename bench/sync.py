@@ -4,7 +4,8 @@
 For each N (default 1,000 and 10,000): a Radicale collection of N events (written into its
 storage: tests/integration/caldav_fixture.py), warmed by one listing so neither tool pays the
 server's first read of every resource; then, for each tool, the initial sync, a sync with nothing
-changed, and a sync after one resource was changed on the server (a PUT). Herald: a heraldd with
+changed, and a sync after one resource was changed on the server (a PUT); and Herald's initial
+sync on a second machine (Radicale builds its sync-collection history on the first one). Herald: a heraldd with
 one [[caldav]] table, `herald sync` as a user runs it (the client polls every 100 ms) and the
 daemon's own time (calendar.sync, then calendar.sync_status polled every 2 ms). vdirsyncer
 (Debian 0.19): a caldav storage paired with a filesystem storage (the vdir khal reads),
@@ -237,6 +238,15 @@ def bench_size(n, args, work):
             out["herald_initial_s"] = dt
             out["vdirsyncer_initial_s"] = vdir.run("sync")
             assert vdir.files() == n, vdir.files()
+            # A second machine: Radicale built its sync-collection history (a cache file per
+            # resource, each with an fsync) for the first one; this one finds it.
+            second = Herald(args.bindir, os.path.join(work, "herald2"), server.url)
+            try:
+                dt, last = second.daemon_sync()
+                assert last["pulled"] == n, last
+                out["herald_second_initial_s"] = dt
+            finally:
+                second.stop()
             for key, sync in (("herald_daemon", lambda: herald.daemon_sync()[0]),
                               ("herald_cli", lambda: herald.cli_sync()[0]),
                               ("vdirsyncer", lambda: vdir.run("sync"))):
@@ -287,6 +297,8 @@ def main():
         print(f"\nN = {n:,} (Radicale's first listing, not timed for either tool: "
               f"{r['radicale_first_listing_s']:.1f} s)")
         print(f"{'initial sync: herald (daemon)':<44} {r['herald_initial_s'] * 1000:9.1f} ms")
+        print(f"{'initial sync: herald, a second machine':<44} "
+              f"{r['herald_second_initial_s'] * 1000:9.1f} ms")
         print(f"{'initial sync: vdirsyncer sync':<44} {r['vdirsyncer_initial_s'] * 1000:9.1f} ms")
         for what in ("nothing", "one_change"):
             for key, label in (("herald_daemon", "herald (daemon)"), ("herald_cli", "herald sync"),
