@@ -21,6 +21,7 @@ and 10,000 events.
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -208,6 +209,29 @@ class Vdirsyncer:
         return len([f for f in os.listdir(self.vdir) if f.endswith(".ics")])
 
 
+def threads_cpu_s(pid):
+    """CPU seconds of the live threads of `pid`, in nanoseconds' precision (schedstat): heraldd's
+    loop and worker threads live as long as it does."""
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
+
+
+def process_cpu_s(pid):
+    """CPU seconds of `pid` with its ended threads (Radicale runs a thread per request), in
+    clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_s():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def summary(samples):
     return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples),
             "runs": len(samples)}
@@ -252,13 +276,22 @@ def bench_size(n, args, work):
                               ("vdirsyncer", lambda: vdir.run("sync"))):
                 out[f"{key}_nothing"] = summary([sync() for _ in range(args.runs)])
             one = {"herald_daemon": [], "herald_cli": [], "vdirsyncer": []}
+            # CPU seconds of one change: each tool's own, and Radicale's while serving it.
+            cpu = {"herald_daemon": [], "radicale_for_herald": [], "vdirsyncer": [],
+                   "radicale_for_vdirsyncer": []}
             name, text = resources[n // 2]
             for k in range(args.runs):
                 server.change_one(name, changed(text, k))
+                h0, s0 = threads_cpu_s(herald.proc.pid), process_cpu_s(server.proc.pid)
                 dt, last = herald.daemon_sync()
+                cpu["herald_daemon"].append(threads_cpu_s(herald.proc.pid) - h0)
+                cpu["radicale_for_herald"].append(process_cpu_s(server.proc.pid) - s0)
                 assert last["pulled"] == 1, last
                 one["herald_daemon"].append(dt)
+                v0, s0 = children_cpu_s(), process_cpu_s(server.proc.pid)
                 one["vdirsyncer"].append(vdir.run("sync"))
+                cpu["vdirsyncer"].append(children_cpu_s() - v0)
+                cpu["radicale_for_vdirsyncer"].append(process_cpu_s(server.proc.pid) - s0)
                 server.change_one(name, changed(text, f"{k}b"))
                 dt, line = herald.cli_sync()
                 assert line == "office: 1 pulled, 0 pushed, 0 conflicts", line
@@ -266,6 +299,8 @@ def bench_size(n, args, work):
                 vdir.run("sync")  # the second change, for vdirsyncer too (not timed)
             for key, samples in one.items():
                 out[f"{key}_one_change"] = summary(samples)
+            for key, samples in cpu.items():
+                out[f"{key}_one_change_cpu"] = summary(samples)
         finally:
             herald.stop()
     finally:
@@ -304,13 +339,20 @@ def main():
             for key, label in (("herald_daemon", "herald (daemon)"), ("herald_cli", "herald sync"),
                                ("vdirsyncer", "vdirsyncer sync")):
                 print(show(f"{what.replace('_', ' ')}: {label}", r[f"{key}_{what}"]))
+        for key, label in (("herald_daemon", "heraldd"), ("radicale_for_herald", "Radicale for it"),
+                           ("vdirsyncer", "vdirsyncer"),
+                           ("radicale_for_vdirsyncer", "Radicale for it")):
+            print(show(f"one change, CPU: {label}", r[f"{key}_one_change_cpu"]))
     ns = sorted(int(k) for k in results["sizes"])
     if len(ns) > 1:
         lo, hi = results["sizes"][str(ns[0])], results["sizes"][str(ns[-1])]
         print(f"\none change, {ns[0]:,} -> {ns[-1]:,} events ({ns[-1] / ns[0]:.0f}x the calendar):")
-        for key in ("herald_daemon", "herald_cli", "vdirsyncer"):
-            a, b = lo[f"{key}_one_change"]["median_s"], hi[f"{key}_one_change"]["median_s"]
-            print(f"  {key:<14} {a * 1000:8.1f} ms -> {b * 1000:8.1f} ms ({b / a:.1f}x)")
+        for key in ("herald_daemon", "herald_cli", "vdirsyncer", "herald_daemon_cpu",
+                    "radicale_for_herald_cpu", "vdirsyncer_cpu", "radicale_for_vdirsyncer_cpu"):
+            field = f"{key[:-4]}_one_change_cpu" if key.endswith("_cpu") else f"{key}_one_change"
+            a, b = lo[field]["median_s"], hi[field]["median_s"]
+            ratio = f"{b / a:.1f}x" if a > 0 else "-"
+            print(f"  {key:<28} {a * 1000:8.1f} ms -> {b * 1000:8.1f} ms ({ratio})")
     print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
     if args.json:
         with open(args.json, "w") as f:
