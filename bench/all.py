@@ -8,7 +8,8 @@ peer's figure, the ratio, the target, met or missed.
   python3 bench/all.py --quick    # smoke run in a few minutes (small sizes, short windows)
 
 Runs, each as a subprocess with --json: run.py (list the next 30 days, import), durable_adds.py,
-reminder_latency.py and idle.py; their own tables are printed as they finish. Needs the release
+reminder_latency.py, idle.py and sync.py (CalDAV sync against Radicale, Herald vs vdirsyncer);
+their own tables are printed as they finish. Needs the release
 build (cmake --preset release && cmake --build --preset release) and the Debian packages remind,
 calcurse, khal and strace (scripts/deps.sh). The machine's load average is printed before and after:
 the ratios are measured side by side in one run, absolute times only mean something on a quiet
@@ -223,6 +224,36 @@ def summarise_idle(t, res):
           pr, ratio, "< 16 MiB", h["VmRSS"] < 16 * mib if res["events"] >= 100000 else None)
 
 
+def summarise_sync(t, res):
+    """Issue 15: CalDAV sync against one Radicale, Herald (the daemon's time) vs vdirsyncer."""
+    if "error" in res:
+        t.na("15. CalDAV sync", f"sync.py {res['error']}")
+        return
+    sizes = {int(k): v for k, v in res["sizes"].items()}
+    for n in sorted(sizes):
+        s = sizes[n]
+        h, v = s["herald_initial_s"], s["vdirsyncer_initial_s"]
+        t.add(f"15. initial sync N={n:,}: vdirsyncer/herald", ms(h), f"vdirsyncer {ms(v)}", f"{v / h:.1f}x")
+        h = s["herald_second_initial_s"]
+        t.add(f"15. initial sync N={n:,}, Herald's second machine", ms(h), f"vdirsyncer {ms(v)}",
+              f"{v / h:.1f}x")
+        h, v = s["herald_daemon_one_change"]["median_s"], s["vdirsyncer_one_change"]["median_s"]
+        t.add(f"15. one change at N={n:,}: vdirsyncer/herald", ms(h), f"vdirsyncer {ms(v)}", f"{v / h:.1f}x")
+    ns = sorted(sizes)
+    if len(ns) > 1 and ns[-1] >= 10 * ns[0]:
+        a = sizes[ns[0]]["herald_daemon_one_change"]["median_s"]
+        b = sizes[ns[-1]]["herald_daemon_one_change"]["median_s"]
+        va = sizes[ns[0]]["vdirsyncer_one_change"]["median_s"]
+        vb = sizes[ns[-1]]["vdirsyncer_one_change"]["median_s"]
+        t.add(f"15. one change, {ns[0]:,} -> {ns[-1]:,} events (wall)", f"{ms(a)} -> {ms(b)}",
+              f"vdirsyncer {ms(va)} -> {ms(vb)}", f"{b / a:.2f}x")
+        # Herald's own cost (heraldd's CPU): Radicale's sync-collection itself costs O(calendar).
+        a = sizes[ns[0]]["herald_daemon_one_change_cpu"]["median_s"]
+        b = sizes[ns[-1]]["herald_daemon_one_change_cpu"]["median_s"]
+        t.add(f"15. one change, {ns[0]:,} -> {ns[-1]:,} events (heraldd CPU)", f"{ms(a)} -> {ms(b)}", "-",
+              f"{b / a:.2f}x", "O(changes): < 2x for 10x the events", b / a < 2)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes and short windows: a smoke run")
@@ -232,7 +263,7 @@ def main():
     ap.add_argument("--max-khal", type=int, default=10000,
                     help="largest N khal runs at (default 10,000: its first run took 13-44 s there, "
                     "minutes at 100,000 by extrapolation)")
-    ap.add_argument("--only", default="list,durable,latency,idle", help="comma list of the parts to run")
+    ap.add_argument("--only", default="list,durable,latency,idle,sync", help="comma list of the parts to run")
     ap.add_argument("--json", help="also write every part's results as JSON to this path")
     args = ap.parse_args()
     heraldd = os.path.join(args.bindir, "daemon", "heraldd")
@@ -274,6 +305,11 @@ def main():
                 py, os.path.join(HERE, "idle.py"), "--heraldd", heraldd, "--herald", herald,
                 "--events", "10000" if q else "100000", "--seconds", "10" if q else "60",
                 "--json", out("idle")], out("idle"), log)
+        if "sync" in only:
+            results["sync"] = run("CalDAV sync", [
+                py, os.path.join(HERE, "sync.py"), "--bindir", args.bindir, "--sizes",
+                "300,3000" if q else "1000,10000", "--runs", "3" if q else "5", "--json", out("sync")],
+                out("sync"), log)
 
     t = Table()
     if "list" in results:
@@ -285,6 +321,8 @@ def main():
         summarise_latency(t, results["latency"])
     if "idle" in results:
         summarise_idle(t, results["idle"])
+    if "sync" in results:
+        summarise_sync(t, results["sync"])
     print(f"\n=== Issue 7 targets: bench/all.py{' --quick' if q else ''}, {started}, {platform.node()} "
           f"({os.cpu_count()} CPUs), load average {load0} before, {loadavg()} after")
     if q:

@@ -55,17 +55,21 @@ class CalDavClient {
     /// Changes in `collection` since `token` via sync-collection; a token the server no longer
     /// knows, or a server without the report, gives a full listing instead.
     Changes changes(const std::string& collection, const std::string& token);
-    /// The resources at `hrefs` with etag and calendar data (in batches).
+    /// The resources at `hrefs` with etag and calendar data: calendar-multiget in batches, or,
+    /// when they are many and at least a quarter of the `collection_size` resources, one
+    /// calendar-query of the whole collection keeping those at `hrefs`.
     std::vector<DavResource> fetch(const std::string& collection,
-                                   const std::vector<std::string>& hrefs);
+                                   const std::vector<std::string>& hrefs,
+                                   size_t collection_size = 0);
     /// PUT `ics` to `url`: If-Match `etag`, or If-None-Match * when `etag` is empty.
     WriteResult put(const std::string& url, const std::string& ics, const std::string& etag);
     /// DELETE `url` with If-Match `etag` (when known).
     WriteResult remove(const std::string& url, const std::string& etag);
 
   private:
-    /// PROPFIND depth `depth` of the discovery properties; nullopt on 404.
-    std::optional<Multistatus> propfind(const std::string& url, int depth);
+    /// PROPFIND depth `depth` of the discovery properties (`principal`: with the principal's);
+    /// nullopt on 404.
+    std::optional<Multistatus> propfind(const std::string& url, int depth, bool principal = true);
     /// REPORT `body` on `url` (depth 1) → its multistatus; throws on a non-207 status.
     Multistatus report(const std::string& url, const std::string& body);
     /// The collection under a principal's calendar home, or "" when none matches.

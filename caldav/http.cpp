@@ -88,7 +88,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // a worker thread: no SIGALRM for timeouts
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, o.timeout_seconds);
+    // Under 1 byte/s for stall_seconds: no progress at all (kStallSeconds says why not a total).
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o.stall_seconds);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     if (!o.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());

@@ -149,10 +149,11 @@ Multistatus parse_multistatus(std::string_view xml) {
     return out;
 }
 
-std::string propfind_discovery_body() {
+std::string propfind_discovery_body(bool principal) {
     return std::string(kXmlHead) +
            "<d:propfind xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:prop>"
-           "<d:resourcetype/><d:displayname/><d:current-user-principal/><c:calendar-home-set/>"
+           "<d:resourcetype/><d:displayname/>" +
+           (principal ? "<d:current-user-principal/><c:calendar-home-set/>" : "") +
            "<d:supported-report-set/></d:prop></d:propfind>\n";
 }
 
@@ -163,10 +164,12 @@ std::string sync_collection_body(std::string_view token) {
            "</d:sync-collection>\n";
 }
 
-std::string calendar_query_etags_body() {
+std::string calendar_query_body(bool calendar_data) {
     return std::string(kXmlHead) +
            "<c:calendar-query xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
-           "<d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name=\"VCALENDAR\">"
+           "<d:prop><d:getetag/>" +
+           (calendar_data ? "<c:calendar-data/>" : "") +
+           "</d:prop><c:filter><c:comp-filter name=\"VCALENDAR\">"
            "<c:comp-filter name=\"VEVENT\"/></c:comp-filter></c:filter></c:calendar-query>\n";
 }
 

@@ -33,13 +33,14 @@ struct Multistatus {
 /// are ignored (a server lists the properties it does not have with 404).
 Multistatus parse_multistatus(std::string_view xml);
 
-/// PROPFIND body asking what discovery needs: resourcetype, displayname, current-user-principal,
-/// calendar-home-set, supported-report-set.
-std::string propfind_discovery_body();
+/// PROPFIND body asking what discovery needs: resourcetype, displayname, supported-report-set,
+/// and with `principal` current-user-principal and calendar-home-set.
+std::string propfind_discovery_body(bool principal = true);
 /// REPORT sync-collection (RFC 6578) for getetag since `token` ("" = initial sync), depth 1.
 std::string sync_collection_body(std::string_view token);
-/// REPORT calendar-query listing every VEVENT resource's getetag (the fallback without sync).
-std::string calendar_query_etags_body();
+/// REPORT calendar-query listing every VEVENT resource's getetag (the fallback without sync), and
+/// with `calendar_data` its text too (fetching a whole collection at once).
+std::string calendar_query_body(bool calendar_data);
 /// REPORT calendar-multiget for the getetag and calendar-data of `hrefs`.
 std::string multiget_body(const std::vector<std::string>& hrefs);
 /// MKCALENDAR body naming the new calendar `displayname`, for VEVENTs.

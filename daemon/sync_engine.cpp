@@ -93,6 +93,7 @@ void Engine::begin(const std::string& name) {
     ++run.started;
     run.running = true;
     run.again = false;
+    run.url = c->url;
     Job job;
     if (!make_job(*c, run, job)) return;
     worker_.submit(std::move(job));
@@ -162,113 +163,163 @@ void Engine::remove_local(const std::string& name, const std::string& uid, Insta
     state_.drop_item(name, uid);
 }
 
-int64_t Engine::apply_pull(const Outcome& o, Instant now, int64_t& conflicts) {
-    int64_t moved = 0;
+void Engine::finish(Outcome o) {
+    Run& run = runs_[o.name];
+    const std::string name = o.name;
+    if (o.ok)
+        spdlog::info("sync {}: applying {} fetched and {} removed resources", name,
+                     o.fetched.size(), o.removed.size());
+    run.applying = std::make_shared<Applying>();
+    run.applying->outcome = std::move(o);
+    run.applying->url = run.url;
+    apply_slice(name);
+}
+
+// Why in slices: an initial sync of a large calendar stores as much as an import, and stored in
+// one transaction it held the loop (a status request waited 204 ms at 1,000 events). Each slice
+// is one transaction holding whole resources with their href and etag; the sync token is recorded
+// by the last one only, so a daemon killed between slices resumes from the old token and fetches
+// only what it had not stored (the etags it holds match the rest).
+void Engine::apply_slice(const std::string& name) {
+    Run& run = runs_[name];
+    std::shared_ptr<Applying> a = run.applying;
+    if (!a) return;
+    Outcome& o = a->outcome;
+    bool done = true;
+    if (const CalDavCalendar* c = config(name); c == nullptr || c->url != a->url) {
+        // A reload removed the calendar or gave it another collection (whose state was reset):
+        // what is left of this run describes the old one.
+        o.ok = false;
+        o.message = "the calendar's [[caldav]] table changed during the run; run it again";
+    } else {
+        const Instant now = wall_now();
+        try {
+            sql::Transaction tx(store_.db());  // commits an open group-commit batch first
+            const WorkBudget work([] { return std::chrono::steady_clock::now(); }, kWorkPiece);
+            Observer::Applying applying(observer_);
+            done = apply_some(*a, run, now, work);
+            if (done && o.ok) {
+                state_.succeeded(name, o.collection, o.token, now);
+            } else if (done) {
+                const bool config_error = o.message.rfind("password_file:", 0) == 0;
+                state_.failed(name, o.message,
+                              config_error ? "config" : caldav::to_string(o.failure), now);
+            }
+            tx.commit();
+        } catch (const std::exception& e) {
+            spdlog::error("sync {}: applying the server's changes failed: {}", name, e.what());
+            o.ok = false;
+            o.message = std::string("applying the server's changes failed: ") + e.what();
+            done = true;
+        }
+        if (after_write_) after_write_();  // change messages, reminders of what the slice stored
+    }
+    if (!done) {
+        asio::post(io_, [this, name] { apply_slice(name); });
+        return;
+    }
+    run.applying.reset();
+    end_run(name, o, *a);
+}
+
+bool Engine::apply_some(Applying& a, Run& run, Instant now, const WorkBudget& work) {
+    const Outcome& o = a.outcome;
     // Subscribers hear of pulled changes as of local ones, one change message each, except in
     // a pull as large as an import (an initial sync), which would log as many messages, each
     // holding its event (the reason imports log one summary).
     const bool log = o.fetched.size() <= kPulledMessages;
-    std::set<std::string> seen;
-    for (const auto& f : o.fetched) {
-        seen.insert(f.href);
-        for (const auto& p : f.problems) spdlog::warn("sync {}: {}: {}", o.name, f.href, p);
-        if (f.events.empty()) continue;
-        const std::string uid = resource_uid(f.events.front().uid);
-        // A local change made while the worker ran is newer than what it fetched: it is pushed
-        // next run (If-Match the etag we hold), where a server change makes it a conflict.
-        if (state_.queued(o.name, uid)) continue;
-        std::set<std::string> kept;
-        for (Event e : f.events) {
-            e.calendar = o.name;
-            e.owner = owner_;
-            kept.insert(e.uid);
-            store_.upsert(
-                std::move(e), now, [](const Event&, const Event*) {}, log);
-        }
-        // An override (RECURRENCE-ID component) no longer in the resource was removed there.
-        for (const auto& ov : state_.override_uids(owner_, uid))
-            if (!kept.count(ov))
-                if (auto e = store_.get_owned(owner_, ov); e && e->calendar == o.name)
-                    store_.remove(e->id, std::nullopt, now);
-        state_.set_item(o.name, uid, {f.href, f.etag});
-        ++moved;
+    for (; a.next_push < o.pushed.size(); ++a.next_push) {
+        if (work.spent()) return false;
+        apply_pushed(a, run, o.pushed[a.next_push], now);
     }
-    std::set<std::string> gone(o.removed.begin(), o.removed.end());
-    if (o.listed) {
-        std::set<std::string> present(o.present.begin(), o.present.end());
-        for (const auto& [uid, href] : state_.uids(o.name))
-            if (!present.count(href) && !seen.count(href)) gone.insert(href);
+    if (!o.ok) return true;
+    for (; a.next_fetched < o.fetched.size(); ++a.next_fetched) {
+        if (work.spent()) return false;
+        apply_fetched(a, o.fetched[a.next_fetched], log, now);
     }
-    for (const auto& href : gone) {
-        for (const auto& uid : state_.uids_at(o.name, href)) {
-            if (state_.queued(o.name, uid)) {
-                // Policy server: the server's deletion wins; the local change is kept aside.
-                state_.add_conflict(o.name, uid, "server", local_ics(o.name, uid, now), now);
-                ++conflicts;
-            }
-            remove_local(o.name, uid, now);
-            ++moved;
-        }
+    for (; a.next_removed < o.removed.size(); ++a.next_removed) {
+        if (work.spent()) return false;
+        apply_removed(a, o.removed[a.next_removed], now);
     }
-    return moved;
+    return true;
 }
 
-void Engine::finish(Outcome o) {
-    Run& run = runs_[o.name];
-    const Instant now = wall_now();
-    int64_t pushed = 0, pulled = 0, conflicts = 0;
-    try {
-        sql::Transaction tx(store_.db());
-        Observer::Applying applying(observer_);
-        for (const auto& p : o.pushed) {
-            if (!p.replaced_ics.empty()) {
-                // Policy local or newest and ours won: the server's version is kept aside.
-                state_.add_conflict(o.name, p.uid, "local", p.replaced_ics, now);
-                ++conflicts;
-            }
-            if (p.kind == caldav::WriteResult::Kind::conflict) {
-                // Policy server: the server's version stays and comes back in the pull; ours is
-                // kept in caldav_conflicts.
-                state_.add_conflict(o.name, p.uid, "server", run.pushed_ics[p.seq], now);
-                ++conflicts;
-            } else if (p.remove) {
-                state_.drop_item(o.name, p.uid);
-                ++pushed;
-            } else {
-                state_.set_item(o.name, p.uid, {p.href, p.etag});
-                ++pushed;
-            }
-            state_.done(p.seq);
-        }
-        if (o.ok) {
-            pulled = apply_pull(o, now, conflicts);
-            state_.succeeded(o.name, o.collection, o.token, now);
-        } else {
-            state_.failed(
-                o.name, o.message,
-                o.message.rfind("password_file:", 0) == 0 ? "config" : caldav::to_string(o.failure),
-                now);
-        }
-        tx.commit();
-    } catch (const std::exception& e) {
-        spdlog::error("sync {}: applying the server's changes failed: {}", o.name, e.what());
-        o.ok = false;
-        o.message = std::string("applying the server's changes failed: ") + e.what();
+void Engine::apply_pushed(Applying& a, Run& run, const Pushed& p, Instant now) {
+    const std::string& name = a.outcome.name;
+    if (!p.replaced_ics.empty()) {
+        // Policy local or newest and ours won: the server's version is kept aside.
+        state_.add_conflict(name, p.uid, "local", p.replaced_ics, now);
+        ++a.conflicts;
     }
+    if (p.kind == caldav::WriteResult::Kind::conflict) {
+        // Policy server: the server's version stays and comes back in the pull; ours is kept in
+        // caldav_conflicts.
+        state_.add_conflict(name, p.uid, "server", run.pushed_ics[p.seq], now);
+        ++a.conflicts;
+    } else if (p.remove) {
+        state_.drop_item(name, p.uid);
+        ++a.pushed;
+    } else {
+        state_.set_item(name, p.uid, {p.href, p.etag});
+        ++a.pushed;
+    }
+    state_.done(p.seq);
+}
+
+void Engine::apply_fetched(Applying& a, const Fetched& f, bool log, Instant now) {
+    const std::string& name = a.outcome.name;
+    for (const auto& p : f.problems) spdlog::warn("sync {}: {}: {}", name, f.href, p);
+    if (f.events.empty()) return;
+    const std::string uid = resource_uid(f.events.front().uid);
+    // A local change made while the worker ran (or between slices) is newer than what it fetched:
+    // it is pushed next run (If-Match the etag we hold), where a server change makes it a conflict.
+    if (state_.queued(name, uid)) return;
+    std::set<std::string> kept;
+    for (Event e : f.events) {
+        e.calendar = name;
+        e.owner = owner_;
+        kept.insert(e.uid);
+        store_.upsert(
+            std::move(e), now, [](const Event&, const Event*) {}, log);
+    }
+    // An override (RECURRENCE-ID component) no longer in the resource was removed there.
+    for (const auto& ov : state_.override_uids(owner_, uid))
+        if (!kept.count(ov))
+            if (auto e = store_.get_owned(owner_, ov); e && e->calendar == name)
+                store_.remove(e->id, std::nullopt, now);
+    state_.set_item(name, uid, {f.href, f.etag});
+    ++a.pulled;
+}
+
+void Engine::apply_removed(Applying& a, const std::string& href, Instant now) {
+    const std::string& name = a.outcome.name;
+    for (const auto& uid : state_.uids_at(name, href)) {
+        if (state_.queued(name, uid)) {
+            // Policy server: the server's deletion wins; the local change is kept aside.
+            state_.add_conflict(name, uid, "server", local_ics(name, uid, now), now);
+            ++a.conflicts;
+        }
+        remove_local(name, uid, now);
+        ++a.pulled;
+    }
+}
+
+void Engine::end_run(const std::string& name, const Outcome& o, const Applying& a) {
+    Run& run = runs_[name];
     if (o.ok)
-        spdlog::info("sync {}: {} pulled, {} pushed, {} conflicts", o.name, pulled, pushed,
-                     conflicts);
+        spdlog::info("sync {}: {} pulled, {} pushed, {} conflicts", name, a.pulled, a.pushed,
+                     a.conflicts);
     else
-        spdlog::warn("sync {}: {}", o.name, o.message);
-    run.last = {{"ok", o.ok}, {"pulled", pulled}, {"pushed", pushed}, {"conflicts", conflicts}};
+        spdlog::warn("sync {}: {}", name, o.message);
+    run.last = {
+        {"ok", o.ok}, {"pulled", a.pulled}, {"pushed", a.pushed}, {"conflicts", a.conflicts}};
     if (!o.ok) run.last["error"] = o.message;
     run.running = false;
     ++run.finished;
     run.pushed_ics.clear();
-    if (const CalDavCalendar* c = config(o.name); c && c->interval.count() > 0)
+    if (const CalDavCalendar* c = config(name); c && c->interval.count() > 0)
         run.next_due = std::chrono::steady_clock::now() + c->interval;
-    if (after_write_) after_write_();
-    if (run.again) begin(o.name);
+    if (run.again) begin(name);
     schedule();
 }
 

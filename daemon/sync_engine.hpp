@@ -19,6 +19,7 @@
 #include "daemon/sync_observer.hpp"
 #include "daemon/sync_state.hpp"
 #include "daemon/sync_worker.hpp"
+#include "daemon/work_budget.hpp"
 
 namespace herald::sync {
 
@@ -52,6 +53,13 @@ class Engine {
     void settings_changed();
 
   private:
+    /// A run's outcome being applied, a slice per loop turn (apply_slice).
+    struct Applying {
+        Outcome outcome;
+        std::string url;  ///< the calendar's url the run was made for
+        size_t next_push = 0, next_fetched = 0, next_removed = 0;
+        int64_t pushed = 0, pulled = 0, conflicts = 0;
+    };
     struct Run {
         uint64_t started = 0;
         uint64_t finished = 0;
@@ -60,14 +68,28 @@ class Engine {
         std::chrono::steady_clock::time_point next_due{};
         nlohmann::json last = nlohmann::json::object();
         std::map<int64_t, std::string> pushed_ics;  ///< seq → the text pushed (a conflict keeps it)
+        std::string url;                            ///< the url of the run in progress
+        std::shared_ptr<Applying> applying;         ///< its outcome, while being applied
     };
     const CalDavCalendar* config(const std::string& name) const;
     void begin(const std::string& name);
     /// Builds the job of calendar `c` from the database; false (recorded) when it cannot run.
     bool make_job(const CalDavCalendar& c, Run& run, Job& job);
+    /// Takes a run's outcome from the worker and starts applying it.
     void finish(Outcome outcome);
-    /// Applies a successful run's pull; returns the resources moved and counts conflicts.
-    int64_t apply_pull(const Outcome& o, Instant now, int64_t& conflicts);
+    /// Applies one slice of the outcome of `name`'s run (one transaction, one work budget), then
+    /// posts the next slice or ends the run.
+    void apply_slice(const std::string& name);
+    /// Applies outcome parts until `work` is spent; true when all is applied.
+    bool apply_some(Applying& a, Run& run, Instant now, const WorkBudget& work);
+    /// Records what became of one pushed change.
+    void apply_pushed(Applying& a, Run& run, const Pushed& p, Instant now);
+    /// Stores one fetched resource (unless a local change of it is queued).
+    void apply_fetched(Applying& a, const Fetched& f, bool log, Instant now);
+    /// Removes locally what the server removed at `href`.
+    void apply_removed(Applying& a, const std::string& href, Instant now);
+    /// Ends the run of `name`: its result, the log line, the next run.
+    void end_run(const std::string& name, const Outcome& o, const Applying& a);
     /// Removes `uid` (and its overrides) of calendar `name` locally, as the server did.
     void remove_local(const std::string& name, const std::string& uid, Instant now);
     /// The local text of `uid` in calendar `name` ("" when it has none).

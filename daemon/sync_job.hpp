@@ -63,11 +63,10 @@ struct Outcome {
     std::string message;                                  ///< when not ok
     std::string collection;
     std::string token;
-    bool listed = false;  ///< `present` lists every href on the server
     std::vector<Pushed> pushed;
     std::vector<Fetched> fetched;
-    std::vector<std::string> removed;  ///< hrefs gone from the server
-    std::vector<std::string> present;  ///< with `listed`: every href on the server
+    /// hrefs gone from the server: reported by sync-collection, or known and not in a full listing
+    std::vector<std::string> removed;
 };
 
 /// Runs `job` against the server (blocking: HTTP, XML, iCalendar reading); `cancel` (when set

@@ -91,16 +91,21 @@ void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
     }
     caldav::Changes ch = dav.changes(out.collection, job.token);
     out.token = ch.token;
-    out.listed = ch.listed;
     std::vector<std::string> wanted;
     for (auto& r : ch.changed) {
         std::string href = path_of(r.href);
-        if (ch.listed) out.present.push_back(href);
         auto k = known.find(href);
         if (k == known.end() || k->second != r.etag || r.etag.empty()) wanted.push_back(r.href);
+        // Why here and not on the loop: `known` is the loop's items as of the job (only this
+        // calendar's runs, one at a time, change them), so what a full listing lacks is found
+        // off the loop, and applying the outcome stays O(changes) per slice.
+        if (ch.listed && k != known.end()) known.erase(k);
     }
     for (auto& h : ch.removed) out.removed.push_back(path_of(h));
-    for (auto& r : dav.fetch(out.collection, wanted))
+    if (ch.listed)  // every known href the listing lacks is gone from the server
+        for (const auto& [href, etag] : known) out.removed.push_back(href);
+    const size_t size = ch.listed ? ch.changed.size() : job.known.size() + wanted.size();
+    for (auto& r : dav.fetch(out.collection, wanted, size))
         out.fetched.push_back(read_resource(std::move(r)));
 }
 
@@ -110,8 +115,8 @@ Outcome run(Job job, const std::atomic<bool>* cancel) {
     Outcome out;
     out.name = job.calendar.name;
     try {
-        caldav::HttpClient http(
-            {job.calendar.username, job.password, job.calendar.ca_file, 60, cancel});
+        caldav::HttpClient http({job.calendar.username, job.password, job.calendar.ca_file,
+                                 caldav::kStallSeconds, cancel});
         caldav::CalDavClient dav(http);
         out.collection =
             job.collection.empty()

@@ -16,8 +16,9 @@ PACKAGES=(
   clang libclang-rt-14-dev sqlite3 procps
   # service tests (systemd-analyze, socket activation, D-Bus + a notification server) and man pages
   systemd dbus dunst xvfb xauth libnotify-bin util-linux passwd scdoc zsh
-  # benchmarks (bench/all.py): the peers, and strace for the idle wake-up count
-  remind calcurse strace
+  # benchmarks (bench/all.py): the peers, and strace for the idle wake-up count; vdirsyncer is
+  # bench/sync.py's peer for CalDAV sync
+  remind calcurse strace vdirsyncer
   # export compatibility tests (tests/integration/test_ical.py): khal reads what herald exports
   khal
   # CalDAV sync (docs/architecture.md "Sync"): HTTP and XML libraries; the servers and the

@@ -131,6 +131,9 @@ TEST_CASE("caldav: what is not a multistatus is refused saying what was expected
 
 TEST_CASE("caldav: request bodies are well-formed and escape what they carry", "[caldav]") {
     CHECK(root_is(propfind_discovery_body(), "d:propfind"));
+    CHECK(propfind_discovery_body().find("<d:current-user-principal/>") != std::string::npos);
+    CHECK(root_is(propfind_discovery_body(false), "d:propfind"));
+    CHECK(propfind_discovery_body(false).find("principal") == std::string::npos);
     std::string sync = sync_collection_body("http://x/sync?a=1&b=<2>");
     CHECK(root_is(sync, "d:sync-collection"));
     CHECK(sync.find("<d:sync-token>http://x/sync?a=1&amp;b=&lt;2&gt;</d:sync-token>") !=
@@ -140,7 +143,11 @@ TEST_CASE("caldav: request bodies are well-formed and escape what they carry", "
     CHECK(root_is(mget, "c:calendar-multiget"));
     CHECK(mget.find("<d:href>/a/1.ics</d:href><d:href>/a/R&amp;D.ics</d:href>") !=
           std::string::npos);
-    CHECK(root_is(calendar_query_etags_body(), "c:calendar-query"));
+    CHECK(root_is(calendar_query_body(false), "c:calendar-query"));
+    CHECK(calendar_query_body(false).find("calendar-data") == std::string::npos);
+    CHECK(root_is(calendar_query_body(true), "c:calendar-query"));
+    CHECK(calendar_query_body(true).find("<d:getetag/><c:calendar-data/></d:prop>") !=
+          std::string::npos);
     CHECK(root_is(mkcalendar_body("Office & co"), "c:mkcalendar"));
 }
 

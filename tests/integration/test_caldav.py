@@ -636,6 +636,14 @@ class RadicaleSync(SyncCase, unittest.TestCase):
         files = os.listdir(os.path.join(self.server.root, "collections", "collection-root",
                                         "me", "office"))
         self.assertEqual(len([f for f in files if f.endswith(".ics")]), 1)
+        # The second machine of the recipe joins the collection the first one made: Radicale
+        # answers its anonymous request for current-user-principal with 401.
+        b = Daemon(os.path.join(self.root, "b"))
+        os.makedirs(b.root, exist_ok=True)
+        write_config(b, f'[[caldav]]\nname = "office"\nurl = "{self.server.url}"\ncreate = true\n')
+        self.daemons.append(b.start())
+        self.sync(b)  # the run at start (interval 5m) may have pulled it already
+        self.assertEqual(list(self.listed(b)), ["EXPO 2025 National Day"])
 
     def test_password_file_readable_by_others_is_refused_at_start(self):
         d = Daemon(os.path.join(self.root, "loose"))
