@@ -18,6 +18,17 @@ PALETTE = [b"\x1b[%sm" % code for code in (b"0", b"1;33", b"36", b"2", b"33", b"
 HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202etxt.exe", "ls\u2028x", "del\x7f"]
 
 
+
+def store_raw(db_path, event_id, title, location):
+    """Writes a title and location into the database behind the daemon's back, in the event and in
+    its listing rows (schema 8 keeps a brief copy there), as text stored before the checks was."""
+    db = sqlite3.connect(db_path)
+    for table, column, key in (("events", "data", "id"), ("list_rows", "brief", "row / 1024")):
+        db.execute(f"UPDATE {table} SET {column} = json_set({column}, '$.title', ?, '$.location', ?) "
+                   f"WHERE {key} = ?", (title, location, event_id))
+    db.commit()
+    db.close()
+
 class Hygiene(DaemonTestCase):
     def on_tty(self, *args):
         """Runs herald with stdout and stderr on a pseudo-terminal; returns (exit code, bytes)."""
@@ -76,11 +87,8 @@ class Hygiene(DaemonTestCase):
     def test_stored_text_is_never_printed_raw(self):
         # Text stored before the input checks existed (written into the database directly).
         ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01", "--location", "here")["event"]
-        db = sqlite3.connect(self.d.db)
-        db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
-                   (HOSTILE[0] + HOSTILE[1] + HOSTILE[5], HOSTILE[3] + HOSTILE[4] + HOSTILE[2], ev["id"]))
-        db.commit()
-        db.close()
+        store_raw(self.d.db, ev["id"], HOSTILE[0] + HOSTILE[1] + HOSTILE[5],
+                  HOSTILE[3] + HOSTILE[4] + HOSTILE[2])
         for args in (["list", "--from", "2030-01-01", "--to", "2030-01-02"], ["show", str(ev["id"])],
                      ["--json", "show", str(ev["id"])], ["until", "placeholder"]):
             code, out = self.on_tty(*args)
@@ -93,11 +101,7 @@ class Hygiene(DaemonTestCase):
         # A stored title holding exactly the sequences herald's colour uses (which the filter lets
         # through for herald's own output): on a coloured row they still show as U+FFFD.
         ev = self.d.cli_json("add", "placeholder", "--at", "2030-01-01")["event"]
-        db = sqlite3.connect(self.d.db)
-        db.execute("UPDATE events SET data = json_set(data, '$.title', ?, '$.location', ?) WHERE id = ?",
-                   ("hide\x1b[2mme\x1b[0m", "loud\x1b[1;33m", ev["id"]))
-        db.commit()
-        db.close()
+        store_raw(self.d.db, ev["id"], "hide\x1b[2mme\x1b[0m", "loud\x1b[1;33m")
         code, out = self.on_tty("list", "--from", "2030-01-01", "--to", "2030-01-02")
         self.assertEqual(code, 0, out)
         self.assertIn(b"\x1b[36m", out)  # the row is coloured (auto, on a terminal)
