@@ -558,9 +558,10 @@ TEST_CASE("search stops ranking at its CPU budget with too_large, then searches 
     {
         sql::Transaction tx(store.db());
         for (int k = 0; k < 2000; ++k)
-            store.add(event("m" + std::to_string(k) + "@t",
-                            Json{{"title", "Meeting " + std::to_string(k)}, {"start", "2030-05-01"}}),
-                      kNow);
+            store.add(
+                event("m" + std::to_string(k) + "@t",
+                      Json{{"title", "Meeting " + std::to_string(k)}, {"start", "2030-05-01"}}),
+                kNow);
         tx.commit();
     }
     // 2,000 matches to rank best first: far more than a microsecond of work, far less than a
