@@ -43,6 +43,13 @@ void use_utf8_ctype() {
 size_t display_width(std::string_view s) {
     size_t width = 0;
     for (size_t i = 0; i < s.size();) {
+        // Why a fast path: every ASCII byte is one column (a control shows as one, as in
+        // char_width; NUL as none), and wcwidth per character was a tenth of a long listing.
+        if (static_cast<unsigned char>(s[i]) < 0x80) {
+            width += s[i] != 0 ? size_t{1} : size_t{0};
+            ++i;
+            continue;
+        }
         auto [c, n] = next_char(s.substr(i));
         width += char_width(c);
         i += n;

@@ -26,6 +26,11 @@ TEST_CASE("display width counts terminal columns, not bytes or code points") {
     CHECK(display_width(kCombining) == 4);
     CHECK(display_width("🎌") == 2);
     CHECK(display_width("\xFF") == 1);  // not UTF-8: shown as U+FFFD
+    // The ASCII fast path agrees with wcwidth: a control is one column (as it is shown), NUL none,
+    // and a mixed string counts both kinds.
+    CHECK(display_width(std::string_view("a\x01\x7f", 3)) == 3);
+    CHECK(display_width(std::string_view("a\0b", 3)) == 2);
+    CHECK(display_width("Tokyo " + kJapanese) == 28);
 }
 
 TEST_CASE("fit_width cuts whole characters and ends with an ellipsis") {
