@@ -59,13 +59,25 @@ Alarm alarm_from(od::object o) {
     return a;
 }
 
-/// The stored fields that are converted once all keys are read (tz comes after start).
+/// The stored fields that are converted once all keys are read (tz comes after start). Why views:
+/// they point into the parser's string buffer, which lives until the next parse, after convert();
+/// copying them cost an allocation each for a start or end of 16 characters or more.
 struct Raw {
-    std::optional<std::string> start;
-    std::string tz, end, duration, status, visibility, created, updated;
-    std::optional<std::string> end_tz;
+    std::optional<std::string_view> start;
+    std::string_view tz, end, duration, status, visibility, created, updated;
+    std::optional<std::string_view> end_tz;
     std::vector<std::string> exdates, rdates;
 };
+
+std::string_view view(od::value v) {
+    return std::string_view(v.get_string());
+}
+
+/// A string or null (null reads as ""), as a view.
+std::string_view opt_view(od::value v) {
+    if (v.is_null()) return {};
+    return view(v);
+}
 
 void read_field(std::string_view key, od::value v, Event& e, Raw& raw) {
     if (key == "id") {
@@ -95,23 +107,23 @@ void read_field(std::string_view key, od::value v, Event& e, Raw& raw) {
     } else if (key == "categories") {
         e.categories = texts(v);
     } else if (key == "status") {
-        raw.status = opt_text(v);
+        raw.status = opt_view(v);
     } else if (key == "visibility") {
-        raw.visibility = opt_text(v);
+        raw.visibility = opt_view(v);
     } else if (key == "created") {
-        raw.created = text(v);
+        raw.created = view(v);
     } else if (key == "updated") {
-        raw.updated = text(v);
+        raw.updated = view(v);
     } else if (key == "start") {
-        if (!v.is_null()) raw.start = text(v);
+        if (!v.is_null()) raw.start = view(v);
     } else if (key == "tz") {
-        raw.tz = opt_text(v);
+        raw.tz = opt_view(v);
     } else if (key == "end") {
-        raw.end = opt_text(v);
+        raw.end = opt_view(v);
     } else if (key == "end_tz") {
-        raw.end_tz = opt_text(v);
+        raw.end_tz = opt_view(v);
     } else if (key == "duration") {
-        raw.duration = opt_text(v);
+        raw.duration = opt_view(v);
     } else if (key == "exdates") {
         raw.exdates = texts(v);
     } else if (key == "rdates") {
