@@ -574,6 +574,46 @@ class SyncCase(ServerCase):
                          "B fired the reminder A acknowledged")
         self.assertEqual(len(self.fired(a, "Courtesy call")), 1)
 
+    def test_snooze_on_a_fires_on_b_at_the_snoozed_time(self):
+        # RFC 9074: A snoozes a reminder that fired on both machines; A pushes ACKNOWLEDGED on the
+        # VALARM and a snooze VALARM (UID, RELATED-TO;RELTYPE=SNOOZE: the snoozed one's UID)
+        # triggering at the snoozed time. B, after its sync, fires at that time; A fires it
+        # from its own ledger, once.
+        a, b = self.machine("a"), self.machine("b")
+        ev, occurrence, due = self.reminder_soon(a, "Courtesy call", lead=12)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        wait_for(lambda: self.fired(a, "Courtesy call") and self.fired(b, "Courtesy call"),
+                 timeout=40, what="both machines to fire the reminder")
+        until = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + \
+            datetime.timedelta(seconds=15)
+        a.connect().result("alarm.snooze", {"event_id": ev["id"], "occurrence": occurrence,
+                                             "until": until.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_b = self.listed(b)["Courtesy call"]
+        extra = on_b["ical_extra"]
+        parent = [l[len("UID:"):] for l in extra.splitlines() if l.startswith("UID:")]
+        self.assertIn(f"RELATED-TO;RELTYPE=SNOOZE:{parent[0]}", extra)
+        self.assertIn(f"TRIGGER;VALUE=DATE-TIME:{until.strftime('%Y%m%dT%H%M%SZ')}", extra)
+        self.assertTrue(on_b["alarms"][0].get("acknowledged"), on_b)
+        # A's ledger fires its snooze ("fires again after a snooze"), B the snooze alarm.
+        fired = lambda d: self.fired(d, "Courtesy call") + [
+            l for l in d.log_text().splitlines()
+            if " fires again after a snooze at " in l and '"Courtesy call"' in l]
+        wait_for(lambda: len(fired(b)) >= 2, timeout=40, what="B to fire the snoozed reminder")
+        wait_for(lambda: len(fired(a)) >= 2, timeout=10, what="A to fire the snoozed reminder")
+        time.sleep(1.5)
+        on_time = [(until + datetime.timedelta(seconds=k)).strftime("%Y-%m-%dT%H:%M:%S")
+                   for k in (0, 1)]
+        for d in (a, b):
+            self.assertTrue(any(t in fired(d)[1] for t in on_time), (until, fired(d)))
+        self.assertEqual(len(fired(a)), 2, fired(a))
+        self.assertEqual(len(fired(b)), 2, fired(b))
+        # A's snooze alarm is its own ledger's snooze: nothing fires again after a later sync.
+        self.sync(a)
+        self.assertEqual(a.connect().result("alarm.next", {"event_id": ev["id"]})["alarms"], [])
+
     def test_subscribers_hear_of_pulled_changes(self):
         a, b = self.machine("a"), self.machine("b")
         watcher = b.connect()
