@@ -111,10 +111,16 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(list);
-    if (rc != CURLE_OK)
-        throw CalDavError(Failure::unavailable,
-                          method + " " + url + ": " +
-                              (error[0] != '\0' ? std::string(error) : curl_easy_strerror(rc)));
+    if (rc != CURLE_OK) {
+        std::string why = error[0] != '\0' ? std::string(error) : curl_easy_strerror(rc);
+        curl_off_t connected = 0;
+        // A stall after the connection was made (a connect timeout reads as curl says it).
+        if (rc == CURLE_OPERATION_TIMEDOUT &&
+            curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK && connected > 0)
+            why = "nothing received from the server for " + std::to_string(o.stall_seconds) +
+                  " s, the stall bound (" + why + ")";
+        throw CalDavError(Failure::unavailable, method + " " + url + ": " + why);
+    }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     return r;
 }

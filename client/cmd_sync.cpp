@@ -17,7 +17,7 @@ constexpr std::chrono::milliseconds kPoll{100};
 /// The exit status of a failed run's error code (docs/man/herald.1.scd, "EXIT STATUS").
 Exit exit_for_sync(const std::string& code) {
     if (code == "denied") return Exit::no_perm;
-    if (code == "busy") return Exit::temp_fail;
+    if (code == "busy" || code == "reload") return Exit::temp_fail;
     if (code == "unavailable") return Exit::unavailable;
     if (code == "config") return Exit::config;
     return Exit::protocol;

@@ -1,11 +1,74 @@
 #include "daemon/alarm_store_sql.hpp"
 
 #include <algorithm>
+#include <ctime>
 
+#include "core/duration.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
+#include "core/ical_export.hpp"
+#include "core/ical_extra.hpp"
 
 namespace herald {
+namespace {
+
+/// A UTC DATE-TIME as iCalendar writes it ("20250101T090000Z").
+std::string utc_stamp(Instant t) {
+    std::time_t tt = t.time_since_epoch().count();
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+/// Herald's VALARM for `a` with a UID (and, for a snooze, its RELATED-TO), as kept lines.
+std::vector<std::string> valarm_block(const Event& e, const Alarm& a, const std::string& uid,
+                                      const std::string& snoozes) {
+    std::vector<std::string> b{"BEGIN:VALARM", "UID:" + uid};
+    if (!snoozes.empty()) b.push_back("RELATED-TO;RELTYPE=SNOOZE:" + snoozes);
+    b.push_back("ACTION:DISPLAY");
+    b.push_back("DESCRIPTION:" + ical_escape_text(e.title));
+    if (a.related == Alarm::Related::absolute)
+        b.push_back("TRIGGER;VALUE=DATE-TIME:" + utc_stamp(a.at));
+    else
+        b.push_back(
+            std::string(a.related == Alarm::Related::end ? "TRIGGER;RELATED=END:" : "TRIGGER:") +
+            format_duration(a.offset));
+    b.push_back("END:VALARM");
+    return b;
+}
+
+/// The UID of the kept VALARM standing for `a` in `extra`, given one (and a kept block, so the
+/// export writes it) when it has none. Why kept in ical_extra: the UID must stay the same at
+/// every export, and other clients' VALARMs (with their UIDs) are kept there already.
+std::string alarm_uid(const Event& e, const Alarm& a, IcalExtra& extra, Instant now) {
+    for (auto& block : extra.components) {
+        if (valarm_alarm(block) != a) continue;
+        for (const auto& l : block)
+            if (line_name(l) == "UID") return std::string(line_value(l));
+        std::string uid = e.uid + "-alarm-" + std::to_string(now.time_since_epoch().count());
+        block.insert(block.begin() + 1, "UID:" + uid);
+        return uid;
+    }
+    std::string uid = e.uid + "-alarm-" + std::to_string(now.time_since_epoch().count());
+    extra.components.push_back(valarm_block(e, a, uid, ""));
+    return uid;
+}
+
+std::string join_extra(const IcalExtra& extra) {
+    std::string out;
+    auto add = [&out](const std::string& l) {
+        if (!out.empty()) out += '\n';
+        out += l;
+    };
+    for (const auto& l : extra.properties) add(l);
+    for (const auto& b : extra.components)
+        for (const auto& l : b) add(l);
+    return out;
+}
+
+}  // namespace
 
 Json to_json(const LedgerEntry& e) {
     Json j{{"id", e.id},
@@ -74,6 +137,30 @@ void AlarmStore::share_acknowledgement(const LedgerEntry& e, Instant now) {
     auto& ack = ev->alarms[e.alarm_index].acknowledged;
     if (ack && *ack >= at) return;
     ack = at;
+    store_.update(*ev, ev->revision, now);
+}
+
+void AlarmStore::share_snooze(const LedgerEntry& e, Instant until, Instant now) {
+    auto ev = store_.get(e.event_id);
+    if (!ev || ev->calendar.empty() || e.alarm_index >= ev->alarms.size()) return;
+    // RFC 9074 §5: the snoozed alarm is acknowledged (as an ack is, share_acknowledgement), and a
+    // new VALARM fires at `until`, related to it by RELATED-TO;RELTYPE=SNOOZE and its UID.
+    Alarm& snoozed = ev->alarms[e.alarm_index];
+    const Instant ack = std::max(now, e.due);
+    if (!snoozed.acknowledged || *snoozed.acknowledged < ack) snoozed.acknowledged = ack;
+    Alarm snooze;
+    snooze.related = Alarm::Related::absolute;
+    snooze.at = until;
+    if (std::find(ev->alarms.begin(), ev->alarms.end(), snooze) == ev->alarms.end()) {
+        IcalExtra extra = split_extra(ev->ical_extra);
+        const std::string parent = alarm_uid(*ev, snoozed, extra, now);
+        extra.components.push_back(
+            valarm_block(*ev, snooze, parent + "-snooze-" + utc_stamp(until), parent));
+        ev->alarms.push_back(snooze);
+        ev->ical_extra = join_extra(extra);
+    }
+    // The write applies the acknowledgement to this machine's ledger too, which ends the
+    // entry's own snooze: here as on every other machine, the snooze alarm fires at `until`.
     store_.update(*ev, ev->revision, now);
 }
 
@@ -229,6 +316,7 @@ std::vector<LedgerEntry> AlarmStore::snooze(const std::vector<LedgerEntry>& entr
         s.state = AlarmState::snoozed;
         s.snooze_until = until;
         set_state(s.id, s.state, until, s.seq, s.fired_at);
+        share_snooze(e, until, now);
     }
     tx.commit();
     schedule_changed_ = true;

@@ -121,6 +121,9 @@ class AlarmStore : public StoreObserver {
     void apply_acknowledged(const Event& e);
     /// Records the acknowledgement of entry `e` in its event when the event is synced.
     void share_acknowledgement(const LedgerEntry& e, Instant now);
+    /// Records the snooze of entry `e` until `until` in its event when the event is synced: an
+    /// RFC 9074 snooze alarm (related to the snoozed one by UID) that other machines fire.
+    void share_snooze(const LedgerEntry& e, Instant until, Instant now);
     void unschedule(int64_t event_id);
     int64_t append(const char* topic, const char* method, int64_t owner, bool is_public,
                    const Json& params, Instant now, std::optional<Instant> visible_at = {});

@@ -203,6 +203,12 @@ INSERT INTO list_rows(lo, row, hi, floating, brief)
     FROM short_spans s JOIN events e ON e.id = s.row / 1024;
 DROP TABLE short_spans;
 )sql",
+    // The url each calendar's sync state was built from (daemon/sync_engine.cpp
+    // settings_changed): a url changed in heraldd.toml while heraldd was stopped is another
+    // collection too. '' (a database of schema 8): adopted as configured at the next start.
+    R"sql(
+ALTER TABLE caldav_calendars ADD COLUMN url TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 

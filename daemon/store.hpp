@@ -201,7 +201,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 8;
+inline constexpr int64_t kSchemaVersion = 9;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);

@@ -1,5 +1,6 @@
 #include "daemon/sync_engine.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -23,6 +24,23 @@ constexpr std::chrono::seconds kDebounce{2};
 // calendar is above it.
 constexpr size_t kPulledMessages = 1000;
 
+/// The stall bound of each exchange: kStallSeconds, or HERALD_CALDAV_STALL_SECONDS (for tests:
+/// documented in heraldd(8) as such), so a test sees a silent server end a run in seconds.
+long stall_seconds() {
+    const char* v = std::getenv("HERALD_CALDAV_STALL_SECONDS");
+    if (v == nullptr || *v == '\0') return caldav::kStallSeconds;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end != '\0' || n < 1 || n > caldav::kStallSeconds) {
+        spdlog::warn(
+            "HERALD_CALDAV_STALL_SECONDS={} is not a number of seconds from 1 to {}: "
+            "{} s it is",
+            v, caldav::kStallSeconds, caldav::kStallSeconds);
+        return caldav::kStallSeconds;
+    }
+    return n;
+}
+
 nlohmann::json instant_or_null(const std::optional<int64_t>& t) {
     if (!t) return nullptr;
     return format_instant(Instant{Seconds{*t}});
@@ -40,6 +58,7 @@ Engine::Engine(asio::io_context& io, Store& store, StoreObserver& alarms, const 
       state_(store.db()),
       observer_(alarms, state_, settings, [this](const std::string& n) { local_change(n); }),
       timer_(io),
+      stall_seconds_(stall_seconds()),
       worker_(io, [this](Outcome o) { finish(std::move(o)); }) {
     store_.set_observer(&observer_);
     settings_changed();
@@ -94,54 +113,125 @@ void Engine::begin(const std::string& name) {
     run.running = true;
     run.again = false;
     run.url = c->url;
-    Job job;
-    if (!make_job(*c, run, job)) return;
-    worker_.submit(std::move(job));
+    run.items_read = 0;
+    run.slices = 0;
+    run.pushed_ics.clear();
+    auto b = std::make_shared<Building>();
+    if (!start_job(*c, b->job)) return;
+    {
+        // Why a transaction for reads: it commits an open group-commit batch first, so the job
+        // never carries a change that batch could still roll back.
+        sql::Transaction tx(store_.db());
+        CalendarRow row = state_.calendar(c->name);
+        b->job.collection = row.collection;
+        b->job.token = row.token;
+        // Changes queued while the job is built get a later seq and wait for the next run, so
+        // no uid is read twice into one job.
+        b->last_seq = state_.last_seq(c->name);
+        tx.commit();
+    }
+    run.building = std::move(b);
+    build_slice(name);
 }
 
-bool Engine::make_job(const CalDavCalendar& c, Run& run, Job& job) {
+bool Engine::start_job(const CalDavCalendar& c, Job& job) {
     job.calendar = c;
-    if (!c.password_file.empty()) {
-        std::string why = secret_file_problem(c.password_file);
-        std::ifstream in(c.password_file);
-        if (why.empty() && !in) why = c.password_file + " cannot be read";
-        if (!why.empty()) {
-            Outcome o;
-            o.name = c.name;
-            o.message = "password_file: " + why;
-            asio::post(io_, [this, o] { finish(o); });
-            return false;
-        }
-        std::getline(in, job.password);
-        if (!job.password.empty() && job.password.back() == '\r') job.password.pop_back();
+    job.stall_seconds = stall_seconds_;
+    job.known = [this, name = c.name](std::vector<std::string> hrefs, bool all, bool count) {
+        return ask_known(name, std::move(hrefs), all, count);
+    };
+    if (c.password_file.empty()) return true;
+    std::string why = secret_file_problem(c.password_file);
+    std::ifstream in(c.password_file);
+    if (why.empty() && !in) why = c.password_file + " cannot be read";
+    if (!why.empty()) {
+        Outcome o;
+        o.name = c.name;
+        o.message = "password_file: " + why;
+        asio::post(io_, [this, o] { finish(o); });
+        return false;
     }
+    std::getline(in, job.password);
+    if (!job.password.empty() && job.password.back() == '\r') job.password.pop_back();
+    return true;
+}
+
+// Why in slices: after a url change every event of the calendar is queued, and exporting them
+// all in one turn held the loop as an import would (see apply_slice). Each slice exports queued
+// changes in seq order until its work budget is spent; the worker gets the job when all are in.
+void Engine::build_slice(const std::string& name) {
+    Run& run = runs_[name];
+    std::shared_ptr<Building> b = run.building;
+    if (!b) return;
+    if (const CalDavCalendar* c = config(name); c == nullptr || c->url != run.url) {
+        run.building.reset();
+        Outcome o;  // apply_slice records it as abandoned by the reload
+        o.name = name;
+        finish(std::move(o));
+        return;
+    }
+    ++run.slices;
     const Instant now = wall_now();
-    // Why a transaction for reads: it commits an open group-commit batch first, so the job never
-    // carries a change that batch could still roll back.
-    sql::Transaction tx(store_.db());
-    CalendarRow row = state_.calendar(c.name);
-    job.collection = row.collection;
-    job.token = row.token;
-    job.known = state_.known(c.name);
-    run.pushed_ics.clear();
-    for (const auto& o : state_.outbox(c.name)) {
-        OutboxItem item{o.seq, o.uid, o.remove, "", "", ""};
-        if (auto it = state_.item(c.name, o.uid)) {
-            item.href = it->href;
-            item.etag = it->etag;
-        }
-        if (!o.remove) {
-            item.ics = local_ics(c.name, o.uid, now);
-            if (item.ics.empty()) {  // the event left the calendar since: nothing to write
-                state_.done(o.seq);
-                continue;
+    bool done = false;
+    {
+        sql::Transaction tx(store_.db());  // commits an open group-commit batch first
+        const WorkBudget work([] { return std::chrono::steady_clock::now(); }, kWorkPiece);
+        while (!done && !work.spent()) {
+            std::vector<OutboxRow> page = state_.outbox(name, b->next_seq, b->last_seq, 16);
+            done = page.empty();
+            for (const auto& o : page) {
+                if (work.spent()) break;
+                b->next_seq = o.seq;
+                add_to_job(name, o, run, b->job, now);
             }
         }
-        run.pushed_ics[o.seq] = item.ics;
-        job.outbox.push_back(std::move(item));
+        tx.commit();
     }
-    tx.commit();
-    return true;
+    if (!done) {
+        asio::post(io_, [this, name] { build_slice(name); });
+        return;
+    }
+    run.building.reset();
+    if (run.slices > 1)
+        spdlog::info("sync {}: {} local changes read in {} slices", name, b->job.outbox.size(),
+                     run.slices);
+    worker_.submit(std::move(b->job));
+}
+
+void Engine::add_to_job(const std::string& name, const OutboxRow& o, Run& run, Job& job,
+                        Instant now) {
+    OutboxItem item{o.seq, o.uid, o.remove, "", "", ""};
+    if (auto it = state_.item(name, o.uid)) {
+        item.href = it->href;
+        item.etag = it->etag;
+    }
+    if (!o.remove) {
+        item.ics = local_ics(name, o.uid, now);
+        if (item.ics.empty()) {  // the event left the calendar since: nothing to write
+            state_.done(o.seq);
+            return;
+        }
+    }
+    run.pushed_ics[o.seq] = item.ics;
+    job.outbox.push_back(std::move(item));
+}
+
+std::future<Known> Engine::ask_known(const std::string& name, std::vector<std::string> hrefs,
+                                     bool all, bool count) {
+    auto answer = std::make_shared<std::promise<Known>>();
+    std::future<Known> out = answer->get_future();
+    asio::post(io_, [this, name, hrefs = std::move(hrefs), all, count, answer] {
+        try {
+            Known k;
+            k.etags = all ? state_.known(name) : state_.etags_at(name, hrefs);
+            k.count = all ? k.etags.size() : count ? state_.count(name) : 0;
+            runs_[name].items_read += static_cast<int64_t>(k.etags.size());
+            answer->set_value(std::move(k));
+        } catch (...) {
+            answer->set_exception(std::current_exception());
+        }
+    });
+    return out;
 }
 
 std::string Engine::local_ics(const std::string& name, const std::string& uid, Instant now) {
@@ -188,9 +278,15 @@ void Engine::apply_slice(const std::string& name) {
     bool done = true;
     if (const CalDavCalendar* c = config(name); c == nullptr || c->url != a->url) {
         // A reload removed the calendar or gave it another collection (whose state was reset):
-        // what is left of this run describes the old one.
+        // what is left of this run describes the old one. Recorded, so that `herald sync
+        // --status` says why the run moved nothing (the row stays if the table was removed).
         o.ok = false;
-        o.message = "the calendar's [[caldav]] table changed during the run; run it again";
+        o.message =
+            "abandoned by a reload: the calendar's [[caldav]] table changed during the "
+            "run; run it again";
+        sql::Transaction tx(store_.db());
+        state_.failed(name, o.message, "reload", wall_now());
+        tx.commit();
     } else {
         const Instant now = wall_now();
         try {
@@ -311,8 +407,11 @@ void Engine::end_run(const std::string& name, const Outcome& o, const Applying& 
                      a.conflicts);
     else
         spdlog::warn("sync {}: {}", name, o.message);
-    run.last = {
-        {"ok", o.ok}, {"pulled", a.pulled}, {"pushed", a.pushed}, {"conflicts", a.conflicts}};
+    run.last = {{"ok", o.ok},
+                {"pulled", a.pulled},
+                {"pushed", a.pushed},
+                {"conflicts", a.conflicts},
+                {"items_read", run.items_read}};
     if (!o.ok) run.last["error"] = o.message;
     run.running = false;
     ++run.finished;
@@ -416,15 +515,19 @@ void Engine::settings_changed() {
     auto now = std::chrono::steady_clock::now();
     for (const auto& c : settings_.caldav) {
         // A new url for a known name is another collection: its hrefs, etags and token mean
-        // nothing there. Events stay, and go to the new collection as new resources.
-        auto known = urls_.find(c.name);
-        if (known != urls_.end() && known->second != c.url) {
-            sql::Transaction tx(store_.db());
-            state_.reset(c.name, owner_, wall_now());
-            tx.commit();
-            spdlog::info("sync {}: url changed; the new collection gets every event", c.name);
+        // nothing there. Events stay, and go to the new collection as new resources. Compared
+        // with the url recorded in the database, so a change made while heraldd was stopped
+        // counts too.
+        sql::Transaction tx(store_.db());
+        const std::string before = state_.calendar(c.name).url;
+        if (before != c.url) {
+            if (!before.empty()) {
+                state_.reset(c.name, owner_, wall_now());
+                spdlog::info("sync {}: url changed; the new collection gets every event", c.name);
+            }
+            state_.set_url(c.name, c.url);
         }
-        urls_[c.name] = c.url;
+        tx.commit();
         Run& run = runs_[c.name];
         if (run.next_due == std::chrono::steady_clock::time_point{} && c.interval.count() > 0)
             run.next_due = now;  // a calendar new to this daemon syncs at once

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <string>
@@ -60,6 +61,12 @@ class Engine {
         size_t next_push = 0, next_fetched = 0, next_removed = 0;
         int64_t pushed = 0, pulled = 0, conflicts = 0;
     };
+    /// A run's job being built from the outbox, a slice per loop turn (build_slice).
+    struct Building {
+        Job job;
+        int64_t next_seq = 0;  ///< outbox rows up to this one are in the job
+        int64_t last_seq = 0;  ///< the last outbox row when the run began
+    };
     struct Run {
         uint64_t started = 0;
         uint64_t finished = 0;
@@ -69,12 +76,22 @@ class Engine {
         nlohmann::json last = nlohmann::json::object();
         std::map<int64_t, std::string> pushed_ics;  ///< seq → the text pushed (a conflict keeps it)
         std::string url;                            ///< the url of the run in progress
-        std::shared_ptr<Applying> applying;         ///< its outcome, while being applied
+        int64_t items_read = 0;  ///< synced resources' etags read for the run (ask_known)
+        std::shared_ptr<Applying> applying;  ///< its outcome, while being applied
+        std::shared_ptr<Building> building;  ///< its job, while being built
+        int64_t slices = 0;                  ///< loop turns its job took to build
     };
     const CalDavCalendar* config(const std::string& name) const;
+    /// Starts a run of `name`: its job is built in slices, then handed to the worker.
     void begin(const std::string& name);
-    /// Builds the job of calendar `c` from the database; false (recorded) when it cannot run.
-    bool make_job(const CalDavCalendar& c, Run& run, Job& job);
+    /// Fills what `job` needs besides the outbox; false (the failure posted) when the password
+    /// cannot be read.
+    bool start_job(const CalDavCalendar& c, Job& job);
+    /// Adds outbox rows to the job of `name`'s run until a work budget is spent, then posts the
+    /// next slice or submits the job.
+    void build_slice(const std::string& name);
+    /// Adds the outbox row `o` (its text exported now) to `job`.
+    void add_to_job(const std::string& name, const OutboxRow& o, Run& run, Job& job, Instant now);
     /// Takes a run's outcome from the worker and starts applying it.
     void finish(Outcome outcome);
     /// Applies one slice of the outcome of `name`'s run (one transaction, one work budget), then
@@ -92,6 +109,9 @@ class Engine {
     void end_run(const std::string& name, const Outcome& o, const Applying& a);
     /// Removes `uid` (and its overrides) of calendar `name` locally, as the server did.
     void remove_local(const std::string& name, const std::string& uid, Instant now);
+    /// Reads, on the loop, what the worker's run of `name` asks (AskKnown).
+    std::future<Known> ask_known(const std::string& name, std::vector<std::string> hrefs, bool all,
+                                 bool count);
     /// The local text of `uid` in calendar `name` ("" when it has none).
     std::string local_ics(const std::string& name, const std::string& uid, Instant now);
     void local_change(const std::string& name);
@@ -106,8 +126,8 @@ class Engine {
     Observer observer_;
     asio::steady_timer timer_;
     std::map<std::string, Run> runs_;
-    std::map<std::string, std::string> urls_;  ///< name → the url its state was built from
-    Worker worker_;                            ///< last: its thread stops before the rest goes
+    long stall_seconds_;  ///< each exchange's stall bound (job)
+    Worker worker_;       ///< last: its thread stops before the rest goes
 };
 
 }  // namespace herald::sync

@@ -4,6 +4,8 @@
 /// it learnt, so the loop applies it in one transaction. Plain values, moved across threads.
 
 #include <atomic>
+#include <functional>
+#include <future>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,13 +26,28 @@ struct OutboxItem {
     std::string ics;   ///< the resource's text (empty for a removal)
 };
 
+/// What the loop holds of a calendar's synced resources, read for the worker.
+struct Known {
+    std::map<std::string, std::string> etags;  ///< href → etag
+    size_t count = 0;                          ///< resources held (when asked for)
+};
+
+/// Asks the loop for the etags it holds at `hrefs` (of every synced resource when `all`), and
+/// with `count` how many it holds. Why asked, not carried in the job: with sync-collection only
+/// the changed hrefs are looked up, so an incremental run reads O(changes) rows, not the whole
+/// calendar; only a full listing (an initial sync, a server without sync-collection, a token it
+/// no longer knows) needs every one.
+using AskKnown =
+    std::function<std::future<Known>(std::vector<std::string> hrefs, bool all, bool count)>;
+
 /// One run of one calendar.
 struct Job {
     CalDavCalendar calendar;
     std::string password;
-    std::string collection;                    ///< known collection URL (empty: discover)
-    std::string token;                         ///< last sync token (empty: initial)
-    std::map<std::string, std::string> known;  ///< href → etag of what the loop holds
+    std::string collection;                      ///< known collection URL (empty: discover)
+    std::string token;                           ///< last sync token (empty: initial)
+    AskKnown known;                              ///< what the loop holds, asked during the pull
+    long stall_seconds = caldav::kStallSeconds;  ///< abandon an exchange silent this long
     std::vector<OutboxItem> outbox;
 };
 

@@ -1,4 +1,5 @@
 // One sync run on the worker thread: push the outbox, then pull (docs/architecture.md "Sync").
+#include <chrono>
 #include <set>
 
 #include "core/ical_import.hpp"
@@ -79,8 +80,29 @@ Fetched read_resource(caldav::DavResource&& r) {
     return f;
 }
 
-void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
-    std::map<std::string, std::string> known = job.known;
+/// The loop's answer to `ask` (a wait of at most a loop turn); throws when `cancel` is set first.
+Known ask_loop(const Job& job, std::vector<std::string> hrefs, bool all, bool count,
+               const std::atomic<bool>* cancel) {
+    std::future<Known> answer = job.known(std::move(hrefs), all, count);
+    while (answer.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
+        if (cancel != nullptr && cancel->load())
+            throw caldav::CalDavError(caldav::Failure::unavailable, "heraldd is stopping");
+    return answer.get();
+}
+
+void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out,
+          const std::atomic<bool>* cancel) {
+    caldav::Changes ch = dav.changes(out.collection, job.token);
+    out.token = ch.token;
+    std::vector<std::string> asked;
+    if (!ch.listed)
+        for (const auto& r : ch.changed) asked.push_back(path_of(r.href));
+    // Why the count only for many changes: it decides whether fetch reads the whole collection.
+    const bool count = !ch.listed && ch.changed.size() > 100;
+    Known held = (ch.listed || !asked.empty() || count)
+                     ? ask_loop(job, std::move(asked), ch.listed, count, cancel)
+                     : Known{};
+    std::map<std::string, std::string>& known = held.etags;
     // What this run wrote is known at the etag the server gave back, so it is not fetched again.
     for (const auto& p : out.pushed) {
         if (p.kind != caldav::WriteResult::Kind::ok) continue;
@@ -89,22 +111,21 @@ void pull(caldav::CalDavClient& dav, const Job& job, Outcome& out) {
         else if (!p.etag.empty())
             known[p.href] = p.etag;
     }
-    caldav::Changes ch = dav.changes(out.collection, job.token);
-    out.token = ch.token;
+    const size_t held_count = ch.listed ? known.size() : held.count;
     std::vector<std::string> wanted;
     for (auto& r : ch.changed) {
         std::string href = path_of(r.href);
         auto k = known.find(href);
         if (k == known.end() || k->second != r.etag || r.etag.empty()) wanted.push_back(r.href);
-        // Why here and not on the loop: `known` is the loop's items as of the job (only this
-        // calendar's runs, one at a time, change them), so what a full listing lacks is found
-        // off the loop, and applying the outcome stays O(changes) per slice.
+        // Why here and not on the loop: the loop's items as of this run (only this calendar's
+        // runs, one at a time, change them), so what a full listing lacks is found off the
+        // loop, and applying the outcome stays O(changes) per slice.
         if (ch.listed && k != known.end()) known.erase(k);
     }
     for (auto& h : ch.removed) out.removed.push_back(path_of(h));
     if (ch.listed)  // every known href the listing lacks is gone from the server
         for (const auto& [href, etag] : known) out.removed.push_back(href);
-    const size_t size = ch.listed ? ch.changed.size() : job.known.size() + wanted.size();
+    const size_t size = ch.listed ? ch.changed.size() : held_count + wanted.size();
     for (auto& r : dav.fetch(out.collection, wanted, size))
         out.fetched.push_back(read_resource(std::move(r)));
 }
@@ -115,15 +136,15 @@ Outcome run(Job job, const std::atomic<bool>* cancel) {
     Outcome out;
     out.name = job.calendar.name;
     try {
-        caldav::HttpClient http({job.calendar.username, job.password, job.calendar.ca_file,
-                                 caldav::kStallSeconds, cancel});
+        caldav::HttpClient http(
+            {job.calendar.username, job.password, job.calendar.ca_file, job.stall_seconds, cancel});
         caldav::CalDavClient dav(http);
         out.collection =
             job.collection.empty()
                 ? dav.find_collection(job.calendar.url, job.calendar.name, job.calendar.create)
                 : job.collection;
         push(dav, job, out);
-        pull(dav, job, out);
+        pull(dav, job, out, cancel);
         out.ok = true;
     } catch (const caldav::CalDavError& e) {
         out.failure = e.kind();

@@ -23,7 +23,10 @@ struct State::Statements {
         : enqueue(
               db,
               "INSERT OR REPLACE INTO caldav_outbox(calendar, uid, op, created) VALUES(?,?,?,?)"),
-          outbox(db, "SELECT seq, uid, op FROM caldav_outbox WHERE calendar = ? ORDER BY seq"),
+          outbox(db,
+                 "SELECT seq, uid, op FROM caldav_outbox WHERE calendar = ? AND seq > ? AND "
+                 "seq <= ? ORDER BY seq LIMIT ?"),
+          last_seq(db, "SELECT coalesce(max(seq), 0) FROM caldav_outbox WHERE calendar = ?"),
           queued(db, "SELECT 1 FROM caldav_outbox WHERE calendar = ? AND uid = ?"),
           done(db, "DELETE FROM caldav_outbox WHERE seq = ?"),
           pending(db, "SELECT count(*) FROM caldav_outbox WHERE calendar = ?"),
@@ -33,9 +36,12 @@ struct State::Statements {
               db, "INSERT OR REPLACE INTO caldav_items(calendar, uid, href, etag) VALUES(?,?,?,?)"),
           drop_item(db, "DELETE FROM caldav_items WHERE calendar = ? AND uid = ?"),
           uids_at(db, "SELECT uid FROM caldav_items WHERE calendar = ? AND href = ?"),
+          etag_at(db, "SELECT etag FROM caldav_items WHERE calendar = ? AND href = ? LIMIT 1"),
+          count(db, "SELECT count(*) FROM caldav_items WHERE calendar = ?"),
           calendar(db,
                    "SELECT collection, sync_token, last_success, last_attempt, last_error, "
-                   "last_error_code FROM caldav_calendars WHERE name = ?"),
+                   "last_error_code, url FROM caldav_calendars WHERE name = ?"),
+          set_url(db, "UPDATE caldav_calendars SET url = ?2 WHERE name = ?1"),
           ensure(db, "INSERT OR IGNORE INTO caldav_calendars(name) VALUES(?)"),
           succeeded(db,
                     "UPDATE caldav_calendars SET collection = ?2, sync_token = ?3, last_success = "
@@ -65,9 +71,10 @@ struct State::Statements {
           overrides(db,
                     "SELECT uid FROM events WHERE owner = ?1 AND uid >= ?2 || '#' AND uid < ?2 || "
                     "'$' ORDER BY uid") {}
-    sql::Statement enqueue, outbox, queued, done, pending, item, items, set_item, drop_item,
-        uids_at, calendar, ensure, succeeded, failed, add_conflict, conflicts, conflict_rows,
-        conflict, drop_conflict, reset_calendar, reset_items, calendar_uids, overrides;
+    sql::Statement enqueue, outbox, last_seq, queued, done, pending, item, items, set_item,
+        drop_item, uids_at, etag_at, count, calendar, set_url, ensure, succeeded, failed,
+        add_conflict, conflicts, conflict_rows, conflict, drop_conflict, reset_calendar,
+        reset_items, calendar_uids, overrides;
 };
 
 State::State(sql::Db& db) : st_(std::make_unique<Statements>(db)) {}
@@ -78,14 +85,22 @@ void State::enqueue(const std::string& calendar, const std::string& uid, bool re
     st_->enqueue.bind(4, seconds(now)).run();
 }
 
-std::vector<OutboxRow> State::outbox(const std::string& calendar) {
+std::vector<OutboxRow> State::outbox(const std::string& calendar, int64_t after, int64_t last,
+                                     int64_t limit) {
     std::vector<OutboxRow> out;
-    st_->outbox.bind(1, calendar);
+    st_->outbox.bind(1, calendar).bind(2, after).bind(3, last).bind(4, limit);
     while (st_->outbox.step())
         out.push_back({st_->outbox.column_int(0), st_->outbox.column_text(1),
                        st_->outbox.column_view(2) == "delete"});
     st_->outbox.reset();
     return out;
+}
+
+int64_t State::last_seq(const std::string& calendar) {
+    st_->last_seq.bind(1, calendar).step();
+    int64_t n = st_->last_seq.column_int(0);
+    st_->last_seq.reset();
+    return n;
 }
 
 bool State::queued(const std::string& calendar, const std::string& uid) {
@@ -121,6 +136,24 @@ std::map<std::string, std::string> State::known(const std::string& calendar) {
     return out;
 }
 
+std::map<std::string, std::string> State::etags_at(const std::string& calendar,
+                                                   const std::vector<std::string>& hrefs) {
+    std::map<std::string, std::string> out;
+    for (const auto& href : hrefs) {
+        if (st_->etag_at.bind(1, calendar).bind(2, href).step())
+            out[href] = st_->etag_at.column_text(0);
+        st_->etag_at.reset();
+    }
+    return out;
+}
+
+size_t State::count(const std::string& calendar) {
+    st_->count.bind(1, calendar).step();
+    auto n = static_cast<size_t>(st_->count.column_int(0));
+    st_->count.reset();
+    return n;
+}
+
 std::map<std::string, std::string> State::uids(const std::string& calendar) {
     std::map<std::string, std::string> out;
     st_->items.bind(1, calendar);
@@ -149,8 +182,8 @@ CalendarRow State::calendar(const std::string& name) {
     CalendarRow row;
     auto& st = st_->calendar;
     if (st.bind(1, name).step())
-        row = {st.column_text(0), st.column_text(1), opt_int(st, 2),
-               opt_int(st, 3),    st.column_text(4), st.column_text(5)};
+        row = {st.column_text(0), st.column_text(1), opt_int(st, 2),   opt_int(st, 3),
+               st.column_text(4), st.column_text(5), st.column_text(6)};
     st.reset();
     return row;
 }
@@ -165,6 +198,11 @@ void State::failed(const std::string& name, const std::string& error, const std:
                    Instant now) {
     st_->ensure.bind(1, name).run();
     st_->failed.bind(1, name).bind(2, error).bind(3, code).bind(4, seconds(now)).run();
+}
+
+void State::set_url(const std::string& calendar, const std::string& url) {
+    st_->ensure.bind(1, calendar).run();
+    st_->set_url.bind(1, calendar).bind(2, url).run();
 }
 
 void State::add_conflict(const std::string& calendar, const std::string& uid,

@@ -23,6 +23,7 @@ struct CalendarRow {
     std::optional<int64_t> last_attempt;
     std::string last_error;
     std::string last_error_code;
+    std::string url;  ///< the configured url the state was built from ("" before schema 9)
 };
 
 /// One pending local change.
@@ -58,8 +59,11 @@ class State {
     /// Queues a put or delete of `uid` in `calendar`, replacing an earlier queued change (the row
     /// gets a new seq, so a run that pushed the older one leaves it).
     void enqueue(const std::string& calendar, const std::string& uid, bool remove, Instant now);
-    /// The queued changes of `calendar`, oldest first.
-    std::vector<OutboxRow> outbox(const std::string& calendar);
+    /// Up to `limit` queued changes of `calendar` after seq `after` up to `last`, oldest first.
+    std::vector<OutboxRow> outbox(const std::string& calendar, int64_t after, int64_t last,
+                                  int64_t limit);
+    /// The seq of the last queued change of `calendar` (0 when none).
+    int64_t last_seq(const std::string& calendar);
     /// True when a change of `uid` is queued in `calendar`.
     bool queued(const std::string& calendar, const std::string& uid);
     /// Drops the outbox row `seq` (when it is still there: a newer change has another seq).
@@ -71,6 +75,11 @@ class State {
     std::optional<Item> item(const std::string& calendar, const std::string& uid);
     /// href → etag of every synced resource of `calendar`.
     std::map<std::string, std::string> known(const std::string& calendar);
+    /// href → etag of the synced resources of `calendar` at `hrefs` (those it holds).
+    std::map<std::string, std::string> etags_at(const std::string& calendar,
+                                                const std::vector<std::string>& hrefs);
+    /// Number of synced resources of `calendar`.
+    size_t count(const std::string& calendar);
     /// uid → href of every synced resource of `calendar`.
     std::map<std::string, std::string> uids(const std::string& calendar);
     /// Records where `uid` lives.
@@ -101,6 +110,8 @@ class State {
     /// Forgets the kept version `id`.
     void drop_conflict(int64_t id);
 
+    /// Records that `calendar`'s state is built from `url`.
+    void set_url(const std::string& calendar, const std::string& url);
     /// Forgets `calendar`'s collection, sync token and items (its `url` changed): the next run
     /// discovers the new collection and pushes every event of the calendar as new (`owner`'s
     /// events are queued); events are kept.

@@ -15,6 +15,7 @@ import time
 import unittest
 
 from harness import Daemon, finish_daemon, wait_for
+from test_load import Watcher
 
 try:  # the third-party client and the independent reader (scripts/deps.sh)
     import caldav
@@ -573,6 +574,46 @@ class SyncCase(ServerCase):
                          "B fired the reminder A acknowledged")
         self.assertEqual(len(self.fired(a, "Courtesy call")), 1)
 
+    def test_snooze_on_a_fires_on_b_at_the_snoozed_time(self):
+        # RFC 9074: A snoozes a reminder that fired on both machines; A pushes ACKNOWLEDGED on the
+        # VALARM and a snooze VALARM (UID, RELATED-TO;RELTYPE=SNOOZE: the snoozed one's UID)
+        # triggering at the snoozed time. B, after its sync, fires at that time; A fires it
+        # from its own ledger, once.
+        a, b = self.machine("a"), self.machine("b")
+        ev, occurrence, due = self.reminder_soon(a, "Courtesy call", lead=12)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        wait_for(lambda: self.fired(a, "Courtesy call") and self.fired(b, "Courtesy call"),
+                 timeout=40, what="both machines to fire the reminder")
+        until = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + \
+            datetime.timedelta(seconds=15)
+        a.connect().result("alarm.snooze", {"event_id": ev["id"], "occurrence": occurrence,
+                                             "until": until.strftime("%Y-%m-%dT%H:%M:%SZ")})
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        on_b = self.listed(b)["Courtesy call"]
+        extra = on_b["ical_extra"]
+        parent = [l[len("UID:"):] for l in extra.splitlines() if l.startswith("UID:")]
+        self.assertIn(f"RELATED-TO;RELTYPE=SNOOZE:{parent[0]}", extra)
+        self.assertIn(f"TRIGGER;VALUE=DATE-TIME:{until.strftime('%Y%m%dT%H%M%SZ')}", extra)
+        self.assertTrue(on_b["alarms"][0].get("acknowledged"), on_b)
+        # A's ledger fires its snooze ("fires again after a snooze"), B the snooze alarm.
+        fired = lambda d: self.fired(d, "Courtesy call") + [
+            l for l in d.log_text().splitlines()
+            if " fires again after a snooze at " in l and '"Courtesy call"' in l]
+        wait_for(lambda: len(fired(b)) >= 2, timeout=40, what="B to fire the snoozed reminder")
+        wait_for(lambda: len(fired(a)) >= 2, timeout=10, what="A to fire the snoozed reminder")
+        time.sleep(1.5)
+        on_time = [(until + datetime.timedelta(seconds=k)).strftime("%Y-%m-%dT%H:%M:%S")
+                   for k in (0, 1)]
+        for d in (a, b):
+            self.assertTrue(any(t in fired(d)[1] for t in on_time), (until, fired(d)))
+        self.assertEqual(len(fired(a)), 2, fired(a))
+        self.assertEqual(len(fired(b)), 2, fired(b))
+        # A's snooze alarm is its own ledger's snooze: nothing fires again after a later sync.
+        self.sync(a)
+        self.assertEqual(a.connect().result("alarm.next", {"event_id": ev["id"]})["alarms"], [])
+
     def test_subscribers_hear_of_pulled_changes(self):
         a, b = self.machine("a"), self.machine("b")
         watcher = b.connect()
@@ -594,6 +635,81 @@ class SyncCase(ServerCase):
         self.sync(a)
         self.sync(b)
         self.assertEqual(heard(), ("removed", "Reception"))
+
+    def test_incremental_run_reads_only_the_changed_items(self):
+        # Issue 15: an incremental sync costs O(changes). With sync-collection the server names
+        # the changes, and heraldd reads the etags it holds for those hrefs only: `items_read`
+        # counts the rows of caldav_items a run read (a full listing reads them all).
+        a, b = self.machine("a"), self.machine("b")
+        c = a.connect()
+        for k in range(12):
+            c.result("event.add", {"event": {"title": f"Consultation {k}", "tz": "UTC",
+                                             "start": f"2025-03-{k + 1:02d}T10:00",
+                                             "calendar": self.calendar}})
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 12 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 12 pulled, 0 pushed, 0 conflicts")
+        last = lambda d: d.cli_json("sync", "--status")["calendars"][0]["last"]
+        self.assertEqual(last(b)["items_read"], 0)  # the first run held nothing yet
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(last(b)["items_read"], 0)
+        a.cli("edit", str(self.listed(a)["Consultation 5"]["id"]), "--title", "Consultation 5b")
+        self.sync(a)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(last(b)["items_read"], 1)
+        self.assertIn("Consultation 5b", self.listed(b))
+
+    def test_ack_of_a_local_event_is_not_pushed(self):
+        # Only events of a synced calendar travel: dismissing the reminder of a local event
+        # changes nothing on the server.
+        a, b = self.machine("a"), self.machine("b")
+        self.reminder_soon(a, "Shared briefing", lead=60)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        start = (now + datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
+        local = a.connect().result("event.add", {"event": {
+            "title": "Private note", "start": start, "tz": "UTC",
+            "alarms": [{"trigger": "-PT5M"}]}})["event"]
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        nxt = a.connect().result("alarm.next", {"event_id": local["id"]})["alarms"]
+        a.connect().result("alarm.ack", {"event_id": local["id"],
+                                         "occurrence": nxt[0]["occurrence"]})
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], 0)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        everything = b.cli_json("list", "--from", "2020-01-01", "--to", "2030-12-31")
+        self.assertEqual([e["title"] for e in everything], ["Shared briefing"])
+        # The ack holds on A: the dismissed occurrence is no longer next.
+        after = a.connect().result("alarm.next", {"event_id": local["id"]})["alarms"]
+        self.assertNotEqual([x["occurrence"] for x in after], [nxt[0]["occurrence"]])
+
+    def test_url_changed_while_stopped_sends_every_event_once(self):
+        # The url is compared with the one the sync state was built from, kept in the database:
+        # a change made in heraldd.toml while heraldd was stopped is another collection too.
+        # Every event is queued; the job is exported in slices (a loop turn each) and the new
+        # collection gets each event once.
+        a = self.machine("a")
+        c = a.connect()
+        events = 150
+        for k in range(events):
+            c.result("event.add", {"event": {"title": f"Protocol visit {k:03d}", "tz": "UTC",
+                                             "start": f"2025-{k % 12 + 1:02d}-{k % 28 + 1:02d}"
+                                                      f"T{k % 10 + 8:02d}:00",
+                                             "calendar": self.calendar}})
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, {events} pushed, 0 conflicts")
+        a.stop()
+        self.server.stop()
+        self.server = Server(self.kind, os.path.join(self.root, "server2"))
+        self.server.start()
+        write_config(a, caldav_table(self.server, os.path.join(a.root, "office.pass"),
+                                     self.calendar))
+        a.start()
+        self.assertEqual(a.cli_json("sync", "--status")["calendars"][0]["pending"], events)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, {events} pushed, 0 conflicts")
+        slices = [l for l in a.log_text().splitlines() if "local changes read in" in l]
+        self.assertTrue(slices, "the job of 150 events was built in one loop turn")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        b = self.machine("b")
+        self.assertEqual(self.sync(b), f"{self.calendar}: {events} pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(b)), sorted(self.listed(a)))
 
     def test_unknown_calendar_is_refused(self):
         a = self.machine("a")
@@ -695,6 +811,92 @@ class StoppingDuringSync(unittest.TestCase):
             for c in held:
                 c.close()
             listener.close()
+
+
+class SilentServer(unittest.TestCase):
+    """A server that accepts connections and never answers, with the stall bound shortened
+    through HERALD_CALDAV_STALL_SECONDS (heraldd(8): for tests)."""
+
+    STALL = 4
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="herald-caldav-")
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.held = []
+
+        def accept():
+            try:
+                while True:
+                    self.held.append(self.listener.accept()[0])
+            except OSError:
+                pass
+
+        threading.Thread(target=accept, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/cal/"
+        self.d = Daemon(os.path.join(self.root, "a"),
+                        env={"HERALD_CALDAV_STALL_SECONDS": str(self.STALL)})
+        os.makedirs(self.d.root, exist_ok=True)
+        write_config(self.d, f'[[caldav]]\nname = "office"\nurl = "{self.url}"\n'
+                             'interval = "0s"\n')
+        self.d.start()
+
+    def tearDown(self):
+        finish_daemon(self, self.d, self.root)
+        self.listener.close()
+        for c in self.held:
+            c.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def status(self):
+        return self.d.cli_json("sync", "--status")["calendars"][0]
+
+    def test_silent_server_ends_the_run_with_a_clear_error_while_reminders_fire(self):
+        watcher = Watcher(self.d.connect())
+        watcher.client.result("subscribe", {"topics": ["reminders"]})
+        watcher.start()
+        due = int(time.time()) + 2  # within the silent exchange, which lasts STALL s
+        at = datetime.datetime.fromtimestamp(due, datetime.timezone.utc)
+        self.d.connect().result("event.add", {"event": {
+            "title": "Due while the server is silent", "tz": "UTC",
+            "start": (at + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "alarms": [{"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}]}})
+        started = time.monotonic()
+        p = self.d.cli("sync", check=False, timeout=30)
+        took, ended = time.monotonic() - started, time.time()
+        self.assertEqual(p.returncode, 69, p.stderr)
+        self.assertIn(f"nothing received from the server for {self.STALL} s, the stall bound",
+                      p.stderr)
+        self.assertGreaterEqual(took, self.STALL - 0.5)
+        self.assertLess(took, self.STALL + 10)
+        self.assertTrue(self.held, "heraldd never connected")
+        st = self.status()
+        self.assertEqual(st["last_error_code"], "unavailable")
+        self.assertIn("the stall bound", st["last_error"])
+        # The reminder fell due during the silent exchange and came on time.
+        watcher.stop.set()
+        watcher.join(10)
+        self.assertIsNone(watcher.error)
+        self.assertEqual(len(watcher.got), 1, watcher.got)
+        arrived = watcher.got[0][0]
+        self.assertLess(arrived, ended, "the reminder came after the run")
+        self.assertLess(arrived - due, 1.0)
+
+    def test_run_abandoned_by_a_reload_is_recorded(self):
+        # The run waits on the silent server; a reload gives the calendar another url meanwhile.
+        runs = self.d.connect().result("calendar.sync")["calendars"][0]["run"]
+        wait_for(lambda: self.held, what="heraldd to connect to the silent server")
+        write_config(self.d, f'[[caldav]]\nname = "office"\nurl = "{self.url}other/"\n'
+                             'interval = "0s"\n')
+        self.d.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.status()["runs"] >= runs, timeout=self.STALL + 20,
+                 what="the run to end")
+        st = self.status()
+        self.assertTrue(st["last_error"].startswith("abandoned by a reload"), st)
+        self.assertEqual(st["last_error_code"], "reload")
+        self.assertEqual(st["last"]["ok"], False)
+        self.assertTrue(st["last"]["error"].startswith("abandoned by a reload"), st)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ class BigSync(ServerCase):
             time.sleep(0.01)
         end = time.time()
         self.assertEqual(st["last"], {"ok": True, "pulled": self.EVENTS, "pushed": 0,
-                                      "conflicts": 0}, st)
+                                      "conflicts": 0, "items_read": 0}, st)
         wait_for(lambda: all(d < time.time() - 1 for d in dues.values()) or end < time.time() - 1,
                  timeout=5)
         watcher.stop.set()
