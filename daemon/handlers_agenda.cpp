@@ -107,7 +107,12 @@ class Pager {
           work_(work),
           // Why whole events for a text filter: it reads the description and source, which the
           // listing rows leave out.
-          reader_(ctx.store, whole || !q.text.empty()) {}
+          reader_(ctx.store, whole || !q.text.empty()) {
+        if (cursor_)  // just after the last occurrence listed
+            resume_ = cursor_->id < INT64_MAX
+                          ? ListPosition{cursor_->begin, cursor_->id + 1}
+                          : ListPosition{cursor_->begin + Seconds{1}, INT64_MIN};
+    }
 
     /// Collects the page; `bytes_of` sizes one occurrence as the reply will write it.
     template <class Size>
@@ -116,13 +121,15 @@ class Pager {
         Seconds length = date::days{1};
         size_t bytes = 0;
         const size_t before = cursor_ ? cursor_->seen : 0;
+        bool first = !cursor_;
         while (at < q_.to && !cut_ && !inexact_) {
             if (!page_.empty() && work_.spent()) {
                 cut_ = true;  // the work budget is spent: the next page resumes at the cursor
                 break;
             }
             Instant end = q_.to - at <= length ? q_.to : at + length;
-            std::vector<Occurrence> found = slice(at, end, at == q_.from && !cursor_);
+            auto [found, cut] = slice(at, end, first);
+            first = false;
             for (const auto& occ : found) {
                 if (skipped_ < q_.offset) {
                     ++skipped_;
@@ -143,7 +150,13 @@ class Pager {
                 }
             }
             if (listed() > static_cast<size_t>(kMaxLimit)) over_cap(q_);
-            at = end;
+            // A slice cut short by its rows goes on from its cut, the rest from its end.
+            if (cut) {
+                at = cut->begin;
+                resume_ = *cut;
+            } else {
+                at = end;
+            }
             if (found.size() < kPageOccurrences / 4)
                 length *= 2;
             else if (found.size() > kPageOccurrences && length > Seconds{3600})
@@ -176,9 +189,18 @@ class Pager {
 
   private:
     /// The dated occurrences beginning in [from, to) in (begin, id) order (in the window's first
-    /// slice also those that began before the window and overlap it), past the cursor.
-    std::vector<Occurrence> slice(Instant from, Instant to, bool first) {
-        std::vector<const Event*> events = reader_.window(from, to);
+    /// slice also those that began before the window and overlap it), from the resume position
+    /// on; when the slice's rows were cut short, only those before the cut, which comes with them.
+    std::pair<std::vector<Occurrence>, std::optional<ListPosition>> slice(Instant from, Instant to,
+                                                                          bool first) {
+        // Why a position: a slice reads only the rows from where the listing stands (the cursor,
+        // or the cut of the slice before), and at most about a page of them, however many events
+        // share one day or one instant.
+        std::optional<ListPosition> resume = resume_;
+        if (!first && (!resume || resume->begin < from)) resume = ListPosition{from, INT64_MIN};
+        WindowReader::Candidates c =
+            reader_.window(from, to, zone_reach(q_.viewer, from, to), resume, kPageOccurrences + 1);
+        std::vector<const Event*>& events = c.events;
         std::erase_if(events, [&](const Event* e) { return !can_see(ctx_, *e); });
         AgendaQuery sq = q_;
         sq.from = from;
@@ -187,16 +209,18 @@ class Pager {
         sq.offset = 0;
         sq.include_undated = false;
         Agenda a = build_agenda(events, sq);
+        // Each imprecise event once: from the part of the window no slice before covered.
         for (const Event* e : a.imprecise)
             if (Instant entry = std::max(span_of(e->start, q_.viewer).begin, q_.from);
-                entry >= from)
+                entry >= from && entry >= imprecise_to_)
                 imprecise_.push_back({e, entry});
+        imprecise_to_ = std::max(imprecise_to_, to);
         std::erase_if(a.dated, [&](const Occurrence& o) {
+            ListPosition at{o.begin, o.event->id};
             if (!first && o.begin < from) return true;
-            return cursor_ && (o.begin < cursor_->begin ||
-                               (o.begin == cursor_->begin && o.event->id <= cursor_->id));
+            return (resume && at < *resume) || (c.cut && at >= *c.cut);
         });
-        return std::move(a.dated);
+        return {std::move(a.dated), c.cut};
     }
 
     Context& ctx_;
@@ -209,6 +233,10 @@ class Pager {
     bool inexact_ = false;
     std::vector<Occurrence> page_;
     std::vector<std::pair<const Event*, Instant>> imprecise_;
+    Instant imprecise_to_ = Instant::min();  ///< imprecise events entering before are taken
+    /// Where the next slice resumes in (begin, id) order: after the client's cursor, or at the
+    /// cut of a slice cut short; none before either.
+    std::optional<ListPosition> resume_;
     WindowReader reader_;  ///< the slices' events, which occurrences point into
 };
 

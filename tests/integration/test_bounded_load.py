@@ -162,6 +162,49 @@ class SmallQueuePages(DaemonTestCase):
         self.assertEqual(len(rows), 40 * 30)
 
 
+class CrowdedInstantPages(DaemonTestCase):
+    """Item 7: a day crowded with events at one instant (all-day ones, timed ones) is listed in
+    pages whose slices are cut inside that instant (a slice reads at most a page of rows from
+    where the listing stands); in every viewer zone the pages join into the listing the oracle
+    expects, each occurrence once, in (start, id) order."""
+
+    def test_pages_cut_inside_one_instant_equal_the_oracle(self):
+        from zoneinfo import ZoneInfo
+        n = 450
+        parts = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//herald tests//crowd//EN\r\n"]
+        for k in range(n):
+            parts.append(f"BEGIN:VEVENT\r\nUID:day-{k}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                         f"DTSTART;VALUE=DATE:20260304\r\nSUMMARY:Day {k}\r\nEND:VEVENT\r\n"
+                         f"BEGIN:VEVENT\r\nUID:nine-{k}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                         f"DTSTART:20260304T090000Z\r\nSUMMARY:Nine {k}\r\nEND:VEVENT\r\n")
+        parts.append("END:VCALENDAR\r\n")
+        path = os.path.join(self.root, "crowd.ics")
+        with open(path, "w") as f:
+            f.write("".join(parts))
+        self.assertIn(f"{2 * n} added", self.d.cli("import", path, timeout=300).stdout)
+        c = self.d.connect(timeout=60)
+        for zone in ("UTC", "Asia/Tokyo", "America/New_York"):
+            tz = ZoneInfo(zone)
+            utc = datetime.timezone.utc
+            day = datetime.datetime(2026, 3, 4, tzinfo=tz).astimezone(utc).replace(tzinfo=None)
+            expected = sorted([(day, f"Day {k}") for k in range(n)] +
+                              [(datetime.datetime(2026, 3, 4, 9), f"Nine {k}") for k in range(n)])
+            params = {"from": "2026-03-01", "to": "2026-03-08", "tz": zone, "brief": True}
+            seen, pages = [], 0
+            while True:
+                result = c.result("agenda", params)
+                pages += 1
+                seen += [(datetime.datetime.strptime(o["occurrence_start"], "%Y-%m-%dT%H:%M:%SZ"), o["id"],
+                          o["title"]) for o in result["occurrences"]]
+                if "next_cursor" not in result:
+                    self.assertEqual(result["total"], 2 * n, zone)
+                    break
+                params["cursor"] = result["next_cursor"]
+            self.assertEqual([s[:2] for s in seen], sorted(s[:2] for s in seen), zone)
+            self.assertEqual(sorted((s[0], s[2]) for s in seen), expected, zone)
+            self.assertGreaterEqual(pages, 5, zone)
+
+
 class ImportBuffers(DaemonTestCase):
     """Item 9: one budget for buffered import chunks per uid over all its connections."""
 
