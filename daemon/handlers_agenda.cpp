@@ -21,6 +21,10 @@ constexpr int64_t kMaxLimit = kMaxAgendaOccurrences;
 // Occurrences one reply carries at most: with the byte budget it keeps each request's work short
 // (one thread serves everyone) and each reply well under a client's queue limit.
 constexpr size_t kPageOccurrences = kAgendaPageOccurrences;
+// Listing rows one slice takes at most (from where the listing stands). Why a quarter of a page:
+// the work budget is checked between slices, and a slice of 200 whole events (each read, then
+// written twice as JSON) took 60 ms of a loaded Debug build; 50 keep a slice near the budget.
+constexpr size_t kSliceRows = kPageOccurrences / 4;
 
 /// Where a page resumes: after the occurrence (begin, id); `seen` were listed before it.
 struct Cursor {
@@ -199,7 +203,7 @@ class Pager {
         std::optional<ListPosition> resume = resume_;
         if (!first && (!resume || resume->begin < from)) resume = ListPosition{from, INT64_MIN};
         WindowReader::Candidates c =
-            reader_.window(from, to, zone_reach(q_.viewer, from, to), resume, kPageOccurrences + 1);
+            reader_.window(from, to, zone_reach(q_.viewer, from, to), resume, kSliceRows);
         std::vector<const Event*>& events = c.events;
         std::erase_if(events, [&](const Event* e) { return !can_see(ctx_, *e); });
         AgendaQuery sq = q_;
@@ -246,8 +250,10 @@ Json events_json(const std::vector<const Event*>& events) {
     return out;
 }
 
-/// The brief agenda as text: the same object as the whole one, occurrences written directly.
-std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<Event>& undated,
+/// The agenda reply as text, the object nlohmann would write (keys in order), each occurrence
+/// already encoded (`texts`, one per occurrence of the page). Why text: encoding a page's
+/// occurrences once, while the page is sized, instead of again into a Json tree and its dump.
+std::string reply_text(const Pager& pg, const AgendaQuery& q, const std::vector<std::string>& texts,
                        const std::vector<const Event*>& undated_refs) {
     std::string out = "{\"from\":";
     append_json_string(out, format_instant(q.from));
@@ -257,9 +263,11 @@ std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<
         append_json_string(out, *next);
     }
     out += ",\"occurrences\":[";
-    out.reserve(out.size() + pg.page().size() * 512);
-    for (const auto& occ : pg.page()) {
-        append_brief_occurrence(out, occ, q.viewer);
+    size_t size = out.size() + 512;
+    for (const auto& t : texts) size += t.size() + 1;
+    out.reserve(size);
+    for (const auto& t : texts) {
+        out += t;
         out += ',';
     }
     if (out.back() == ',') out.pop_back();
@@ -270,7 +278,6 @@ std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<
            ",\"truncated\":" + (pg.more() ? "true" : "false") + ",\"tz\":";
     append_json_string(out, q.viewer->name());
     out += ",\"undated\":" + events_json(undated_refs).dump() + "}";
-    (void)undated;
     return out;
 }
 
@@ -292,15 +299,18 @@ Result agenda(Context& ctx, const Json& p) {
     WorkBudget work(ctx.work_clock, kWorkPiece);
     Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work,
                 !brief);
-    std::string scratch;
+    // Each occurrence is encoded once, as the page takes it: its size counts, its text is sent.
+    std::vector<std::string> texts;
     if (brief)
         pager.run([&](const Occurrence& occ) {
-            scratch.clear();
-            append_brief_occurrence(scratch, occ, q.viewer);
-            return scratch.size();
+            append_brief_occurrence(texts.emplace_back(), occ, q.viewer);
+            return texts.back().size();
         });
     else
-        pager.run([](const Occurrence& occ) { return occurrence_json(occ).dump().size(); });
+        pager.run([&](const Occurrence& occ) {
+            texts.push_back(occurrence_json(occ).dump());
+            return texts.back().size();
+        });
 
     // Imprecise and undated events come with the first page only.
     std::vector<Event> undated;
@@ -311,20 +321,7 @@ Result agenda(Context& ctx, const Json& p) {
     }
     std::vector<const Event*> undated_refs;
     for (const auto& e : undated) undated_refs.push_back(&e);
-    if (brief) return Result::encoded(brief_text(pager, q, undated, undated_refs));
-
-    Json out{{"from", format_instant(q.from)},
-             {"to", format_instant(q.to)},
-             {"tz", q.viewer->name()},
-             {"total", pager.listed()},
-             {"truncated", pager.more()},
-             {"occurrences", Json::array()},
-             {"imprecise", events_json(pager.imprecise())},
-             {"undated", events_json(undated_refs)}};
-    if (auto next = pager.next_cursor()) out["next_cursor"] = *next;
-    if (!pager.total_exact()) out["total_exact"] = false;
-    for (const auto& occ : pager.page()) out["occurrences"].push_back(occurrence_json(occ));
-    return out;
+    return Result::encoded(reply_text(pager, q, texts, undated_refs));
 }
 
 }  // namespace herald::handlers
