@@ -183,6 +183,7 @@ class CrowdedInstantPages(DaemonTestCase):
             f.write("".join(parts))
         self.assertIn(f"{2 * n} added", self.d.cli("import", path, timeout=300).stdout)
         c = self.d.connect(timeout=60)
+        c.result("event.add", {"event": {"title": "March", "start": "2026-03"}})  # imprecise
         for zone in ("UTC", "Asia/Tokyo", "America/New_York"):
             tz = ZoneInfo(zone)
             utc = datetime.timezone.utc
@@ -190,10 +191,11 @@ class CrowdedInstantPages(DaemonTestCase):
             expected = sorted([(day, f"Day {k}") for k in range(n)] +
                               [(datetime.datetime(2026, 3, 4, 9), f"Nine {k}") for k in range(n)])
             params = {"from": "2026-03-01", "to": "2026-03-08", "tz": zone, "brief": True}
-            seen, pages = [], 0
+            seen, pages, imprecise = [], 0, []
             while True:
                 result = c.result("agenda", params)
                 pages += 1
+                imprecise += [e["title"] for e in result["imprecise"]]
                 seen += [(datetime.datetime.strptime(o["occurrence_start"], "%Y-%m-%dT%H:%M:%SZ"), o["id"],
                           o["title"]) for o in result["occurrences"]]
                 if "next_cursor" not in result:
@@ -203,6 +205,7 @@ class CrowdedInstantPages(DaemonTestCase):
             self.assertEqual([s[:2] for s in seen], sorted(s[:2] for s in seen), zone)
             self.assertEqual(sorted((s[0], s[2]) for s in seen), expected, zone)
             self.assertGreaterEqual(pages, 5, zone)
+            self.assertEqual(imprecise, ["March"], zone)  # once, over all the pages
 
 
 class ImportBuffers(DaemonTestCase):
