@@ -87,6 +87,7 @@ WindowReader::Candidates WindowReader::window(Instant from, Instant to, const Zo
     // Where the cut falls: after `cap` rows at or past the floor, where the position moves on.
     std::optional<size_t> cut_at;
     size_t counted = 0;
+    cap = std::max<size_t>(cap, 1);  // a cut after no row would not move the listing on
     ListPosition last{};
     bool all_read = read_to(lo_end, f - kZoneSlack, 1);
     for (size_t i = 0; !cut_at;) {
