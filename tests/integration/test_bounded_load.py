@@ -502,7 +502,7 @@ class ImportInterrupted(DaemonTestCase):
 class BigImport(DaemonTestCase):
     """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
     add) and the reminders due meanwhile stay on time: the issue's bounds, 100 ms to the
-    ordinary client's request p99 and 50 ms to the reminders' lateness p99. Figures are printed.
+    ordinary client's request p99 and 50 ms to the reminders' lateness p99. Figures are printed."""
 
     # Why fewer under the sanitizers: an ASan build imports ~10x slower, and the suite runs twice
     # in CI; the slicing is the same at any size. HERALD_BIG_IMPORT_EVENTS overrides both.
