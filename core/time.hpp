@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -86,6 +87,13 @@ struct ZoneOffset {
 ZoneOffset zone_offset_at(const date::time_zone* zone, Instant t);
 /// The zone's UTC offset at `t` (zone_offset_at(...).offset).
 Seconds utc_offset_at(const date::time_zone* zone, Instant t);
+
+/// The least and greatest UTC offsets `zone` has at any instant of [from, to); nullopt when that
+/// takes reading more than `max_periods` periods, or a rule past the zone's explicit transitions
+/// (the caller then assumes any offset).
+std::optional<std::pair<Seconds, Seconds>> zone_offset_range(const date::time_zone* zone,
+                                                             Instant from, Instant to,
+                                                             size_t max_periods = 16);
 
 /// How a wall time maps to UTC in a zone.
 struct LocalInfo {

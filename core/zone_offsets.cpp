@@ -63,6 +63,25 @@ Seconds utc_offset_at(const date::time_zone* zone, Instant t) {
     return zone_offset_at(zone, t).offset;
 }
 
+std::optional<std::pair<Seconds, Seconds>> zone_offset_range(const date::time_zone* zone,
+                                                             Instant from, Instant to,
+                                                             size_t max_periods) {
+    if (rule_of_zone(zone) != nullptr) return std::nullopt;
+    std::optional<std::pair<Seconds, Seconds>> out;
+    Instant t = from;
+    for (size_t n = 0; n < max_periods; ++n) {
+        auto info = zone->get_info(t);
+        // Past the explicit transitions a DST footer rule decides, which date/tz does not see.
+        if (open_ended(info) && footer_rule(zone) != nullptr) return std::nullopt;
+        const Seconds offset = info.offset;
+        out = out ? std::pair{std::min(out->first, offset), std::max(out->second, offset)}
+                  : std::pair{offset, offset};
+        if (open_ended(info) || info.end >= to) return out;
+        t = info.end;
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 /// Classifies a wall time by a zone's rule: compares the offsets a day either side (rule

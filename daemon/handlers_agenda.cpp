@@ -21,6 +21,10 @@ constexpr int64_t kMaxLimit = kMaxAgendaOccurrences;
 // Occurrences one reply carries at most: with the byte budget it keeps each request's work short
 // (one thread serves everyone) and each reply well under a client's queue limit.
 constexpr size_t kPageOccurrences = kAgendaPageOccurrences;
+// Listing rows one slice takes at most (from where the listing stands). Why a quarter of a page:
+// the work budget is checked between slices, and a slice of 200 whole events (each read, then
+// written twice as JSON) took 60 ms of a loaded Debug build; 50 keep a slice near the budget.
+constexpr size_t kSliceRows = kPageOccurrences / 4;
 
 /// Where a page resumes: after the occurrence (begin, id); `seen` were listed before it.
 struct Cursor {
@@ -107,7 +111,12 @@ class Pager {
           work_(work),
           // Why whole events for a text filter: it reads the description and source, which the
           // listing rows leave out.
-          reader_(ctx.store, whole || !q.text.empty()) {}
+          reader_(ctx.store, whole || !q.text.empty()) {
+        if (cursor_)  // just after the last occurrence listed
+            resume_ = cursor_->id < INT64_MAX
+                          ? ListPosition{cursor_->begin, cursor_->id + 1}
+                          : ListPosition{cursor_->begin + Seconds{1}, INT64_MIN};
+    }
 
     /// Collects the page; `bytes_of` sizes one occurrence as the reply will write it.
     template <class Size>
@@ -116,13 +125,15 @@ class Pager {
         Seconds length = date::days{1};
         size_t bytes = 0;
         const size_t before = cursor_ ? cursor_->seen : 0;
+        bool first = !cursor_;
         while (at < q_.to && !cut_ && !inexact_) {
             if (!page_.empty() && work_.spent()) {
                 cut_ = true;  // the work budget is spent: the next page resumes at the cursor
                 break;
             }
             Instant end = q_.to - at <= length ? q_.to : at + length;
-            std::vector<Occurrence> found = slice(at, end, at == q_.from && !cursor_);
+            auto [found, cut] = slice(at, end, first);
+            first = false;
             for (const auto& occ : found) {
                 if (skipped_ < q_.offset) {
                     ++skipped_;
@@ -143,7 +154,13 @@ class Pager {
                 }
             }
             if (listed() > static_cast<size_t>(kMaxLimit)) over_cap(q_);
-            at = end;
+            // A slice cut short by its rows goes on from its cut, the rest from its end.
+            if (cut) {
+                at = cut->begin;
+                resume_ = *cut;
+            } else {
+                at = end;
+            }
             if (found.size() < kPageOccurrences / 4)
                 length *= 2;
             else if (found.size() > kPageOccurrences && length > Seconds{3600})
@@ -176,9 +193,18 @@ class Pager {
 
   private:
     /// The dated occurrences beginning in [from, to) in (begin, id) order (in the window's first
-    /// slice also those that began before the window and overlap it), past the cursor.
-    std::vector<Occurrence> slice(Instant from, Instant to, bool first) {
-        std::vector<const Event*> events = reader_.window(from, to);
+    /// slice also those that began before the window and overlap it), from the resume position
+    /// on; when the slice's rows were cut short, only those before the cut, which comes with them.
+    std::pair<std::vector<Occurrence>, std::optional<ListPosition>> slice(Instant from, Instant to,
+                                                                          bool first) {
+        // Why a position: a slice reads only the rows from where the listing stands (the cursor,
+        // or the cut of the slice before), and at most about a page of them, however many events
+        // share one day or one instant.
+        std::optional<ListPosition> resume = resume_;
+        if (!first && (!resume || resume->begin < from)) resume = ListPosition{from, INT64_MIN};
+        WindowReader::Candidates c =
+            reader_.window(from, to, zone_reach(q_.viewer, from, to), resume, kSliceRows);
+        std::vector<const Event*>& events = c.events;
         std::erase_if(events, [&](const Event* e) { return !can_see(ctx_, *e); });
         AgendaQuery sq = q_;
         sq.from = from;
@@ -187,16 +213,18 @@ class Pager {
         sq.offset = 0;
         sq.include_undated = false;
         Agenda a = build_agenda(events, sq);
+        // Each imprecise event once: from the part of the window no slice before covered.
         for (const Event* e : a.imprecise)
             if (Instant entry = std::max(span_of(e->start, q_.viewer).begin, q_.from);
-                entry >= from)
+                entry >= from && entry >= imprecise_to_)
                 imprecise_.push_back({e, entry});
+        imprecise_to_ = std::max(imprecise_to_, to);
         std::erase_if(a.dated, [&](const Occurrence& o) {
+            ListPosition at{o.begin, o.event->id};
             if (!first && o.begin < from) return true;
-            return cursor_ && (o.begin < cursor_->begin ||
-                               (o.begin == cursor_->begin && o.event->id <= cursor_->id));
+            return (resume && at < *resume) || (c.cut && at >= *c.cut);
         });
-        return std::move(a.dated);
+        return {std::move(a.dated), c.cut};
     }
 
     Context& ctx_;
@@ -209,6 +237,10 @@ class Pager {
     bool inexact_ = false;
     std::vector<Occurrence> page_;
     std::vector<std::pair<const Event*, Instant>> imprecise_;
+    Instant imprecise_to_ = Instant::min();  ///< imprecise events entering before are taken
+    /// Where the next slice resumes in (begin, id) order: after the client's cursor, or at the
+    /// cut of a slice cut short; none before either.
+    std::optional<ListPosition> resume_;
     WindowReader reader_;  ///< the slices' events, which occurrences point into
 };
 
@@ -218,8 +250,10 @@ Json events_json(const std::vector<const Event*>& events) {
     return out;
 }
 
-/// The brief agenda as text: the same object as the whole one, occurrences written directly.
-std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<Event>& undated,
+/// The agenda reply as text, the object nlohmann would write (keys in order), each occurrence
+/// already encoded (`texts`, one per occurrence of the page). Why text: encoding a page's
+/// occurrences once, while the page is sized, instead of again into a Json tree and its dump.
+std::string reply_text(const Pager& pg, const AgendaQuery& q, const std::vector<std::string>& texts,
                        const std::vector<const Event*>& undated_refs) {
     std::string out = "{\"from\":";
     append_json_string(out, format_instant(q.from));
@@ -229,9 +263,11 @@ std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<
         append_json_string(out, *next);
     }
     out += ",\"occurrences\":[";
-    out.reserve(out.size() + pg.page().size() * 512);
-    for (const auto& occ : pg.page()) {
-        append_brief_occurrence(out, occ, q.viewer);
+    size_t size = out.size() + 512;
+    for (const auto& t : texts) size += t.size() + 1;
+    out.reserve(size);
+    for (const auto& t : texts) {
+        out += t;
         out += ',';
     }
     if (out.back() == ',') out.pop_back();
@@ -242,7 +278,6 @@ std::string brief_text(const Pager& pg, const AgendaQuery& q, const std::vector<
            ",\"truncated\":" + (pg.more() ? "true" : "false") + ",\"tz\":";
     append_json_string(out, q.viewer->name());
     out += ",\"undated\":" + events_json(undated_refs).dump() + "}";
-    (void)undated;
     return out;
 }
 
@@ -264,15 +299,18 @@ Result agenda(Context& ctx, const Json& p) {
     WorkBudget work(ctx.work_clock, kWorkPiece);
     Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work,
                 !brief);
-    std::string scratch;
+    // Each occurrence is encoded once, as the page takes it: its size counts, its text is sent.
+    std::vector<std::string> texts;
     if (brief)
         pager.run([&](const Occurrence& occ) {
-            scratch.clear();
-            append_brief_occurrence(scratch, occ, q.viewer);
-            return scratch.size();
+            append_brief_occurrence(texts.emplace_back(), occ, q.viewer);
+            return texts.back().size();
         });
     else
-        pager.run([](const Occurrence& occ) { return occurrence_json(occ).dump().size(); });
+        pager.run([&](const Occurrence& occ) {
+            texts.push_back(occurrence_json(occ).dump());
+            return texts.back().size();
+        });
 
     // Imprecise and undated events come with the first page only.
     std::vector<Event> undated;
@@ -283,20 +321,7 @@ Result agenda(Context& ctx, const Json& p) {
     }
     std::vector<const Event*> undated_refs;
     for (const auto& e : undated) undated_refs.push_back(&e);
-    if (brief) return Result::encoded(brief_text(pager, q, undated, undated_refs));
-
-    Json out{{"from", format_instant(q.from)},
-             {"to", format_instant(q.to)},
-             {"tz", q.viewer->name()},
-             {"total", pager.listed()},
-             {"truncated", pager.more()},
-             {"occurrences", Json::array()},
-             {"imprecise", events_json(pager.imprecise())},
-             {"undated", events_json(undated_refs)}};
-    if (auto next = pager.next_cursor()) out["next_cursor"] = *next;
-    if (!pager.total_exact()) out["total_exact"] = false;
-    for (const auto& occ : pager.page()) out["occurrences"].push_back(occurrence_json(occ));
-    return out;
+    return Result::encoded(reply_text(pager, q, texts, undated_refs));
 }
 
 }  // namespace herald::handlers

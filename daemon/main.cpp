@@ -24,6 +24,7 @@
 #include "core/when.hpp"
 #include "daemon/alarm_store.hpp"
 #include "daemon/authz.hpp"
+#include "daemon/checkpointer.hpp"
 #include "daemon/config.hpp"
 #include "daemon/desktop_sink.hpp"
 #include "daemon/hub.hpp"
@@ -217,6 +218,8 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     using namespace herald;
     asio::io_context io(1);
     auto now = std::chrono::system_clock::now();
+    // WAL checkpoints run on a thread of their own from here on (daemon/checkpointer.hpp).
+    Checkpointer checkpointer(store.db(), settings.db_path);
     MessageLog log(store.db(), date::floor<Seconds>(now));
     AlarmStore alarms(store, log, [&settings] { return alarm_zone(settings.zone); });
     store.set_observer(&alarms);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +16,25 @@
 
 namespace herald {
 
+/// A place in a listing's (begin, id) order: the occurrences at or after it.
+struct ListPosition {
+    Instant begin{};
+    int64_t id = 0;
+    /// Order by begin, then id.
+    friend auto operator<=>(const ListPosition&, const ListPosition&) = default;
+};
+
+/// How far the viewer's zone moves a zone-less span near a window: its occurrences begin at
+/// most `east` seconds before the span's UTC reading and end at most `west` after it (the
+/// greatest eastern and western UTC offsets there). kZoneSlack both ways: any zone.
+struct ZoneReach {
+    int64_t east = kZoneSlack;
+    int64_t west = kZoneSlack;
+};
+
+/// The reach of `viewer` around [from, to) (kZoneSlack when its offsets there are not known).
+ZoneReach zone_reach(const date::time_zone* viewer, Instant from, Instant to);
+
 /// Reads the candidates of successive windows of one request; windows never move backwards.
 class WindowReader {
   public:
@@ -22,10 +42,24 @@ class WindowReader {
     /// description); otherwise brief ones, as the listing rows hold them.
     WindowReader(Store& store, bool whole) : store_(store), whole_(whole) {}
 
+    /// One window's candidates.
+    struct Candidates {
+        std::vector<const Event*> events;
+        /// Set when the window was cut short: its events hold every occurrence before `cut` in
+        /// (begin, id) order, not necessarily those at or after it.
+        std::optional<ListPosition> cut;
+    };
     /// Every event that may have an occurrence overlapping [from, to) in any viewer zone (a
     /// superset), each once; the pointers stay valid for the reader's life. `from` must not be
     /// before an earlier call's.
     std::vector<const Event*> window(Instant from, Instant to);
+    /// The same for a viewer of `reach`, leaving out the events that cannot have an occurrence at
+    /// or after `resume` (given: a later slice of a listing, where occurrences before it are
+    /// listed already; its begin not before `from` nor an earlier call's), and cut short after
+    /// about `cap` listing rows at or after `resume` (else `from`): a slice's work then follows
+    /// what a page can take, not how many events share one day or one instant.
+    Candidates window(Instant from, Instant to, const ZoneReach& reach,
+                      std::optional<ListPosition> resume, size_t cap);
     /// Listing rows read from the store so far (each once).
     size_t rows_read() const { return rows_read_; }
     /// Events decoded or read so far (each once).
@@ -39,8 +73,8 @@ class WindowReader {
         std::string brief;
     };
     /// Reads the rows with lo < lo_end not read yet (none with hi < min_hi: no later window
-    /// needs them).
-    void read_to(int64_t lo_end, int64_t min_hi);
+    /// needs them), `batches` reads of the store at most; true once every such row is read.
+    bool read_to(int64_t lo_end, int64_t min_hi, size_t batches = SIZE_MAX);
     /// The event `id` (decoded from `brief` unless whole events are needed, or `brief` is null);
     /// nullptr if it is gone.
     const Event* event_of(int64_t id, const std::string* brief);

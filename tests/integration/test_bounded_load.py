@@ -162,6 +162,52 @@ class SmallQueuePages(DaemonTestCase):
         self.assertEqual(len(rows), 40 * 30)
 
 
+class CrowdedInstantPages(DaemonTestCase):
+    """Item 7: a day crowded with events at one instant (all-day ones, timed ones) is listed in
+    pages whose slices are cut inside that instant (a slice reads at most a page of rows from
+    where the listing stands); in every viewer zone the pages join into the listing the oracle
+    expects, each occurrence once, in (start, id) order."""
+
+    def test_pages_cut_inside_one_instant_equal_the_oracle(self):
+        from zoneinfo import ZoneInfo
+        n = 450
+        parts = ["BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//herald tests//crowd//EN\r\n"]
+        for k in range(n):
+            parts.append(f"BEGIN:VEVENT\r\nUID:day-{k}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                         f"DTSTART;VALUE=DATE:20260304\r\nSUMMARY:Day {k}\r\nEND:VEVENT\r\n"
+                         f"BEGIN:VEVENT\r\nUID:nine-{k}@test\r\nDTSTAMP:20250101T000000Z\r\n"
+                         f"DTSTART:20260304T090000Z\r\nSUMMARY:Nine {k}\r\nEND:VEVENT\r\n")
+        parts.append("END:VCALENDAR\r\n")
+        path = os.path.join(self.root, "crowd.ics")
+        with open(path, "w") as f:
+            f.write("".join(parts))
+        self.assertIn(f"{2 * n} added", self.d.cli("import", path, timeout=300).stdout)
+        c = self.d.connect(timeout=60)
+        c.result("event.add", {"event": {"title": "March", "start": "2026-03"}})  # imprecise
+        for zone in ("UTC", "Asia/Tokyo", "America/New_York"):
+            tz = ZoneInfo(zone)
+            utc = datetime.timezone.utc
+            day = datetime.datetime(2026, 3, 4, tzinfo=tz).astimezone(utc).replace(tzinfo=None)
+            expected = sorted([(day, f"Day {k}") for k in range(n)] +
+                              [(datetime.datetime(2026, 3, 4, 9), f"Nine {k}") for k in range(n)])
+            params = {"from": "2026-03-01", "to": "2026-03-08", "tz": zone, "brief": True}
+            seen, pages, imprecise = [], 0, []
+            while True:
+                result = c.result("agenda", params)
+                pages += 1
+                imprecise += [e["title"] for e in result["imprecise"]]
+                seen += [(datetime.datetime.strptime(o["occurrence_start"], "%Y-%m-%dT%H:%M:%SZ"), o["id"],
+                          o["title"]) for o in result["occurrences"]]
+                if "next_cursor" not in result:
+                    self.assertEqual(result["total"], 2 * n, zone)
+                    break
+                params["cursor"] = result["next_cursor"]
+            self.assertEqual([s[:2] for s in seen], sorted(s[:2] for s in seen), zone)
+            self.assertEqual(sorted((s[0], s[2]) for s in seen), expected, zone)
+            self.assertGreaterEqual(pages, 5, zone)
+            self.assertEqual(imprecise, ["March"], zone)  # once, over all the pages
+
+
 class ImportBuffers(DaemonTestCase):
     """Item 9: one budget for buffered import chunks per uid over all its connections."""
 
@@ -455,12 +501,9 @@ class ImportInterrupted(DaemonTestCase):
 
 class BigImport(DaemonTestCase):
     """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
-    add) and the reminders due meanwhile stay on time. Figures are printed.
-
-    The bounds are what the import may add to the same client's figures measured just before it
-    on the idle daemon: 100 ms to the request p99, 50 ms to the reminder lateness (the issue's
-    bounds). Why relative: on a loaded test machine a durable add alone can take over 100 ms
-    (its fsync); an import that holds the thread adds seconds."""
+    add) and the reminders due meanwhile stay on time. Figures are printed; the bounds are what
+    the import may add to the same client's figures measured just before it (see the assertions
+    for why not yet the issue's absolute 100 ms and 50 ms)."""
 
     # Why fewer under the sanitizers: an ASan build imports ~10x slower, and the suite runs twice
     # in CI; the slicing is the same at any size. HERALD_BIG_IMPORT_EVENTS overrides both.
@@ -539,16 +582,17 @@ class BigImport(DaemonTestCase):
               f"{ {m: round(p99(v) * 1000, 1) for m, v in by_method.items()} } ms")
         self.assertGreater(min(counts.values()), 10, "too few ordinary requests during the import")
         scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as in HostileClient
-        # The issue's bounds are 100 ms (requests) and 50 ms (reminders). Measured on 2 cores
-        # (loop turns timed one by one): the agenda of this mix is the longest turn, 80 ms at
-        # the median and up to 200 ms, because its slice re-reads every event of the busy day
-        # (the ordinary client's adds) on every call; the import's own slices stay at 4-10 ms,
-        # its commits 4-25 ms. With the agenda moved off the busy day the same run met both
-        # bounds (requests p99 47 ms, reminders 21 ms). Until a slice reads only from its cursor
-        # on (issue 14), the test holds the design to what it reaches; an import that is not
-        # sliced is seconds late.
+        # The issue's bounds are 100 ms (requests) and 50 ms (reminders). Measured on this 2-core
+        # machine shared with other builds (load 8.5), five runs: requests p99 118-136 ms (p99
+        # before the import 31-41 ms; status alone 100-120 ms), reminders p99 40-59 ms; at load 5,
+        # 86 ms and 64 ms. What remains is not a listing turn (an agenda slice now takes at most
+        # 50 rows from where the listing stands, and checkpoints run on their own thread) but the
+        # commits: every request held for a batch that also carries the import's slices waits for
+        # their fsync on the loop thread, and a reminder waits for two (the batch, then its own).
+        # Until the fsync leaves the loop (issue 14), the test holds what is reliable here: what
+        # the import adds to the same client's figures measured just before it.
         self.assertLess(p99(during), p99(before) + 0.150 * scale)
-        self.assertLess(p99(late), max(late_before) + 0.250 * scale)
+        self.assertLess(p99(late), max(late_before) + 0.100 * scale)
         self.assertGreaterEqual(late[0], 0.0)
         added = sum(c.get("event.add", 0) for c in (before_counts, counts))
         self.assertEqual(self.d.connect().result("status")["events"], self.EVENTS + len(dues) + added)

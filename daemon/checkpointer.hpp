@@ -1,0 +1,55 @@
+#pragma once
+/// WAL checkpoints off the loop thread. SQLite's automatic checkpoint runs inside the COMMIT that
+/// pushes the WAL past its threshold, on the connection that commits: the loop's. During a big
+/// import that is dozens of checkpoints of 10-45 ms each (copying pages and an fsync of the
+/// database file), every one of them a stall for every client and every reminder. So the loop's
+/// connection checkpoints never (wal_autocheckpoint=0); its WAL hook only tells a thread with its
+/// own connection that the WAL has grown, and that thread runs a PASSIVE checkpoint, which copies
+/// what no reader still needs and waits for no lock. The two connections share nothing but the
+/// file: SQLite's own file locks order them, and no mutex is ever taken around the loop's one.
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "daemon/sqlite.hpp"
+
+namespace herald {
+
+/// Runs the passive checkpoints of one database on a thread of its own.
+class Checkpointer {
+  public:
+    /// Opens a second connection to `path` (the file `loop`, the loop's connection, has open in
+    /// WAL mode), turns `loop`'s automatic checkpoint off and installs its WAL hook, which asks
+    /// for a checkpoint once the WAL holds `threshold_pages` frames or more.
+    Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages = kDefaultThreshold);
+    /// Stops the thread and closes its connection, then gives `loop` its automatic checkpoint
+    /// back (the last connection to close checkpoints the whole WAL).
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    /// Checkpoints run so far (each one a sqlite3_wal_checkpoint_v2 call that succeeded).
+    uint64_t checkpoints() const;
+
+    /// SQLite's own default (wal_autocheckpoint=1000 pages, about 4 MiB with 4 KiB pages).
+    static constexpr int kDefaultThreshold = 1000;
+
+  private:
+    static int on_commit(void* self, struct sqlite3* db, const char* name, int frames);
+    void run();
+
+    sql::Db& loop_;
+    struct sqlite3* own_ = nullptr;  ///< used by the thread only
+    int threshold_;
+    mutable std::mutex mutex_;  ///< guards the fields below, never a connection
+    std::condition_variable wake_;
+    bool wanted_ = false;
+    bool stop_ = false;
+    uint64_t done_ = 0;
+    std::thread thread_;
+};
+
+}  // namespace herald
