@@ -203,6 +203,25 @@ INSERT INTO list_rows(lo, row, hi, floating, brief)
     FROM short_spans s JOIN events e ON e.id = s.row / 1024;
 DROP TABLE short_spans;
 )sql",
+    // The text index gains a scope column (text_scope(): the owner's token, plus "public" for a
+    // public event), so a search's MATCH intersects with what its caller may see before ranking:
+    // its work and answer no longer depend on other users' private events. Ranking gives the
+    // column weight 0. The rows are rebuilt from events (categories joined by spaces, as
+    // Store::text_row does).
+    R"sql(
+DROP TABLE event_text;
+CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
+                                          scope, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO event_text(event_text, rank) VALUES('rank', 'bm25(1, 1, 1, 1, 1, 0)');
+INSERT INTO event_text(rowid, title, description, location, source, categories, scope)
+    SELECT id, coalesce(json_extract(data, '$.title'), ''),
+           coalesce(json_extract(data, '$.description'), ''),
+           coalesce(json_extract(data, '$.location'), ''),
+           coalesce(json_extract(data, '$.source'), ''),
+           coalesce((SELECT group_concat(value, ' ') FROM json_each(data, '$.categories')), ''),
+           'u' || owner || CASE visibility WHEN 'public' THEN ' public' ELSE '' END
+    FROM events ORDER BY id;
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
@@ -220,6 +239,12 @@ std::string brief_json(const Event& e) {
                           "precision", "all_day", "alarms", "ical_extra"})
         j.erase(k);
     return j.dump();
+}
+
+// The scope column of an event's text row: "u<owner>", and "public" when everyone may see it
+// (migration 9 writes the same in SQL). search() matches the viewer's two tokens against it.
+std::string text_scope(int64_t owner, Visibility visibility) {
+    return "u" + std::to_string(owner) + (visibility == Visibility::public_ ? " public" : "");
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -277,13 +302,13 @@ struct Store::Statements {
                     "'' OR coalesce(json_array_length(data, '$.rdates'), 0) > 0"),
           text_insert(
               db,
-              "INSERT INTO event_text(rowid, title, description, location, source, categories) "
-              "VALUES(?,?,?,?,?,?)"),
+              "INSERT INTO event_text(rowid, title, description, location, source, categories, "
+              "scope) VALUES(?,?,?,?,?,?,?)"),
           text_insert_existing(
               db,
               "INSERT OR REPLACE INTO event_text(rowid, title, description, location, source, "
-              "categories) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE "
-              "id = ?1)"),
+              "categories, scope) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM "
+              "events WHERE id = ?1)"),
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
           text_missing(db,
                        "SELECT data FROM events WHERE id > coalesce((SELECT rowid FROM event_text "
@@ -403,7 +428,9 @@ void Store::unindex_window(int64_t id) {
 }
 
 Store::TextRow Store::text_row(const Event& e) {
-    return {e.title, e.description, e.location, e.source, join(e.categories), false};
+    return {e.title,  e.description,      e.location,
+            e.source, join(e.categories), text_scope(e.owner, e.visibility),
+            false};
 }
 
 void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
@@ -413,6 +440,7 @@ void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
         .bind(4, row.location)
         .bind(5, row.source)
         .bind(6, row.categories)
+        .bind(7, row.scope)
         .run();
 }
 
@@ -803,6 +831,13 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
     }
     flush();
     if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
+    // The words match the text columns only (a word such as "public" never matches the scope).
+    // Why the scope inside the MATCH and not only in the WHERE: FTS5 then intersects the words'
+    // doclists with the viewer's own and the public rows before ranking, so neither the work
+    // (the CPU budget below) nor the answer depends on other users' private events; a filter
+    // after the MATCH would rank every user's matches first.
+    fts = "{title description location source categories} : (" + fts + ")";
+    if (viewer) fts += " AND scope : (\"u" + std::to_string(*viewer) + "\" OR \"public\")";
     if (text_unwritten_ > 0) {
         // A search sees every event added before it: the pending text rows are written first.
         sql::Transaction tx(db_);

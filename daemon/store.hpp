@@ -160,6 +160,7 @@ class Store {
     /// One event's row of the text index.
     struct TextRow {
         std::string title, description, location, source, categories;
+        std::string scope;     ///< text_scope(): who may find it (store.cpp)
         bool written = false;  ///< in event_text within the open, uncommitted batch
     };
     /// The text-index row of `e`.
@@ -201,7 +202,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 8;
+inline constexpr int64_t kSchemaVersion = 9;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);

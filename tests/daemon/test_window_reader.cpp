@@ -181,7 +181,7 @@ TEST_CASE("a schema-7 database is upgraded to listing rows that list as before",
     }
     REQUIRE(short_rows == 5);  // tokyo, allday, floating, twice, edge
     Store store(tmp.path());
-    CHECK(store.schema_version() == 8);
+    CHECK(store.schema_version() == kSchemaVersion);
     CHECK(store.db().query_int("SELECT count(*) FROM list_rows") ==
           static_cast<int64_t>(short_rows));
     CHECK(store.db().query_int("SELECT count(*) FROM sqlite_master WHERE name = 'short_spans'") ==
