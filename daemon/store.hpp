@@ -116,6 +116,9 @@ class Store {
     std::vector<Event> all();
     /// At most `limit` events with ids above `id`, in id order (a page of all()).
     std::vector<Event> after(int64_t id, size_t limit);
+    /// At most `limit` recurring events (a rule or extra dates) with ids above `id`, in id
+    /// order, read through their own index (not a scan of every event).
+    std::vector<Event> series_after(int64_t id, size_t limit);
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
