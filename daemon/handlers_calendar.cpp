@@ -155,7 +155,7 @@ class ImportJob {
 
     /// Runs one slice; the reply once the whole calendar is read and stored.
     std::optional<Result> run_slice(Context& ctx, Earlier earlier) {
-        if (earlier == Earlier::lost) stop_lost();
+        if (earlier == Earlier::lost) stop_lost(ctx.store.db().last_commit_failure());
         if (earlier == Earlier::committed) stored_ = counts_;
         // One slice holds the thread for one piece of work (kWorkPiece), as a listing page does.
         const WorkBudget work(ctx.work_clock, kWorkPiece);
@@ -246,10 +246,12 @@ class ImportJob {
                               stored_so_far() + "; run the import again to store the rest");
     }
 
-    /// Ends the import when the commit of its previous slice failed (that slice is lost).
-    [[noreturn]] void stop_lost() const {
+    /// Ends the import when the commit of its previous slice failed (that slice is lost), naming
+    /// the commit's reason (such as a full disk: the one thing the user can act on).
+    [[noreturn]] void stop_lost(const std::string& reason) const {
         throw HeraldError(ErrorCode::storage_error,
-                          "a commit failed and the import stopped: stored before it: at least " +
+                          "a commit failed (" + (reason.empty() ? "no reason given" : reason) +
+                              ") and the import stopped: stored before it: at least " +
                               stored_so_far() + "; run the import again to store the rest");
     }
 
