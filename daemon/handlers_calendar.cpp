@@ -4,6 +4,7 @@
 #include <memory>
 #include <limits>
 #include <optional>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -154,7 +155,7 @@ class ImportJob {
 
     /// Runs one slice; the reply once the whole calendar is read and stored.
     std::optional<Result> run_slice(Context& ctx, Earlier earlier) {
-        if (earlier == Earlier::lost) stop_lost();
+        if (earlier == Earlier::lost) stop_lost(ctx.store.db().last_commit_failure());
         if (earlier == Earlier::committed) stored_ = counts_;
         // One slice holds the thread for one piece of work (kWorkPiece), as a listing page does.
         const WorkBudget work(ctx.work_clock, kWorkPiece);
@@ -245,10 +246,12 @@ class ImportJob {
                               stored_so_far() + "; run the import again to store the rest");
     }
 
-    /// Ends the import when the commit of its previous slice failed (that slice is lost).
-    [[noreturn]] void stop_lost() const {
+    /// Ends the import when the commit of its previous slice failed (that slice is lost), naming
+    /// the commit's reason (such as a full disk: the one thing the user can act on).
+    [[noreturn]] void stop_lost(const std::string& reason) const {
         throw HeraldError(ErrorCode::storage_error,
-                          "a commit failed and the import stopped: stored before it: at least " +
+                          "a commit failed (" + (reason.empty() ? "no reason given" : reason) +
+                              ") and the import stopped: stored before it: at least " +
                               stored_so_far() + "; run the import again to store the rest");
     }
 
@@ -274,17 +277,34 @@ struct ExportFilter {
 /// written a part at a time by IcalExporter; the text is then sent in parts as before. Why
 /// sliced: a 100,000-event export costs the one thread a second or more. Events written by
 /// others meanwhile are in it or not, each event once, as it was when its page was read.
+/// A windowed export reads only the window's candidates: every series (through its index: a
+/// series is exported when it starts before `to`, see in_range) and then the window's other
+/// events from the window index, part of the window at a time, as the agenda does.
 class ExportJob {
   public:
     /// Prepares an export of what `filter` selects, stamped with `now`.
-    ExportJob(ExportFilter filter, Instant now) : filter_(std::move(filter)), now_(now) {}
+    ExportJob(ExportFilter filter, Instant now)
+        : filter_(std::move(filter)), now_(now), at_(filter_.from) {}
 
     /// Runs one slice; the reply (its first part) once the whole text is written.
     std::optional<Result> run_slice(Context& ctx) {
         const WorkBudget work(ctx.work_clock, kWorkPiece);
-        while (!read_all_ && !work.spent()) read_page(ctx);
+        while (!read_all_ && !work.spent()) {
+            if (!filter_.windowed)
+                read_page(ctx);
+            else if (!series_read_)
+                read_series_page(ctx);
+            else
+                read_window_part(ctx);
+        }
         if (!read_all_) return std::nullopt;
-        if (!exporter_) exporter_.emplace(events_, now_);
+        if (!exporter_) {
+            // The window's events came part by part: in id order, as the whole export's.
+            if (filter_.windowed)
+                std::sort(events_.begin(), events_.end(),
+                          [](const Event& a, const Event& b) { return a.id < b.id; });
+            exporter_.emplace(events_, now_);
+        }
         if (!written_) {
             for (size_t n = 0; exporter_->note_next();)
                 if (++n % 16 == 0 && work.spent()) return std::nullopt;
@@ -303,21 +323,55 @@ class ExportJob {
     }
 
   private:
+    // Why 128: a page is decoded in about a millisecond, so the budget is checked often.
+    static constexpr size_t kPage = 128;
+
     /// Reads the next page of events, keeping those the caller may see that the filter selects.
     void read_page(Context& ctx) {
-        // Why 128: a page is decoded in about a millisecond, so the budget is checked often.
-        constexpr size_t kPage = 128;
         std::vector<Event> page = ctx.store.after(last_id_, kPage);
         read_all_ = page.size() < kPage;
         if (!page.empty()) last_id_ = page.back().id;
+        for (auto& e : page) keep_if_selected(ctx, std::move(e));
+    }
+
+    /// Reads the next page of recurring events (windowed exports).
+    void read_series_page(Context& ctx) {
+        std::vector<Event> page = ctx.store.series_after(last_id_, kPage);
+        series_read_ = page.size() < kPage;
+        if (!page.empty()) last_id_ = page.back().id;
         for (auto& e : page) {
-            if (!can_see(ctx, e)) continue;
-            if (!filter_.category.empty() && std::find(e.categories.begin(), e.categories.end(),
-                                                       filter_.category) == e.categories.end())
-                continue;
-            if (filter_.windowed && !in_range(e, filter_.from, filter_.to)) continue;
-            events_.push_back(std::move(e));
+            taken_.insert(e.id);
+            keep_if_selected(ctx, std::move(e));
         }
+    }
+
+    /// Reads the non-recurring candidates of the next part of the window (windowed exports).
+    /// Why parts that grow and shrink: one slice reads about as many events in a sparse year as
+    /// in a busy day. An event spanning parts comes again and is kept once.
+    void read_window_part(Context& ctx) {
+        Instant end = filter_.to - at_ <= part_ ? filter_.to : at_ + part_;
+        std::vector<Event> found = ctx.store.in_window(at_, end);
+        for (auto& e : found) {
+            // Series were all read before (one that became a series since is left out).
+            if (!e.rrule.empty() || !e.rdates.empty() || !taken_.insert(e.id).second) continue;
+            keep_if_selected(ctx, std::move(e));
+        }
+        at_ = end;
+        read_all_ = at_ >= filter_.to;
+        if (found.size() < kPage / 2)
+            part_ *= 2;
+        else if (found.size() > kPage * 4 && part_ > Seconds{3600})
+            part_ /= 2;
+    }
+
+    /// Keeps `e` when the caller may see it and the filter selects it.
+    void keep_if_selected(Context& ctx, Event&& e) {
+        if (!can_see(ctx, e)) return;
+        if (!filter_.category.empty() && std::find(e.categories.begin(), e.categories.end(),
+                                                   filter_.category) == e.categories.end())
+            return;
+        if (filter_.windowed && !in_range(e, filter_.from, filter_.to)) return;
+        events_.push_back(std::move(e));
     }
 
     /// The first part of the text (all of it up to kExportPart); the rest stays for {offset} calls.
@@ -337,8 +391,12 @@ class ExportJob {
     ExportFilter filter_;
     Instant now_;
     std::vector<Event> events_;  ///< what is exported, in id order
-    int64_t last_id_ = 0;        ///< the last id read
+    int64_t last_id_ = 0;        ///< the last id read (of all events, or of the series)
     bool read_all_ = false;
+    bool series_read_ = false;            ///< windowed: every series is read
+    std::unordered_set<int64_t> taken_;   ///< windowed: the ids read so far
+    Instant at_{};                        ///< windowed: where the next part of the window starts
+    Seconds part_{std::chrono::days{1}};  ///< windowed: the length of the next part
     std::optional<IcalExporter> exporter_;
     std::string text_;
     bool written_ = false;  ///< the whole text is written (events_ is being freed)

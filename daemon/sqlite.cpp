@@ -124,8 +124,8 @@ void Db::commit_batch() {
     batch_open_ = false;
     if (!in_transaction()) {
         if (after_commit_) after_commit_(false);
-        throw HeraldError(ErrorCode::storage_error,
-                          "the batch transaction was rolled back by SQLite; nothing was stored");
+        last_commit_failure_ = "the batch transaction was rolled back by SQLite";
+        throw HeraldError(ErrorCode::storage_error, last_commit_failure_ + "; nothing was stored");
     }
     std::string msg;
     try {
@@ -138,6 +138,7 @@ void Db::commit_batch() {
     if (!msg.empty()) {
         if (in_transaction()) control(Control::rollback);
         if (after_commit_) after_commit_(false);
+        last_commit_failure_ = msg;
         throw HeraldError(ErrorCode::storage_error, msg);
     }
     if (after_commit_) after_commit_(true);

@@ -68,6 +68,9 @@ class Db {
     /// Commits the batch; every released request is durable when this returns. Throws on failure,
     /// after which the batch is rolled back and closed.
     void commit_batch();
+    /// Why the last failed batch commit failed (empty before any): a sliced request whose earlier
+    /// slices were lost with it names the reason (a full disk) instead of only the loss.
+    const std::string& last_commit_failure() const { return last_commit_failure_; }
     /// Opens the savepoint (or top-level transaction) of a Transaction; true when nested.
     bool open_scope();
 
@@ -101,6 +104,7 @@ class Db {
     std::function<void()> flusher_;
     std::function<void()> before_commit_;
     std::function<void(bool)> after_commit_;
+    std::string last_commit_failure_;
 };
 
 /// A statement prepared once and reused: bind, step, read columns, reset.

@@ -209,8 +209,37 @@ DROP TABLE short_spans;
     R"sql(
 ALTER TABLE caldav_calendars ADD COLUMN url TEXT NOT NULL DEFAULT '';
 )sql",
+    // The text index gains a scope column (text_scope(): the owner's token, plus "public" for a
+    // public event), so a search's MATCH intersects with what its caller may see before ranking:
+    // its work and answer no longer depend on other users' private events. Ranking gives the
+    // column weight 0. The rows are rebuilt from events (categories joined by spaces, as
+    // Store::text_row does). And the recurring events get a partial index (its WHERE is the
+    // `series` statement's), so a windowed export reads them without a scan of every event.
+    R"sql(
+DROP TABLE event_text;
+CREATE VIRTUAL TABLE event_text USING fts5(title, description, location, source, categories,
+                                          scope, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO event_text(event_text, rank) VALUES('rank', 'bm25(1, 1, 1, 1, 1, 0)');
+INSERT INTO event_text(rowid, title, description, location, source, categories, scope)
+    SELECT id, coalesce(json_extract(data, '$.title'), ''),
+           coalesce(json_extract(data, '$.description'), ''),
+           coalesce(json_extract(data, '$.location'), ''),
+           coalesce(json_extract(data, '$.source'), ''),
+           coalesce((SELECT group_concat(value, ' ') FROM json_each(data, '$.categories')), ''),
+           'u' || owner || CASE visibility WHEN 'public' THEN ' public' ELSE '' END
+    FROM events ORDER BY id;
+CREATE INDEX events_series ON events(id)
+    WHERE (coalesce(json_extract(data, '$.rrule'), '') <> ''
+           OR coalesce(json_array_length(data, '$.rdates'), 0) > 0);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
+
+// Recurring events (a rule or extra dates): the WHERE of the partial index events_series
+// (migration 9), word for word, so that SQLite uses the index for the queries that repeat it.
+constexpr const char* kSeriesWhere =
+    "(coalesce(json_extract(data, '$.rrule'), '') <> '' OR coalesce(json_array_length(data, "
+    "'$.rdates'), 0) > 0)";
 
 std::string content_key(const Event& e) {
     Json j = to_json(e);
@@ -226,6 +255,12 @@ std::string brief_json(const Event& e) {
                           "precision", "all_day", "alarms", "ical_extra"})
         j.erase(k);
     return j.dump();
+}
+
+// The scope column of an event's text row: "u<owner>", and "public" when everyone may see it
+// (migration 9 writes the same in SQL). search() matches the viewer's two tokens against it.
+std::string text_scope(int64_t owner, Visibility visibility) {
+    return "u" + std::to_string(owner) + (visibility == Visibility::public_ ? " public" : "");
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -278,18 +313,18 @@ struct Store::Statements {
           short_delete(db, "DELETE FROM list_rows WHERE row >= ?1 * " +
                                std::to_string(kRowsPerEvent) + " AND row < (?1 + 1) * " +
                                std::to_string(kRowsPerEvent)),
-          recurring(db,
-                    "SELECT data FROM events WHERE coalesce(json_extract(data, '$.rrule'), '') <> "
-                    "'' OR coalesce(json_array_length(data, '$.rdates'), 0) > 0"),
+          recurring(db, "SELECT data FROM events WHERE " + std::string(kSeriesWhere)),
+          series(db, "SELECT data FROM events WHERE " + std::string(kSeriesWhere) +
+                         " AND id > ?1 ORDER BY id LIMIT ?2"),
           text_insert(
               db,
-              "INSERT INTO event_text(rowid, title, description, location, source, categories) "
-              "VALUES(?,?,?,?,?,?)"),
+              "INSERT INTO event_text(rowid, title, description, location, source, categories, "
+              "scope) VALUES(?,?,?,?,?,?,?)"),
           text_insert_existing(
               db,
               "INSERT OR REPLACE INTO event_text(rowid, title, description, location, source, "
-              "categories) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM events WHERE "
-              "id = ?1)"),
+              "categories, scope) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM "
+              "events WHERE id = ?1)"),
           text_delete(db, "DELETE FROM event_text WHERE rowid = ?"),
           text_missing(db,
                        "SELECT data FROM events WHERE id > coalesce((SELECT rowid FROM event_text "
@@ -300,8 +335,8 @@ struct Store::Statements {
                  "ORDER BY rank LIMIT ?3") {}
     sql::Statement insert, next_id, update, remove, by_id, by_uid, by_owner_uid, revision, window,
         long_window, list_page, undated, all, count, count_owned, span_insert, span_delete,
-        instance_insert, instance_delete, short_insert, short_delete, recurring, text_insert,
-        text_insert_existing, text_delete, text_missing, search;
+        instance_insert, instance_delete, short_insert, short_delete, recurring, series,
+        text_insert, text_insert_existing, text_delete, text_missing, search;
 };
 
 Store::Store(const std::string& path) : db_(path) {
@@ -409,7 +444,9 @@ void Store::unindex_window(int64_t id) {
 }
 
 Store::TextRow Store::text_row(const Event& e) {
-    return {e.title, e.description, e.location, e.source, join(e.categories), false};
+    return {e.title,  e.description,      e.location,
+            e.source, join(e.categories), text_scope(e.owner, e.visibility),
+            false};
 }
 
 void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
@@ -419,6 +456,7 @@ void Store::write_text(sql::Statement& st, int64_t id, const TextRow& row) {
         .bind(4, row.location)
         .bind(5, row.source)
         .bind(6, row.categories)
+        .bind(7, row.scope)
         .run();
 }
 
@@ -713,6 +751,11 @@ std::vector<Event> Store::after(int64_t id, size_t limit) {
     return read_all(st);
 }
 
+std::vector<Event> Store::series_after(int64_t id, size_t limit) {
+    st_->series.bind(1, id).bind(2, static_cast<int64_t>(limit));
+    return read_all(st_->series);
+}
+
 Store::Upsert Store::upsert(Event e, Instant now, const MayWrite& may_write, bool log) {
     // Why raw JSON first: comparing stored and new content needs no Event round trip, and an
     // unchanged re-import is the common case of a big calendar.
@@ -809,6 +852,13 @@ std::vector<Event> Store::search(const std::string& query, size_t limit,
     }
     flush();
     if (fts.empty()) bad_param("query", "query is empty; expected one or more words");
+    // The words match the text columns only (a word such as "public" never matches the scope).
+    // Why the scope inside the MATCH and not only in the WHERE: FTS5 then intersects the words'
+    // doclists with the viewer's own and the public rows before ranking, so neither the work
+    // (the CPU budget below) nor the answer depends on other users' private events; a filter
+    // after the MATCH would rank every user's matches first.
+    fts = "{title description location source categories} : (" + fts + ")";
+    if (viewer) fts += " AND scope : (\"u" + std::to_string(*viewer) + "\" OR \"public\")";
     if (text_unwritten_ > 0) {
         // A search sees every event added before it: the pending text rows are written first.
         sql::Transaction tx(db_);

@@ -116,6 +116,9 @@ class Store {
     std::vector<Event> all();
     /// At most `limit` events with ids above `id`, in id order (a page of all()).
     std::vector<Event> after(int64_t id, size_t limit);
+    /// At most `limit` recurring events (a rule or extra dates) with ids above `id`, in id
+    /// order, read through their own index (not a scan of every event).
+    std::vector<Event> series_after(int64_t id, size_t limit);
     /// Every undated event.
     std::vector<Event> undated();
     /// Full-text search (words are ANDed); best matches first, at most `limit` of those `viewer`
@@ -160,6 +163,7 @@ class Store {
     /// One event's row of the text index.
     struct TextRow {
         std::string title, description, location, source, categories;
+        std::string scope;     ///< text_scope(): who may find it (store.cpp)
         bool written = false;  ///< in event_text within the open, uncommitted batch
     };
     /// The text-index row of `e`.
@@ -201,7 +205,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 9;
+inline constexpr int64_t kSchemaVersion = 10;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);

@@ -366,6 +366,26 @@ TEST_CASE("agenda: a page ends when its work budget is spent, and the pages join
     CHECK(joined == whole["occurrences"]);
 }
 
+namespace {
+
+/// The events a windowed calendar.export writes, as protocol.md states the rule: a series when
+/// its first start is before `to`; an imprecise event when its year or month overlaps the
+/// window; any other dated event when it overlaps it (an instant: at or after `from`). Zone-less
+/// times are read in UTC.
+bool export_touches(const Event& e, Instant from, Instant to) {
+    if (!e.start.dated()) return false;
+    const auto* utc = date::locate_zone("UTC");
+    if (!e.rrule.empty() || !e.rdates.empty()) return span_of(e.start, utc).begin < to;
+    if (e.start.precision == Precision::year || e.start.precision == Precision::month) {
+        Span s = span_of(e.start, utc);
+        return s.begin < to && s.end > from;
+    }
+    auto s = event_span(e, utc);
+    return s && s->begin < to && (s->end > from || (s->begin == s->end && s->begin >= from));
+}
+
+}  // namespace
+
 TEST_CASE("calendar.export: built in work-budget slices, the text is the one-piece export's",
           "[commands][export][budget]") {
     Fixture f;
@@ -427,4 +447,57 @@ TEST_CASE("calendar.export: built in work-budget slices, the text is the one-pie
     CHECK(cut["events"] == whole["events"]);
     Json cut_window = run(window_params, sliced);
     CHECK(cut_window == window);
+
+    // A windowed export reads only the window's candidates (the series, then the window index
+    // part by part) and writes what the rule of protocol.md selects from every event: the events
+    // at the window's edges, across parts of it and around it included, each once.
+    const char* edge_events[][4] = {
+        // title, start, end or rrule, tz
+        {"across from", "2025-12-30T10:00", "2026-01-02T10:00", "Asia/Tokyo"},
+        {"around the window", "2025-06-01", "2028-01-01", ""},
+        {"instant at from", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "UTC"},
+        {"instant at to", "2027-06-01T00:00:00Z", "2027-06-01T00:00:00Z", "UTC"},
+        {"floating before from", "2025-12-31T23:00", "2026-01-01T01:00", ""},
+        {"floating at the end", "2027-05-31T23:30", "", ""},
+        {"ended before from", "2025-03-01T09:00", "FREQ=DAILY;COUNT=3", "Europe/Berlin"},
+        {"starts after to", "2027-06-01T09:00", "FREQ=DAILY", "UTC"},
+        {"a year", "2026", "", ""},
+        {"a month at the end", "2027-05", "", ""},
+        {"a month after", "2027-06", "", ""},
+        {"undated", "", "", ""},
+        {"day before from", "2025-12-31", "", ""},
+        {"mid window", "2026-08-15T12:00", "2026-08-15T13:00", "America/New_York"},
+    };
+    for (const auto& [title, start, end_or_rule, tz] : edge_events) {
+        Json ev{{"title", title}, {"categories", Json::array({"work"})}};
+        ev["start"] = *start ? Json(start) : Json(nullptr);
+        if (*tz) ev["tz"] = tz;
+        if (std::string(end_or_rule).starts_with("FREQ"))
+            ev["rrule"] = end_or_rule;
+        else if (*end_or_rule)
+            ev["end"] = end_or_rule;
+        f.result("event.add", Json{{"event", ev}});
+    }
+    const Instant from = parse_instant("2026-01-01T00:00:00Z", "from"),
+                  to = parse_instant("2027-06-01T00:00:00Z", "to");
+    std::vector<Event> selected = f.store().all();
+    std::erase_if(selected, [&](const Event& e) {
+        const auto& c = e.categories;
+        return std::find(c.begin(), c.end(), "work") == c.end() || !export_touches(e, from, to);
+    });
+    f.ctx().work_clock = [fixed] { return fixed; };
+    Json edges = run(window_params, window_slices);
+    CHECK(edges["events"] == selected.size());
+    CHECK(edges["ics"].get<std::string>() == export_ical(selected, Fixture::now()));
+    for (const char* title :
+         {"across from", "around the window", "instant at from", "floating before from",
+          "floating at the end", "ended before from", "a year", "a month at the end", "mid window"})
+        CHECK(edges["ics"].get<std::string>().find(std::string("SUMMARY:") + title) !=
+              std::string::npos);
+    for (const char* title :
+         {"instant at to", "starts after to", "a month after", "undated", "day before from"})
+        CHECK(edges["ics"].get<std::string>().find(std::string("SUMMARY:") + title) ==
+              std::string::npos);
+    f.ctx().work_clock = [tick] { return *tick += std::chrono::milliseconds{2}; };
+    CHECK(run(window_params, sliced) == edges);
 }

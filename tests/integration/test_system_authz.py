@@ -267,5 +267,45 @@ class HostileUsers(SystemModeCase):
         self.assertGreater(again, max(ids))
 
 
+# B's private events matching A's word. A search ranking every user's matches (as before schema
+# 9, and as root's still does) was refused by the 50 ms CPU budget in a Debug build from 42,000
+# matches now and then and from 50,000 every time (2026-12-04, 2-core VM); 60,000 keeps the
+# refusal of B's own search (and of A's, with the scope dropped) off the machine's speed.
+BOBS_SECRETS = 60000
+
+
+@unittest.skipIf(skip_reason() is not None, skip_reason() or "")
+class SearchScope(SystemModeCase):
+    """event.search works only on what its caller may see: another user's private matches change
+    neither its answer nor its work (the CPU budget that refuses a search matching too many)."""
+    USERS = ("herald-ss-a", "herald-ss-b")
+    ADMIN_GROUP = "herald-ss-adm"
+    CONFIG = f"max_events_per_user = {BOBS_SECRETS + 10}\n"
+
+    rpc = HostileUsers.rpc
+    result = HostileUsers.result
+
+    def test_another_users_private_matches_are_no_oracle(self):
+        a, b = self.uids
+        mine = [self.result(a, "event.add", {"event": {"title": f"secret plan {i}", "start": "2030-05-01"}})["event"]
+                for i in range(2)]
+        text = ics(*[vevent(f"s{i}@b", f"secret report {i}", cls="PRIVATE") for i in range(BOBS_SECRETS)])
+        # Its own timeout: 60,000 events take some 25 s in a Debug build, minutes under ctest -j4.
+        cmd = self.user_cmd(b, [HERALD, "--socket", self.d.socket, "--json", "import", "-"])
+        p = subprocess.run(cmd, capture_output=True, text=True, input=text, timeout=600,
+                           env={"PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": "/"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["added"], BOBS_SECRETS)
+        # A's search answers with A's own matches, as if B's events were not there.
+        found = self.result(a, "event.search", {"query": "secret"})["events"]
+        self.assertEqual(sorted(e["id"] for e in found), sorted(e["id"] for e in mine))
+        # B's own search over all B's matches is refused by the daemon's CPU budget, naming the query.
+        err = self.rpc(b, "event.search", {"query": "secret"})["error"]
+        self.assertEqual((err["data"]["kind"], err["data"]["field"]), ("too_large", "query"), err)
+        self.assertIn("add words", err["message"])
+        # Narrowed, B's search answers.
+        self.assertEqual(len(self.result(b, "event.search", {"query": "secret report 12345"})["events"]), 1)
+
+
 if __name__ == "__main__":
     unittest.main()

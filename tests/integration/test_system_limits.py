@@ -1,7 +1,8 @@
 """Files, sockets and flags under real uids (issue 14, items 11-14 and 16): the runtime directory
 and the daemon's peer are checked before anything is sent, --socket replaces only a stale socket
 and chmods only a directory it created, the database files are 0600 whatever the umask, a damaged
-database is refused with a recovery path that works, and numeric flags are range-checked.
+database is refused with a recovery path that works, a full filesystem fails an import clearly and
+loses nothing stored, and numeric flags are range-checked.
 
 Needs root for the cross-user cases (useradd, setpriv)."""
 import json
@@ -15,7 +16,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import HERALD, HERALDD, Daemon, DaemonTestCase, wait_for
+from harness import HERALD, HERALDD, Daemon, DaemonTestCase, finish_daemon, wait_for
 from system_harness import SETPRIV, ensure_user, remove_user, skip_reason
 
 USERS = ("herald-lim-a", "herald-lim-b")
@@ -299,6 +300,54 @@ class DamagedDatabase(DaemonTestCase):
         # The recovered file is sound and takes writes.
         self.d.cli("add", "After recovery", "--at", "2030-06-01")
         self.assertIn("After recovery", self.d.cli("export").stdout)
+
+
+@unittest.skipIf(os.geteuid() != 0, "needs root to mount a small tmpfs")
+class FullFilesystem(unittest.TestCase):
+    """The database's filesystem fills during a big import: the import fails with a clear error
+    (not a crash, not "daemon not running"), what was stored before stays readable, the daemon
+    keeps serving, and once space is freed a new add works."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="herald-full-")
+        self.data = os.path.join(self.root, "data")
+        os.makedirs(self.data)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", self.data], check=True)
+        self.addCleanup(subprocess.run, ["umount", "-l", self.data], capture_output=True)
+        # Space to free later: the database cannot be unmounted while heraldd holds it open.
+        self.filler = os.path.join(self.data, "filler")
+        with open(self.filler, "wb") as f:
+            f.write(b"\0" * (1 << 20))
+        self.d = Daemon(self.root).start()
+
+    def tearDown(self):
+        finish_daemon(self, self.d, self.root, killed_ok=False)
+
+    def test_an_import_that_fills_the_disk_loses_nothing_stored(self):
+        for i in range(3):
+            self.d.cli("add", f"Kept {i}", "--at", "2030-05-01")
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//herald tests//EN"]
+        for i in range(20000):  # some 20 MB stored with its indexes: more than the 8 MB mount
+            lines += ["BEGIN:VEVENT", f"UID:big{i}@t", "DTSTAMP:20250101T000000Z", "DTSTART:20300601T090000Z",
+                      f"SUMMARY:Big {i}", "DESCRIPTION:" + "lorem ipsum " * 80, "END:VEVENT"]
+        lines.append("END:VCALENDAR")
+        p = self.d.cli("import", "-", input="\r\n".join(lines) + "\r\n", check=False, timeout=300)
+        self.assertNotIn(p.returncode, (0, 69), p.stdout + p.stderr)
+        self.assertIn("full", (p.stdout + p.stderr).lower(), p.stdout + p.stderr)
+        self.assertNotIn("closed the connection", p.stderr)
+        # The daemon keeps serving: status, and the events stored before are listed whole.
+        self.assertEqual(self.d.proc.poll(), None, self.d.log_text()[-2000:])
+        status = self.d.cli_json("status")
+        self.assertGreaterEqual(status["events"], 3)
+        listed = self.d.cli("list", "--from", "2030-05-01", "--to", "2030-05-02").stdout
+        for i in range(3):
+            self.assertIn(f"Kept {i}", listed)
+        # Space freed: a new add works.
+        os.remove(self.filler)
+        self.d.cli("add", "After the disk was full", "--at", "2030-05-02")
+        self.assertIn("After the disk was full",
+                      self.d.cli("list", "--from", "2030-05-01", "--to", "2030-05-03").stdout)
+        self.assertEqual(self.d.cli_json("status")["events"], status["events"] + 1)
 
 
 if __name__ == "__main__":
