@@ -501,9 +501,8 @@ class ImportInterrupted(DaemonTestCase):
 
 class BigImport(DaemonTestCase):
     """Item 7: a 100,000-event import runs in slices; another client's requests (status, list,
-    add) and the reminders due meanwhile stay on time. Figures are printed; the bounds are what
-    the import may add to the same client's figures measured just before it (see the assertions
-    for why not yet the issue's absolute 100 ms and 50 ms)."""
+    add) and the reminders due meanwhile stay on time, within the issue's bounds (requests p99 <
+    100 ms, reminders p99 < 50 ms; ten times those under the sanitizers). Figures are printed."""
 
     # Why fewer under the sanitizers: an ASan build imports ~10x slower, and the suite runs twice
     # in CI; the slicing is the same at any size. HERALD_BIG_IMPORT_EVENTS overrides both.
@@ -582,17 +581,14 @@ class BigImport(DaemonTestCase):
               f"{ {m: round(p99(v) * 1000, 1) for m, v in by_method.items()} } ms")
         self.assertGreater(min(counts.values()), 10, "too few ordinary requests during the import")
         scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as in HostileClient
-        # The issue's bounds are 100 ms (requests) and 50 ms (reminders). Measured on this 2-core
-        # machine shared with other builds (load 8.5), five runs: requests p99 118-136 ms (p99
-        # before the import 31-41 ms; status alone 100-120 ms), reminders p99 40-59 ms; at load 5,
-        # 86 ms and 64 ms. What remains is not a listing turn (an agenda slice now takes at most
-        # 50 rows from where the listing stands, and checkpoints run on their own thread) but the
-        # commits: every request held for a batch that also carries the import's slices waits for
-        # their fsync on the loop thread, and a reminder waits for two (the batch, then its own).
-        # Until the fsync leaves the loop (issue 14), the test holds what is reliable here: what
-        # the import adds to the same client's figures measured just before it.
-        self.assertLess(p99(during), p99(before) + 0.150 * scale)
-        self.assertLess(p99(late), max(late_before) + 0.100 * scale)
+        # The issue's bounds: the ordinary client's requests p99 < 100 ms, its reminders p99 <
+        # 50 ms. The test runs alone (RUN_SERIAL). Measured on the 2-core test machine, quiet, three
+        # runs: requests p99 26.6-28.9 ms (agenda 28-30, status 19-21, add 22), reminders p99
+        # 5.8-9.6 ms. On the same machine shared with three other builds (load 8.5) requests p99
+        # were 118-136 ms: what is left there is the commits' fsync on the loop thread, which every
+        # request held for a batch that carries an import slice waits for.
+        self.assertLess(p99(during), 0.100 * scale)
+        self.assertLess(p99(late), 0.050 * scale)
         self.assertGreaterEqual(late[0], 0.0)
         added = sum(c.get("event.add", 0) for c in (before_counts, counts))
         self.assertEqual(self.d.connect().result("status")["events"], self.EVENTS + len(dues) + added)
