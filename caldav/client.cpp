@@ -226,8 +226,13 @@ Changes CalDavClient::changes(const std::string& collection, const std::string& 
         out.listed = token.empty();
         return out;
     }
-    if (r.status == 401 || r.status == 429 || r.status == 503 ||
-        (r.status >= 500 && r.status != 501))
+    // Why a 500 to a token falls back too: Xandikos (0.2.8) answers a token it no longer knows
+    // (a commit its repository lost) with 500 instead of valid-sync-token. A listing then costs
+    // O(calendar) once, where failing would stop every later run for good; a server that is
+    // really failing fails the listing as well.
+    const bool token_refused = !token.empty() && r.status == 500;
+    if (!token_refused && (r.status == 401 || r.status == 429 || r.status == 503 ||
+                           (r.status >= 500 && r.status != 501)))
         fail_on("REPORT sync-collection " + redact(collection), r);
     Multistatus ms = report(collection, calendar_query_body(false));
     for (auto& res : ms.resources)

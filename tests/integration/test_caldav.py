@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import tempfile
@@ -657,6 +658,41 @@ class SyncCase(ServerCase):
         self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(last(b)["items_read"], 1)
         self.assertIn("Consultation 5b", self.listed(b))
+
+    def test_token_the_server_forgot_falls_back_to_a_full_listing(self):
+        # RFC 6578 §3.2: a server may forget a sync token (Radicale drops old ones, a restored
+        # backup has none of them) and refuses it with valid-sync-token. The run then lists the
+        # collection's etags: what changed meanwhile is pulled, what the listing lacks is removed
+        # locally, and what is unchanged is neither fetched again nor doubled.
+        a, b = self.machine("a"), self.machine("b")
+        for title in ("Senior officials' meeting", "Working lunch", "Press conference"):
+            a.cli("add", title, "--at", "2025-06-10 10:00", "--calendar", self.calendar)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 3 pushed, 0 conflicts")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 3 pulled, 0 pushed, 0 conflicts")
+        on_a = self.listed(a)
+        a.cli("rm", str(on_a["Working lunch"]["id"]))
+        a.cli("edit", str(on_a["Press conference"]["id"]), "--title", "Joint press conference")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 2 pushed, 0 conflicts")
+        b.stop()
+        with sqlite3.connect(b.db) as db:
+            (token,) = db.execute("SELECT sync_token FROM caldav_calendars").fetchone()
+            self.assertTrue(token, "B's first run recorded no sync token")
+            # A token of the server's own form that it never gave (its last characters changed).
+            forgotten = token[:-6] + ("000000" if not token.endswith("000000") else "111111")
+            db.execute("UPDATE caldav_calendars SET sync_token = ?", (forgotten,))
+        db.close()
+        b.start()
+        self.assertEqual(self.sync(b), f"{self.calendar}: 2 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(b)), ["Joint press conference",
+                                                  "Senior officials' meeting"])
+        last = b.cli_json("sync", "--status")["calendars"][0]["last"]
+        self.assertEqual(last["items_read"], 3)  # a full listing reads every href B held
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 0 pushed, 0 conflicts")
+        a.cli("add", "Closing dinner", "--at", "2025-06-10 19:00", "--calendar", self.calendar)
+        self.sync(a)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(sorted(self.listed(b)), sorted(self.listed(a)))
+        self.assertEqual(len(b.cli_json("list", "--from", "2025-06-10", "--to", "2025-06-11")), 3)
 
     def test_ack_of_a_local_event_is_not_pushed(self):
         # Only events of a synced calendar travel: dismissing the reminder of a local event
