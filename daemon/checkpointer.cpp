@@ -7,8 +7,9 @@
 
 namespace herald {
 
-Checkpointer::Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages)
-    : loop_(loop), threshold_(threshold_pages) {
+Checkpointer::Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages,
+                           int backlog_frames)
+    : loop_(loop), threshold_(threshold_pages), backlog_(backlog_frames) {
     // Why no mutex on this connection: only the checkpointer's thread uses it.
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &own_, flags, nullptr) != SQLITE_OK) {
@@ -42,8 +43,16 @@ uint64_t Checkpointer::checkpoints() const {
     return done_;
 }
 
+bool Checkpointer::backlogged() const {
+    const int frames = frames_.load();
+    // Caught up when a checkpoint copied every frame the WAL held after the last commit: the
+    // loop's next write then starts the WAL over (a commit since would have raised frames_).
+    return frames > backlog_ && copied_all_.load() != frames;
+}
+
 int Checkpointer::on_commit(void* self, sqlite3*, const char*, int frames) {
     auto* me = static_cast<Checkpointer*>(self);
+    me->frames_.store(frames);
     if (frames < me->threshold_) return SQLITE_OK;
     {
         std::lock_guard lock(me->mutex_);
@@ -66,6 +75,9 @@ void Checkpointer::run() {
         int rc = sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             spdlog::warn("WAL checkpoint failed: {}", sqlite3_errmsg(own_));
+        if (rc == SQLITE_OK && copied == log) copied_all_.store(log);
+        // Why: the pages this connection read stay cached otherwise, for nothing (idle memory).
+        sqlite3_db_release_memory(own_);
         lock.lock();
         if (rc == SQLITE_OK) ++done_;
     }

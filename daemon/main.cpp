@@ -220,6 +220,11 @@ void serve(herald::Store& store, herald::Settings& settings, const Flags& flags)
     auto now = std::chrono::system_clock::now();
     // WAL checkpoints run on a thread of their own from here on (daemon/checkpointer.hpp).
     Checkpointer checkpointer(store.db(), settings.db_path);
+    store.set_wal_backlog([&checkpointer] { return checkpointer.backlogged(); });
+    struct Unset {  // the store outlives the checkpointer
+        Store& store;
+        ~Unset() { store.set_wal_backlog(nullptr); }
+    } unset{store};
     MessageLog log(store.db(), date::floor<Seconds>(now));
     AlarmStore alarms(store, log, [&settings] { return alarm_zone(settings.zone); });
     store.set_observer(&alarms);

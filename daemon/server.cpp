@@ -76,6 +76,10 @@ std::string bounded_reply(std::string reply, size_t limit) {
 /// commits it. Why 100 ms: a commit costs a disk flush; ten a second keep the work's pace while
 /// little of it waits uncommitted.
 constexpr std::chrono::milliseconds kSlicedCommitEvery{100};
+// A sliced writer paused for the WAL's checkpoints looks again this often, and goes on after the
+// longest pause whatever the WAL.
+constexpr std::chrono::milliseconds kWalCatchUpPoll{5};
+constexpr std::chrono::milliseconds kWalCatchUpMax{2000};
 
 }  // namespace
 
@@ -244,6 +248,7 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
     scheduler_.run_if_due();  // a reminder due now goes before this request's work
     Dispatched d = run_in_batch(session, [&](Context& ctx) { return dispatch(ctx, line); });
     auto last_commit = std::chrono::steady_clock::now();
+    int64_t writes = store_.writes();
     while (d.more) {
         // Why commit on a schedule, not per slice: a commit waits for the disk (several ms), and
         // one per 4 ms slice would make the work several times slower; another client's write
@@ -256,6 +261,11 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
             earlier = Earlier::committed;
         }
         scheduler_.rearm_if_changed();  // alarms of what the slices stored
+        if (store_.writes() != writes && store_.wal_backlogged()) {
+            co_await wal_catch_up();
+            last_commit = std::chrono::steady_clock::now();
+        }
+        writes = store_.writes();
         co_await asio::post(io_, asio::use_awaitable);
         if (group_.failures() != failures) earlier = Earlier::lost;
         if (session.closed() || session.peer_hung_up()) {
@@ -269,6 +279,19 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
         scheduler_.run_if_due();  // and before each slice
         d = run_in_batch(
             session, [&](Context& ctx) { return resume(ctx, std::move(d), earlier); }, false);
+    }
+}
+
+// Why pause a writer and not the checkpoints: a passive checkpoint never holds the loop, and
+// the WAL starts over only once one has copied it all (daemon/checkpointer.hpp). Bounded, so a
+// reader pinning the WAL (a sqlite3 shell left open) slows an import and never stops it.
+asio::awaitable<void> Server::wal_catch_up() {
+    group_.flush();  // the slices' batch too, so that the checkpoint can copy it
+    asio::steady_timer timer(io_);
+    const auto give_up = std::chrono::steady_clock::now() + kWalCatchUpMax;
+    while (store_.wal_backlogged() && std::chrono::steady_clock::now() < give_up) {
+        timer.expires_after(kWalCatchUpPoll);
+        co_await timer.async_wait(asio::use_awaitable);
     }
 }
 

@@ -60,6 +60,8 @@ class Server {
     /// The reply sink: sends `reply` to `session`, then runs what the request left for after its
     /// reply (`after`), pushes new messages and re-arms the reminder timer.
     void deliver(Session& session, const std::function<void()>& after, std::string reply);
+    /// Waits while the WAL's checkpoints catch up with a sliced writer (at most a few seconds).
+    asio::awaitable<void> wal_catch_up();
     asio::awaitable<void> accept_loop();
     void bind_socket();
     size_t connections_of(int64_t uid) const;

@@ -26,6 +26,9 @@ static_assert(kMaxIndexedInstances + 2 < kRowsPerEvent, "instance rows must fit 
 // reach the file; 64 adds share one. The text index is derived: an event row acknowledged
 // without its text row loses nothing (index_missing_text restores it at start).
 constexpr size_t kTextBatch = 64;
+// The size a WAL file is cut back to when it starts over (PRAGMA journal_size_limit): 4 MiB, the
+// WAL of one automatic checkpoint's worth of pages.
+constexpr int64_t kWalSizeLimit = 4 << 20;
 
 // Schema migrations: entry i takes the database from user_version i to i + 1, in one
 // transaction. Append new steps at the end; never edit a released one.
@@ -354,6 +357,9 @@ Store::Store(const std::string& path) : db_(path) {
     // Why in memory: statement journals and sorter spills would otherwise be files created and
     // unlinked in /var/tmp during ordinary writes.
     db_.exec("PRAGMA temp_store=MEMORY");
+    // Why a limit: a WAL grown during a big import keeps its size on disk when it starts over;
+    // with the limit its next commit truncates it (the checkpointer bounds it at about 40 MiB).
+    db_.exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
     migrate();
     st_ = std::make_unique<Statements>(db_);
     index_missing_text();
@@ -922,6 +928,10 @@ int64_t Store::count_owned(int64_t uid) {
     int64_t n = st_->count_owned.column_int(0);
     st_->count_owned.reset();
     return n;
+}
+
+int64_t Store::writes() const {
+    return sqlite3_total_changes64(db_.handle());
 }
 
 void Store::release_memory() {

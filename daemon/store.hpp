@@ -143,6 +143,15 @@ class Store {
     sql::Db& db() { return db_; }
     /// Installs the observer told of each write (nullptr: none).
     void set_observer(StoreObserver* observer) { observer_ = observer; }
+    /// True when long writers (imports, sync pulls) should pause between slices so that the WAL's
+    /// checkpoints catch up (daemon/checkpointer.hpp); false while nothing is installed.
+    bool wal_backlogged() const { return wal_backlogged_ && wal_backlogged_(); }
+    /// Installs what wal_backlogged() asks.
+    void set_wal_backlog(std::function<bool()> backlogged) {
+        wal_backlogged_ = std::move(backlogged);
+    }
+    /// Rows this connection has inserted, updated or deleted so far (whether committed or not).
+    int64_t writes() const;
 
   private:
     void migrate();
@@ -183,6 +192,7 @@ class Store {
     sql::Db db_;
     size_t last_read_count_ = 0;  ///< events the last read_all returned
     /// The events the last in_window returned, by id, while valid (see in_window).
+    std::function<bool()> wal_backlogged_;
     std::unordered_map<int64_t, Event> window_memo_;
     /// What says the database changed: this connection's total changes, the file's data version.
     using MemoKey = std::pair<int64_t, unsigned>;

@@ -265,6 +265,17 @@ void Engine::finish(Outcome o) {
     apply_slice(name);
 }
 
+void Engine::wait_for_wal(const std::string& name, std::chrono::steady_clock::time_point until) {
+    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(5));
+    timer->async_wait([this, timer, name, until](const std::error_code& ec) {
+        if (ec) return;
+        if (store_.wal_backlogged() && std::chrono::steady_clock::now() < until)
+            wait_for_wal(name, until);
+        else
+            apply_slice(name);
+    });
+}
+
 // Why in slices: an initial sync of a large calendar stores as much as an import, and stored in
 // one transaction it held the loop (a status request waited 204 ms at 1,000 events). Each slice
 // is one transaction holding whole resources with their href and etag; the sync token is recorded
@@ -311,6 +322,12 @@ void Engine::apply_slice(const std::string& name) {
         if (after_write_) after_write_();  // change messages, reminders of what the slice stored
     }
     if (!done) {
+        if (store_.wal_backlogged()) {
+            // As a sliced import does (Server::wal_catch_up): the next slice waits for the WAL's
+            // checkpoints, looking again every 5 ms, at most 2 s in all for this slice.
+            wait_for_wal(name, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+            return;
+        }
         asio::post(io_, [this, name] { apply_slice(name); });
         return;
     }

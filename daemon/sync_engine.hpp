@@ -97,6 +97,8 @@ class Engine {
     /// Applies one slice of the outcome of `name`'s run (one transaction, one work budget), then
     /// posts the next slice or ends the run.
     void apply_slice(const std::string& name);
+    /// Runs apply_slice(name) once the WAL's checkpoints have caught up, or at `until`.
+    void wait_for_wal(const std::string& name, std::chrono::steady_clock::time_point until);
     /// Applies outcome parts until `work` is spent; true when all is applied.
     bool apply_some(Applying& a, Run& run, Instant now, const WorkBudget& work);
     /// Records what became of one pushed change.
