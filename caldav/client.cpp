@@ -139,8 +139,31 @@ void CalDavClient::make_calendar(const std::string& url, const std::string& name
     if (r.status != 201) fail_on("MKCALENDAR " + redact(url), r);
 }
 
-std::string CalDavClient::find_collection(const std::string& url, const std::string& name,
+std::string CalDavClient::well_known(const std::string& url) {
+    std::string at = origin_of(url) + "/.well-known/caldav";
+    for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+        HttpResponse r =
+            send("PROPFIND", at, propfind_discovery_body(true), with(kXml, "Depth: 0"));
+        const bool redirect = r.status == 301 || r.status == 302 || r.status == 303 ||
+                              r.status == 307 || r.status == 308;
+        if (!redirect || r.location.empty()) return at;
+        std::string next = absolute_url(at, r.location);
+        // Why never from https to http: the credentials go with the next request.
+        if (at.rfind("https:", 0) == 0 && next.rfind("https:", 0) != 0)
+            throw CalDavError(Failure::protocol, redact(at) + " redirects to " + redact(next) +
+                                                     ", which is not https: refused");
+        at = next;
+    }
+    throw CalDavError(Failure::protocol, "more than " + std::to_string(kMaxRedirects) +
+                                             " redirects from " + redact(origin_of(url)) +
+                                             "/.well-known/caldav");
+}
+
+std::string CalDavClient::find_collection(const std::string& given, const std::string& name,
                                           bool create) {
+    // RFC 6764 §6: a server's bare URL ("https://dav.example.org/") is discovered from its
+    // well-known URL, which redirects to the context path (a server's root is often a web page).
+    const std::string url = path_of(given) == "/" ? well_known(given) : given;
     std::optional<Multistatus> self;
     try {
         self = propfind(url, 0);
@@ -167,9 +190,12 @@ std::string CalDavClient::find_collection(const std::string& url, const std::str
                           "no calendar at " + redact(url) +
                               " (404); set create = true to make it, or give an existing one");
     }
+    std::string base = url;
     if (principal.empty()) {
-        // RFC 6764: a server's root may not answer; its well-known URL redirects to the context.
-        auto known = propfind(origin_of(url) + "/.well-known/caldav", 0);
+        // RFC 6764: a collection that names no principal; the context the server's well-known
+        // URL leads to may.
+        base = well_known(url);
+        auto known = propfind(base, 0);
         if (known && !known->resources.empty())
             principal = known->resources.front().current_user_principal;
     }
@@ -177,7 +203,7 @@ std::string CalDavClient::find_collection(const std::string& url, const std::str
         throw CalDavError(Failure::protocol, redact(url) +
                                                  " is not a calendar and names no "
                                                  "current-user-principal to discover one from");
-    std::string found = in_home(url, principal, name, create);
+    std::string found = in_home(base, principal, name, create);
     if (found.empty())
         throw CalDavError(Failure::protocol, "no calendar named \"" + name + "\" under " +
                                                  redact(url) + " (set create = true to make it)");

@@ -70,6 +70,11 @@ class CalDavClient {
     /// PROPFIND depth `depth` of the discovery properties (`principal`: with the principal's);
     /// nullopt on 404.
     std::optional<Multistatus> propfind(const std::string& url, int depth, bool principal = true);
+    /// The context URL that `url`'s server's /.well-known/caldav leads to (RFC 6764 §5): its
+    /// redirects followed, at most kMaxRedirects, never from https to http.
+    std::string well_known(const std::string& url);
+    /// Redirects followed from a well-known URL.
+    static constexpr int kMaxRedirects = 5;
     /// REPORT `body` on `url` (depth 1) → its multistatus; throws on a non-207 status.
     Multistatus report(const std::string& url, const std::string& body);
     /// The collection under a principal's calendar home, or "" when none matches.

@@ -20,9 +20,13 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
     if (line.rfind("HTTP/", 0) == 0) {
         r->status_line = line;  // the last one wins (after a 100 Continue)
         r->etag.clear();
+        r->location.clear();
     } else if (line.size() > 5 && strncasecmp(line.c_str(), "etag:", 5) == 0) {
         auto start = line.find_first_not_of(' ', 5);
         r->etag = start == std::string::npos ? "" : line.substr(start);
+    } else if (line.size() > 9 && strncasecmp(line.c_str(), "location:", 9) == 0) {
+        auto start = line.find_first_not_of(' ', 9);
+        r->location = start == std::string::npos ? "" : line.substr(start);
     }
     return size * n;
 }

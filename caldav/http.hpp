@@ -39,6 +39,7 @@ struct HttpResponse {
     long status = 0;
     std::string status_line;  ///< "HTTP/1.1 412 Precondition Failed"
     std::string etag;         ///< the ETag header, when sent
+    std::string location;     ///< the Location header, when sent (a redirect's target)
     std::string body;
 };
 

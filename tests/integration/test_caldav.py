@@ -15,6 +15,7 @@ import threading
 import time
 import unittest
 
+from dav_proxy import PrefixProxy
 from harness import Daemon, finish_daemon, wait_for
 from test_load import Watcher
 
@@ -208,9 +209,9 @@ class ServerCase:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def machine(self, label, password=PASSWORD, interval="0s", conflict="server", wrapper=(),
-                host="127.0.0.1"):
-        """A heraldd with its own XDG tree syncing the server's collection (named `host`),
-        started under `wrapper` (an argv prefix)."""
+                host="127.0.0.1", url=None):
+        """A heraldd with its own XDG tree syncing the server's collection (named `host`; or
+        the one discovered from `url`), started under `wrapper` (an argv prefix)."""
         d = Daemon(os.path.join(self.root, label))
         d.wrapper = list(wrapper)
         os.makedirs(d.root, exist_ok=True)
@@ -219,6 +220,8 @@ class ServerCase:
             f.write(password + "\n")
         os.chmod(secret, 0o600)
         table = caldav_table(self.server, secret, self.calendar, interval, conflict)
+        if url:
+            table = table.replace(self.server.url, url)
         write_config(d, table.replace("127.0.0.1", host))
         self.daemons.append(d)
         return d.start()
@@ -796,6 +799,27 @@ class RadicaleSync(SyncCase, unittest.TestCase):
         self.daemons.append(b.start())
         self.sync(b)  # the run at start (interval 5m) may have pulled it already
         self.assertEqual(list(self.listed(b)), ["EXPO 2025 National Day"])
+
+    def test_a_server_url_is_discovered_through_its_well_known_url(self):
+        # RFC 6764: given only the server's URL, whose root is a web page, Herald follows
+        # /.well-known/caldav's redirect to the DAV context (/dav/), then current-user-principal
+        # and calendar-home-set to the calendar named like the table.
+        proxy = PrefixProxy(self.server.port, "/dav")
+        self.addCleanup(proxy.stop)
+        a = self.machine("a")
+        a.cli("add", "Central Asia + Japan senior officials", "--at", "2025-09-01 10:00",
+              "--calendar", self.calendar)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        b = self.machine("b", url=proxy.url)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        st = b.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual(st["collection"], proxy.url + "dav/alice/office/")
+        self.assertIn(("PROPFIND", "/.well-known/caldav"), proxy.requests)
+        b.cli("edit", str(self.listed(b)["Central Asia + Japan senior officials"]["id"]),
+              "--title", "Senior officials' meeting")
+        self.assertEqual(self.sync(b), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        self.assertEqual(list(self.listed(a)), ["Senior officials' meeting"])
 
     def test_password_file_readable_by_others_is_refused_at_start(self):
         d = Daemon(os.path.join(self.root, "loose"))
