@@ -1,5 +1,7 @@
 #include "daemon/checkpointer.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 #include <spdlog/spdlog.h>
 
@@ -8,8 +10,13 @@
 namespace herald {
 
 Checkpointer::Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages,
-                           int backlog_frames)
-    : loop_(loop), threshold_(threshold_pages), backlog_(backlog_frames) {
+                           int backlog_frames, std::chrono::milliseconds delay)
+    // Why not below the threshold: a WAL between the two would never wake the thread, and the
+    // writers waiting for it would wait their whole bound.
+    : loop_(loop),
+      threshold_(threshold_pages),
+      backlog_(std::max(backlog_frames, threshold_pages)),
+      delay_(delay) {
     // Why no mutex on this connection: only the checkpointer's thread uses it.
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &own_, flags, nullptr) != SQLITE_OK) {
@@ -69,6 +76,7 @@ void Checkpointer::run() {
         if (stop_) return;
         wanted_ = false;
         lock.unlock();
+        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
         int log = 0, copied = 0;
         // Why PASSIVE: it takes no lock a writer or reader waits on and copies only frames no
         // reader still needs; what it leaves, the next one copies.

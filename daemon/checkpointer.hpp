@@ -16,6 +16,7 @@
 /// checkpoint has copied the whole WAL, and the loop's next write restarts it.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -32,8 +33,11 @@ class Checkpointer {
     /// Opens a second connection to `path` (the file `loop`, the loop's connection, has open in
     /// WAL mode), turns `loop`'s automatic checkpoint off and installs its WAL hook, which asks
     /// for a checkpoint once the WAL holds `threshold_pages` frames or more.
+    /// `delay`: a pause before each checkpoint, for tests only (a checkpointer that falls
+    /// behind whatever the machine; heraldd(8), HERALD_CHECKPOINT_DELAY_MS).
     Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages = kDefaultThreshold,
-                 int backlog_frames = kBacklogFrames);
+                 int backlog_frames = kBacklogFrames,
+                 std::chrono::milliseconds delay = std::chrono::milliseconds{0});
     /// Stops the thread and closes its connection, then gives `loop` its automatic checkpoint
     /// back (the last connection to close checkpoints the whole WAL).
     ~Checkpointer();
@@ -61,6 +65,7 @@ class Checkpointer {
     struct sqlite3* own_ = nullptr;  ///< used by the thread only
     int threshold_;
     int backlog_;
+    std::chrono::milliseconds delay_;
     std::atomic<int> frames_{0};  ///< the WAL's frames after the loop's last commit
     /// The WAL's frames when the last checkpoint that copied all of them began (-1: none did).
     std::atomic<int> copied_all_{-1};

@@ -213,13 +213,33 @@ bool refuse_damaged(const std::string& db_path) {
     return false;
 }
 
+/// A number from the environment variable `name` in [0, max] (for tests only, heraldd(8)), or
+/// `fallback` when it is unset or not such a number (with a warning).
+long test_knob(const char* name, long max, long fallback) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') return fallback;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end != '\0' || n < 0 || n > max) {
+        spdlog::warn("{}={} is not a number from 0 to {}: {} it is", name, v, max, fallback);
+        return fallback;
+    }
+    return n;
+}
+
 /// Builds the services on one io_context over `store` and runs it until SIGTERM/SIGINT.
 void serve(herald::Store& store, herald::Settings& settings, const Flags& flags) {
     using namespace herald;
     asio::io_context io(1);
     auto now = std::chrono::system_clock::now();
     // WAL checkpoints run on a thread of their own from here on (daemon/checkpointer.hpp).
-    Checkpointer checkpointer(store.db(), settings.db_path);
+    // The two knobs let a test see long writers wait for a checkpointer that falls behind on
+    // any machine (heraldd(8), ENVIRONMENT).
+    Checkpointer checkpointer(
+        store.db(), settings.db_path, Checkpointer::kDefaultThreshold,
+        static_cast<int>(
+            test_knob("HERALD_WAL_BACKLOG_FRAMES", 1000000, Checkpointer::kBacklogFrames)),
+        std::chrono::milliseconds{test_knob("HERALD_CHECKPOINT_DELAY_MS", 10000, 0)});
     store.set_wal_backlog([&checkpointer] { return checkpointer.backlogged(); });
     struct Unset {  // the store outlives the checkpointer
         Store& store;

@@ -209,10 +209,10 @@ class ServerCase:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def machine(self, label, password=PASSWORD, interval="0s", conflict="server", wrapper=(),
-                host="127.0.0.1", url=None):
+                host="127.0.0.1", url=None, env=None):
         """A heraldd with its own XDG tree syncing the server's collection (named `host`; or
         the one discovered from `url`), started under `wrapper` (an argv prefix)."""
-        d = Daemon(os.path.join(self.root, label))
+        d = Daemon(os.path.join(self.root, label), env=env)
         d.wrapper = list(wrapper)
         os.makedirs(d.root, exist_ok=True)
         secret = os.path.join(d.root, "office.pass")

@@ -68,7 +68,10 @@ class BigSync(ServerCase):
         return dues, watcher
 
     def test_large_collection_syncs_in_with_reminders_and_requests_on_time(self):
-        a = self.machine("a")
+        # A slow checkpointer with a small backlog (for tests: heraldd(8)) falls behind on any
+        # machine, so the pull's pauses for it are seen (the WAL bound below).
+        a = self.machine("a", env={"HERALD_CHECKPOINT_DELAY_MS": "300",
+                                   "HERALD_WAL_BACKLOG_FRAMES": "1500"})
         dues, watcher = self.reminders(a, max(60, self.EVENTS // 40))
         ordinary = a.connect(timeout=60)
         latencies = []  # (sent, seconds) of each request
@@ -117,9 +120,11 @@ class BigSync(ServerCase):
               f"max {waits[-1] * 1000:.1f} ms; {len(late)} reminders due during it: lateness p99 "
               f"{p99(late) * 1000:.1f} ms, max {late[-1] * 1000:.1f} ms")
         # The pull's slices pause while the WAL's checkpoints catch up, as an import's do
-        # (daemon/checkpointer.hpp): unbounded, 10,000 pulled events leave a WAL of ~140 MB.
+        # (daemon/checkpointer.hpp): 1,500 frames (6 MiB), then what the slices add while a
+        # pause gives up (2 s: the reminders' commits keep this slow checkpointer busy); 13.3 MiB
+        # measured. Unbounded, 10,000 pulled events left a WAL of 35 MiB.
         print(f"largest WAL during the sync: {max(wal) / 2**20:.1f} MiB")
-        self.assertLess(max(wal), 80 << 20)
+        self.assertLess(max(wal), 24 << 20)
         scale = 10 if "ASAN_OPTIONS" in os.environ else 1  # as test_bounded_load
         self.assertLess(p99(waits), 0.100 * scale)
         self.assertLess(waits[-1], 0.250 * scale)
