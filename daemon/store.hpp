@@ -50,6 +50,16 @@ struct ListRow {
     int64_t hi = 0;         ///< span end, seconds
     bool floating = false;  ///< zone-less: the viewer's zone moves it by up to kZoneSlack
     std::string brief;
+    /// The event's brief occurrence without what depends on the viewer (core/agenda_json.hpp,
+    /// BriefParts: its instants when `floating`, else its viewer_* fields); empty unless the row
+    /// is the one occurrence of an event that does not recur, zoned and timed (its span [lo, hi]
+    /// is then exactly the occurrence's) or all-day without a duration (the viewer's zone reads
+    /// lo and hi as its bounds).
+    std::string shown;
+    /// Where in `shown` the viewer's parts go: BriefParts::split + (BriefParts::split2 << 32).
+    int64_t shown_at = 0;
+    int64_t owner = -1;      ///< the event's owner (set with `shown`)
+    bool is_public = false;  ///< the event is public (set with `shown`)
     /// The event's id.
     int64_t id() const;
 };
@@ -91,9 +101,10 @@ class Store {
     /// Up to `limit` listing rows after (after_lo, after_row) with lo < lo_end, in (lo, row)
     /// order, leaving out those with hi < min_hi: a listing reads its window in order, resuming
     /// where it stopped. The last row returned is where to resume, unless fewer than `limit`
-    /// came (then every row up to lo_end was seen).
+    /// came (then every row up to lo_end was seen). Without `brief_of_shown` a row with `shown`
+    /// text comes without its `brief` (a listing that copies the text never decodes it).
     std::vector<ListRow> list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
-                                   int64_t min_hi, size_t limit);
+                                   int64_t min_hi, size_t limit, bool brief_of_shown = true);
     /// Ids of the events with a span longer than kShortSpan (multi-day events, dense series, the
     /// coarse rows of a sparse series) that may overlap [from, to) in any viewer zone.
     std::vector<int64_t> long_span_ids(Instant from, Instant to);
@@ -146,6 +157,9 @@ class Store {
 
   private:
     void migrate();
+    /// Writes the listing rows of zoned events that do not recur anew when the zone data is not
+    /// the one their `shown` text was made with (after migration 11: always once).
+    void refresh_shown();
     /// The stored revision of event `id`; throws not_found when there is none and
     /// revision_conflict when `expected` is given and differs.
     int64_t revision_at(int64_t id, std::optional<int64_t> expected);
@@ -205,7 +219,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 10;
+inline constexpr int64_t kSchemaVersion = 11;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);
