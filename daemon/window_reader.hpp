@@ -94,6 +94,7 @@ class WindowReader {
         int64_t lo, hi, id;
         bool floating;
         bool has_shown;  ///< the row keeps its occurrence encoded (ListRow::shown)
+        bool single;     ///< the row is the one occurrence of an event that does not recur
         std::string brief;
         std::string shown;  ///< ListRow::shown until shown_of() moves it into shown_
         int64_t shown_at;

@@ -153,10 +153,11 @@ class Lister {
 /// The queries compared: every viewer zone over windows of a month, a day (an instant at its
 /// start, spans begun before it), limits and offsets, whole events and a filter (which take the
 /// decoding path either way).
-std::vector<Json> queries() {
+std::vector<Json> queries(bool all) {
     std::vector<Json> out;
-    for (const char* tz : {"UTC", "Pacific/Kiritimati", "America/Los_Angeles", "Asia/Kolkata",
-                           "Europe/Berlin", "Australia/Lord_Howe", "America/Havana"}) {
+    for (const char* tz : {"UTC", "Pacific/Kiritimati", "America/Havana", "America/Los_Angeles",
+                           "Asia/Kolkata", "Europe/Berlin", "Australia/Lord_Howe"}) {
+        if (!all && out.size() >= 12) break;  // the first three zones
         out.push_back({{"from", "2025-03-01"}, {"to", "2025-04-10"}, {"tz", tz}, {"brief", true}});
         out.push_back({{"from", "2025-03-09T07:00:00Z"},
                        {"to", "2025-03-10T07:00:00Z"},
@@ -180,16 +181,17 @@ std::vector<Json> queries() {
 }
 
 /// Every reply of every query for Alice, Bob and root; and of the month's listings in pages of a
-/// few occurrences each (many cursors).
-std::vector<std::string> listings(test::Daemon& daemon) {
+/// few occurrences each (many cursors). Not `all`: the month's listings in three zones.
+std::vector<std::string> listings(test::Daemon& daemon, bool all = true) {
     std::vector<std::string> out;
     const Settings ample = system_settings(4 * 1024 * 1024), tiny = system_settings(6000);
     for (int64_t uid : {kAlice, kBob, int64_t{0}}) {
         Lister lister(daemon, PeerCred{1, uid, uid, {}}, ample),
             paged(daemon, PeerCred{1, uid, uid, {}}, tiny);
-        for (const Json& q : queries()) {
+        for (const Json& q : queries(all)) {
+            if (!all && q["to"] != "2025-04-10") continue;
             for (auto& page : lister.pages(q)) out.push_back(std::move(page));
-            if (q.contains("limit") || q["to"] != "2025-04-10") continue;
+            if (!all || q.contains("limit") || q["to"] != "2025-04-10") continue;
             for (auto& page : paged.pages(q)) out.push_back(std::move(page));
         }
     }
@@ -294,7 +296,7 @@ TEST_CASE("schema 11 encodes the rows of a schema-10 database, and again for new
         test::Daemon daemon(tmp.path(), system_settings(4 * 1024 * 1024), TimePoint(kNow));
         for (auto& e : sample()) daemon.store().add(e, kNow);
         encoded = encoded_rows(daemon);
-        before = listings(daemon);
+        before = listings(daemon, false);
     }
     {  // the database as schema 10 left it
         sql::Db raw(tmp.path());
@@ -307,18 +309,18 @@ TEST_CASE("schema 11 encodes the rows of a schema-10 database, and again for new
         test::Daemon daemon(tmp.path(), system_settings(4 * 1024 * 1024), TimePoint(kNow));
         CHECK(daemon.store().schema_version() == kSchemaVersion);
         CHECK(encoded_rows(daemon) == encoded);
-        check_same(listings(daemon), before);
+        check_same(listings(daemon, false), before);
         // Rows encoded with other zone data: a wrong text stays while the data is the same...
         daemon.store().db().exec(
             "UPDATE list_rows SET shown = replace(shown, '\"status\"', '\"STATUS\"')");
     }
     {
         test::Daemon daemon(tmp.path(), system_settings(4 * 1024 * 1024), TimePoint(kNow));
-        CHECK(listings(daemon) != before);
+        CHECK(listings(daemon, false) != before);
         daemon.store().db().exec("UPDATE listing_zones SET version = '1999z'");
     }
     // ... and is written anew when it is not.
     test::Daemon daemon(tmp.path(), system_settings(4 * 1024 * 1024), TimePoint(kNow));
     CHECK(encoded_rows(daemon) == encoded);
-    check_same(listings(daemon), before);
+    check_same(listings(daemon, false), before);
 }
