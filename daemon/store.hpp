@@ -43,13 +43,14 @@ inline constexpr int64_t kShortSpan = 2 * 86400;
 
 /// One listing row (table list_rows): a span of at most kShortSpan of an event, in (lo, row)
 /// order, with the event's brief JSON (every field but description, url, source, alarms,
-/// ical_extra, uid, revision, created and updated), which event_from_stored decodes.
+/// ical_extra, uid, revision, created and updated), which event_from_stored decodes; empty when
+/// the row has `shown` text instead (a listing that needs the event reads it by id).
 struct ListRow {
     int64_t lo = 0;         ///< span start, seconds (zone-less spans read in UTC)
     int64_t row = 0;        ///< event id * 1024 + k
     int64_t hi = 0;         ///< span end, seconds
     bool floating = false;  ///< zone-less: the viewer's zone moves it by up to kZoneSlack
-    std::string brief;
+    std::string brief;      ///< empty with `shown`
     /// The event's brief occurrence without what depends on the viewer (core/agenda_json.hpp,
     /// BriefParts: its instants when `floating`, else its viewer_* fields); empty unless the row
     /// is the one occurrence of an event that does not recur, zoned and timed (its span [lo, hi]
@@ -101,10 +102,9 @@ class Store {
     /// Up to `limit` listing rows after (after_lo, after_row) with lo < lo_end, in (lo, row)
     /// order, leaving out those with hi < min_hi: a listing reads its window in order, resuming
     /// where it stopped. The last row returned is where to resume, unless fewer than `limit`
-    /// came (then every row up to lo_end was seen). Without `brief_of_shown` a row with `shown`
-    /// text comes without its `brief` (a listing that copies the text never decodes it).
+    /// came (then every row up to lo_end was seen).
     std::vector<ListRow> list_rows(int64_t after_lo, int64_t after_row, int64_t lo_end,
-                                   int64_t min_hi, size_t limit, bool brief_of_shown = true);
+                                   int64_t min_hi, size_t limit);
     /// Ids of the events with a span longer than kShortSpan (multi-day events, dense series, the
     /// coarse rows of a sparse series) that may overlap [from, to) in any viewer zone.
     std::vector<int64_t> long_span_ids(Instant from, Instant to);

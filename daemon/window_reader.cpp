@@ -47,7 +47,7 @@ bool WindowReader::read_to(int64_t lo_end, int64_t min_hi, size_t batches) {
         // Why rows ending before min_hi may be left out: windows never move backwards, so no
         // later window needs them either.
         std::vector<ListRow> batch =
-            store_.list_rows(after_lo_, after_row_, lo_end, min_hi, kRowBatch, !use_shown_);
+            store_.list_rows(after_lo_, after_row_, lo_end, min_hi, kRowBatch);
         rows_read_ += batch.size();
         // Why `single` here: a row is a candidate of several windows, and looking at its text
         // each time was a tenth of a listing's time.
@@ -163,7 +163,8 @@ const Event* WindowReader::event_of(int64_t id, const std::string* brief) {
     auto [it, added] = events_.try_emplace(id);
     Entry& entry = it->second;
     if (added) {
-        if (whole_ || !brief) {
+        // A row with encoded text has no brief: its event is read by id.
+        if (whole_ || !brief || brief->empty()) {
             auto e = store_.get(id);
             entry.found = e.has_value();
             if (e) entry.event = std::move(*e);

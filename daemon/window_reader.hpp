@@ -104,8 +104,8 @@ class WindowReader {
     /// Reads the rows with lo < lo_end not read yet (none with hi < min_hi: no later window
     /// needs them), `batches` reads of the store at most; true once every such row is read.
     bool read_to(int64_t lo_end, int64_t min_hi, size_t batches = SIZE_MAX);
-    /// The event `id` (decoded from `brief` unless whole events are needed, or `brief` is null);
-    /// nullptr if it is gone.
+    /// The event `id` (decoded from `brief` unless whole events are needed, or `brief` is null
+    /// or empty); nullptr if it is gone.
     const Event* event_of(int64_t id, const std::string* brief);
     /// The encoded occurrence of row `r`; nullptr when this window has it already.
     const ShownRow* shown_of(Row& r);

@@ -298,10 +298,12 @@ TEST_CASE("schema 11 encodes the rows of a schema-10 database, and again for new
         encoded = encoded_rows(daemon);
         before = listings(daemon, false);
     }
-    {  // the database as schema 10 left it
+    {  // the database as schema 10 left it: every row with a brief (here the whole event's)
         sql::Db raw(tmp.path());
         raw.exec(
-            "ALTER TABLE list_rows DROP COLUMN shown; ALTER TABLE list_rows DROP COLUMN shown_at; "
+            "UPDATE list_rows SET brief = (SELECT data FROM events WHERE id = row / 1024) WHERE "
+            "brief = ''; ALTER TABLE list_rows DROP COLUMN shown; ALTER TABLE list_rows DROP "
+            "COLUMN shown_at; "
             "ALTER TABLE list_rows DROP COLUMN owner; ALTER TABLE list_rows DROP COLUMN public; "
             "DROP TABLE listing_zones; PRAGMA user_version=10");
     }
