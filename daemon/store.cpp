@@ -378,8 +378,8 @@ Store::Store(const std::string& path) : db_(path) {
     db_.exec("PRAGMA temp_store=MEMORY");
     migrate();
     st_ = std::make_unique<Statements>(db_);
-    index_missing_text();
     refresh_shown();
+    index_missing_text();
     db_.set_commit_hooks(
         [this] {
             if (text_unwritten_ >= kTextBatch) flush_text();
