@@ -264,9 +264,11 @@ TEST_CASE("a listing's encoded rows follow edits, removals and visibility", "[li
     }
     for (size_t k = 1; k < events.size(); k += 10)
         daemon.store().remove(events[k].id, std::nullopt, kNow);
-    std::vector<std::string> fast = listings(daemon);
+    // The month in three zones (every query and page size takes twice as long here: 100 s
+    // under ASan, near ctest's timeout).
+    std::vector<std::string> fast = listings(daemon, false);
     forget_encoded(daemon);
-    check_same(fast, listings(daemon));
+    check_same(fast, listings(daemon, false));
 }
 
 TEST_CASE("Alice's listing of encoded rows holds her events and public ones, none of Bob's private",
