@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "core/agenda.hpp"
@@ -78,9 +79,30 @@ std::optional<Cursor> read_cursor(const Json& p) {
     return Cursor{Instant{Seconds{begin}}, id, static_cast<size_t>(seen)};
 }
 
-std::string format_cursor(const Occurrence& last, size_t seen) {
-    return std::to_string(last.begin.time_since_epoch().count()) + "." +
-           std::to_string(last.event->id) + "." + std::to_string(seen);
+/// One listed occurrence: computed from its event, or kept encoded by its listing row.
+struct Listed {
+    Occurrence occ;                   ///< begin and end; the event too unless `shown`
+    const ShownRow* shown = nullptr;  ///< the encoded occurrence (its event is not decoded)
+    /// The event's id.
+    int64_t id() const { return shown ? shown->id : occ.event->id; }
+};
+
+/// True when an occurrence of `s` overlaps [from, to), as build_agenda decides it for an
+/// event's: an instant belongs to the window containing it, a span to every window it touches.
+bool overlaps(const Span& s, Instant from, Instant to) {
+    if (s.begin == s.end) return from <= s.begin && s.begin < to;
+    return s.begin < to && s.end > from;
+}
+
+/// True when the rows' encoded occurrences may stand for their events in `q`: a filter reads
+/// event fields that they leave out.
+bool shown_serves(const AgendaQuery& q) {
+    return q.text.empty() && q.category.empty() && q.calendar.empty() && !q.status;
+}
+
+std::string format_cursor(const Listed& last, size_t seen) {
+    return std::to_string(last.occ.begin.time_since_epoch().count()) + "." +
+           std::to_string(last.id()) + "." + std::to_string(seen);
 }
 
 [[noreturn]] void over_cap(const AgendaQuery& q) {
@@ -110,8 +132,9 @@ class Pager {
           budget_(byte_budget),
           work_(work),
           // Why whole events for a text filter: it reads the description and source, which the
-          // listing rows leave out.
-          reader_(ctx.store, whole || !q.text.empty()) {
+          // listing rows leave out. Why encoded rows for a brief listing: most rows then cost
+          // copying their bytes, not decoding an event and encoding its occurrence again.
+          reader_(ctx.store, whole || !q.text.empty(), !whole && shown_serves(q)) {
         if (cursor_)  // just after the last occurrence listed
             resume_ = cursor_->id < INT64_MAX
                           ? ListPosition{cursor_->begin, cursor_->id + 1}
@@ -172,7 +195,7 @@ class Pager {
     size_t listed() const {
         return (cursor_ ? cursor_->seen : 0) + skipped_ + page_.size() + extra_;
     }
-    const std::vector<Occurrence>& page() const { return page_; }
+    const std::vector<Listed>& page() const { return page_; }
     /// False when counting past a `limit` stopped at its budget: `total` is then a lower bound.
     bool total_exact() const { return !inexact_; }
     /// True when occurrences follow this page (on a next page, or past the limit).
@@ -187,7 +210,7 @@ class Pager {
     std::vector<const Event*> imprecise() const {
         std::vector<const Event*> out;
         for (const auto& [e, entry] : imprecise_)
-            if (!cut_ || entry < page_.back().begin) out.push_back(e);
+            if (!cut_ || entry < page_.back().occ.begin) out.push_back(e);
         return out;
     }
 
@@ -195,8 +218,8 @@ class Pager {
     /// The dated occurrences beginning in [from, to) in (begin, id) order (in the window's first
     /// slice also those that began before the window and overlap it), from the resume position
     /// on; when the slice's rows were cut short, only those before the cut, which comes with them.
-    std::pair<std::vector<Occurrence>, std::optional<ListPosition>> slice(Instant from, Instant to,
-                                                                          bool first) {
+    std::pair<std::vector<Listed>, std::optional<ListPosition>> slice(Instant from, Instant to,
+                                                                      bool first) {
         // Why a position: a slice reads only the rows from where the listing stands (the cursor,
         // or the cut of the slice before), and at most about a page of them, however many events
         // share one day or one instant.
@@ -219,12 +242,28 @@ class Pager {
                 entry >= from && entry >= imprecise_to_)
                 imprecise_.push_back({e, entry});
         imprecise_to_ = std::max(imprecise_to_, to);
-        std::erase_if(a.dated, [&](const Occurrence& o) {
-            ListPosition at{o.begin, o.event->id};
-            if (!first && o.begin < from) return true;
-            return (resume && at < *resume) || (c.cut && at >= *c.cut);
-        });
-        return {std::move(a.dated), c.cut};
+        auto keep = [&](Instant begin, int64_t id) {
+            ListPosition at{begin, id};
+            if (!first && begin < from) return false;
+            return !((resume && at < *resume) || (c.cut && at >= *c.cut));
+        };
+        std::vector<Listed> out;
+        out.reserve(a.dated.size() + c.shown.size());
+        for (const Occurrence& o : a.dated)
+            if (keep(o.begin, o.event->id)) out.push_back({o});
+        // Why sorted: an all-day row's begin is its row's start moved by the viewer's zone, so
+        // rows come in another order than their occurrences.
+        for (const ShownRow* r : c.shown) {
+            if (!can_see(ctx_, r->owner, r->is_public)) continue;
+            Span s = shown_span(*r, q_.viewer);
+            if (overlaps(s, from, to) && keep(s.begin, r->id))
+                out.push_back({{nullptr, s.begin, s.end, {}}, r});
+        }
+        if (!c.shown.empty())
+            std::sort(out.begin(), out.end(), [](const Listed& x, const Listed& y) {
+                return x.occ.begin != y.occ.begin ? x.occ.begin < y.occ.begin : x.id() < y.id();
+            });
+        return {std::move(out), c.cut};
     }
 
     Context& ctx_;
@@ -235,7 +274,7 @@ class Pager {
     size_t skipped_ = 0, extra_ = 0;
     bool cut_ = false;
     bool inexact_ = false;
-    std::vector<Occurrence> page_;
+    std::vector<Listed> page_;
     std::vector<std::pair<const Event*, Instant>> imprecise_;
     Instant imprecise_to_ = Instant::min();  ///< imprecise events entering before are taken
     /// Where the next slice resumes in (begin, id) order: after the client's cursor, or at the
@@ -250,10 +289,11 @@ Json events_json(const std::vector<const Event*>& events) {
     return out;
 }
 
-/// The agenda reply as text, the object nlohmann would write (keys in order), each occurrence
-/// already encoded (`texts`, one per occurrence of the page). Why text: encoding a page's
-/// occurrences once, while the page is sized, instead of again into a Json tree and its dump.
-std::string reply_text(const Pager& pg, const AgendaQuery& q, const std::vector<std::string>& texts,
+/// The agenda reply as text, the object nlohmann would write (keys in order), the page's
+/// occurrences already encoded (`listed`: each one's text, joined by commas). Why text: encoding a
+/// page's occurrences once, while the page is sized, instead of again into a Json tree and its
+/// dump.
+std::string reply_text(const Pager& pg, const AgendaQuery& q, const std::string& listed,
                        const std::vector<const Event*>& undated_refs) {
     std::string out = "{\"from\":";
     append_json_string(out, format_instant(q.from));
@@ -263,14 +303,8 @@ std::string reply_text(const Pager& pg, const AgendaQuery& q, const std::vector<
         append_json_string(out, *next);
     }
     out += ",\"occurrences\":[";
-    size_t size = out.size() + 512;
-    for (const auto& t : texts) size += t.size() + 1;
-    out.reserve(size);
-    for (const auto& t : texts) {
-        out += t;
-        out += ',';
-    }
-    if (out.back() == ',') out.pop_back();
+    out.reserve(out.size() + listed.size() + 512);
+    out += listed;
     out += "],\"to\":";
     append_json_string(out, format_instant(q.to));
     out += ",\"total\":" + std::to_string(pg.listed()) +
@@ -300,16 +334,27 @@ Result agenda(Context& ctx, const Json& p) {
     Pager pager(ctx, q, cursor, std::max<size_t>(ctx.settings.max_queue_bytes / 4, 1), work,
                 !brief);
     // Each occurrence is encoded once, as the page takes it: its size counts, its text is sent.
-    std::vector<std::string> texts;
+    // Why into one string: a string per occurrence was an allocation per listed row.
+    std::string listed;
+    auto next = [&] {
+        if (!listed.empty()) listed += ',';
+        return listed.size();
+    };
     if (brief)
-        pager.run([&](const Occurrence& occ) {
-            append_brief_occurrence(texts.emplace_back(), occ, q.viewer);
-            return texts.back().size();
+        pager.run([&](const Listed& l) {
+            const size_t at = next();
+            if (const ShownRow* r = l.shown) {
+                append_brief_parts(listed, r->parts, l.occ.begin, l.occ.end, q.viewer);
+            } else {
+                append_brief_occurrence(listed, l.occ, q.viewer);
+            }
+            return listed.size() - at;
         });
     else
-        pager.run([&](const Occurrence& occ) {
-            texts.push_back(occurrence_json(occ).dump());
-            return texts.back().size();
+        pager.run([&](const Listed& l) {
+            const size_t at = next();
+            listed += occurrence_json(l.occ).dump();
+            return listed.size() - at;
         });
 
     // Imprecise and undated events come with the first page only.
@@ -321,7 +366,7 @@ Result agenda(Context& ctx, const Json& p) {
     }
     std::vector<const Event*> undated_refs;
     for (const auto& e : undated) undated_refs.push_back(&e);
-    return Result::encoded(reply_text(pager, q, texts, undated_refs));
+    return Result::encoded(reply_text(pager, q, listed, undated_refs));
 }
 
 }  // namespace herald::handlers

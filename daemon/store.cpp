@@ -9,6 +9,7 @@
 #include <iterator>
 #include <unordered_map>
 
+#include "core/agenda_json.hpp"
 #include "core/errors.hpp"
 #include "core/event_json.hpp"
 #include "core/event_stored.hpp"
@@ -235,6 +236,23 @@ CREATE INDEX events_series ON events(id)
     WHERE (coalesce(json_extract(data, '$.rrule'), '') <> ''
            OR coalesce(json_array_length(data, '$.rdates'), 0) > 0);
 )sql",
+    // Listing rows of events that do not recur, zoned or all-day, keep their brief occurrence
+    // encoded (docs/architecture.md, "Listing is per row"): `shown` is its text without what
+    // depends on the viewer (ListRow::shown), which belongs at `shown_at`; `owner` and `public`
+    // authorize it without decoding `brief`. '' for every other row. A zoned text depends on the
+    // zone data it was made with: `version` of listing_zones is that data's, and the store
+    // writes every such row anew at start when it differs ('' here: this start fills them).
+    R"sql(
+ALTER TABLE list_rows ADD COLUMN shown TEXT NOT NULL DEFAULT '';
+ALTER TABLE list_rows ADD COLUMN shown_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE list_rows ADD COLUMN owner INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE list_rows ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE listing_zones (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version TEXT NOT NULL
+);
+INSERT INTO listing_zones(id, version) VALUES(1, '');
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "kSchemaVersion must count the migrations");
 
@@ -302,8 +320,9 @@ struct Store::Statements {
                           std::to_string(kRowsPerEvent) +
                           " FROM instance_spans WHERE hi >= ?1 AND lo < ?2"),
           list_page(db,
-                    "SELECT lo, row, hi, floating, brief FROM list_rows WHERE (lo, row) > (?1, ?2) "
-                    "AND lo < ?3 AND hi >= ?5 ORDER BY lo, row LIMIT ?4"),
+                    "SELECT lo, row, hi, floating, brief, shown, shown_at, owner, public FROM "
+                    "list_rows WHERE (lo, row) > (?1, ?2) AND lo < ?3 AND hi >= ?5 ORDER BY lo, "
+                    "row LIMIT ?4"),
           undated(db, "SELECT data FROM events WHERE precision = 'none' ORDER BY id"),
           all(db, "SELECT data FROM events ORDER BY id"),
           count(db, "SELECT count(*) FROM events"),
@@ -312,7 +331,10 @@ struct Store::Statements {
           span_delete(db, "DELETE FROM event_spans WHERE id = ?"),
           instance_insert(db, "INSERT INTO instance_spans(id, lo, hi) VALUES(?,?,?)"),
           instance_delete(db, "DELETE FROM instance_spans WHERE id = ?"),
-          short_insert(db, "INSERT INTO list_rows(lo, row, hi, floating, brief) VALUES(?,?,?,?,?)"),
+          short_insert(
+              db,
+              "INSERT INTO list_rows(lo, row, hi, floating, brief, shown, shown_at, owner, "
+              "public) VALUES(?,?,?,?,?,?,?,?,?)"),
           short_delete(db, "DELETE FROM list_rows WHERE row >= ?1 * " +
                                std::to_string(kRowsPerEvent) + " AND row < (?1 + 1) * " +
                                std::to_string(kRowsPerEvent)),
@@ -362,6 +384,7 @@ Store::Store(const std::string& path) : db_(path) {
     db_.exec("PRAGMA journal_size_limit=" + std::to_string(kWalSizeLimit));
     migrate();
     st_ = std::make_unique<Statements>(db_);
+    refresh_shown();
     index_missing_text();
     db_.set_commit_hooks(
         [this] {
@@ -421,12 +444,23 @@ void Store::index_window(const Event& e, bool fresh) {
     for (const auto& s : spans.spans) {
         int64_t lo = s.begin.time_since_epoch().count(), hi = s.end.time_since_epoch().count();
         if (hi - lo <= kShortSpan) {
-            if (brief.empty()) brief = brief_json(e);
+            // Why only an event's one span: it is then the event's one occurrence. Why no brief
+            // with the text: both made the rows a third larger and an import a quarter slower;
+            // the listings that need the event (filters) read it by id instead.
+            std::optional<BriefParts> shown;
+            if (!spans.per_instance && spans.spans.size() == 1)
+                shown = brief_parts({&e, s.begin, s.end, e.start});
+            if (!shown && brief.empty()) brief = brief_json(e);
             st_->short_insert.bind(1, lo)
                 .bind(2, short_row++)
                 .bind(3, hi)
                 .bind(4, int64_t{floating})
-                .bind(5, brief)
+                .bind(5, shown ? std::string_view("") : std::string_view(brief))
+                .bind(6, shown ? std::string_view(shown->text) : std::string_view(""))
+                .bind(7, shown ? static_cast<int64_t>(shown->split + (shown->split2 << 32))
+                               : int64_t{0})
+                .bind(8, e.owner)
+                .bind(9, int64_t{e.visibility == Visibility::public_})
                 .run();
         } else if (spans.per_instance) {
             st_->instance_insert.bind(1, long_row++)
@@ -536,6 +570,33 @@ size_t Store::refresh_index(Instant now) {
     for (const auto& e : series) index_window(e, false);
     tx.commit();
     return series.size();
+}
+
+void Store::refresh_shown() {
+    // Why the zone data's version: a row's text holds instants, offsets and abbreviations read
+    // from it, which a tzdata upgrade may change; the slow path would compute them anew.
+    const std::string version = date::get_tzdb().version;
+    sql::Statement current(db_, "SELECT version FROM listing_zones WHERE id = 1");
+    bool same = current.step() && current.column_view(0) == version;
+    current.reset();
+    if (same) return;
+    sql::Transaction tx(db_);
+    // Every dated event that does not recur, its rows written anew (the spans of zoned ones
+    // too: the same zone data moves them), a batch of ids at a time.
+    sql::Statement batch(db_,
+                         "SELECT data FROM events WHERE id > ?1 AND precision IN ('minute', "
+                         "'day') AND NOT " +
+                             std::string(kSeriesWhere) + " ORDER BY id LIMIT 512");
+    for (int64_t after = 0;;) {
+        batch.bind(1, after);
+        std::vector<Event> events = read_all(batch);
+        if (events.empty()) break;
+        for (const auto& e : events) index_window(e, false);
+        after = events.back().id;
+    }
+    sql::Statement done(db_, "UPDATE listing_zones SET version = ?1 WHERE id = 1");
+    done.bind(1, version).run();
+    tx.commit();
 }
 
 void Store::unindex(int64_t id) {
@@ -719,7 +780,8 @@ std::vector<ListRow> Store::list_rows(int64_t after_lo, int64_t after_row, int64
     out.reserve(limit);
     while (st.step())
         out.push_back({st.column_int(0), st.column_int(1), st.column_int(2), st.column_int(3) != 0,
-                       std::string(st.column_view(4))});
+                       std::string(st.column_view(4)), std::string(st.column_view(5)),
+                       st.column_int(6), st.column_int(7), st.column_int(8) != 0});
     st.reset();
     return out;
 }

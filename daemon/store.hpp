@@ -43,13 +43,24 @@ inline constexpr int64_t kShortSpan = 2 * 86400;
 
 /// One listing row (table list_rows): a span of at most kShortSpan of an event, in (lo, row)
 /// order, with the event's brief JSON (every field but description, url, source, alarms,
-/// ical_extra, uid, revision, created and updated), which event_from_stored decodes.
+/// ical_extra, uid, revision, created and updated), which event_from_stored decodes; empty when
+/// the row has `shown` text instead (a listing that needs the event reads it by id).
 struct ListRow {
     int64_t lo = 0;         ///< span start, seconds (zone-less spans read in UTC)
     int64_t row = 0;        ///< event id * 1024 + k
     int64_t hi = 0;         ///< span end, seconds
     bool floating = false;  ///< zone-less: the viewer's zone moves it by up to kZoneSlack
-    std::string brief;
+    std::string brief;      ///< empty with `shown`
+    /// The event's brief occurrence without what depends on the viewer (core/agenda_json.hpp,
+    /// BriefParts: its instants when `floating`, else its viewer_* fields); empty unless the row
+    /// is the one occurrence of an event that does not recur, zoned and timed (its span [lo, hi]
+    /// is then exactly the occurrence's) or all-day without a duration (the viewer's zone reads
+    /// lo and hi as its bounds).
+    std::string shown;
+    /// Where in `shown` the viewer's parts go: BriefParts::split + (BriefParts::split2 << 32).
+    int64_t shown_at = 0;
+    int64_t owner = -1;      ///< the event's owner (set with `shown`)
+    bool is_public = false;  ///< the event is public (set with `shown`)
     /// The event's id.
     int64_t id() const;
 };
@@ -155,6 +166,9 @@ class Store {
 
   private:
     void migrate();
+    /// Writes the listing rows of zoned events that do not recur anew when the zone data is not
+    /// the one their `shown` text was made with (after migration 11: always once).
+    void refresh_shown();
     /// The stored revision of event `id`; throws not_found when there is none and
     /// revision_conflict when `expected` is given and differs.
     int64_t revision_at(int64_t id, std::optional<int64_t> expected);
@@ -215,7 +229,7 @@ class Store {
 [[noreturn]] void no_such_event(int64_t id, std::string_view field = "id");
 
 /// Current schema version (PRAGMA user_version) = number of migrations in store.cpp.
-inline constexpr int64_t kSchemaVersion = 10;
+inline constexpr int64_t kSchemaVersion = 11;
 /// The migration taking a database from user_version `from` to `from` + 1 (tests build databases
 /// of released versions with it); `from` is below kSchemaVersion.
 const char* schema_migration(int64_t from);

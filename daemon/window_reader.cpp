@@ -24,6 +24,13 @@ bool single(const std::string& brief) {
 
 }  // namespace
 
+Span shown_span(const ShownRow& r, const date::time_zone* viewer) {
+    if (!r.floating) return {Instant{Seconds{r.lo}}, Instant{Seconds{r.hi}}};
+    // Why the row's bounds: an all-day span's ends are local midnights, resolved one by one.
+    return {resolve_local(LocalTime{Seconds{r.lo}}, viewer),
+            resolve_local(LocalTime{Seconds{r.hi}}, viewer)};
+}
+
 ZoneReach zone_reach(const date::time_zone* viewer, Instant from, Instant to) {
     // Why three days either side: a row that may overlap the window, or follow a cut in it, has
     // its occurrences within a listing row's length (kShortSpan) plus a zone's reach of it.
@@ -42,7 +49,14 @@ bool WindowReader::read_to(int64_t lo_end, int64_t min_hi, size_t batches) {
         std::vector<ListRow> batch =
             store_.list_rows(after_lo_, after_row_, lo_end, min_hi, kRowBatch);
         rows_read_ += batch.size();
-        for (auto& r : batch) rows_.push_back({r.lo, r.hi, r.id(), r.floating, std::move(r.brief)});
+        // Why `single` here: a row is a candidate of several windows, and looking at its text
+        // each time was a tenth of a listing's time.
+        for (auto& r : batch) {
+            const bool shown = !r.shown.empty();
+            rows_.push_back({r.lo, r.hi, r.id(), r.floating, shown, shown || single(r.brief),
+                             std::move(r.brief), std::move(r.shown), r.shown_at, r.owner,
+                             r.is_public});
+        }
         if (!batch.empty()) after_lo_ = batch.back().lo, after_row_ = batch.back().row;
         if (batch.size() < kRowBatch) read_to_ = lo_end;
     }
@@ -76,7 +90,7 @@ WindowReader::Candidates WindowReader::window(Instant from, Instant to, const Zo
         // end (moved by the zone for a zone-less one), and one of a single event is the row.
         const int64_t moved = r.floating ? reach.west : 0;
         if (r.hi + moved < resume_at) return false;
-        return !single(r.brief) || ListPosition{Instant{Seconds{r.lo + moved}}, r.id} >= *resume;
+        return !r.single || ListPosition{Instant{Seconds{r.lo + moved}}, r.id} >= *resume;
     };
     // Why rows after the cut are left whole: any occurrence of theirs begins at or after their
     // start less the reach east, and at that instant with an id not below theirs.
@@ -112,20 +126,45 @@ WindowReader::Candidates WindowReader::window(Instant from, Instant to, const Zo
     };
     const size_t end = cut_at ? *cut_at : rows_.size();
     for (size_t i = 0; i < end; ++i) {
-        const Row& r = rows_[i];
+        Row& r = rows_[i];
         if (r.lo >= lo_end) break;
-        if (candidate(r)) add(r.id, &r.brief);
+        if (!candidate(r)) continue;
+        if (use_shown_ && r.has_shown) {
+            if (const ShownRow* s = shown_of(r)) out.shown.push_back(s);
+        } else {
+            add(r.id, &r.brief);
+        }
     }
     if (cut_at) out.cut = position(rows_[*cut_at]);
-    for (int64_t id : store_.long_span_ids(from, to)) add(id, nullptr);
+    // (An event with an encoded row has no long span: its one span is that row.)
+    for (int64_t id : store_.long_span_ids(from, to))
+        if (!shown_.contains(id)) add(id, nullptr);
     return out;
+}
+
+const ShownRow* WindowReader::shown_of(Row& r) {
+    auto [it, added] = shown_.try_emplace(r.id);
+    ShownEntry& entry = it->second;
+    if (added) {
+        ShownRow& s = entry.row;
+        s.lo = r.lo, s.hi = r.hi, s.floating = r.floating;
+        s.id = r.id, s.owner = r.owner, s.is_public = r.is_public;
+        s.parts.text = std::move(r.shown);
+        s.parts.split = static_cast<size_t>(r.shown_at & 0xffffffff);
+        s.parts.split2 = static_cast<size_t>(r.shown_at >> 32);
+        s.parts.instants = r.floating;
+    }
+    if (entry.stamp == stamp_) return nullptr;  // already listed in this window
+    entry.stamp = stamp_;
+    return &entry.row;
 }
 
 const Event* WindowReader::event_of(int64_t id, const std::string* brief) {
     auto [it, added] = events_.try_emplace(id);
     Entry& entry = it->second;
     if (added) {
-        if (whole_ || !brief) {
+        // A row with encoded text has no brief: its event is read by id.
+        if (whole_ || !brief || brief->empty()) {
             auto e = store_.get(id);
             entry.found = e.has_value();
             if (e) entry.event = std::move(*e);

@@ -21,11 +21,14 @@ HOSTILE = ["bad\x1b]0;TITLE-HIJACK\x07", "csi\u009b2J", "nel\u0085x", "rlo\u202e
 
 def store_raw(db_path, event_id, title, location):
     """Writes a title and location into the database behind the daemon's back, in the event and in
-    its listing rows (schema 8 keeps a brief copy there), as text stored before the checks was."""
+    its listing rows (schema 8 keeps a brief copy there), as text stored before the checks was.
+    A row's encoded occurrence (schema 11, which has no brief) is cleared: a listing then reads
+    the event."""
     db = sqlite3.connect(db_path)
     for table, column, key in (("events", "data", "id"), ("list_rows", "brief", "row / 1024")):
         db.execute(f"UPDATE {table} SET {column} = json_set({column}, '$.title', ?, '$.location', ?) "
-                   f"WHERE {key} = ?", (title, location, event_id))
+                   f"WHERE {key} = ? AND {column} <> ''", (title, location, event_id))
+    db.execute("UPDATE list_rows SET shown = '', shown_at = 0 WHERE row / 1024 = ?", (event_id,))
     db.commit()
     db.close()
 
