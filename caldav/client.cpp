@@ -139,14 +139,17 @@ void CalDavClient::make_calendar(const std::string& url, const std::string& name
     if (r.status != 201) fail_on("MKCALENDAR " + redact(url), r);
 }
 
-std::string CalDavClient::well_known(const std::string& url) {
+std::optional<std::string> CalDavClient::well_known(const std::string& url) {
     std::string at = origin_of(url) + "/.well-known/caldav";
     for (int hop = 0; hop <= kMaxRedirects; ++hop) {
         HttpResponse r =
             send("PROPFIND", at, propfind_discovery_body(true), with(kXml, "Depth: 0"));
         const bool redirect = r.status == 301 || r.status == 302 || r.status == 303 ||
                               r.status == 307 || r.status == 308;
-        if (!redirect || r.location.empty()) return at;
+        // Why 207 only: a server without the well-known URL answers 404 (or a web page), and then
+        // the URL given is the context itself.
+        if (!redirect || r.location.empty())
+            return r.status == 207 ? std::optional<std::string>(at) : std::nullopt;
         std::string next = absolute_url(at, r.location);
         // Why never from https to http: the credentials go with the next request.
         if (at.rfind("https:", 0) == 0 && next.rfind("https:", 0) != 0)
@@ -163,7 +166,7 @@ std::string CalDavClient::find_collection(const std::string& given, const std::s
                                           bool create) {
     // RFC 6764 §6: a server's bare URL ("https://dav.example.org/") is discovered from its
     // well-known URL, which redirects to the context path (a server's root is often a web page).
-    const std::string url = path_of(given) == "/" ? well_known(given) : given;
+    const std::string url = path_of(given) == "/" ? well_known(given).value_or(given) : given;
     std::optional<Multistatus> self;
     try {
         self = propfind(url, 0);
@@ -194,10 +197,12 @@ std::string CalDavClient::find_collection(const std::string& given, const std::s
     if (principal.empty()) {
         // RFC 6764: a collection that names no principal; the context the server's well-known
         // URL leads to may.
-        base = well_known(url);
-        auto known = propfind(base, 0);
-        if (known && !known->resources.empty())
-            principal = known->resources.front().current_user_principal;
+        if (auto context = well_known(url)) {
+            base = *context;
+            auto known = propfind(base, 0);
+            if (known && !known->resources.empty())
+                principal = known->resources.front().current_user_principal;
+        }
     }
     if (principal.empty())
         throw CalDavError(Failure::protocol, redact(url) +

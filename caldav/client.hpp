@@ -71,8 +71,9 @@ class CalDavClient {
     /// nullopt on 404.
     std::optional<Multistatus> propfind(const std::string& url, int depth, bool principal = true);
     /// The context URL that `url`'s server's /.well-known/caldav leads to (RFC 6764 §5): its
-    /// redirects followed, at most kMaxRedirects, never from https to http.
-    std::string well_known(const std::string& url);
+    /// redirects followed, at most kMaxRedirects, never from https to http; nullopt when the
+    /// server has no such URL (it neither redirects nor answers 207 there).
+    std::optional<std::string> well_known(const std::string& url);
     /// Redirects followed from a well-known URL.
     static constexpr int kMaxRedirects = 5;
     /// REPORT `body` on `url` (depth 1) → its multistatus; throws on a non-207 status.

@@ -34,7 +34,7 @@ class Checkpointer {
     /// WAL mode), turns `loop`'s automatic checkpoint off and installs its WAL hook, which asks
     /// for a checkpoint once the WAL holds `threshold_pages` frames or more.
     /// `delay`: a pause before each checkpoint, for tests only (a checkpointer that falls
-    /// behind whatever the machine; heraldd(8), HERALD_CHECKPOINT_DELAY_MS).
+    /// behind whatever the machine; HERALDD_TEST_CHECKPOINT_DELAY_MS, docs/testing.md).
     Checkpointer(sql::Db& loop, const std::string& path, int threshold_pages = kDefaultThreshold,
                  int backlog_frames = kBacklogFrames,
                  std::chrono::milliseconds delay = std::chrono::milliseconds{0});
@@ -56,6 +56,11 @@ class Checkpointer {
     /// Why ten checkpoints' worth (about 40 MiB): long writers pause only when the thread has
     /// fallen well behind, not at every checkpoint it runs.
     static constexpr int kBacklogFrames = 10 * kDefaultThreshold;
+    /// A long writer paused for the checkpoints looks again this often (the loop's timer)...
+    static constexpr std::chrono::milliseconds kCatchUpPoll{5};
+    /// ...and goes on after this long whatever the WAL: a reader pinning the WAL (a sqlite3
+    /// shell left open) slows a writer and never stops it.
+    static constexpr std::chrono::milliseconds kCatchUpMax{2000};
 
   private:
     static int on_commit(void* self, struct sqlite3* db, const char* name, int frames);

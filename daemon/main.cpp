@@ -77,16 +77,23 @@ struct Flags {
     std::vector<herald::FlagValue> values;  ///< only the options given, in kOptions order
 };
 
-/// Test-only (docs/testing.md) milliseconds from environment variable `name`, if set.
-std::optional<std::chrono::milliseconds> test_ms(const char* name) {
+/// Test-only (docs/testing.md) whole number from 0 to `max` (`what` it counts) from environment
+/// variable `name`, if set; anything else is refused.
+std::optional<long long> test_number(const char* name, long long max, const char* what) {
     const char* text = std::getenv(name);
     if (text == nullptr) return std::nullopt;
     char* end = nullptr;
-    long long ms = std::strtoll(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || ms < 0 || ms > 60'000)
-        herald::bad_param(
-            name, "expected whole milliseconds from 0 to 60000, got '" + std::string(text) + "'");
-    return std::chrono::milliseconds(ms);
+    long long n = std::strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || n < 0 || n > max)
+        herald::bad_param(name, "expected whole " + std::string(what) + " from 0 to " +
+                                    std::to_string(max) + ", got '" + std::string(text) + "'");
+    return n;
+}
+
+/// Test-only milliseconds (0-60000) from environment variable `name`, if set.
+std::optional<std::chrono::milliseconds> test_ms(const char* name) {
+    if (auto n = test_number(name, 60'000, "milliseconds")) return std::chrono::milliseconds(*n);
+    return std::nullopt;
 }
 
 /// Test-only, not user settings: HERALDD_TEST_FIRE_LEAD_MS widens the staging lead so a test can
@@ -95,6 +102,11 @@ std::optional<std::chrono::milliseconds> test_ms(const char* name) {
 void apply_test_timing(herald::Settings& s) {
     if (auto ms = test_ms("HERALDD_TEST_FIRE_LEAD_MS")) s.fire_lead = *ms;
     if (auto ms = test_ms("HERALDD_TEST_COMMIT_DELAY_MS")) s.commit_delay = *ms;
+    // The checkpointer's pause and backlog: a test sees long writers wait for a checkpointer that
+    // falls behind on any machine (daemon/checkpointer.hpp).
+    if (auto ms = test_ms("HERALDD_TEST_CHECKPOINT_DELAY_MS")) s.checkpoint_delay = *ms;
+    if (auto n = test_number("HERALDD_TEST_WAL_BACKLOG_FRAMES", 1'000'000, "frames"))
+        s.wal_backlog_frames = static_cast<int>(*n);
 }
 
 /// Defaults for the mode, then the config file, then the flags.
@@ -213,33 +225,15 @@ bool refuse_damaged(const std::string& db_path) {
     return false;
 }
 
-/// A number from the environment variable `name` in [0, max] (for tests only, heraldd(8)), or
-/// `fallback` when it is unset or not such a number (with a warning).
-long test_knob(const char* name, long max, long fallback) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || *v == '\0') return fallback;
-    char* end = nullptr;
-    long n = std::strtol(v, &end, 10);
-    if (*end != '\0' || n < 0 || n > max) {
-        spdlog::warn("{}={} is not a number from 0 to {}: {} it is", name, v, max, fallback);
-        return fallback;
-    }
-    return n;
-}
-
 /// Builds the services on one io_context over `store` and runs it until SIGTERM/SIGINT.
 void serve(herald::Store& store, herald::Settings& settings, const Flags& flags) {
     using namespace herald;
     asio::io_context io(1);
     auto now = std::chrono::system_clock::now();
     // WAL checkpoints run on a thread of their own from here on (daemon/checkpointer.hpp).
-    // The two knobs let a test see long writers wait for a checkpointer that falls behind on
-    // any machine (heraldd(8), ENVIRONMENT).
-    Checkpointer checkpointer(
-        store.db(), settings.db_path, Checkpointer::kDefaultThreshold,
-        static_cast<int>(
-            test_knob("HERALD_WAL_BACKLOG_FRAMES", 1000000, Checkpointer::kBacklogFrames)),
-        std::chrono::milliseconds{test_knob("HERALD_CHECKPOINT_DELAY_MS", 10000, 0)});
+    Checkpointer checkpointer(store.db(), settings.db_path, Checkpointer::kDefaultThreshold,
+                              settings.wal_backlog_frames.value_or(Checkpointer::kBacklogFrames),
+                              settings.checkpoint_delay);
     store.set_wal_backlog([&checkpointer] { return checkpointer.backlogged(); });
     struct Unset {  // the store outlives the checkpointer
         Store& store;

@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/paths.hpp"
 #include "core/protocol.hpp"
+#include "daemon/checkpointer.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/hub.hpp"
 #include "daemon/scheduler.hpp"
@@ -76,10 +77,6 @@ std::string bounded_reply(std::string reply, size_t limit) {
 /// commits it. Why 100 ms: a commit costs a disk flush; ten a second keep the work's pace while
 /// little of it waits uncommitted.
 constexpr std::chrono::milliseconds kSlicedCommitEvery{100};
-// A sliced writer paused for the WAL's checkpoints looks again this often, and goes on after the
-// longest pause whatever the WAL.
-constexpr std::chrono::milliseconds kWalCatchUpPoll{5};
-constexpr std::chrono::milliseconds kWalCatchUpMax{2000};
 
 }  // namespace
 
@@ -283,14 +280,13 @@ asio::awaitable<void> Server::serve(Session& session, std::string line) {
 }
 
 // Why pause a writer and not the checkpoints: a passive checkpoint never holds the loop, and
-// the WAL starts over only once one has copied it all (daemon/checkpointer.hpp). Bounded, so a
-// reader pinning the WAL (a sqlite3 shell left open) slows an import and never stops it.
+// the WAL starts over only once one has copied it all (daemon/checkpointer.hpp).
 asio::awaitable<void> Server::wal_catch_up() {
     group_.flush();  // the slices' batch too, so that the checkpoint can copy it
     asio::steady_timer timer(io_);
-    const auto give_up = std::chrono::steady_clock::now() + kWalCatchUpMax;
+    const auto give_up = std::chrono::steady_clock::now() + Checkpointer::kCatchUpMax;
     while (store_.wal_backlogged() && std::chrono::steady_clock::now() < give_up) {
-        timer.expires_after(kWalCatchUpPoll);
+        timer.expires_after(Checkpointer::kCatchUpPoll);
         co_await timer.async_wait(asio::use_awaitable);
     }
 }

@@ -86,6 +86,12 @@ struct Settings {
     /// Delay of every batch commit; tests only (HERALDD_TEST_COMMIT_DELAY_MS), so the crash test
     /// can kill the daemon between a batch's last request and its COMMIT.
     std::chrono::milliseconds commit_delay{0};
+    /// Pause before each WAL checkpoint; tests only (HERALDD_TEST_CHECKPOINT_DELAY_MS), so that
+    /// the checkpointer falls behind on any machine and long writers are seen to wait for it.
+    std::chrono::milliseconds checkpoint_delay{0};
+    /// WAL frames not yet copied that make long writers pause, when not
+    /// Checkpointer::kBacklogFrames; tests only (HERALDD_TEST_WAL_BACKLOG_FRAMES).
+    std::optional<int> wal_backlog_frames;
 };
 
 }  // namespace herald

@@ -204,9 +204,9 @@ class Store {
     std::vector<Event> read_all(sql::Statement& st);
 
     sql::Db db_;
-    size_t last_read_count_ = 0;  ///< events the last read_all returned
+    size_t last_read_count_ = 0;            ///< events the last read_all returned
+    std::function<bool()> wal_backlogged_;  ///< set_wal_backlog's; empty: never backlogged
     /// The events the last in_window returned, by id, while valid (see in_window).
-    std::function<bool()> wal_backlogged_;
     std::unordered_map<int64_t, Event> window_memo_;
     /// What says the database changed: this connection's total changes, the file's data version.
     using MemoKey = std::pair<int64_t, unsigned>;

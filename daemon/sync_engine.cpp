@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/ical_export.hpp"
 #include "core/ical_import.hpp"
+#include "daemon/checkpointer.hpp"
 #include "daemon/config.hpp"
 #include "daemon/hub.hpp"
 
@@ -266,7 +267,7 @@ void Engine::finish(Outcome o) {
 }
 
 void Engine::wait_for_wal(const std::string& name, std::chrono::steady_clock::time_point until) {
-    auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(5));
+    auto timer = std::make_shared<asio::steady_timer>(io_, Checkpointer::kCatchUpPoll);
     timer->async_wait([this, timer, name, until](const std::error_code& ec) {
         if (ec) return;
         if (store_.wal_backlogged() && std::chrono::steady_clock::now() < until)
@@ -324,8 +325,8 @@ void Engine::apply_slice(const std::string& name) {
     if (!done) {
         if (store_.wal_backlogged()) {
             // As a sliced import does (Server::wal_catch_up): the next slice waits for the WAL's
-            // checkpoints, looking again every 5 ms, at most 2 s in all for this slice.
-            wait_for_wal(name, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+            // checkpoints, for at most Checkpointer::kCatchUpMax.
+            wait_for_wal(name, std::chrono::steady_clock::now() + Checkpointer::kCatchUpMax);
             return;
         }
         asio::post(io_, [this, name] { apply_slice(name); });

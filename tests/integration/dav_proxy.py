@@ -10,9 +10,11 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "host", "content-
 
 
 class PrefixProxy:
-    """Serves on a free localhost port (`url`: its bare root) in a thread until stop()."""
+    """Serves on a free localhost port (`url`: its bare root) in a thread until stop(). With
+    `well_known` false the site has no /.well-known/caldav (404), as servers that skip RFC 6764;
+    with `prefix` "" the DAV context is the root."""
 
-    def __init__(self, backend_port, prefix="/dav"):
+    def __init__(self, backend_port, prefix="/dav", well_known=True):
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -34,11 +36,14 @@ class PrefixProxy:
                 body = self.rfile.read(length) if length else b""
                 proxy.requests.append((self.command, self.path))
                 if self.path.startswith("/.well-known/caldav"):
+                    if not well_known:
+                        return self.answer(404, [("Content-Type", "text/html")], b"<p>none</p>")
                     return self.answer(301, [("Location", prefix + "/")])
-                if not (self.path == prefix or self.path.startswith(prefix + "/")):
+                if prefix and not (self.path == prefix or self.path.startswith(prefix + "/")):
                     return self.answer(404, [("Content-Type", "text/html")], b"<p>our web site</p>")
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-                headers["X-Script-Name"] = prefix
+                if prefix:
+                    headers["X-Script-Name"] = prefix
                 c = http.client.HTTPConnection("127.0.0.1", backend_port, timeout=60)
                 c.request(self.command, self.path[len(prefix):] or "/", body=body, headers=headers)
                 r = c.getresponse()

@@ -504,15 +504,15 @@ class ImportInterrupted(DaemonTestCase):
 class WalBound(unittest.TestCase):
     """The WAL stays bounded while a sliced import outruns the checkpoints: past 10,000 frames not
     yet copied the import waits between slices (daemon/checkpointer.hpp). The test's checkpointer
-    is slowed and its backlog small (HERALD_CHECKPOINT_DELAY_MS, HERALD_WAL_BACKLOG_FRAMES: for
-    tests) so that it falls behind on any machine, as a release build's does on its own at
-    10,000 frames: unbounded, these 20,000 events leave a WAL of ~24 MiB, and 100,000 events
-    imported by a release build left 1.4 GB."""
+    is slowed and its backlog small (HERALDD_TEST_CHECKPOINT_DELAY_MS and
+    HERALDD_TEST_WAL_BACKLOG_FRAMES, docs/testing.md) so that it falls behind on any machine, as
+    a release build's does on its own at 10,000 frames: unbounded, these 20,000 events leave a
+    WAL of ~24 MiB, and 100,000 events imported by a release build left 1.4 GB."""
 
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="herald-it-")
-        self.d = Daemon(self.root, env={"HERALD_CHECKPOINT_DELAY_MS": "300",
-                                        "HERALD_WAL_BACKLOG_FRAMES": "1500"}).start()
+        self.d = Daemon(self.root, env={"HERALDD_TEST_CHECKPOINT_DELAY_MS": "300",
+                                        "HERALDD_TEST_WAL_BACKLOG_FRAMES": "1500"}).start()
 
     def tearDown(self):
         finish_daemon(self, self.d, self.root)

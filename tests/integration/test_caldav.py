@@ -821,6 +821,21 @@ class RadicaleSync(SyncCase, unittest.TestCase):
         self.assertEqual(self.sync(a), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
         self.assertEqual(list(self.listed(a)), ["Senior officials' meeting"])
 
+    def test_a_server_without_a_well_known_url_is_asked_at_its_root(self):
+        # RFC 6764's well-known URL is optional for a server: one that answers it 404 and serves
+        # DAV at its root is discovered from the root, as before the well-known step existed.
+        proxy = PrefixProxy(self.server.port, "", well_known=False)
+        self.addCleanup(proxy.stop)
+        a = self.machine("a")
+        a.cli("add", "Foreign ministers' meeting", "--at", "2025-12-24 14:40",
+              "--calendar", self.calendar)
+        self.assertEqual(self.sync(a), f"{self.calendar}: 0 pulled, 1 pushed, 0 conflicts")
+        b = self.machine("b", url=proxy.url)
+        self.assertEqual(self.sync(b), f"{self.calendar}: 1 pulled, 0 pushed, 0 conflicts")
+        st = b.cli_json("sync", "--status")["calendars"][0]
+        self.assertEqual(st["collection"], proxy.url + "alice/office/")
+        self.assertIn(("PROPFIND", "/.well-known/caldav"), proxy.requests)
+
     def test_password_file_readable_by_others_is_refused_at_start(self):
         d = Daemon(os.path.join(self.root, "loose"))
         os.makedirs(d.root, exist_ok=True)

@@ -68,10 +68,10 @@ class BigSync(ServerCase):
         return dues, watcher
 
     def test_large_collection_syncs_in_with_reminders_and_requests_on_time(self):
-        # A slow checkpointer with a small backlog (for tests: heraldd(8)) falls behind on any
+        # A slow checkpointer with a small backlog (test-only: docs/testing.md) falls behind on any
         # machine, so the pull's pauses for it are seen (the WAL bound below).
-        a = self.machine("a", env={"HERALD_CHECKPOINT_DELAY_MS": "300",
-                                   "HERALD_WAL_BACKLOG_FRAMES": "1500"})
+        a = self.machine("a", env={"HERALDD_TEST_CHECKPOINT_DELAY_MS": "300",
+                                   "HERALDD_TEST_WAL_BACKLOG_FRAMES": "1500"})
         dues, watcher = self.reminders(a, max(60, self.EVENTS // 40))
         ordinary = a.connect(timeout=60)
         latencies = []  # (sent, seconds) of each request
